@@ -1,0 +1,2 @@
+/** Name of this package, as published. */
+export const PACKAGE_NAME = '@molap/tasks';

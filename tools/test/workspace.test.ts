@@ -1,0 +1,115 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/** Checks the conventions every package of the monorepo follows (docs/architecture.md). */
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const packageDirs = readdirSync(join(root, 'packages')).filter((name) =>
+  existsSync(join(root, 'packages', name, 'package.json')),
+);
+const manifests = new Map(
+  packageDirs.map((dir) => [dir, readJson(join(root, 'packages', dir, 'package.json'))] as const),
+);
+const README_SECTIONS = ['What is this?', 'When to use it', 'Install', 'Use', 'API', 'Compatibility'];
+
+function internalDeps(manifest: Record<string, Record<string, string> | undefined>): string[] {
+  return Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })
+    .filter((name) => name.startsWith('@molap/'))
+    .map((name) => name.slice('@molap/'.length));
+}
+
+describe('workspace layout', () => {
+  it('has the seven packages of the architecture', () => {
+    expect([...packageDirs].sort()).toEqual(
+      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'primitives', 'tasks'].sort(),
+    );
+  });
+
+  it('pins every root tool to an exact version', () => {
+    const rootManifest = readJson(join(root, 'package.json'));
+    for (const [name, range] of Object.entries(rootManifest.devDependencies as Record<string, string>)) {
+      expect(range, `${name} must be pinned exactly`).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('lists every package in the solution tsconfig', () => {
+    const solution = readJson(join(root, 'tsconfig.json'));
+    const referenced = solution.references.map((ref: { path: string }) => ref.path.replace('packages/', ''));
+    expect([...referenced].sort()).toEqual([...packageDirs].sort());
+  });
+});
+
+describe.each(packageDirs)('package %s', (dir) => {
+  const manifest = manifests.get(dir);
+  const packageRoot = join(root, 'packages', dir);
+
+  it('is named @molap/<folder> with a source export condition first', () => {
+    expect(manifest.name).toBe(`@molap/${dir}`);
+    const dot = manifest.exports['.'];
+    expect(Object.keys(dot)[0]).toBe('@molap/source');
+    expect(existsSync(join(packageRoot, dot['@molap/source']))).toBe(true);
+    expect(manifest.engines.node).toBe('>=20.19');
+  });
+
+  it('has the shared files', () => {
+    for (const file of ['tsconfig.json', 'tsup.config.ts', 'vitest.config.ts', 'README.md', 'src/index.ts']) {
+      expect(existsSync(join(packageRoot, file)), file).toBe(true);
+    }
+  });
+
+  it('has a README with the shared sections in order', () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1].trim());
+    expect(headings.slice(0, README_SECTIONS.length)).toEqual(README_SECTIONS);
+  });
+
+  it('references in tsconfig exactly the internal packages it depends on', () => {
+    const tsconfig = readJson(join(packageRoot, 'tsconfig.json'));
+    const referenced = (tsconfig.references ?? []).map((ref: { path: string }) => ref.path.replace('../', ''));
+    expect([...referenced].sort()).toEqual(internalDeps(manifest).sort());
+  });
+
+  it('depends on internal packages with a real semver range (npm has no workspace: protocol)', () => {
+    for (const dep of internalDeps(manifest)) {
+      const range = manifest.dependencies?.[`@molap/${dep}`] ?? manifest.peerDependencies?.[`@molap/${dep}`];
+      expect(range).toBe(`^${manifests.get(dep).version}`);
+    }
+  });
+
+  it('pins every @tensorflow package to one exact version', () => {
+    const all = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies };
+    const versions = Object.entries(all as Record<string, string>)
+      .filter(([name]) => name.startsWith('@tensorflow/'))
+      .map(([, version]) => version);
+    expect(new Set(versions).size).toBeLessThanOrEqual(1);
+    for (const version of versions) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('dependency graph', () => {
+  it('has no cycles', () => {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (dir: string, path: string[]) => {
+      if (state.get(dir) === 'done') return;
+      if (state.get(dir) === 'visiting') throw new Error(`cycle: ${[...path, dir].join(' -> ')}`);
+      state.set(dir, 'visiting');
+      for (const dep of internalDeps(manifests.get(dir))) visit(dep, [...path, dir]);
+      state.set(dir, 'done');
+    };
+    for (const dir of packageDirs) expect(() => visit(dir, [])).not.toThrow();
+  });
+
+  it('keeps tfjs out of every package but the backend', () => {
+    for (const [dir, manifest] of manifests) {
+      if (dir === 'backend') continue;
+      const names = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+      expect(
+        names.filter((name) => name.startsWith('@tensorflow/')),
+        dir,
+      ).toEqual([]);
+    }
+  });
+});

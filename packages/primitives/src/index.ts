@@ -1,2 +1,18 @@
-/** Name of this package, as published. */
-export const PACKAGE_NAME = '@molap/primitives';
+/**
+ * @molap/primitives: corpus statistics turned into latent primitives (MoLaP's functional bias).
+ * Array layouts are row-major; `[T, B, C]` time-major batches are `[T·B, C]` matrices.
+ */
+
+export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
+export {
+  DEFAULT_LATENT_COUNT,
+  DEFAULT_RANK_TOLERANCE,
+  DEFAULT_REGULARIZATION,
+  type ExtractLatentsOptions,
+  extractLatents,
+  LATENT_PRIMITIVES_VERSION,
+  type LatentMethod,
+  type LatentPrimitives,
+} from './latents.js';
+export type { CorpusProvenance, LatentSample, NumericArray } from './sample.js';
+export { explainedVariance, latentTargets, reconstructTargets } from './targets.js';

@@ -1,1 +1,2 @@
 export * from './engine.js';
+export { fillNoise, noiseIndex, noiseSample } from './noise.js';

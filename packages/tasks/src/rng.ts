@@ -1,0 +1,197 @@
+/**
+ * The seeded generator of molap: xoshiro128** (Blackman & Vigna 2018) on 32-bit integer arithmetic
+ * (`Math.imul`, shifts), state in a `Uint32Array(4)`, seeded through SplitMix64. Normal samples come from
+ * an exact ziggurat (see `ziggurat.ts`) that uses one 32-bit word for ~99 % of samples.
+ *
+ * Guarantee: the stream of `createRng(seed)` (every method) is a pure function of the seed and of the
+ * sequence of calls, and is bit-identical on every conforming JavaScript engine and platform. Only
+ * integer operations, IEEE-754 basic arithmetic, `Math.sqrt`, `Math.floor` and the library's own
+ * deterministic `exp`/`log` are used (`Math.random` and the engine's transcendental functions are not).
+ * The stream is part of the package's contract: it changes only with a major version.
+ */
+
+import { InvalidOptionError } from './errors.js';
+import type { Rng } from './task.js';
+import {
+  ZIGGURAT_INDEX_MASK,
+  ZIGGURAT_K,
+  ZIGGURAT_POSITION_MASK,
+  ZIGGURAT_POSITION_SHIFT,
+  ZIGGURAT_W,
+  zigguratSlowPath,
+} from './ziggurat.js';
+
+const MASK_64 = (1n << 64n) - 1n;
+const GOLDEN_64 = 0x9e3779b97f4a7c15n;
+
+/** The SplitMix64 output function: a bijective 64-bit mixer. */
+function mix64(value: bigint): bigint {
+  let z = value & MASK_64;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK_64;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK_64;
+  return z ^ (z >> 31n);
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+const TWO_POW_26 = 67108864;
+const TWO_POW_MINUS_53 = 1 / 9007199254740992;
+const TWO_POW_32 = 4294967296;
+/** `addNormal` works in chunks of this many samples (bounds the slow-path queue). */
+const SLOW_CHUNK = 4096;
+
+class Xoshiro128StarStar implements Rng {
+  /** The 64-bit seed this generator was created from (forks derive from it). */
+  private readonly seed: bigint;
+  private readonly state = new Int32Array(4);
+  /** `ZIGGURAT_W` × the std of the last `addNormal` call, reused while the std stays the same. */
+  private readonly scaledWidths = new Float64Array(ZIGGURAT_W.length);
+  private scaledStd = Number.NaN;
+  /** Queue of the samples of one `addNormal` chunk that need the slow path: positions and words. */
+  private readonly slowIndex = new Int32Array(SLOW_CHUNK);
+  private readonly slowWord = new Uint32Array(SLOW_CHUNK);
+  private readonly uniformFn = () => this.uniform();
+  private readonly word32Fn = () => this.nextWord();
+
+  constructor(seed: bigint) {
+    this.seed = seed;
+    // SplitMix64 stream from the seed fills the 128-bit state (never all zero in practice; guarded anyway).
+    let x = seed;
+    for (let i = 0; i < 2; i++) {
+      x = (x + GOLDEN_64) & MASK_64;
+      const z = mix64(x);
+      this.state[2 * i] = Number(z & 0xffffffffn) | 0;
+      this.state[2 * i + 1] = Number(z >> 32n) | 0;
+    }
+    if ((this.state[0] | this.state[1] | this.state[2] | this.state[3]) === 0) this.state[0] = 1;
+  }
+
+  /** Next 32-bit output as an unsigned integer in [0, 2^32). */
+  nextWord(): number {
+    const s = this.state;
+    const s0 = s[0];
+    const s1 = s[1];
+    const s2 = s[2] ^ s0;
+    const s3 = s[3] ^ s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
+    return result >>> 0;
+  }
+
+  uniform(): number {
+    const high = this.nextWord() >>> 5;
+    const low = this.nextWord() >>> 6;
+    return (high * TWO_POW_26 + low) * TWO_POW_MINUS_53;
+  }
+
+  integer(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
+      throw new RangeError(`rng.integer(n) needs an integer n in [1, 2^32]; got ${n}.`);
+    }
+    // Rejection of the incomplete last block keeps the result exactly uniform.
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    let word = this.nextWord();
+    while (word >= limit) word = this.nextWord();
+    return word % n;
+  }
+
+  normal(): number {
+    const word = this.nextWord();
+    const index = word & ZIGGURAT_INDEX_MASK;
+    const position = (word >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;
+    if (position < ZIGGURAT_K[index]) return position * ZIGGURAT_W[index];
+    return zigguratSlowPath(word, this.uniformFn, this.word32Fn);
+  }
+
+  addNormal(out: Float32Array, std: number, offset = 0, count = out.length - offset): void {
+    if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0) {
+      throw new RangeError(`addNormal: offset and count must be integers >= 0; got ${offset} and ${count}.`);
+    }
+    if (offset + count > out.length) {
+      throw new RangeError(`addNormal: offset + count = ${offset + count} exceeds the array length ${out.length}.`);
+    }
+    if (std !== this.scaledStd) {
+      for (let i = 0; i < ZIGGURAT_W.length; i++) this.scaledWidths[i] = ZIGGURAT_W[i] * std;
+      this.scaledStd = std;
+    }
+    const end = offset + count;
+    for (let start = offset; start < end; start += SLOW_CHUNK) {
+      const failures = this.addNormalFast(out, start, Math.min(end, start + SLOW_CHUNK));
+      // Words that missed the fast test are completed here, in order, with fresh words of the generator.
+      for (let f = 0; f < failures; f++) {
+        out[this.slowIndex[f]] += std * zigguratSlowPath(this.slowWord[f], this.uniformFn, this.word32Fn);
+      }
+    }
+  }
+
+  /**
+   * The hot loop of `addNormal` over out[start, end): generator state in locals, no calls. Samples that
+   * fail the fast test are left untouched and queued in `slowIndex`/`slowWord`; returns how many.
+   */
+  private addNormalFast(out: Float32Array, start: number, end: number): number {
+    const widths = this.scaledWidths;
+    const thresholds = ZIGGURAT_K;
+    const slowIndex = this.slowIndex;
+    const slowWord = this.slowWord;
+    const s = this.state;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    let failures = 0;
+    for (let i = start; i < end; i++) {
+      const word = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      s2 ^= s0;
+      s3 ^= s1;
+      const t = s1 << 9;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const index = word & ZIGGURAT_INDEX_MASK;
+      const position = (word >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;
+      if (position < thresholds[index]) {
+        out[i] += position * widths[index];
+      } else {
+        slowIndex[failures] = i;
+        slowWord[failures] = word;
+        failures++;
+      }
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return failures;
+  }
+
+  fork(key: number): Rng {
+    return new Xoshiro128StarStar(mix64(this.seed ^ mix64(toSeed64(key, 'key') + GOLDEN_64)));
+  }
+}
+
+function toSeed64(value: number | bigint, name: string): bigint {
+  if (typeof value === 'bigint') return value & MASK_64;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new InvalidOptionError(
+      name,
+      value,
+      `The ${name} must be an integer (a safe integer number, or a bigint); pass e.g. ${name === 'seed' ? 'createRng(42)' : 'rng.fork(1)'}.`,
+    );
+  }
+  return BigInt(value) & MASK_64;
+}
+
+/**
+ * Creates the seeded generator used everywhere in molap (xoshiro128**, exact ziggurat normals).
+ * Same seed, same stream, on every platform.
+ * @param seed any safe integer (negative values are taken modulo 2^64) or a bigint (low 64 bits).
+ */
+export function createRng(seed: number | bigint): Rng {
+  return new Xoshiro128StarStar(toSeed64(seed, 'seed'));
+}

@@ -3,6 +3,16 @@
  * Array layouts are row-major; `[T, B, C]` time-major batches are `[T·B, C]` matrices.
  */
 
+export {
+  type CorpusSample,
+  type CorpusTaskCount,
+  type CorpusTaskOptions,
+  DEFAULT_CORPUS_BATCH_SIZE,
+  DEFAULT_CORPUS_TRIALS_PER_TASK,
+  type SampleCorpusOptions,
+  sampleCorpus,
+  type TaskLookup,
+} from './corpus.js';
 export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
 export {
   DEFAULT_LATENT_COUNT,

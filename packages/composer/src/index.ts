@@ -1,2 +1,1 @@
-/** Name of this package, as published. */
-export const PACKAGE_NAME = '@molap/composer';
+export type * from './model.js';

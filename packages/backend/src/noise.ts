@@ -213,17 +213,37 @@ export function fillNoise(seed: number, startIndex: number, out: Float32Array): 
   const [key0, key1] = seedKeys(seed);
   checkIndex(startIndex, 'startIndex');
   checkIndex(startIndex + out.length, 'startIndex + out.length');
-  let low = startIndex % 4294967296;
-  let high = Math.floor(startIndex / 4294967296);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = sample(key0, key1, low, high);
+  writeNoise(key0, key1, startIndex % 4294967296, Math.floor(startIndex / 4294967296), out, 0, out.length, 1, false);
+  return out;
+}
+
+/**
+ * The stream by key words and split start index, as the kernels take it: `out[offset + k] = ξ(start + k)`
+ * for k < count, or `out[offset + k] += f32(f32(scale) · ξ(start + k))` when `accumulate`. @internal
+ */
+export function writeNoise(
+  key0: number,
+  key1: number,
+  startLow: number,
+  startHigh: number,
+  out: Float32Array,
+  offset: number,
+  count: number,
+  scale: number,
+  accumulate: boolean,
+): void {
+  const factor = Math.fround(scale);
+  let low = startLow;
+  let high = startHigh;
+  for (let i = offset; i < offset + count; i++) {
+    const value = Math.fround(sample(key0, key1, low, high));
+    out[i] = accumulate ? out[i] + Math.fround(factor * value) : value;
     low++;
     if (low === 4294967296) {
       low = 0;
       high++;
     }
   }
-  return out;
 }
 
 /** The single sample ξ(seed, index) as a float32 value. */

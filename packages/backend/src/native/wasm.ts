@@ -3,9 +3,12 @@
  * embedded as base64) into a shared `WebAssembly.Memory`.
  */
 import { KERNELS_WASM_BASE64, MAXIMUM_PAGES } from './generated/kernels.generated.js';
-import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
+import { instantiate, type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
 
-/** The raw exports of the kernel module; pointers are byte offsets into the shared memory. */
+/**
+ * The raw exports of the kernel module (contracts in `assembly/*.ts`). Pointers are byte offsets into
+ * the shared memory, leading dimensions are in elements, booleans are passed as 0 / 1.
+ */
 export interface KernelExports {
   heapBase(): number;
   noise(
@@ -18,6 +21,58 @@ export interface KernelExports {
     out: number,
     scale: number,
     accumulate: number,
+  ): void;
+  gemmNT(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
+  activate(
+    rows: number,
+    cols: number,
+    pre: number,
+    hPrev: number,
+    mask: number,
+    deriv: number,
+    kind: number,
+    alpha: number,
+  ): void;
+  readout(
+    rows: number,
+    cols: number,
+    z: number,
+    target: number,
+    mask: number,
+    kind: number,
+    lossScale: number,
+    dz: number,
+    rowLoss: number,
+  ): void;
+  backwardStep(rows: number, cols: number, g: number, mask: number, deriv: number, dpre: number, alpha: number): void;
+  fillRows(rows: number, cols: number, dst: number, ld: number, src: number): void;
+  transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
+  rowSums(rows: number, cols: number, src: number, ld: number, dst: number, accumulate: number): void;
+  sumSquares(x: number, count: number): number;
+  scale(x: number, count: number, factor: number): void;
+  clipValue(x: number, count: number, limit: number): void;
+  addInto(dst: number, src: number, count: number): void;
+  adam(
+    count: number,
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
   ): void;
 }
 
@@ -46,6 +101,5 @@ export function createKernelMemory(initialPages: number): WasmMemory {
 
 /** Instantiates the kernels over `memory` (synchronously: the module is small). */
 export function instantiateKernels(memory: WasmMemory, module = kernelModule()): KernelExports {
-  const instance = new (webAssembly().Instance)(module, { env: { memory } });
-  return instance.exports as unknown as KernelExports;
+  return instantiate<KernelExports>(module, memory);
 }

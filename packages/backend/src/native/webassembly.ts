@@ -26,3 +26,8 @@ export function webAssembly(): WebAssemblyApi {
   if (!api) throw new Error('this JavaScript runtime has no WebAssembly: use the native engine with simd: false');
   return api;
 }
+
+/** Instantiates a compiled module whose only import is `env.memory`; returns its exports. */
+export function instantiate<Exports>(module: WasmModule, memory: WasmMemory): Exports {
+  return new (webAssembly().Instance)(module, { env: { memory } }).exports as Exports;
+}

@@ -1,3 +1,17 @@
 export * from './engine.js';
 export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/engine.js';
 export { fillNoise, noiseIndex, noiseSample } from './noise.js';
+export * from './init.js';
+export * from './model-options.js';
+export * from './random.js';
+export * from './reference.js';
+export {
+  type BackendAttempt,
+  type LoadedTfjsBackend,
+  loadTfjsBackend,
+  TFJS_BACKEND_ORDER,
+  type TfjsBackendName,
+  TfjsBackendUnavailableError,
+} from './tfjs/backends.js';
+export { createTfjsEngine, TfjsEngine, type TfjsEngineOptions } from './tfjs/engine.js';
+export { TfjsModel } from './tfjs/model.js';

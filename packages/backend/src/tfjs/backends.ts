@@ -1,0 +1,125 @@
+/**
+ * Loading of TensorFlow.js backends with fallback: `tensorflow` (libtensorflow through the optional peer
+ * `@tensorflow/tfjs-node`), then `wasm`, then `cpu`. Backend packages are imported on demand, never at
+ * import time of this package, so a missing backend can never break `import '@molap/backend'`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The tfjs backends this package can run on, fastest first. */
+export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Fallback order when no backend is requested. */
+export const TFJS_BACKEND_ORDER: readonly TfjsBackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** What happened when one backend was tried. */
+export interface BackendAttempt {
+  readonly backend: TfjsBackendName;
+  readonly loaded: boolean;
+  /** Why it was skipped (first line of the error), when it was. */
+  readonly reason?: string;
+}
+
+/** A tfjs backend ready to run on, and the attempts that led to it. */
+export interface LoadedTfjsBackend {
+  readonly backend: TfjsBackendName;
+  readonly attempts: readonly BackendAttempt[];
+}
+
+// A variable specifier keeps bundlers (tsup, vite) from resolving the optional peer at build time.
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].trim();
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+async function tryBackend(backend: TfjsBackendName): Promise<BackendAttempt> {
+  try {
+    if (backend === 'tensorflow') {
+      try {
+        await import(/* @vite-ignore */ TFJS_NODE);
+      } catch (error) {
+        const reason = isModuleNotFound(error)
+          ? `${TFJS_NODE} is not installed (install it for libtensorflow speed)`
+          : `${TFJS_NODE} is installed but cannot load: ${firstLine(error)}`;
+        return { backend, loaded: false, reason };
+      }
+    } else if (backend === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+    } else {
+      await import('@tensorflow/tfjs-backend-cpu');
+      silenceNodeBanner();
+    }
+    if (!(await tf.setBackend(backend))) {
+      return { backend, loaded: false, reason: `tf.setBackend('${backend}') failed to initialise the backend` };
+    }
+    return { backend, loaded: true };
+  } catch (error) {
+    return { backend, loaded: false, reason: firstLine(error) };
+  }
+}
+
+/**
+ * The cpu backend prints an "install our node backend" banner on its first tensor in Node. The engine
+ * selection report already says whether tfjs-node was found and why it was skipped, so the banner is
+ * switched off on the cpu backend instance (no global tfjs flag is touched).
+ */
+function silenceNodeBanner(): void {
+  const cpu = tf.engine().findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}
+
+/** Error thrown when the requested tfjs backend (or every fallback) cannot be loaded. */
+export class TfjsBackendUnavailableError extends Error {
+  readonly attempts: readonly BackendAttempt[];
+  constructor(message: string, attempts: readonly BackendAttempt[]) {
+    super(message);
+    this.name = 'TfjsBackendUnavailableError';
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * Loads a tfjs backend and makes it tfjs's current backend.
+ * @param requested a backend to load (no fallback), or `undefined` to try tensorflow → wasm → cpu.
+ * @throws TfjsBackendUnavailableError listing every attempt when nothing could be loaded.
+ */
+export async function loadTfjsBackend(requested?: TfjsBackendName): Promise<LoadedTfjsBackend> {
+  if (requested !== undefined && !TFJS_BACKEND_ORDER.includes(requested)) {
+    throw new RangeError(
+      `unknown tfjs backend ${JSON.stringify(requested)}; choose one of ${TFJS_BACKEND_ORDER.join(', ')}`,
+    );
+  }
+  const candidates = requested ? [requested] : TFJS_BACKEND_ORDER;
+  const attempts: BackendAttempt[] = [];
+  for (const backend of candidates) {
+    const attempt = await tryBackend(backend);
+    attempts.push(attempt);
+    if (attempt.loaded) return { backend, attempts };
+  }
+  const details = attempts.map((attempt) => `${attempt.backend}: ${attempt.reason}`).join('; ');
+  throw new TfjsBackendUnavailableError(
+    requested
+      ? `the tfjs backend '${requested}' is not available (${details}); leave tfjsBackend unset to fall back automatically`
+      : `no tfjs backend could be loaded (${details})`,
+    attempts,
+  );
+}
+
+/**
+ * Makes `backend` tfjs's current backend. tfjs has one global current backend; each engine calls this
+ * before its work so engines on different backends can live in one process. The backend must have been
+ * loaded by `loadTfjsBackend` (switching to an initialised backend is synchronous).
+ */
+export function activateTfjsBackend(backend: TfjsBackendName): void {
+  if (tf.getBackend() === backend) return;
+  tf.setBackend(backend).catch(() => undefined);
+  if (tf.getBackend() !== backend) {
+    throw new Error(`tfjs could not switch to the '${backend}' backend: was it loaded with loadTfjsBackend?`);
+  }
+}

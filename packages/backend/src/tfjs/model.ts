@@ -1,0 +1,435 @@
+/**
+ * The leaky RNN of the engine contract in TensorFlow.js ops; gradients come from tfjs's tape over the
+ * custom-gradient operations of `ops.ts`.
+ *
+ * Formulation choices (they matter for speed on the wasm backend in Node):
+ * - one tensor per time step (inputs, noise, targets, mask) instead of slices of [T, B, ·] tensors: a wasm
+ *   slice reads the whole source tensor, and the gradient of a concat is a set of slices;
+ * - the readout and loss are computed step by step for the same reason (no concat in the differentiated
+ *   graph; evaluation passes concatenate their outputs once at the end);
+ * - weight matrices are transposed once per pass and multiplied untransposed (transposed matmuls skip
+ *   XNNPACK); no `gather` (its gradient has no wasm kernel).
+ * Every tensor of a pass is created inside `tf.tidy`; the model's own tensors (parameters, Adam moments,
+ * module mask) are replaced and disposed explicitly, so `tf.memory().numTensors` stays constant across steps.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type AdamOptions,
+  type EngineModel,
+  type ForwardResult,
+  type GradientClipping,
+  type ModelOptions,
+  type OptimizerState,
+  PARAMETER_NAMES,
+  type ParameterName,
+  type RnnConfig,
+  type RnnGradients,
+  type RnnParameters,
+  type RunOptions,
+  type TrainableFlags,
+  type TrainingBatch,
+} from '../engine.js';
+import {
+  moduleMask,
+  parameterShapes,
+  recurrentNoiseStd,
+  resolveModelOptions,
+  trainableNames,
+  validateBatch,
+  validateExtraGradients,
+  validateOptimizerState,
+  validateParameterRecord,
+  validateUnitMask,
+} from '../model-options.js';
+import { activateTfjsBackend, type TfjsBackendName } from './backends.js';
+import { cell, cellValue, maskedWeights, readoutLoss, readoutValue, stepLossValue, sumScalars } from './ops.js';
+
+/**
+ * Fills `out` [T, B, N] with the standard-normal recurrent noise ξ of `seed` (index (t·B + b)·N + i),
+ * multiplied by `std`.
+ */
+export type RecurrentNoiseSource = (seed: number, out: Float32Array, std: number) => void;
+
+type ParameterTensors = Record<ParameterName, tf.Tensor>;
+
+/** The batch of one pass as per-step tensors. */
+interface StepTensors {
+  /** x_t [B, nIn] per step. */
+  readonly inputs: tf.Tensor2D[];
+  /** s·ξ_t [B, N] per step, when the pass has noise. */
+  readonly noise?: tf.Tensor2D[];
+  /** y_t [B, nOut] per step. */
+  readonly targets: tf.Tensor2D[];
+  /** M_t [B, nOut] per step. */
+  readonly mask: tf.Tensor2D[];
+  /** m [N], when a unit mask is given. */
+  readonly unitMask?: tf.Tensor1D;
+}
+
+function stepTensors(
+  batch: TrainingBatch,
+  config: RnnConfig,
+  noise: Float32Array | undefined,
+  unitMask: Float32Array | undefined,
+  withTargets: boolean,
+): StepTensors {
+  const { steps, batchSize } = batch;
+  const perStep = (values: Float32Array, channels: number) =>
+    Array.from({ length: steps }, (_, t) =>
+      tf.tensor2d(values.subarray(t * batchSize * channels, (t + 1) * batchSize * channels), [batchSize, channels]),
+    );
+  return {
+    inputs: perStep(batch.inputs, config.inputSize),
+    noise: noise ? perStep(noise, config.hiddenSize) : undefined,
+    targets: withTargets ? perStep(batch.targets, config.outputSize) : [],
+    mask: withTargets ? perStep(batch.mask, config.outputSize) : [],
+    unitMask: unitMask ? tf.tensor1d(unitMask) : undefined,
+  };
+}
+
+/** A tfjs model of the engine contract; create it with `TfjsEngine.createModel`. */
+export class TfjsModel implements EngineModel {
+  readonly config: RnnConfig;
+  readonly trainable: TrainableFlags;
+  /** Adam hyper-parameters in use. */
+  readonly adam: AdamOptions;
+  /** Gradient clipping in use. */
+  readonly clipping: GradientClipping;
+  private readonly backend: TfjsBackendName;
+  private readonly noiseSource: RecurrentNoiseSource;
+  private readonly trainableList: ParameterName[];
+  private parameters: ParameterTensors;
+  private firstMoment: Partial<ParameterTensors>;
+  private secondMoment: Partial<ParameterTensors>;
+  private optimizerStep = 0;
+  /** Block-diagonal mask of W_rec [N, N], when the network has several modules. */
+  private readonly blockMask?: tf.Tensor2D;
+  private disposed = false;
+  private readonly onDispose?: (model: TfjsModel) => void;
+
+  /**
+   * @param backend the tfjs backend to run on (already loaded).
+   * @param noiseSource the recurrent-noise stream shared by all engines.
+   * @param onDispose called once when the model is disposed (the engine's bookkeeping).
+   */
+  constructor(
+    backend: TfjsBackendName,
+    noiseSource: RecurrentNoiseSource,
+    options: ModelOptions,
+    onDispose?: (model: TfjsModel) => void,
+  ) {
+    const resolved = resolveModelOptions(options);
+    this.config = resolved.config;
+    this.trainable = resolved.trainable;
+    this.adam = resolved.adam;
+    this.clipping = resolved.clipping;
+    this.backend = backend;
+    this.noiseSource = noiseSource;
+    this.onDispose = onDispose;
+    this.trainableList = trainableNames(this.trainable);
+    activateTfjsBackend(backend);
+    const mask = moduleMask(this.config);
+    this.blockMask = mask ? tf.tensor2d(mask, [this.config.hiddenSize, this.config.hiddenSize]) : undefined;
+    this.parameters = this.toTensors(resolved.parameters) as ParameterTensors;
+    this.firstMoment = this.zeroMoments();
+    this.secondMoment = this.zeroMoments();
+  }
+
+  getParameters(): RnnParameters {
+    this.assertUsable();
+    const copy = {} as RnnParameters;
+    for (const name of PARAMETER_NAMES)
+      copy[name] = Float32Array.from(this.parameters[name].dataSync() as Float32Array);
+    return copy;
+  }
+
+  setParameters(parameters: Partial<RnnParameters>): void {
+    this.assertUsable();
+    validateParameterRecord(this.config, parameters, 'parameters', false);
+    activateTfjsBackend(this.backend);
+    const next = this.toTensors(parameters);
+    for (const name of PARAMETER_NAMES) {
+      const tensor = next[name];
+      if (tensor) {
+        this.parameters[name].dispose();
+        this.parameters[name] = tensor;
+      }
+    }
+  }
+
+  async forward(
+    batch: TrainingBatch,
+    options: RunOptions & { readonly keepStates?: boolean } = {},
+  ): Promise<ForwardResult> {
+    const pass = this.preparePass(batch, options);
+    const result = tf.tidy(() => {
+      const data = stepTensors(batch, this.config, pass.noise, options.unitMask, true);
+      const { loss, outputs, states } = this.run(data, false);
+      return {
+        loss,
+        outputs: tf.concat(outputs, 0),
+        states: options.keepStates ? tf.concat(states, 0) : undefined,
+      };
+    });
+    try {
+      const [loss, outputs, states] = await Promise.all([
+        result.loss.data(),
+        result.outputs.data(),
+        result.states ? result.states.data() : undefined,
+      ]);
+      return {
+        loss: loss[0],
+        outputs: outputs as Float32Array,
+        ...(states ? { states: states as Float32Array } : {}),
+      };
+    } finally {
+      tf.dispose([result.loss, result.outputs, ...(result.states ? [result.states] : [])]);
+    }
+  }
+
+  async gradients(
+    batch: TrainingBatch,
+    options: RunOptions = {},
+  ): Promise<{ readonly loss: number; readonly gradients: RnnGradients }> {
+    const pass = this.preparePass(batch, options);
+    const { loss, grads } = tf.tidy(() => this.lossAndGradients(batch, pass.noise, options.unitMask));
+    try {
+      const values = await Promise.all([loss.data(), ...grads.map((g) => g.data())]);
+      const gradients: RnnGradients = {};
+      this.trainableList.forEach((name, i) => {
+        gradients[name] = values[i + 1] as Float32Array;
+      });
+      return { loss: values[0][0], gradients };
+    } finally {
+      tf.dispose([loss, ...grads]);
+    }
+  }
+
+  async trainStep(
+    batch: TrainingBatch,
+    options: RunOptions & { readonly extraGradients?: RnnGradients } = {},
+  ): Promise<number> {
+    const pass = this.preparePass(batch, options);
+    if (options.extraGradients) validateExtraGradients(this.config, this.trainable, options.extraGradients);
+    if (this.trainableList.length === 0) {
+      return (await this.forward(batch, options)).loss;
+    }
+    const step = this.optimizerStep + 1;
+    const { learningRate, beta1, beta2, epsilon } = this.adam;
+    // TensorFlow's Adam: α_t = lr·√(1 − β2^t)/(1 − β1^t), computed in float64.
+    const stepSize = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+    const update = tf.tidy(() => {
+      const { loss, grads } = this.lossAndGradients(batch, pass.noise, options.unitMask);
+      const summed = grads.map((g, i) => {
+        const extra = options.extraGradients?.[this.trainableList[i]];
+        if (!extra) return g;
+        const extraTensor = tf.tensor(extra, g.shape);
+        const masked =
+          this.trainableList[i] === 'recurrentWeights' && this.blockMask
+            ? tf.mul(extraTensor, this.blockMask)
+            : extraTensor;
+        return tf.add(g, masked);
+      });
+      const clipped = this.clip(summed);
+      const parameters: tf.Tensor[] = [];
+      const first: tf.Tensor[] = [];
+      const second: tf.Tensor[] = [];
+      clipped.forEach((g, i) => {
+        const name = this.trainableList[i];
+        const m = tf.add(tf.mul(this.firstMoment[name]!, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.secondMoment[name]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const delta = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), epsilon));
+        parameters.push(tf.sub(this.parameters[name], delta));
+        first.push(m);
+        second.push(v);
+      });
+      return { loss, parameters, first, second };
+    });
+    this.trainableList.forEach((name, i) => {
+      this.parameters[name].dispose();
+      this.parameters[name] = update.parameters[i];
+      this.firstMoment[name]!.dispose();
+      this.firstMoment[name] = update.first[i];
+      this.secondMoment[name]!.dispose();
+      this.secondMoment[name] = update.second[i];
+    });
+    this.optimizerStep = step;
+    try {
+      return (await update.loss.data())[0];
+    } finally {
+      update.loss.dispose();
+    }
+  }
+
+  getOptimizerState(): OptimizerState {
+    this.assertUsable();
+    const read = (moments: Partial<ParameterTensors>) => {
+      const copy: Partial<RnnParameters> = {};
+      for (const name of this.trainableList) copy[name] = Float32Array.from(moments[name]!.dataSync() as Float32Array);
+      return copy;
+    };
+    return { step: this.optimizerStep, firstMoment: read(this.firstMoment), secondMoment: read(this.secondMoment) };
+  }
+
+  setOptimizerState(state: OptimizerState): void {
+    this.assertUsable();
+    validateOptimizerState(this.config, this.trainable, state);
+    activateTfjsBackend(this.backend);
+    const first = this.toTensors(state.firstMoment);
+    const second = this.toTensors(state.secondMoment);
+    tf.dispose([...Object.values(this.firstMoment), ...Object.values(this.secondMoment)]);
+    this.firstMoment = first;
+    this.secondMoment = second;
+    this.optimizerStep = state.step;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose([
+      ...Object.values(this.parameters),
+      ...Object.values(this.firstMoment),
+      ...Object.values(this.secondMoment),
+      ...(this.blockMask ? [this.blockMask] : []),
+    ]);
+    this.onDispose?.(this);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('this model was disposed; create a new one with engine.createModel');
+  }
+
+  /** Validates a pass's inputs, activates the backend and draws the scaled noise [T, B, N]. */
+  private preparePass(batch: TrainingBatch, options: RunOptions): { readonly noise?: Float32Array } {
+    this.assertUsable();
+    validateBatch(this.config, batch);
+    validateUnitMask(this.config, options.unitMask);
+    const std = recurrentNoiseStd(this.config, options.noiseScale, options.noiseSeed);
+    activateTfjsBackend(this.backend);
+    if (std === 0) return {};
+    const noise = new Float32Array(batch.steps * batch.batchSize * this.config.hiddenSize);
+    this.noiseSource(options.noiseSeed!, noise, std);
+    return { noise };
+  }
+
+  private toTensors(values: Partial<RnnParameters>): Partial<ParameterTensors> {
+    const shapes = parameterShapes(this.config);
+    const tensors: Partial<ParameterTensors> = {};
+    for (const name of PARAMETER_NAMES) {
+      const value = values[name];
+      if (value) tensors[name] = tf.tensor(Float32Array.from(value), shapes[name] as number[]);
+    }
+    return tensors;
+  }
+
+  private zeroMoments(): Partial<ParameterTensors> {
+    const shapes = parameterShapes(this.config);
+    const moments: Partial<ParameterTensors> = {};
+    for (const name of this.trainableList) moments[name] = tf.zeros(shapes[name] as number[]);
+    return moments;
+  }
+
+  /** Loss and gradients of the trainable parameters, in `trainableList` order (call inside `tf.tidy`). */
+  private lossAndGradients(
+    batch: TrainingBatch,
+    noise: Float32Array | undefined,
+    unitMask: Float32Array | undefined,
+  ): { loss: tf.Scalar; grads: tf.Tensor[] } {
+    const data = stepTensors(batch, this.config, noise, unitMask, true);
+    const xs = this.trainableList.map((name) => this.parameters[name]);
+    // allowNoGradients: W_rec has no path to the loss when T = 1; its gradient is then 0.
+    const { value, grads } = tf.engine().gradients(() => this.run(data, true).loss, xs, undefined, true);
+    return { loss: value as tf.Scalar, grads: xs.map((x, i) => grads[i] ?? tf.zerosLike(x)) };
+  }
+
+  /**
+   * Runs the network over the per-step tensors. With `differentiate`, the steps are the custom-gradient
+   * operations of `ops.ts` with the trainable parameters as inputs, and only the loss is returned; without,
+   * plain ops give outputs ŷ_t [B, nOut], states h_t [B, N] and the loss.
+   */
+  private run(
+    data: StepTensors,
+    differentiate: boolean,
+  ): { loss: tf.Scalar; outputs: tf.Tensor2D[]; states: tf.Tensor2D[] } {
+    const { alpha, activation, outputActivation, outputSize } = this.config;
+    const p = this.parameters;
+    const trainable = differentiate ? this.trainable : undefined;
+    const recurrent = (
+      this.blockMask
+        ? trainable?.recurrentWeights
+          ? maskedWeights(p.recurrentWeights as tf.Tensor2D, this.blockMask)
+          : tf.mul(p.recurrentWeights, this.blockMask)
+        : p.recurrentWeights
+    ) as tf.Tensor2D;
+    const inputWeightsT = tf.transpose(p.inputWeights) as tf.Tensor2D; // [nIn, N]
+    const recurrentWeightsT = tf.transpose(recurrent) as tf.Tensor2D; // [N, N]
+    const outputWeightsT = tf.transpose(p.outputWeights) as tf.Tensor2D; // [N, nOut]
+    const recurrentGradients = Boolean(
+      trainable && (trainable.inputWeights || trainable.recurrentWeights || trainable.recurrentBias),
+    );
+    const count = data.inputs.length * data.inputs[0].shape[0] * outputSize;
+    const states: tf.Tensor2D[] = [];
+    const outputs: tf.Tensor2D[] = [];
+    const losses: tf.Scalar[] = [];
+    let h: tf.Tensor2D | undefined;
+    for (let t = 0; t < data.inputs.length; t++) {
+      const step = {
+        activation,
+        alpha,
+        input: data.inputs[t],
+        noise: data.noise?.[t],
+        unitMask: data.unitMask,
+        inputWeightsT,
+        recurrentWeightsT,
+        recurrentWeights: recurrent,
+        recurrentBias: p.recurrentBias as tf.Tensor1D,
+      };
+      h = recurrentGradients
+        ? cell(step, {
+            previous: h,
+            inputWeights: trainable!.inputWeights ? (p.inputWeights as tf.Tensor2D) : undefined,
+            recurrentWeights: h && trainable!.recurrentWeights ? recurrent : undefined,
+            recurrentBias: trainable!.recurrentBias ? (p.recurrentBias as tf.Tensor1D) : undefined,
+          })
+        : cellValue(step, h);
+      if (trainable) {
+        const readout = {
+          outputActivation,
+          outputWeightsT,
+          outputWeights: p.outputWeights as tf.Tensor2D,
+          outputBias: p.outputBias as tf.Tensor1D,
+          target: data.targets[t],
+          mask: data.mask[t],
+          count,
+        };
+        losses.push(
+          readoutLoss(readout, h, {
+            state: recurrentGradients ? h : undefined,
+            outputWeights: trainable.outputWeights ? (p.outputWeights as tf.Tensor2D) : undefined,
+            outputBias: trainable.outputBias ? (p.outputBias as tf.Tensor1D) : undefined,
+          }),
+        );
+      } else {
+        states.push(h);
+        const y = readoutValue(outputActivation, h, outputWeightsT, p.outputBias as tf.Tensor1D);
+        outputs.push(y);
+        losses.push(stepLossValue(y, data.targets[t], data.mask[t], count));
+      }
+    }
+    const loss = trainable ? sumScalars(losses) : (tf.addN(losses) as tf.Scalar);
+    return { loss, outputs, states };
+  }
+
+  /** Element-wise or global-norm clipping of the gradient tensors. */
+  private clip(gradients: tf.Tensor[]): tf.Tensor[] {
+    const clipping = this.clipping;
+    if (clipping.kind === 'value') return gradients.map((g) => tf.clipByValue(g, -clipping.value, clipping.value));
+    if (clipping.kind === 'norm') {
+      const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
+      // TensorFlow's clip_by_global_norm: g · maxNorm / max(norm, maxNorm).
+      const scale = tf.div(clipping.maxNorm, tf.maximum(norm, clipping.maxNorm));
+      return gradients.map((g) => tf.mul(g, scale));
+    }
+    return gradients;
+  }
+}

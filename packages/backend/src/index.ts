@@ -1,8 +1,8 @@
 export * from './engine.js';
-export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/engine.js';
-export { fillNoise, noiseIndex, noiseSample } from './noise.js';
 export * from './init.js';
 export * from './model-options.js';
+export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/engine.js';
+export { fillNoise, noiseIndex, noiseSample } from './noise.js';
 export * from './random.js';
 export * from './reference.js';
 export {

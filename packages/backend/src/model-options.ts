@@ -186,8 +186,8 @@ export function recurrentNoiseStd(
       'noiseSeed is required: this model has recurrent noise (recurrentNoise > 0); pass a noiseSeed, or noiseScale: 0 for a noise-free pass',
     );
   }
-  if (noiseSeed !== undefined && !Number.isSafeInteger(noiseSeed)) {
-    throw new RangeError(`noiseSeed must be a safe integer, got ${String(noiseSeed)}`);
+  if (noiseSeed !== undefined && !(Number.isSafeInteger(noiseSeed) && noiseSeed >= 0)) {
+    throw new RangeError(`noiseSeed must be a non-negative safe integer, got ${String(noiseSeed)}`);
   }
   return std;
 }

@@ -20,7 +20,7 @@ import {
   type TrainingBatch,
 } from '../src/engine.js';
 import { DEFAULT_ADAM, moduleMask } from '../src/model-options.js';
-import { fillRecurrentNoise } from '../src/noise-fill.js';
+import { fillNoise } from '../src/noise.js';
 import {
   type ReferenceAdamState,
   type ReferenceParameters,
@@ -85,9 +85,7 @@ function scenarios(): Scenario[] {
 
 /** ξ [T, B, N] of the shared noise stream for a seed. */
 function standardNormal(seed: number, batch: TrainingBatch, hiddenSize: number): Float32Array {
-  const xi = new Float32Array(batch.steps * batch.batchSize * hiddenSize);
-  fillRecurrentNoise(seed, xi, 1);
-  return xi;
+  return fillNoise(seed, 0, new Float32Array(batch.steps * batch.batchSize * hiddenSize));
 }
 
 function unitMaskFor(config: RnnConfig): Float32Array {

@@ -2,7 +2,6 @@
  * The TensorFlow.js engine: runs the contract's leaky RNN on a tfjs backend (tensorflow, wasm or cpu).
  */
 import type { Engine, EngineModel, ModelOptions } from '../engine.js';
-import { fillRecurrentNoise } from '../noise-fill.js';
 import { type LoadedTfjsBackend, loadTfjsBackend, type TfjsBackendName } from './backends.js';
 import { TfjsModel } from './model.js';
 
@@ -31,9 +30,7 @@ export class TfjsEngine implements Engine {
   }
 
   createModel(options: ModelOptions): EngineModel {
-    const model = new TfjsModel(this.loaded.backend, fillRecurrentNoise, options, (disposed) =>
-      this.models.delete(disposed),
-    );
+    const model = new TfjsModel(this.loaded.backend, options, (disposed) => this.models.delete(disposed));
     this.models.add(model);
     return model;
   }

@@ -41,14 +41,9 @@ import {
   validateParameterRecord,
   validateUnitMask,
 } from '../model-options.js';
+import { fillNoise } from '../noise.js';
 import { activateTfjsBackend, type TfjsBackendName } from './backends.js';
 import { cell, cellValue, maskedWeights, readoutLoss, readoutValue, stepLossValue, sumScalars } from './ops.js';
-
-/**
- * Fills `out` [T, B, N] with the standard-normal recurrent noise ξ of `seed` (index (t·B + b)·N + i),
- * multiplied by `std`.
- */
-export type RecurrentNoiseSource = (seed: number, out: Float32Array, std: number) => void;
 
 type ParameterTensors = Record<ParameterName, tf.Tensor>;
 
@@ -96,7 +91,6 @@ export class TfjsModel implements EngineModel {
   /** Gradient clipping in use. */
   readonly clipping: GradientClipping;
   private readonly backend: TfjsBackendName;
-  private readonly noiseSource: RecurrentNoiseSource;
   private readonly trainableList: ParameterName[];
   private parameters: ParameterTensors;
   private firstMoment: Partial<ParameterTensors>;
@@ -109,22 +103,15 @@ export class TfjsModel implements EngineModel {
 
   /**
    * @param backend the tfjs backend to run on (already loaded).
-   * @param noiseSource the recurrent-noise stream shared by all engines.
    * @param onDispose called once when the model is disposed (the engine's bookkeeping).
    */
-  constructor(
-    backend: TfjsBackendName,
-    noiseSource: RecurrentNoiseSource,
-    options: ModelOptions,
-    onDispose?: (model: TfjsModel) => void,
-  ) {
+  constructor(backend: TfjsBackendName, options: ModelOptions, onDispose?: (model: TfjsModel) => void) {
     const resolved = resolveModelOptions(options);
     this.config = resolved.config;
     this.trainable = resolved.trainable;
     this.adam = resolved.adam;
     this.clipping = resolved.clipping;
     this.backend = backend;
-    this.noiseSource = noiseSource;
     this.onDispose = onDispose;
     this.trainableList = trainableNames(this.trainable);
     activateTfjsBackend(backend);
@@ -307,8 +294,13 @@ export class TfjsModel implements EngineModel {
     const std = recurrentNoiseStd(this.config, options.noiseScale, options.noiseSeed);
     activateTfjsBackend(this.backend);
     if (std === 0) return {};
-    const noise = new Float32Array(batch.steps * batch.batchSize * this.config.hiddenSize);
-    this.noiseSource(options.noiseSeed!, noise, std);
+    // ξ for (t, b, i) is sample (t·B + b)·N + i of the shared stream: the layout of [T, B, N].
+    const noise = fillNoise(
+      options.noiseSeed!,
+      0,
+      new Float32Array(batch.steps * batch.batchSize * this.config.hiddenSize),
+    );
+    for (let i = 0; i < noise.length; i++) noise[i] *= std;
     return { noise };
   }
 

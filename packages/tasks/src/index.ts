@@ -1,5 +1,8 @@
 export { detExp, detLog } from './det-math.js';
+export * from './discovery.js';
 export { InvalidOptionError } from './errors.js';
+export { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
+export * from './npz.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,
@@ -9,6 +12,9 @@ export {
   DEFAULT_TAU,
   resolveTaskOptions,
 } from './options.js';
+export * from './plot.js';
+export * from './registry.js';
+export * from './registry-error.js';
 export {
   addStimulusBump,
   circularDistance,
@@ -24,4 +30,5 @@ export {
 } from './ring.js';
 export { createRng } from './rng.js';
 export * from './task.js';
+export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { YANG19_RULES, type Yang19Rule } from './yang19/rules.js';

@@ -1,0 +1,34 @@
+/** Levenshtein edit distance (insertions, deletions, substitutions each cost 1). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[b.length];
+}
+
+/**
+ * The candidate a mistyped name most likely meant, or undefined when none is close. A scoped candidate
+ * (`scope/name`) also matches on its name alone, so `go-no-go` suggests `neurogym/go-no-go`.
+ */
+export function closestName(wanted: string, candidates: Iterable<string>): string | undefined {
+  const needle = wanted.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const bare = candidate.slice(candidate.indexOf('/') + 1);
+    const distance = Math.min(editDistance(needle, candidate), editDistance(needle, bare));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(needle.length / 3));
+  return bestDistance <= tolerance ? best : undefined;
+}

@@ -1,0 +1,321 @@
+import type { TaskRegistry } from './registry.js';
+import { TaskRegistryError } from './registry-error.js';
+import { TASK_API_VERSION, type Task } from './task.js';
+import { validateTask } from './task-validation.js';
+
+/** Options of `discoverTaskPlugins`. */
+export interface DiscoverTaskPluginsOptions {
+  /**
+   * Folder of the host project. Its package.json lists the candidate packages (dependencies,
+   * devDependencies, optionalDependencies), and packages are resolved from here by walking up
+   * `node_modules` folders the way Node does.
+   */
+  readonly projectRoot: string;
+  /**
+   * Load exactly these packages instead of the project's dependencies (a `--tasks` flag, a config file).
+   * Each must be an installed task plugin: a missing package or one without a `molap` field is an error,
+   * not a skip. The project's package.json is not read.
+   */
+  readonly packages?: readonly string[];
+}
+
+/** A plugin package whose tasks were all loaded and checked. */
+export interface LoadedTaskPlugin {
+  /** Package name. */
+  readonly package: string;
+  readonly version: string;
+  /** Folder of the installed package. */
+  readonly directory: string;
+  /** Its tasks, in the order of its `tasks` export; each passed `validateTask`, no id repeats. */
+  readonly tasks: readonly Task[];
+}
+
+/** A dependency that was looked at and is not a task plugin (not an error). */
+export interface SkippedPackage {
+  readonly package: string;
+  readonly reason: string;
+}
+
+/** What `discoverTaskPlugins` found. Nothing is printed or registered; that is the caller's job. */
+export interface TaskPluginDiscovery {
+  readonly loaded: readonly LoadedTaskPlugin[];
+  readonly skipped: readonly SkippedPackage[];
+  /** One entry per broken plugin (or broken task in a plugin); a broken plugin is not loaded at all. */
+  readonly errors: readonly TaskRegistryError[];
+}
+
+/** The package.json field that makes a package a task plugin. */
+export interface MolapPluginManifest {
+  /** Task API version the plugin implements; must equal `TASK_API_VERSION`. */
+  readonly apiVersion: number;
+  /** `./relative` path of the module (inside the package) that exports `tasks: Task[]`. */
+  readonly tasks: string;
+}
+
+/** npm package names (scoped or not); anything else could escape `node_modules` when joined to a path. */
+const PACKAGE_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+const BUILD_HINT = 'is the package built and is the file listed in "files"?';
+const MANIFEST_EXAMPLE = `"molap": {"apiVersion": ${TASK_API_VERSION}, "tasks": "./dist/tasks.js"}`;
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
+
+/** The node built-ins discovery needs, loaded on first use so that importing `@molap/tasks` stays platform-free. */
+async function nodeModules() {
+  const [fs, path, url] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]);
+  return { fs, path, url };
+}
+type Node = Awaited<ReturnType<typeof nodeModules>>;
+
+async function readJson(node: Node, file: string): Promise<Json> {
+  const parsed: unknown = JSON.parse(await node.fs.readFile(file, 'utf8'));
+  if (!isRecord(parsed)) throw new Error(`${file} does not hold a JSON object`);
+  return parsed;
+}
+
+async function exists(node: Node, file: string): Promise<boolean> {
+  try {
+    await node.fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds `<dir>/node_modules/<name>/package.json` from `from` upwards, as Node's resolution does. */
+async function locatePackage(node: Node, name: string, from: string): Promise<string | undefined> {
+  let dir = from;
+  for (;;) {
+    const candidate = node.path.join(dir, 'node_modules', name);
+    if (await exists(node, node.path.join(candidate, 'package.json'))) return candidate;
+    const parent = node.path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The host project's direct dependencies, in package.json order, without repeats. */
+async function projectDependencies(node: Node, projectRoot: string): Promise<string[]> {
+  const file = node.path.join(projectRoot, 'package.json');
+  let manifest: Json;
+  try {
+    manifest = await readJson(node, file);
+  } catch (cause) {
+    throw new TaskRegistryError(`cannot read the project's package.json at ${file}: ${firstLine(cause)}`, {
+      code: 'bad-project',
+      cause,
+      hint: 'pass projectRoot: the folder that holds your package.json, or list plugins explicitly with { packages: [...] }',
+    });
+  }
+  const names = DEPENDENCY_FIELDS.flatMap((field) => (isRecord(manifest[field]) ? Object.keys(manifest[field]) : []));
+  return [...new Set(names)];
+}
+
+type Outcome =
+  | { readonly kind: 'loaded'; readonly plugin: LoadedTaskPlugin }
+  | { readonly kind: 'skipped'; readonly skip: SkippedPackage }
+  | { readonly kind: 'failed'; readonly errors: TaskRegistryError[] };
+
+const fail = (problem: string, details: ConstructorParameters<typeof TaskRegistryError>[1]): Outcome => ({
+  kind: 'failed',
+  errors: [new TaskRegistryError(problem, details)],
+});
+
+/** Loads one package; `explicit` turns "not installed" and "not a plugin" from skips into errors. */
+async function loadPackage(node: Node, name: string, projectRoot: string, explicit: boolean): Promise<Outcome> {
+  const notPlugin = (reason: string, hint: string): Outcome =>
+    explicit
+      ? fail(`${name} ${reason}`, { code: 'not-found', source: name, hint })
+      : { kind: 'skipped', skip: { package: name, reason } };
+  if (!PACKAGE_NAME.test(name)) {
+    return notPlugin('is not a valid npm package name', 'check the spelling of the package name');
+  }
+  const directory = await locatePackage(node, name, projectRoot);
+  if (directory === undefined) {
+    return notPlugin(
+      `is not installed (no node_modules/${name} from ${projectRoot} upwards)`,
+      `run npm install${explicit ? ` ${name}` : ''} in the project`,
+    );
+  }
+  let manifest: Json;
+  try {
+    manifest = await readJson(node, node.path.join(directory, 'package.json'));
+  } catch (cause) {
+    return fail(`cannot read the package.json of ${name}: ${firstLine(cause)}`, {
+      code: 'invalid-manifest',
+      source: name,
+      cause,
+    });
+  }
+  const version = typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  const source = `${name}@${version}`;
+  const molap = manifest.molap;
+  if (molap === undefined) {
+    return notPlugin(
+      'has no "molap" field in its package.json (not a task plugin)',
+      `a plugin declares ${MANIFEST_EXAMPLE}`,
+    );
+  }
+  if (!isRecord(molap)) {
+    return fail(`the "molap" field of package.json must be an object, got ${JSON.stringify(molap)}`, {
+      code: 'invalid-manifest',
+      source,
+      hint: `declare ${MANIFEST_EXAMPLE}`,
+    });
+  }
+  if (molap.tasks === undefined && !explicit) {
+    return { kind: 'skipped', skip: { package: name, reason: 'its "molap" field declares no tasks' } };
+  }
+  if (molap.apiVersion !== TASK_API_VERSION) {
+    return fail(`declares molap.apiVersion ${JSON.stringify(molap.apiVersion)}, expected ${TASK_API_VERSION}`, {
+      code: 'api-version',
+      source,
+      hint: `this @molap/tasks implements task API ${TASK_API_VERSION}: install a version of ${name} made for it (its peerDependencies name the @molap/tasks range)`,
+    });
+  }
+  const entry = molap.tasks;
+  const entryPath = typeof entry === 'string' ? node.path.resolve(directory, entry) : undefined;
+  if (
+    typeof entry !== 'string' ||
+    entryPath === undefined ||
+    !entry.startsWith('./') ||
+    node.path.relative(directory, entryPath).startsWith('..')
+  ) {
+    return fail(
+      `molap.tasks must be a "./relative" path to a module inside the package, got ${JSON.stringify(entry)}`,
+      { code: 'invalid-manifest', source, hint: `declare ${MANIFEST_EXAMPLE}` },
+    );
+  }
+  if (!(await exists(node, entryPath))) {
+    return fail(`cannot find ${entry} (${entryPath})`, { code: 'missing-file', source, hint: BUILD_HINT });
+  }
+  const entryUrl = node.url.pathToFileURL(entryPath).href;
+  let module: Json;
+  try {
+    module = await import(/* @vite-ignore */ entryUrl);
+  } catch (cause) {
+    const missingModule = isRecord(cause) && cause.code === 'ERR_MODULE_NOT_FOUND';
+    return fail(`cannot import ${entry}: ${firstLine(cause)}`, {
+      code: 'import-failed',
+      source,
+      cause,
+      hint: missingModule
+        ? `a module it imports is missing: ${BUILD_HINT} Are its dependencies and its peer @molap/tasks installed?`
+        : `the module threw while loading; import it directly to see the whole error: node -e "import('${entryUrl}')"`,
+    });
+  }
+  const tasks = Array.isArray(module.tasks)
+    ? module.tasks
+    : isRecord(module.default) && Array.isArray(module.default.tasks)
+      ? module.default.tasks
+      : undefined;
+  if (tasks === undefined) {
+    const found = Object.keys(module).filter((key) => key !== '__esModule');
+    return fail(
+      `${entry} does not export a "tasks" array (its exports: ${found.length === 0 ? 'none' : found.join(', ')})`,
+      {
+        code: 'bad-export',
+        source,
+        hint: 'export the plugin\'s tasks as "export const tasks = [myTask, …]" (module.exports = { tasks } in CommonJS)',
+      },
+    );
+  }
+  const errors: TaskRegistryError[] = [];
+  const seen = new Set<string>();
+  tasks.forEach((task: unknown, index: number) => {
+    const problems = validateTask(task);
+    const id = isRecord(task) && typeof task.id === 'string' ? task.id : undefined;
+    const label = id === undefined ? `tasks[${index}]` : `tasks[${index}] ('${id}')`;
+    if (problems.length > 0) {
+      errors.push(
+        new TaskRegistryError(`${label} is invalid: ${problems.join('; ')}`, {
+          code: 'invalid-task',
+          source,
+          taskId: id,
+          hint: 'each task must satisfy the Task interface of @molap/tasks; checkTaskConformance(task) checks generated batches too',
+        }),
+      );
+    } else if (id !== undefined && seen.has(id)) {
+      errors.push(
+        new TaskRegistryError(`duplicate task id '${id}': ${label} repeats an id of the same plugin`, {
+          code: 'duplicate-id',
+          source,
+          taskId: id,
+          hint: 'give each task of the plugin its own id',
+        }),
+      );
+    }
+    if (id !== undefined) seen.add(id);
+  });
+  if (errors.length > 0) return { kind: 'failed', errors };
+  return { kind: 'loaded', plugin: { package: name, version, directory, tasks: tasks as Task[] } };
+}
+
+/**
+ * Finds installed task plugins: packages whose package.json has a `molap` field
+ * (`{"apiVersion": 1, "tasks": "./dist/tasks.js"}`) among the host project's direct dependencies (or the
+ * packages named in `options.packages`), imports each plugin's module and checks its `tasks` export.
+ * A broken plugin becomes an entry of `errors` and discovery goes on with the others; a task id provided
+ * by two plugins is an error for the second one. Packages are taken in package.json order.
+ * @throws TaskRegistryError `bad-project` only when the project's package.json cannot be read.
+ */
+export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): Promise<TaskPluginDiscovery> {
+  const node = await nodeModules();
+  const projectRoot = node.path.resolve(options.projectRoot);
+  const explicit = options.packages !== undefined;
+  const names = options.packages ? [...new Set(options.packages)] : await projectDependencies(node, projectRoot);
+  const loaded: LoadedTaskPlugin[] = [];
+  const skipped: SkippedPackage[] = [];
+  const errors: TaskRegistryError[] = [];
+  const provider = new Map<string, string>();
+  for (const name of names) {
+    const outcome = await loadPackage(node, name, projectRoot, explicit);
+    if (outcome.kind === 'skipped') skipped.push(outcome.skip);
+    else if (outcome.kind === 'failed') errors.push(...outcome.errors);
+    else {
+      const { plugin } = outcome;
+      const source = `${plugin.package}@${plugin.version}`;
+      const clashes = plugin.tasks.filter((task) => provider.has(task.id));
+      if (clashes.length > 0) {
+        for (const task of clashes) errors.push(duplicateAcrossPlugins(task.id, provider.get(task.id)!, source));
+        continue;
+      }
+      for (const task of plugin.tasks) provider.set(task.id, source);
+      loaded.push(plugin);
+    }
+  }
+  return { loaded, skipped, errors };
+}
+
+const duplicateAcrossPlugins = (id: string, first: string, source: string): TaskRegistryError =>
+  new TaskRegistryError(`duplicate task id '${id}': already provided by ${first}`, {
+    code: 'duplicate-id',
+    source,
+    taskId: id,
+    hint: `task ids are unique across all plugins: uninstall one of the two packages, or ask the authors to scope their ids (scope/name)`,
+  });
+
+/**
+ * Registers the tasks of every loaded plugin, with `name@version` as their source. A plugin with an id
+ * that the registry already holds (a built-in task, a plugin registered earlier) is left out whole.
+ * @returns one `duplicate-id` error per clashing id (empty when everything was registered).
+ */
+export function registerDiscovered(registry: TaskRegistry, discovery: TaskPluginDiscovery): TaskRegistryError[] {
+  const errors: TaskRegistryError[] = [];
+  for (const plugin of discovery.loaded) {
+    const source = `${plugin.package}@${plugin.version}`;
+    const clashes = plugin.tasks.filter((task) => registry.has(task.id));
+    if (clashes.length > 0) {
+      for (const task of clashes) {
+        errors.push(duplicateAcrossPlugins(task.id, registry.source(task.id) ?? 'an earlier registration', source));
+      }
+      continue;
+    }
+    for (const task of plugin.tasks) registry.register(task, { source });
+  }
+  return errors;
+}

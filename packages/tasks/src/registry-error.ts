@@ -1,0 +1,62 @@
+/** What went wrong, as a stable code a CLI or a test can switch on. */
+export type TaskRegistryErrorCode =
+  /** A task with the same id is already registered. */
+  | 'duplicate-id'
+  /** `get`/`source` of an id nobody registered. */
+  | 'unknown-id'
+  /** A task value does not satisfy the `Task` contract. */
+  | 'invalid-task'
+  /** A plugin's package.json `molap` field is missing parts or malformed. */
+  | 'invalid-manifest'
+  /** A plugin implements another task API version. */
+  | 'api-version'
+  /** The module named by `molap.tasks` does not exist. */
+  | 'missing-file'
+  /** Importing the plugin's module threw. */
+  | 'import-failed'
+  /** The plugin's module has no `tasks` array export. */
+  | 'bad-export'
+  /** A package named explicitly could not be found or is not a plugin. */
+  | 'not-found'
+  /** The host project cannot be read (no package.json, unreadable JSON). */
+  | 'bad-project';
+
+/** Context of a `TaskRegistryError`. */
+export interface TaskRegistryErrorDetails {
+  readonly code: TaskRegistryErrorCode;
+  /** Who supplied the offending task or plugin, e.g. `molap-task-foo@1.2.0` (as given to `register`). */
+  readonly source?: string;
+  /** What to do about it. */
+  readonly hint?: string;
+  /** The task id concerned, if any. */
+  readonly taskId?: string;
+  /** The underlying error (an import failure, a JSON parse error). */
+  readonly cause?: unknown;
+}
+
+/**
+ * The error of the task registry and of plugin discovery. `message` holds the problem on its first line,
+ * then `  source: …` and `  hint: …` lines when known, so printing it is enough; the same parts are also
+ * available as fields.
+ */
+export class TaskRegistryError extends Error {
+  override readonly name = 'TaskRegistryError';
+  readonly code: TaskRegistryErrorCode;
+  /** The problem alone, without the source and hint lines. */
+  readonly problem: string;
+  readonly source: string | undefined;
+  readonly hint: string | undefined;
+  readonly taskId: string | undefined;
+
+  constructor(problem: string, details: TaskRegistryErrorDetails) {
+    const lines = [problem];
+    if (details.source !== undefined) lines.push(`  source: ${details.source}`);
+    if (details.hint !== undefined) lines.push(`  hint: ${details.hint}`);
+    super(lines.join('\n'), details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = details.code;
+    this.problem = problem;
+    this.source = details.source;
+    this.hint = details.hint;
+    this.taskId = details.taskId;
+  }
+}

@@ -1,0 +1,73 @@
+import { TASK_API_VERSION, type Task } from './task.js';
+
+/** One lower-kebab segment: `go`, `dm1`, `ready-set-go`. */
+const KEBAB = '[a-z0-9]+(?:-[a-z0-9]+)*';
+/** A task id: bare lower-kebab (`fdgo`) or `scope/name` with both parts lower-kebab (`neurogym/go-no-go`). */
+export const TASK_ID_PATTERN = new RegExp(`^${KEBAB}(?:/${KEBAB})?$`);
+
+const META_TEXT_FIELDS = ['displayName', 'description', 'paper', 'link'] as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `'${value}'` : typeof value;
+
+/**
+ * Checks that a value has the shape of a `Task` (what can be checked without generating a batch: id
+ * format, API version, functions, metadata, periods). Generated batches are checked by
+ * `checkTaskConformance`.
+ * @returns the problems found, each a short sentence naming the field; empty when the task is valid.
+ */
+export function validateTask(value: unknown): string[] {
+  if (!isRecord(value)) return [`a task must be an object, got ${describe(value)}`];
+  const problems: string[] = [];
+  const { id, apiVersion, meta, periods, defaults } = value;
+  if (typeof id !== 'string') {
+    problems.push(`id must be a string, got ${describe(id)}`);
+  } else if (!TASK_ID_PATTERN.test(id)) {
+    problems.push(
+      `id '${id}' must be lower-kebab ('my-task') or 'scope/name' with both parts lower-kebab ('acme/my-task')`,
+    );
+  }
+  if (apiVersion !== TASK_API_VERSION) {
+    problems.push(`apiVersion is ${describe(apiVersion)}, expected ${TASK_API_VERSION} (TASK_API_VERSION)`);
+  }
+  for (const method of ['generate', 'layout'] as const) {
+    if (typeof value[method] !== 'function')
+      problems.push(`${method} must be a function, got ${describe(value[method])}`);
+  }
+  if (!isRecord(meta)) {
+    problems.push(`meta must be an object {displayName, description, paper, link, tags}, got ${describe(meta)}`);
+  } else {
+    for (const field of META_TEXT_FIELDS) {
+      if (typeof meta[field] !== 'string')
+        problems.push(`meta.${field} must be a string, got ${describe(meta[field])}`);
+    }
+    for (const field of ['displayName', 'description'] as const) {
+      if (typeof meta[field] === 'string' && meta[field].trim() === '')
+        problems.push(`meta.${field} must not be empty`);
+    }
+    if (!Array.isArray(meta.tags) || meta.tags.some((tag) => typeof tag !== 'string' || tag === '')) {
+      problems.push('meta.tags must be an array of non-empty strings');
+    }
+  }
+  if (!Array.isArray(periods) || periods.length === 0) {
+    problems.push('periods must be a non-empty array of period names in temporal order');
+  } else {
+    if (periods.some((name) => typeof name !== 'string' || name === '')) {
+      problems.push('periods must hold non-empty strings');
+    }
+    const repeated = periods.filter((name, index) => periods.indexOf(name) !== index);
+    if (repeated.length > 0) problems.push(`periods repeat ${[...new Set(repeated)].join(', ')}`);
+  }
+  if (defaults !== undefined && !isRecord(defaults)) {
+    problems.push(`defaults must be an object of TaskOptions fields, got ${describe(defaults)}`);
+  }
+  return problems;
+}
+
+/** Narrows after `validateTask` returned no problems. */
+export function isTask(value: unknown): value is Task {
+  return validateTask(value).length === 0;
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A package to lay out under `node_modules`: its package.json and any other files (path → content). */
+export interface FixturePackage {
+  readonly manifest: Record<string, unknown>;
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** A throwaway folder on the real file system; `remove()` deletes it. */
+export interface FixtureDir {
+  readonly root: string;
+  /** Writes `content` at `relative` (creating folders). */
+  write(relative: string, content: string): void;
+  /** Installs a package at `<folder>/node_modules/<name>` (folder relative to root, default root). */
+  install(name: string, pkg: FixturePackage, folder?: string): void;
+  remove(): void;
+}
+
+export function createFixtureDir(prefix = 'molap-tasks-'): FixtureDir {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const write = (relative: string, content: string) => {
+    const file = join(root, relative);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  };
+  return {
+    root,
+    write,
+    install(name, pkg, folder = '.') {
+      const base = join(folder, 'node_modules', name);
+      write(join(base, 'package.json'), JSON.stringify({ name, ...pkg.manifest }, null, 2));
+      for (const [file, content] of Object.entries(pkg.files ?? {})) write(join(base, file), content);
+    },
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Source of a plain-JavaScript task (ESM or CJS body) with the given id: a complete `Task` value that
+ * builds a one-trial batch, written without importing @molap/tasks so fixtures need no build.
+ */
+export function fixtureTaskSource(id: string): string {
+  return `({
+  id: ${JSON.stringify(id)},
+  apiVersion: 1,
+  meta: { displayName: ${JSON.stringify(id)}, description: 'Fixture task.', paper: '', link: '', tags: ['fixture'] },
+  periods: ['fix1', 'go1'],
+  layout: (options) => ({
+    inputs: [{ name: 'fixation', role: 'fixation', start: 0, size: 1 }],
+    outputs: [{ name: 'fixation', role: 'fixation', start: 0, size: 1 }],
+    inputSize: 1,
+    outputSize: 1,
+  }),
+  generate(rng, options) {
+    const layout = this.layout(options);
+    return {
+      taskId: ${JSON.stringify(id)}, steps: 2, batchSize: 1, inputSize: 1, outputSize: 1, dt: options.dt,
+      inputs: Float32Array.of(1, 0), targets: Float32Array.of(0.8, 0.05), mask: Float32Array.of(1, 1),
+      targetAngle: Float32Array.of(-1, -1), trialSteps: Int32Array.of(2), goCue: Int32Array.of(1),
+      epochs: { fix1: { start: Int32Array.of(0), end: Int32Array.of(1) }, go1: { start: Int32Array.of(1), end: Int32Array.of(2) } },
+      layout,
+    };
+  },
+})`;
+}
+
+/** package.json fields of a task plugin. */
+export const pluginManifest = (version = '1.0.0', tasks = './dist/tasks.js', apiVersion: unknown = 1) => ({
+  version,
+  type: 'module',
+  keywords: ['molap-task'],
+  molap: { apiVersion, tasks },
+});
+
+/** An ESM plugin exporting tasks with these ids. */
+export const esmPlugin = (ids: readonly string[], version = '1.0.0'): FixturePackage => ({
+  manifest: pluginManifest(version),
+  files: { 'dist/tasks.js': `export const tasks = [${ids.map(fixtureTaskSource).join(',\n')}];\n` },
+});

@@ -1,3 +1,4 @@
+export * from './conformance.js';
 export { detExp, detLog } from './det-math.js';
 export * from './discovery.js';
 export { InvalidOptionError } from './errors.js';

@@ -22,7 +22,7 @@ const MIN_GROUP_HEIGHT = 12;
 const MASK_ROW_HEIGHT = 12;
 const LEFT = 120;
 const RIGHT = 110;
-const TOP = 64;
+const TOP = 72;
 const PANEL_GAP = 30;
 const EPOCH_STRIP = 16;
 /** Color steps: consecutive cells of a row with the same step are drawn as one rectangle. */
@@ -39,6 +39,8 @@ const MASK_SCALE_STOPS: readonly (readonly [number, number, number, number])[] =
   [1, 200, 82, 0],
 ];
 const EPOCH_FILLS = ['#e8eef6', '#f6efe3'];
+/** Approximate width of one character of an epoch label (10 px sans-serif). */
+const LABEL_CHAR_WIDTH = 5.6;
 
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -235,19 +237,24 @@ export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions
   const plotBottom = mask.bottom;
   const xOf = (step: number) => LEFT + (step / steps) * width;
 
-  // Epoch bands (top strip, labelled) and boundaries across every panel.
+  // Epoch bands (top strip, labelled) and boundaries across every panel. A label too wide for its band
+  // goes above the strip, alternating between two rows so that neighbours do not collide.
   const epochParts = ['<g id="epochs">'];
   let band = 0;
+  let outside = 0;
   for (const [name, epoch] of Object.entries(batch.epochs)) {
     const start = epoch.start[trial];
     const end = Math.min(epoch.end[trial], steps);
     if (start < 0 || end <= start) continue;
     const x = xOf(start);
     const w = xOf(end) - x;
+    const fits = name.length * LABEL_CHAR_WIDTH + 4 <= w;
+    const labelY = fits ? plotTop + 12 : plotTop - 4 - 10 * (outside++ % 2);
     epochParts.push(
       `<g class="epoch" data-name="${escapeXml(name)}">`,
+      `<title>${escapeXml(name)}: ${num(start * dt)}–${num(end * dt)} ms</title>`,
       `<rect x="${num(x)}" y="${plotTop}" width="${num(w)}" height="${EPOCH_STRIP}" fill="${EPOCH_FILLS[band++ % 2]}"/>`,
-      `<text class="epoch-label" x="${num(x + w / 2)}" y="${plotTop + 12}">${escapeXml(name)}</text>`,
+      `<text class="epoch-label" x="${num(x + w / 2)}" y="${labelY}">${escapeXml(name)}</text>`,
       start > 0 ? `<line class="boundary" x1="${num(x)}" x2="${num(x)}" y1="${plotTop}" y2="${num(plotBottom)}"/>` : '',
       '</g>',
     );
@@ -259,8 +266,8 @@ export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions
     go >= 0 && go <= steps
       ? [
           '<g id="go-cue">',
-          `<line x1="${num(xOf(go))}" x2="${num(xOf(go))}" y1="${plotTop - 4}" y2="${num(plotBottom + 4)}"/>`,
-          `<text x="${num(xOf(go))}" y="${plotTop - 8}">go cue</text>`,
+          `<line x1="${num(xOf(go))}" x2="${num(xOf(go))}" y1="${plotTop - 24}" y2="${num(plotBottom + 4)}"/>`,
+          `<text x="${num(xOf(go))}" y="${plotTop - 28}">go cue</text>`,
           '</g>',
         ]
       : [];

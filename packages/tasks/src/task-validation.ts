@@ -1,3 +1,4 @@
+import { describeValue as describe } from './errors.js';
 import { TASK_API_VERSION, type Task } from './task.js';
 
 /** One lower-kebab segment: `go`, `dm1`, `ready-set-go`. */
@@ -9,9 +10,6 @@ const META_TEXT_FIELDS = ['displayName', 'description', 'paper', 'link'] as cons
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `'${value}'` : typeof value;
 
 /**
  * Checks that a value has the shape of a `Task` (what can be checked without generating a batch: id

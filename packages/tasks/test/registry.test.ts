@@ -75,7 +75,7 @@ describe('createTaskRegistry', () => {
     expect(error.code).toBe('invalid-task');
     expect(error.problem).toContain("invalid task 'Bad_Id'");
     expect(error.problem).toContain("id 'Bad_Id' must be lower-kebab");
-    expect(error.problem).toContain('apiVersion is number, expected 1');
+    expect(error.problem).toContain('apiVersion is 2, expected 1');
     expect(error.problem).toContain('generate must be a function');
     expect(error.problem).toContain('periods must be a non-empty array');
     expect(error.source).toBe('acme@0.0.1');
@@ -111,9 +111,7 @@ describe('validateTask', () => {
     ]);
     expect(validateTask({ ...task, meta: undefined })[0]).toContain('meta must be an object');
     expect(validateTask({ ...task, periods: ['fix1', 'go1', 'fix1'] })).toEqual(['periods repeat fix1']);
-    expect(validateTask({ ...task, defaults: 5 })).toEqual([
-      'defaults must be an object of TaskOptions fields, got number',
-    ]);
+    expect(validateTask({ ...task, defaults: 5 })).toEqual(['defaults must be an object of TaskOptions fields, got 5']);
   });
 });
 

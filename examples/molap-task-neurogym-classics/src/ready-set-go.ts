@@ -1,0 +1,161 @@
+import {
+  InvalidOptionError,
+  type Rng,
+  ringBump,
+  TASK_API_VERSION,
+  type Task,
+  type TaskOptions,
+  TWO_PI,
+  wrapAngle,
+} from '@molap/tasks';
+import {
+  addInputNoise,
+  addRingInput,
+  allocateBatch,
+  classicLayout,
+  finishBatch,
+  toSteps,
+  writeFixationAndRule,
+  writeResponse,
+} from './classic-batch.js';
+import { type ConditionSource, checkDuration, numberField, trialConditions } from './conditions.js';
+import { classicDefaults, READY_SET_GO_ID } from './ids.js';
+
+/** Fixed period durations of ready-set-go, in ms (the measured interval is drawn per trial). */
+export interface ReadySetGoTiming {
+  readonly fixation: number;
+  /** Ready flash. */
+  readonly ready: number;
+  /** Set flash. */
+  readonly set: number;
+}
+
+/** neurogym's timing. */
+export const READY_SET_GO_TIMING: ReadySetGoTiming = Object.freeze({ fixation: 100, ready: 83, set: 83 });
+/** neurogym's interval range: the ready-to-set interval is uniform in [800, 1500) ms. */
+export const READY_SET_GO_MEASURE_RANGE: readonly [number, number] = Object.freeze([800, 1500]) as [number, number];
+/** Number of intervals in the test grid (evenly spaced over the measure range). */
+const TEST_MEASURES = 8;
+/** Response directions of the test grid. */
+const TEST_DIRECTIONS = [0, Math.PI];
+
+/** Options of `createReadySetGo`. */
+export interface ReadySetGoOptions {
+  /** Task id. Default `neurogym/ready-set-go`. */
+  readonly id?: string;
+  /** Produced interval = gain × measured interval. Default 1. */
+  readonly gain?: number;
+  /** [low, high) in ms of the measured (ready onset to set onset) interval. Default [800, 1500). */
+  readonly measureRange?: readonly [number, number];
+  /** Fixed period durations in ms; missing fields keep `READY_SET_GO_TIMING`. */
+  readonly timing?: Partial<ReadySetGoTiming>;
+}
+
+/** One trial: the ready-to-set interval (ms) and the response direction (radians). */
+export interface ReadySetGoCondition {
+  readonly measure: number;
+  readonly direction: number;
+}
+
+const PERIODS = ['fixation', 'ready', 'measure', 'set', 'production', 'response'] as const;
+
+/**
+ * Ready-set-go interval reproduction (neurogym `ReadySetGo`; Remington, Narain, Hosseini & Jazayeri
+ * 2018): a ready flash and a set flash separated by the measured interval; the network must respond
+ * gain × interval after the set flash, with no cue telling it when.
+ *
+ * Timing as neurogym (ready 83 ms and set 83 ms, floored to dt; interval uniform in [800, 1500) ms floored
+ * to dt; ready onset to set onset = interval), with the periods made disjoint: `ready`, then `measure`
+ * (the rest of the interval), `set`, `production` (gain × interval of waiting), `response` (as long
+ * again). neurogym's go target is one step at the produced time; here the network responds from that step
+ * to the end of the trial (the Yang target), so the go cue is the response onset. The flashes are bumps
+ * at the response direction (drawn per trial, uniform on the circle) on ring 1 (ready) and ring 2 (set),
+ * so that the ring output has a direction to report. The fixation input is on until the set flash ends.
+ * Trials differ in length (padded). Test mode: 8 intervals evenly spaced over the range × directions {0, π}.
+ */
+export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
+  const id = options.id ?? READY_SET_GO_ID;
+  const gain = options.gain ?? 1;
+  if (!(gain > 0 && Number.isFinite(gain)))
+    throw new InvalidOptionError('gain', gain, 'Pass a finite number > 0, e.g. 1 or 1.5.');
+  const timing = { ...READY_SET_GO_TIMING, ...options.timing };
+  checkDuration('timing.fixation', timing.fixation);
+  checkDuration('timing.ready', timing.ready, 1);
+  checkDuration('timing.set', timing.set, 1);
+  const [low, high] = options.measureRange ?? READY_SET_GO_MEASURE_RANGE;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low > timing.ready && high > low)) {
+    throw new InvalidOptionError(
+      'measureRange',
+      options.measureRange,
+      `Pass [low, high] in ms with ${timing.ready} (the ready flash) < low < high, e.g. [800, 1500].`,
+    );
+  }
+
+  const source: ConditionSource<ReadySetGoCondition> = {
+    sample: (rng) => ({ measure: low + (high - low) * rng.uniform(), direction: TWO_PI * rng.uniform() }),
+    grid: () =>
+      Array.from({ length: TEST_MEASURES }, (_, k) =>
+        TEST_DIRECTIONS.map((direction) => ({ measure: low + ((high - low) * k) / TEST_MEASURES, direction })),
+      ).flat(),
+    parse: (raw, index) => ({
+      measure: numberField(
+        raw,
+        index,
+        'measure',
+        `Pass the interval in ms, > ${timing.ready} (the ready flash).`,
+        (m) => m > timing.ready,
+      ),
+      direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the response direction in radians.')),
+    }),
+  };
+
+  return {
+    id,
+    apiVersion: TASK_API_VERSION,
+    meta: {
+      displayName: 'Ready-set-go',
+      description: 'Measure the interval between two flashes and reproduce it (times a gain) after the second.',
+      paper:
+        'Remington, Narain, Hosseini & Jazayeri 2018 (Neuron), Flexible sensorimotor computations through rapid reconfiguration of cortical dynamics',
+      link: 'https://www.sciencedirect.com/science/article/pii/S0896627318304185',
+      tags: ['timing', 'go-no-go', 'supervised', 'neurogym'],
+    },
+    periods: PERIODS,
+    defaults: classicDefaults(id),
+    layout: classicLayout,
+    generate(rng: Rng, taskOptions: TaskOptions) {
+      const { dt, ringSize } = taskOptions;
+      const conditions = trialConditions(source, rng, taskOptions);
+      const fixation = toSteps(timing.fixation, dt);
+      const ready = toSteps(timing.ready, dt);
+      const set = toSteps(timing.set, dt);
+      const bounds = conditions.map(({ measure }) => {
+        const measured = toSteps(measure, dt);
+        const produced = toSteps(toSteps(measure, dt) * dt * gain, dt);
+        const setStart = fixation + measured;
+        const productionStart = setStart + set;
+        return [
+          0,
+          fixation,
+          fixation + ready,
+          setStart,
+          productionStart,
+          productionStart + produced,
+          productionStart + 2 * produced,
+        ];
+      });
+      const batch = allocateBatch(id, PERIODS, taskOptions, bounds);
+      const flash = new Float32Array(ringSize);
+      conditions.forEach(({ direction }, b) => {
+        const [, readyStart, readyEnd, setStart, productionStart, responseStart] = bounds[b];
+        flash.set(ringBump(direction, ringSize));
+        writeFixationAndRule(batch, b, 0, productionStart);
+        addRingInput(batch, b, 1, readyStart, readyEnd, flash);
+        addRingInput(batch, b, 2, setStart, productionStart, flash);
+        writeResponse(batch, b, responseStart, direction);
+      });
+      addInputNoise(batch, rng, taskOptions);
+      return finishBatch(batch);
+    },
+  };
+}

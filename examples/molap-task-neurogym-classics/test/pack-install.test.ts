@@ -23,8 +23,11 @@ const run = (command: string, args: string[], cwd: string) =>
 
 function pack(packageRoot: string): string {
   const built = join(packageRoot, 'dist');
-  if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build, or npm test, which builds)`);
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], packageRoot));
+  if (!existsSync(built))
+    throw new Error(`${built} is missing: build first (npm run build, or npm test, which builds)`);
+  const [info] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], packageRoot),
+  );
   return join(scratch, info.filename);
 }
 
@@ -76,14 +79,16 @@ console.log(JSON.stringify({
 
 describe('the packed plugin installed in a fresh project', () => {
   it('installs without a registry: @molap/tasks and the plugin have no runtime dependencies', () => {
-    const installed = (name: string) => JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'));
+    const installed = (name: string) =>
+      JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'));
     expect(installed('@molap/tasks').dependencies ?? {}).toEqual({});
     expect(installed('molap-task-neurogym-classics').dependencies ?? {}).toEqual({});
     expect(installed('molap-task-neurogym-classics').peerDependencies).toEqual({ '@molap/tasks': '^0.1.0' });
-    expect(readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.')).sort()).toEqual([
-      '@molap',
-      'molap-task-neurogym-classics',
-    ]);
+    expect(
+      readdirSync(join(project, 'node_modules'))
+        .filter((name) => !name.startsWith('.'))
+        .sort(),
+    ).toEqual(['@molap', 'molap-task-neurogym-classics']);
   });
 
   it('ships only the built files', () => {
@@ -100,7 +105,9 @@ describe('the packed plugin installed in a fresh project', () => {
     writeFileSync(join(project, file), body);
     const result = JSON.parse(run(process.execPath, [file], project));
     expect(result.errors).toEqual([]);
-    expect(result.skipped).toEqual([{ package: '@molap/tasks', reason: 'has no "molap" field in its package.json (not a task plugin)' }]);
+    expect(result.skipped).toEqual([
+      { package: '@molap/tasks', reason: 'has no "molap" field in its package.json (not a task plugin)' },
+    ]);
     expect(result.loaded).toEqual([['molap-task-neurogym-classics', '0.1.0', 3]]);
     const source = 'molap-task-neurogym-classics@0.1.0';
     expect(result.shapes).toEqual([

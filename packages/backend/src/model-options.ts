@@ -288,12 +288,10 @@ export function validateOptimizerState(config: RnnConfig, trainable: TrainableFl
   }
 }
 
-/** Checks extra gradients: known shapes, only for trainable parameters. */
-export function validateExtraGradients(config: RnnConfig, trainable: TrainableFlags, extra: RnnGradients): void {
+/**
+ * Checks extra gradients: known names and shapes. Entries for frozen parameters are allowed and ignored by
+ * the engines (a frozen parameter has no gradient to add them to).
+ */
+export function validateExtraGradients(config: RnnConfig, extra: RnnGradients): void {
   validateParameterRecord(config, extra, 'extraGradients', false);
-  for (const name of PARAMETER_NAMES) {
-    if (extra[name] !== undefined && !trainable[name]) {
-      throw new RangeError(`extraGradients.${name} is given but ${name} is frozen in this model: leave it out`);
-    }
-  }
 }

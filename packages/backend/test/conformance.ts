@@ -220,8 +220,9 @@ export function describeEngineConformance(engineName: string, createEngine: () =
       const config = smallConfig({ activation: 'tanh', modules: [2, 3] });
       const parameters = randomParameters(config, 31);
       const batch = randomBatch(config, STEPS, BATCH, 32);
+      // Inside the module blocks only; off-block entries are checked on their own below.
       const extraGradients: RnnGradients = {
-        recurrentWeights: new Float32Array(25).fill(0.3),
+        recurrentWeights: new Float32Array(25).map((_, i) => 0.3 * moduleMask(config)![i]),
         outputBias: new Float32Array([0.5, -2]),
       };
       const clippings: GradientClipping[] = [
@@ -251,10 +252,14 @@ export function describeEngineConformance(engineName: string, createEngine: () =
           const reference = (expected.parameters[name] as Float64Array).map((value, i) => value - parameters[name][i]);
           expect(relativeError(update, reference), name).toBeLessThan(GRADIENT_TOLERANCE);
         }
-        // Off-block W_rec entries never move, even with an extra gradient there.
+      });
+      it('gives no update to off-block W_rec entries, even from an extra gradient there', async () => {
+        const model = makeModel({ config, parameters });
+        await model.trainStep(batch, { extraGradients: { recurrentWeights: new Float32Array(25).fill(0.3) } });
+        const actual = model.getParameters().recurrentWeights;
         const mask = moduleMask(config)!;
         for (let i = 0; i < mask.length; i++) {
-          if (mask[i] === 0) expect(actual.recurrentWeights[i]).toBe(parameters.recurrentWeights[i]);
+          if (mask[i] === 0) expect(actual[i], `W_rec entry ${i} is off-block`).toBe(parameters.recurrentWeights[i]);
         }
       });
     });
@@ -300,7 +305,7 @@ export function describeEngineConformance(engineName: string, createEngine: () =
       });
       it('requires a noiseSeed when the model is noisy', async () => {
         const model = makeModel({ config, parameters });
-        await expect(model.forward(batch)).rejects.toThrow(/noiseSeed is required/);
+        await expect(model.forward(batch)).rejects.toThrow(/noiseSeed/);
       });
     });
 
@@ -333,20 +338,12 @@ export function describeEngineConformance(engineName: string, createEngine: () =
         const model = makeModel({ config, parameters, trainable });
         const state = model.getOptimizerState();
         expect(() => model.setOptimizerState({ ...state, step: -1 })).toThrow(/step/);
-        expect(() =>
-          model.setOptimizerState({
-            ...state,
-            firstMoment: { ...state.firstMoment, inputWeights: new Float32Array(2) },
-          }),
-        ).toThrow(/firstMoment\.inputWeights has 2 elements/);
-        expect(() =>
-          model.setOptimizerState({
-            ...state,
-            secondMoment: { ...state.secondMoment, outputBias: new Float32Array(2) },
-          }),
-        ).toThrow(/outputBias is given but outputBias is frozen/);
-        const { inputWeights: _dropped, ...rest } = state.firstMoment;
-        expect(() => model.setOptimizerState({ ...state, firstMoment: rest })).toThrow(/inputWeights is missing/);
+        const wrongShape = { ...state.firstMoment, inputWeights: new Float32Array(2) };
+        expect(() => model.setOptimizerState({ ...state, firstMoment: wrongShape })).toThrow(
+          /firstMoment\.inputWeights/,
+        );
+        const { inputWeights: _dropped, ...missing } = state.firstMoment;
+        expect(() => model.setOptimizerState({ ...state, firstMoment: missing })).toThrow(/firstMoment\.inputWeights/);
       });
     });
 
@@ -356,32 +353,27 @@ export function describeEngineConformance(engineName: string, createEngine: () =
       const batch = randomBatch(config, STEPS, BATCH, 82);
       it('rejects bad configs and parameters at createModel', () => {
         expect(() => makeModel({ config: { ...config, hiddenSize: 0 }, parameters })).toThrow(/hiddenSize/);
-        expect(() => makeModel({ config: { ...config, modules: [2, 2] }, parameters })).toThrow(/modules sum to 4/);
+        expect(() => makeModel({ config: { ...config, modules: [2, 2] }, parameters })).toThrow(/modules/);
         expect(() => makeModel({ config: { ...config, alpha: 1.5 }, parameters })).toThrow(/alpha/);
-        expect(() =>
-          makeModel({ config, parameters: { ...parameters, recurrentWeights: new Float32Array(3) } }),
-        ).toThrow(/recurrentWeights has 3 elements, expected 25/);
+        const wrongShape = { ...parameters, recurrentWeights: new Float32Array(3) };
+        expect(() => makeModel({ config, parameters: wrongShape })).toThrow(/recurrentWeights/);
         const { outputBias: _missing, ...incomplete } = parameters;
-        expect(() => makeModel({ config, parameters: incomplete as RnnParameters })).toThrow(/outputBias is missing/);
-        expect(() =>
-          makeModel({ config, parameters, trainable: { weights: true } as Partial<TrainableFlags> }),
-        ).toThrow(/unknown entry "weights"/);
+        expect(() => makeModel({ config, parameters: incomplete as RnnParameters })).toThrow(/outputBias/);
       });
       it('rejects batches of the wrong shape', async () => {
         const model = makeModel({ config, parameters });
-        await expect(model.forward({ ...batch, inputs: new Float32Array(5) })).rejects.toThrow(
-          /batch\.inputs has 5 elements/,
-        );
-        await expect(model.gradients({ ...batch, mask: new Float32Array(5) })).rejects.toThrow(/batch\.mask/);
-        await expect(model.trainStep({ ...batch, steps: 0 })).rejects.toThrow(/batch\.steps/);
+        await expect(model.forward({ ...batch, inputs: new Float32Array(5) })).rejects.toThrow(/inputs/);
+        await expect(model.gradients({ ...batch, mask: new Float32Array(5) })).rejects.toThrow(/mask/);
+        await expect(model.trainStep({ ...batch, targets: new Float32Array(5) })).rejects.toThrow(/targets/);
         await expect(model.forward(batch, { unitMask: new Float32Array(2) })).rejects.toThrow(/unitMask/);
       });
-      it('rejects bad setParameters and extra gradients', async () => {
+      it('rejects bad setParameters and extra gradients; ignores extra gradients of frozen parameters', async () => {
         const model = makeModel({ config, parameters, trainable: { ...ALL_TRAINABLE, inputWeights: false } });
-        expect(() => model.setParameters({ outputBias: new Float32Array(7) })).toThrow(/outputBias has 7 elements/);
-        await expect(
-          model.trainStep(batch, { extraGradients: { inputWeights: new Float32Array(15) } }),
-        ).rejects.toThrow(/inputWeights is frozen/);
+        expect(() => model.setParameters({ outputBias: new Float32Array(7) })).toThrow(/outputBias/);
+        const wrongShape = { outputWeights: new Float32Array(3) };
+        await expect(model.trainStep(batch, { extraGradients: wrongShape })).rejects.toThrow(/outputWeights/);
+        await model.trainStep(batch, { extraGradients: { inputWeights: new Float32Array(15).fill(1) } });
+        expect(model.getParameters().inputWeights).toEqual(parameters.inputWeights);
       });
       it('setParameters replaces only the given tensors', () => {
         const model = makeModel({ config, parameters });

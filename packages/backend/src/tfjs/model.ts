@@ -197,7 +197,7 @@ export class TfjsModel implements EngineModel {
     options: RunOptions & { readonly extraGradients?: RnnGradients } = {},
   ): Promise<number> {
     const pass = this.preparePass(batch, options);
-    if (options.extraGradients) validateExtraGradients(this.config, this.trainable, options.extraGradients);
+    if (options.extraGradients) validateExtraGradients(this.config, options.extraGradients);
     if (this.trainableList.length === 0) {
       return (await this.forward(batch, options)).loss;
     }

@@ -6,6 +6,20 @@ export { fillNoise, noiseIndex, noiseSample } from './noise.js';
 export * from './random.js';
 export * from './reference.js';
 export {
+  type CreateEngineOptions,
+  createEngine,
+  DEFAULT_ENGINE,
+  describeEngineSelection,
+  ENGINE_ENV,
+  type EngineAttempt,
+  type EngineKind,
+  type EngineSelection,
+  EngineUnavailableError,
+  type SelectedEngine,
+  type SettingSource,
+  TFJS_BACKEND_ENV,
+} from './select.js';
+export {
   type BackendAttempt,
   type LoadedTfjsBackend,
   loadTfjsBackend,

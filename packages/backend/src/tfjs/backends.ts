@@ -33,9 +33,12 @@ function firstLine(error: unknown): string {
   return message.split('\n')[0].trim();
 }
 
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+/** Whether an import failed because the package itself is absent (Node's codes, or a bundler's message). */
+function isModuleNotFound(error: unknown, specifier: string): boolean {
+  const message = firstLine(error);
+  // The quoted specifier: a missing dependency *of* the package names another module.
+  const namesPackage = message.includes(`'${specifier}'`) || message.includes(`"${specifier}"`);
+  return namesPackage && /cannot find|could not resolve|failed to resolve/i.test(message);
 }
 
 async function tryBackend(backend: TfjsBackendName): Promise<BackendAttempt> {
@@ -44,7 +47,7 @@ async function tryBackend(backend: TfjsBackendName): Promise<BackendAttempt> {
       try {
         await import(/* @vite-ignore */ TFJS_NODE);
       } catch (error) {
-        const reason = isModuleNotFound(error)
+        const reason = isModuleNotFound(error, TFJS_NODE)
           ? `${TFJS_NODE} is not installed (install it for libtensorflow speed)`
           : `${TFJS_NODE} is installed but cannot load: ${firstLine(error)}`;
         return { backend, loaded: false, reason };

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { createEngine, describeEngineSelection, EngineUnavailableError } from '../src/select.js';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('createEngine', () => {
+  it('defaults to the native engine', async () => {
+    const engine = await createEngine({ env: {}, threads: 1 });
+    try {
+      expect(engine.name).toBe('native');
+      expect(engine.selection.requestedEngine).toEqual({ value: 'native', source: 'default' });
+      expect(engine.selection.attempts).toEqual([{ candidate: 'native', chosen: true }]);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('falls back from tensorflow to wasm when @tensorflow/tfjs-node is not installed, and says why', async () => {
+    const engine = await createEngine({ engine: 'tfjs', env: { MOLAP_ENGINE: 'native' }, threads: 4 });
+    try {
+      expect(engine.name).toBe('tfjs-wasm');
+      expect(engine.selection.requestedEngine).toEqual({ value: 'tfjs', source: 'option' });
+      expect(engine.selection.attempts.map((attempt) => [attempt.candidate, attempt.chosen])).toEqual([
+        ['tfjs-tensorflow', false],
+        ['tfjs-wasm', true],
+      ]);
+      expect(engine.selection.attempts[0].reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
+      expect(engine.selection.notes.join()).toMatch(/threads: 4 is ignored/);
+      const text = describeEngineSelection(engine.selection);
+      expect(text).toMatch(/^engine: tfjs-wasm \(requested tfjs from option, tfjs backend auto from default\)/);
+      expect(text).toMatch(/skipped tfjs-tensorflow: @tensorflow\/tfjs-node is not installed/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('reads MOLAP_ENGINE and MOLAP_TFJS_BACKEND', async () => {
+    const engine = await createEngine({ env: { MOLAP_ENGINE: 'tfjs', MOLAP_TFJS_BACKEND: 'CPU' } });
+    try {
+      expect(engine.name).toBe('tfjs-cpu');
+      expect(engine.selection.requestedTfjsBackend).toEqual({ value: 'cpu', source: 'environment' });
+      expect(engine.selection.attempts).toEqual([{ candidate: 'tfjs-cpu', chosen: true }]);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('never falls back from an explicit request', async () => {
+    const error = await createEngine({ engine: 'tfjs', tfjsBackend: 'tensorflow', env: {} }).catch((e) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect(error.message).toMatch(/the tfjs backend 'tensorflow' is not available/);
+    expect(error.message).toMatch(/not installed/);
+    expect(error.message).toMatch(/tfjsBackend option/);
+    expect(error.attempts).toHaveLength(1);
+  });
+
+  it('rejects unknown names with the variable or option and the allowed values', async () => {
+    await expect(createEngine({ env: { MOLAP_ENGINE: 'gpu' } })).rejects.toThrow(
+      /MOLAP_ENGINE="gpu" must be one of native, tfjs/,
+    );
+    await expect(createEngine({ engine: 'tfjs', env: { MOLAP_TFJS_BACKEND: 'webgl' } })).rejects.toThrow(
+      /MOLAP_TFJS_BACKEND="webgl" must be one of tensorflow, wasm, cpu/,
+    );
+    await expect(createEngine({ engine: 'fast' as 'tfjs', env: {} })).rejects.toThrow(/engine must be one of/);
+    await expect(createEngine({ threads: 0, env: {} })).rejects.toThrow(/threads must be a positive integer/);
+  });
+
+  it('falls back to the cpu backend where WebAssembly is unavailable (node --jitless, real child process)', async () => {
+    // Bundle the selection code next to the package's node_modules so the child resolves tfjs normally.
+    const outdir = join(packageRoot, 'node_modules', '.cache', 'molap-select-test');
+    mkdirSync(outdir, { recursive: true });
+    const outfile = join(outdir, 'select.mjs');
+    await build({
+      entryPoints: [join(packageRoot, 'src/select.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile,
+      logLevel: 'silent',
+    });
+    const script = `
+      const { createEngine, describeEngineSelection } = await import(${JSON.stringify(outfile)});
+      const tfjs = await createEngine({ engine: 'tfjs', env: {} });
+      const native = await createEngine({ env: {}, threads: 1 });
+      console.log(JSON.stringify({ tfjs: tfjs.selection, native: native.name, simd: native.simd, text: describeEngineSelection(tfjs.selection) }));
+      await tfjs.dispose();
+      await native.dispose();
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--jitless', '--input-type=module', '-e', script], {
+      cwd: packageRoot,
+      env: { PATH: process.env.PATH },
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(result.tfjs.engine).toBe('tfjs-cpu');
+    expect(result.tfjs.attempts.map((a: { candidate: string }) => a.candidate)).toEqual([
+      'tfjs-tensorflow',
+      'tfjs-wasm',
+      'tfjs-cpu',
+    ]);
+    expect(result.tfjs.attempts[0].reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
+    expect(result.tfjs.attempts[1].chosen).toBe(false);
+    expect(result.tfjs.attempts[1].reason).toBeTruthy();
+    expect(result.native).toBe('native');
+    expect(result.simd).toBe(false);
+  }, 60_000);
+});

@@ -127,7 +127,8 @@ describe('checkTaskConformance', () => {
     expect(check(task)).toEqual(
       expect.arrayContaining([
         'random mode: batch.layout differs from task.layout(options)',
-        `random mode: layout.inputs groups cover ${toy.layout({ ringSize: 32, rules } as TaskOptions).inputSize} channels, but the size is ${toy.layout({ ringSize: 32, rules } as TaskOptions).inputSize + 1}`,
+        // 1 fixation + 2 rings of 32 + 1 rule unit = 66 channels.
+        'random mode: layout.inputs groups cover 66 channels, but the size is 67',
       ]),
     );
   });

@@ -204,10 +204,10 @@ export function addRingNoise(
 
 /**
  * Adds Yang et al.'s input noise, std σ_x·√(2/α) with α = dt/τ, to every input channel of every real step
- * (padding stays zero). Does nothing when `options.noise` is false or in `test` mode.
+ * (padding stays zero), in every mode, as Yang et al. do. Does nothing when `options.noise` is false.
  */
 export function addInputNoise(batch: BatchDraft, rng: Rng, options: TaskOptions): void {
-  if (!options.noise || options.mode === 'test') return;
+  if (!options.noise) return;
   const std = options.inputNoiseSigma * Math.sqrt((2 * options.tau) / options.dt);
   const { inputs, inputSize, batchSize, trialSteps } = batch;
   const allSameLength = trialSteps.every((steps) => steps === batch.steps);

@@ -70,7 +70,7 @@ const PERIODS = ['fixation', 'stimulus', 'delay', 'decision'] as const;
  * the fixation input goes off and the network reports the favoured direction on the response ring.
  *
  * Stimulus on ring 1 during `stimulus`: x_i = 0.5 + cos(pref_i − direction)·coherence/200 plus, when
- * `options.noise` is on (not in test mode), Gaussian noise of std sigma/√dt per unit and step. Fixation
+ * `options.noise` is on, Gaussian noise of std sigma/√dt per unit and step. Fixation
  * input 1 until the decision period (neurogym switches it off after its fixation period, leaving the go
  * cue implicit; here the go cue is the decision onset, as in Yang et al.). Yang's input noise is added on
  * top, as for every molap task. Random mode: direction and coherence per trial; test mode: the grid
@@ -148,7 +148,7 @@ export function createPerceptualDecisionMaking(options: PerceptualDecisionMaking
       );
       const stimulus = new Float32Array(ringSize);
       const noiseStd = sigma / Math.sqrt(dt);
-      const addNoise = taskOptions.noise && taskOptions.mode !== 'test' && noiseStd > 0;
+      const addNoise = taskOptions.noise && noiseStd > 0;
       conditions.forEach(({ direction, coherence }, b) => {
         for (let i = 0; i < ringSize; i++) {
           stimulus[i] = 0.5 + Math.cos((TWO_PI * i) / ringSize - direction) * (coherence / 200);

@@ -6,7 +6,7 @@ import { at } from './support.js';
 const task = createGoNoGo();
 
 describe('go/no-go', () => {
-  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test' }));
+  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
   const { x, y, m, angle, ring } = at(batch);
 
   it('has neurogym timing: stimulus 500, delay 500, decision 500 ms (no fixation period)', () => {

@@ -7,7 +7,7 @@ const task = createPerceptualDecisionMaking();
 const rule = 1 + 64 + NEUROGYM_CLASSICS_RULES.indexOf(task.id);
 
 describe('perceptual decision making, test mode', () => {
-  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test' }));
+  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
   const { x, y, m, angle, ring, responseRing } = at(batch);
 
   it('has the grid choices × coherences and neurogym timing (decision 500 ms)', () => {
@@ -124,7 +124,7 @@ describe('perceptual decision making, psychometric mode and options', () => {
       coherences: [50],
       timing: { delay: 200, decision: 300 },
     });
-    const batch = custom.generate(createRng(1), resolveTaskOptions(custom, { mode: 'test' }));
+    const batch = custom.generate(createRng(1), resolveTaskOptions(custom, { mode: 'test', noise: false }));
     expect([batch.steps, batch.batchSize]).toEqual([5 + 100 + 10 + 15, 4]);
     expect([...batch.goCue]).toEqual([115, 115, 115, 115]);
     expect(Array.from({ length: 4 }, (_, b) => at(batch).angle(120, b))).toEqual(

@@ -6,7 +6,7 @@ import { at } from './support.js';
 const task = createReadySetGo();
 
 describe('ready-set-go, test mode', () => {
-  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test' }));
+  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
   const { x, angle, ring } = at(batch);
 
   it('has 8 intervals × 2 directions, each trial as long as its interval needs', () => {

@@ -115,7 +115,9 @@ describe('checkTaskConformance', () => {
       if (options.mode === 'test') out.inputs[0] = rng.uniform();
       return out;
     });
-    expect(check(rngInTest)).toEqual(['test mode: another rng changed inputs: test mode must not use the rng']);
+    expect(check(rngInTest)).toEqual([
+      'test mode: with noise off, another rng changed inputs: the test grid must not depend on the rng',
+    ]);
     const fixed: Task = { ...toy, generate: (_rng, options) => toy.generate(createFixedRng(), options) };
     expect(checkTaskConformance(fixed, { options: { rules, noise: true } })).toEqual([
       'random mode: seeds differ but the batches are identical: the rng is not used',

@@ -1,6 +1,6 @@
 // Element-wise kernels of the leaky RNN passes, the optimiser and gradient clipping.
 // Rows are contiguous with `cols` elements unless a leading dimension is given.
-import { sigmoid, softplus, tanh } from './math';
+import { expNegativeAbs, sigmoid, sigmoidFrom, softplusFrom, tanh } from './math';
 
 export const ACTIVATION_SOFTPLUS: i32 = 0;
 export const ACTIVATION_RELU: i32 = 1;
@@ -9,19 +9,6 @@ export const OUTPUT_SIGMOID: i32 = 0;
 
 @inline function at(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
-}
-
-/** φ(p) and α·φ'(p) for one vector of pre-activations. */
-@inline function phi(p: v128, kind: i32): v128 {
-  if (kind == ACTIVATION_SOFTPLUS) return softplus(p);
-  if (kind == ACTIVATION_RELU) return f32x4.max(p, f32x4.splat(0));
-  return tanh(p);
-}
-
-@inline function phiDerivative(p: v128, value: v128, kind: i32): v128 {
-  if (kind == ACTIVATION_SOFTPLUS) return sigmoid(p);
-  if (kind == ACTIVATION_RELU) return v128.and(f32x4.gt(p, f32x4.splat(0)), f32x4.splat(1.0));
-  return f32x4.sub(f32x4.splat(1.0), f32x4.mul(value, value));
 }
 
 /** Loads `count` (< 4) floats into the low lanes of a vector (rest 0). */
@@ -37,6 +24,83 @@ export const OUTPUT_SIGMOID: i32 = 0;
   if (count > 0) store<f32>(p, f32x4.extract_lane(v, 0));
   if (count > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
   if (count > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
+}
+
+/** h = m ⊙ (keep·hPrev + α·value). */
+@inline function leak(m: v128, hp: v128, value: v128, keep: v128, a: v128): v128 {
+  return f32x4.mul(m, f32x4.add(f32x4.mul(keep, hp), f32x4.mul(a, value)));
+}
+
+/** Softplus on 4 vectors at pre + 16·j (interleaved: the exp chains are long and independent). */
+@inline function softplus16(pre: usize, hPrev: usize, mask: usize, deriv: usize, keep: v128, a: v128): void {
+  const p0 = v128.load(pre);
+  const p1 = v128.load(pre, 16);
+  const p2 = v128.load(pre, 32);
+  const p3 = v128.load(pre, 48);
+  const e0 = expNegativeAbs(p0);
+  const e1 = expNegativeAbs(p1);
+  const e2 = expNegativeAbs(p2);
+  const e3 = expNegativeAbs(p3);
+  v128.store(pre, leak(v128.load(mask), v128.load(hPrev), softplusFrom(p0, e0), keep, a));
+  v128.store(pre, leak(v128.load(mask, 16), v128.load(hPrev, 16), softplusFrom(p1, e1), keep, a), 16);
+  v128.store(pre, leak(v128.load(mask, 32), v128.load(hPrev, 32), softplusFrom(p2, e2), keep, a), 32);
+  v128.store(pre, leak(v128.load(mask, 48), v128.load(hPrev, 48), softplusFrom(p3, e3), keep, a), 48);
+  if (deriv != 0) {
+    v128.store(deriv, f32x4.mul(a, sigmoidFrom(p0, e0)));
+    v128.store(deriv, f32x4.mul(a, sigmoidFrom(p1, e1)), 16);
+    v128.store(deriv, f32x4.mul(a, sigmoidFrom(p2, e2)), 32);
+    v128.store(deriv, f32x4.mul(a, sigmoidFrom(p3, e3)), 48);
+  }
+}
+
+/** φ(p) for one vector. */
+@inline function phi(p: v128, e: v128, kind: i32): v128 {
+  if (kind == ACTIVATION_SOFTPLUS) return softplusFrom(p, e);
+  if (kind == ACTIVATION_RELU) return f32x4.pmax(p, f32x4.splat(0));
+  return tanh(p);
+}
+
+/** φ'(p) for one vector, given φ(p) = value. */
+@inline function phiDerivative(p: v128, e: v128, value: v128, kind: i32): v128 {
+  if (kind == ACTIVATION_SOFTPLUS) return sigmoidFrom(p, e);
+  if (kind == ACTIVATION_RELU) return v128.and(f32x4.gt(p, f32x4.splat(0)), f32x4.splat(1.0));
+  return f32x4.sub(f32x4.splat(1.0), f32x4.mul(value, value));
+}
+
+/** One vector of `count` ≤ 4 units (partial loads and stores when count < 4). */
+@inline function activateVector(
+  pre: usize,
+  hPrev: usize,
+  mask: usize,
+  deriv: usize,
+  count: i32,
+  kind: i32,
+  keep: v128,
+  a: v128,
+): void {
+  const full = count == 4;
+  let p: v128;
+  let hp: v128;
+  let m: v128;
+  if (full) {
+    p = v128.load(pre);
+    hp = v128.load(hPrev);
+    m = v128.load(mask);
+  } else {
+    p = loadPartial(pre, count);
+    hp = loadPartial(hPrev, count);
+    m = loadPartial(mask, count);
+  }
+  const e = kind == ACTIVATION_SOFTPLUS ? expNegativeAbs(p) : f32x4.splat(0);
+  const value = phi(p, e, kind);
+  const h = leak(m, hp, value, keep, a);
+  if (full) v128.store(pre, h);
+  else storePartial(pre, h, count);
+  if (deriv != 0) {
+    const d = f32x4.mul(a, phiDerivative(p, e, value, kind));
+    if (full) v128.store(deriv, d);
+    else storePartial(deriv, d, count);
+  }
 }
 
 /**
@@ -55,24 +119,19 @@ export function activate(
 ): void {
   const a = f32x4.splat(alpha);
   const keep = f32x4.splat(<f32>1.0 - alpha);
-  const c4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let c = 0; c < cols; c += 4) {
-      const n = min(4, cols - c);
-      const full = c < c4;
-      const p = full ? v128.load(at(pre, row + c)) : loadPartial(at(pre, row + c), n);
-      const hp = full ? v128.load(at(hPrev, row + c)) : loadPartial(at(hPrev, row + c), n);
-      const m = full ? v128.load(at(mask, c)) : loadPartial(at(mask, c), n);
-      const value = phi(p, kind);
-      const h = f32x4.mul(m, f32x4.add(f32x4.mul(keep, hp), f32x4.mul(a, value)));
-      if (full) v128.store(at(pre, row + c), h);
-      else storePartial(at(pre, row + c), h, n);
-      if (deriv != 0) {
-        const d = f32x4.mul(a, phiDerivative(p, value, kind));
-        if (full) v128.store(at(deriv, row + c), d);
-        else storePartial(at(deriv, row + c), d, n);
+    const row = <usize>(r * cols) << 2;
+    const d = deriv != 0 ? deriv + row : 0;
+    let c = 0;
+    if (kind == ACTIVATION_SOFTPLUS) {
+      for (; c + 16 <= cols; c += 16) {
+        const o = <usize>c << 2;
+        softplus16(pre + row + o, hPrev + row + o, mask + o, d != 0 ? d + o : 0, keep, a);
       }
+    }
+    for (; c < cols; c += 4) {
+      const o = <usize>c << 2;
+      activateVector(pre + row + o, hPrev + row + o, mask + o, d != 0 ? d + o : 0, min(4, cols - c), kind, keep, a);
     }
   }
 }
@@ -92,19 +151,29 @@ export function readout(
   dz: usize,
   rowLoss: usize,
 ): void {
+  const scale = f32x4.splat(lossScale);
   for (let r = 0; r < rows; r++) {
-    const row = r * cols;
     let loss: f64 = 0;
-    for (let c = 0; c < cols; c++) {
-      const zi = load<f32>(at(z, row + c));
-      const y = kind == OUTPUT_SIGMOID ? f32x4.extract_lane(sigmoid(f32x4.splat(zi)), 0) : zi;
-      store<f32>(at(z, row + c), y);
-      const m = load<f32>(at(mask, row + c));
-      const e = (y - load<f32>(at(target, row + c))) * m;
-      loss += <f64>(e * e);
+    for (let c = 0; c < cols; c += 4) {
+      const count = min(4, cols - c);
+      const o = <usize>(r * cols + c) << 2;
+      const full = count == 4;
+      const zi = full ? v128.load(z + o) : loadPartial(z + o, count);
+      const y = kind == OUTPUT_SIGMOID ? sigmoid(zi) : zi;
+      const m = full ? v128.load(mask + o) : loadPartial(mask + o, count);
+      const e = f32x4.mul(f32x4.sub(y, full ? v128.load(target + o) : loadPartial(target + o, count)), m);
+      const e2 = f32x4.mul(e, e);
+      loss += <f64>f32x4.extract_lane(e2, 0);
+      if (count > 1) loss += <f64>f32x4.extract_lane(e2, 1);
+      if (count > 2) loss += <f64>f32x4.extract_lane(e2, 2);
+      if (count > 3) loss += <f64>f32x4.extract_lane(e2, 3);
+      if (full) v128.store(z + o, y);
+      else storePartial(z + o, y, count);
       if (dz != 0) {
-        const slope: f32 = kind == OUTPUT_SIGMOID ? y * (<f32>1.0 - y) : 1.0;
-        store<f32>(at(dz, row + c), lossScale * e * m * slope);
+        let g = f32x4.mul(f32x4.mul(scale, e), m);
+        if (kind == OUTPUT_SIGMOID) g = f32x4.mul(g, f32x4.mul(y, f32x4.sub(f32x4.splat(1.0), y)));
+        if (full) v128.store(dz + o, g);
+        else storePartial(dz + o, g, count);
       }
     }
     store<f64>(rowLoss + (<usize>r << 3), loss);

@@ -1,15 +1,19 @@
-// Vector (f32x4) exponential, logarithm and the activation functions built on them.
-// Polynomials: Cephes single precision (expf, logf, tanhf), relative error ~1e-7.
+// Vector (f32x4) exponential and the activation functions built on it, tuned for V8's SIMD codegen:
+// pseudo-min/max (single instructions) instead of IEEE min/max, float "magic number" rounding instead
+// of nearest + saturating conversion, and no divisions where a polynomial will do.
+// Accuracy: relative error below 3e-7 over the ranges used (checked against float64 by the tests).
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
-const SQRT2: f32 = 1.41421356237309505;
+/** 1.5·2^23: adding it rounds |v| < 2^22 to an integer held in the low mantissa bits. */
+const ROUNDER: f32 = 12582912.0;
 
-/** exp(x) for x ≤ 0 (inputs below −87 give exp(−87)); lanes independent. */
+/** exp(x) for x ≤ 0 (inputs below −87 give exp(−87)). Cephes expf polynomial. */
 @inline export function expNonPositive(x: v128): v128 {
-  x = f32x4.max(x, f32x4.splat(-87.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  x = f32x4.pmax(x, f32x4.splat(-87.0));
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(shifted, f32x4.splat(ROUNDER));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -19,54 +23,47 @@ const SQRT2: f32 = 1.41421356237309505;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n: the integer n sits in the low bits of `shifted` (offset by 0x4B400000 = bits of ROUNDER)
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
 
-/** ln(u) for u ∈ [1, 2]. */
-@inline function logOneToTwo(u: v128): v128 {
-  const high = f32x4.gt(u, f32x4.splat(SQRT2));
-  const f = v128.bitselect(f32x4.sub(f32x4.mul(u, f32x4.splat(0.5)), f32x4.splat(1.0)), f32x4.sub(u, f32x4.splat(1.0)), high);
-  const k = v128.and(high, f32x4.splat(1.0));
-  const z = f32x4.mul(f, f);
-  let p = f32x4.splat(7.0376836292e-2);
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.151461031e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.167699874e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.2420140846e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.4249322787e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.6668057665e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(2.0000714765e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-2.4999993993e-1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(3.3333331174e-1));
-  let y = f32x4.mul(f32x4.mul(p, z), f);
-  y = f32x4.add(y, f32x4.mul(k, f32x4.splat(LN2_LO)));
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  return f32x4.add(f32x4.add(f, y), f32x4.mul(k, f32x4.splat(LN2_HI)));
-}
-
-/** ln(1 + e) for e ∈ [0, 1], accurate for small e (ln(u)·e/(u − 1) with u = 1 + e). */
+/** ln(1 + e) for e ∈ [0, 1]: e·P(e), P a degree-8 Chebyshev fit of ln(1 + e)/e (rel. error < 3e-7). */
 @inline export function log1pUnit(e: v128): v128 {
-  const u = f32x4.add(f32x4.splat(1.0), e);
-  const w = f32x4.sub(u, f32x4.splat(1.0));
-  const exact = f32x4.eq(w, f32x4.splat(0));
-  const safe = v128.bitselect(f32x4.splat(1.0), w, exact);
-  return v128.bitselect(e, f32x4.mul(logOneToTwo(u), f32x4.div(e, safe)), exact);
+  let p = f32x4.splat(0.005252622149120309);
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(-0.02958513118821352));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(0.07835606643362583));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(-0.13674278044408633));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(0.1911118613222649));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(-0.2484430092737963));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(0.3331926108977968));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(-0.4999950083580665));
+  p = f32x4.add(f32x4.mul(p, e), f32x4.splat(0.9999999704094852));
+  return f32x4.mul(p, e);
 }
 
-/** Logistic sigmoid 1 / (1 + exp(−x)), stable for both signs. */
-@inline export function sigmoid(x: v128): v128 {
-  const e = expNonPositive(f32x4.neg(f32x4.abs(x)));
+/** exp(−|x|), the shared term of softplus and sigmoid. */
+@inline export function expNegativeAbs(x: v128): v128 {
+  return expNonPositive(f32x4.neg(f32x4.abs(x)));
+}
+
+/** Logistic sigmoid 1 / (1 + exp(−x)) given e = exp(−|x|). */
+@inline export function sigmoidFrom(x: v128, e: v128): v128 {
   const positive = f32x4.ge(x, f32x4.splat(0));
   return f32x4.div(v128.bitselect(f32x4.splat(1.0), e, positive), f32x4.add(f32x4.splat(1.0), e));
 }
 
-/** softplus(x) = ln(1 + eˣ) and its derivative sigmoid(x). */
-@inline export function softplus(x: v128): v128 {
-  const e = expNonPositive(f32x4.neg(f32x4.abs(x)));
-  return f32x4.add(f32x4.max(x, f32x4.splat(0)), log1pUnit(e));
+/** softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e) given e = exp(−|x|). */
+@inline export function softplusFrom(x: v128, e: v128): v128 {
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), log1pUnit(e));
 }
 
-/** tanh(x): odd polynomial for |x| < 0.625, (1 − e)/(1 + e) with e = exp(−2|x|) beyond. */
+/** Logistic sigmoid. */
+@inline export function sigmoid(x: v128): v128 {
+  return sigmoidFrom(x, expNegativeAbs(x));
+}
+
+/** tanh(x): odd polynomial for |x| < 0.625, (1 − e)/(1 + e) with e = exp(−2|x|) beyond (Cephes tanhf). */
 @inline export function tanh(x: v128): v128 {
   const a = f32x4.abs(x);
   const e = expNonPositive(f32x4.mul(a, f32x4.splat(-2.0)));

@@ -154,7 +154,10 @@ function report(row) {
     return;
   }
   const shape = `N=${row.N} B=${row.B} T=${row.T}${row.modules > 1 ? ` (${row.modules} modules)` : ''}`;
-  const ceiling = row.engine === 'native' ? `, ${((100 * row.gflops) / (SIMD_CEILING_PER_CORE * row.threads)).toFixed(0)} % of the SIMD ceiling` : '';
+  const ceiling =
+    row.engine === 'native'
+      ? `, ${((100 * row.gflops) / (SIMD_CEILING_PER_CORE * row.threads)).toFixed(0)} % of the SIMD ceiling`
+      : '';
   process.stdout.write(
     `${row.engine.padEnd(9)} threads ${String(row.threads).padEnd(2)} ${shape.padEnd(34)} ${row.msPerStep.toFixed(1).padStart(8)} ms/step ${row.gflops.toFixed(1).padStart(6)} GFLOP/s${ceiling}\n`,
   );
@@ -162,10 +165,15 @@ function report(row) {
 
 const note = (text) => process.stdout.write(json ? `${JSON.stringify({ bench: 'rnn', note: text })}\n` : `# ${text}\n`);
 
-note(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}, ${cores} cores, node ${process.version}`);
+note(
+  `load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}, ${cores} cores, node ${process.version}`,
+);
 const factories = await engineFactories();
 const python = engines.includes('torch') ? findPython() : undefined;
-if (engines.includes('torch') && !python) note('torch: skipped (no python3 with `import torch`; set MOLAP_BENCH_PYTHON)');
+if (engines.includes('torch') && !python)
+  note('torch: skipped (no python3 with `import torch`; set MOLAP_BENCH_PYTHON)');
 for (const name of engines) {
   if (typeof factories.get(name) === 'string') note(`${name}: skipped (${factories.get(name)})`);
 }
@@ -183,7 +191,13 @@ for (const size of sizes) {
       const msPerStep = await timeSteps(model, batch);
       model.dispose();
       await engine.dispose();
-      rows.push({ engine: engineName, threads: engine.threads ?? threads, ...size, msPerStep, gflops: flops / msPerStep / 1e6 });
+      rows.push({
+        engine: engineName,
+        threads: engine.threads ?? threads,
+        ...size,
+        msPerStep,
+        gflops: flops / msPerStep / 1e6,
+      });
       report(rows.at(-1));
     }
   }

@@ -19,16 +19,23 @@ import {
   type TrainableFlags,
   type TrainingBatch,
 } from '../engine.js';
+import {
+  parameterSizes,
+  recurrentNoiseStd,
+  resolveModelOptions,
+  trainableNames,
+  validateBatch,
+  validateExtraGradients,
+  validateOptimizerState,
+  validateParameterRecord,
+  validateUnitMask,
+} from '../model-options.js';
 import { noiseSeedKeys } from '../noise.js';
 import type { Heap } from './heap.js';
 import { ACTIVATION_CODES, type Kernels, OUTPUT_CODES } from './kernels.js';
 import type { PassJob } from './passes.js';
 import { PHASE } from './protocol.js';
 import type { PassRunner } from './threads.js';
-
-/** Defaults of the optimiser and clipping (Yang et al. 2019). */
-export const DEFAULT_ADAM: AdamOptions = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
-export const DEFAULT_CLIPPING: GradientClipping = { kind: 'value', value: 1 };
 
 /** What a model needs from its engine. */
 export interface NativeContext {
@@ -40,57 +47,6 @@ export interface NativeContext {
 }
 
 const F32 = 4;
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
-/** Checks a config at the boundary; returns the module list (one block when none is given). */
-export function validateConfig(config: RnnConfig): number[] {
-  const problems: string[] = [];
-  for (const key of ['inputSize', 'hiddenSize', 'outputSize'] as const) {
-    if (!isPositiveInteger(config[key])) problems.push(`${key} must be a positive integer (got ${config[key]})`);
-  }
-  if (!(config.activation in ACTIVATION_CODES)) {
-    problems.push(`activation must be one of ${Object.keys(ACTIVATION_CODES).join(', ')} (got ${config.activation})`);
-  }
-  if (!(config.outputActivation in OUTPUT_CODES)) {
-    problems.push(`outputActivation must be sigmoid or linear (got ${config.outputActivation})`);
-  }
-  if (!(config.alpha > 0 && config.alpha <= 1)) problems.push(`alpha must be in (0, 1] (got ${config.alpha})`);
-  if (!(config.recurrentNoise >= 0)) problems.push(`recurrentNoise must be ≥ 0 (got ${config.recurrentNoise})`);
-  const modules = config.modules ?? [config.hiddenSize];
-  if (!modules.every(isPositiveInteger)) problems.push('modules must be positive integers');
-  else if (modules.reduce((a, b) => a + b, 0) !== config.hiddenSize) {
-    problems.push(`modules [${modules.join(', ')}] must sum to hiddenSize ${config.hiddenSize}`);
-  }
-  if (problems.length > 0) throw new RangeError(`invalid RnnConfig: ${problems.join('; ')}`);
-  return [...modules];
-}
-
-/** Element counts of each parameter tensor. */
-function parameterSizes(config: RnnConfig): Record<ParameterName, number> {
-  const { inputSize: nIn, hiddenSize: N, outputSize: nOut } = config;
-  return {
-    inputWeights: N * nIn,
-    recurrentWeights: N * N,
-    recurrentBias: N,
-    outputWeights: nOut * N,
-    outputBias: nOut,
-  };
-}
-
-function shapeOf(config: RnnConfig, name: ParameterName): string {
-  const { inputSize: nIn, hiddenSize: N, outputSize: nOut } = config;
-  const shapes: Record<ParameterName, string> = {
-    inputWeights: `[${N}, ${nIn}]`,
-    recurrentWeights: `[${N}, ${N}]`,
-    recurrentBias: `[${N}]`,
-    outputWeights: `[${nOut}, ${N}]`,
-    outputBias: `[${nOut}]`,
-  };
-  return shapes[name];
-}
 
 /** Buffers whose size depends on the batch (T, B); grouped so they are allocated together. */
 interface BatchBuffers {
@@ -128,28 +84,12 @@ export class NativeModel implements EngineModel {
     private readonly context: NativeContext,
     options: ModelOptions,
   ) {
-    this.config = { ...options.config, modules: options.config.modules ? [...options.config.modules] : undefined };
-    this.modules = validateConfig(this.config);
-    const trainable = { ...options.trainable };
-    for (const key of Object.keys(trainable)) {
-      if (!PARAMETER_NAMES.includes(key as ParameterName)) {
-        throw new RangeError(`trainable: unknown parameter "${key}"; known: ${PARAMETER_NAMES.join(', ')}`);
-      }
-    }
-    this.trainable = Object.fromEntries(
-      PARAMETER_NAMES.map((name) => [name, trainable[name] ?? true]),
-    ) as TrainableFlags;
-    this.adam = { ...DEFAULT_ADAM, ...options.adam };
-    for (const [key, value] of Object.entries(this.adam)) {
-      if (!Number.isFinite(value)) throw new RangeError(`adam.${key} must be a finite number (got ${value})`);
-    }
-    this.clipping = options.clipping ?? DEFAULT_CLIPPING;
-    if (this.clipping.kind === 'value' && !(this.clipping.value > 0)) {
-      throw new RangeError(`clipping.value must be > 0 (got ${this.clipping.value})`);
-    }
-    if (this.clipping.kind === 'norm' && !(this.clipping.maxNorm > 0)) {
-      throw new RangeError(`clipping.maxNorm must be > 0 (got ${this.clipping.maxNorm})`);
-    }
+    const resolved = resolveModelOptions(options);
+    this.config = resolved.config;
+    this.modules = [...(this.config.modules ?? [this.config.hiddenSize])];
+    this.trainable = resolved.trainable;
+    this.adam = resolved.adam;
+    this.clipping = resolved.clipping;
     this.sizes = parameterSizes(this.config);
     let offset = 0;
     const offsets = {} as Record<ParameterName, number>;
@@ -169,12 +109,7 @@ export class NativeModel implements EngineModel {
     this.outputT = heap.allocate(N * this.config.outputSize * F32);
     this.unitMask = heap.allocate(N * F32);
     this.zeros = heap.allocate(Math.max(N, this.config.outputSize) * F32);
-    for (const name of PARAMETER_NAMES) {
-      if (!(options.parameters?.[name] instanceof Float32Array)) {
-        throw new TypeError(`parameters.${name} must be a Float32Array of shape ${shapeOf(this.config, name)}`);
-      }
-    }
-    this.setParameters(options.parameters);
+    this.setParameters(resolved.parameters);
   }
 
   private f32(): Float32Array {
@@ -201,46 +136,13 @@ export class NativeModel implements EngineModel {
 
   setParameters(parameters: Partial<RnnParameters>): void {
     this.checkLive();
-    for (const [name, value] of Object.entries(parameters) as [ParameterName, Float32Array | undefined][]) {
-      if (value === undefined) continue;
-      if (!PARAMETER_NAMES.includes(name)) {
-        throw new RangeError(`setParameters: unknown parameter "${name}"; known: ${PARAMETER_NAMES.join(', ')}`);
-      }
-      if (!(value instanceof Float32Array) || value.length !== this.sizes[name]) {
-        throw new RangeError(
-          `setParameters: ${name} must be a Float32Array of shape ${shapeOf(this.config, name)} ` +
-            `(${this.sizes[name]} values), got ${value instanceof Float32Array ? value.length : typeof value}`,
-        );
-      }
-    }
+    validateParameterRecord(this.config, parameters, 'parameters', false);
     const f32 = this.f32();
-    for (const [name, value] of Object.entries(parameters) as [ParameterName, Float32Array | undefined][]) {
+    for (const name of PARAMETER_NAMES) {
+      const value = parameters[name];
       if (value) f32.set(value, (this.params >> 2) + this.offsets[name]);
     }
     this.transposesStale = true;
-  }
-
-  /** Checks a batch against the config and returns its (T, B). */
-  private checkBatch(batch: TrainingBatch): { T: number; B: number } {
-    const T = batch.steps;
-    const B = batch.batchSize;
-    if (!isPositiveInteger(T) || !isPositiveInteger(B)) {
-      throw new RangeError(`batch.steps and batch.batchSize must be positive integers (got ${T}, ${B})`);
-    }
-    const { inputSize: nIn, outputSize: nOut } = this.config;
-    const expect = (name: 'inputs' | 'targets' | 'mask', channels: number) => {
-      const array = batch[name];
-      if (!(array instanceof Float32Array) || array.length !== T * B * channels) {
-        throw new RangeError(
-          `batch.${name} must be a Float32Array [T=${T}, B=${B}, ${channels}] (${T * B * channels} values), ` +
-            `got ${array instanceof Float32Array ? array.length : typeof array}`,
-        );
-      }
-    };
-    expect('inputs', nIn);
-    expect('targets', nOut);
-    expect('mask', nOut);
-    return { T, B };
   }
 
   /** (Re)allocates a group of batch buffers when the batch needs more room than it has. */
@@ -273,7 +175,10 @@ export class NativeModel implements EngineModel {
   /** Runs the forward pass (and the gradient passes when `training`); returns the loss. */
   private run(batch: TrainingBatch, options: RunOptions, training: boolean): number {
     this.checkLive();
-    const { T, B } = this.checkBatch(batch);
+    validateBatch(this.config, batch);
+    validateUnitMask(this.config, options.unitMask);
+    const T = batch.steps;
+    const B = batch.batchSize;
     const { inputSize: nIn, hiddenSize: N, outputSize: nOut } = this.config;
     const TB = T * B;
     const t = this.trainable;
@@ -305,26 +210,11 @@ export class NativeModel implements EngineModel {
     f32.set(batch.targets, fb.Y >> 2);
     f32.set(batch.mask, fb.M >> 2);
     const mask = options.unitMask;
-    if (mask !== undefined && (!(mask instanceof Float32Array) || mask.length !== N)) {
-      throw new RangeError(`unitMask must be a Float32Array of length hiddenSize ${N}`);
-    }
     if (mask) f32.set(mask, this.unitMask >> 2);
     else f32.fill(1, this.unitMask >> 2, (this.unitMask >> 2) + N);
 
-    const noiseScale = options.noiseScale ?? 1;
-    if (!Number.isFinite(noiseScale) || noiseScale < 0) {
-      throw new RangeError(`noiseScale must be a finite number ≥ 0 (got ${noiseScale})`);
-    }
-    const noiseStd = this.config.recurrentNoise * Math.sqrt(2 / this.config.alpha) * noiseScale;
-    let keys: [number, number] = [0, 0];
-    if (noiseStd > 0) {
-      if (options.noiseSeed === undefined) {
-        throw new RangeError(
-          'noiseSeed is required when recurrentNoise > 0 (pass a seed, or noiseScale: 0 to run without noise)',
-        );
-      }
-      keys = noiseSeedKeys(options.noiseSeed);
-    }
+    const noiseStd = recurrentNoiseStd(this.config, options.noiseScale, options.noiseSeed);
+    const keys = noiseStd > 0 ? noiseSeedKeys(options.noiseSeed!) : [0, 0];
     if (bptt) this.refreshTransposes();
     const grad = (name: ParameterName) => this.pointer(this.grads, name);
     const param = (name: ParameterName) => this.pointer(this.params, name);
@@ -411,7 +301,7 @@ export class NativeModel implements EngineModel {
   }
 
   private trainableNames(): ParameterName[] {
-    return PARAMETER_NAMES.filter((name) => this.trainable[name]);
+    return trainableNames(this.trainable);
   }
 
   async gradients(batch: TrainingBatch, options: RunOptions = {}) {
@@ -425,13 +315,9 @@ export class NativeModel implements EngineModel {
     batch: TrainingBatch,
     options: RunOptions & { readonly extraGradients?: RnnGradients } = {},
   ): Promise<number> {
+    this.checkLive();
     const extra = options.extraGradients ?? {};
-    for (const [name, value] of Object.entries(extra) as [ParameterName, Float32Array | undefined][]) {
-      if (value === undefined) continue;
-      if (!PARAMETER_NAMES.includes(name) || !(value instanceof Float32Array) || value.length !== this.sizes[name]) {
-        throw new RangeError(`extraGradients.${name} must be a Float32Array of shape ${shapeOf(this.config, name)}`);
-      }
-    }
+    validateExtraGradients(this.config, this.trainable, extra);
     const loss = this.run(batch, options, true);
     const names = this.trainableNames();
     if (names.length === 0) return loss;
@@ -441,7 +327,19 @@ export class NativeModel implements EngineModel {
       const value = extra[name];
       if (!value) continue;
       const start = (this.grads >> 2) + this.offsets[name];
-      for (let i = 0; i < value.length; i++) f32[start + i] += value[i];
+      if (name === 'recurrentWeights') {
+        // only inside the module blocks: off-block entries are structural zeros and never move
+        const N = this.config.hiddenSize;
+        let offset = 0;
+        for (const size of this.modules) {
+          for (let i = offset; i < offset + size; i++) {
+            for (let j = offset; j < offset + size; j++) f32[start + i * N + j] += value[i * N + j];
+          }
+          offset += size;
+        }
+      } else {
+        for (let i = 0; i < value.length; i++) f32[start + i] += value[i];
+      }
     }
     const clipping = this.clipping;
     if (clipping.kind === 'value') {
@@ -487,23 +385,7 @@ export class NativeModel implements EngineModel {
 
   setOptimizerState(state: OptimizerState): void {
     this.checkLive();
-    if (!Number.isInteger(state.step) || state.step < 0) {
-      throw new RangeError(`optimizer state step must be a non-negative integer (got ${state.step})`);
-    }
-    for (const name of this.trainableNames()) {
-      for (const [label, moments] of [
-        ['firstMoment', state.firstMoment],
-        ['secondMoment', state.secondMoment],
-      ] as const) {
-        const value = moments[name];
-        if (!(value instanceof Float32Array) || value.length !== this.sizes[name]) {
-          throw new RangeError(
-            `optimizer state ${label}.${name} must be a Float32Array of shape ${shapeOf(this.config, name)} ` +
-              '(every trainable parameter needs both moments)',
-          );
-        }
-      }
-    }
+    validateOptimizerState(this.config, this.trainable, state);
     const f32 = this.f32();
     for (const name of this.trainableNames()) {
       f32.set(state.firstMoment[name]!, (this.firstMoment >> 2) + this.offsets[name]);

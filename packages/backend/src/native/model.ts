@@ -317,7 +317,7 @@ export class NativeModel implements EngineModel {
   ): Promise<number> {
     this.checkLive();
     const extra = options.extraGradients ?? {};
-    validateExtraGradients(this.config, this.trainable, extra);
+    validateExtraGradients(this.config, extra);
     const loss = this.run(batch, options, true);
     const names = this.trainableNames();
     if (names.length === 0) return loss;

@@ -1,5 +1,30 @@
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  checkpointFolderName,
+  DEFAULT_CHECKPOINTS_KEPT,
+  LATEST_JSON,
+  readLatestCheckpoint,
+  type WriteCheckpointOptions,
+  writeCheckpoint,
+} from './checkpoint.js';
 export * from './engine.js';
 export * from './init.js';
+export {
+  createModelFromFile,
+  type JsonValue,
+  type LoadedModel,
+  loadModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  ModelFileError,
+  type ModelSnapshot,
+  saveModel,
+  snapshotModel,
+  WEIGHTS_BIN,
+  writeFileAtomic,
+} from './model-file.js';
 export * from './model-options.js';
 export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/engine.js';
 export { fillNoise, noiseIndex, noiseSample } from './noise.js';
@@ -29,3 +54,12 @@ export {
 } from './tfjs/backends.js';
 export { createTfjsEngine, TfjsEngine, type TfjsEngineOptions } from './tfjs/engine.js';
 export { TfjsModel } from './tfjs/model.js';
+export {
+  deriveNoiseSeed,
+  type StepContext,
+  type TrainCheckpointOptions,
+  TrainingDivergedError,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './trainer.js';

@@ -1,13 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { createEngine, describeEngineSelection, EngineUnavailableError } from '../src/select.js';
-
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { bundleForChild, runNodeScript } from './child-process.js';
 
 describe('createEngine', () => {
   it('defaults to the native engine', async () => {
@@ -72,19 +65,7 @@ describe('createEngine', () => {
   });
 
   it('falls back to the cpu backend where WebAssembly is unavailable (node --jitless, real child process)', async () => {
-    // Bundle the selection code next to the package's node_modules so the child resolves tfjs normally.
-    const outdir = join(packageRoot, 'node_modules', '.cache', 'molap-select-test');
-    mkdirSync(outdir, { recursive: true });
-    const outfile = join(outdir, 'select.mjs');
-    await build({
-      entryPoints: [join(packageRoot, 'src/select.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      outfile,
-      logLevel: 'silent',
-    });
+    const outfile = await bundleForChild('select');
     const script = `
       const { createEngine, describeEngineSelection } = await import(${JSON.stringify(outfile)});
       const tfjs = await createEngine({ engine: 'tfjs', env: {} });
@@ -93,10 +74,8 @@ describe('createEngine', () => {
       await tfjs.dispose();
       await native.dispose();
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--jitless', '--input-type=module', '-e', script], {
-      cwd: packageRoot,
-      env: { PATH: process.env.PATH },
-    });
+    const { code, stdout, stderr } = await runNodeScript(script, ['--jitless']);
+    expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(result.tfjs.engine).toBe('tfjs-cpu');
     expect(result.tfjs.attempts.map((a: { candidate: string }) => a.candidate)).toEqual([

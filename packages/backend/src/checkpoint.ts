@@ -1,0 +1,141 @@
+/**
+ * Training checkpoints: a checkpoint folder holds one model folder per saved step (`step-00000100/`, the
+ * format of `model-file.ts`, with optimiser state and training step) and `latest.json`, which names the
+ * newest complete one.
+ *
+ * A checkpoint is written into a temporary folder, renamed to its step folder once complete, and only then
+ * does `latest.json` (itself replaced atomically) point to it. A write interrupted at any point leaves
+ * `latest.json` on the previous good checkpoint; leftovers of interrupted writes are removed by the next
+ * write. Older step folders beyond `keep` are deleted after the pointer moves.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type LoadedModel,
+  loadModel,
+  ModelFileError,
+  type ModelSnapshot,
+  type SaveHooks,
+  saveModel,
+  writeFileAtomic,
+} from './model-file.js';
+
+/** Format name of `latest.json`. */
+export const CHECKPOINT_FORMAT = 'molap-checkpoints';
+/** Version of the `latest.json` format. */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Name of the pointer file. */
+export const LATEST_JSON = 'latest.json';
+/** Step folders kept by default (the newest and the one before it). */
+export const DEFAULT_CHECKPOINTS_KEPT = 2;
+
+const TEMPORARY_PREFIX = '.incomplete-';
+
+/** Name of the folder of a step: `step-` and the step on at least 8 digits. */
+export function checkpointFolderName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+/** Options of `writeCheckpoint`. */
+export interface WriteCheckpointOptions {
+  /** Step folders to keep (the newest ones); default 2. */
+  readonly keep?: number;
+  /** Fault injection for tests: called after each file is in place. @internal */
+  readonly hooks?: SaveHooks & { readonly beforePointer?: () => void | Promise<void> };
+}
+
+/**
+ * Writes a checkpoint of `snapshot` (which must carry `trainingStep` and usually `optimizerState`).
+ * @returns the path of the new step folder.
+ */
+export async function writeCheckpoint(
+  dir: string,
+  snapshot: ModelSnapshot & { readonly trainingStep: number },
+  options: WriteCheckpointOptions = {},
+): Promise<string> {
+  const keep = options.keep ?? DEFAULT_CHECKPOINTS_KEPT;
+  if (!(Number.isInteger(keep) && keep >= 1)) throw new RangeError(`keep must be an integer >= 1, got ${String(keep)}`);
+  await mkdir(dir, { recursive: true });
+  const name = checkpointFolderName(snapshot.trainingStep);
+  const temporary = join(dir, `${TEMPORARY_PREFIX}${name}-${randomBytes(4).toString('hex')}`);
+  await saveModel(temporary, snapshot, options.hooks);
+  const folder = join(dir, name);
+  // A folder of the same step can only be left from an earlier run that was resumed from before it.
+  await rm(folder, { recursive: true, force: true });
+  await rename(temporary, folder);
+  await options.hooks?.beforePointer?.();
+  const pointer = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    step: snapshot.trainingStep,
+    folder: name,
+  };
+  await writeFileAtomic(join(dir, LATEST_JSON), `${JSON.stringify(pointer, null, 2)}\n`);
+  await prune(dir, name, keep);
+  return folder;
+}
+
+/**
+ * Removes leftovers of interrupted writes (temporary folders, and step folders after the latest one, which
+ * no pointer ever named) and all but the newest `keep` step folders.
+ */
+async function prune(dir: string, latest: string, keep: number): Promise<void> {
+  const entries = await readdir(dir);
+  const stepOf = (entry: string) => Number(entry.slice('step-'.length));
+  const latestStep = stepOf(latest);
+  const steps = entries.filter((entry) => /^step-\d{8,}$/.test(entry)).sort((a, b) => stepOf(a) - stepOf(b));
+  const kept = steps.filter((entry) => stepOf(entry) <= latestStep).slice(-keep);
+  const stale = [
+    ...entries.filter((entry) => entry.startsWith(TEMPORARY_PREFIX)),
+    ...steps.filter((entry) => !kept.includes(entry)),
+  ];
+  await Promise.all(stale.map((entry) => rm(join(dir, entry), { recursive: true, force: true })));
+}
+
+/**
+ * Loads the checkpoint `latest.json` points to, or returns `undefined` when the folder holds no checkpoint
+ * yet. A pointer to a missing or damaged checkpoint is an error (never a silent restart from scratch).
+ */
+export async function readLatestCheckpoint(
+  dir: string,
+): Promise<(LoadedModel & { readonly path: string }) | undefined> {
+  const pointerPath = join(dir, LATEST_JSON);
+  let text: string;
+  try {
+    text = await readFile(pointerPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ModelFileError(pointerPath, `cannot be read (${(error as Error).message})`);
+  }
+  let pointer: { format?: unknown; formatVersion?: unknown; step?: unknown; folder?: unknown };
+  try {
+    pointer = JSON.parse(text);
+  } catch (error) {
+    throw new ModelFileError(pointerPath, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (pointer?.format !== CHECKPOINT_FORMAT) {
+    throw new ModelFileError(
+      pointerPath,
+      `is not a molap checkpoint pointer (format ${JSON.stringify(pointer?.format)})`,
+    );
+  }
+  if (typeof pointer.formatVersion !== 'number' || pointer.formatVersion > CHECKPOINT_FORMAT_VERSION) {
+    throw new ModelFileError(
+      pointerPath,
+      `has format version ${JSON.stringify(pointer.formatVersion)}; this @molap/backend reads version ${CHECKPOINT_FORMAT_VERSION}: upgrade it`,
+    );
+  }
+  if (typeof pointer.folder !== 'string' || !/^step-\d{8,}$/.test(pointer.folder)) {
+    throw new ModelFileError(pointerPath, `names an invalid checkpoint folder ${JSON.stringify(pointer.folder)}`);
+  }
+  const path = join(dir, pointer.folder);
+  const loaded = await loadModel(path);
+  if (loaded.trainingStep !== pointer.step) {
+    throw new ModelFileError(
+      join(path, 'model.json'),
+      `holds training step ${String(loaded.trainingStep)} but ${LATEST_JSON} says ${String(pointer.step)}`,
+    );
+  }
+  return { ...loaded, path };
+}

@@ -137,7 +137,14 @@ describe('loadModel rejects damaged folders, naming the file and the problem', (
   };
   const json = () => join(dir, 'model.json');
   const weights = () => join(dir, 'weights.bin');
-  const editJson = async (edit: (document: Record<string, any>) => void) => {
+  /** The parts of model.json the tests edit. */
+  interface EditableDocument {
+    format: string;
+    formatVersion: number;
+    config: { hiddenSize: number };
+    weights: { tensors: { shape: number[] }[] };
+  }
+  const editJson = async (edit: (document: EditableDocument) => void) => {
     const document = JSON.parse(await readFile(json(), 'utf8'));
     edit(document);
     await writeFile(json(), JSON.stringify(document));

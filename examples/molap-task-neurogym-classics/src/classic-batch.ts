@@ -38,8 +38,8 @@ export function classicLayout(options: TaskOptions): ChannelLayout {
   return {
     inputs: [
       { name: 'fixation', role: 'fixation', start: 0, size: 1 },
-      { name: 'ring 1', role: 'sensory', start: 1, size: ring },
-      { name: 'ring 2', role: 'sensory', start: 1 + ring, size: ring },
+      { name: 'ring1', role: 'sensory', start: 1, size: ring },
+      { name: 'ring2', role: 'sensory', start: 1 + ring, size: ring },
       { name: 'rule', role: 'rule', start: 1 + 2 * ring, size: options.rules.length },
     ],
     outputs: [

@@ -11,6 +11,17 @@ export {
 export * from './engine.js';
 export * from './init.js';
 export {
+  EXPORTED_READOUT_LAYER,
+  EXPORTED_RNN_LAYER,
+  exportLayersModel,
+  LAYERS_MODEL_JSON,
+  LAYERS_WEIGHTS_BIN,
+  type LayersExportOptions,
+  type LayersModelArtifacts,
+  type LayersWeightSpec,
+  toLayersModelArtifacts,
+} from './layers-export.js';
+export {
   createModelFromFile,
   type JsonValue,
   type LoadedModel,

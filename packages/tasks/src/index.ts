@@ -32,4 +32,17 @@ export {
 export { createRng } from './rng.js';
 export * from './task.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
+export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';
+export { YANG19_LINK, YANG19_PAPER } from './yang19/define.js';
+export type { GoCondition, GoTiming } from './yang19/go.js';
+export { YANG19_TASKS, yang19 } from './yang19/index.js';
+export { yang19Layout } from './yang19/layout.js';
+export type { MatchingCondition, MatchKind } from './yang19/matching.js';
+export {
+  FIXATION_TARGET,
+  MASK_FIXATION_FACTOR,
+  MASK_PRE_RESPONSE,
+  MASK_RESPONSE,
+  TARGET_BASELINE,
+} from './yang19/plan.js';
 export { YANG19_RULES, type Yang19Rule } from './yang19/rules.js';

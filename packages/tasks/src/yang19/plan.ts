@@ -1,0 +1,205 @@
+/**
+ * The trial plan: what every Yang task family decides per trial (timings in steps, stimuli, response), and
+ * `renderPlan`, the one renderer that turns a plan into a `Batch` exactly as the reference `Trial` class
+ * fills its arrays (`add('fix_in' | 'stim' | 'fix_out' | 'out')`, `add_c_mask`, `add_rule`, `add_x_noise`).
+ */
+import { ringBump } from '../ring.js';
+import type { Batch, Rng, TaskOptions } from '../task.js';
+import { ringStart, ruleStart, yang19Layout } from './layout.js';
+
+/** Fixation output target while the network must fixate (reference code; the paper says 0.85). */
+export const FIXATION_TARGET = 0.8;
+/** Value of every output target where nothing else is asked for. */
+export const TARGET_BASELINE = 0.05;
+/** Loss weight before the go cue (after the first 100 ms). */
+export const MASK_PRE_RESPONSE = 1;
+/** Loss weight from 100 ms after the go cue to the end of the trial. */
+export const MASK_RESPONSE = 5;
+/** Extra factor on the fixation output column of the mask. */
+export const MASK_FIXATION_FACTOR = 2;
+/** Steps not scored at the start of a trial and after the go cue: 100 ms. */
+export const MASK_GRACE_MS = 100;
+
+/** Most stimuli a Yang trial shows (context tasks: 2 stimuli × 2 rings). */
+const MAX_STIMULI_PER_TRIAL = 4;
+
+/**
+ * Per-trial decisions of a batch (struct of arrays, B trials). All times are step indices; an interval
+ * [on, off) is clipped to the trial's length when rendered.
+ */
+export class TrialPlan {
+  readonly batchSize: number;
+  /** [B] trial length T_b in steps. */
+  readonly steps: Int32Array;
+  /** [B] the fixation input is 1 for t < fixationOff (set to `steps` when it never goes off). */
+  readonly fixationOff: Int32Array;
+  /** [B] go cue: response epoch start, and the `pre_off` of the cost mask. */
+  readonly goCue: Int32Array;
+  /** [B] 1 when the trial asks for a response from the go cue to its end; 0 (no-go) when it asks to fixate. */
+  readonly respond: Uint8Array;
+  /** [B] response direction in radians, in [0, 2π). */
+  readonly responseAngle: Float64Array;
+  /** Stimuli, in the order the reference adds them (matters for float32 superposition on one ring). */
+  stimulusCount = 0;
+  readonly stimulusTrial: Int32Array;
+  readonly stimulusRing: Int8Array;
+  readonly stimulusAngle: Float64Array;
+  readonly stimulusStrength: Float64Array;
+  readonly stimulusOn: Int32Array;
+  readonly stimulusOff: Int32Array;
+  /** Per period name: [B] start and [B] end step (exclusive), −1 where absent. */
+  readonly epochs: Record<string, { start: Int32Array; end: Int32Array }>;
+
+  constructor(batchSize: number, periods: readonly string[]) {
+    this.batchSize = batchSize;
+    this.steps = new Int32Array(batchSize);
+    this.fixationOff = new Int32Array(batchSize);
+    this.goCue = new Int32Array(batchSize);
+    this.respond = new Uint8Array(batchSize).fill(1);
+    this.responseAngle = new Float64Array(batchSize);
+    const capacity = batchSize * MAX_STIMULI_PER_TRIAL;
+    this.stimulusTrial = new Int32Array(capacity);
+    this.stimulusRing = new Int8Array(capacity);
+    this.stimulusAngle = new Float64Array(capacity);
+    this.stimulusStrength = new Float64Array(capacity);
+    this.stimulusOn = new Int32Array(capacity);
+    this.stimulusOff = new Int32Array(capacity);
+    this.epochs = {};
+    for (const period of periods) {
+      this.epochs[period] = { start: new Int32Array(batchSize).fill(-1), end: new Int32Array(batchSize).fill(-1) };
+    }
+  }
+
+  /** Adds a stimulus bump on `ring` (1 or 2) for steps [on, off) of trial `trial`. */
+  addStimulus(trial: number, ring: number, angle: number, strength: number, on: number, off: number): void {
+    const i = this.stimulusCount++;
+    this.stimulusTrial[i] = trial;
+    this.stimulusRing[i] = ring;
+    this.stimulusAngle[i] = angle;
+    this.stimulusStrength[i] = strength;
+    this.stimulusOn[i] = on;
+    this.stimulusOff[i] = off;
+  }
+
+  /** Records period `name` of trial `trial` as [start, end). */
+  setEpoch(trial: number, name: string, start: number, end: number): void {
+    const epoch = this.epochs[name];
+    epoch.start[trial] = start;
+    epoch.end[trial] = end;
+  }
+}
+
+/**
+ * Renders a plan into a batch, as the reference does: inputs zero; fixation input 1 for t < fixationOff;
+ * stimulus bumps added in plan order; rule unit of `taskId` 1 for the whole trial; targets 0.05, fixation
+ * target 0.8 until the go cue (whole trial on no-go trials), ring target 0.05 + bump from the go cue; cost
+ * mask 0 / 1 / 0 / 5 (first 100 ms, until the go cue, 100 ms grace, response) with the fixation column ×2;
+ * then input noise N(0, (σ_x·√(2τ/dt))²) on every channel of every real step. Steps past a trial's own
+ * length (psychometric trials of different durations) stay zero with mask 0.
+ */
+export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions, rng: Rng): Batch {
+  const layout = yang19Layout(options);
+  const nIn = layout.inputSize;
+  const nOut = layout.outputSize;
+  const n = options.ringSize;
+  const batchSize = plan.batchSize;
+  const { steps, fixationOff, goCue, respond } = plan;
+  let T = 0;
+  let uniformLength = true;
+  for (let b = 0; b < batchSize; b++) {
+    T = Math.max(T, steps[b]);
+    if (steps[b] !== steps[0]) uniformLength = false;
+  }
+  const ruleUnit = ruleStart(n) + options.rules.indexOf(taskId);
+  if (ruleUnit < ruleStart(n))
+    throw new Error(`rules has no unit for task '${taskId}' (resolveTaskOptions checks this).`);
+  const inputs = new Float32Array(T * batchSize * nIn);
+  const targets = new Float32Array(T * batchSize * nOut);
+  const mask = new Float32Array(T * batchSize * nOut);
+  const targetAngle = new Float32Array(T * batchSize).fill(-1);
+  const grace = Math.trunc(MASK_GRACE_MS / options.dt);
+  const baseline = Math.fround(TARGET_BASELINE);
+
+  // Response target row of each responding trial: f32(0.05) + bump, as the reference's float32 `y += bump`.
+  const responseRows = new Float32Array(batchSize * n);
+  const bump = new Float64Array(n);
+  for (let b = 0; b < batchSize; b++) {
+    if (!respond[b]) continue;
+    ringBump(plan.responseAngle[b], n, 1, bump);
+    for (let i = 0; i < n; i++) responseRows[b * n + i] = baseline + bump[i];
+  }
+
+  for (let b = 0; b < batchSize; b++) {
+    const length = steps[b];
+    const fixOff = fixationOff[b];
+    const go = goCue[b];
+    const responds = respond[b] === 1;
+    const fixationTargetOff = responds ? go : length;
+    const angle = Math.fround(plan.responseAngle[b]);
+    const rowOffset = b * n;
+    for (let t = 0; t < length; t++) {
+      const row = t * batchSize + b;
+      const x = row * nIn;
+      if (t < fixOff) inputs[x] = 1;
+      inputs[x + ruleUnit] = 1;
+      const y = row * nOut;
+      targets[y] = t < fixationTargetOff ? FIXATION_TARGET : baseline;
+      if (responds && t >= go) {
+        for (let i = 0; i < n; i++) targets[y + 1 + i] = responseRows[rowOffset + i];
+        targetAngle[row] = angle;
+      } else {
+        for (let i = 1; i <= n; i++) targets[y + i] = baseline;
+      }
+      // Reference order: [post_on, T) = 5 first, then [pre_on, pre_off) = 1 overwrites.
+      let weight = 0;
+      if (t >= go + grace) weight = MASK_RESPONSE;
+      if (t >= grace && t < go) weight = MASK_PRE_RESPONSE;
+      if (weight !== 0) {
+        mask[y] = weight * MASK_FIXATION_FACTOR;
+        for (let i = 1; i < nOut; i++) mask[y + i] = weight;
+      }
+    }
+  }
+
+  for (let s = 0; s < plan.stimulusCount; s++) {
+    const b = plan.stimulusTrial[s];
+    ringBump(plan.stimulusAngle[s], n, 1, bump);
+    const strength = plan.stimulusStrength[s];
+    for (let i = 0; i < n; i++) bump[i] *= strength;
+    const start = ringStart(plan.stimulusRing[s], n);
+    const off = Math.min(plan.stimulusOff[s], steps[b]);
+    for (let t = Math.max(0, plan.stimulusOn[s]); t < off; t++) {
+      const x = (t * batchSize + b) * nIn + start;
+      for (let i = 0; i < n; i++) inputs[x + i] += bump[i];
+    }
+  }
+
+  if (options.noise && options.inputNoiseSigma > 0) {
+    const std = options.inputNoiseSigma * Math.sqrt(2 / (options.dt / options.tau));
+    if (uniformLength) {
+      rng.addNormal(inputs, std);
+    } else {
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < batchSize; b++)
+          if (t < steps[b]) rng.addNormal(inputs, std, (t * batchSize + b) * nIn, nIn);
+      }
+    }
+  }
+
+  return {
+    taskId,
+    steps: T,
+    batchSize,
+    inputSize: nIn,
+    outputSize: nOut,
+    dt: options.dt,
+    inputs,
+    targets,
+    mask,
+    targetAngle,
+    trialSteps: Int32Array.from(steps),
+    goCue: Int32Array.from(goCue),
+    epochs: plan.epochs,
+    layout,
+  };
+}

@@ -32,6 +32,7 @@ export {
 export { createRng } from './rng.js';
 export * from './task.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
+export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';
 export { YANG19_LINK, YANG19_PAPER } from './yang19/define.js';
 export type { GoCondition, GoTiming } from './yang19/go.js';

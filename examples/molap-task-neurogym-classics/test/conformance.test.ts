@@ -17,7 +17,7 @@ describe.each(registry.ids())('%s', (id) => {
   });
 });
 
-it('exports the three tasks in order, with scoped ids', () => {
+it('exports the four tasks in order, with scoped ids', () => {
   expect(registry.ids()).toEqual([...NEUROGYM_CLASSICS_IDS]);
   for (const id of registry.ids()) expect(id).toMatch(/^neurogym\/[a-z-]+$/);
 });

@@ -108,12 +108,13 @@ describe('the packed plugin installed in a fresh project', () => {
     expect(result.skipped).toEqual([
       { package: '@molap/tasks', reason: 'has no "molap" field in its package.json (not a task plugin)' },
     ]);
-    expect(result.loaded).toEqual([['molap-task-neurogym-classics', '0.1.0', 3]]);
+    expect(result.loaded).toEqual([['molap-task-neurogym-classics', '0.1.0', 4]]);
     const source = 'molap-task-neurogym-classics@0.1.0';
     expect(result.shapes).toEqual([
-      ['neurogym/perceptual-decision-making', source, true, 4, 88, 33],
-      ['neurogym/go-no-go', source, true, 4, 88, 33],
-      ['neurogym/ready-set-go', source, true, 4, 88, 33],
+      ['neurogym/perceptual-decision-making', source, true, 4, 89, 33],
+      ['neurogym/go-no-go', source, true, 4, 89, 33],
+      ['neurogym/ready-set-go', source, true, 4, 89, 33],
+      ['neurogym/delay-comparison', source, true, 4, 89, 33],
     ]);
     expect(result.conformance).toEqual([]);
   });

@@ -11,7 +11,7 @@ describe('perceptual decision making, test mode', () => {
   const { x, y, m, angle, ring, responseRing } = at(batch);
 
   it('has the grid choices × coherences and neurogym timing (decision 500 ms)', () => {
-    expect([batch.steps, batch.batchSize, batch.inputSize, batch.outputSize]).toEqual([130, 10, 88, 33]);
+    expect([batch.steps, batch.batchSize, batch.inputSize, batch.outputSize]).toEqual([130, 10, 89, 33]);
     expect([...batch.epochs.stimulus.start]).toEqual(Array(10).fill(5));
     expect([...batch.epochs.delay.start]).toEqual(Array(10).fill(105));
     expect([...batch.epochs.delay.end]).toEqual(Array(10).fill(105));
@@ -82,7 +82,7 @@ describe('perceptual decision making, random mode', () => {
   it('is noise free and deterministic with noise off', () => {
     const quiet = resolveTaskOptions(task, { batchSize: 4, noise: false });
     const batch = task.generate(createRng(5), quiet);
-    expect(new Set(Array.from(batch.inputs.subarray(0, 4 * 88 * 5)))).toEqual(new Set([0, 1]));
+    expect(new Set(Array.from(batch.inputs.subarray(0, 4 * 89 * 5)))).toEqual(new Set([0, 1]));
   });
 });
 

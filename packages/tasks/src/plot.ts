@@ -8,7 +8,8 @@ export interface PlotTrialOptions {
   readonly rowHeight?: number;
   /**
    * Values mapped to the ends of the input/target color scale (values outside are clipped).
-   * Default: [min(0, smallest value), max(1, largest value)] over the trial's inputs and targets.
+   * Default: [min(0, smallest value), max(1, largest value)] over the trial's inputs and targets. A range
+   * that includes negative values (input noise) becomes symmetric around 0, drawn with a diverging scale.
    */
   readonly valueRange?: readonly [number, number];
   /** Title line. Default: task id, trial index, length and dt. */
@@ -32,6 +33,15 @@ const SCALE_STOPS: readonly (readonly [number, number, number, number])[] = [
   [0, 248, 249, 251],
   [0.35, 143, 184, 222],
   [0.7, 47, 110, 166],
+  [1, 11, 37, 69],
+];
+/** Diverging scale for data with negative values (noise): red (negative), near-white (0), dark blue (positive). */
+const DIVERGING_STOPS: readonly (readonly [number, number, number, number])[] = [
+  [0, 165, 30, 40],
+  [0.25, 232, 150, 140],
+  [0.5, 248, 249, 251],
+  [0.675, 143, 184, 222],
+  [0.85, 47, 110, 166],
   [1, 11, 37, 69],
 ];
 const MASK_SCALE_STOPS: readonly (readonly [number, number, number, number])[] = [
@@ -203,7 +213,10 @@ export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions
       for (let c = 0; c < nOut; c++) widen(target(t, c));
     }
   }
-  const valueScale: Scale = { low, high, stops: SCALE_STOPS };
+  // Negative values (input noise) get a diverging scale symmetric around 0, so that 0 stays near-white.
+  const extent = Math.max(-low, high);
+  const valueScale: Scale =
+    low < 0 ? { low: -extent, high: extent, stops: DIVERGING_STOPS } : { low, high, stops: SCALE_STOPS };
   let maskHigh = 0;
   for (let t = 0; t < steps; t++) for (let c = 0; c < nOut; c++) maskHigh = Math.max(maskHigh, maskAt(t, c));
   const maskScale: Scale = { low: 0, high: maskHigh || 1, stops: MASK_SCALE_STOPS };

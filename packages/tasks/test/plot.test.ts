@@ -97,6 +97,13 @@ describe('plotTrial', () => {
     ]);
   });
 
+  it('switches to a diverging scale symmetric around 0 when values are negative', () => {
+    const noisy: Batch = { ...batch, inputs: batch.inputs.map((v, i) => (i === 1 ? -2 : v)) };
+    const scale = byId(parse(plotTrial(noisy, 0)).documentElement!, 'value-scale');
+    expect(texts(scale)).toEqual(['value', '2', '-2']);
+    expect(texts(byId(root, 'value-scale'))).toEqual(['value', '1', '0']);
+  });
+
   it('escapes text and checks the trial index', () => {
     const odd: Batch = { ...batch, taskId: 'a<b>&"c"' };
     const escaped = plotTrial(odd, 0);

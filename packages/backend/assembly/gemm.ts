@@ -5,8 +5,10 @@
 //
 // Summation order, identical for every element whichever block, panel or row pairing computes it
 // (so results do not depend on how rows are split between threads): per K block, four lane sums over
-// k ≡ 0..3 (mod 4), reduced as (l0 + l2) + (l1 + l3), then the scalar remainder k of the last block
-// in order; each block's sum is added to C in block order.
+// k ≡ 0..3 (mod 4) — the last partial group of 4 loaded with the missing lanes masked to zero — reduced
+// as (l0 + l2) + (l1 + l3); each block's sum is added to C in block order.
+// The masked loads read up to 12 bytes past the end of a row: the host keeps 16 bytes of slack after
+// every buffer.
 
 const K_BLOCK: i32 = 256;
 const N_PANEL: i32 = 64;
@@ -23,9 +25,9 @@ const N_PANEL: i32 = 64;
   return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
 }
 
-@inline function tail(a: usize, b: usize, k0: i32, k1: i32, s: f32): f32 {
-  for (let k = k0; k < k1; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
-  return s;
+/** All-ones in the first `count` lanes, zero in the others. */
+@inline function laneMask(count: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
 }
 
 @inline function storeBlock(c: usize, value: v128, first: bool, accumulate: bool): void {
@@ -79,18 +81,26 @@ const N_PANEL: i32 = 64;
     s03 = f32x4.add(s03, f32x4.mul(x0, y3));
     s13 = f32x4.add(s13, f32x4.mul(x1, y3));
   }
-  let r0 = reduce4(s00, s01, s02, s03);
-  let r1 = reduce4(s10, s11, s12, s13);
   if (kv < k1) {
-    r0 = f32x4.replace_lane(r0, 0, tail(a0, b0, kv, k1, f32x4.extract_lane(r0, 0)));
-    r0 = f32x4.replace_lane(r0, 1, tail(a0, b1, kv, k1, f32x4.extract_lane(r0, 1)));
-    r0 = f32x4.replace_lane(r0, 2, tail(a0, b2, kv, k1, f32x4.extract_lane(r0, 2)));
-    r0 = f32x4.replace_lane(r0, 3, tail(a0, b3, kv, k1, f32x4.extract_lane(r0, 3)));
-    r1 = f32x4.replace_lane(r1, 0, tail(a1, b0, kv, k1, f32x4.extract_lane(r1, 0)));
-    r1 = f32x4.replace_lane(r1, 1, tail(a1, b1, kv, k1, f32x4.extract_lane(r1, 1)));
-    r1 = f32x4.replace_lane(r1, 2, tail(a1, b2, kv, k1, f32x4.extract_lane(r1, 2)));
-    r1 = f32x4.replace_lane(r1, 3, tail(a1, b3, kv, k1, f32x4.extract_lane(r1, 3)));
+    const mask = laneMask(k1 - kv);
+    const o = <usize>kv << 2;
+    const x0 = v128.and(v128.load(a0 + o), mask);
+    const x1 = v128.and(v128.load(a1 + o), mask);
+    const y0 = v128.and(v128.load(b0 + o), mask);
+    s00 = f32x4.add(s00, f32x4.mul(x0, y0));
+    s10 = f32x4.add(s10, f32x4.mul(x1, y0));
+    const y1 = v128.and(v128.load(b1 + o), mask);
+    s01 = f32x4.add(s01, f32x4.mul(x0, y1));
+    s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+    const y2 = v128.and(v128.load(b2 + o), mask);
+    s02 = f32x4.add(s02, f32x4.mul(x0, y2));
+    s12 = f32x4.add(s12, f32x4.mul(x1, y2));
+    const y3 = v128.and(v128.load(b3 + o), mask);
+    s03 = f32x4.add(s03, f32x4.mul(x0, y3));
+    s13 = f32x4.add(s13, f32x4.mul(x1, y3));
   }
+  const r0 = reduce4(s00, s01, s02, s03);
+  const r1 = reduce4(s10, s11, s12, s13);
   storeBlock(c0, r0, first, accumulate);
   storeBlock(c1, r1, first, accumulate);
 }
@@ -121,13 +131,16 @@ const N_PANEL: i32 = 64;
     s2 = f32x4.add(s2, f32x4.mul(x0, v128.load(b2 + o)));
     s3 = f32x4.add(s3, f32x4.mul(x0, v128.load(b3 + o)));
   }
-  let r0 = reduce4(s0, s1, s2, s3);
   if (kv < k1) {
-    r0 = f32x4.replace_lane(r0, 0, tail(a0, b0, kv, k1, f32x4.extract_lane(r0, 0)));
-    r0 = f32x4.replace_lane(r0, 1, tail(a0, b1, kv, k1, f32x4.extract_lane(r0, 1)));
-    r0 = f32x4.replace_lane(r0, 2, tail(a0, b2, kv, k1, f32x4.extract_lane(r0, 2)));
-    r0 = f32x4.replace_lane(r0, 3, tail(a0, b3, kv, k1, f32x4.extract_lane(r0, 3)));
+    const mask = laneMask(k1 - kv);
+    const o = <usize>kv << 2;
+    const x0 = v128.and(v128.load(a0 + o), mask);
+    s0 = f32x4.add(s0, f32x4.mul(x0, v128.and(v128.load(b0 + o), mask)));
+    s1 = f32x4.add(s1, f32x4.mul(x0, v128.and(v128.load(b1 + o), mask)));
+    s2 = f32x4.add(s2, f32x4.mul(x0, v128.and(v128.load(b2 + o), mask)));
+    s3 = f32x4.add(s3, f32x4.mul(x0, v128.and(v128.load(b3 + o), mask)));
   }
+  const r0 = reduce4(s0, s1, s2, s3);
   storeBlock(c0, r0, first, accumulate);
 }
 
@@ -138,7 +151,12 @@ const N_PANEL: i32 = 64;
     const o = <usize>k << 2;
     s = f32x4.add(s, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
   }
-  storeOne(c0, tail(a0, b0, kv, k1, lanesSum(s)), first, accumulate);
+  if (kv < k1) {
+    const mask = laneMask(k1 - kv);
+    const o = <usize>kv << 2;
+    s = f32x4.add(s, f32x4.mul(v128.and(v128.load(a0 + o), mask), v128.and(v128.load(b0 + o), mask)));
+  }
+  storeOne(c0, lanesSum(s), first, accumulate);
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * The native engine's memory: one linear heap (a shared `WebAssembly.Memory`, or a plain `ArrayBuffer`
- * for the JS kernels) with a first-fit allocator of 64-byte-aligned blocks. Blocks are reused after
+ * for the JS kernels) with a first-fit allocator of 64-byte-aligned blocks (each with 16 bytes of slack). Blocks are reused after
  * `free`, so steady training (same batch shapes) never grows the heap.
  */
 import type { WasmMemory } from './webassembly.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
+/** Bytes kept free after every block: the SIMD kernels may read (and mask out) up to 12 bytes past a row. */
+const SLACK = 16;
 
 /** A growable heap; `buffer()` may return a new object after `allocate` grew it. */
 export interface Heap {
@@ -64,7 +66,7 @@ function createHeap(start: number, current: () => ArrayBuffer, grow: (bytes: num
     buffer: current,
     allocate(bytes) {
       if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`cannot allocate ${bytes} bytes`);
-      const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+      const size = Math.ceil((bytes + SLACK) / ALIGN) * ALIGN;
       const pointer = take(size);
       new Uint8Array(current(), pointer, size).fill(0);
       used.set(pointer, size);

@@ -118,17 +118,37 @@ function slowSample(tables: usize, key0: u32, key1: u32, low: u32, high: u32, la
   return 0;
 }
 
-@inline function sample(tables: usize, key0: u32, key1: u32, low: u32, high: u32): f64 {
-  const word = draw(key0, key1, low, high, 0);
+/** The sample for a first-round word (fast path inline, the rest out of line). */
+@inline function finish(tables: usize, key0: u32, key1: u32, low: u32, high: u32, word: u32): f64 {
   const layer = word & 127;
   const j = <i32>word >> 7;
   if (absolute(j) < threshold(tables, layer)) return <f64>j * width(tables, layer);
   return slowSample(tables, key0, key1, low, high, layer, j);
 }
 
+@inline function sample(tables: usize, key0: u32, key1: u32, low: u32, high: u32): f64 {
+  return finish(tables, key0, key1, low, high, draw(key0, key1, low, high, 0));
+}
+
+/** The mixer on four lanes. */
+@inline function mix4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+@inline function emit(out: usize, k: i32, value: f32, scale: f32, accumulate: bool): void {
+  const at = out + (<usize>k << 2);
+  if (accumulate) store<f32>(at, load<f32>(at) + scale * value);
+  else store<f32>(at, value);
+}
+
 /**
  * out[k] = ξ(seed, start + k) for k < count (float32), or out[k] += f32(scale · ξ) when `accumulate`.
  * The seed is given by its two key words (`noiseSeedKeys`), the start index by its low and high words.
+ * First-round hashes are computed four at a time (SIMD); the ziggurat runs per sample.
  */
 export function noise(
   tables: usize,
@@ -143,12 +163,24 @@ export function noise(
 ): void {
   let low = startLow;
   let high = startHigh;
-  for (let k = 0; k < count; k++) {
-    const value = <f32>sample(tables, key0, key1, low, high);
-    const at = out + (<usize>k << 2);
-    if (accumulate) store<f32>(at, load<f32>(at) + scale * value);
-    else store<f32>(at, value);
-    low++;
-    if (low == 0) high++;
+  const keys = i32x4.splat(key0);
+  const lanes = i32x4(0, 1, 2, 3);
+  let k = 0;
+  while (k < count) {
+    if (k + 4 <= count && low <= 0xfffffffc) {
+      const salt = i32x4.splat(key1 ^ (high * 0x9e3779b1));
+      const words = mix4(v128.xor(mix4(v128.xor(i32x4.add(i32x4.splat(low), lanes), keys)), salt));
+      emit(out, k, <f32>finish(tables, key0, key1, low, high, i32x4.extract_lane(words, 0)), scale, accumulate);
+      emit(out, k + 1, <f32>finish(tables, key0, key1, low + 1, high, i32x4.extract_lane(words, 1)), scale, accumulate);
+      emit(out, k + 2, <f32>finish(tables, key0, key1, low + 2, high, i32x4.extract_lane(words, 2)), scale, accumulate);
+      emit(out, k + 3, <f32>finish(tables, key0, key1, low + 3, high, i32x4.extract_lane(words, 3)), scale, accumulate);
+      k += 4;
+      low += 4;
+    } else {
+      emit(out, k, <f32>sample(tables, key0, key1, low, high), scale, accumulate);
+      k++;
+      low++;
+    }
+    if (low == 0 && k < count) high++;
   }
 }

@@ -148,7 +148,7 @@ function slowSample(tables: usize, key0: u32, key1: u32, low: u32, high: u32, la
 /**
  * out[k] = ξ(seed, start + k) for k < count (float32), or out[k] += f32(scale · ξ) when `accumulate`.
  * The seed is given by its two key words (`noiseSeedKeys`), the start index by its low and high words.
- * First-round hashes are computed four at a time (SIMD); the ziggurat runs per sample.
+ * Four samples at a time (SIMD): hashes, ziggurat fast path; a group with any slow-path lane runs per sample.
  */
 export function noise(
   tables: usize,
@@ -170,10 +170,36 @@ export function noise(
     if (k + 4 <= count && low <= 0xfffffffc) {
       const salt = i32x4.splat(key1 ^ (high * 0x9e3779b1));
       const words = mix4(v128.xor(mix4(v128.xor(i32x4.add(i32x4.splat(low), lanes), keys)), salt));
-      emit(out, k, <f32>finish(tables, key0, key1, low, high, i32x4.extract_lane(words, 0)), scale, accumulate);
-      emit(out, k + 1, <f32>finish(tables, key0, key1, low + 1, high, i32x4.extract_lane(words, 1)), scale, accumulate);
-      emit(out, k + 2, <f32>finish(tables, key0, key1, low + 2, high, i32x4.extract_lane(words, 2)), scale, accumulate);
-      emit(out, k + 3, <f32>finish(tables, key0, key1, low + 3, high, i32x4.extract_lane(words, 3)), scale, accumulate);
+      const layers = v128.and(words, i32x4.splat(127));
+      const js = i32x4.shr_s(words, 7);
+      const l0 = <u32>i32x4.extract_lane(layers, 0);
+      const l1 = <u32>i32x4.extract_lane(layers, 1);
+      const l2 = <u32>i32x4.extract_lane(layers, 2);
+      const l3 = <u32>i32x4.extract_lane(layers, 3);
+      let limits = i32x4.splat(threshold(tables, l0));
+      limits = i32x4.replace_lane(limits, 1, threshold(tables, l1));
+      limits = i32x4.replace_lane(limits, 2, threshold(tables, l2));
+      limits = i32x4.replace_lane(limits, 3, threshold(tables, l3));
+      if (i32x4.all_true(i32x4.lt_s(i32x4.abs(js), limits))) {
+        // all four on the fast path: x = j·w[layer] in float64, rounded once to float32 (as the scalar path)
+        let w01 = f64x2.splat(width(tables, l0));
+        w01 = f64x2.replace_lane(w01, 1, width(tables, l1));
+        let w23 = f64x2.splat(width(tables, l2));
+        w23 = f64x2.replace_lane(w23, 1, width(tables, l3));
+        const x01 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.convert_low_i32x4_s(js), w01));
+        const x23 = f32x4.demote_f64x2_zero(
+          f64x2.mul(f64x2.convert_low_i32x4_s(v128.shuffle<i32>(js, js, 2, 3, 0, 1)), w23),
+        );
+        const values = v128.shuffle<f32>(x01, x23, 0, 1, 4, 5);
+        const at = out + (<usize>k << 2);
+        if (accumulate) v128.store(at, f32x4.add(v128.load(at), f32x4.mul(f32x4.splat(scale), values)));
+        else v128.store(at, values);
+      } else {
+        emit(out, k, <f32>finish(tables, key0, key1, low, high, i32x4.extract_lane(words, 0)), scale, accumulate);
+        emit(out, k + 1, <f32>finish(tables, key0, key1, low + 1, high, i32x4.extract_lane(words, 1)), scale, accumulate);
+        emit(out, k + 2, <f32>finish(tables, key0, key1, low + 2, high, i32x4.extract_lane(words, 2)), scale, accumulate);
+        emit(out, k + 3, <f32>finish(tables, key0, key1, low + 3, high, i32x4.extract_lane(words, 3)), scale, accumulate);
+      }
       k += 4;
       low += 4;
     } else {

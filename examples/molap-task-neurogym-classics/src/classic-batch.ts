@@ -20,6 +20,7 @@ import {
   type Rng,
   type TaskOptions,
   writeRingTarget,
+  yang19Layout,
 } from '@molap/tasks';
 
 /** Fixation output target while the network must fixate (Yang et al. reference code; the paper says 0.85). */
@@ -32,24 +33,11 @@ export const MASK_RESPONSE_WEIGHT = 5;
 /** Factor on the fixation output's mask column. */
 export const MASK_FIXATION_FACTOR = 2;
 
-/** Input and output channel groups of every classic task under `options`. */
-export function classicLayout(options: TaskOptions): ChannelLayout {
-  const ring = options.ringSize;
-  return {
-    inputs: [
-      { name: 'fixation', role: 'fixation', start: 0, size: 1 },
-      { name: 'ring1', role: 'sensory', start: 1, size: ring },
-      { name: 'ring2', role: 'sensory', start: 1 + ring, size: ring },
-      { name: 'rule', role: 'rule', start: 1 + 2 * ring, size: options.rules.length },
-    ],
-    outputs: [
-      { name: 'fixation', role: 'fixation', start: 0, size: 1 },
-      { name: 'ring', role: 'response', start: 1, size: ring },
-    ],
-    inputSize: 1 + 2 * ring + options.rules.length,
-    outputSize: 1 + ring,
-  };
-}
+/**
+ * Input and output channel groups of every classic task under `options`: exactly the Yang corpus layout
+ * (`yang19Layout` of `@molap/tasks`), so a network or module bank sized for one fits the other.
+ */
+export const classicLayout: (options: TaskOptions) => ChannelLayout = yang19Layout;
 
 /** Converts a duration in ms to whole steps the way neurogym does (floored to a multiple of dt). */
 export const toSteps = (ms: number, dt: number): number => Math.floor(ms / dt + 1e-9);

@@ -1,8 +1,8 @@
-import { checkTaskConformance, createTaskRegistry } from '@molap/tasks';
+import { checkTaskConformance, createTaskRegistry, resolveTaskOptions, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { NEUROGYM_CLASSICS_IDS, tasks } from '../src/tasks.js';
+import { NEUROGYM_CLASSICS_IDS, NEUROGYM_CLASSICS_RULES, tasks } from '../src/tasks.js';
 
-/** Generated from the registry: every task of the plugin, under several option sets. */
+/** Generated from a registry: every task of the plugin, under several option sets. */
 const registry = createTaskRegistry({ tasks, source: 'molap-task-neurogym-classics' });
 
 describe.each(registry.ids())('%s', (id) => {
@@ -20,4 +20,21 @@ describe.each(registry.ids())('%s', (id) => {
 it('exports the four tasks in order, with scoped ids', () => {
   expect(registry.ids()).toEqual([...NEUROGYM_CLASSICS_IDS]);
   for (const id of registry.ids()) expect(id).toMatch(/^neurogym\/[a-z-]+$/);
+});
+
+/** One corpus: the 20 Yang tasks and this plugin's tasks in one registry, with one shared rule block. */
+describe('mixed with the Yang corpus', () => {
+  const corpus = createTaskRegistry({ tasks: yang19, source: '@molap/tasks' });
+  for (const task of tasks) corpus.register(task, { source: 'molap-task-neurogym-classics' });
+  const options = { rules: NEUROGYM_CLASSICS_RULES, batchSize: 8 };
+
+  it('gives every task the same channel layout (89 inputs, 33 outputs)', () => {
+    const layouts = corpus.list().map((task) => JSON.stringify(task.layout(resolveTaskOptions(task, options))));
+    expect(new Set(layouts).size).toBe(1);
+    expect(JSON.parse(layouts[0])).toMatchObject({ inputSize: 89, outputSize: 33 });
+  });
+
+  it.each(corpus.ids())('%s keeps the task contract with the shared rules', (id) => {
+    expect(checkTaskConformance(corpus.get(id), { options })).toEqual([]);
+  });
 });

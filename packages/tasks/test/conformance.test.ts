@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkTaskConformance } from '../src/conformance.js';
-import { createTaskRegistry } from '../src/registry.js';
 import type { Batch, Rng, Task, TaskOptions } from '../src/task.js';
 import { toyTask } from './support/toy-task.js';
 
@@ -146,10 +145,3 @@ function createFixedRng(): Rng {
     fork: () => createFixedRng(),
   };
 }
-
-describe('conformance of every registered task', () => {
-  const registry = createTaskRegistry({ tasks: [toy], source: 'test' });
-  it.each(registry.ids())('%s keeps the task contract', (id) => {
-    expect(checkTaskConformance(registry.get(id), { options: { rules: registry.ids() } })).toEqual([]);
-  });
-});

@@ -15,7 +15,11 @@
 import {
   type Batch,
   type ChannelLayout,
+  FIXATION_TARGET,
   InvalidOptionError,
+  MASK_FIXATION_FACTOR,
+  MASK_PRE_RESPONSE,
+  MASK_RESPONSE,
   RING_TARGET_BASELINE,
   type Rng,
   type TaskOptions,
@@ -23,15 +27,11 @@ import {
   yang19Layout,
 } from '@molap/tasks';
 
-/** Fixation output target while the network must fixate (Yang et al. reference code; the paper says 0.85). */
-export const FIXATION_TARGET = 0.8;
-/** Length of the masked start of every trial and of the grace period after the go cue, in ms. */
+/**
+ * Length of the masked start of every trial and of the grace period after the go cue, in ms (Yang et al.;
+ * the weights and targets themselves come from `@molap/tasks`).
+ */
 export const MASK_GRACE_MS = 100;
-/** Loss weight before the go cue; after the grace period it is `MASK_RESPONSE_WEIGHT`. */
-export const MASK_PRE_RESPONSE_WEIGHT = 1;
-export const MASK_RESPONSE_WEIGHT = 5;
-/** Factor on the fixation output's mask column. */
-export const MASK_FIXATION_FACTOR = 2;
 
 /**
  * Input and output channel groups of every classic task under `options`: exactly the Yang corpus layout
@@ -165,7 +165,7 @@ export function writeResponse(batch: BatchDraft, b: number, go: number, response
     } else {
       targets[row] = FIXATION_TARGET;
     }
-    const weight = t < grace ? 0 : t < go ? MASK_PRE_RESPONSE_WEIGHT : t < go + grace ? 0 : MASK_RESPONSE_WEIGHT;
+    const weight = t < grace ? 0 : t < go ? MASK_PRE_RESPONSE : t < go + grace ? 0 : MASK_RESPONSE;
     mask.fill(weight, row, row + outputSize);
     mask[row] = weight * MASK_FIXATION_FACTOR;
   }

@@ -1,20 +1,14 @@
 /**
  * Synthetic samples with a known answer for the latent-extraction tests.
  */
+import { createRng } from '@molap/tasks';
 import { inverse, Matrix, QrDecomposition } from 'ml-matrix';
 import type { LatentSample } from '../src/index.js';
 
-/** A seeded stream of standard normal numbers (mulberry32 + Box–Muller); test data only. */
+/** A seeded stream of standard normal numbers, from the molap generator. */
 export function normalStream(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const rng = createRng(seed);
+  return () => rng.normal();
 }
 
 /** A random orthogonal [d, d] matrix (Q of the QR decomposition of a Gaussian matrix), row-major. */

@@ -3,7 +3,14 @@
  * with input noise, the time steps with a non-zero loss mask, X = the fixation and sensory inputs (rule
  * channels excluded), Y = the targets.
  */
-import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
+import {
+  type Batch,
+  createRng,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+  type TaskRegistry,
+} from '@molap/tasks';
 import { historyFeatures } from './history.js';
 import { assertPositiveInteger, type CorpusProvenance, type LatentSample } from './sample.js';
 
@@ -15,18 +22,13 @@ export const DEFAULT_CORPUS_TRIALS_PER_TASK = 128;
  */
 export const DEFAULT_CORPUS_BATCH_SIZE = 16;
 
-/** Something that finds tasks by id (a `TaskRegistry` from `@molap/tasks`); throws on unknown ids. */
-export interface TaskLookup {
-  get(id: string): Task;
-}
-
 /** Task options the corpus passes through; batch size and mode belong to the corpus itself. */
 export type CorpusTaskOptions = Omit<Partial<TaskOptions>, 'batchSize' | 'mode' | 'conditions'>;
 
 /** Options of `sampleCorpus`. */
 export interface SampleCorpusOptions {
   /** The corpus: tasks, or a registry and the ids to take from it, in order. */
-  readonly tasks: readonly Task[] | { readonly registry: TaskLookup; readonly ids: readonly string[] };
+  readonly tasks: readonly Task[] | { readonly registry: Pick<TaskRegistry, 'get'>; readonly ids: readonly string[] };
   /** Seed of the trials. Task i draws from `createRng(seed).fork(hash(id))`, so its trials do not depend on the other tasks. */
   readonly seed: number;
   /** Trials drawn per task. Default 128. */
@@ -150,7 +152,7 @@ function resolveCorpusTasks(tasks: SampleCorpusOptions['tasks']): readonly Task[
   const list = Array.isArray(tasks)
     ? (tasks as readonly Task[])
     : (() => {
-        const { registry, ids } = tasks as { registry: TaskLookup; ids: readonly string[] };
+        const { registry, ids } = tasks as { registry: Pick<TaskRegistry, 'get'>; ids: readonly string[] };
         if (registry === undefined || typeof registry.get !== 'function' || !Array.isArray(ids)) {
           throw new TypeError(
             'tasks must be an array of tasks or { registry, ids } with a task registry and an id list.',

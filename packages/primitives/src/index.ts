@@ -11,7 +11,6 @@ export {
   DEFAULT_CORPUS_TRIALS_PER_TASK,
   type SampleCorpusOptions,
   sampleCorpus,
-  type TaskLookup,
 } from './corpus.js';
 export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
 export {

@@ -1,3 +1,4 @@
+import { createTaskRegistry } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
 import { extractLatents, sampleCorpus } from '../src/index.js';
 import { TOY_FIXATION_STEPS, toyTask } from './toy-task.js';
@@ -98,6 +99,20 @@ describe('sampleCorpus', () => {
     const primitives = extractLatents(corpus, { k: 2 });
     expect(primitives.corpus).toEqual(corpus.provenance);
     expect(primitives.rho[0]).toBeGreaterThan(0.9);
+  });
+
+  it('takes tasks from a registry by id, and passes on its error for an unknown id', () => {
+    const registry = createTaskRegistry({ tasks: [taskA, taskB] });
+    const fromRegistry = sampleCorpus({
+      tasks: { registry, ids: ['test/toy-a', 'test/toy-b'] },
+      seed: 3,
+      trialsPerTask: 10,
+      batchSize: 4,
+      taskOptions: quiet,
+    });
+    expect(fromRegistry.X).toEqual(corpus.X);
+    expect(() => sampleCorpus({ tasks: { registry, ids: ['test/toy-c'] }, seed: 3 })).toThrow(/test\/toy-a/);
+    expect(() => sampleCorpus({ tasks: { registry, ids: [] }, seed: 3 })).toThrow(/corpus is empty/);
   });
 
   it('rejects an empty corpus, duplicates, mixed layouts and misplaced options', () => {

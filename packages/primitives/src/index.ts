@@ -24,4 +24,10 @@ export {
   type LatentPrimitives,
 } from './latents.js';
 export type { CorpusProvenance, LatentSample, NumericArray } from './sample.js';
-export { explainedVariance, latentTargets, reconstructTargets } from './targets.js';
+export {
+  explainedVariance,
+  latentTargets,
+  type ReconstructionMethod,
+  type ReconstructionOptions,
+  reconstructTargets,
+} from './targets.js';

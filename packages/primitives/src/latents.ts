@@ -4,12 +4,14 @@
  */
 import { sampleMoments, trace } from './covariance.js';
 import {
+  inverse,
   inverseSquareRoot,
   multiply,
   quadraticForm,
   type SymmetricEigen,
   singularDecomposition,
   symmetricEigen,
+  transpose,
 } from './linalg.js';
 import { assertPositiveInteger, assertSample, type CorpusProvenance, type LatentSample } from './sample.js';
 
@@ -75,6 +77,11 @@ export interface LatentPrimitives {
   readonly xMean: Float64Array | null;
   /** [k] 1 / standard deviation of b_iᵀ(y − μ_y) over the sample. */
   readonly scales: Float64Array;
+  /**
+   * [yDim, k] the least-squares map from latents to centred targets on the sample, Cov(y, v)·Cov(v)⁻¹
+   * (`reconstruction: 'least-squares'`). Equals P⁺ for PCA; for CCA it recovers more of Y than P⁺.
+   */
+  readonly leastSquaresReconstruction: Float64Array;
   /** Numerical rank of the centred Y at `rankTolerance`. */
   readonly yRank: number;
   /** Relative ridge r and the absolute εx, εy added to Cxx and Cyy (all 0 for PCA). */
@@ -127,7 +134,10 @@ export function extractLatents(sample: LatentSample, options: ExtractLatentsOpti
     rankTolerance,
     corpus: sample.provenance ?? null,
   };
-  if (method === 'pca') return { ...base, ...principalAxes(yEigen, k, yDim) };
+  if (method === 'pca') {
+    const axes = principalAxes(yEigen, k, yDim);
+    return { ...base, ...axes, leastSquaresReconstruction: leastSquaresMap(moments.cyy, axes, k, yDim) };
+  }
 
   const relative = resolved.regularization;
   const epsilonX = (relative * trace(moments.cxx, xDim)) / xDim;
@@ -161,8 +171,29 @@ export function extractLatents(sample: LatentSample, options: ExtractLatentsOpti
     xDirections,
     xMean: moments.xMean,
     scales,
+    leastSquaresReconstruction: leastSquaresMap(moments.cyy, { yDirections, scales }, k, yDim),
     regularization: { relative, epsilonX, epsilonY },
   };
+}
+
+/**
+ * The least-squares map from latents back to targets on the sample: Cov(y, v)·Cov(v)⁻¹ = Cyy Pᵀ (P Cyy Pᵀ)⁻¹
+ * with P = diag(scales)·B, as [yDim, k].
+ */
+function leastSquaresMap(
+  cyy: Float64Array,
+  latents: { yDirections: Float64Array; scales: Float64Array },
+  k: number,
+  yDim: number,
+): Float64Array {
+  const transposedProjection = new Float64Array(yDim * k);
+  for (let i = 0; i < k; i++) {
+    for (let c = 0; c < yDim; c++)
+      transposedProjection[c * k + i] = latents.scales[i] * latents.yDirections[i * yDim + c];
+  }
+  const crossCovariance = multiply(cyy, transposedProjection, yDim, yDim, k);
+  const latentCovariance = multiply(transpose(transposedProjection, yDim, k), crossCovariance, k, yDim, k);
+  return multiply(crossCovariance, inverse(latentCovariance, k), yDim, k, k);
 }
 
 /** Number of eigenvalues of a covariance above tolerance² × the largest (singular values above tolerance ×). */

@@ -2,7 +2,7 @@
  * The decompositions latent extraction needs, delegated to ml-matrix and returned as row-major float64
  * arrays. Nothing here decomposes by hand.
  */
-import { EVD, Matrix, pseudoInverse as mlPseudoInverse, SVD } from 'ml-matrix';
+import { EVD, Matrix, inverse as mlInverse, pseudoInverse as mlPseudoInverse, SVD } from 'ml-matrix';
 
 /** Eigen-decomposition of a symmetric matrix, eigenvalues in descending order. */
 export interface SymmetricEigen {
@@ -88,6 +88,18 @@ export function multiply(a: Float64Array, b: Float64Array, m: number, p: number,
 /** Moore–Penrose pseudo-inverse of a row-major [rows, cols] matrix, as [cols, rows]. */
 export function pseudoInverse(data: Float64Array, rows: number, cols: number): Float64Array {
   return Float64Array.from(mlPseudoInverse(toMatrix(data, rows, cols)).to1DArray());
+}
+
+/** Inverse of a non-singular row-major [d, d] matrix. */
+export function inverse(data: Float64Array, d: number): Float64Array {
+  return Float64Array.from(mlInverse(toMatrix(data, d, d)).to1DArray());
+}
+
+/** Transpose of a row-major [rows, cols] matrix, as [cols, rows]. */
+export function transpose(data: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
 }
 
 /** Quadratic form vᵀ S v of a [d, d] matrix. */

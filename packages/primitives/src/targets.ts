@@ -1,21 +1,40 @@
 /**
  * From targets to latents and back: the modules' training targets v = P (y − μ_y), with P = diag(scales)·B,
- * and the reconstruction ŷ = μ_y + P⁺ v.
+ * and the reconstruction ŷ = μ_y + R v (R = P⁺ by default, or the least-squares map).
  */
 
 import type { LatentPrimitives } from './latents.js';
 import { pseudoInverse } from './linalg.js';
 import { assertMatrix, type NumericArray } from './sample.js';
 
+/**
+ * How targets are rebuilt from latents. `'pseudo-inverse'` (default, MoLaP §2.3): ŷ = μ_y + P⁺ v, the
+ * orthogonal projection of y − μ_y on the span of the b_i. `'least-squares'`: ŷ = μ_y + Cov(y, v)·Cov(v)⁻¹ v,
+ * the best linear reconstruction from v on the extraction sample (the same as P⁺ for PCA).
+ */
+export type ReconstructionMethod = 'pseudo-inverse' | 'least-squares';
+
+/** Options of `reconstructTargets` and `explainedVariance`. */
+export interface ReconstructionOptions {
+  /** Default `'pseudo-inverse'`. */
+  readonly reconstruction?: ReconstructionMethod;
+}
+
 /** The linear maps of a set of primitives. */
 interface LatentMaps {
   /** [k, yDim] P = diag(scales)·B: y − μ_y → v. */
   readonly projection: Float64Array;
-  /** [yDim, k] P⁺: v → ŷ − μ_y. */
+  /** [yDim, k] R: v → ŷ − μ_y. */
   readonly reconstruction: Float64Array;
 }
 
-function latentMaps(primitives: LatentPrimitives): LatentMaps {
+function latentMaps(primitives: LatentPrimitives, options: ReconstructionOptions = {}): LatentMaps {
+  const method = options.reconstruction ?? 'pseudo-inverse';
+  if (method !== 'pseudo-inverse' && method !== 'least-squares') {
+    throw new RangeError(
+      `Unknown reconstruction '${String(method)}': use 'pseudo-inverse' (default) or 'least-squares'.`,
+    );
+  }
   const { k, yDim, yDirections, scales } = primitives;
   if (yDirections.length !== k * yDim || scales.length !== k || primitives.yMean.length !== yDim) {
     throw new RangeError(
@@ -27,7 +46,13 @@ function latentMaps(primitives: LatentPrimitives): LatentMaps {
   for (let i = 0; i < k; i++) {
     for (let c = 0; c < yDim; c++) projection[i * yDim + c] = scales[i] * yDirections[i * yDim + c];
   }
-  return { projection, reconstruction: pseudoInverse(projection, k, yDim) };
+  if (method === 'pseudo-inverse') return { projection, reconstruction: pseudoInverse(projection, k, yDim) };
+  if (primitives.leastSquaresReconstruction?.length !== yDim * k) {
+    throw new RangeError(
+      `The primitives carry no [yDim, k] = [${yDim}, ${k}] leastSquaresReconstruction: extract them again with extractLatents.`,
+    );
+  }
+  return { projection, reconstruction: primitives.leastSquaresReconstruction };
 }
 
 /** v = P (y − μ) for the row of `Y` starting at `yBase`, written into `v` [k]. */
@@ -68,14 +93,19 @@ export function latentTargets(primitives: LatentPrimitives, Y: NumericArray): Fl
 }
 
 /**
- * Targets reconstructed from latents: `Ŷ[t] = μ_y + P⁺ V[t]`, P = diag(scales)·B, P⁺ its pseudo-inverse.
- * `reconstructTargets(p, latentTargets(p, Y))` is the orthogonal projection of Y − μ_y on the span of the b_i.
+ * Targets reconstructed from latents: `Ŷ[t] = μ_y + R V[t]`, with R = P⁺ (P = diag(scales)·B; default) or
+ * the least-squares map (`options.reconstruction`). With P⁺, `reconstructTargets(p, latentTargets(p, Y))` is
+ * the orthogonal projection of Y − μ_y on the span of the b_i.
  * @param V [n, k] latents, row-major.
  * @returns Ŷ [n, yDim], row-major.
  */
-export function reconstructTargets(primitives: LatentPrimitives, V: NumericArray): Float32Array {
+export function reconstructTargets(
+  primitives: LatentPrimitives,
+  V: NumericArray,
+  options: ReconstructionOptions = {},
+): Float32Array {
   const n = assertMatrix(V, primitives.k, 'V');
-  const maps = latentMaps(primitives);
+  const maps = latentMaps(primitives, options);
   const { k, yDim, yMean } = primitives;
   const out = new Float32Array(n * yDim);
   for (let row = 0; row < n; row++) {
@@ -86,13 +116,17 @@ export function reconstructTargets(primitives: LatentPrimitives, V: NumericArray
 
 /**
  * Fraction of the variance of Y explained by the k latents: `1 − Σ‖y − ŷ‖² / Σ‖y − ȳ‖²`, with ŷ the
- * reconstruction through the latents and ȳ the mean of the Y given (on the extraction sample, ȳ = μ_y and the
- * value lies in [0, 1]; it is 1 when k equals the rank of Y). Sums in float64.
+ * reconstruction through the latents (`options.reconstruction`) and ȳ the mean of the Y given (on the
+ * extraction sample, ȳ = μ_y and the value lies in [0, 1]; it is 1 when k equals the rank of Y). Sums in float64.
  * @param Y [n, yDim] targets, row-major.
  */
-export function explainedVariance(primitives: LatentPrimitives, Y: NumericArray): number {
+export function explainedVariance(
+  primitives: LatentPrimitives,
+  Y: NumericArray,
+  options: ReconstructionOptions = {},
+): number {
   const n = assertMatrix(Y, primitives.yDim, 'Y');
-  const maps = latentMaps(primitives);
+  const maps = latentMaps(primitives, options);
   const { k, yDim, yMean } = primitives;
   const mean = new Float64Array(yDim);
   for (let row = 0; row < n; row++) for (let c = 0; c < yDim; c++) mean[c] += Y[row * yDim + c];

@@ -156,9 +156,15 @@ describe('explained variance and reconstruction at k = rank(Y)', () => {
       let worst = 0;
       for (let i = 0; i < Y.length; i++) worst = Math.max(worst, Math.abs(reconstructed[i] - Y[i]));
       expect(worst).toBeLessThan(1e-4);
+      expect(explainedVariance(latents, Y, { reconstruction: 'least-squares' })).toBeCloseTo(1, 6);
       const fewer = extractLatents(sample, { method, k: 2 });
-      expect(explainedVariance(fewer, Y)).toBeLessThan(0.999);
-      expect(explainedVariance(fewer, Y)).toBeGreaterThan(0);
+      const projected = explainedVariance(fewer, Y);
+      const leastSquares = explainedVariance(fewer, Y, { reconstruction: 'least-squares' });
+      expect(projected).toBeLessThan(0.999);
+      expect(projected).toBeGreaterThan(0);
+      // The least-squares map is the best linear reconstruction from v; for PCA it is P⁺ itself.
+      if (method === 'pca') expect(leastSquares).toBeCloseTo(projected, 9);
+      else expect(leastSquares).toBeGreaterThanOrEqual(projected - 1e-12);
     });
 
     it(`${method}: refuses k above the numerical rank of Y`, () => {
@@ -203,5 +209,8 @@ describe('bad input', () => {
     const latents = extractLatents(good, { k: 1 });
     expect(() => latentTargets(latents, new Float64Array(5))).toThrow(/not a multiple of its 2 columns/);
     expect(() => reconstructTargets(latents, new Float32Array([Number.POSITIVE_INFINITY]))).toThrow(/V holds Infinity/);
+    expect(() =>
+      reconstructTargets(latents, new Float32Array(1), { reconstruction: 'mean' as 'least-squares' }),
+    ).toThrow(/Unknown reconstruction 'mean'/);
   });
 });

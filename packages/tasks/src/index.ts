@@ -2,6 +2,14 @@ export * from './conformance.js';
 export { detExp, detLog } from './det-math.js';
 export * from './discovery.js';
 export { InvalidOptionError } from './errors.js';
+export {
+  FIXATION_THRESHOLD,
+  maskedSquaredError,
+  type Performance,
+  performance,
+  RESPONSE_TOLERANCE,
+} from './metrics.js';
+export { mixBatches } from './mix.js';
 export { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
 export * from './npz.js';
 export {
@@ -30,6 +38,7 @@ export {
   writeRingTarget,
 } from './ring.js';
 export { createRng } from './rng.js';
+export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
 export * from './task.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';

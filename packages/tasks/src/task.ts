@@ -7,7 +7,10 @@
 export type GenerationMode =
   /** Conditions drawn from the task's distributions (training). */
   | 'random'
-  /** The task's deterministic grid of conditions (analysis, golden tests); no randomness. */
+  /**
+   * The task's deterministic grid of conditions (analysis, golden tests): no random conditions. Input noise
+   * still follows `noise` (as in the reference); with `noise: false` the batch is fully deterministic.
+   */
   | 'test'
   /** Conditions given by the caller in `TaskOptions.conditions`. */
   | 'psychometric';
@@ -101,6 +104,8 @@ export interface Batch {
   /** Per period name: [B] start step and [B] end step (exclusive) of that period in each trial (−1: absent). */
   readonly epochs: Readonly<Record<string, { readonly start: Int32Array; readonly end: Int32Array }>>;
   readonly layout: ChannelLayout;
+  /** [B] task id of each trial, set by `mixBatches` on mixed batches (absent: every trial is `taskId`). */
+  readonly trialTasks?: readonly string[];
 }
 
 /**
@@ -140,8 +145,8 @@ export interface Task {
   /** Input and output channels under the given options. */
   layout(options: TaskOptions): ChannelLayout;
   /**
-   * Builds a batch. Deterministic: same `rng` state and options, same batch. In `test` mode `rng` is not
-   * used. Options are already validated (`resolveTaskOptions`).
+   * Builds a batch. Deterministic: same `rng` state and options, same batch. In `test` mode `rng` is used
+   * only for the input noise (none with `noise: false`). Options are already validated (`resolveTaskOptions`).
    */
   generate(rng: Rng, options: TaskOptions): Batch;
 }

@@ -42,23 +42,21 @@ function header(descr: string, shape: readonly number[]): Uint8Array {
   return bytes;
 }
 
-/** Little-endian bytes of a numeric typed array (a copy). */
-function littleEndianBytes(data: Float32Array | Float64Array | Int32Array): Uint8Array {
-  const bytes = new Uint8Array(data.byteLength);
+/** Writes a numeric typed array little-endian into `out` at byte `offset`. */
+function writeLittleEndian(data: Float32Array | Float64Array | Int32Array, out: Uint8Array, offset: number): void {
   if (LITTLE_ENDIAN_HOST) {
-    bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    return bytes;
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
+    return;
   }
-  const view = new DataView(bytes.buffer);
+  const view = new DataView(out.buffer, out.byteOffset + offset, data.byteLength);
   for (let i = 0; i < data.length; i++) {
     if (data instanceof Float32Array) view.setFloat32(i * 4, data[i], true);
     else if (data instanceof Float64Array) view.setFloat64(i * 8, data[i], true);
     else view.setInt32(i * 4, data[i], true);
   }
-  return bytes;
 }
 
-/** Encodes one array as a `.npy` (version 1.0) file. */
+/** Encodes one array as a `.npy` (version 1.0) file: header and data in one buffer. */
 export function encodeNpy(array: NpyArray): Uint8Array {
   const count = elementCount(array.shape);
   if (array.shape.some((size) => !Number.isInteger(size) || size < 0)) {
@@ -69,25 +67,22 @@ export function encodeNpy(array: NpyArray): Uint8Array {
       `npy data has ${array.data.length} elements, shape [${array.shape.join(', ')}] needs ${count}`,
     );
   }
-  let body: Uint8Array;
-  let descr: string;
-  if (array.dtype === 'string') {
-    const codePoints = array.data.map((text) => Array.from(text, (char) => char.codePointAt(0)!));
-    const width = Math.max(1, ...codePoints.map((points) => points.length));
-    descr = `<U${width}`;
-    body = new Uint8Array(count * width * 4);
-    const view = new DataView(body.buffer);
-    codePoints.forEach((points, i) => {
-      for (let j = 0; j < points.length; j++) view.setUint32((i * width + j) * 4, points[j], true);
-    });
-  } else {
-    descr = NUMERIC[array.dtype].descr;
-    body = littleEndianBytes(array.data);
+  if (array.dtype !== 'string') {
+    const head = header(NUMERIC[array.dtype].descr, array.shape);
+    const file = new Uint8Array(head.length + array.data.byteLength);
+    file.set(head, 0);
+    writeLittleEndian(array.data, file, head.length);
+    return file;
   }
-  const head = header(descr, array.shape);
-  const file = new Uint8Array(head.length + body.length);
+  const codePoints = array.data.map((text) => Array.from(text, (char) => char.codePointAt(0)!));
+  const width = Math.max(1, ...codePoints.map((points) => points.length));
+  const head = header(`<U${width}`, array.shape);
+  const file = new Uint8Array(head.length + count * width * 4);
   file.set(head, 0);
-  file.set(body, head.length);
+  const view = new DataView(file.buffer, head.length);
+  codePoints.forEach((points, i) => {
+    for (let j = 0; j < points.length; j++) view.setUint32((i * width + j) * 4, points[j], true);
+  });
   return file;
 }
 

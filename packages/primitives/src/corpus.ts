@@ -149,17 +149,16 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
 }
 
 function resolveCorpusTasks(tasks: SampleCorpusOptions['tasks']): readonly Task[] {
-  const list = Array.isArray(tasks)
-    ? (tasks as readonly Task[])
-    : (() => {
-        const { registry, ids } = tasks as { registry: Pick<TaskRegistry, 'get'>; ids: readonly string[] };
-        if (registry === undefined || typeof registry.get !== 'function' || !Array.isArray(ids)) {
-          throw new TypeError(
-            'tasks must be an array of tasks or { registry, ids } with a task registry and an id list.',
-          );
-        }
-        return ids.map((id) => registry.get(id));
-      })();
+  let list: readonly Task[];
+  if (Array.isArray(tasks)) {
+    list = tasks;
+  } else {
+    const { registry, ids } = (tasks ?? {}) as { registry?: Pick<TaskRegistry, 'get'>; ids?: readonly string[] };
+    if (typeof registry?.get !== 'function' || !Array.isArray(ids)) {
+      throw new TypeError('tasks must be an array of tasks or { registry, ids } with a task registry and an id list.');
+    }
+    list = ids.map((id) => registry.get(id));
+  }
   if (list.length === 0) {
     throw new RangeError('The corpus is empty: give at least one task (e.g. the 20 Yang tasks).');
   }

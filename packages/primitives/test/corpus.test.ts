@@ -117,6 +117,7 @@ describe('sampleCorpus', () => {
 
   it('rejects an empty corpus, duplicates, mixed layouts and misplaced options', () => {
     expect(() => sampleCorpus({ tasks: [], seed: 1 })).toThrow(/corpus is empty/);
+    expect(() => sampleCorpus({ tasks: { ids: ['test/toy-a'] } as never, seed: 1 })).toThrow(/\{ registry, ids \}/);
     expect(() => sampleCorpus({ tasks: [taskA, taskA], seed: 1, taskOptions: quiet })).toThrow(/appears twice/);
     expect(() =>
       sampleCorpus({ tasks: [taskA, toyTask('test/toy-b', 3)], seed: 1, trialsPerTask: 2, taskOptions: quiet }),

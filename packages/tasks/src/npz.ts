@@ -17,6 +17,7 @@ import type { Batch, ChannelGroup, ChannelLayout, InputRole } from './task.js';
  * | `epoch_<name>_start`, `epoch_<name>_end` | int32 | (B,) | per period, −1 if absent |
  * | `epoch_names` | unicode | (P,) | period names in order |
  * | `task_id` | unicode | () | `Batch.taskId` |
+ * | `trial_tasks` | unicode | (B,) | `Batch.trialTasks` (mixed batches only) |
  * | `dt` | float64 | () | ms per step |
  * | `layout_inputs_{name,role,start,size}` | unicode / int32 | (groups,) | input channel groups |
  * | `layout_outputs_{name,role,start,size}` | unicode / int32 | (groups,) | output channel groups |
@@ -82,6 +83,12 @@ export function batchToNpyArrays(batch: Batch): Record<string, NpyArray> {
   for (const [name, epoch] of Object.entries(batch.epochs)) {
     arrays[`epoch_${name}_start`] = int32(epoch.start, [B]);
     arrays[`epoch_${name}_end`] = int32(epoch.end, [B]);
+  }
+  if (batch.trialTasks !== undefined) {
+    if (batch.trialTasks.length !== B) {
+      throw new RangeError(`batch.trialTasks has ${batch.trialTasks.length} entries, expected B=${B}`);
+    }
+    arrays.trial_tasks = strings(batch.trialTasks);
   }
   return {
     ...arrays,
@@ -197,6 +204,8 @@ export function decodeNpz(bytes: Uint8Array): Batch {
     epochs[name] = { start: ints(`epoch_${name}_start`), end: ints(`epoch_${name}_end`) };
   }
   const taskId = arrays.task_id?.dtype === 'string' ? arrays.task_id.data[0] : '';
+  if (arrays.trial_tasks !== undefined) expectShape('trial_tasks', [B]);
+  const trialTasks = arrays.trial_tasks?.dtype === 'string' ? { trialTasks: arrays.trial_tasks.data } : {};
   return {
     taskId,
     steps: T,
@@ -212,6 +221,7 @@ export function decodeNpz(bytes: Uint8Array): Batch {
     goCue: ints('go_cue'),
     epochs,
     layout: decodeLayout(arrays, inputSize, outputSize),
+    ...trialTasks,
   };
 }
 

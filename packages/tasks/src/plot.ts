@@ -303,7 +303,8 @@ export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions
 
   const finalAngle = batch.targetAngle[(steps - 1) * B + trial];
   const response = finalAngle < 0 ? 'no response (fixate)' : `respond at ${finalAngle.toFixed(3)} rad`;
-  const title = options.title ?? `${batch.taskId}, trial ${trial}: ${steps} steps × ${num(dt)} ms, ${response}`;
+  const taskId = batch.trialTasks?.[trial] ?? batch.taskId;
+  const title = options.title ?? `${taskId}, trial ${trial}: ${steps} steps × ${num(dt)} ms, ${response}`;
   const totalWidth = LEFT + width + RIGHT;
   const totalHeight = Math.ceil(axisY + 44);
   const style = [

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate/browser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRng, mixBatches, resolveTaskOptions, YANG19_TASKS } from '../src/index.js';
 import { decodeNpy, encodeNpy } from '../src/npy.js';
 import { decodeNpz, decodeNpzArrays, encodeNpz, readNpz, writeNpz } from '../src/npz.js';
 import type { Batch, Rng, TaskOptions } from '../src/task.js';
@@ -204,3 +205,22 @@ np.savez(sys.argv[1],
     });
   },
 );
+
+describe('mixed batches', () => {
+  it('keep the task of each trial through an .npz round trip', () => {
+    const fdgo = YANG19_TASKS.fdgo;
+    const dms = YANG19_TASKS.dmsgo;
+    const mixed = mixBatches([
+      fdgo.generate(createRng(1), resolveTaskOptions(fdgo, { batchSize: 2 })),
+      dms.generate(createRng(2), resolveTaskOptions(dms, { batchSize: 3 })),
+    ]);
+    const back = decodeNpz(encodeNpz(mixed));
+    expect(back).toEqual(mixed);
+    expect(back.trialTasks).toEqual(['fdgo', 'fdgo', 'dmsgo', 'dmsgo', 'dmsgo']);
+    expect(decodeNpzArrays(encodeNpz(mixed)).trial_tasks).toEqual({
+      dtype: 'string',
+      shape: [5],
+      data: back.trialTasks,
+    });
+  });
+});

@@ -104,6 +104,15 @@ describe('plotTrial', () => {
     expect(texts(byId(root, 'value-scale'))).toEqual(['value', '1', '0']);
   });
 
+  it('names the task of the trial in a mixed batch', () => {
+    const mixed: Batch = {
+      ...batch,
+      taskId: 'toy/reach+other',
+      trialTasks: ['toy/reach', 'other', 'other', 'toy/reach'],
+    };
+    expect(plotTrial(mixed, 1)).toContain('<title>other, trial 1: ');
+  });
+
   it('escapes text and checks the trial index', () => {
     const odd: Batch = { ...batch, taskId: 'a<b>&"c"' };
     const escaped = plotTrial(odd, 0);

@@ -264,6 +264,21 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
  * @throws TaskRegistryError `bad-project` only when the project's package.json cannot be read.
  */
 export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): Promise<TaskPluginDiscovery> {
+  if (typeof options?.projectRoot !== 'string' || options.projectRoot === '') {
+    throw new TaskRegistryError(`projectRoot must be a folder path, got ${JSON.stringify(options?.projectRoot)}`, {
+      code: 'bad-project',
+      hint: 'pass { projectRoot: process.cwd() } or the folder that holds your package.json',
+    });
+  }
+  if (
+    options.packages !== undefined &&
+    (!Array.isArray(options.packages) || options.packages.some((name) => typeof name !== 'string'))
+  ) {
+    throw new TaskRegistryError('packages must be an array of package names', {
+      code: 'bad-project',
+      hint: "pass { packages: ['molap-task-foo', '@acme/molap-task-bar'] } or leave it out to use the project's dependencies",
+    });
+  }
   const node = await nodeModules();
   const projectRoot = node.path.resolve(options.projectRoot);
   const explicit = options.packages !== undefined;

@@ -226,6 +226,13 @@ describe('discoverTaskPlugins with an explicit list', () => {
     expect(result.errors[1].hint).toBe('run npm install nowhere in the project');
   });
 
+  it('checks its options', async () => {
+    await expect(discoverTaskPlugins({} as never)).rejects.toThrow('projectRoot must be a folder path, got undefined');
+    await expect(discoverTaskPlugins({ projectRoot: '.', packages: 'molap-task-x' as never })).rejects.toThrow(
+      'packages must be an array of package names',
+    );
+  });
+
   it('throws at the boundary when the project has no package.json', async () => {
     const empty = createFixtureDir();
     try {

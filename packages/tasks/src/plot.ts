@@ -194,6 +194,10 @@ export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions
   const width = options.width ?? DEFAULT_WIDTH;
   const rowHeight = options.rowHeight ?? DEFAULT_ROW_HEIGHT;
   if (!(width > 0) || !(rowHeight > 0)) throw new RangeError('plotTrial: width and rowHeight must be positive');
+  const range = options.valueRange;
+  if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range[0] < range[1])) {
+    throw new RangeError(`plotTrial: valueRange must be [low, high] with low < high, got ${JSON.stringify(range)}`);
+  }
   const B = batch.batchSize;
   const { inputSize: nIn, outputSize: nOut, dt } = batch;
   const steps = batch.trialSteps[trial];

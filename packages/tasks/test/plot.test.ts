@@ -120,5 +120,10 @@ describe('plotTrial', () => {
     expect(escaped).toContain('a&lt;b&gt;&amp;&quot;c&quot;, trial 0');
     expect(() => plotTrial(batch, 4)).toThrow('trial must be an integer in [0, 4) (the batch size), got 4');
     expect(() => plotTrial(batch, 0, { width: 0 })).toThrow('width and rowHeight must be positive');
+    expect(() => plotTrial(batch, 0, { valueRange: [1, 0] })).toThrow(
+      'valueRange must be [low, high] with low < high, got [1,0]',
+    );
+    const ranged = parse(plotTrial(batch, 0, { valueRange: [0, 2] })).documentElement!;
+    expect(texts(byId(ranged, 'value-scale'))).toEqual(['value', '2', '0']);
   });
 });

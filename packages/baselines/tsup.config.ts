@@ -1,3 +1,3 @@
 import { molapBuild } from '../../tsup.shared.js';
 
-export default molapBuild();
+export default molapBuild({ shims: true });

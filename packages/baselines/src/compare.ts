@@ -1,0 +1,432 @@
+/**
+ * `compare`: every strategy learns the same tasks with the same budget for every seed, and is evaluated on
+ * the same fixed evaluation trials; the result is a plain `ComparisonTable` (JSON, schema-checked).
+ *
+ * Determinism: a job (strategy, seed) depends only on its inputs: seeded initialisation, batches, noise and
+ * evaluation trials, and engines whose results do not depend on their thread count. The same seeds give the
+ * same table, whether jobs run in this thread or in parallel worker threads.
+ *
+ * Parallelism: jobs run in `parallelism` worker threads (default: one per core, at most one per job), each
+ * with its own engine on one thread. Workers import this package's build and resolve strategies by name in
+ * `createBaselineRegistry()` and tasks in the Yang corpus; custom strategies or tasks reach them through a
+ * `workerSetup` module. Without one (or when the package runs from TypeScript sources, as in tests), custom
+ * strategies, custom task registries and everything else run in this thread, one job after the other, with
+ * one shared engine.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
+import {
+  evaluationBatch,
+  evaluationNoiseSeed,
+  type LearningBudget,
+  type LearningCurvePoint,
+  validateBudget,
+} from '@molap/composer';
+import { createTaskRegistry, type TaskOptions, type TaskRegistry, yang19 } from '@molap/tasks';
+import { type BudgetPresetName, budgetFor, resolveBudget } from './budgets.js';
+import { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
+import type { StrategyRegistry } from './registry.js';
+import type { AnyStrategy, LearningSchedule } from './strategy.js';
+import {
+  COMPARISON_FORMAT,
+  COMPARISON_FORMAT_VERSION,
+  type ComparedStrategy,
+  type ComparisonRow,
+  type ComparisonRun,
+  type ComparisonTable,
+} from './table.js';
+
+/** A strategy to compare, with options and a label. */
+export interface StrategySpec {
+  /** A name in the registry, or a strategy value. */
+  readonly strategy: string | AnyStrategy;
+  /** Options passed to `create` (JSON-serialisable when jobs run in workers). */
+  readonly options?: { readonly [key: string]: unknown };
+  /** Label in the table; default the strategy name. Labels must be unique. */
+  readonly label?: string;
+}
+
+/** Where the compared strategies run. */
+export interface ComparisonContext {
+  /** Engine selection (`createEngine`); in workers the engine always gets one thread. */
+  readonly engine?: CreateEngineOptions;
+  /** Task registry; default the 20 Yang et al. 2019 tasks. */
+  readonly tasks?: TaskRegistry;
+  /** Task options of all batches (besides mode and batch size). */
+  readonly taskOptions?: Partial<TaskOptions>;
+}
+
+/** Progress of a comparison. */
+export type CompareProgress =
+  | {
+      readonly type: 'start';
+      readonly jobs: number;
+      readonly mode: 'workers' | 'in-thread';
+      readonly workers: number;
+      /** Why jobs run in this thread, when they do. */
+      readonly reason?: string;
+    }
+  | { readonly type: 'job-start'; readonly strategy: string; readonly seed: number }
+  | {
+      readonly type: 'curve';
+      readonly strategy: string;
+      readonly seed: number;
+      readonly taskId: string;
+      readonly point: LearningCurvePoint;
+    }
+  | { readonly type: 'job-end'; readonly strategy: string; readonly seed: number };
+
+/** Options of `compare`. */
+export interface CompareOptions {
+  /** Strategies by name, as values, or with options and labels. */
+  readonly strategies: readonly (string | AnyStrategy | StrategySpec)[];
+  /** Task ids, learned in this order by sequential strategies. */
+  readonly tasks: readonly string[];
+  /** A per-task budget or a preset name; interleaved strategies get steps × tasks (`budgetFor`). */
+  readonly budget: LearningBudget | BudgetPresetName;
+  /** One job per strategy and seed. */
+  readonly seeds: readonly number[];
+  readonly context?: ComparisonContext;
+  /** Where strategy names are looked up; default `createBaselineRegistry()`. */
+  readonly registry?: StrategyRegistry;
+  /** Worker threads; default min(cores, jobs). 1 runs every job in this thread. */
+  readonly parallelism?: number;
+  /**
+   * URL or absolute path of an ES module run in each worker that exports
+   * `setup(): { strategies?: Strategy[]; tasks?: TaskRegistry }` (or a promise of it): the custom strategies
+   * and tasks the workers need.
+   */
+  readonly workerSetup?: string;
+  readonly onProgress?: (event: CompareProgress) => void;
+}
+
+/** What a worker or the main thread needs to run one job (JSON-serialisable). */
+export interface ComparisonJob {
+  readonly label: string;
+  readonly name: string;
+  readonly options: { readonly [key: string]: unknown };
+  readonly schedule: LearningSchedule;
+  readonly seed: number;
+  readonly tasks: readonly string[];
+  readonly budget: LearningBudget;
+  readonly taskOptions?: Partial<TaskOptions>;
+}
+
+/** Result of one job. */
+export interface ComparisonJobResult {
+  readonly rows: ComparisonRow[];
+  readonly run: ComparisonRun;
+}
+
+/** The 20 Yang et al. 2019 tasks in a new registry (the default task registry of comparisons). */
+export function createYang19Registry(): TaskRegistry {
+  return createTaskRegistry({ tasks: yang19, source: '@molap/tasks' });
+}
+
+/**
+ * Runs one job: creates the model, learns the tasks, evaluates every task at the end on the fixed
+ * evaluation trials of the seed, and returns its rows.
+ */
+export async function runComparisonJob(
+  job: ComparisonJob,
+  environment: { readonly strategy: AnyStrategy; readonly engine: Engine; readonly tasks: TaskRegistry },
+  onCurve?: (taskId: string, point: LearningCurvePoint) => void,
+): Promise<ComparisonJobResult> {
+  const context = {
+    engine: environment.engine,
+    tasks: environment.tasks,
+    ...(job.taskOptions ? { taskOptions: job.taskOptions } : {}),
+  };
+  const model = await environment.strategy.create(context, job.options);
+  try {
+    const records = await model.learn(job.tasks, job.budget, {
+      seed: job.seed,
+      ...(onCurve ? { onProgress: (taskId, point) => onCurve(taskId, point) } : {}),
+    });
+    const count = model.parameterCount();
+    const rows: ComparisonRow[] = [];
+    for (const taskId of job.tasks) {
+      const record = records.find((r) => r.taskId === taskId);
+      if (!record) throw new Error(`strategy '${job.name}' returned no learning record for task '${taskId}'`);
+      const batch = evaluationBatch(environment.tasks.get(taskId), {
+        trials: job.budget.evalTrials,
+        seed: job.seed,
+        ...(job.taskOptions ? { taskOptions: job.taskOptions } : {}),
+      });
+      const final = await model.evaluate(taskId, batch, { noiseSeed: evaluationNoiseSeed(job.seed, taskId) });
+      rows.push({
+        strategy: job.label,
+        seed: job.seed,
+        taskId,
+        performance: final.performance,
+        loss: final.loss,
+        performanceAfterLearning: record.performance,
+        forgetting: job.schedule === 'sequential' ? record.performance - final.performance : null,
+        trialsToCriterion: record.trialsToCriterion,
+        steps: record.steps,
+        trials: record.trials,
+        trainableParameters: count.trainablePerTask[taskId] ?? record.trainableParameters,
+        parameterUpdates: record.parameterUpdates,
+        curve: record.curve.map((point) => ({ ...point })),
+      });
+    }
+    return {
+      rows,
+      run: {
+        strategy: job.label,
+        seed: job.seed,
+        totalParameters: count.total,
+        frozenSharedParameters: count.frozenShared,
+        bytes: count.bytes,
+      },
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
+function normaliseSpec(entry: string | AnyStrategy | StrategySpec): StrategySpec {
+  if (typeof entry === 'string') return { strategy: entry };
+  if (entry !== null && typeof entry === 'object' && 'strategy' in entry) return entry as StrategySpec;
+  return { strategy: entry as AnyStrategy };
+}
+
+/** URL of this module's build, which workers import; undefined when running from TypeScript sources. */
+function ownModuleUrl(): string | undefined {
+  const url = import.meta.url;
+  return /\.(c|m)?js$/.test(url) ? url : undefined;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.moduleUrl)
+  .then((module) => module.runComparisonWorker(workerData, (event) => parentPort.postMessage({ kind: 'progress', event })))
+  .then(
+    (result) => parentPort.postMessage({ kind: 'result', result }),
+    (error) => parentPort.postMessage({ kind: 'error', message: error && error.stack ? error.stack : String(error) }),
+  );
+`;
+
+/** Data a comparison worker receives. @internal */
+export interface WorkerInput {
+  readonly moduleUrl: string;
+  readonly setup?: string;
+  readonly job: ComparisonJob;
+  readonly engine?: CreateEngineOptions;
+}
+
+/** The body of a comparison worker: resolves the strategy and tasks, runs the job. @internal */
+export async function runComparisonWorker(
+  input: WorkerInput,
+  report: (event: CompareProgress) => void,
+): Promise<ComparisonJobResult> {
+  const registry = createBaselineRegistry();
+  let tasks = createYang19Registry();
+  if (input.setup) {
+    const module = (await import(input.setup)) as {
+      setup?: () =>
+        | { strategies?: AnyStrategy[]; tasks?: TaskRegistry }
+        | Promise<{ strategies?: AnyStrategy[]; tasks?: TaskRegistry }>;
+    };
+    if (typeof module.setup !== 'function')
+      throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
+    const extra = await module.setup();
+    for (const strategy of extra.strategies ?? []) if (!registry.has(strategy.name)) registry.register(strategy);
+    if (extra.tasks) tasks = extra.tasks;
+  }
+  const engine = await createEngine({ ...input.engine, threads: 1 });
+  try {
+    const { job } = input;
+    return await runComparisonJob(job, { strategy: registry.get(job.name), engine, tasks }, (taskId, point) =>
+      report({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+    );
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/**
+ * The parent's Node flags without custom export conditions: workers import the package builds, never the
+ * TypeScript sources a test runner's `--conditions` would select.
+ */
+function workerExecArgv(): string[] {
+  const argv: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i];
+    if (arg === '--conditions' || arg === '-C') i++;
+    else if (!arg.startsWith('--conditions=')) argv.push(arg);
+  }
+  return argv;
+}
+
+function runInWorker(input: WorkerInput, onProgress?: (event: CompareProgress) => void): Promise<ComparisonJobResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: input, execArgv: workerExecArgv() });
+    let settled = false;
+    worker.on(
+      'message',
+      (message: { kind: string; event?: CompareProgress; result?: ComparisonJobResult; message?: string }) => {
+        if (message.kind === 'progress' && message.event) onProgress?.(message.event);
+        else if (message.kind === 'result') {
+          settled = true;
+          resolve(message.result!);
+          void worker.terminate();
+        } else if (message.kind === 'error') {
+          settled = true;
+          reject(
+            new Error(
+              `comparison job ${input.job.label} (seed ${input.job.seed}) failed in its worker: ${message.message}`,
+            ),
+          );
+          void worker.terminate();
+        }
+      },
+    );
+    worker.on('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`comparison worker exited with code ${code} before reporting a result`));
+      settled = true;
+    });
+  });
+}
+
+/** Runs `tasks` with at most `limit` running at once; results in input order. */
+async function runPool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results = new Array<T>(tasks.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Compares strategies on tasks over seeds; see the module comment. */
+export async function compare(options: CompareOptions): Promise<ComparisonTable> {
+  const budget = resolveBudget(options.budget);
+  validateBudget(budget);
+  if (!Array.isArray(options.tasks) || options.tasks.length === 0)
+    throw new RangeError('compare needs a non-empty list of task ids');
+  if (!Array.isArray(options.seeds) || options.seeds.length === 0 || !options.seeds.every(Number.isSafeInteger)) {
+    throw new RangeError('compare needs a non-empty list of integer seeds, e.g. seeds: [1, 2]');
+  }
+  if (new Set(options.seeds).size !== options.seeds.length) throw new RangeError('seeds must be distinct');
+  const registry = options.registry ?? createBaselineRegistry();
+  const context = options.context ?? {};
+  const tasks = context.tasks ?? createYang19Registry();
+  for (const id of options.tasks) tasks.get(id);
+
+  const compared: (ComparedStrategy & { readonly strategy: AnyStrategy })[] = [];
+  for (const entry of options.strategies) {
+    const spec = normaliseSpec(entry);
+    const strategy = typeof spec.strategy === 'string' ? registry.get(spec.strategy) : spec.strategy;
+    const label = spec.label ?? strategy.name;
+    if (compared.some((c) => c.label === label)) {
+      throw new RangeError(`strategy label '${label}' is used twice: give each compared strategy its own label`);
+    }
+    compared.push({
+      label,
+      name: strategy.name,
+      displayName: strategy.meta.displayName,
+      schedule: strategy.meta.schedule,
+      options: { ...(spec.options ?? {}) },
+      budget: budgetFor(budget, strategy.meta.schedule, options.tasks.length),
+      strategy,
+    });
+  }
+  if (compared.length === 0) throw new RangeError('compare needs at least one strategy');
+
+  const jobs: ComparisonJob[] = [];
+  for (const c of compared) {
+    for (const seed of options.seeds) {
+      jobs.push({
+        label: c.label,
+        name: c.name,
+        options: c.options,
+        schedule: c.schedule,
+        seed,
+        tasks: [...options.tasks],
+        budget: c.budget,
+        ...(context.taskOptions ? { taskOptions: context.taskOptions } : {}),
+      });
+    }
+  }
+
+  const requested = options.parallelism ?? availableParallelism();
+  if (!(Number.isInteger(requested) && requested >= 1)) {
+    throw new RangeError(`parallelism must be an integer >= 1, got ${String(options.parallelism)}`);
+  }
+  const workers = Math.min(requested, jobs.length);
+  const moduleUrl = ownModuleUrl();
+  const builtIn = (strategy: AnyStrategy) => BASELINE_STRATEGIES.includes(strategy);
+  let reason: string | undefined;
+  if (workers <= 1) reason = jobs.length <= 1 ? 'one job' : 'parallelism 1';
+  else if (!moduleUrl) reason = 'the package runs from its TypeScript sources (workers need the build)';
+  else if (!options.workerSetup && !compared.every((c) => builtIn(c.strategy))) {
+    reason = 'custom strategies without a workerSetup module';
+  } else if (!options.workerSetup && context.tasks) reason = 'a custom task registry without a workerSetup module';
+  const report = options.onProgress;
+  report?.({
+    type: 'start',
+    jobs: jobs.length,
+    mode: reason ? 'in-thread' : 'workers',
+    workers: reason ? 1 : workers,
+    ...(reason ? { reason } : {}),
+  });
+
+  let results: ComparisonJobResult[];
+  if (reason === undefined) {
+    results = await runPool(
+      jobs.map((job) => async () => {
+        report?.({ type: 'job-start', strategy: job.label, seed: job.seed });
+        const result = await runInWorker(
+          {
+            moduleUrl: moduleUrl!,
+            job,
+            ...(options.workerSetup ? { setup: options.workerSetup } : {}),
+            ...(context.engine ? { engine: context.engine } : {}),
+          },
+          report,
+        );
+        report?.({ type: 'job-end', strategy: job.label, seed: job.seed });
+        return result;
+      }),
+      workers,
+    );
+  } else {
+    const engine = await createEngine(context.engine);
+    try {
+      results = [];
+      for (const job of jobs) {
+        report?.({ type: 'job-start', strategy: job.label, seed: job.seed });
+        const strategy = compared.find((c) => c.label === job.label)!.strategy;
+        results.push(
+          await runComparisonJob(job, { strategy, engine, tasks }, (taskId, point) =>
+            report?.({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+          ),
+        );
+        report?.({ type: 'job-end', strategy: job.label, seed: job.seed });
+      }
+    } finally {
+      await engine.dispose();
+    }
+  }
+
+  return {
+    format: COMPARISON_FORMAT,
+    formatVersion: COMPARISON_FORMAT_VERSION,
+    tasks: [...options.tasks],
+    seeds: [...options.seeds],
+    budget: { ...budget },
+    strategies: compared.map(({ strategy: _strategy, ...rest }) => rest),
+    rows: results.flatMap((result) => result.rows),
+    runs: results.map((result) => result.run),
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * `independent`: one full leaky RNN per task, all weights trained on that task only (the upper bound on
+ * separation: no sharing, no interference, the most parameters).
+ */
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModel, type RnnConfig, type RnnParameters, saveModel, writeFileAtomic } from '@molap/backend';
+import {
+  countRnnParameters,
+  type EvaluationOptions,
+  type LearningBudget,
+  type LearnOptions,
+  learnEngineModel,
+  type MultiTaskModel,
+  type ParameterCount,
+  parameterBytes,
+  type TaskEvaluation,
+  type TaskLearningRecord,
+  taskSchedule,
+  taskSeedKey,
+  validateBudget,
+} from '@molap/composer';
+import type { Batch } from '@molap/tasks';
+import { evaluationSet, lookUpTasks, taskGeometry, taskInputNoiseStd } from './context.js';
+import { readStrategyDocument, writeStrategyDocument } from './files.js';
+import { NetworkEvaluator, RnnNetwork } from './network.js';
+import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, resolveOptions } from './options.js';
+import { deriveSeed, SEED_PURPOSE } from './seeds.js';
+import type { Strategy, StrategyContext } from './strategy.js';
+
+/** Options of the `independent` strategy: those of each task's network. */
+export type IndependentOptions = NetworkOptions;
+
+/** A learned task: its network's config and trained parameters. */
+interface TaskNetwork {
+  readonly config: RnnConfig;
+  readonly parameters: RnnParameters;
+}
+
+const TASKS_FOLDER = 'tasks';
+const DONE_FOLDER = 'done';
+const RECORD_JSON = 'record.json';
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+class IndependentModel implements MultiTaskModel {
+  readonly strategy = 'independent';
+  readonly hiddenSize: number;
+  private readonly networks = new Map<string, TaskNetwork>();
+  private evaluator: NetworkEvaluator | undefined;
+
+  constructor(
+    private readonly context: StrategyContext,
+    readonly options: IndependentOptions,
+  ) {
+    this.hiddenSize = options.hiddenSize;
+  }
+
+  learnedTasks(): readonly string[] {
+    return [...this.networks.keys()];
+  }
+
+  /** Adds a trained task network (learning and loading). */
+  addNetwork(taskId: string, network: TaskNetwork): void {
+    this.networks.set(taskId, network);
+  }
+
+  async learn(
+    taskIds: readonly string[],
+    budget: LearningBudget,
+    options: LearnOptions,
+  ): Promise<TaskLearningRecord[]> {
+    validateBudget(budget);
+    const tasks = lookUpTasks(this.context, taskIds);
+    for (const id of taskIds) {
+      if (this.networks.has(id))
+        throw new RangeError(`task '${id}' is already learned; use a new model to learn it again`);
+    }
+    const records: TaskLearningRecord[] = [];
+    for (const task of tasks) {
+      if (options.signal?.aborted) break;
+      const key = taskSeedKey(task.id);
+      const checkpoint = options.checkpointDir ? join(options.checkpointDir, task.id) : undefined;
+      if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
+        const loaded = await loadModel(join(checkpoint, DONE_FOLDER));
+        this.networks.set(task.id, { config: loaded.config, parameters: loaded.parameters });
+        records.push(JSON.parse(await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8')));
+        continue;
+      }
+      const network = RnnNetwork.create(
+        this.context.engine,
+        this.options,
+        taskGeometry(this.context, [task]),
+        deriveSeed(options.seed, SEED_PURPOSE.initialisation, key),
+      );
+      try {
+        const result = await learnEngineModel({
+          model: network.model,
+          schedule: taskSchedule({
+            tasks: [task],
+            batchSize: budget.batchSize,
+            seed: options.seed,
+            ...(this.context.taskOptions ? { taskOptions: this.context.taskOptions } : {}),
+          }),
+          budget,
+          evaluation: evaluationSet(this.context, [task], budget.evalTrials, options.seed),
+          seed: deriveSeed(options.seed, key),
+          evaluationSeed: options.seed,
+          trainableParameters: network.trainableParameters(),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(checkpoint ? { checkpointDir: join(checkpoint, 'training') } : {}),
+        });
+        if (result.aborted) break;
+        const trained = { config: network.config, parameters: network.model.getParameters() };
+        this.networks.set(task.id, trained);
+        records.push(result.records[0]);
+        if (checkpoint) {
+          const done = join(checkpoint, DONE_FOLDER);
+          await saveModel(done, { ...trained, adam: network.adam, clipping: network.clipping });
+          await writeFileAtomic(join(done, RECORD_JSON), JSON.stringify(result.records[0]));
+        }
+      } finally {
+        network.dispose();
+      }
+    }
+    return records;
+  }
+
+  async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
+    const network = this.networks.get(taskId);
+    if (!network) {
+      throw new RangeError(
+        `task '${taskId}' has not been learned (learned: ${this.learnedTasks().join(', ') || 'none'})`,
+      );
+    }
+    if (this.evaluator === undefined || JSON.stringify(this.evaluator.config) !== JSON.stringify(network.config)) {
+      this.evaluator?.dispose();
+      this.evaluator = new NetworkEvaluator(this.context.engine, network.config);
+    }
+    const std = taskInputNoiseStd(this.context, this.context.tasks.get(taskId));
+    return this.evaluator.evaluate(taskId, batch, options, std, network.parameters);
+  }
+
+  parameterCount(): ParameterCount {
+    const perTask: Record<string, number> = {};
+    let total = 0;
+    for (const [id, network] of this.networks) {
+      const count = countRnnParameters(network.config).total;
+      perTask[id] = count;
+      total += count;
+    }
+    return { total, frozenShared: 0, trainablePerTask: perTask, bytes: parameterBytes(total) };
+  }
+
+  async save(dir: string): Promise<void> {
+    await mkdir(join(dir, TASKS_FOLDER), { recursive: true });
+    for (const [id, network] of this.networks) {
+      await saveModel(join(dir, TASKS_FOLDER, id), { config: network.config, parameters: network.parameters });
+    }
+    await writeStrategyDocument(dir, {
+      strategy: this.strategy,
+      options: { ...this.options },
+      learnedTasks: this.learnedTasks(),
+      state: {},
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.evaluator?.dispose();
+    this.evaluator = undefined;
+    this.networks.clear();
+  }
+}
+
+/** The `independent` strategy: one RNN per task. */
+export const independent: Strategy<IndependentOptions> = Object.freeze({
+  name: 'independent',
+  meta: Object.freeze({
+    displayName: 'Independent RNNs',
+    paper:
+      'Yang, Joglekar, Song, Newsome & Wang (2019). Task representations in neural networks trained to perform many cognitive tasks. Nature Neuroscience 22, 297–306 (network and training recipe)',
+    link: 'https://doi.org/10.1038/s41593-018-0310-2',
+    description:
+      'One full leaky RNN per task, every weight trained on that task alone: no sharing and no interference.',
+    schedule: 'independent' as const,
+  }),
+  defaults: NETWORK_DEFAULTS,
+  async create(context: StrategyContext, options?: Partial<IndependentOptions>) {
+    return new IndependentModel(context, resolveOptions('independent', NETWORK_DEFAULTS, options, NETWORK_CHECKS));
+  },
+  async load(dir: string, context: StrategyContext) {
+    const document = await readStrategyDocument(dir, 'independent');
+    const options = resolveOptions(
+      'independent',
+      NETWORK_DEFAULTS,
+      document.options as Partial<IndependentOptions>,
+      NETWORK_CHECKS,
+    );
+    const model = new IndependentModel(context, options);
+    for (const id of document.learnedTasks) {
+      const loaded = await loadModel(join(dir, TASKS_FOLDER, id));
+      model.addNetwork(id, { config: loaded.config, parameters: loaded.parameters });
+    }
+    return model;
+  },
+});

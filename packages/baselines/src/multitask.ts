@@ -1,0 +1,194 @@
+/**
+ * `multitask`: Yang et al. 2019. One leaky RNN with rule inputs; all weights trained on all tasks
+ * interleaved, one task per batch, contextdm1/2 drawn 5× more often; Adam 1e-3, element-wise clipping [−1, 1].
+ */
+
+import { join } from 'node:path';
+import type {
+  EvaluationOptions,
+  LearningBudget,
+  LearnOptions,
+  MultiTaskModel,
+  ParameterCount,
+  TaskEvaluation,
+  TaskLearningRecord,
+} from '@molap/composer';
+import { learnEngineModel, parameterBytes, taskSchedule, validateBudget } from '@molap/composer';
+import { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
+import { readStrategyDocument, writeStrategyDocument } from './files.js';
+import { RnnNetwork } from './network.js';
+import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, type OptionCheck, resolveOptions } from './options.js';
+import { deriveSeed, SEED_PURPOSE } from './seeds.js';
+import type { Strategy, StrategyContext } from './strategy.js';
+
+/** Task sampling weights of Yang et al.'s paper networks (`rule_prob_map`): contextdm1/2 5×, others 1. */
+export const YANG19_SAMPLING_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({
+  contextdm1: 5,
+  contextdm2: 5,
+});
+
+/** Options of the `multitask` strategy. */
+export interface MultitaskOptions extends NetworkOptions {
+  /** Relative task sampling weights by id (ids not listed weigh 1). Default `YANG19_SAMPLING_WEIGHTS`. */
+  readonly samplingWeights: Readonly<Record<string, number>>;
+}
+
+const weightsCheck: OptionCheck = (value) =>
+  value !== null &&
+  typeof value === 'object' &&
+  Object.values(value).every((weight) => typeof weight === 'number' && Number.isFinite(weight) && weight > 0)
+    ? undefined
+    : 'must be an object of finite weights > 0 by task id';
+
+const MULTITASK_DEFAULTS: MultitaskOptions = Object.freeze({
+  ...NETWORK_DEFAULTS,
+  samplingWeights: YANG19_SAMPLING_WEIGHTS,
+});
+
+const NETWORK_FOLDER = 'network';
+
+function sameGeometry(network: RnnNetwork, geometry: TaskGeometry): boolean {
+  const config = network.config;
+  return (
+    config.inputSize === geometry.inputSize &&
+    config.outputSize === geometry.outputSize &&
+    config.alpha === geometry.alpha
+  );
+}
+
+class MultitaskModel implements MultiTaskModel {
+  readonly strategy = 'multitask';
+  readonly hiddenSize: number;
+  private network: RnnNetwork | undefined;
+  private learned: string[] = [];
+
+  constructor(
+    private readonly context: StrategyContext,
+    readonly options: MultitaskOptions,
+    network?: RnnNetwork,
+    learned: readonly string[] = [],
+  ) {
+    this.hiddenSize = options.hiddenSize;
+    this.network = network;
+    this.learned = [...learned];
+  }
+
+  learnedTasks(): readonly string[] {
+    return [...this.learned];
+  }
+
+  async learn(
+    taskIds: readonly string[],
+    budget: LearningBudget,
+    options: LearnOptions,
+  ): Promise<TaskLearningRecord[]> {
+    validateBudget(budget);
+    const tasks = lookUpTasks(this.context, taskIds);
+    const geometry = taskGeometry(this.context, tasks);
+    if (this.network === undefined) {
+      this.network = RnnNetwork.create(
+        this.context.engine,
+        this.options,
+        geometry,
+        deriveSeed(options.seed, SEED_PURPOSE.initialisation),
+      );
+    } else if (!sameGeometry(this.network, geometry)) {
+      throw new RangeError('these tasks have another input/output layout than the tasks this network learned');
+    }
+    const network = this.network;
+    const result = await learnEngineModel({
+      model: network.model,
+      schedule: taskSchedule({
+        tasks,
+        batchSize: budget.batchSize,
+        seed: options.seed,
+        weights: this.options.samplingWeights,
+        ...(this.context.taskOptions ? { taskOptions: this.context.taskOptions } : {}),
+      }),
+      budget,
+      evaluation: evaluationSet(this.context, tasks, budget.evalTrials, options.seed),
+      seed: options.seed,
+      trainableParameters: network.trainableParameters(),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
+    });
+    for (const id of taskIds) if (!this.learned.includes(id)) this.learned.push(id);
+    return result.records;
+  }
+
+  async evaluate(
+    taskId: string,
+    batch: import('@molap/tasks').Batch,
+    options: EvaluationOptions,
+  ): Promise<TaskEvaluation> {
+    if (!this.learned.includes(taskId) || this.network === undefined) {
+      throw new RangeError(`task '${taskId}' has not been learned (learned: ${this.learned.join(', ') || 'none'})`);
+    }
+    return this.network.evaluate(
+      taskId,
+      batch,
+      options,
+      taskInputNoiseStd(this.context, this.context.tasks.get(taskId)),
+    );
+  }
+
+  parameterCount(): ParameterCount {
+    const total = this.network?.totalParameters() ?? 0;
+    const trainable = this.network?.trainableParameters() ?? 0;
+    return {
+      total,
+      frozenShared: 0,
+      trainablePerTask: Object.fromEntries(this.learned.map((id) => [id, trainable])),
+      bytes: parameterBytes(total),
+    };
+  }
+
+  async save(dir: string): Promise<void> {
+    if (this.network) await this.network.save(join(dir, NETWORK_FOLDER), { strategy: this.strategy });
+    await writeStrategyDocument(dir, {
+      strategy: this.strategy,
+      options: { ...this.options },
+      learnedTasks: this.learned,
+      state: { hasNetwork: this.network !== undefined },
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.network?.dispose();
+    this.network = undefined;
+  }
+}
+
+/** The `multitask` strategy (Yang et al. 2019). */
+export const multitask: Strategy<MultitaskOptions> = Object.freeze({
+  name: 'multitask',
+  meta: Object.freeze({
+    displayName: 'Multitask RNN (Yang et al. 2019)',
+    paper:
+      'Yang, Joglekar, Song, Newsome & Wang (2019). Task representations in neural networks trained to perform many cognitive tasks. Nature Neuroscience 22, 297–306',
+    link: 'https://doi.org/10.1038/s41593-018-0310-2',
+    description:
+      'One leaky RNN with rule inputs; every weight is trained on all tasks interleaved (one task per batch, contextdm1/2 drawn 5× more often).',
+    schedule: 'interleaved' as const,
+  }),
+  defaults: MULTITASK_DEFAULTS,
+  async create(context: StrategyContext, options?: Partial<MultitaskOptions>) {
+    const resolved = resolveOptions('multitask', MULTITASK_DEFAULTS, options, {
+      ...NETWORK_CHECKS,
+      samplingWeights: weightsCheck,
+    });
+    return new MultitaskModel(context, resolved);
+  },
+  async load(dir: string, context: StrategyContext) {
+    const document = await readStrategyDocument(dir, 'multitask');
+    const options = resolveOptions('multitask', MULTITASK_DEFAULTS, document.options as Partial<MultitaskOptions>, {
+      ...NETWORK_CHECKS,
+      samplingWeights: weightsCheck,
+    });
+    const network = document.state.hasNetwork
+      ? await RnnNetwork.load(context.engine, join(dir, NETWORK_FOLDER))
+      : undefined;
+    return new MultitaskModel(context, options, network, document.learnedTasks);
+  },
+});

@@ -1,0 +1,199 @@
+/**
+ * One leaky RNN of a baseline: its trainable engine model, a frozen twin used for evaluations (so an
+ * evaluation, perturbed or not, never touches the trained weights or the optimiser state), and its file.
+ * `NetworkEvaluator` is the frozen twin on its own, for strategies that keep parameter sets rather than models.
+ */
+import {
+  type AdamOptions,
+  createModelFromFile,
+  type Engine,
+  type EngineModel,
+  type GradientClipping,
+  initRnnParameters,
+  type JsonValue,
+  loadModel,
+  PARAMETER_NAMES,
+  type RnnConfig,
+  type RnnParameters,
+  saveModel,
+  snapshotModel,
+} from '@molap/backend';
+import {
+  countRnnParameters,
+  type EvaluationOptions,
+  evaluateOnBatch,
+  perturbBatch,
+  perturbParameters,
+  perturbRunOptions,
+  type TaskEvaluation,
+} from '@molap/composer';
+import { type Batch, createRng } from '@molap/tasks';
+import type { TaskGeometry } from './context.js';
+import type { NetworkOptions } from './options.js';
+
+const ALL_FROZEN = {
+  inputWeights: false,
+  recurrentWeights: false,
+  recurrentBias: false,
+  outputWeights: false,
+  outputBias: false,
+} as const;
+
+/** The engine config of a network with `options` for tasks of `geometry`. */
+export function networkConfig(options: NetworkOptions, geometry: TaskGeometry): RnnConfig {
+  return {
+    inputSize: geometry.inputSize,
+    hiddenSize: options.hiddenSize,
+    outputSize: geometry.outputSize,
+    activation: options.activation,
+    outputActivation: 'sigmoid',
+    alpha: geometry.alpha,
+    recurrentNoise: options.recurrentNoise,
+  };
+}
+
+/** Seed of the extra input noise of an `input-noise` perturbation, derived from the evaluation noise seed. */
+function inputNoiseSeed(noiseSeed: number): number {
+  return Math.floor(createRng(noiseSeed).fork(0x1f).uniform() * 2 ** 32);
+}
+
+/**
+ * Evaluates parameter sets of one network shape in a frozen engine model (no gradients, no optimiser), so
+ * an evaluation, perturbed or not, never touches a trained model.
+ */
+export class NetworkEvaluator {
+  readonly engine: Engine;
+  readonly config: RnnConfig;
+  private model: EngineModel | undefined;
+
+  constructor(engine: Engine, config: RnnConfig) {
+    this.engine = engine;
+    this.config = config;
+  }
+
+  /**
+   * Evaluates `parameters` on `batch` under `options.perturbation`: weight perturbations change a copy of
+   * the parameters, unit and state-noise perturbations the run options, input-noise perturbations a copy of
+   * the batch (`perturbBatch`; `inputNoiseStd` is the σ already in the batch).
+   */
+  async evaluate(
+    taskId: string,
+    batch: Batch,
+    options: EvaluationOptions,
+    inputNoiseStd: number,
+    parameters: RnnParameters,
+  ): Promise<TaskEvaluation> {
+    if (!(Number.isSafeInteger(options?.noiseSeed) && options.noiseSeed >= 0)) {
+      throw new RangeError(`evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`);
+    }
+    const perturbation = options.perturbation;
+    this.model ??= this.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
+    this.model.setParameters(perturbParameters(this.config, parameters, perturbation));
+    const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
+    const input = perturbBatch(batch, perturbation, { seed: inputNoiseSeed(options.noiseSeed), inputNoiseStd });
+    const result = await evaluateOnBatch(this.model, input, {
+      ...run,
+      ...(options.keepStates ? { keepStates: true } : {}),
+    });
+    return { taskId, ...result };
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+}
+
+/** One leaky RNN living in an engine. */
+export class RnnNetwork {
+  readonly engine: Engine;
+  readonly model: EngineModel;
+  readonly adam: Partial<AdamOptions>;
+  readonly clipping: GradientClipping;
+  private evaluator: NetworkEvaluator | undefined;
+
+  private constructor(engine: Engine, model: EngineModel, adam: Partial<AdamOptions>, clipping: GradientClipping) {
+    this.engine = engine;
+    this.model = model;
+    this.adam = adam;
+    this.clipping = clipping;
+  }
+
+  /** A new network with Yang et al.'s initialisation (`initRnnParameters`) from `seed`. */
+  static create(engine: Engine, options: NetworkOptions, geometry: TaskGeometry, seed: number): RnnNetwork {
+    const config = networkConfig(options, geometry);
+    const parameters = initRnnParameters(config, {
+      seed,
+      recurrentInit: options.recurrentInit,
+      recurrentScale: options.recurrentScale,
+    });
+    const adam = { learningRate: options.learningRate };
+    const clipping: GradientClipping =
+      options.clipValue > 0 ? { kind: 'value', value: options.clipValue } : { kind: 'none' };
+    return new RnnNetwork(engine, engine.createModel({ config, parameters, adam, clipping }), adam, clipping);
+  }
+
+  /** Loads a network saved by `save` (parameters, hyper-parameters and optimiser state). */
+  static async load(engine: Engine, dir: string): Promise<RnnNetwork> {
+    const loaded = await loadModel(dir);
+    return new RnnNetwork(engine, createModelFromFile(engine, loaded), loaded.adam, loaded.clipping);
+  }
+
+  get config(): RnnConfig {
+    return this.model.config;
+  }
+
+  /** Number of parameters trained. */
+  trainableParameters(): number {
+    return countRnnParameters(this.config, this.model.trainable).trainable;
+  }
+
+  /** Number of parameters stored. */
+  totalParameters(): number {
+    return countRnnParameters(this.config).total;
+  }
+
+  /** Sets the Adam moments and step to zero (a fresh optimiser, e.g. at the start of a new task). */
+  resetOptimizer(): void {
+    const zeros = (): Partial<RnnParameters> => {
+      const parameters = this.model.getParameters();
+      const moments: Partial<RnnParameters> = {};
+      for (const name of PARAMETER_NAMES) {
+        if (this.model.trainable[name]) moments[name] = new Float32Array(parameters[name].length);
+      }
+      return moments;
+    };
+    this.model.setOptimizerState({ step: 0, firstMoment: zeros(), secondMoment: zeros() });
+  }
+
+  /** Evaluates `parameters` (default: the current ones) in the frozen twin (see `NetworkEvaluator`). */
+  evaluate(
+    taskId: string,
+    batch: Batch,
+    options: EvaluationOptions,
+    inputNoiseStd: number,
+    parameters: RnnParameters = this.model.getParameters(),
+  ): Promise<TaskEvaluation> {
+    this.evaluator ??= new NetworkEvaluator(this.engine, this.config);
+    return this.evaluator.evaluate(taskId, batch, options, inputNoiseStd, parameters);
+  }
+
+  /** Saves the network (with its optimiser state, so learning can continue exactly) into `dir`. */
+  async save(dir: string, metadata?: { readonly [key: string]: JsonValue }): Promise<void> {
+    await saveModel(
+      dir,
+      snapshotModel(this.model, {
+        adam: this.adam,
+        clipping: this.clipping,
+        includeOptimizer: true,
+        ...(metadata ? { metadata } : {}),
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.evaluator?.dispose();
+    this.evaluator = undefined;
+  }
+}

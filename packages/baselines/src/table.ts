@@ -1,0 +1,242 @@
+/**
+ * The comparison table: plain data (JSON), its JSON Schema, and a validator that checks a value against
+ * that schema (the subset of JSON Schema the schema uses: type, properties, required, additionalProperties,
+ * items, enum, const, minimum, maximum).
+ */
+import type { LearningBudget, LearningCurvePoint } from '@molap/composer';
+import type { LearningSchedule } from './strategy.js';
+
+/** Format name of a comparison table. */
+export const COMPARISON_FORMAT = 'molap-comparison';
+/** Version of the table format. */
+export const COMPARISON_FORMAT_VERSION = 1;
+
+/** One strategy of a comparison. */
+export interface ComparedStrategy {
+  /** Unique label in the table (the strategy name unless given). */
+  readonly label: string;
+  /** Strategy name. */
+  readonly name: string;
+  readonly displayName: string;
+  readonly schedule: LearningSchedule;
+  /** Options given to `create` (the strategy's defaults fill the rest). */
+  readonly options: { readonly [key: string]: unknown };
+  /** The budget this strategy was given (interleaved: steps × tasks). */
+  readonly budget: LearningBudget;
+}
+
+/** One (strategy, seed, task) result. */
+export interface ComparisonRow {
+  readonly strategy: string;
+  readonly seed: number;
+  readonly taskId: string;
+  /** Yang performance at the end of learning (all tasks learned), in [0, 1]. */
+  readonly performance: number;
+  /** Masked squared-error loss at the end. */
+  readonly loss: number;
+  /** Performance when this task's learning ended (for sequential strategies, before later tasks). */
+  readonly performanceAfterLearning: number;
+  /** Sequential strategies: performanceAfterLearning − performance; null for the others. */
+  readonly forgetting: number | null;
+  /** Trials of this task seen when its learning curve first reached the criterion; null if never. */
+  readonly trialsToCriterion: number | null;
+  readonly steps: number;
+  readonly trials: number;
+  readonly trainableParameters: number;
+  readonly parameterUpdates: number;
+  readonly curve: readonly LearningCurvePoint[];
+}
+
+/** Size of the whole system learned by one (strategy, seed). */
+export interface ComparisonRun {
+  readonly strategy: string;
+  readonly seed: number;
+  readonly totalParameters: number;
+  readonly frozenSharedParameters: number;
+  readonly bytes: number;
+}
+
+/** The result of `compare`. */
+export interface ComparisonTable {
+  readonly format: typeof COMPARISON_FORMAT;
+  readonly formatVersion: number;
+  readonly tasks: readonly string[];
+  readonly seeds: readonly number[];
+  /** The per-task budget given to `compare`. */
+  readonly budget: LearningBudget;
+  readonly strategies: readonly ComparedStrategy[];
+  /** Rows in strategy order, then seed order, then task order. */
+  readonly rows: readonly ComparisonRow[];
+  readonly runs: readonly ComparisonRun[];
+}
+
+type Schema = { readonly [key: string]: unknown };
+
+const integer = { type: 'integer', minimum: 0 } as const;
+const unit = { type: 'number', minimum: 0, maximum: 1 } as const;
+const budgetSchema: Schema = {
+  type: 'object',
+  required: ['steps', 'batchSize', 'evalEvery', 'evalTrials', 'criterion'],
+  additionalProperties: false,
+  properties: {
+    steps: integer,
+    batchSize: { type: 'integer', minimum: 1 },
+    evalEvery: integer,
+    evalTrials: { type: 'integer', minimum: 1 },
+    criterion: unit,
+  },
+};
+
+/** JSON Schema (draft 2020-12) of `ComparisonTable`. */
+export const COMPARISON_TABLE_SCHEMA: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://github.com/molap/molap/schemas/comparison-table-1.json',
+  title: 'molap comparison table',
+  type: 'object',
+  required: ['format', 'formatVersion', 'tasks', 'seeds', 'budget', 'strategies', 'rows', 'runs'],
+  additionalProperties: false,
+  properties: {
+    format: { const: COMPARISON_FORMAT },
+    formatVersion: { const: COMPARISON_FORMAT_VERSION },
+    tasks: { type: 'array', items: { type: 'string' } },
+    seeds: { type: 'array', items: { type: 'integer' } },
+    budget: budgetSchema,
+    strategies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['label', 'name', 'displayName', 'schedule', 'options', 'budget'],
+        additionalProperties: false,
+        properties: {
+          label: { type: 'string' },
+          name: { type: 'string' },
+          displayName: { type: 'string' },
+          schedule: { enum: ['independent', 'sequential', 'interleaved'] },
+          options: { type: 'object' },
+          budget: budgetSchema,
+        },
+      },
+    },
+    rows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'strategy',
+          'seed',
+          'taskId',
+          'performance',
+          'loss',
+          'performanceAfterLearning',
+          'forgetting',
+          'trialsToCriterion',
+          'steps',
+          'trials',
+          'trainableParameters',
+          'parameterUpdates',
+          'curve',
+        ],
+        additionalProperties: false,
+        properties: {
+          strategy: { type: 'string' },
+          seed: { type: 'integer' },
+          taskId: { type: 'string' },
+          performance: unit,
+          loss: { type: 'number', minimum: 0 },
+          performanceAfterLearning: unit,
+          forgetting: { type: ['number', 'null'], minimum: -1, maximum: 1 },
+          trialsToCriterion: { type: ['integer', 'null'], minimum: 0 },
+          steps: integer,
+          trials: integer,
+          trainableParameters: integer,
+          parameterUpdates: integer,
+          curve: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['step', 'trials', 'performance', 'loss'],
+              additionalProperties: false,
+              properties: { step: integer, trials: integer, performance: unit, loss: { type: 'number', minimum: 0 } },
+            },
+          },
+        },
+      },
+    },
+    runs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['strategy', 'seed', 'totalParameters', 'frozenSharedParameters', 'bytes'],
+        additionalProperties: false,
+        properties: {
+          strategy: { type: 'string' },
+          seed: { type: 'integer' },
+          totalParameters: integer,
+          frozenSharedParameters: integer,
+          bytes: integer,
+        },
+      },
+    },
+  },
+};
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function matchesType(value: unknown, type: string): boolean {
+  const actual = typeOf(value);
+  return actual === type || (type === 'number' && actual === 'integer');
+}
+
+/** Problems of `value` against `schema` (the subset described in the module comment), with JSON paths. */
+export function validateAgainstSchema(value: unknown, schema: Schema, path = '$'): string[] {
+  const problems: string[] = [];
+  if ('const' in schema && value !== schema.const) {
+    problems.push(`${path}: must be ${JSON.stringify(schema.const)}, got ${JSON.stringify(value)}`);
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
+    problems.push(`${path}: must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+    if (!types.some((type) => matchesType(value, type))) {
+      problems.push(`${path}: must be of type ${types.join(' or ')}, got ${typeOf(value)}`);
+      return problems;
+    }
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) problems.push(`${path}: must be finite, got ${value}`);
+    if (typeof schema.minimum === 'number' && value < schema.minimum) {
+      problems.push(`${path}: must be >= ${schema.minimum}, got ${value}`);
+    }
+    if (typeof schema.maximum === 'number' && value > schema.maximum) {
+      problems.push(`${path}: must be <= ${schema.maximum}, got ${value}`);
+    }
+  }
+  if (Array.isArray(value) && schema.items) {
+    value.forEach((item, index) => {
+      problems.push(...validateAgainstSchema(item, schema.items as Schema, `${path}[${index}]`));
+    });
+  }
+  if (typeOf(value) === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of (schema.required as string[] | undefined) ?? []) {
+      if (!(key in record)) problems.push(`${path}: missing property '${key}'`);
+    }
+    const properties = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const [key, item] of Object.entries(record)) {
+      if (key in properties) problems.push(...validateAgainstSchema(item, properties[key], `${path}.${key}`));
+      else if (schema.additionalProperties === false) problems.push(`${path}: unexpected property '${key}'`);
+    }
+  }
+  return problems;
+}
+
+/** Problems of a comparison table (parsed JSON or a `compare` result) against `COMPARISON_TABLE_SCHEMA`. */
+export function validateComparisonTable(value: unknown): string[] {
+  return validateAgainstSchema(value, COMPARISON_TABLE_SCHEMA);
+}

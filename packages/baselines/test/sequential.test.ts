@@ -35,7 +35,7 @@ describe('ewc', () => {
     expect(plain[0].forgetting).toBeGreaterThan(0.6);
     expect(consolidated[0].forgetting).toBeLessThan(plain[0].forgetting - 0.5);
     expect(plain[1].forgetting).toBe(0);
-  });
+  }, 120_000);
 
   it('resumes a sequence exactly from its checkpoints, Fisher information included', async () => {
     await withTemporaryDir(async (dir) => {

@@ -104,7 +104,7 @@ async function generateWorker() {
     bundle: true,
     write: false,
     platform: 'node',
-    format: 'cjs',
+    format: 'iife',
     target: 'node20',
     minify: false,
     legalComments: 'none',
@@ -112,7 +112,7 @@ async function generateWorker() {
   const code = result.outputFiles[0].text;
   writeAtomically(
     target,
-    `${header(hash, 'src/native/worker.ts')}\n/** Source of the worker-thread script (run with \`new Worker(source, { eval: true })\`). */\n` +
+    `${header(hash, 'src/native/worker.ts')}\n/** Source of the worker-thread script (run with \`new Worker(source, { eval: true })\`; no imports, so it runs as a script or a module). */\n` +
       `export const WORKER_SOURCE = ${JSON.stringify(code)};\n`,
   );
   return true;

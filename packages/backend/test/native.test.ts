@@ -122,3 +122,31 @@ describe('native engine', () => {
     await engine.dispose();
   });
 });
+
+describe('native engine worker threads', () => {
+  it('never keep a process alive: a script that forgets dispose() still exits', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    expect(existsSync(dist), 'this test runs the built package: run `npm run build` first').toBe(true);
+    const script = `
+      const { createNativeEngine } = await import(${JSON.stringify(dist)});
+      const engine = await createNativeEngine({ threads: 3 });
+      const config = { inputSize: 2, hiddenSize: 8, outputSize: 1, activation: 'tanh', outputActivation: 'linear', alpha: 0.5, recurrentNoise: 0 };
+      const f = (n) => new Float32Array(n).fill(0.1);
+      const model = engine.createModel({ config, parameters: { inputWeights: f(16), recurrentWeights: f(64), recurrentBias: f(8), outputWeights: f(8), outputBias: f(1) } });
+      const loss = await model.trainStep({ steps: 4, batchSize: 6, inputs: f(48), targets: f(24), mask: f(24) });
+      console.log('threads', engine.threads, 'loss', loss > 0);
+    `;
+    const started = Date.now();
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('threads 3 loss true');
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

@@ -3,7 +3,7 @@
  * started with `eval: true`). It instantiates the kernels over the shared memory, reports `ready`,
  * then runs its share of every pass dispatched through the control block until told to exit.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { decodeJob } from './passes.js';
 import { CONTROL, PHASE, runPhase } from './protocol.js';
 import type { KernelExports } from './wasm.js';
@@ -17,6 +17,9 @@ interface WorkerData {
   thread: number;
 }
 
+// No import or require of Node built-ins: the bundled script runs as CommonJS or as an ES module
+// depending on the parent's flags (e.g. --input-type=module is inherited by eval workers).
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
 const data = workerData as WorkerData;
 const control = new Int32Array(data.control);
 const slots = new Float64Array(data.slots);

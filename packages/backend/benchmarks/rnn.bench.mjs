@@ -208,8 +208,8 @@ for (const size of sizes) {
     const native = rows.filter((row) => row.engine === 'native').sort((a, b) => b.threads - a.threads)[0];
     if (native) {
       note(
-        `N=${size.N} B=${size.B} T=${size.T} modules=${size.modules}: native (${native.threads} threads) / torch = ` +
-          `${(rows.at(-1).msPerStep / native.msPerStep).toFixed(2)}× the speed`,
+        `N=${size.N} B=${size.B} T=${size.T} modules=${size.modules}: native (${native.threads} threads) is ` +
+          `${(rows.at(-1).msPerStep / native.msPerStep).toFixed(2)}× as fast as torch (${rows.at(-1).threads} threads)`,
       );
     }
   }

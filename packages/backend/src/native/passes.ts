@@ -123,7 +123,7 @@ export function runTrials(k: Kernels, job: PassJob, thread: number): void {
       const start = (t * B + b0) * N;
       k.noise(job.noiseTables, job.noiseKey0, job.noiseKey1, low(start), high(start), rows * N, pre, job.noiseStd, 1);
     }
-    k.activate(rows, N, pre, hPrev, job.unitMask, job.training ? at(job.D, t, N) : 0, job.activation, job.alpha);
+    k.activate(rows, N, pre, hPrev, job.unitMask, job.bptt ? at(job.D, t, N) : 0, job.activation, job.alpha);
     const z = at(job.Z, t, nOut);
     k.fillRows(rows, nOut, z, nOut, job.outputBias);
     k.gemmNT(rows, nOut, N, pre, N, job.outputWeights, N, z, nOut, 1);

@@ -264,6 +264,32 @@ export function describeEngineConformance(engineName: string, createEngine: () =
       });
     });
 
+    describe('edge cases', () => {
+      it('a single time step: W_rec gets a zero gradient (h_{−1} = 0)', async () => {
+        const config = smallConfig({ modules: [2, 3] });
+        const parameters = randomParameters(config, 45);
+        const batch = randomBatch(config, 1, BATCH, 46);
+        const { gradients } = await makeModel({ config, parameters }).gradients(batch);
+        const expected = referenceGradients(config, parameters, batch);
+        expect(Array.from(gradients.recurrentWeights!, Math.abs)).toEqual(new Array(25).fill(0));
+        expect(relativeError(gradients.inputWeights!, expected.gradients.inputWeights)).toBeLessThan(
+          GRADIENT_TOLERANCE,
+        );
+      });
+      it('every parameter frozen: no gradients, and trainStep changes nothing', async () => {
+        const config = smallConfig();
+        const parameters = randomParameters(config, 47);
+        const frozen = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, false])) as unknown as TrainableFlags;
+        const model = makeModel({ config, parameters, trainable: frozen });
+        const batch = randomBatch(config, STEPS, BATCH, 48);
+        const { loss, gradients } = await model.gradients(batch);
+        expect(gradients).toEqual({});
+        expect(Math.abs(loss - referenceForward(config, parameters, batch).loss) / loss).toBeLessThan(VALUE_TOLERANCE);
+        await model.trainStep(batch);
+        expect(model.getParameters()).toEqual(parameters);
+      });
+    });
+
     describe('modules', () => {
       it('ignores off-block W_rec entries (structural zeros)', async () => {
         const config = smallConfig({ modules: [2, 3] });

@@ -1,14 +1,6 @@
 /**
- * The leaky RNN of the engine contract in TensorFlow.js ops; gradients come from tfjs's tape over the
- * custom-gradient operations of `ops.ts`.
- *
- * Formulation choices (they matter for speed on the wasm backend in Node):
- * - one tensor per time step (inputs, noise, targets, mask) instead of slices of [T, B, ·] tensors: a wasm
- *   slice reads the whole source tensor, and the gradient of a concat is a set of slices;
- * - the readout and loss are computed step by step for the same reason (no concat in the differentiated
- *   graph; evaluation passes concatenate their outputs once at the end);
- * - weight matrices are transposed once per pass and multiplied untransposed (transposed matmuls skip
- *   XNNPACK); no `gather` (its gradient has no wasm kernel).
+ * A model of the engine contract on a TensorFlow.js backend: parameters and Adam moments as tfjs tensors,
+ * passes from `sequence.ts`, Adam (TensorFlow's formulation) and clipping on tensors.
  * Every tensor of a pass is created inside `tf.tidy`; the model's own tensors (parameters, Adam moments,
  * module mask) are replaced and disposed explicitly, so `tf.memory().numTensors` stays constant across steps.
  */
@@ -43,23 +35,7 @@ import {
 } from '../model-options.js';
 import { fillNoise } from '../noise.js';
 import { activateTfjsBackend, type TfjsBackendName } from './backends.js';
-import { cell, cellValue, maskedWeights, readoutLoss, readoutValue, stepLossValue, sumScalars } from './ops.js';
-
-type ParameterTensors = Record<ParameterName, tf.Tensor>;
-
-/** The batch of one pass as per-step tensors. */
-interface StepTensors {
-  /** x_t [B, nIn] per step. */
-  readonly inputs: tf.Tensor2D[];
-  /** s·ξ_t [B, N] per step, when the pass has noise. */
-  readonly noise?: tf.Tensor2D[];
-  /** y_t [B, nOut] per step. */
-  readonly targets: tf.Tensor2D[];
-  /** M_t [B, nOut] per step. */
-  readonly mask: tf.Tensor2D[];
-  /** m [N], when a unit mask is given. */
-  readonly unitMask?: tf.Tensor1D;
-}
+import { forwardSequence, type ParameterTensors, type StepTensors, sequenceLoss } from './sequence.js';
 
 function stepTensors(
   batch: TrainingBatch,
@@ -151,7 +127,7 @@ export class TfjsModel implements EngineModel {
     const pass = this.preparePass(batch, options);
     const result = tf.tidy(() => {
       const data = stepTensors(batch, this.config, pass.noise, options.unitMask, true);
-      const { loss, outputs, states } = this.run(data, false);
+      const { loss, outputs, states } = forwardSequence(this.config, this.parameters, this.blockMask, data);
       return {
         loss,
         outputs: tf.concat(outputs, 0),
@@ -328,88 +304,13 @@ export class TfjsModel implements EngineModel {
     unitMask: Float32Array | undefined,
   ): { loss: tf.Scalar; grads: tf.Tensor[] } {
     const data = stepTensors(batch, this.config, noise, unitMask, true);
-    const xs = this.trainableList.map((name) => this.parameters[name]);
-    // allowNoGradients: W_rec has no path to the loss when T = 1; its gradient is then 0.
-    const { value, grads } = tf.engine().gradients(() => this.run(data, true).loss, xs, undefined, true);
-    return { loss: value as tf.Scalar, grads: xs.map((x, i) => grads[i] ?? tf.zerosLike(x)) };
-  }
-
-  /**
-   * Runs the network over the per-step tensors. With `differentiate`, the steps are the custom-gradient
-   * operations of `ops.ts` with the trainable parameters as inputs, and only the loss is returned; without,
-   * plain ops give outputs ŷ_t [B, nOut], states h_t [B, N] and the loss.
-   */
-  private run(
-    data: StepTensors,
-    differentiate: boolean,
-  ): { loss: tf.Scalar; outputs: tf.Tensor2D[]; states: tf.Tensor2D[] } {
-    const { alpha, activation, outputActivation, outputSize } = this.config;
-    const p = this.parameters;
-    const trainable = differentiate ? this.trainable : undefined;
-    const recurrent = (
-      this.blockMask
-        ? trainable?.recurrentWeights
-          ? maskedWeights(p.recurrentWeights as tf.Tensor2D, this.blockMask)
-          : tf.mul(p.recurrentWeights, this.blockMask)
-        : p.recurrentWeights
-    ) as tf.Tensor2D;
-    const inputWeightsT = tf.transpose(p.inputWeights) as tf.Tensor2D; // [nIn, N]
-    const recurrentWeightsT = tf.transpose(recurrent) as tf.Tensor2D; // [N, N]
-    const outputWeightsT = tf.transpose(p.outputWeights) as tf.Tensor2D; // [N, nOut]
-    const recurrentGradients = Boolean(
-      trainable && (trainable.inputWeights || trainable.recurrentWeights || trainable.recurrentBias),
-    );
-    const count = data.inputs.length * data.inputs[0].shape[0] * outputSize;
-    const states: tf.Tensor2D[] = [];
-    const outputs: tf.Tensor2D[] = [];
-    const losses: tf.Scalar[] = [];
-    let h: tf.Tensor2D | undefined;
-    for (let t = 0; t < data.inputs.length; t++) {
-      const step = {
-        activation,
-        alpha,
-        input: data.inputs[t],
-        noise: data.noise?.[t],
-        unitMask: data.unitMask,
-        inputWeightsT,
-        recurrentWeightsT,
-        recurrentWeights: recurrent,
-        recurrentBias: p.recurrentBias as tf.Tensor1D,
-      };
-      h = recurrentGradients
-        ? cell(step, {
-            previous: h,
-            inputWeights: trainable!.inputWeights ? (p.inputWeights as tf.Tensor2D) : undefined,
-            recurrentWeights: h && trainable!.recurrentWeights ? recurrent : undefined,
-            recurrentBias: trainable!.recurrentBias ? (p.recurrentBias as tf.Tensor1D) : undefined,
-          })
-        : cellValue(step, h);
-      if (trainable) {
-        const readout = {
-          outputActivation,
-          outputWeightsT,
-          outputWeights: p.outputWeights as tf.Tensor2D,
-          outputBias: p.outputBias as tf.Tensor1D,
-          target: data.targets[t],
-          mask: data.mask[t],
-          count,
-        };
-        losses.push(
-          readoutLoss(readout, h, {
-            state: recurrentGradients ? h : undefined,
-            outputWeights: trainable.outputWeights ? (p.outputWeights as tf.Tensor2D) : undefined,
-            outputBias: trainable.outputBias ? (p.outputBias as tf.Tensor1D) : undefined,
-          }),
-        );
-      } else {
-        states.push(h);
-        const y = readoutValue(outputActivation, h, outputWeightsT, p.outputBias as tf.Tensor1D);
-        outputs.push(y);
-        losses.push(stepLossValue(y, data.targets[t], data.mask[t], count));
-      }
+    if (this.trainableList.length === 0) {
+      return { loss: forwardSequence(this.config, this.parameters, this.blockMask, data).loss, grads: [] };
     }
-    const loss = trainable ? sumScalars(losses) : (tf.addN(losses) as tf.Scalar);
-    return { loss, outputs, states };
+    const xs = this.trainableList.map((name) => this.parameters[name]);
+    const loss = () => sequenceLoss(this.config, this.parameters, this.trainable, this.blockMask, data);
+    const { value, grads } = tf.engine().gradients(loss, xs);
+    return { loss: value as tf.Scalar, grads };
   }
 
   /** Element-wise or global-norm clipping of the gradient tensors. */

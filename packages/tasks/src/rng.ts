@@ -115,13 +115,29 @@ class Xoshiro128StarStar implements Rng {
     if (offset + count > out.length) {
       throw new RangeError(`addNormal: offset + count = ${offset + count} exceeds the array length ${out.length}.`);
     }
+    this.addNormalFrom(out, offset, out, offset, count, std);
+  }
+
+  /**
+   * out[outOffset + i] = source[sourceOffset + i] + std·z_i for i < count (z standard normal); `source` may
+   * be `out` at the same offset (in place). Ranges are not checked: callers inside the package only.
+   */
+  addNormalFrom(
+    out: Float32Array,
+    outOffset: number,
+    source: Float32Array,
+    sourceOffset: number,
+    count: number,
+    std: number,
+  ): void {
     if (std !== this.scaledStd) {
       for (let i = 0; i < ZIGGURAT_W.length; i++) this.scaledWidths[i] = ZIGGURAT_W[i] * std;
       this.scaledStd = std;
     }
-    const end = offset + count;
-    for (let start = offset; start < end; start += SLOW_CHUNK) {
-      const failures = this.addNormalFast(out, start, Math.min(end, start + SLOW_CHUNK));
+    const shift = sourceOffset - outOffset;
+    const end = outOffset + count;
+    for (let start = outOffset; start < end; start += SLOW_CHUNK) {
+      const failures = this.addNormalFast(out, source, shift, start, Math.min(end, start + SLOW_CHUNK));
       // Words that missed the fast test are completed here, in order, with fresh words of the generator.
       for (let f = 0; f < failures; f++) {
         out[this.slowIndex[f]] += std * zigguratSlowPath(this.slowWord[f], this.uniformFn, this.word32Fn);
@@ -130,10 +146,11 @@ class Xoshiro128StarStar implements Rng {
   }
 
   /**
-   * The hot loop of `addNormal` over out[start, end): generator state in locals, no calls. Samples that
-   * fail the fast test are left untouched and queued in `slowIndex`/`slowWord`; returns how many.
+   * The hot loop of the normal fill over out[start, end): out[i] = source[i + shift] + std·z, generator state
+   * in locals, no calls. Samples that fail the fast test get out[i] = source[i + shift] and are queued in
+   * `slowIndex`/`slowWord`; returns how many.
    */
-  private addNormalFast(out: Float32Array, start: number, end: number): number {
+  private addNormalFast(out: Float32Array, source: Float32Array, shift: number, start: number, end: number): number {
     const widths = this.scaledWidths;
     const thresholds = ZIGGURAT_K;
     const slowIndex = this.slowIndex;
@@ -156,8 +173,9 @@ class Xoshiro128StarStar implements Rng {
       const index = word & ZIGGURAT_INDEX_MASK;
       const position = (word >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;
       if (position < thresholds[index]) {
-        out[i] += position * widths[index];
+        out[i] = source[i + shift] + position * widths[index];
       } else {
+        out[i] = source[i + shift];
         slowIndex[failures] = i;
         slowWord[failures] = word;
         failures++;
@@ -185,6 +203,28 @@ function toSeed64(value: number | bigint, name: string): bigint {
     );
   }
   return BigInt(value) & MASK_64;
+}
+
+/**
+ * out[outOffset + i] = source[sourceOffset + i] + std·z_i, i < count: the input-noise fill of batch
+ * generation, fused with the copy of a noise-free template (one pass over `out`). Uses the fast path of
+ * `createRng` generators; any other `Rng` gets a copy followed by `addNormal`.
+ */
+export function addNormalFrom(
+  rng: Rng,
+  out: Float32Array,
+  outOffset: number,
+  source: Float32Array,
+  sourceOffset: number,
+  count: number,
+  std: number,
+): void {
+  if (rng instanceof Xoshiro128StarStar) {
+    rng.addNormalFrom(out, outOffset, source, sourceOffset, count, std);
+    return;
+  }
+  for (let i = 0; i < count; i++) out[outOffset + i] = source[sourceOffset + i];
+  rng.addNormal(out, std, outOffset, count);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, detExp, detLog, InvalidOptionError } from '../src/index.js';
+import { createRng, detExp, detLog, InvalidOptionError, type Rng } from '../src/index.js';
+import { addNormalFrom } from '../src/rng.js';
 import { sameBits } from './batch-helpers.js';
 import { ksStatistic, moments, normalCdf } from './stats.js';
 
@@ -119,5 +120,29 @@ describe('deterministic exp and log', () => {
     expect(detLog(0)).toBe(Number.NEGATIVE_INFINITY);
     expect(detLog(-1)).toBeNaN();
     expect(detLog(Number.MIN_VALUE)).toBeCloseTo(Math.log(Number.MIN_VALUE), 10);
+  });
+});
+
+describe('addNormalFrom (the fused template + noise fill of batch generation)', () => {
+  it('equals a copy followed by addNormal, bit for bit, for createRng and for any other Rng', () => {
+    const source = Float32Array.from({ length: 9000 }, (_, i) => (i % 7) * 0.25);
+    const fused = new Float32Array(9100);
+    addNormalFrom(createRng(9), fused, 50, source, 0, 9000, 0.1);
+    const reference = new Float32Array(9100);
+    reference.set(source, 50);
+    createRng(9).addNormal(reference, 0.1, 50, 9000);
+    expect(sameBits(fused, reference)).toBe(true);
+    // A foreign generator (here a wrapper) takes the copy-then-addNormal path.
+    const inner = createRng(9);
+    const foreign: Rng = {
+      uniform: () => inner.uniform(),
+      integer: (n) => inner.integer(n),
+      normal: () => inner.normal(),
+      addNormal: (out, std, offset, count) => inner.addNormal(out, std, offset, count),
+      fork: (key) => inner.fork(key),
+    };
+    const viaForeign = new Float32Array(9100);
+    addNormalFrom(foreign, viaForeign, 50, source, 0, 9000, 0.1);
+    expect(sameBits(viaForeign, reference)).toBe(true);
   });
 });

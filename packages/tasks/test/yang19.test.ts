@@ -246,6 +246,18 @@ describe('decision family fidelity', () => {
     expect(angleAt(dm1, dm1.trialSteps[0] - 1, 0)).toBeCloseTo(1, 6);
     expect(angleAt(dm1, dm1.trialSteps[1] - 1, 1)).toBeCloseTo(4, 6);
     expect(Array.from(dm1.trialSteps)).toEqual([15 + 20 + 20, 15 + 40 + 20]);
+    // With noise on, padding stays exactly zero.
+    const noisy = generate(YANG19_TASKS.dm1, 0, {
+      mode: 'psychometric',
+      conditions: [
+        { ...base, strength1: 1.1, strength2: 0.9, stimulusMs: 400 },
+        { ...base, strength1: 0.9, strength2: 1.1, stimulusMs: 800 },
+      ],
+    });
+    let paddingNonZero = 0;
+    for (let t = 55; t < 75; t++) for (let c = 0; c < 85; c++) if (input(noisy, t, 0, c) !== 0) paddingNonZero++;
+    expect(paddingNonZero).toBe(0);
+    expect(input(noisy, 60, 1, 40)).not.toBe(0);
     // Shorter trial padded: zeros and mask 0 after its end.
     expect(input(dm1, 60, 0, RULE + 6)).toBe(0);
     expect(maskAt(dm1, 60, 0, 0)).toBe(0);

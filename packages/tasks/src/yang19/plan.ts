@@ -4,6 +4,7 @@
  * fills its arrays (`add('fix_in' | 'stim' | 'fix_out' | 'out')`, `add_c_mask`, `add_rule`, `add_x_noise`).
  */
 import { ringBump } from '../ring.js';
+import { addNormalFrom } from '../rng.js';
 import type { Batch, Rng, TaskOptions } from '../task.js';
 import { ringStart, ruleStart, yang19Layout } from './layout.js';
 
@@ -90,12 +91,29 @@ export class TrialPlan {
 }
 
 /**
+ * Fills rows [first + 1, first + count) of a [T, rows, width] array with copies of row block `first`
+ * (memmove by doubling: log2(count) `copyWithin` calls).
+ */
+function replicateStep(array: Float32Array, block: number, first: number, count: number): void {
+  let filled = 1;
+  while (filled < count) {
+    const chunk = Math.min(filled, count - filled);
+    array.copyWithin((first + filled) * block, first * block, (first + chunk) * block);
+    filled += chunk;
+  }
+}
+
+/**
  * Renders a plan into a batch, as the reference does: inputs zero; fixation input 1 for t < fixationOff;
  * stimulus bumps added in plan order; rule unit of `taskId` 1 for the whole trial; targets 0.05, fixation
  * target 0.8 until the go cue (whole trial on no-go trials), ring target 0.05 + bump from the go cue; cost
  * mask 0 / 1 / 0 / 5 (first 100 ms, until the go cue, 100 ms grace, response) with the fixation column ×2;
  * then input noise N(0, (σ_x·√(2τ/dt))²) on every channel of every real step. Steps past a trial's own
  * length (psychometric trials of different durations) stay zero with mask 0.
+ *
+ * Speed: nothing changes between two consecutive events of any trial (an epoch boundary, the end of the
+ * mask's grace periods, a trial's end), so each such segment of steps is written once at its first step
+ * and copied to the others with `copyWithin`.
  */
 export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions, rng: Rng): Batch {
   const layout = yang19Layout(options);
@@ -116,7 +134,7 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
   const inputs = new Float32Array(T * batchSize * nIn);
   const targets = new Float32Array(T * batchSize * nOut);
   const mask = new Float32Array(T * batchSize * nOut);
-  const targetAngle = new Float32Array(T * batchSize).fill(-1);
+  const targetAngle = new Float32Array(T * batchSize);
   const grace = Math.trunc(MASK_GRACE_MS / options.dt);
   const baseline = Math.fround(TARGET_BASELINE);
 
@@ -128,27 +146,60 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
     ringBump(plan.responseAngle[b], n, 1, bump);
     for (let i = 0; i < n; i++) responseRows[b * n + i] = baseline + bump[i];
   }
+  // Stimulus bumps × strength (float64, as the reference's `add_x_loc(loc) * strength`).
+  const stimuli = plan.stimulusCount;
+  const stimulusRows = new Float64Array(stimuli * n);
+  for (let s = 0; s < stimuli; s++) {
+    ringBump(plan.stimulusAngle[s], n, 1, bump);
+    const strength = plan.stimulusStrength[s];
+    for (let i = 0; i < n; i++) stimulusRows[s * n + i] = bump[i] * strength;
+  }
 
+  // Steps where some trial's content changes.
+  const event = new Uint8Array(T + 1);
+  const mark = (t: number) => {
+    if (t >= 0 && t <= T) event[t] = 1;
+  };
+  mark(0);
+  mark(grace);
   for (let b = 0; b < batchSize; b++) {
-    const length = steps[b];
-    const fixOff = fixationOff[b];
-    const go = goCue[b];
-    const responds = respond[b] === 1;
-    const fixationTargetOff = responds ? go : length;
-    const angle = Math.fround(plan.responseAngle[b]);
-    const rowOffset = b * n;
-    for (let t = 0; t < length; t++) {
+    mark(steps[b]);
+    mark(fixationOff[b]);
+    mark(goCue[b]);
+    mark(goCue[b] + grace);
+  }
+  for (let s = 0; s < stimuli; s++) {
+    mark(plan.stimulusOn[s]);
+    mark(plan.stimulusOff[s]);
+  }
+
+  // Each segment: the noise-free input block of its first step is built in `template`, then written to
+  // every step of the segment (with the input noise added on the way when noise is on).
+  const inputBlock = batchSize * nIn;
+  const template = new Float32Array(inputBlock);
+  const noisy = options.noise && options.inputNoiseSigma > 0;
+  const std = options.inputNoiseSigma * Math.sqrt(2 / (options.dt / options.tau));
+  for (let first = 0; first < T; ) {
+    let end = first + 1;
+    while (end < T && !event[end]) end++;
+    const t = first;
+    template.fill(0);
+    for (let b = 0; b < batchSize; b++) {
+      if (t >= steps[b]) continue;
       const row = t * batchSize + b;
-      const x = row * nIn;
-      if (t < fixOff) inputs[x] = 1;
-      inputs[x + ruleUnit] = 1;
+      const x = b * nIn;
+      if (t < fixationOff[b]) template[x] = 1;
+      template[x + ruleUnit] = 1;
+      const go = goCue[b];
+      const responding = respond[b] === 1 && t >= go;
       const y = row * nOut;
-      targets[y] = t < fixationTargetOff ? FIXATION_TARGET : baseline;
-      if (responds && t >= go) {
-        for (let i = 0; i < n; i++) targets[y + 1 + i] = responseRows[rowOffset + i];
-        targetAngle[row] = angle;
+      targets[y] = (respond[b] === 1 ? t < go : true) ? FIXATION_TARGET : baseline;
+      if (responding) {
+        for (let i = 0; i < n; i++) targets[y + 1 + i] = responseRows[b * n + i];
+        targetAngle[row] = plan.responseAngle[b];
       } else {
         for (let i = 1; i <= n; i++) targets[y + i] = baseline;
+        targetAngle[row] = -1;
       }
       // Reference order: [post_on, T) = 5 first, then [pre_on, pre_off) = 1 overwrites.
       let weight = 0;
@@ -159,31 +210,32 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
         for (let i = 1; i < nOut; i++) mask[y + i] = weight;
       }
     }
-  }
-
-  for (let s = 0; s < plan.stimulusCount; s++) {
-    const b = plan.stimulusTrial[s];
-    ringBump(plan.stimulusAngle[s], n, 1, bump);
-    const strength = plan.stimulusStrength[s];
-    for (let i = 0; i < n; i++) bump[i] *= strength;
-    const start = ringStart(plan.stimulusRing[s], n);
-    const off = Math.min(plan.stimulusOff[s], steps[b]);
-    for (let t = Math.max(0, plan.stimulusOn[s]); t < off; t++) {
-      const x = (t * batchSize + b) * nIn + start;
-      for (let i = 0; i < n; i++) inputs[x + i] += bump[i];
+    for (let s = 0; s < stimuli; s++) {
+      const b = plan.stimulusTrial[s];
+      if (t < plan.stimulusOn[s] || t >= plan.stimulusOff[s] || t >= steps[b]) continue;
+      const x = b * nIn + ringStart(plan.stimulusRing[s], n);
+      for (let i = 0; i < n; i++) template[x + i] += stimulusRows[s * n + i];
     }
-  }
-
-  if (options.noise && options.inputNoiseSigma > 0) {
-    const std = options.inputNoiseSigma * Math.sqrt(2 / (options.dt / options.tau));
-    if (uniformLength) {
-      rng.addNormal(inputs, std);
-    } else {
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < batchSize; b++)
-          if (t < steps[b]) rng.addNormal(inputs, std, (t * batchSize + b) * nIn, nIn);
+    const count = end - first;
+    replicateStep(targets, batchSize * nOut, first, count);
+    replicateStep(mask, batchSize * nOut, first, count);
+    replicateStep(targetAngle, batchSize, first, count);
+    for (let step = first; step < end; step++) {
+      if (!noisy) inputs.set(template, step * inputBlock);
+      else if (uniformLength) addNormalFrom(rng, inputs, step * inputBlock, template, 0, inputBlock, std);
+      else {
+        // Padding rows (past a trial's end) stay zero, without noise.
+        for (let b = 0; b < batchSize; b++) {
+          if (step < steps[b]) addNormalFrom(rng, inputs, (step * batchSize + b) * nIn, template, b * nIn, nIn, std);
+        }
       }
     }
+    first = end;
+  }
+
+  // Padding steps: target angle −1 like every "no response" step.
+  if (!uniformLength) {
+    for (let b = 0; b < batchSize; b++) for (let t = steps[b]; t < T; t++) targetAngle[t * batchSize + b] = -1;
   }
 
   return {

@@ -442,6 +442,13 @@ describe('psychometric conditions are validated', () => {
     expect(run('dm1', [{ angle1: 1, angle2: 2, strength1: 1, strength2: 1, stimulusMs: -5 }])).toThrow(
       /stimulusMs: -5.*>= 0/,
     );
+    expect(run('delaygo', [{ angle: 1, stimulusOnMs: 500, stimulusOffMs: 300, delayMs: 100 }])).toThrow(
+      /conditions\[0\]\.stimulusOffMs: 300\. It must be >= stimulusOnMs \(500\)/,
+    );
+    const delayed = { angle1: 1, angle2: 2, strength1: 1, strength2: 1, stimulus1OnMs: 100, stimulus1OffMs: 300 };
+    expect(run('delaydm1', [{ ...delayed, stimulus2OnMs: 200, stimulus2OffMs: 400 }])).toThrow(
+      /stimulus2OnMs: 200.*>= stimulus1OffMs/,
+    );
     expect(run('dmsgo', [{ angle1: 1, angle2: 2, direction: 3 }])).toThrow(
       /conditions\[0\]\.direction: 3\. Unknown condition field for dmsgo; its conditions are \{ angle1, angle2, ring1\?, ring2\? \}/,
     );

@@ -69,3 +69,23 @@ export function readConditions<Field extends string>(
     return record;
   });
 }
+
+/**
+ * Checks that the times `names` of condition `index` are in non-decreasing order (epochs must follow each
+ * other), naming the first field out of order.
+ */
+export function requireTimeOrder(
+  condition: Readonly<Record<string, number>>,
+  index: number,
+  names: readonly string[],
+): void {
+  for (let i = 1; i < names.length; i++) {
+    if (condition[names[i]] < condition[names[i - 1]]) {
+      throw new InvalidOptionError(
+        `conditions[${index}].${names[i]}`,
+        condition[names[i]],
+        `It must be >= ${names[i - 1]} (${condition[names[i - 1]]}): the times ${names.join(' <= ')} follow each other.`,
+      );
+    }
+  }
+}

@@ -16,7 +16,7 @@
  */
 import { TWO_PI, wrapAngle } from '../ring.js';
 import type { Rng, Task, TaskOptions } from '../task.js';
-import { type FieldKind, readConditions } from './conditions.js';
+import { type FieldKind, readConditions, requireTimeOrder } from './conditions.js';
 import { defineYang19Task } from './define.js';
 import { TrialPlan } from './plan.js';
 import type { Yang19Rule } from './rules.js';
@@ -206,7 +206,7 @@ function psychometricTrials(
     ...strengthFields,
     ...timingFields,
   });
-  return conditions.map((c) => {
+  return conditions.map((c, index) => {
     let timing: Timing;
     if (!delayed && single) {
       const off = ms(300) + ms(c.stimulusMs);
@@ -215,6 +215,7 @@ function psychometricTrials(
       const off = ms(500) + ms(c.stimulusMs);
       timing = simultaneous(ms(500), off, ms(500) + off);
     } else if (single) {
+      requireTimeOrder(c, index, ['stimulus1OnMs', 'stimulus1OffMs', 'stimulus2OnMs', 'stimulus2OffMs']);
       const stimulus2Off = ms(c.stimulus2OffMs);
       const fixationOff = ms(200) + stimulus2Off;
       timing = {

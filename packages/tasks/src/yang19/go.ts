@@ -13,7 +13,7 @@
  */
 import { TWO_PI, wrapAngle } from '../ring.js';
 import type { Rng, Task, TaskOptions } from '../task.js';
-import { readConditions } from './conditions.js';
+import { readConditions, requireTimeOrder } from './conditions.js';
 import { defineYang19Task } from './define.js';
 import { TrialPlan } from './plan.js';
 import type { Yang19Rule } from './rules.js';
@@ -112,7 +112,8 @@ function psychometricTrials(timing: GoTiming, options: TaskOptions, taskId: stri
     });
   }
   const fields = { angle: 'angle', stimulusOnMs: 'ms', stimulusOffMs: 'ms', delayMs: 'ms', ring: 'ring' } as const;
-  return readConditions(options, taskId, fields).map((c) => {
+  return readConditions(options, taskId, fields).map((c, index) => {
+    requireTimeOrder(c, index, ['stimulusOnMs', 'stimulusOffMs']);
     const stimulusOff = msToSteps(c.stimulusOffMs, dt);
     const fixationOff = stimulusOff + msToSteps(c.delayMs, dt);
     const steps = msToSteps(400, dt) + fixationOff;

@@ -62,10 +62,18 @@ export const ZIGGURAT_F = new Float64Array(ZIGGURAT_LAYERS);
   }
 }
 
+/** Right edge x_i of layer i (x_0 = 0: the left edge of the top layer). */
+const EDGE = Float64Array.from({ length: ZIGGURAT_LAYERS }, (_, i) => (i === 0 ? 0 : ZIGGURAT_W[i] * POSITIONS));
+const TWO_POW_MINUS_32 = 1 / 4294967296;
+
 /**
  * Completes a sample whose fast test failed. `word` is the 32-bit word that chose layer, sign and position;
  * `uniform` returns independent uniforms in [0, 1) and `nextWord` fresh 32-bit words (both from the same
  * generator). Returns a standard normal sample.
+ *
+ * The wedge test `y < e^(−x²/2)` is first tried against the chord of the layer's wedge: the density is
+ * concave for |x| < 1 (above its chord: a point under the chord is accepted) and convex for |x| > 1 (below
+ * its chord: a point over the chord is rejected), which settles most wedge points without an exp.
  */
 export function zigguratSlowPath(word: number, uniform: () => number, nextWord: () => number): number {
   let bits = word;
@@ -83,9 +91,17 @@ export function zigguratSlowPath(word: number, uniform: () => number, nextWord: 
       return negative ? -(ZIGGURAT_R + x) : ZIGGURAT_R + x;
     }
     const x = ((bits >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK) * ZIGGURAT_W[layer];
-    if (ZIGGURAT_F[layer] + uniform() * (ZIGGURAT_F[layer - 1] - ZIGGURAT_F[layer]) < detExp(-0.5 * x * x)) {
-      return negative ? -x : x;
-    }
+    const top = ZIGGURAT_F[layer - 1];
+    const bottom = ZIGGURAT_F[layer];
+    const y = bottom + (nextWord() >>> 0) * TWO_POW_MINUS_32 * (top - bottom);
+    const left = EDGE[layer - 1];
+    const right = EDGE[layer];
+    const chord = top + ((x - left) * (bottom - top)) / (right - left);
+    let accept: boolean;
+    if (right <= 1 && y < chord) accept = true;
+    else if (left >= 1 && y > chord) accept = false;
+    else accept = y < detExp(-0.5 * x * x);
+    if (accept) return negative ? -x : x;
     bits = nextWord();
     const index = bits & ZIGGURAT_INDEX_MASK;
     const position = (bits >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;

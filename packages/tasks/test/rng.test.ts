@@ -84,6 +84,29 @@ describe('createRng', () => {
     expect(Math.abs(tail - expected)).toBeLessThan(4 * Math.sqrt(expected));
   });
 
+  it('puts the right mass in 40 bins over ±5 (χ² over 2 million addNormal samples: fast path, wedges, tail)', () => {
+    const n = 2_000_000;
+    const samples = new Float32Array(n);
+    createRng(21).addNormal(samples, 1);
+    const edges = Array.from({ length: 41 }, (_, k) => -5 + k * 0.25);
+    const counts = new Array(40).fill(0);
+    for (const v of samples) {
+      const k = Math.floor((v + 5) / 0.25);
+      if (k >= 0 && k < 40) counts[k]++;
+    }
+    let chi2 = 0;
+    let dof = 0;
+    for (let k = 0; k < 40; k++) {
+      const expected = n * (normalCdf(edges[k + 1]) - normalCdf(edges[k]));
+      if (expected < 20) continue;
+      chi2 += (counts[k] - expected) ** 2 / expected;
+      dof++;
+    }
+    // χ² with ~36 degrees of freedom: p = 0.001 at about 68.
+    expect(dof).toBeGreaterThan(30);
+    expect(chi2).toBeLessThan(68);
+  });
+
   it('addNormal adds N(0, std²) to exactly the requested range', () => {
     const rng = createRng(3);
     const out = new Float32Array(100_010).fill(1);

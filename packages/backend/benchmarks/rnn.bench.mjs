@@ -34,7 +34,8 @@ const sizes = (option('sizes')?.split(',') ?? DEFAULT_SIZES).map((spec) => {
   if (parts.length === 4) return { N: parts[0] * parts[1], B: parts[2], T: parts[3], modules: parts[0] };
   throw new Error(`bad size "${spec}": use NxBxT or MODULESxSIZExBxT`);
 });
-const engines = option('engines')?.split(',') ?? ['native', 'tfjs-wasm', 'tfjs-cpu', 'torch'];
+// torch runs right after native, so the two are measured under the same machine load
+const engines = option('engines')?.split(',') ?? ['native', 'torch', 'tfjs-wasm', 'tfjs-cpu'];
 
 function flopsPerStep({ N, B, T, modules }) {
   const recurrent = modules * (N / modules) ** 2;
@@ -182,6 +183,13 @@ for (const size of sizes) {
   const flops = flopsPerStep(size);
   const rows = [];
   for (const name of engines) {
+    if (name === 'torch') {
+      if (!python) continue;
+      const { msPerStep, threads } = torchStep(python, size);
+      rows.push({ engine: 'torch', threads, ...size, msPerStep, gflops: flops / msPerStep / 1e6 });
+      report(rows.at(-1));
+      continue;
+    }
     const list = factories.get(name);
     if (!Array.isArray(list)) continue;
     for (const [engineName, threads, create] of list) {
@@ -201,16 +209,12 @@ for (const size of sizes) {
       report(rows.at(-1));
     }
   }
-  if (python) {
-    const { msPerStep, threads } = torchStep(python, size);
-    rows.push({ engine: 'torch', threads, ...size, msPerStep, gflops: flops / msPerStep / 1e6 });
-    report(rows.at(-1));
-    const native = rows.filter((row) => row.engine === 'native').sort((a, b) => b.threads - a.threads)[0];
-    if (native) {
-      note(
-        `N=${size.N} B=${size.B} T=${size.T} modules=${size.modules}: native (${native.threads} threads) is ` +
-          `${(rows.at(-1).msPerStep / native.msPerStep).toFixed(2)}× as fast as torch (${rows.at(-1).threads} threads)`,
-      );
-    }
+  const torch = rows.find((row) => row.engine === 'torch');
+  const native = rows.filter((row) => row.engine === 'native').sort((a, b) => b.threads - a.threads)[0];
+  if (torch && native) {
+    note(
+      `N=${size.N} B=${size.B} T=${size.T} modules=${size.modules}: native (${native.threads} threads) is ` +
+        `${(torch.msPerStep / native.msPerStep).toFixed(2)}× as fast as torch (${torch.threads} threads)`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-// The Yang corpus statistics: `npm run bench -- corpus [--json] [--trials N] [--history 100,500]`.
+// The Yang corpus statistics: `npm run bench -- corpus [--json] [--seed S] [--trials N] [--history 100,500]`.
 // Times sampleCorpus on the 20 Yang tasks and extractLatents (CCA and PCA, k = 8) on its sample, and prints
 // the canonical correlations and the variance of Y the latents explain.
 import { yang19 } from '@molap/tasks';
@@ -11,6 +11,7 @@ const flag = (name) => {
 };
 const json = args.includes('--json');
 const trialsPerTask = Number(flag('--trials') ?? 128);
+const seed = Number(flag('--seed') ?? 1);
 const historyTimeConstants = flag('--history')?.split(',').map(Number) ?? [];
 const k = 8;
 
@@ -19,11 +20,12 @@ const timed = (run) => {
   const result = run();
   return { ms: performance.now() - start, result };
 };
-const sampled = timed(() => sampleCorpus({ tasks: yang19, seed: 1, trialsPerTask, historyTimeConstants }));
+const sampled = timed(() => sampleCorpus({ tasks: yang19, seed, trialsPerTask, historyTimeConstants }));
 const corpus = sampled.result;
 const cca = timed(() => extractLatents(corpus, { k }));
 const pca = timed(() => extractLatents(corpus, { k, method: 'pca' }));
 const figures = {
+  seed,
   trialsPerTask,
   historyTimeConstants,
   rows: corpus.n,
@@ -46,7 +48,7 @@ if (json) {
 } else {
   const list = (values) => values.map((value) => value.toFixed(3)).join(' ');
   process.stdout.write(
-    `corpus: 20 Yang tasks × ${trialsPerTask} trials, seed 1, history [${historyTimeConstants}] → ` +
+    `corpus: 20 Yang tasks × ${trialsPerTask} trials, seed ${seed}, history [${historyTimeConstants}] → ` +
       `${corpus.n} rows, X ${corpus.xDim}, Y ${corpus.yDim} (rank ${figures.yRank})\n` +
       `  sampleCorpus           ${sampled.ms.toFixed(0).padStart(7)} ms\n` +
       `  extractLatents cca k=8 ${cca.ms.toFixed(0).padStart(7)} ms   ρ = ${list(figures.ccaRho)}\n` +

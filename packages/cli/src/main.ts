@@ -1,43 +1,174 @@
-import { cac } from 'cac';
+/**
+ * The `molap` command line: picks the command from the first words of argv, parses its flags, runs it,
+ * and turns errors into one line (plus a hint) and an exit code.
+ */
+import { closestName, InvalidOptionError, TaskRegistryError } from '@molap/tasks';
+import { type CliIo, type CommandSpec, columns, commandHelp } from './command.js';
+import { bench } from './commands/bench.js';
+import { compareCommand } from './commands/compare.js';
+import { CONFIG_COMMANDS } from './commands/config.js';
+import { TASKS_COMMANDS } from './commands/tasks.js';
+import { CommandError, ExitCode, UsageError } from './errors.js';
+import { parseCommandLine } from './options.js';
 import { PACKAGE_VERSION } from './version.js';
 
-/** Exit codes of the `molap` command. */
-export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+export { type CliIo, ExitCode };
 
-/** Where the command writes: injectable so tests and embedders can capture output. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+/** Every command, in the order `molap --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...(TASKS_COMMANDS as readonly CommandSpec[]),
+  compareCommand as CommandSpec,
+  bench as CommandSpec,
+  ...(CONFIG_COMMANDS as readonly CommandSpec[]),
+];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrStream: process.stderr,
 };
+
+/** `molap --version`. */
+export const versionLine = () => `molap/${PACKAGE_VERSION} node-${process.version} ${process.platform}-${process.arch}`;
+
+function overview(): string {
+  const rows = COMMANDS.map((command): [string, string] => [`molap ${command.words.join(' ')}`, command.summary]);
+  return [
+    `molap ${PACKAGE_VERSION}: multi-task learning in recurrent neural networks (MoLaP and baselines)`,
+    `Usage:\n  molap <command> [options]\n  molap <command> --help     options and examples of a command`,
+    `Commands:\n${columns(rows)}`,
+    'Options:\n  --help, -h     show this help\n  --version, -v  print the version',
+    'Exit codes: 0 ok, 1 failure, 2 usage error (unknown command, flag, task id, bad value, bad config), 130 interrupted.',
+  ].join('\n\n');
+}
+
+const words = (command: CommandSpec) => command.words.join(' ');
+
+/** The command named by the first words of argv, and the arguments after them. */
+function route(argv: readonly string[]): { command: CommandSpec; rest: readonly string[] } | undefined {
+  let best: CommandSpec | undefined;
+  for (const command of COMMANDS) {
+    if (command.words.every((word, i) => argv[i] === word) && (!best || command.words.length > best.words.length)) {
+      best = command;
+    }
+  }
+  return best && { command: best, rest: argv.slice(best.words.length) };
+}
+
+/** Help of a group (`molap tasks`): its commands. */
+function groupHelp(group: string): string {
+  const rows = COMMANDS.filter((command) => command.words[0] === group).map((command): [string, string] => [
+    `molap ${words(command)}`,
+    command.summary,
+  ]);
+  return `Commands of molap ${group}:\n${columns(rows)}\n\nRun \`molap ${group} <command> --help\` for its options and examples.\n`;
+}
+
+function unknownCommand(argv: readonly string[]): UsageError {
+  const group = COMMANDS.some((command) => command.words.length > 1 && command.words[0] === argv[0]);
+  const typed = group ? argv.slice(0, 2).join(' ') : argv[0];
+  const names = group
+    ? COMMANDS.filter((command) => command.words[0] === argv[0]).map(words)
+    : [...new Set(COMMANDS.map((command) => command.words[0]))];
+  const guess = closestName(typed, names);
+  return new UsageError(`unknown command "${typed}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+    hint: group ? `the commands are ${names.join(', ')}` : 'run `molap --help` to see the commands',
+  });
+}
+
+async function dispatch(argv: readonly string[], io: CliIo, cwd: string): Promise<number> {
+  const first = argv[0];
+  if (first === undefined) {
+    io.stderr(`${overview()}\n`);
+    return ExitCode.usage;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(`${versionLine()}\n`);
+    return ExitCode.ok;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const target = first === 'help' ? route(argv.slice(1)) : undefined;
+    if (first === 'help' && argv.length > 1 && !target) {
+      if (COMMANDS.some((command) => command.words[0] === argv[1]) && argv.length === 2) {
+        io.stdout(groupHelp(argv[1]));
+        return ExitCode.ok;
+      }
+      throw unknownCommand(argv.slice(1));
+    }
+    io.stdout(target ? commandHelp(target.command) : `${overview()}\n`);
+    return ExitCode.ok;
+  }
+  const routed = route(argv);
+  if (!routed) {
+    const isGroup = COMMANDS.some((command) => command.words.length > 1 && command.words[0] === first);
+    if (isGroup && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+      if (argv.length === 1) {
+        io.stderr(groupHelp(first));
+        return ExitCode.usage;
+      }
+      io.stdout(groupHelp(first));
+      return ExitCode.ok;
+    }
+    throw unknownCommand(argv);
+  }
+  const { command, rest } = routed;
+  const firstPositional = rest.findIndex((arg) => !arg.startsWith('-'));
+  const own = command.passThrough && firstPositional >= 0 ? rest.slice(0, firstPositional) : rest;
+  const ownArgs = own.includes('--') ? own.slice(0, own.indexOf('--')) : own;
+  if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
+    io.stdout(commandHelp(command));
+    return ExitCode.ok;
+  }
+  const parsed = parseCommandLine(rest, { name: words(command), ...command });
+  const code = await command.run({ ...parsed, io, cwd });
+  return typeof code === 'number' ? code : ExitCode.ok;
+}
+
+/** The exit code an error maps to: usage errors (bad input) 2, everything else 1. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommandError) return error.exitCode;
+  if (error instanceof TaskRegistryError) return error.code === 'unknown-id' ? ExitCode.usage : ExitCode.failure;
+  if (error instanceof InvalidOptionError) return ExitCode.usage;
+  if (
+    error instanceof Error &&
+    error.name === 'StrategyRegistryError' &&
+    (error as { code?: string }).code === 'unknown-name'
+  ) {
+    return ExitCode.usage;
+  }
+  return ExitCode.failure;
+}
+
+/** One line (plus hint lines); the stack and causes with `--debug`. */
+function formatError(error: unknown, debug: boolean): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`molap: ${message}`];
+  if (error instanceof CommandError && error.hint) lines.push(`  hint: ${error.hint}`);
+  const known =
+    error instanceof CommandError || error instanceof TaskRegistryError || error instanceof InvalidOptionError;
+  if (debug) {
+    for (let current: unknown = error; current instanceof Error; current = current.cause) {
+      lines.push(current === error ? (current.stack ?? '') : `caused by: ${current.stack ?? current.message}`);
+    }
+  } else if (!known) {
+    lines.push('  hint: run again with --debug to see the stack trace');
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /**
  * Runs the `molap` command line.
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
+ * @param io where output goes (default: the process's stdout and stderr).
+ * @param cwd folder relative paths are resolved against (default `process.cwd()`).
  * @returns the exit code (see {@link ExitCode}).
  */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const cli = cac('molap');
-  cli.version(PACKAGE_VERSION);
-  cli.help();
-  let matched = false;
+export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
+  const debug = argv.includes('--debug');
   try {
-    cli.parse(['node', 'molap', ...argv], { run: false });
-    if (cli.options.help || cli.options.version) return ExitCode.ok;
-    if (cli.matchedCommand) {
-      matched = true;
-      await cli.runMatchedCommand();
-      return ExitCode.ok;
-    }
-    io.stderr(`molap: unknown command ${JSON.stringify(argv[0] ?? '')}. Run \`molap --help\` to see the commands.\n`);
-    return ExitCode.usage;
+    return await dispatch(argv, io, cwd);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`molap: ${message}\n`);
-    return matched ? ExitCode.failure : ExitCode.usage;
+    io.stderr(formatError(error, debug));
+    return exitCodeOf(error);
   }
 }

@@ -1,3 +1,4 @@
+export { closestName, editDistance } from './closest-name.js';
 export * from './conformance.js';
 export { detExp, detLog } from './det-math.js';
 export * from './discovery.js';

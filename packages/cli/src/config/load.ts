@@ -1,0 +1,156 @@
+/**
+ * Loads the config a command runs with: `molap.config.json` (validated), then the `--preset` named in it,
+ * then the flags, each layer overriding the one before (objects merge key by key, arrays and values are
+ * replaced). Errors name the file and key path, or the flag, and exit 2.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { closestName } from '@molap/tasks';
+import { UsageError } from '../errors.js';
+import { CONFIG_FILE_NAME, PATH_KEYS } from './constants.js';
+import { issuesToError } from './issues.js';
+import { type MolapConfig, type MolapConfigFile, molapConfigSchema, presetSchema } from './schema.js';
+
+/** A value set by a flag, and where it lands in the config. */
+export interface FlagValue {
+  readonly path: readonly string[];
+  /** The flag as typed, e.g. `--seeds`. */
+  readonly flag: string;
+  readonly value: unknown;
+}
+
+/** Options of `loadConfig`. */
+export interface LoadConfigOptions {
+  /** Folder the default `molap.config.json` is looked up in. */
+  readonly projectRoot: string;
+  /** Folder relative paths on the command line are resolved against. */
+  readonly cwd: string;
+  /** A config file named explicitly (`--config`); it must exist. */
+  readonly file?: string;
+  /** Name of a preset of the config file (`--preset`). */
+  readonly preset?: string;
+  /** Values given as flags; they override the file and the preset. */
+  readonly flags?: readonly FlagValue[];
+}
+
+/** The config a command runs with, and where it came from. */
+export interface LoadedConfig {
+  readonly config: MolapConfig;
+  /** Absolute path of the config file read, if any. */
+  readonly file: string | undefined;
+  /** The preset applied, if any. */
+  readonly preset: string | undefined;
+  /** Names of the presets the file defines. */
+  readonly presets: readonly string[];
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Objects merge key by key (recursively); anything else in `over` replaces `base`. */
+export function mergeLayers(base: unknown, over: unknown): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
+  const merged: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = mergeLayers(base[key], value);
+  return merged;
+}
+
+function getPath(data: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((value, key) => (isRecord(value) ? value[key] : undefined), data);
+}
+
+function setPath(data: Json, path: readonly string[], value: unknown): void {
+  let node = data;
+  for (const key of path.slice(0, -1)) {
+    if (!isRecord(node[key])) node[key] = {};
+    node = node[key] as Json;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+/** A layer with its path-valued keys made absolute (against `base`) and the budget shorthand expanded. */
+function normaliseLayer(layer: unknown, base: string): Json {
+  const copy = structuredClone(isRecord(layer) ? layer : {});
+  for (const path of PATH_KEYS) {
+    const value = getPath(copy, path);
+    if (typeof value === 'string') setPath(copy, path, resolve(base, value));
+  }
+  const budget = getPath(copy, ['compare', 'budget']);
+  if (typeof budget === 'string') setPath(copy, ['compare', 'budget'], { preset: budget });
+  return copy;
+}
+
+async function readConfigFile(file: string, label: string, explicit: boolean): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = isRecord(cause) ? cause.code : undefined;
+    if (!explicit && code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read the config file ${label}: ${(cause as Error).message.split('\n', 1)[0]}`, {
+      hint: code === 'ENOENT' ? 'check the path given to --config' : undefined,
+      cause,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new UsageError(`${label} is not valid JSON: ${(cause as Error).message}`, {
+      hint: 'fix the JSON syntax (no comments or trailing commas); `molap config schema` prints the schema',
+      cause,
+    });
+  }
+}
+
+/**
+ * Reads, validates and layers the config: file < preset < flags.
+ * @throws UsageError for an unreadable or malformed file, an unknown key (with the closest known key), a
+ *   value of the wrong type, an unknown preset, or a flag value the schema rejects.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const explicit = options.file !== undefined;
+  const file = resolve(options.cwd, options.file ?? resolve(options.projectRoot, CONFIG_FILE_NAME));
+  const label = relative(options.cwd, file) || file;
+  const raw = await readConfigFile(file, isAbsolute(label) ? file : label, explicit);
+  let parsed: MolapConfigFile = {};
+  if (raw !== undefined) {
+    const result = molapConfigSchema.safeParse(raw);
+    if (!result.success) throw issuesToError(result.error.issues, molapConfigSchema, raw, () => label);
+    parsed = result.data;
+  }
+  const presets = Object.keys(parsed.presets ?? {});
+  const folder = dirname(file);
+  const { presets: presetTable, $schema: _schema, ...base } = parsed;
+  let layered: unknown = normaliseLayer(base, folder);
+  if (options.preset !== undefined) {
+    const preset = presetTable?.[options.preset];
+    if (preset === undefined) {
+      const guess = closestName(options.preset, presets);
+      throw new UsageError(
+        `unknown preset "${options.preset}"${guess ? `. Did you mean "${guess}"?` : ''}${
+          raw === undefined ? ` (no config file: ${label} does not exist)` : ''
+        }`,
+        {
+          hint:
+            presets.length > 0
+              ? `the presets of ${label} are ${presets.join(', ')}`
+              : `define presets in ${label}: "presets": { "${options.preset}": { ... } }`,
+        },
+      );
+    }
+    layered = mergeLayers(layered, normaliseLayer(preset, folder));
+  }
+  const flagLayer: Json = {};
+  for (const { path, value } of options.flags ?? []) setPath(flagLayer, path, value);
+  layered = mergeLayers(layered, normaliseLayer(flagLayer, options.cwd));
+  const result = presetSchema.safeParse(layered);
+  if (!result.success) {
+    const source = (path: readonly PropertyKey[]) => {
+      const flag = (options.flags ?? []).find(({ path: flagPath }) => flagPath.every((key, i) => path[i] === key));
+      return flag ? flag.flag : options.preset !== undefined ? `${label} (preset ${options.preset})` : label;
+    };
+    throw issuesToError(result.error.issues, presetSchema, layered, source);
+  }
+  return { config: result.data, file: raw === undefined ? undefined : file, preset: options.preset, presets };
+}

@@ -1,0 +1,47 @@
+/** Plain-text tables and files written by commands. */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CommandError } from './errors.js';
+
+/** A left-aligned table with a header row; cells are padded to the widest entry of their column. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** `value` with `digits` decimals, without trailing zeros ("20", "0.05"). */
+export const formatNumber = (value: number, digits = 3): string =>
+  Number.isInteger(value) ? String(value) : String(Number(value.toFixed(digits)));
+
+/** Human-readable byte size. */
+export const formatBytes = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} kB`
+      : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+/**
+ * Runs `write` after creating the folder of `path`; turns file-system errors into one-line failures.
+ * Writers are atomic (temporary file in the same folder, then rename): a failed write leaves no partial file.
+ */
+export async function writeOutput(path: string, write: (path: string) => Promise<void>): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await write(path);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message.split('\n', 1)[0] : String(cause);
+    throw new CommandError(`cannot write ${path}: ${message}`, { cause });
+  }
+}
+
+/** Writes a text file atomically (creating its folder). */
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  const { writeFileAtomic } = await import('@molap/backend');
+  await writeOutput(path, (target) => writeFileAtomic(target, text));
+}

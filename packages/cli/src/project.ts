@@ -1,0 +1,139 @@
+/**
+ * The project a command runs in: its folder (where `molap.config.json` and the task plugins are looked
+ * up), its config, and the task registry: the built-in Yang et al. 2019 tasks plus the plugins found among
+ * the project's direct dependencies (or listed in `tasks.plugins`).
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  createTaskRegistry,
+  discoverTaskPlugins,
+  registerDiscovered,
+  type Task,
+  type TaskPluginDiscovery,
+  type TaskRegistry,
+  TaskRegistryError,
+  yang19,
+} from '@molap/tasks';
+import type { CliIo, CommandInput, projectOptions } from './command.js';
+import { CONFIG_FILE_NAME } from './config/constants.js';
+import type { LoadedConfig } from './config/load.js';
+import { CommandError, UsageError } from './errors.js';
+import type { OptionSpecs } from './options.js';
+
+/** Source recorded for the built-in tasks. */
+export const BUILTIN_TASKS_SOURCE = '@molap/tasks';
+
+/** Where a command runs. */
+export interface Project {
+  /** Absolute folder. */
+  readonly root: string;
+  /** Whether the folder has a package.json (plugins are discovered among its dependencies). */
+  readonly hasPackageJson: boolean;
+}
+
+const isFile = async (file: string) => (await stat(file).catch(() => undefined))?.isFile() === true;
+
+/**
+ * The project folder: `explicit` (`--project`, which must be a folder), else the nearest folder from `cwd`
+ * upwards that holds a package.json or a molap.config.json, else `cwd`.
+ */
+export async function findProject(cwd: string, explicit?: string): Promise<Project> {
+  if (explicit !== undefined) {
+    const root = resolve(cwd, explicit);
+    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+      throw new UsageError(`--project ${explicit}: no such folder (${root})`, {
+        hint: 'pass the folder that holds your package.json',
+      });
+    }
+    return { root, hasPackageJson: await isFile(join(root, 'package.json')) };
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const hasPackageJson = await isFile(join(dir, 'package.json'));
+    if (hasPackageJson || (await isFile(join(dir, CONFIG_FILE_NAME)))) return { root: dir, hasPackageJson };
+    if (dirname(dir) === dir) return { root: resolve(cwd), hasPackageJson: false };
+  }
+}
+
+/** The project and its config, from the `--project`, `--config` and `--preset` flags and the config-backed flags. */
+export async function openProject<S extends OptionSpecs & typeof projectOptions>(
+  input: CommandInput<S>,
+): Promise<{ project: Project; loaded: LoadedConfig }> {
+  const {
+    project: projectFlag,
+    config,
+    preset,
+  } = input.options as { project?: string; config?: string; preset?: string };
+  const project = await findProject(input.cwd, projectFlag);
+  const { loadConfig } = await import('./config/load.js'); // the schema library loads only when needed
+  const loaded = await loadConfig({
+    projectRoot: project.root,
+    cwd: input.cwd,
+    flags: input.configValues,
+    ...(config === undefined ? {} : { file: config }),
+    ...(preset === undefined ? {} : { preset }),
+  });
+  return { project, loaded };
+}
+
+/** The task registry of a project and what plugin discovery reported. */
+export interface TaskCatalog {
+  readonly registry: TaskRegistry;
+  /** Undefined when discovery did not run (no package.json and no `tasks.plugins`). */
+  readonly discovery: TaskPluginDiscovery | undefined;
+  /** Broken plugins and id clashes: each names its source and a hint. */
+  readonly problems: readonly TaskRegistryError[];
+  /** Why discovery did not run, when it did not. */
+  readonly note: string | undefined;
+}
+
+/**
+ * Builds the registry: the 20 Yang tasks (source `@molap/tasks`), then the plugins listed in `plugins` or,
+ * without a list, those among the project's direct dependencies.
+ */
+export async function loadTaskCatalog(project: Project, plugins: readonly string[] | undefined): Promise<TaskCatalog> {
+  const registry = createTaskRegistry({ tasks: yang19, source: BUILTIN_TASKS_SOURCE });
+  if (plugins === undefined && !project.hasPackageJson) {
+    return {
+      registry,
+      discovery: undefined,
+      problems: [],
+      note: `no package.json in ${project.root}: only the built-in tasks are available (plugins are found among a project's dependencies)`,
+    };
+  }
+  const discovery = await discoverTaskPlugins({
+    projectRoot: project.root,
+    ...(plugins === undefined ? {} : { packages: plugins }),
+  });
+  const clashes = registerDiscovered(registry, discovery);
+  return { registry, discovery, problems: [...discovery.errors, ...clashes], note: undefined };
+}
+
+/** Prints each plugin problem as a warning, then applies `--strict` (see `failOnPluginProblems`). */
+export function reportPluginProblems(catalog: TaskCatalog, io: CliIo, strict: boolean): void {
+  for (const problem of catalog.problems) io.stderr(`molap: warning: ${problem.message}\n`);
+  if (strict) failOnPluginProblems(catalog);
+}
+
+/** `--strict`: a broken plugin or an id clash is a failure (exit 1). */
+export function failOnPluginProblems(catalog: TaskCatalog): void {
+  const count = catalog.problems.length;
+  if (count === 0) return;
+  throw new CommandError(`${count} task plugin problem${count === 1 ? '' : 's'} (--strict)`, {
+    hint: 'fix or uninstall the plugins named above; `molap tasks doctor` explains what discovery found',
+  });
+}
+
+/** The task with this id, or a usage error listing the known ids and the closest one. */
+export function findTask(registry: TaskRegistry, id: string): Task {
+  try {
+    return registry.get(id);
+  } catch (error) {
+    if (error instanceof TaskRegistryError && error.code === 'unknown-id') {
+      throw new UsageError(error.problem, {
+        hint: "`molap tasks list` lists them; a plugin's tasks need the plugin among the project's dependencies (`molap tasks doctor` shows what was found)",
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { readNpz } from '@molap/tasks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratch, linkExamplePlugin, molap, type Scratch } from './support.js';
+
+const NEUROGYM_IDS = [
+  'neurogym/perceptual-decision-making',
+  'neurogym/go-no-go',
+  'neurogym/ready-set-go',
+  'neurogym/delay-comparison',
+];
+const EXAMPLE_SOURCE = 'molap-task-neurogym-classics@0.1.0';
+
+/**
+ * A project depending on the repository's example plugin (linked into node_modules, as npm links a local
+ * package), a broken plugin (its tasks file is missing), a plain package and a dependency that is not installed.
+ */
+let project: Scratch;
+/** The same project with only the example plugin. */
+let clean: Scratch;
+
+beforeAll(() => {
+  project = createScratch('molap-cli-project-');
+  project.write('package.json', {
+    name: 'lab',
+    private: true,
+    dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-task-broken': '1.0.0', 'left-pad': '1.3.0' },
+    devDependencies: { 'not-installed': '1.0.0' },
+  });
+  linkExamplePlugin(project);
+  project.write('node_modules/molap-task-broken/package.json', {
+    name: 'molap-task-broken',
+    version: '1.0.0',
+    molap: { apiVersion: 1, tasks: './dist/tasks.js' },
+  });
+  project.write('node_modules/left-pad/package.json', { name: 'left-pad', version: '1.3.0' });
+  project.write('src/analysis/.keep', '');
+  clean = createScratch('molap-cli-clean-');
+  clean.write('package.json', {
+    name: 'lab',
+    private: true,
+    dependencies: { 'molap-task-neurogym-classics': '^0.1.0' },
+  });
+  linkExamplePlugin(clean);
+});
+afterAll(() => {
+  project.remove();
+  clean.remove();
+});
+
+describe.concurrent('task plugins of the project', () => {
+  it('lists the plugin tasks with their source package', async () => {
+    const result = await molap(['tasks', 'list', '--json'], { cwd: clean.root });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const rows: { id: string; source: string }[] = JSON.parse(result.stdout);
+    expect(rows).toHaveLength(24);
+    expect(rows.slice(20).map((row) => [row.id, row.source])).toEqual(NEUROGYM_IDS.map((id) => [id, EXAMPLE_SOURCE]));
+  });
+
+  it('finds the project from a subfolder, and with --project', async () => {
+    const below = await molap(['tasks', 'list', '--tag', 'neurogym'], { cwd: join(project.root, 'src/analysis') });
+    expect(below.code).toBe(0);
+    expect(below.stdout).toContain(`neurogym/go-no-go`);
+    expect(below.stdout).toContain(EXAMPLE_SOURCE);
+    const elsewhere = await molap(['tasks', 'list', '--tag', 'neurogym', '--project', clean.root]);
+    expect(elsewhere.code).toBe(0);
+    expect(elsewhere.stdout.trimEnd().split('\n')).toHaveLength(1 + NEUROGYM_IDS.length);
+  });
+
+  it('warns about a broken plugin with its source and hint, and still lists the others', async () => {
+    const result = await molap(['tasks', 'list', '--tag', 'neurogym'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('neurogym/ready-set-go');
+    expect(result.stderr).toContain('molap: warning: cannot find ./dist/tasks.js');
+    expect(result.stderr).toContain('  source: molap-task-broken@1.0.0');
+    expect(result.stderr).toContain('  hint: is the package built and is the file listed in "files"?');
+  });
+
+  it('fails with --strict when a plugin is broken', async () => {
+    const result = await molap(['tasks', 'list', '--strict'], { cwd: project.root });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('molap: 1 task plugin problem (--strict)');
+  });
+
+  it('explains discovery: loaded, skipped with reasons, problems', async () => {
+    const result = await molap(['tasks', 'doctor'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`✔ ${EXAMPLE_SOURCE}: 4 tasks (${NEUROGYM_IDS.join(', ')})`);
+    expect(result.stdout).toContain('- left-pad: has no "molap" field in its package.json (not a task plugin)');
+    expect(result.stdout).toMatch(
+      /- not-installed: is not installed \(no node_modules\/not-installed from .* upwards\)/,
+    );
+    expect(result.stdout).toContain('problems (1)\n  ✖ cannot find ./dist/tasks.js');
+    expect(result.stdout).toContain('      source: molap-task-broken@1.0.0');
+    const strict = await molap(['tasks', 'doctor', '--strict'], { cwd: project.root });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe(result.stdout);
+  });
+
+  it('reports discovery as JSON', async () => {
+    const result = await molap(['tasks', 'doctor', '--json'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.loaded).toEqual([
+      expect.objectContaining({ package: 'molap-task-neurogym-classics', version: '0.1.0', tasks: NEUROGYM_IDS }),
+    ]);
+    expect(report.skipped.map((skip: { package: string }) => skip.package)).toEqual(['left-pad', 'not-installed']);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: 'missing-file', source: 'molap-task-broken@1.0.0' }),
+    ]);
+  });
+
+  it('loads exactly the plugins named with --plugins', async () => {
+    const result = await molap(['tasks', 'doctor', '--plugins', 'molap-task-neurogym-classics'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('listed in the config: molap-task-neurogym-classics');
+    expect(result.stdout).toContain('problems (0)');
+    const missing = await molap(['tasks', 'doctor', '--json', '--plugins', 'left-pad'], { cwd: project.root });
+    expect(JSON.parse(missing.stdout).problems).toEqual([expect.objectContaining({ code: 'not-found' })]);
+  });
+
+  it('says why no plugins are loaded outside a project', async () => {
+    const empty = createScratch();
+    try {
+      const result = await molap(['tasks', 'doctor'], { cwd: empty.root });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('no package.json');
+      expect(result.stdout).toContain('only the built-in tasks are available');
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it('shows, plots and exports a plugin task', async () => {
+    const shown = await molap(['tasks', 'show', 'neurogym/go-no-go', '--json', '--trials', '20'], { cwd: clean.root });
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'neurogym/go-no-go', source: EXAMPLE_SOURCE });
+    const closest = await molap(['tasks', 'show', 'go-no-go'], { cwd: clean.root });
+    expect(closest.code).toBe(2);
+    expect(closest.stderr).toContain("Did you mean 'neurogym/go-no-go'?");
+    const plotted = await molap(['tasks', 'plot', 'neurogym/ready-set-go', '--out', 'rsg.svg'], { cwd: clean.root });
+    expect(plotted.code).toBe(0);
+    const exported = await molap(['tasks', 'export', 'neurogym/go-no-go', '--mode', 'test', '--out', 'gng.npz'], {
+      cwd: clean.root,
+    });
+    expect(exported.code).toBe(0);
+    const batch = await readNpz(join(clean.root, 'gng.npz'));
+    expect(batch.taskId).toBe('neurogym/go-no-go');
+    expect(batch.inputSize).toBe(89);
+  });
+});

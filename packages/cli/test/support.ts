@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(packageRoot, '../..');
+export const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+const binary = join(packageRoot, manifest.bin.molap);
+
+/** The environment without npm's per-run variables, so a parent `npm test` does not steer the child. */
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+
+export interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `molap` binary (built by `npm test` before vitest starts) in a child process. */
+export function molap(args: readonly string[], options: { cwd?: string } = {}): Promise<Result> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [binary, ...args],
+      { cwd: options.cwd ?? packageRoot, env: cleanEnv, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A throwaway folder on the real file system. */
+export interface Scratch {
+  readonly root: string;
+  /** Writes `content` (a string, or JSON for anything else) at `relative`, creating folders. */
+  write(relative: string, content: unknown): string;
+  remove(): void;
+}
+
+export function createScratch(prefix = 'molap-cli-'): Scratch {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    root,
+    write(relative, content) {
+      const file = join(root, relative);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+      return file;
+    },
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** The example plugin of the repository (built by `npm test`). */
+export const examplePlugin = join(repoRoot, 'examples/molap-task-neurogym-classics');
+
+/** Installs the example plugin into `scratch` as `node_modules/molap-task-neurogym-classics` (a symlink, as npm links a local package). */
+export function linkExamplePlugin(scratch: Scratch, folder = '.'): void {
+  const target = join(scratch.root, folder, 'node_modules', 'molap-task-neurogym-classics');
+  mkdirSync(dirname(target), { recursive: true });
+  symlinkSync(examplePlugin, target, 'dir');
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateComparisonTable } from '@molap/baselines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratch, molap, type Scratch } from './support.js';
+import { createScratch, molap, type Scratch, startMolap } from './support.js';
 
 /** Small networks and a few steps: the pipeline, not the science (seconds). */
 let scratch: Scratch;
@@ -91,6 +91,22 @@ describe.concurrent('molap compare', () => {
     const result = await run('compare', ...flags);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toContain(message);
+  });
+
+  it('stops on Ctrl-C (SIGINT) with exit 130 and one line', async () => {
+    const { child, output, exited } = startMolap(['compare', '--json', '--steps', '100000', '--tasks', 'fdgo'], {
+      cwd: scratch.root,
+    });
+    const deadline = Date.now() + 20_000;
+    while (!output.stderr.includes('"type":"curve"') && Date.now() < deadline) {
+      await new Promise((resume) => setTimeout(resume, 50));
+    }
+    expect(output.stderr).toContain('"type":"curve"');
+    child.kill('SIGINT');
+    const result = await exited;
+    expect(result.code).toBe(130);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('molap: interrupted');
+    expect(result.stdout).toBe('');
   });
 
   it('exits 2 when no tasks are given', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +31,22 @@ export function molap(args: readonly string[], options: { cwd?: string } = {}): 
       },
     );
   });
+}
+
+/** Starts the built binary without waiting for it: stdout and stderr are collected as text. */
+export function startMolap(args: readonly string[], options: { cwd?: string } = {}) {
+  const child: ChildProcess = spawn(process.execPath, [binary, ...args], {
+    cwd: options.cwd ?? packageRoot,
+    env: cleanEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));
+  const exited = new Promise<Result>((done) =>
+    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), ...output })),
+  );
+  return { child, output, exited };
 }
 
 /** A throwaway folder on the real file system. */

@@ -37,12 +37,12 @@ import { fillNoise } from '../noise.js';
 import { activateTfjsBackend, type TfjsBackendName } from './backends.js';
 import { forwardSequence, type ParameterTensors, type StepTensors, sequenceLoss } from './sequence.js';
 
+/** One tensor per time step of the batch (and of the scaled noise [T, B, N]), plus the unit mask. */
 function stepTensors(
   batch: TrainingBatch,
   config: RnnConfig,
   noise: Float32Array | undefined,
   unitMask: Float32Array | undefined,
-  withTargets: boolean,
 ): StepTensors {
   const { steps, batchSize } = batch;
   const perStep = (values: Float32Array, channels: number) =>
@@ -52,8 +52,8 @@ function stepTensors(
   return {
     inputs: perStep(batch.inputs, config.inputSize),
     noise: noise ? perStep(noise, config.hiddenSize) : undefined,
-    targets: withTargets ? perStep(batch.targets, config.outputSize) : [],
-    mask: withTargets ? perStep(batch.mask, config.outputSize) : [],
+    targets: perStep(batch.targets, config.outputSize),
+    mask: perStep(batch.mask, config.outputSize),
     unitMask: unitMask ? tf.tensor1d(unitMask) : undefined,
   };
 }
@@ -126,7 +126,7 @@ export class TfjsModel implements EngineModel {
   ): Promise<ForwardResult> {
     const pass = this.preparePass(batch, options);
     const result = tf.tidy(() => {
-      const data = stepTensors(batch, this.config, pass.noise, options.unitMask, true);
+      const data = stepTensors(batch, this.config, pass.noise, options.unitMask);
       const { loss, outputs, states } = forwardSequence(this.config, this.parameters, this.blockMask, data);
       return {
         loss,
@@ -303,7 +303,7 @@ export class TfjsModel implements EngineModel {
     noise: Float32Array | undefined,
     unitMask: Float32Array | undefined,
   ): { loss: tf.Scalar; grads: tf.Tensor[] } {
-    const data = stepTensors(batch, this.config, noise, unitMask, true);
+    const data = stepTensors(batch, this.config, noise, unitMask);
     if (this.trainableList.length === 0) {
       return { loss: forwardSequence(this.config, this.parameters, this.blockMask, data).loss, grads: [] };
     }

@@ -92,7 +92,7 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   const perTask: CorpusTaskCount[] = [];
   let channels: { inputs: number[]; outputSize: number; owner: string } | undefined;
   for (const task of tasks) {
-    const rng = root.fork(hashId(task.id));
+    const rng = root.fork(taskKey(task.id));
     let rows = 0;
     for (let drawn = 0; drawn < trialsPerTask; drawn += batchSize) {
       const resolved = resolveTaskOptions(task, {
@@ -148,7 +148,8 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   };
 }
 
-function resolveCorpusTasks(tasks: SampleCorpusOptions['tasks']): readonly Task[] {
+/** The corpus tasks of `tasks` (a list, or ids in a registry), checked: non-empty, each id once. */
+export function resolveCorpusTasks(tasks: SampleCorpusOptions['tasks']): readonly Task[] {
   let list: readonly Task[];
   if (Array.isArray(tasks)) {
     list = tasks;
@@ -234,7 +235,7 @@ function maskedRows(batch: Batch, inputs: readonly number[], historyTimeConstant
 }
 
 /** FNV-1a hash of a task id, as the fork key of its random stream. */
-function hashId(id: string): number {
+export function taskKey(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);

@@ -31,3 +31,80 @@ export {
   type ReconstructionOptions,
   reconstructTargets,
 } from './targets.js';
+export {
+  assembleModules,
+  BANK_STREAM,
+  type BankCorpus,
+  type BankLayout,
+  bankLayout,
+  bankNetworkConfig,
+  createRandomModuleBank,
+  DEFAULT_MODULE_ACTIVATION,
+  DEFAULT_MODULE_RECURRENT_NOISE,
+  DEFAULT_MODULE_SIZE,
+  DEFAULT_RANDOM_BANK_MODULES,
+  fitTaskToBank,
+  initialModuleParameters,
+  type ModuleBank,
+  type ModuleBankKind,
+  moduleConfig,
+  type ModuleDynamics,
+  type ModuleInitOptions,
+  type ModuleLog,
+  moduleParameters,
+  moduleSeed,
+  type OutputGroup,
+  type RandomModuleBankOptions,
+  ruleChannel,
+  sensoryChannels,
+  type TaskFit,
+  validateLayout,
+} from './bank.js';
+export {
+  BANK_JSON,
+  BANK_MODULES_FOLDER,
+  loadModuleBank,
+  MODULE_BANK_FORMAT,
+  MODULE_BANK_FORMAT_VERSION,
+  saveModuleBank,
+  validateModuleBank,
+} from './bank-file.js';
+export { type BuildModuleBankOptions, buildModuleBank } from './build-bank.js';
+export { resolveCorpusTasks, taskKey } from './corpus.js';
+export {
+  type BankSummary,
+  describeModuleBank,
+  type ModuleSummary,
+  moduleParameterCount,
+  summarizeModuleBank,
+} from './describe-bank.js';
+export {
+  DEFAULT_LATENT_MASK_WEIGHTING,
+  type LatentMaskWeighting,
+  latentTargetsAndMask,
+  moduleTrainingBatch,
+} from './module-batches.js';
+export {
+  FitAccumulator,
+  heldOutBatches,
+  moduleCheckpointFolder,
+  type ModuleTrainingContext,
+  type PretrainProgress,
+  type TrainedModule,
+  trainModule,
+} from './module-training.js';
+export {
+  PretrainingAbortedError,
+  type PretrainModulesOptions,
+  type PretrainWorkerInput,
+  pretrainModules,
+  runPretrainWorker,
+} from './pretrain.js';
+export {
+  DEFAULT_PRETRAINING,
+  type ModuleTrainingOptions,
+  PRETRAIN_PRESETS,
+  type PretrainPresetName,
+  resolveModuleTraining,
+} from './pretrain-options.js';
+export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';

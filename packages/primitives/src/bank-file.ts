@@ -1,0 +1,266 @@
+/**
+ * The module-bank file format: a folder with
+ *
+ *   bank.json   format "molap-module-bank", formatVersion, kind, k, moduleSize, layout, primitives, corpus,
+ *               seeds, options, training log, and the SHA-256 of the modules' weights;
+ *   modules/    the bank network (`bank.network`) in @molap/backend's model format ("molap-rnn":
+ *               model.json + weights.bin, every tensor frozen).
+ *
+ * Files are written atomically (temporary file, then rename), `modules/` first and `bank.json` last, so a
+ * folder with a `bank.json` always has its modules; the checksum ties the two together. Loading checks the
+ * format, the version, the network shape against the bank's description and the checksum, and throws a
+ * `ModelFileError` naming the file and the problem.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type JsonValue,
+  loadModel,
+  MODEL_JSON,
+  ModelFileError,
+  PARAMETER_NAMES,
+  saveModel,
+  writeFileAtomic,
+} from '@molap/backend';
+import { bankNetworkConfig, type ModuleBank, validateLayout } from './bank.js';
+import type { LatentPrimitives } from './latents.js';
+
+/** Format name written in `bank.json`. */
+export const MODULE_BANK_FORMAT = 'molap-module-bank';
+/** Version of the bank format this package writes (and the newest it reads). */
+export const MODULE_BANK_FORMAT_VERSION = 1;
+/** File and folder names inside a bank folder. */
+export const BANK_JSON = 'bank.json';
+export const BANK_MODULES_FOLDER = 'modules';
+
+const FROZEN = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, false]));
+
+type Float64Keys = 'rho' | 'yDirections' | 'xDirections' | 'yMean' | 'xMean' | 'scales' | 'leastSquaresReconstruction';
+const FLOAT64_KEYS: readonly Float64Keys[] = [
+  'rho',
+  'yDirections',
+  'xDirections',
+  'yMean',
+  'xMean',
+  'scales',
+  'leastSquaresReconstruction',
+];
+
+function primitivesToJson(primitives: LatentPrimitives): JsonValue {
+  const out: Record<string, unknown> = { ...primitives };
+  for (const key of FLOAT64_KEYS) {
+    const values = primitives[key];
+    out[key] = values === null ? null : Array.from(values);
+  }
+  return JSON.parse(JSON.stringify(out));
+}
+
+function primitivesFromJson(file: string, json: unknown): LatentPrimitives {
+  if (json === null || typeof json !== 'object') throw new ModelFileError(file, 'has invalid primitives (not an object)');
+  const record = { ...(json as Record<string, unknown>) };
+  for (const key of FLOAT64_KEYS) {
+    const values = record[key];
+    if (values === null && (key === 'xDirections' || key === 'xMean')) continue;
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'number')) {
+      throw new ModelFileError(file, `has invalid primitives: ${key} is not an array of numbers`);
+    }
+    record[key] = Float64Array.from(values as number[]);
+  }
+  const primitives = record as unknown as LatentPrimitives;
+  if (primitives.yDirections.length !== primitives.k * primitives.yDim || primitives.scales.length !== primitives.k) {
+    throw new ModelFileError(file, 'has inconsistent primitives (yDirections or scales do not match k and yDim)');
+  }
+  return primitives;
+}
+
+/** The JSON document of `bank.json`. */
+interface BankDocument {
+  readonly format: string;
+  readonly formatVersion: number;
+  readonly kind: ModuleBank['kind'];
+  readonly k: number;
+  readonly moduleSize: number;
+  readonly layout: ModuleBank['layout'];
+  readonly primitives: JsonValue;
+  readonly corpus: ModuleBank['corpus'];
+  readonly seed: number;
+  readonly moduleSeeds: readonly number[];
+  readonly options: ModuleBank['options'];
+  readonly log: ModuleBank['log'];
+  readonly modules: { readonly folder: string; readonly sha256: string };
+}
+
+/**
+ * Saves a bank into `dir` (created if needed): `modules/` then `bank.json`, each file atomically.
+ * @returns the path of `bank.json`.
+ */
+export async function saveModuleBank(dir: string, bank: ModuleBank): Promise<string> {
+  validateModuleBank(bank);
+  const modulesDir = join(dir, BANK_MODULES_FOLDER);
+  await saveModel(modulesDir, {
+    config: bank.network.config,
+    parameters: bank.network.parameters,
+    trainable: FROZEN,
+    metadata: { format: MODULE_BANK_FORMAT, note: 'the modules of the bank described by ../bank.json' },
+  });
+  const modelDocument = JSON.parse(await readFile(join(modulesDir, MODEL_JSON), 'utf8')) as {
+    weights: { sha256: string };
+  };
+  const document: BankDocument = {
+    format: MODULE_BANK_FORMAT,
+    formatVersion: MODULE_BANK_FORMAT_VERSION,
+    kind: bank.kind,
+    k: bank.k,
+    moduleSize: bank.moduleSize,
+    layout: bank.layout,
+    primitives: bank.primitives ? primitivesToJson(bank.primitives) : null,
+    corpus: bank.corpus,
+    seed: bank.seed,
+    moduleSeeds: bank.moduleSeeds,
+    options: bank.options,
+    log: bank.log,
+    modules: { folder: BANK_MODULES_FOLDER, sha256: modelDocument.weights.sha256 },
+  };
+  const path = join(dir, BANK_JSON);
+  await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`);
+  return path;
+}
+
+/** Loads a bank folder written by `saveModuleBank`, checking format, version, shapes and checksum. */
+export async function loadModuleBank(dir: string): Promise<ModuleBank> {
+  const path = join(dir, BANK_JSON);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ModelFileError(
+      path,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): is ${dir} a module bank folder (saveModuleBank)?`,
+    );
+  }
+  let document: BankDocument;
+  try {
+    document = JSON.parse(text) as BankDocument;
+  } catch (error) {
+    throw new ModelFileError(path, `is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`);
+  }
+  if (document === null || typeof document !== 'object' || document.format !== MODULE_BANK_FORMAT) {
+    throw new ModelFileError(
+      path,
+      `is not a module bank (format is ${JSON.stringify(document?.format)}, expected "${MODULE_BANK_FORMAT}")`,
+    );
+  }
+  const version = document.formatVersion;
+  if (!(Number.isInteger(version) && version >= 1)) {
+    throw new ModelFileError(path, `has an invalid formatVersion ${JSON.stringify(version)}`);
+  }
+  if (version > MODULE_BANK_FORMAT_VERSION) {
+    throw new ModelFileError(
+      path,
+      `was written with module-bank format version ${version}, newer than the version ${MODULE_BANK_FORMAT_VERSION} this @molap/primitives reads: upgrade @molap/primitives`,
+    );
+  }
+  if (document.kind !== 'pretrained' && document.kind !== 'random') {
+    throw new ModelFileError(path, `has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`);
+  }
+  if (!(Number.isInteger(document.k) && document.k >= 1 && Number.isInteger(document.moduleSize) && document.moduleSize >= 1)) {
+    throw new ModelFileError(path, `has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
+  }
+  try {
+    validateLayout(document.layout);
+  } catch (error) {
+    throw new ModelFileError(path, `has an invalid layout: ${(error as Error).message}`);
+  }
+  const folder = document.modules?.folder;
+  if (folder !== BANK_MODULES_FOLDER) {
+    throw new ModelFileError(path, `names modules folder ${JSON.stringify(folder)}, expected "${BANK_MODULES_FOLDER}"`);
+  }
+  const loaded = await loadModel(join(dir, folder));
+  const expected = bankNetworkConfig(document.layout, document.k, document.moduleSize, loaded.config);
+  if (JSON.stringify(loaded.config) !== JSON.stringify(expected)) {
+    throw new ModelFileError(
+      join(dir, folder, MODEL_JSON),
+      `holds a network of config ${JSON.stringify(loaded.config)}, but ${BANK_JSON} describes ${document.k} modules of ${document.moduleSize} units for ${document.layout.inputSize} inputs`,
+    );
+  }
+  const modelDocument = JSON.parse(await readFile(join(dir, folder, MODEL_JSON), 'utf8')) as { weights: { sha256: string } };
+  if (modelDocument.weights.sha256 !== document.modules.sha256) {
+    throw new ModelFileError(
+      path,
+      `records modules with SHA-256 ${document.modules.sha256}, but ${folder}/ holds ${modelDocument.weights.sha256}: the modules do not belong to this bank (or a save was interrupted)`,
+    );
+  }
+  const bank: ModuleBank = {
+    kind: document.kind,
+    k: document.k,
+    moduleSize: document.moduleSize,
+    layout: document.layout,
+    network: { config: loaded.config, parameters: loaded.parameters },
+    primitives: document.primitives === null ? null : primitivesFromJson(path, document.primitives),
+    corpus: document.corpus ?? null,
+    seed: document.seed,
+    moduleSeeds: document.moduleSeeds,
+    options: document.options ?? {},
+    log: document.log ?? [],
+  };
+  try {
+    validateModuleBank(bank);
+  } catch (error) {
+    throw new ModelFileError(path, `does not describe a valid bank: ${(error as Error).message}`);
+  }
+  return bank;
+}
+
+/**
+ * Checks a bank's structure: the network config matches k, moduleSize and the layout, the parameters have
+ * the config's shapes, the primitives (when present) have one latent per module, W_out row i reads only
+ * block i. Throws a RangeError naming the problem.
+ */
+export function validateModuleBank(bank: ModuleBank): void {
+  if (bank === null || typeof bank !== 'object' || bank.network === undefined) {
+    throw new TypeError('a module bank must be a ModuleBank (pretrainModules, createRandomModuleBank or loadModuleBank)');
+  }
+  validateLayout(bank.layout);
+  const { config, parameters } = bank.network;
+  const expected = bankNetworkConfig(bank.layout, bank.k, bank.moduleSize, config);
+  if (JSON.stringify(config) !== JSON.stringify(expected)) {
+    throw new RangeError(
+      `the bank network config ${JSON.stringify(config)} does not match its ${bank.k} modules of ${bank.moduleSize} units and layout (expected ${JSON.stringify(expected)})`,
+    );
+  }
+  const n = bank.k * bank.moduleSize;
+  const sizes = {
+    inputWeights: n * bank.layout.inputSize,
+    recurrentWeights: n * n,
+    recurrentBias: n,
+    outputWeights: bank.k * n,
+    outputBias: bank.k,
+  };
+  for (const name of PARAMETER_NAMES) {
+    if (!(parameters[name] instanceof Float32Array) || parameters[name].length !== sizes[name]) {
+      throw new RangeError(`the bank's ${name} must be a Float32Array of ${sizes[name]} values`);
+    }
+  }
+  const m = bank.moduleSize;
+  for (let row = 0; row < n; row++) {
+    const block = Math.floor(row / m);
+    for (let col = 0; col < n; col++) {
+      if (Math.floor(col / m) !== block && parameters.recurrentWeights[row * n + col] !== 0) {
+        throw new RangeError(`the bank's recurrentWeights connect module ${block} to module ${Math.floor(col / m)}: modules must not be connected`);
+      }
+    }
+  }
+  for (let i = 0; i < bank.k; i++) {
+    for (let col = 0; col < n; col++) {
+      if (Math.floor(col / m) !== i && parameters.outputWeights[i * n + col] !== 0) {
+        throw new RangeError(`the bank's outputWeights row ${i} reads module ${Math.floor(col / m)}: latent i must read module i only`);
+      }
+    }
+  }
+  if (bank.primitives && bank.primitives.k !== bank.k) {
+    throw new RangeError(`the bank has ${bank.k} modules but its primitives have ${bank.primitives.k} latents`);
+  }
+  if (bank.moduleSeeds.length !== bank.k) {
+    throw new RangeError(`the bank has ${bank.k} modules but ${bank.moduleSeeds.length} module seeds`);
+  }
+}

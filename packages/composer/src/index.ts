@@ -35,7 +35,7 @@ export {
 export * from './perturb.js';
 export {
   DEFAULT_RIDGE_READOUT,
-  type RegressionBatch,
   ReadoutRegression,
+  type RegressionBatch,
   type RidgeReadoutOptions,
 } from './ridge-readout.js';

@@ -7,7 +7,7 @@
  * the seed, never from the other tasks or their order, and its weights are separate arrays. Learning or
  * adding a task never changes another task's weights or outputs (tested to the bit).
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   deriveNoiseSeed,
@@ -27,7 +27,14 @@ import {
   type TaskFit,
   validateModuleBank,
 } from '@molap/primitives';
-import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions, type TaskRegistry } from '@molap/tasks';
+import {
+  type Batch,
+  createRng,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+  type TaskRegistry,
+} from '@molap/tasks';
 import { countRnnParameters, parameterBytes, parameterUpdates } from './accounting.js';
 import { evaluateOnBatch } from './evaluation.js';
 import {
@@ -49,6 +56,7 @@ import type {
   TaskEvaluation,
   TaskLearningRecord,
 } from './model.js';
+import { saveMolapSystem } from './molap-file.js';
 import {
   initialTaskWeights,
   type MolapTrainable,
@@ -59,7 +67,6 @@ import {
   taskWeightsOf,
   trainableFlags,
 } from './molap-network.js';
-import { saveMolapSystem } from './molap-file.js';
 import { type MolapOptions, resolveMolapOptions } from './molap-options.js';
 import { inputNoiseStd, perturbBatch, perturbParameters, perturbRunOptions } from './perturb.js';
 import { ReadoutRegression } from './ridge-readout.js';
@@ -140,7 +147,12 @@ export class MolapModel implements MultiTaskModel {
 
   constructor(bank: ModuleBank, context: MolapContext, options: MolapOptions) {
     validateModuleBank(bank);
-    if (context === null || typeof context !== 'object' || !context.engine || typeof context.tasks?.get !== 'function') {
+    if (
+      context === null ||
+      typeof context !== 'object' ||
+      !context.engine ||
+      typeof context.tasks?.get !== 'function'
+    ) {
       throw new TypeError('a MoLaP model needs a context { engine, tasks } (an Engine and a task registry)');
     }
     this.bank = bank;
@@ -195,7 +207,10 @@ export class MolapModel implements MultiTaskModel {
     const taskOptions = this.context.taskOptions ?? {};
     const fit = fitTaskToBank(this.bank, task, taskOptions);
     const resolved = resolveTaskOptions(task, { ...taskOptions, mode: 'random' });
-    return { fit, inputNoiseStd: resolved.noise ? inputNoiseStd(resolved.dt, resolved.inputNoiseSigma, resolved.tau) : 0 };
+    return {
+      fit,
+      inputNoiseStd: resolved.noise ? inputNoiseStd(resolved.dt, resolved.inputNoiseSigma, resolved.tau) : 0,
+    };
   }
 
   /**
@@ -203,7 +218,11 @@ export class MolapModel implements MultiTaskModel {
    * for `budget.steps` steps of `budget.batchSize` trials (or in closed form with `readoutSolver: 'ridge'`).
    * With `options.checkpointDir` each task checkpoints in `<dir>/<task id>` and a new call resumes exactly.
    */
-  async learn(taskIds: readonly string[], budget: LearningBudget, options: LearnOptions): Promise<TaskLearningRecord[]> {
+  async learn(
+    taskIds: readonly string[],
+    budget: LearningBudget,
+    options: LearnOptions,
+  ): Promise<TaskLearningRecord[]> {
     validateBudget(budget);
     if (!Array.isArray(taskIds) || taskIds.length === 0) {
       throw new RangeError('learn needs a non-empty list of task ids, e.g. ["fdgo", "dm1"]');
@@ -216,7 +235,9 @@ export class MolapModel implements MultiTaskModel {
       if (seen.has(id)) throw new RangeError(`task '${id}' is listed twice: list each task once`);
       seen.add(id);
       if (this.learned.has(id)) {
-        throw new RangeError(`task '${id}' is already learned; its weights stay as they are (use a new model to learn it again)`);
+        throw new RangeError(
+          `task '${id}' is already learned; its weights stay as they are (use a new model to learn it again)`,
+        );
       }
       const task = this.context.tasks.get(id);
       return { task, ...this.fit(task) };
@@ -227,7 +248,9 @@ export class MolapModel implements MultiTaskModel {
       const checkpoint = options.checkpointDir ? join(options.checkpointDir, task.id) : undefined;
       if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
         const loaded = await loadModel(join(checkpoint, DONE_FOLDER));
-        const record = JSON.parse(await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8')) as TaskLearningRecord;
+        const record = JSON.parse(
+          await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8'),
+        ) as TaskLearningRecord;
         this.learned.set(task.id, { weights: taskWeightsOf(loaded.parameters), record, fit, inputNoiseStd: std });
         records.push(record);
         continue;
@@ -286,7 +309,11 @@ export class MolapModel implements MultiTaskModel {
         batchAt: (step) => sensoryBatch(base.batchAt(step), fit.sensoryChannels),
       };
       const evaluation = sensoryBatch(
-        evaluationBatch(task, { trials: budget.evalTrials, seed: options.seed, ...(taskOptions ? { taskOptions } : {}) }),
+        evaluationBatch(task, {
+          trials: budget.evalTrials,
+          seed: options.seed,
+          ...(taskOptions ? { taskOptions } : {}),
+        }),
         fit.sensoryChannels,
       );
       const trainingSeed = derivedSeed(options.seed, SEED_STREAM.training, key);
@@ -329,7 +356,10 @@ export class MolapModel implements MultiTaskModel {
     let trials = 0;
     for (let step = 0; trials < this.options.ridgeTrials; step++) {
       const batch = schedule.batchAt(step);
-      const { states } = await model.forward(batch, { noiseSeed: deriveNoiseSeed(trainingSeed, step), keepStates: true });
+      const { states } = await model.forward(batch, {
+        noiseSeed: deriveNoiseSeed(trainingSeed, step),
+        keepStates: true,
+      });
       regression.add(states!, batch, this.options.logitClip);
       trials += batch.batchSize;
     }

@@ -56,7 +56,8 @@ function primitivesToJson(primitives: LatentPrimitives): JsonValue {
 }
 
 function primitivesFromJson(file: string, json: unknown): LatentPrimitives {
-  if (json === null || typeof json !== 'object') throw new ModelFileError(file, 'has invalid primitives (not an object)');
+  if (json === null || typeof json !== 'object')
+    throw new ModelFileError(file, 'has invalid primitives (not an object)');
   const record = { ...(json as Record<string, unknown>) };
   for (const key of FLOAT64_KEYS) {
     const values = record[key];
@@ -161,9 +162,19 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
     );
   }
   if (document.kind !== 'pretrained' && document.kind !== 'random') {
-    throw new ModelFileError(path, `has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`);
+    throw new ModelFileError(
+      path,
+      `has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`,
+    );
   }
-  if (!(Number.isInteger(document.k) && document.k >= 1 && Number.isInteger(document.moduleSize) && document.moduleSize >= 1)) {
+  if (
+    !(
+      Number.isInteger(document.k) &&
+      document.k >= 1 &&
+      Number.isInteger(document.moduleSize) &&
+      document.moduleSize >= 1
+    )
+  ) {
     throw new ModelFileError(path, `has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
   }
   try {
@@ -183,7 +194,9 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
       `holds a network of config ${JSON.stringify(loaded.config)}, but ${BANK_JSON} describes ${document.k} modules of ${document.moduleSize} units for ${document.layout.inputSize} inputs`,
     );
   }
-  const modelDocument = JSON.parse(await readFile(join(dir, folder, MODEL_JSON), 'utf8')) as { weights: { sha256: string } };
+  const modelDocument = JSON.parse(await readFile(join(dir, folder, MODEL_JSON), 'utf8')) as {
+    weights: { sha256: string };
+  };
   if (modelDocument.weights.sha256 !== document.modules.sha256) {
     throw new ModelFileError(
       path,
@@ -218,7 +231,9 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
  */
 export function validateModuleBank(bank: ModuleBank): void {
   if (bank === null || typeof bank !== 'object' || bank.network === undefined) {
-    throw new TypeError('a module bank must be a ModuleBank (pretrainModules, createRandomModuleBank or loadModuleBank)');
+    throw new TypeError(
+      'a module bank must be a ModuleBank (pretrainModules, createRandomModuleBank or loadModuleBank)',
+    );
   }
   validateLayout(bank.layout);
   const { config, parameters } = bank.network;
@@ -246,14 +261,18 @@ export function validateModuleBank(bank: ModuleBank): void {
     const block = Math.floor(row / m);
     for (let col = 0; col < n; col++) {
       if (Math.floor(col / m) !== block && parameters.recurrentWeights[row * n + col] !== 0) {
-        throw new RangeError(`the bank's recurrentWeights connect module ${block} to module ${Math.floor(col / m)}: modules must not be connected`);
+        throw new RangeError(
+          `the bank's recurrentWeights connect module ${block} to module ${Math.floor(col / m)}: modules must not be connected`,
+        );
       }
     }
   }
   for (let i = 0; i < bank.k; i++) {
     for (let col = 0; col < n; col++) {
       if (Math.floor(col / m) !== i && parameters.outputWeights[i * n + col] !== 0) {
-        throw new RangeError(`the bank's outputWeights row ${i} reads module ${Math.floor(col / m)}: latent i must read module i only`);
+        throw new RangeError(
+          `the bank's outputWeights row ${i} reads module ${Math.floor(col / m)}: latent i must read module i only`,
+        );
       }
     }
   }

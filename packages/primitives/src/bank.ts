@@ -25,7 +25,14 @@ import {
   type RnnParameters,
   validateConfig,
 } from '@molap/backend';
-import { type ChannelGroup, createRng, type InputRole, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
+import {
+  type ChannelGroup,
+  createRng,
+  type InputRole,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+} from '@molap/tasks';
 import type { LatentPrimitives } from './latents.js';
 import { assertPositiveInteger } from './sample.js';
 
@@ -198,7 +205,11 @@ export interface ModuleInitOptions {
 }
 
 /** The initial parameters of one module (Yang et al.'s initialisation, `initRnnParameters`) from its seed. */
-export function initialModuleParameters(config: RnnConfig, seed: number, options: ModuleInitOptions = {}): RnnParameters {
+export function initialModuleParameters(
+  config: RnnConfig,
+  seed: number,
+  options: ModuleInitOptions = {},
+): RnnParameters {
   return initRnnParameters(config, {
     seed,
     ...(options.recurrentInit ? { recurrentInit: options.recurrentInit } : {}),
@@ -226,7 +237,10 @@ export function assembleModules(modules: readonly RnnParameters[], config: RnnCo
     const start = i * m;
     parameters.inputWeights.set(module.inputWeights, start * nIn);
     for (let row = 0; row < m; row++) {
-      parameters.recurrentWeights.set(module.recurrentWeights.subarray(row * m, (row + 1) * m), (start + row) * n + start);
+      parameters.recurrentWeights.set(
+        module.recurrentWeights.subarray(row * m, (row + 1) * m),
+        (start + row) * n + start,
+      );
     }
     parameters.recurrentBias.set(module.recurrentBias, start);
     parameters.outputWeights.set(module.outputWeights, i * n + start);
@@ -247,7 +261,10 @@ export function moduleParameters(bank: ModuleBank, index: number): RnnParameters
   const { parameters } = bank.network;
   const recurrentWeights = new Float32Array(m * m);
   for (let row = 0; row < m; row++) {
-    recurrentWeights.set(parameters.recurrentWeights.subarray((start + row) * n + start, (start + row) * n + start + m), row * m);
+    recurrentWeights.set(
+      parameters.recurrentWeights.subarray((start + row) * n + start, (start + row) * n + start + m),
+      row * m,
+    );
   }
   return {
     inputWeights: parameters.inputWeights.slice(start * nIn, (start + m) * nIn),
@@ -325,7 +342,9 @@ export function validateLayout(layout: BankLayout): void {
   assertPositiveInteger(layout.inputSize, 'layout.inputSize');
   assertPositiveInteger(layout.outputSize, 'layout.outputSize');
   if (!(layout.dt > 0 && layout.tau >= layout.dt)) {
-    throw new RangeError(`layout needs 0 < dt ≤ tau (α = dt/τ in (0, 1]), got dt ${layout.dt} ms, tau ${layout.tau} ms.`);
+    throw new RangeError(
+      `layout needs 0 < dt ≤ tau (α = dt/τ in (0, 1]), got dt ${layout.dt} ms, tau ${layout.tau} ms.`,
+    );
   }
   if (sensoryChannels(layout).length === 0) {
     throw new RangeError('layout has no fixation or sensory input channel: the modules would see no stimulus.');

@@ -77,7 +77,8 @@ export function summarizeModuleBank(bank: ModuleBank): BankSummary {
   };
 }
 
-const fixed = (value: number | null, digits = 3) => (value === null || Number.isNaN(value) ? '—' : value.toFixed(digits));
+const fixed = (value: number | null, digits = 3) =>
+  value === null || Number.isNaN(value) ? '—' : value.toFixed(digits);
 
 /** A text summary of a bank: one header and one line per module. */
 export function describeModuleBank(bank: ModuleBank): string {

@@ -4,34 +4,6 @@
  */
 
 export {
-  type CorpusSample,
-  type CorpusTaskCount,
-  type CorpusTaskOptions,
-  DEFAULT_CORPUS_BATCH_SIZE,
-  DEFAULT_CORPUS_TRIALS_PER_TASK,
-  type SampleCorpusOptions,
-  sampleCorpus,
-} from './corpus.js';
-export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
-export {
-  DEFAULT_LATENT_COUNT,
-  DEFAULT_RANK_TOLERANCE,
-  DEFAULT_REGULARIZATION,
-  type ExtractLatentsOptions,
-  extractLatents,
-  LATENT_PRIMITIVES_VERSION,
-  type LatentMethod,
-  type LatentPrimitives,
-} from './latents.js';
-export type { CorpusProvenance, LatentSample, NumericArray } from './sample.js';
-export {
-  explainedVariance,
-  latentTargets,
-  type ReconstructionMethod,
-  type ReconstructionOptions,
-  reconstructTargets,
-} from './targets.js';
-export {
   assembleModules,
   BANK_STREAM,
   type BankCorpus,
@@ -47,10 +19,10 @@ export {
   initialModuleParameters,
   type ModuleBank,
   type ModuleBankKind,
-  moduleConfig,
   type ModuleDynamics,
   type ModuleInitOptions,
   type ModuleLog,
+  moduleConfig,
   moduleParameters,
   moduleSeed,
   type OutputGroup,
@@ -70,7 +42,17 @@ export {
   validateModuleBank,
 } from './bank-file.js';
 export { type BuildModuleBankOptions, buildModuleBank } from './build-bank.js';
-export { resolveCorpusTasks, taskKey } from './corpus.js';
+export {
+  type CorpusSample,
+  type CorpusTaskCount,
+  type CorpusTaskOptions,
+  DEFAULT_CORPUS_BATCH_SIZE,
+  DEFAULT_CORPUS_TRIALS_PER_TASK,
+  resolveCorpusTasks,
+  type SampleCorpusOptions,
+  sampleCorpus,
+  taskKey,
+} from './corpus.js';
 export {
   type BankSummary,
   describeModuleBank,
@@ -78,6 +60,17 @@ export {
   moduleParameterCount,
   summarizeModuleBank,
 } from './describe-bank.js';
+export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
+export {
+  DEFAULT_LATENT_COUNT,
+  DEFAULT_RANK_TOLERANCE,
+  DEFAULT_REGULARIZATION,
+  type ExtractLatentsOptions,
+  extractLatents,
+  LATENT_PRIMITIVES_VERSION,
+  type LatentMethod,
+  type LatentPrimitives,
+} from './latents.js';
 export {
   DEFAULT_LATENT_MASK_WEIGHTING,
   type LatentMaskWeighting,
@@ -87,12 +80,13 @@ export {
 export {
   FitAccumulator,
   heldOutBatches,
-  moduleCheckpointFolder,
   type ModuleTrainingContext,
+  moduleCheckpointFolder,
   type PretrainProgress,
   type TrainedModule,
   trainModule,
 } from './module-training.js';
+export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
 export {
   PretrainingAbortedError,
   type PretrainModulesOptions,
@@ -107,4 +101,11 @@ export {
   type PretrainPresetName,
   resolveModuleTraining,
 } from './pretrain-options.js';
-export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
+export type { CorpusProvenance, LatentSample, NumericArray } from './sample.js';
+export {
+  explainedVariance,
+  latentTargets,
+  type ReconstructionMethod,
+  type ReconstructionOptions,
+  reconstructTargets,
+} from './targets.js';

@@ -18,7 +18,7 @@ import {
   moduleConfig,
   moduleSeed,
 } from './bank.js';
-import { DEFAULT_CORPUS_BATCH_SIZE, type CorpusTaskOptions, taskKey } from './corpus.js';
+import { type CorpusTaskOptions, DEFAULT_CORPUS_BATCH_SIZE, taskKey } from './corpus.js';
 import type { LatentPrimitives } from './latents.js';
 import { latentTargetsAndMask, moduleTrainingBatch } from './module-batches.js';
 import type { ModuleTrainingOptions } from './pretrain-options.js';
@@ -159,7 +159,9 @@ export function heldOutBatches(
     const rng = root.fork(taskKey(task.id));
     for (let drawn = 0, chunk = 0; drawn < trials; drawn += DEFAULT_CORPUS_BATCH_SIZE, chunk++) {
       const size = Math.min(DEFAULT_CORPUS_BATCH_SIZE, trials - drawn);
-      batches.push(task.generate(rng.fork(chunk), resolveTaskOptions(task, { ...taskOptions, mode: 'random', batchSize: size })));
+      batches.push(
+        task.generate(rng.fork(chunk), resolveTaskOptions(task, { ...taskOptions, mode: 'random', batchSize: size })),
+      );
     }
   }
   return batches;
@@ -198,7 +200,12 @@ async function heldOutFit(
   index: number,
 ): Promise<number> {
   const fit = new FitAccumulator();
-  const batches = heldOutBatches(context.tasks, context.taskOptions, context.bankSeed, context.options.evaluationTrials);
+  const batches = heldOutBatches(
+    context.tasks,
+    context.taskOptions,
+    context.bankSeed,
+    context.options.evaluationTrials,
+  );
   for (const batch of batches) {
     const { targets, mask } = latentTargetsAndMask(context.primitives, batch, [index], 'time');
     const { outputs } = await model.forward(

@@ -8,7 +8,8 @@ export type OptionCheck = (value: unknown) => string | undefined;
 
 /** Common checks. */
 export const OPTION_CHECKS = Object.freeze({
-  positiveInteger: ((v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer')) as OptionCheck,
+  positiveInteger: ((v) =>
+    Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer') as OptionCheck,
   nonNegativeInteger: ((v) =>
     Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'an integer >= 0') as OptionCheck,
   positiveNumber: ((v) =>

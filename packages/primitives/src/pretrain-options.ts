@@ -3,11 +3,7 @@
  * plain JSON, so they travel to worker threads and into the bank file unchanged.
  */
 import type { Activation, JsonValue, RecurrentInit } from '@molap/backend';
-import {
-  DEFAULT_MODULE_ACTIVATION,
-  DEFAULT_MODULE_RECURRENT_NOISE,
-  DEFAULT_MODULE_SIZE,
-} from './bank.js';
+import { DEFAULT_MODULE_ACTIVATION, DEFAULT_MODULE_RECURRENT_NOISE, DEFAULT_MODULE_SIZE } from './bank.js';
 import type { CorpusTaskOptions } from './corpus.js';
 import { DEFAULT_LATENT_MASK_WEIGHTING, type LatentMaskWeighting } from './module-batches.js';
 import { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
@@ -47,7 +43,7 @@ export const DEFAULT_PRETRAINING: Readonly<ModuleTrainingOptions> = Object.freez
   moduleSize: DEFAULT_MODULE_SIZE,
   steps: 3000,
   batchSize: 32,
-  learningRate: 3e-3,
+  learningRate: 1e-3,
   clipValue: 1,
   activation: DEFAULT_MODULE_ACTIVATION,
   recurrentNoise: DEFAULT_MODULE_RECURRENT_NOISE,

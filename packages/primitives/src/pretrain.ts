@@ -27,7 +27,12 @@ import {
 } from './bank.js';
 import { type CorpusTaskOptions, resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
 import type { LatentPrimitives } from './latents.js';
-import { type ModuleTrainingContext, type PretrainProgress, type TrainedModule, trainModule } from './module-training.js';
+import {
+  type ModuleTrainingContext,
+  type PretrainProgress,
+  type TrainedModule,
+  trainModule,
+} from './module-training.js';
 import {
   type ModuleTrainingOptions,
   type PretrainPresetName,
@@ -182,8 +187,8 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
   const moduleUrl = ownModuleUrl();
   let reason: string | undefined;
   if (workers <= 1) reason = k <= 1 ? 'one module' : 'workers: 1';
-  else if (!moduleUrl) reason = 'the package runs from its TypeScript sources (workers need the build)';
   else if (options.engine) reason = 'an engine was given (it runs in this thread)';
+  else if (!moduleUrl) reason = 'the package runs from its TypeScript sources (workers need the build)';
   else if (!options.workerSetup && !tasks.every(isBuiltIn)) reason = 'custom corpus tasks without a workerSetup module';
   options.onProgress?.({
     type: 'start',
@@ -287,8 +292,11 @@ export async function runPretrainWorker(
 ): Promise<TrainedModule[]> {
   let registry: Pick<TaskRegistry, 'get'> | undefined;
   if (input.setup) {
-    const module = (await import(input.setup)) as { setup?: () => { tasks?: TaskRegistry } | Promise<{ tasks?: TaskRegistry }> };
-    if (typeof module.setup !== 'function') throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
+    const module = (await import(input.setup)) as {
+      setup?: () => { tasks?: TaskRegistry } | Promise<{ tasks?: TaskRegistry }>;
+    };
+    if (typeof module.setup !== 'function')
+      throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
     registry = (await module.setup()).tasks;
   }
   const tasks = input.taskIds.map((id) => {
@@ -383,16 +391,27 @@ async function trainInWorkers(pool: WorkerPoolOptions): Promise<TrainedModule[]>
           action();
           void worker.terminate();
         };
-        worker.on('message', (message: { kind: string; event?: PretrainProgress; result?: TrainedModule[]; message?: string }) => {
-          if (message.kind === 'progress' && message.event) pool.onProgress?.(message.event);
-          else if (message.kind === 'result') settle(() => resolve(message.result ?? []));
-          else if (message.kind === 'error') {
-            settle(() => reject(new Error(`module pre-training failed in worker ${w} (modules ${modules.join(', ')}): ${message.message}`)));
-          }
-        });
+        worker.on(
+          'message',
+          (message: { kind: string; event?: PretrainProgress; result?: TrainedModule[]; message?: string }) => {
+            if (message.kind === 'progress' && message.event) pool.onProgress?.(message.event);
+            else if (message.kind === 'result') settle(() => resolve(message.result ?? []));
+            else if (message.kind === 'error') {
+              settle(() =>
+                reject(
+                  new Error(
+                    `module pre-training failed in worker ${w} (modules ${modules.join(', ')}): ${message.message}`,
+                  ),
+                ),
+              );
+            }
+          },
+        );
         worker.on('error', (error) => settle(() => reject(error)));
         worker.on('exit', (code) =>
-          settle(() => reject(new Error(`pre-training worker ${w} exited with code ${code} before reporting its modules`))),
+          settle(() =>
+            reject(new Error(`pre-training worker ${w} exited with code ${code} before reporting its modules`)),
+          ),
         );
       });
     });
@@ -405,4 +424,3 @@ async function trainInWorkers(pool: WorkerPoolOptions): Promise<TrainedModule[]>
     pool.signal?.removeEventListener('abort', onAbort);
   }
 }
-

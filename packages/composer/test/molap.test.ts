@@ -1,0 +1,298 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNativeEngine, type Engine } from '@molap/backend';
+import {
+  bankLayout,
+  createRandomModuleBank,
+  extractLatents,
+  type ModuleBank,
+  pretrainModules,
+  sampleCorpus,
+} from '@molap/primitives';
+import { createTaskRegistry, type Task, YANG19_TASKS, yang19 } from '@molap/tasks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMolap,
+  evaluationBatch,
+  type LearningBudget,
+  loadMolap,
+  MOLAP_JSON,
+  type MolapContext,
+  molapNetworkConfig,
+  pretrainedSensoryWeights,
+  taskContext,
+} from '../src/index.js';
+
+const taskOptions = { ringSize: 8 } as const;
+const corpus = [YANG19_TASKS.fdgo, YANG19_TASKS.delaygo, YANG19_TASKS.dm1];
+/** A plugin task with one stimulus channel and no rule input: its layout does not fit the bank. */
+const wideTask: Task = {
+  ...YANG19_TASKS.fdgo,
+  id: 'acme/wide-go',
+  layout: () => ({
+    inputs: [
+      { name: 'fixation', role: 'fixation', start: 0, size: 1 },
+      { name: 'stimulus', role: 'sensory', start: 1, size: 1 },
+    ],
+    outputs: [
+      { name: 'fixation', role: 'fixation', start: 0, size: 1 },
+      { name: 'response', role: 'response', start: 1, size: 8 },
+    ],
+    inputSize: 2,
+    outputSize: 9,
+  }),
+};
+const budget: LearningBudget = { steps: 4, batchSize: 4, evalEvery: 2, evalTrials: 8, criterion: 0.9 };
+
+let engine: Engine;
+let bank: ModuleBank;
+let context: MolapContext;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  engine = await createNativeEngine({ threads: 1 });
+  const registry = createTaskRegistry({ tasks: yang19 });
+  registry.register(wideTask);
+  context = { engine, tasks: registry, taskOptions };
+  const sample = sampleCorpus({ tasks: corpus, seed: 1, trialsPerTask: 32, taskOptions });
+  bank = await pretrainModules({
+    tasks: corpus,
+    primitives: extractLatents(sample, { k: 2 }),
+    seed: 1,
+    taskOptions,
+    moduleSize: 3,
+    steps: 4,
+    batchSize: 4,
+    evaluationTrials: 4,
+    engine,
+  });
+});
+afterAll(async () => {
+  await engine.dispose();
+});
+afterEach(async () => {
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'molap-system-'));
+  folders.push(dir);
+  return dir;
+}
+
+describe('MoLaP assembly', () => {
+  it('reads the sensory inputs through the frozen block-diagonal modules with a sigmoid readout', () => {
+    const config = molapNetworkConfig(bank);
+    expect(config).toEqual({
+      inputSize: 17,
+      hiddenSize: 6,
+      outputSize: 9,
+      activation: 'softplus',
+      outputActivation: 'sigmoid',
+      alpha: 0.2,
+      recurrentNoise: 0.05,
+      modules: [3, 3],
+    });
+    const model = createMolap(bank, context);
+    expect(model.strategy).toBe('molap');
+    expect(model.modules).toEqual([3, 3]);
+    expect(model.hiddenSize).toBe(6);
+  });
+
+  it('starts each task from the pre-trained sensory weights and its rule context', () => {
+    const sensory = pretrainedSensoryWeights(bank);
+    const { inputWeights, recurrentBias } = bank.network.parameters;
+    // Unit 4, sensory channel 5; the rule of delaygo is input 17 + 2.
+    expect(sensory[4 * 17 + 5]).toBe(inputWeights[4 * 37 + 5]);
+    const delaygo = taskContext(
+      bank,
+      { sensoryChannels: [], bankRuleChannel: 19, inCorpus: true, layout: bank.layout },
+      'mean-rule',
+    );
+    expect(delaygo[4]).toBe(Math.fround(recurrentBias[4] + inputWeights[4 * 37 + 19]));
+    const heldOut = taskContext(
+      bank,
+      { sensoryChannels: [], bankRuleChannel: 22, inCorpus: false, layout: bank.layout },
+      'none',
+    );
+    expect(heldOut).toEqual(recurrentBias);
+  });
+
+  it('counts trainable parameters per mode and the whole system', async () => {
+    const n = 6;
+    const perMode = {
+      'input+readout': n * 17 + 9 * n + 9,
+      'context+readout': n + 9 * n + 9,
+      readout: 9 * n + 9,
+    } as const;
+    for (const [trainable, expected] of Object.entries(perMode)) {
+      const model = createMolap(bank, context, { trainable: trainable as keyof typeof perMode });
+      expect(model.trainableParametersPerTask()).toBe(expected);
+    }
+    const model = createMolap(bank, context, { trainable: 'context+readout' });
+    await model.learn(['fdgo', 'delayanti'], { ...budget, steps: 1, evalEvery: 0 }, { seed: 1 });
+    const count = model.parameterCount();
+    const bankParameters = 2 * (3 * 37 + 9 + 3 + 3 + 1);
+    expect(count.frozenShared).toBe(bankParameters);
+    expect(count.trainablePerTask).toEqual({ fdgo: perMode['context+readout'], delayanti: perMode['context+readout'] });
+    expect(count.total).toBe(bankParameters + 2 * (n + 9 * n + 9));
+    expect(count.bytes).toBe(4 * count.total);
+  });
+
+  it('is built from random modules for the random-modules ablation', () => {
+    const random = createRandomModuleBank({
+      layout: bankLayout(YANG19_TASKS.fdgo, taskOptions),
+      k: 2,
+      moduleSize: 3,
+      seed: 1,
+    });
+    const model = createMolap(random, context);
+    expect(model.strategy).toBe('random-modules');
+    expect(model.config).toEqual(molapNetworkConfig(bank));
+  });
+});
+
+describe('MoLaP learning', () => {
+  it('trains only the task weights: the modules stay frozen and the record accounts for the updates', async () => {
+    const model = createMolap(bank, context);
+    const [record] = await model.learn(['delayanti'], budget, { seed: 3 });
+    expect(record.steps).toBe(4);
+    expect(record.trials).toBe(16);
+    expect(record.curve.map((point) => point.step)).toEqual([0, 2, 4]);
+    expect(record.parameterUpdates).toBe(4 * model.trainableParametersPerTask());
+    const network = model.taskNetwork('delayanti');
+    expect(network.parameters.recurrentWeights).toEqual(bank.network.parameters.recurrentWeights);
+    expect(network.parameters.inputWeights).not.toEqual(pretrainedSensoryWeights(bank));
+    // 'input+readout' keeps the context frozen.
+    const context0 = taskContext(
+      bank,
+      { sensoryChannels: [], bankRuleChannel: 22, inCorpus: false, layout: bank.layout },
+      'mean-rule',
+    );
+    expect(network.parameters.recurrentBias).toEqual(context0);
+  });
+
+  it('learns tasks independently, to the bit: order, company and later tasks change nothing', async () => {
+    const alone = createMolap(bank, context);
+    await alone.learn(['fdgo'], budget, { seed: 5 });
+    const weights = alone.taskWeights('fdgo');
+    const batch = evaluationBatch(YANG19_TASKS.fdgo, { trials: 6, seed: 2, taskOptions });
+    const before = await alone.evaluate('fdgo', batch, { noiseSeed: 4 });
+    await alone.learn(['delayanti', 'dm1'], budget, { seed: 5 });
+    expect(alone.taskWeights('fdgo')).toEqual(weights);
+    const after = await alone.evaluate('fdgo', batch, { noiseSeed: 4 });
+    expect(after.outputs).toEqual(before.outputs);
+    const together = createMolap(bank, context);
+    await together.learn(['dm1', 'fdgo'], budget, { seed: 5 });
+    expect(together.taskWeights('fdgo')).toEqual(weights);
+    expect(together.taskWeights('dm1')).toEqual(alone.taskWeights('dm1'));
+  });
+
+  it('solves the readout in closed form (ridge) and by gradient descent', async () => {
+    const ridge = createMolap(bank, context, { trainable: 'readout', readoutSolver: 'ridge', ridgeTrials: 16 });
+    const [solved] = await ridge.learn(['fdgo'], budget, { seed: 2 });
+    expect(solved.steps).toBe(0);
+    expect(solved.trials).toBe(16);
+    expect(solved.parameterUpdates).toBe(ridge.trainableParametersPerTask());
+    const gradient = createMolap(bank, context, { trainable: 'readout' });
+    const [descended] = await gradient.learn(['fdgo'], budget, { seed: 2 });
+    expect(descended.steps).toBe(4);
+    // The closed-form readout fits the targets better than 4 gradient steps from a random readout.
+    expect(solved.loss).toBeLessThan(descended.loss);
+    expect(ridge.taskNetwork('fdgo').parameters.inputWeights).toEqual(pretrainedSensoryWeights(bank));
+    const init = createMolap(bank, context, { readoutInit: 'ridge', ridgeTrials: 8 });
+    const [started] = await init.learn(['fdgo'], budget, { seed: 2 });
+    expect(started.curve[0].loss).toBeLessThan(descended.curve[0].loss);
+  });
+
+  it('evaluates under perturbations without changing the model', async () => {
+    const model = createMolap(bank, context);
+    await model.learn(['fdgo'], budget, { seed: 1 });
+    const batch = evaluationBatch(YANG19_TASKS.fdgo, { trials: 4, seed: 1, taskOptions });
+    const clean = await model.evaluate('fdgo', batch, { noiseSeed: 1, keepStates: true });
+    expect(clean.states).toHaveLength(batch.steps * 4 * 6);
+    const lesioned = await model.evaluate('fdgo', batch, {
+      noiseSeed: 1,
+      perturbation: { kind: 'module-lesion', modules: [0] },
+      keepStates: true,
+    });
+    for (let t = 0; t < batch.steps; t++)
+      for (let b = 0; b < 4; b++)
+        for (let i = 0; i < 3; i++) {
+          expect(lesioned.states![(t * 4 + b) * 6 + i]).toBe(0);
+        }
+    const noisy = await model.evaluate('fdgo', batch, {
+      noiseSeed: 1,
+      perturbation: { kind: 'recurrent-weight-noise', sigma: 1, seed: 2 },
+    });
+    expect(noisy.outputs).not.toEqual(clean.outputs);
+    const again = await model.evaluate('fdgo', batch, { noiseSeed: 1, keepStates: true });
+    expect(again.outputs).toEqual(clean.outputs);
+  });
+});
+
+describe('MoLaP save and load', () => {
+  it('round-trips the whole system and learns new tasks on the loaded bank', async () => {
+    const model = createMolap(bank, context, { trainable: 'context+readout' });
+    await model.learn(['fdgo', 'delayanti'], budget, { seed: 6 });
+    const dir = await folder();
+    await model.save(dir);
+    const loaded = await loadMolap(dir, context);
+    expect(loaded.learnedTasks()).toEqual(['fdgo', 'delayanti']);
+    expect(loaded.options).toEqual(model.options);
+    const batch = evaluationBatch(YANG19_TASKS.delayanti, { trials: 4, seed: 3, taskOptions });
+    const [a, b] = await Promise.all([
+      model.evaluate('delayanti', batch, { noiseSeed: 2 }),
+      loaded.evaluate('delayanti', batch, { noiseSeed: 2 }),
+    ]);
+    expect(b.outputs).toEqual(a.outputs);
+    expect(loaded.taskRecord('fdgo')).toEqual(model.taskRecord('fdgo'));
+    await loaded.learn(['dm1'], budget, { seed: 6 });
+    await model.learn(['dm1'], budget, { seed: 6 });
+    expect(loaded.taskWeights('dm1')).toEqual(model.taskWeights('dm1'));
+  });
+
+  it('refuses a system saved by a newer version', async () => {
+    const model = createMolap(bank, context);
+    const dir = await folder();
+    await model.save(dir);
+    const document = JSON.parse(await readFile(join(dir, MOLAP_JSON), 'utf8'));
+    await writeFile(join(dir, MOLAP_JSON), JSON.stringify({ ...document, formatVersion: 2 }));
+    await expect(loadMolap(dir, context)).rejects.toThrow(
+      /MoLaP system format version 2, newer than .* upgrade @molap\/composer/,
+    );
+  });
+});
+
+describe('MoLaP: bad input', () => {
+  it('rejects unknown task ids with the registry error', async () => {
+    const model = createMolap(bank, context);
+    await expect(model.learn(['fdgoo'], budget, { seed: 1 })).rejects.toThrow(
+      /unknown task 'fdgoo'. Did you mean 'fdgo'\?/,
+    );
+    await expect(
+      model.evaluate('fdgo', evaluationBatch(YANG19_TASKS.fdgo, { trials: 2, seed: 1, taskOptions }), { noiseSeed: 1 }),
+    ).rejects.toThrow(/task 'fdgo' has not been learned \(learned: none\)/);
+  });
+
+  it('rejects a task whose layout does not fit the bank, before learning anything', async () => {
+    const model = createMolap(bank, context);
+    await expect(model.learn(['fdgo', 'acme/wide-go'], budget, { seed: 1 })).rejects.toThrow(
+      /task 'acme\/wide-go' does not fit the module bank: its fixation\/sensory inputs are \[fixation:fixation\[1\], sensory:stimulus\[1\]\]/,
+    );
+    expect(model.learnedTasks()).toEqual([]);
+  });
+
+  it('rejects bad options, repeated tasks and relearning', async () => {
+    expect(() => createMolap(bank, context, { trainable: 'everything' as never })).toThrow(
+      /MoLaP option trainable must be one of 'input\+readout', 'context\+readout', 'readout'/,
+    );
+    expect(() => createMolap(bank, context, { readoutSolver: 'ridge' })).toThrow(/use it with trainable 'readout'/);
+    expect(() => createMolap(bank, context, { learningRat: 1 } as never)).toThrow(/unknown MoLaP option 'learningRat'/);
+    const model = createMolap(bank, context);
+    await expect(model.learn(['fdgo', 'fdgo'], budget, { seed: 1 })).rejects.toThrow(/listed twice/);
+    await model.learn(['fdgo'], { ...budget, steps: 1, evalEvery: 0 }, { seed: 1 });
+    await expect(model.learn(['fdgo'], budget, { seed: 1 })).rejects.toThrow(/already learned/);
+  });
+});

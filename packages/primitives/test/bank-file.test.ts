@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Engine, ModelFileError, saveModel } from '@molap/backend';
+import { YANG19_TASKS } from '@molap/tasks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BANK_JSON,
+  bankLayout,
+  createRandomModuleBank,
+  loadModuleBank,
+  MODULE_BANK_FORMAT_VERSION,
+  type ModuleBank,
+  pretrainModules,
+  saveModuleBank,
+} from '../src/index.js';
+import {
+  SMALL_CORPUS,
+  SMALL_TASK_OPTIONS,
+  singleThreadEngine,
+  smallPrimitives,
+  TINY_TRAINING,
+} from './bank-helpers.js';
+
+let engine: Engine;
+let bank: ModuleBank;
+const folders: string[] = [];
+beforeAll(async () => {
+  engine = await singleThreadEngine();
+  bank = await pretrainModules({
+    tasks: SMALL_CORPUS,
+    primitives: smallPrimitives(2),
+    seed: 3,
+    taskOptions: SMALL_TASK_OPTIONS,
+    ...TINY_TRAINING,
+    engine,
+  });
+});
+afterAll(async () => {
+  await engine.dispose();
+});
+afterEach(async () => {
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'molap-bank-'));
+  folders.push(dir);
+  return dir;
+}
+
+describe('saveModuleBank / loadModuleBank', () => {
+  it('round-trips a pre-trained bank exactly (modules, primitives, corpus, seeds, options, log)', async () => {
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    const loaded = await loadModuleBank(dir);
+    expect(loaded.network.parameters).toEqual(bank.network.parameters);
+    expect(loaded.network.config).toEqual(bank.network.config);
+    expect(loaded.primitives?.yDirections).toEqual(bank.primitives?.yDirections);
+    expect(loaded.primitives?.rho).toEqual(bank.primitives?.rho);
+    const { primitives: _a, network: _b, ...rest } = loaded;
+    const { primitives: _c, network: _d, ...expected } = bank;
+    expect(rest).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+
+  it('round-trips a random bank (no primitives)', async () => {
+    const dir = await folder();
+    const random = createRandomModuleBank({
+      layout: bankLayout(YANG19_TASKS.fdgo, SMALL_TASK_OPTIONS),
+      k: 2,
+      moduleSize: 3,
+      seed: 9,
+    });
+    await saveModuleBank(dir, random);
+    const loaded = await loadModuleBank(dir);
+    expect(loaded.kind).toBe('random');
+    expect(loaded.primitives).toBeNull();
+    expect(loaded.network.parameters).toEqual(random.network.parameters);
+  });
+
+  it('refuses a bank written by a newer format version, naming the fix', async () => {
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    const path = join(dir, BANK_JSON);
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...document, formatVersion: MODULE_BANK_FORMAT_VERSION + 1 }));
+    const error = await loadModuleBank(dir).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect(error.message).toMatch(
+      /module-bank format version 2, newer than the version 1 .* upgrade @molap\/primitives/,
+    );
+  });
+
+  it('refuses folders that are not banks, and modules that do not belong to the bank', async () => {
+    const empty = await folder();
+    await expect(loadModuleBank(empty)).rejects.toThrow(/cannot be read \(ENOENT\): is .* a module bank folder/);
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    await writeFile(join(dir, BANK_JSON), JSON.stringify({ format: 'molap-rnn', formatVersion: 1 }));
+    await expect(loadModuleBank(dir)).rejects.toThrow(/is not a module bank \(format is "molap-rnn"/);
+    const other = await folder();
+    await saveModuleBank(other, bank);
+    const changed = {
+      ...bank.network.parameters,
+      recurrentBias: bank.network.parameters.recurrentBias.map((v) => v + 1),
+    };
+    await saveModel(join(other, 'modules'), { config: bank.network.config, parameters: changed });
+    await expect(loadModuleBank(other)).rejects.toThrow(/the modules do not belong to this bank/);
+  });
+});
+
+const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+describe.runIf(existsSync(dist))('pretrainModules in worker threads (the build)', () => {
+  it('uses the workers and gives the same bank, bit for bit, with 1 and 2 workers', async () => {
+    const built = (await import(dist)) as typeof import('../src/index.js');
+    const options = {
+      tasks: SMALL_CORPUS,
+      primitives: smallPrimitives(3),
+      seed: 11,
+      taskOptions: SMALL_TASK_OPTIONS,
+      ...TINY_TRAINING,
+    };
+    const starts: unknown[] = [];
+    const parallel = await built.pretrainModules({
+      ...options,
+      workers: 2,
+      engineOptions: { engine: 'native' },
+      onProgress: (event) => event.type === 'start' && starts.push(event),
+    });
+    expect(starts).toEqual([{ type: 'start', modules: 3, mode: 'workers', workers: 2 }]);
+    const serial = await built.pretrainModules({ ...options, workers: 1 });
+    expect(parallel.network.parameters).toEqual(serial.network.parameters);
+    expect(parallel.log.map((l) => l.heldOutR2)).toEqual(serial.log.map((l) => l.heldOutR2));
+  });
+});

@@ -42,6 +42,7 @@ describe('pretrainModules', () => {
       batchSize: 8,
       evaluationTrials: 16,
       logEvery: 50,
+      learningRate: 3e-3, // a small module on few steps: faster than the default 1e-3
       engine,
     });
     const [log] = bank.log;

@@ -42,6 +42,34 @@ const TWO_POW_32 = 4294967296;
 /** `addNormal` works in chunks of this many samples (bounds the slow-path queue). */
 const SLOW_CHUNK = 4096;
 
+/**
+ * One sample of the fused normal fill from the 32-bit `word`: the fast ziggurat test, then
+ * out[i] = source[i + shift] + std·z with `widths` = ZIGGURAT_W·std; a word that fails the test leaves the
+ * template value and is queued for the slow path. Returns the new queue length. (Small: inlined by V8.)
+ */
+function emitNormal(
+  out: Float32Array,
+  source: Float32Array,
+  i: number,
+  shift: number,
+  word: number,
+  failures: number,
+  widths: Float64Array,
+  slowIndex: Int32Array,
+  slowWord: Int32Array,
+): number {
+  const index = word & ZIGGURAT_INDEX_MASK;
+  const position = (word >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;
+  if (position < ZIGGURAT_K[index]) {
+    out[i] = source[i + shift] + position * widths[index];
+    return failures;
+  }
+  out[i] = source[i + shift];
+  slowIndex[failures] = i;
+  slowWord[failures] = word;
+  return failures + 1;
+}
+
 class Xoshiro128StarStar implements Rng {
   /** The 64-bit seed this generator was created from (forks derive from it). */
   private readonly seed: bigint;
@@ -51,7 +79,7 @@ class Xoshiro128StarStar implements Rng {
   private scaledStd = Number.NaN;
   /** Queue of the samples of one `addNormal` chunk that need the slow path: positions and words. */
   private readonly slowIndex = new Int32Array(SLOW_CHUNK);
-  private readonly slowWord = new Uint32Array(SLOW_CHUNK);
+  private readonly slowWord = new Int32Array(SLOW_CHUNK);
   private readonly uniformFn = () => this.uniform();
   private readonly word32Fn = () => this.nextWord();
 
@@ -147,12 +175,13 @@ class Xoshiro128StarStar implements Rng {
 
   /**
    * The hot loop of the normal fill over out[start, end): out[i] = source[i + shift] + std·z, generator state
-   * in locals, no calls. Samples that fail the fast test get out[i] = source[i + shift] and are queued in
-   * `slowIndex`/`slowWord`; returns how many.
+   * in locals. Samples that fail the fast test get out[i] = source[i + shift] and are queued in
+   * `slowIndex`/`slowWord`; returns how many. The generator is stepped in blocks of four words (the four
+   * steps are written out: 20 % faster than a loop of one step); words past `end` in the last block are
+   * drawn and discarded.
    */
   private addNormalFast(out: Float32Array, source: Float32Array, shift: number, start: number, end: number): number {
     const widths = this.scaledWidths;
-    const thresholds = ZIGGURAT_K;
     const slowIndex = this.slowIndex;
     const slowWord = this.slowWord;
     const s = this.state;
@@ -161,25 +190,43 @@ class Xoshiro128StarStar implements Rng {
     let s2 = s[2];
     let s3 = s[3];
     let failures = 0;
-    for (let i = start; i < end; i++) {
-      const word = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    for (let i = start; i < end; i += 4) {
+      const w0 = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      let t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
-      const t = s1 << 9;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
       s3 = rotl(s3, 11);
-      const index = word & ZIGGURAT_INDEX_MASK;
-      const position = (word >> ZIGGURAT_POSITION_SHIFT) & ZIGGURAT_POSITION_MASK;
-      if (position < thresholds[index]) {
-        out[i] = source[i + shift] + position * widths[index];
-      } else {
-        out[i] = source[i + shift];
-        slowIndex[failures] = i;
-        slowWord[failures] = word;
-        failures++;
-      }
+      const w1 = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const w2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const w3 = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      failures = emitNormal(out, source, i, shift, w0, failures, widths, slowIndex, slowWord);
+      if (i + 1 < end) failures = emitNormal(out, source, i + 1, shift, w1, failures, widths, slowIndex, slowWord);
+      if (i + 2 < end) failures = emitNormal(out, source, i + 2, shift, w2, failures, widths, slowIndex, slowWord);
+      if (i + 3 < end) failures = emitNormal(out, source, i + 3, shift, w3, failures, widths, slowIndex, slowWord);
     }
     s[0] = s0;
     s[1] = s1;

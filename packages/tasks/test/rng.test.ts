@@ -122,6 +122,16 @@ describe('createRng', () => {
     createRng(3).addNormal(again, 0.5, 5, 100_000);
     expect(sameBits(again, out)).toBe(true);
     expect(() => rng.addNormal(out, 1, 100_000, 11)).toThrow(/exceeds/);
+    // Counts that are not a multiple of the 4-word block: the range is exact, the stream deterministic.
+    for (const count of [1, 3, 7, 4097]) {
+      const a = new Float32Array(count + 2);
+      const b = new Float32Array(count + 2);
+      createRng(count).addNormal(a, 1, 1, count);
+      createRng(count).addNormal(b, 1, 1, count);
+      expect(sameBits(a, b)).toBe(true);
+      expect([a[0], a[count + 1]]).toEqual([0, 0]);
+      expect(a.subarray(1, count + 1).every((v) => v !== 0)).toBe(true);
+    }
   });
 });
 

@@ -86,18 +86,11 @@ async function dispatch(argv: readonly string[], io: CliIo, cwd: string): Promis
     io.stdout(`${versionLine()}\n`);
     return ExitCode.ok;
   }
-  if (first === '--help' || first === '-h' || first === 'help') {
-    const target = first === 'help' ? route(argv.slice(1)) : undefined;
-    if (first === 'help' && argv.length > 1 && !target) {
-      if (COMMANDS.some((command) => command.words[0] === argv[1]) && argv.length === 2) {
-        io.stdout(groupHelp(argv[1]));
-        return ExitCode.ok;
-      }
-      throw unknownCommand(argv.slice(1));
-    }
-    io.stdout(target ? commandHelp(target.command) : `${overview()}\n`);
+  if (first === '--help' || first === '-h') {
+    io.stdout(`${overview()}\n`);
     return ExitCode.ok;
   }
+  if (first === 'help') return dispatch([...argv.slice(1), '--help'], io, cwd); // `molap help tasks plot`
   const routed = route(argv);
   if (!routed) {
     const isGroup = COMMANDS.some((command) => command.words.length > 1 && command.words[0] === first);

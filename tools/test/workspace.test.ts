@@ -31,8 +31,16 @@ describe('workspace layout', () => {
   it('pins every root tool to an exact version', () => {
     const rootManifest = readJson(join(root, 'package.json'));
     for (const [name, range] of Object.entries(rootManifest.devDependencies as Record<string, string>)) {
+      if (name.startsWith('@molap/')) continue; // a workspace package, linked (for its `molap` bin)
       expect(range, `${name} must be pinned exactly`).toMatch(/^\d+\.\d+\.\d+$/);
     }
+  });
+
+  it('links the molap binary at the root through a committed launcher', () => {
+    const rootManifest = readJson(join(root, 'package.json'));
+    expect(rootManifest.devDependencies['@molap/cli']).toBe(`^${manifests.get('cli').version}`);
+    const launcher = manifests.get('cli').bin.molap;
+    expect(existsSync(join(root, 'packages/cli', launcher)), 'the launcher exists before any build').toBe(true);
   });
 
   it('lists every package in the solution tsconfig', () => {

@@ -52,7 +52,10 @@ export function yangPerformance(batch: Batch, outputs: Float32Array): number {
 export interface BatchEvaluation {
   /** Yang performance in [0, 1]: fraction of trials correct at their last time step. */
   readonly performance: number;
-  /** Masked squared-error loss of the batch. */
+  /**
+   * Masked squared-error loss averaged over the real (unpadded) steps of the trials: Σ((y − ŷ)·mask)² /
+   * (Σ_b trialSteps_b · nOut). For a batch without padding this is the engine's (and Yang's) loss.
+   */
   readonly loss: number;
   /** ŷ [T, B, nOut]. */
   readonly outputs: Float32Array;
@@ -67,9 +70,11 @@ export async function evaluateOnBatch(
   options: RunOptions & { readonly keepStates?: boolean } = {},
 ): Promise<BatchEvaluation> {
   const result = await model.forward(batch, options);
+  let realSteps = 0;
+  for (let b = 0; b < batch.batchSize; b++) realSteps += batch.trialSteps[b];
   return {
     performance: yangPerformance(batch, result.outputs),
-    loss: result.loss,
+    loss: realSteps > 0 ? (result.loss * batch.steps * batch.batchSize) / realSteps : result.loss,
     outputs: result.outputs,
     ...(result.states ? { states: result.states } : {}),
   };

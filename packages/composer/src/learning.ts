@@ -24,6 +24,7 @@ import {
 } from '@molap/backend';
 import { type Batch, createRng, type Rng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 import { parameterUpdates } from './accounting.js';
+import { concatenateBatches } from './batches.js';
 import { evaluateOnBatch } from './evaluation.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
 
@@ -67,10 +68,18 @@ function uint32(rng: Rng): number {
   return Math.floor(rng.uniform() * 2 ** 32);
 }
 
+/** Trials per generated batch of an evaluation set: Yang et al. evaluate 16 batches of 32 trials. */
+export const EVALUATION_BATCH_SIZE = 32;
+
 /** Options of `evaluationBatch`. */
 export interface EvaluationBatchOptions {
-  /** Trials in the batch. */
+  /** Trials in the evaluation set. */
   readonly trials: number;
+  /**
+   * Trials per generated batch (default 32, as Yang et al.): tasks that draw their timing once per batch
+   * get one timing per `batchSize` trials.
+   */
+  readonly batchSize?: number;
   /** Seed of the evaluation set (the same seed gives the same trials). */
   readonly seed: number;
   /** Task options besides `mode`, `batchSize` (random mode, `trials` trials); input noise stays on by default. */
@@ -80,25 +89,38 @@ export interface EvaluationBatchOptions {
 }
 
 /**
- * The fixed evaluation batch of a task: `trials` trials in `random` mode with input noise on, drawn from
- * (seed, task id) only, so a task gets the same batch whichever other tasks are evaluated with it.
+ * The fixed evaluation set of a task as one batch: `trials` trials in `random` mode with input noise on,
+ * generated as batches of `batchSize` trials (each with its own timing draw) and concatenated
+ * (`concatenateBatches`, zero-padded to the longest trial). It is drawn from (seed, task id) only, so a
+ * task gets the same trials whichever other tasks are evaluated with it.
  */
 export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
   if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
     throw new RangeError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
   }
+  const size = options.batchSize ?? EVALUATION_BATCH_SIZE;
+  if (!(Number.isSafeInteger(size) && size >= 1)) {
+    throw new RangeError(`evaluation batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
+  }
   const scale = options.inputNoiseScale ?? 1;
   if (!(Number.isFinite(scale) && scale >= 0)) {
     throw new RangeError(`inputNoiseScale must be a finite number >= 0, got ${String(scale)}`);
   }
-  const base = resolveTaskOptions(task, { ...options.taskOptions, mode: 'random', batchSize: options.trials });
-  const resolved = resolveTaskOptions(task, {
-    ...options.taskOptions,
-    mode: 'random',
-    batchSize: options.trials,
-    inputNoiseSigma: base.inputNoiseSigma * scale,
-  });
-  return task.generate(createRng(options.seed).fork(STREAM.evaluation).fork(taskSeedKey(task.id)), resolved);
+  const sigma = resolveTaskOptions(task, { ...options.taskOptions, mode: 'random' }).inputNoiseSigma;
+  const rng = createRng(options.seed).fork(STREAM.evaluation).fork(taskSeedKey(task.id));
+  const batches: Batch[] = [];
+  for (let done = 0, index = 0; done < options.trials; index++) {
+    const trials = Math.min(size, options.trials - done);
+    const resolved = resolveTaskOptions(task, {
+      ...options.taskOptions,
+      mode: 'random',
+      batchSize: trials,
+      inputNoiseSigma: sigma * scale,
+    });
+    batches.push(task.generate(rng.fork(index), resolved));
+    done += trials;
+  }
+  return concatenateBatches(batches);
 }
 
 /** Fixed evaluation batches of several tasks, by task id (see `evaluationBatch`). */

@@ -14,6 +14,8 @@
  * one shared engine.
  */
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
 import {
@@ -294,6 +296,11 @@ function runInWorker(input: WorkerInput, onProgress?: (event: CompareProgress) =
   });
 }
 
+/** A module URL for `import()`: absolute paths become file URLs. */
+function moduleSpecifier(pathOrUrl: string): string {
+  return isAbsolute(pathOrUrl) ? pathToFileURL(pathOrUrl).href : pathOrUrl;
+}
+
 /** Runs `tasks` with at most `limit` running at once; results in input order. */
 async function runPool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results = new Array<T>(tasks.length);
@@ -390,7 +397,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
           {
             moduleUrl: moduleUrl!,
             job,
-            ...(options.workerSetup ? { setup: options.workerSetup } : {}),
+            ...(options.workerSetup ? { setup: moduleSpecifier(options.workerSetup) } : {}),
             ...(context.engine ? { engine: context.engine } : {}),
           },
           report,

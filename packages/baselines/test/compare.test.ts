@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type CompareOptions, type CompareProgress, compare } from '../src/compare.js';
 import { multitask } from '../src/multitask.js';
 import type { Strategy } from '../src/strategy.js';
 import { type ComparisonTable, validateComparisonTable } from '../src/table.js';
-import { TINY_BUDGET } from './helpers.js';
+import { TINY_BUDGET, withTemporaryDir } from './helpers.js';
 
 const OPTIONS: CompareOptions = {
   strategies: [
@@ -95,5 +97,32 @@ describe('compare', () => {
     const table = await built.compare({ ...OPTIONS, parallelism: 2, onProgress: (event) => events.push(event) });
     expect(events[0]).toMatchObject({ type: 'start', mode: 'workers', workers: 2 });
     expect(table).toEqual(inThread);
+  });
+
+  it.runIf(existsSync(dist))('gives workers custom strategies through a workerSetup module', async () => {
+    const built = (await import(dist)) as typeof import('../src/index.js');
+    const mine: Strategy = { ...built.multitask, name: 'lab/renamed-multitask' };
+    const options: CompareOptions = {
+      ...OPTIONS,
+      strategies: [{ strategy: mine, options: { hiddenSize: 8 } }],
+      seeds: [5, 6],
+    };
+    const expected = await built.compare({ ...options, parallelism: 1 });
+    await withTemporaryDir(async (dir) => {
+      const setup = join(dir, 'setup.mjs');
+      await writeFile(
+        setup,
+        `import { multitask } from ${JSON.stringify(dist)};\nexport function setup() { return { strategies: [{ ...multitask, name: 'lab/renamed-multitask' }] }; }\n`,
+      );
+      const events: CompareProgress[] = [];
+      const table = await built.compare({
+        ...options,
+        parallelism: 2,
+        workerSetup: setup,
+        onProgress: (e) => events.push(e),
+      });
+      expect(events[0]).toMatchObject({ mode: 'workers' });
+      expect(table).toEqual(expected);
+    });
   });
 });

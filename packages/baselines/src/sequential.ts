@@ -100,7 +100,8 @@ export interface TaskForgetting {
 
 const NETWORK_FOLDER = 'network';
 const METHOD_FOLDER = 'method';
-const RECORDS_JSON = 'records.json';
+const DONE_FOLDER = 'done';
+const RECORD_JSON = 'record.json';
 
 function sameGeometry(config: RnnConfig, geometry: TaskGeometry): boolean {
   return (
@@ -187,23 +188,31 @@ export class SequentialModel implements MultiTaskModel {
     this.evaluationSeed = options.seed;
     const records: TaskLearningRecord[] = [];
     const offset = this.learned.length;
+    // With checkpoints, tasks finished by an interrupted run are skipped: their records are read back and
+    // the model state saved after the last of them is restored before the next task starts.
+    let finished: string | undefined;
     for (const [index, task] of tasks.entries()) {
       if (options.signal?.aborted) break;
       const label = `${String(offset + index).padStart(3, '0')}-${task.id}`;
       const checkpoint = options.checkpointDir ? join(options.checkpointDir, label) : undefined;
-      if (checkpoint && (await exists(join(checkpoint, 'done', RECORDS_JSON)))) {
-        await this.restore(join(checkpoint, 'done'));
-        records.push(...JSON.parse(await readFile(join(checkpoint, 'done', RECORDS_JSON), 'utf8')));
+      if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
+        records.push(JSON.parse(await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8')));
+        finished = join(checkpoint, DONE_FOLDER);
         continue;
+      }
+      if (finished) {
+        await this.restore(finished);
+        finished = undefined;
       }
       const record = await this.learnTask(task, budget, options, checkpoint ? join(checkpoint, 'training') : undefined);
       if (record === undefined) break;
       records.push(record);
       if (checkpoint) {
-        await this.save(join(checkpoint, 'done'));
-        await writeFileAtomic(join(checkpoint, 'done', RECORDS_JSON), JSON.stringify(records));
+        await this.save(join(checkpoint, DONE_FOLDER));
+        await writeFileAtomic(join(checkpoint, DONE_FOLDER, RECORD_JSON), JSON.stringify(record));
       }
     }
+    if (finished) await this.restore(finished);
     return records;
   }
 

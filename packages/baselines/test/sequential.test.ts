@@ -51,10 +51,10 @@ describe('ewc', () => {
         checkpointDir: dir,
         signal: controller.signal,
         onProgress: (taskId, point) => {
-          if (taskId === 'dm1' && point.step > 0) controller.abort();
+          if (taskId === 'fdanti' && point.step > 0) controller.abort();
         },
       });
-      expect(partial.map((r) => r.taskId)).toEqual(['fdgo']);
+      expect(partial.map((r) => r.taskId)).toEqual(['fdgo', 'dm1']);
       await first.dispose();
       const second = (await ewc.create(context, options)) as SequentialModel;
       expect(await second.learn(tasks, TINY_BUDGET, { seed: 2, checkpointDir: dir })).toEqual(expected);

@@ -13,11 +13,13 @@
  * strategies, custom task registries and everything else run in this thread, one job after the other, with
  * one shared engine.
  */
+
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
+import { type CreateEngineOptions, createEngine, type Engine, writeFileAtomic } from '@molap/backend';
 import {
   evaluationBatch,
   evaluationNoiseSeed,
@@ -101,6 +103,14 @@ export interface CompareOptions {
    */
   readonly workerSetup?: string;
   readonly onProgress?: (event: CompareProgress) => void;
+  /**
+   * Folder of the comparison's checkpoints: each job learns with its own checkpoint folder
+   * (`<label>-seed-<seed>/`) and stores its result there when done. Running the same comparison again with
+   * the same folder skips finished jobs and resumes unfinished ones exactly, so the table is the same.
+   */
+  readonly checkpointDir?: string;
+  /** Stops the comparison: running jobs stop at their next step (keeping their checkpoints) and `compare` rejects with an `AbortError`. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a worker or the main thread needs to run one job (JSON-serialisable). */
@@ -113,6 +123,8 @@ export interface ComparisonJob {
   readonly tasks: readonly string[];
   readonly budget: LearningBudget;
   readonly taskOptions?: Partial<TaskOptions>;
+  /** The job's checkpoint folder, when the comparison keeps checkpoints. */
+  readonly checkpointDir?: string;
 }
 
 /** Result of one job. */
@@ -134,7 +146,13 @@ export async function runComparisonJob(
   job: ComparisonJob,
   environment: { readonly strategy: AnyStrategy; readonly engine: Engine; readonly tasks: TaskRegistry },
   onCurve?: (taskId: string, point: LearningCurvePoint) => void,
+  signal?: AbortSignal,
 ): Promise<ComparisonJobResult> {
+  const resultFile = job.checkpointDir ? join(job.checkpointDir, JOB_RESULT_JSON) : undefined;
+  if (resultFile) {
+    const saved = await readJobResult(resultFile);
+    if (saved) return saved;
+  }
   const context = {
     engine: environment.engine,
     tasks: environment.tasks,
@@ -145,7 +163,10 @@ export async function runComparisonJob(
     const records = await model.learn(job.tasks, job.budget, {
       seed: job.seed,
       ...(onCurve ? { onProgress: (taskId, point) => onCurve(taskId, point) } : {}),
+      ...(signal ? { signal } : {}),
+      ...(job.checkpointDir ? { checkpointDir: join(job.checkpointDir, 'learning') } : {}),
     });
+    if (signal?.aborted) throw abortError();
     const count = model.parameterCount();
     const rows: ComparisonRow[] = [];
     for (const taskId of job.tasks) {
@@ -173,7 +194,7 @@ export async function runComparisonJob(
         curve: record.curve.map((point) => ({ ...point })),
       });
     }
-    return {
+    const result: ComparisonJobResult = {
       rows,
       run: {
         strategy: job.label,
@@ -183,9 +204,36 @@ export async function runComparisonJob(
         bytes: count.bytes,
       },
     };
+    if (resultFile) await writeFileAtomic(resultFile, `${JSON.stringify(result)}\n`);
+    return result;
   } finally {
     await model.dispose();
   }
+}
+
+/** File of a finished job's result inside its checkpoint folder. */
+const JOB_RESULT_JSON = 'job-result.json';
+
+async function readJobResult(file: string): Promise<ComparisonJobResult | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as ComparisonJobResult;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file} cannot be read (${(error as Error).message}): delete it to run the job again`);
+  }
+}
+
+function abortError(): Error {
+  const error = new Error(
+    'the comparison was aborted; run it again with the same checkpointDir to resume where it stopped',
+  );
+  error.name = 'AbortError';
+  return error;
+}
+
+/** A folder name for a job: its label (slashes replaced) and seed. */
+function jobFolder(label: string, seed: number): string {
+  return `${label.replace(/[^A-Za-z0-9._-]/g, '_')}-seed-${seed}`;
 }
 
 function normaliseSpec(entry: string | AnyStrategy | StrategySpec): StrategySpec {
@@ -262,10 +310,26 @@ function workerExecArgv(): string[] {
   return argv;
 }
 
-function runInWorker(input: WorkerInput, onProgress?: (event: CompareProgress) => void): Promise<ComparisonJobResult> {
+function runInWorker(
+  input: WorkerInput,
+  onProgress?: (event: CompareProgress) => void,
+  signal?: AbortSignal,
+): Promise<ComparisonJobResult> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: input, execArgv: workerExecArgv() });
     let settled = false;
+    // A worker stopped by an abort keeps the checkpoints it wrote (every evaluation step).
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(abortError());
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     worker.on(
       'message',
       (message: { kind: string; event?: CompareProgress; result?: ComparisonJobResult; message?: string }) => {
@@ -290,6 +354,7 @@ function runInWorker(input: WorkerInput, onProgress?: (event: CompareProgress) =
       settled = true;
     });
     worker.on('exit', (code) => {
+      signal?.removeEventListener('abort', onAbort);
       if (!settled) reject(new Error(`comparison worker exited with code ${code} before reporting a result`));
       settled = true;
     });
@@ -305,10 +370,16 @@ function moduleSpecifier(pathOrUrl: string): string {
 async function runPool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results = new Array<T>(tasks.length);
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !failed) {
       const index = next++;
-      results[index] = await tasks[index]();
+      try {
+        results[index] = await tasks[index]();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
   await Promise.all(lanes);
@@ -362,6 +433,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
         tasks: [...options.tasks],
         budget: c.budget,
         ...(context.taskOptions ? { taskOptions: context.taskOptions } : {}),
+        ...(options.checkpointDir ? { checkpointDir: join(options.checkpointDir, jobFolder(c.label, seed)) } : {}),
       });
     }
   }
@@ -401,6 +473,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
             ...(context.engine ? { engine: context.engine } : {}),
           },
           report,
+          options.signal,
         );
         report?.({ type: 'job-end', strategy: job.label, seed: job.seed });
         return result;
@@ -412,11 +485,15 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
     try {
       results = [];
       for (const job of jobs) {
+        if (options.signal?.aborted) throw abortError();
         report?.({ type: 'job-start', strategy: job.label, seed: job.seed });
         const strategy = compared.find((c) => c.label === job.label)!.strategy;
         results.push(
-          await runComparisonJob(job, { strategy, engine, tasks }, (taskId, point) =>
-            report?.({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+          await runComparisonJob(
+            job,
+            { strategy, engine, tasks },
+            (taskId, point) => report?.({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+            options.signal,
           ),
         );
         report?.({ type: 'job-end', strategy: job.label, seed: job.seed });

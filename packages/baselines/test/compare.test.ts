@@ -58,6 +58,42 @@ describe('compare', () => {
     expect(inThread.rows[0].curve).not.toEqual(inThread.rows[2].curve);
   });
 
+  it('resumes an aborted comparison from its checkpoint folder to the same table', async () => {
+    await withTemporaryDir(async (dir) => {
+      const controller = new AbortController();
+      let curvesOfSecondJob = 0;
+      let finishedJobs = 0;
+      await expect(
+        compare({
+          ...OPTIONS,
+          checkpointDir: dir,
+          signal: controller.signal,
+          onProgress: (event) => {
+            // Stop in the middle of the second job.
+            if (event.type === 'job-end') finishedJobs++;
+            if (event.type === 'curve' && finishedJobs === 1 && ++curvesOfSecondJob === 3) controller.abort();
+          },
+        }),
+      ).rejects.toThrow(/aborted.*same checkpointDir/);
+      const events: CompareProgress[] = [];
+      const resumed = await compare({ ...OPTIONS, checkpointDir: dir, onProgress: (event) => events.push(event) });
+      expect(resumed).toEqual(inThread);
+      // The first job was finished: its result is read back without learning (no curve events); the second
+      // resumes after its last checkpoint (step 2 of 8: evaluations at steps 4, 6, 8 remain).
+      const curvesOf = (seed: number) =>
+        events.filter((e) => e.type === 'curve' && e.strategy === 'multitask' && e.seed === seed);
+      expect(curvesOf(1)).toHaveLength(0);
+      expect(curvesOf(2).map((e) => (e.type === 'curve' ? e.taskId : ''))).toEqual([
+        'fdgo',
+        'dm1',
+        'fdgo',
+        'dm1',
+        'fdgo',
+        'dm1',
+      ]);
+    });
+  });
+
   it('reports schema violations with their path', () => {
     const broken = JSON.parse(JSON.stringify(inThread));
     broken.rows[1].performance = 1.5;

@@ -22,7 +22,7 @@ export {
   type StrategyDocument,
 } from './files.js';
 export { type IndependentOptions, independent } from './independent.js';
-export { type MultitaskOptions, multitask, YANG19_SAMPLING_WEIGHTS } from './multitask.js';
+export { type MultitaskOptions, multitask } from './multitask.js';
 export { NETWORK_DEFAULTS, type NetworkOptions } from './options.js';
 export { binaryContext, PspModel, type PspOptions, psp, type SuperposedLayer, scaleColumns } from './psp.js';
 export {

@@ -14,6 +14,7 @@ import type {
   TaskLearningRecord,
 } from '@molap/composer';
 import { learnEngineModel, parameterBytes, taskSchedule, validateBudget } from '@molap/composer';
+import { type Batch, YANG19_RULE_WEIGHTS } from '@molap/tasks';
 import { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
 import { readStrategyDocument, writeStrategyDocument } from './files.js';
 import { RnnNetwork } from './network.js';
@@ -21,15 +22,12 @@ import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, type OptionCheck
 import { deriveSeed, SEED_PURPOSE } from './seeds.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 
-/** Task sampling weights of Yang et al.'s paper networks (`rule_prob_map`): contextdm1/2 5×, others 1. */
-export const YANG19_SAMPLING_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({
-  contextdm1: 5,
-  contextdm2: 5,
-});
-
 /** Options of the `multitask` strategy. */
 export interface MultitaskOptions extends NetworkOptions {
-  /** Relative task sampling weights by id (ids not listed weigh 1). Default `YANG19_SAMPLING_WEIGHTS`. */
+  /**
+   * Relative task sampling weights by id (ids not listed weigh 1, ids of tasks not learned are ignored).
+   * Default `YANG19_RULE_WEIGHTS` of `@molap/tasks`: contextdm1 and contextdm2 5×, the others 1.
+   */
   readonly samplingWeights: Readonly<Record<string, number>>;
 }
 
@@ -42,7 +40,7 @@ const weightsCheck: OptionCheck = (value) =>
 
 const MULTITASK_DEFAULTS: MultitaskOptions = Object.freeze({
   ...NETWORK_DEFAULTS,
-  samplingWeights: YANG19_SAMPLING_WEIGHTS,
+  samplingWeights: YANG19_RULE_WEIGHTS,
 });
 
 const NETWORK_FOLDER = 'network';

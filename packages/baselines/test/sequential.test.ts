@@ -17,8 +17,8 @@ afterAll(async () => {
 describe('ewc', () => {
   // Pro- then anti-saccade: learning fdanti overwrites fdgo unless the weights fdgo relies on are held.
   // Figures for seed 1 (24 units, 150 steps of 16 trials per task, λ = 1e4, 64 evaluation trials):
-  // sequential fdgo 0.98 → 0.05 (fdanti 0.64), ewc fdgo 0.98 → 0.88 (fdanti 0: at this λ the penalty also
-  // blocks the conflicting task).
+  // sequential fdgo 0.97 → 0.08 (fdanti 0.59), ewc fdgo 0.97 → 0.64 (fdanti 0.03: at this λ the penalty
+  // also blocks most of the conflicting task). Seeds 2 and 3: forgetting 0.88 vs 0.03, 0.98 vs 0.59.
   const budget = { steps: 150, batchSize: 16, evalEvery: 0, evalTrials: 64, criterion: 0.9 };
 
   it('forgets the first task less than plain sequential fine-tuning', async () => {
@@ -34,7 +34,7 @@ describe('ewc', () => {
     expect(consolidated[0].performanceAfterLearning).toBe(plain[0].performanceAfterLearning);
     expect(plain[1].performanceAfterLearning).toBeGreaterThan(0.5);
     expect(plain[0].forgetting).toBeGreaterThan(0.6);
-    expect(consolidated[0].forgetting).toBeLessThan(plain[0].forgetting - 0.5);
+    expect(consolidated[0].forgetting).toBeLessThan(plain[0].forgetting - 0.3);
     expect(plain[1].forgetting).toBe(0);
   }, 120_000);
 

@@ -1,5 +1,4 @@
 export * from './accounting.js';
-export * from './batches.js';
 export * from './evaluation.js';
 export * from './learning.js';
 export type * from './model.js';

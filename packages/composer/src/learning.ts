@@ -22,9 +22,17 @@ import {
   train,
   writeFileAtomic,
 } from '@molap/backend';
-import { type Batch, createRng, type Rng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
+import {
+  type Batch,
+  createRng,
+  createTaskSampler,
+  mixBatches,
+  type Rng,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+} from '@molap/tasks';
 import { parameterUpdates } from './accounting.js';
-import { concatenateBatches } from './batches.js';
 import { evaluateOnBatch } from './evaluation.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
 
@@ -91,7 +99,7 @@ export interface EvaluationBatchOptions {
 /**
  * The fixed evaluation set of a task as one batch: `trials` trials in `random` mode with input noise on,
  * generated as batches of `batchSize` trials (each with its own timing draw) and concatenated
- * (`concatenateBatches`, zero-padded to the longest trial). It is drawn from (seed, task id) only, so a
+ * (`mixBatches`, zero-padded to the longest trial). It is drawn from (seed, task id) only, so a
  * task gets the same trials whichever other tasks are evaluated with it.
  */
 export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
@@ -120,7 +128,7 @@ export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Ba
     batches.push(task.generate(rng.fork(index), resolved));
     done += trials;
   }
-  return concatenateBatches(batches);
+  return batches.length === 1 ? batches[0] : mixBatches(batches);
 }
 
 /** Fixed evaluation batches of several tasks, by task id (see `evaluationBatch`). */
@@ -162,8 +170,9 @@ export interface TaskScheduleOptions {
 
 /**
  * A schedule drawing, at each step, one task with probability proportional to its weight and a fresh batch
- * of it. Step s uses the generator `createRng(seed).fork(s)` (after a training-stream fork), so it depends on
- * nothing else. With one task, the batches of a task depend only on (seed, task id).
+ * of it: `createTaskSampler` of `@molap/tasks` (step s uses `createRng(seed').fork(s)` only). The sampler
+ * seed is derived from `seed`, and for a one-task schedule from (seed, task id), so two tasks learned
+ * separately with the same run seed get independent batches.
  */
 export function taskSchedule(options: TaskScheduleOptions): TrainingSchedule {
   const { tasks, seed } = options;
@@ -179,35 +188,17 @@ export function taskSchedule(options: TaskScheduleOptions): TrainingSchedule {
       throw new RangeError(`the sampling weight of task '${ids[i]}' must be a finite number > 0, got ${weight}`);
     }
   });
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const cumulative = weights.map(
-    (
-      (sum) => (weight) =>
-        (sum += weight / total)
-    )(0),
-  );
-  const resolved = tasks.map((task) =>
-    resolveTaskOptions(task, { ...options.taskOptions, mode: 'random', batchSize: options.batchSize }),
-  );
-  const root =
-    tasks.length === 1
-      ? createRng(seed).fork(STREAM.training).fork(taskSeedKey(ids[0]))
-      : createRng(seed).fork(STREAM.training);
-  const draw = (step: number): { index: number; rng: Rng } => {
-    if (!(Number.isSafeInteger(step) && step >= 0)) throw new RangeError(`step must be an integer >= 0, got ${step}`);
-    const rng = root.fork(step);
-    const u = rng.uniform();
-    let index = cumulative.findIndex((edge) => u < edge);
-    if (index < 0) index = tasks.length - 1;
-    return { index, rng };
-  };
+  const streams = createRng(seed).fork(STREAM.training);
+  const sampler = createTaskSampler({
+    tasks,
+    weights,
+    seed: uint32(tasks.length === 1 ? streams.fork(taskSeedKey(ids[0])) : streams),
+    options: { ...options.taskOptions, mode: 'random', batchSize: options.batchSize },
+  });
   return {
     taskIds: ids,
-    taskAt: (step) => ids[draw(step).index],
-    batchAt: (step) => {
-      const { index, rng } = draw(step);
-      return tasks[index].generate(rng, resolved[index]);
-    },
+    taskAt: (step) => ids[sampler.taskIndexAt(step)],
+    batchAt: (step) => sampler.batch(step),
   };
 }
 

@@ -115,11 +115,7 @@ class MultitaskModel implements MultiTaskModel {
     return result.records;
   }
 
-  async evaluate(
-    taskId: string,
-    batch: import('@molap/tasks').Batch,
-    options: EvaluationOptions,
-  ): Promise<TaskEvaluation> {
+  async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     if (!this.learned.includes(taskId) || this.network === undefined) {
       throw new RangeError(`task '${taskId}' has not been learned (learned: ${this.learned.join(', ') || 'none'})`);
     }

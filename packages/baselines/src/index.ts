@@ -22,7 +22,13 @@ export {
   type StrategyDocument,
 } from './files.js';
 export { type IndependentOptions, independent } from './independent.js';
-export { type MultitaskOptions, multitask } from './multitask.js';
+export {
+  loadMultitask,
+  type MultitaskLoadOverrides,
+  type MultitaskOptions,
+  multitask,
+  type NewTaskWeights,
+} from './multitask.js';
 export { NETWORK_DEFAULTS, type NetworkOptions } from './options.js';
 export { binaryContext, PspModel, type PspOptions, psp, type SuperposedLayer, scaleColumns } from './psp.js';
 export {
@@ -33,6 +39,7 @@ export {
   type StrategyRegistryErrorCode,
   validateStrategy,
 } from './registry.js';
+export { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
 export {
   type ContinualMethod,
   type RetentionPoint,

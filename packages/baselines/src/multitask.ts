@@ -1,6 +1,10 @@
 /**
  * `multitask`: Yang et al. 2019. One leaky RNN with rule inputs; all weights trained on all tasks
  * interleaved, one task per batch, contextdm1/2 drawn 5× more often; Adam 1e-3, element-wise clipping [−1, 1].
+ *
+ * Tasks learned after the first `learn` (new tasks on a trained network) train every weight by default, or
+ * only their rule input weights with `newTaskWeights: 'rule-inputs'` (Yang et al. 2019, Fig. 7; see
+ * `rule-inputs.ts`).
  */
 
 import { join } from 'node:path';
@@ -14,13 +18,24 @@ import type {
   TaskLearningRecord,
 } from '@molap/composer';
 import { learnEngineModel, parameterBytes, taskSchedule, validateBudget } from '@molap/composer';
-import { type Batch, YANG19_RULE_WEIGHTS } from '@molap/tasks';
+import { type Batch, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
 import { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
 import { readStrategyDocument, writeStrategyDocument } from './files.js';
 import { RnnNetwork } from './network.js';
-import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, type OptionCheck, resolveOptions } from './options.js';
+import {
+  NETWORK_CHECKS,
+  NETWORK_DEFAULTS,
+  type NetworkOptions,
+  type OptionCheck,
+  oneOf,
+  resolveOptions,
+} from './options.js';
+import { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
 import { deriveSeed, SEED_PURPOSE } from './seeds.js';
 import type { Strategy, StrategyContext } from './strategy.js';
+
+/** Which weights learn when a trained network learns new tasks. */
+export type NewTaskWeights = 'all' | 'rule-inputs';
 
 /** Options of the `multitask` strategy. */
 export interface MultitaskOptions extends NetworkOptions {
@@ -29,6 +44,13 @@ export interface MultitaskOptions extends NetworkOptions {
    * Default `YANG19_RULE_WEIGHTS` of `@molap/tasks`: contextdm1 and contextdm2 5×, the others 1.
    */
   readonly samplingWeights: Readonly<Record<string, number>>;
+  /**
+   * What learns when `learn` is called on a network that has already learned tasks: `'all'` (default) every
+   * weight, as in the first curriculum; `'rule-inputs'` only the W_in column of each new task's rule unit
+   * (N parameters per task), everything else frozen (Yang et al. 2019, Fig. 7). The first `learn` always
+   * trains every weight.
+   */
+  readonly newTaskWeights: NewTaskWeights;
 }
 
 const weightsCheck: OptionCheck = (value) =>
@@ -41,7 +63,22 @@ const weightsCheck: OptionCheck = (value) =>
 const MULTITASK_DEFAULTS: MultitaskOptions = Object.freeze({
   ...NETWORK_DEFAULTS,
   samplingWeights: YANG19_RULE_WEIGHTS,
+  newTaskWeights: 'all' as const,
 });
+
+const MULTITASK_CHECKS = {
+  ...NETWORK_CHECKS,
+  samplingWeights: weightsCheck,
+  newTaskWeights: oneOf(['all', 'rule-inputs']),
+};
+
+const RULE_INPUTS_ONLY = {
+  inputWeights: true,
+  recurrentWeights: false,
+  recurrentBias: false,
+  outputWeights: false,
+  outputBias: false,
+} as const;
 
 const NETWORK_FOLDER = 'network';
 
@@ -59,16 +96,20 @@ class MultitaskModel implements MultiTaskModel {
   readonly hiddenSize: number;
   private network: RnnNetwork | undefined;
   private learned: string[] = [];
+  /** Tasks learned through their rule inputs only. */
+  private readonly ruleInputTasks: Set<string>;
 
   constructor(
     private readonly context: StrategyContext,
     readonly options: MultitaskOptions,
     network?: RnnNetwork,
     learned: readonly string[] = [],
+    ruleInputTasks: readonly string[] = [],
   ) {
     this.hiddenSize = options.hiddenSize;
     this.network = network;
     this.learned = [...learned];
+    this.ruleInputTasks = new Set(ruleInputTasks);
   }
 
   learnedTasks(): readonly string[] {
@@ -94,6 +135,9 @@ class MultitaskModel implements MultiTaskModel {
       throw new RangeError('these tasks have another input/output layout than the tasks this network learned');
     }
     const network = this.network;
+    if (this.options.newTaskWeights === 'rule-inputs' && this.learned.length > 0) {
+      return this.learnRuleInputs(network, tasks, budget, options);
+    }
     const result = await learnEngineModel({
       model: network.model,
       schedule: taskSchedule({
@@ -111,8 +155,62 @@ class MultitaskModel implements MultiTaskModel {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
     });
-    for (const id of taskIds) if (!this.learned.includes(id)) this.learned.push(id);
+    for (const id of taskIds) {
+      if (!this.learned.includes(id)) this.learned.push(id);
+      this.ruleInputTasks.delete(id);
+    }
     return result.records;
+  }
+
+  /** New tasks on a trained network, training only their rule input columns (see `rule-inputs.ts`). */
+  private async learnRuleInputs(
+    network: RnnNetwork,
+    tasks: readonly Task[],
+    budget: LearningBudget,
+    options: LearnOptions,
+  ): Promise<TaskLearningRecord[]> {
+    const known = tasks.filter((task) => this.learned.includes(task.id)).map((task) => task.id);
+    if (known.length > 0) {
+      throw new RangeError(
+        `newTaskWeights 'rule-inputs' learns new tasks only, but ${known.join(', ')} ${known.length === 1 ? 'is' : 'are'} already learned: use a model with newTaskWeights 'all' to train them further`,
+      );
+    }
+    const columns = ruleInputColumns(tasks, this.context.taskOptions);
+    const learner = this.context.engine.createModel({
+      config: network.config,
+      parameters: network.model.getParameters(),
+      trainable: RULE_INPUTS_ONLY,
+      adam: network.adam,
+      clipping: network.clipping,
+    });
+    try {
+      const result = await learnEngineModel({
+        model: ruleColumnsOnly(learner, columns),
+        schedule: taskSchedule({
+          tasks,
+          batchSize: budget.batchSize,
+          seed: options.seed,
+          weights: this.options.samplingWeights,
+          ...(this.context.taskOptions ? { taskOptions: this.context.taskOptions } : {}),
+        }),
+        budget,
+        evaluation: evaluationSet(this.context, tasks, budget.evalTrials, options.seed),
+        seed: options.seed,
+        trainableParameters: network.config.hiddenSize * columns.length,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
+      });
+      if (result.aborted) return result.records;
+      network.model.setParameters({ inputWeights: learner.getParameters().inputWeights });
+      for (const task of tasks) {
+        this.learned.push(task.id);
+        this.ruleInputTasks.add(task.id);
+      }
+      return result.records;
+    } finally {
+      learner.dispose();
+    }
   }
 
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
@@ -133,7 +231,9 @@ class MultitaskModel implements MultiTaskModel {
     return {
       total,
       frozenShared: 0,
-      trainablePerTask: Object.fromEntries(this.learned.map((id) => [id, trainable])),
+      trainablePerTask: Object.fromEntries(
+        this.learned.map((id) => [id, this.ruleInputTasks.has(id) ? this.hiddenSize : trainable]),
+      ),
       bytes: parameterBytes(total),
     };
   }
@@ -144,7 +244,7 @@ class MultitaskModel implements MultiTaskModel {
       strategy: this.strategy,
       options: { ...this.options },
       learnedTasks: this.learned,
-      state: { hasNetwork: this.network !== undefined },
+      state: { hasNetwork: this.network !== undefined, ruleInputTasks: [...this.ruleInputTasks] },
     });
   }
 
@@ -168,21 +268,41 @@ export const multitask: Strategy<MultitaskOptions> = Object.freeze({
   }),
   defaults: MULTITASK_DEFAULTS,
   async create(context: StrategyContext, options?: Partial<MultitaskOptions>) {
-    const resolved = resolveOptions('multitask', MULTITASK_DEFAULTS, options, {
-      ...NETWORK_CHECKS,
-      samplingWeights: weightsCheck,
-    });
-    return new MultitaskModel(context, resolved);
+    return new MultitaskModel(context, resolveOptions('multitask', MULTITASK_DEFAULTS, options, MULTITASK_CHECKS));
   },
-  async load(dir: string, context: StrategyContext) {
-    const document = await readStrategyDocument(dir, 'multitask');
-    const options = resolveOptions('multitask', MULTITASK_DEFAULTS, document.options as Partial<MultitaskOptions>, {
-      ...NETWORK_CHECKS,
-      samplingWeights: weightsCheck,
-    });
-    const network = document.state.hasNetwork
-      ? await RnnNetwork.load(context.engine, join(dir, NETWORK_FOLDER))
-      : undefined;
-    return new MultitaskModel(context, options, network, document.learnedTasks);
-  },
+  load: (dir: string, context: StrategyContext) => loadMultitask(dir, context),
 });
+
+/** Options of a saved multitask model that `loadMultitask` may change: how it learns new tasks. */
+export type MultitaskLoadOverrides = Partial<Pick<MultitaskOptions, 'newTaskWeights'>>;
+
+/**
+ * Loads a multitask model saved by `save`, optionally changing how it learns new tasks, e.g. a network
+ * pre-trained on a corpus then learning a held-out task with `{ newTaskWeights: 'rule-inputs' }`.
+ */
+export async function loadMultitask(
+  dir: string,
+  context: StrategyContext,
+  overrides: MultitaskLoadOverrides = {},
+): Promise<MultiTaskModel> {
+  const unknown = Object.keys(overrides).filter((key) => key !== 'newTaskWeights');
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `loadMultitask: option ${unknown.join(', ')} cannot change on load (it defines the saved network); only newTaskWeights can`,
+    );
+  }
+  const document = await readStrategyDocument(dir, 'multitask');
+  const options = resolveOptions(
+    'multitask',
+    MULTITASK_DEFAULTS,
+    { ...(document.options as Partial<MultitaskOptions>), ...overrides },
+    MULTITASK_CHECKS,
+  );
+  const network = document.state.hasNetwork
+    ? await RnnNetwork.load(context.engine, join(dir, NETWORK_FOLDER))
+    : undefined;
+  const ruleInputTasks = Array.isArray(document.state.ruleInputTasks)
+    ? (document.state.ruleInputTasks as string[])
+    : [];
+  return new MultitaskModel(context, options, network, document.learnedTasks, ruleInputTasks);
+}

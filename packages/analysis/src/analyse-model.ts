@@ -1,0 +1,97 @@
+/**
+ * The analyses of one trained model for one seed: robustness curves, dimensionality of its hidden states,
+ * task variance and example trials. Each returns plain data; `analyse.ts` runs them as resumable stages.
+ */
+import { evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/composer';
+import { type Batch, createRng, type Task, type TaskOptions } from '@molap/tasks';
+import { CovarianceAccumulator } from './covariance.js';
+import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
+import { type ExampleTrial, exampleTrial } from './examples.js';
+
+/** Random stream of the analysis trials: they are drawn apart from the learning-curve trials. */
+const ANALYSIS_STREAM = 0x616e61;
+
+/** The seed of the analysis evaluation trials for a run seed (distinct from the learning evaluation seed). */
+export function analysisSeed(seed: number): number {
+  return Math.floor(createRng(seed).fork(ANALYSIS_STREAM).uniform() * 2 ** 32);
+}
+
+/** Options of the analysis evaluation trials. */
+export interface AnalysisTrialsOptions {
+  /** Trials per task. */
+  readonly trials: number;
+  /** Run seed; the trials come from `analysisSeed(seed)`. */
+  readonly seed: number;
+  readonly taskOptions?: Partial<TaskOptions>;
+}
+
+/**
+ * Fixed evaluation batches of the analyses, by task id: `random` mode with input noise on, as Yang et al.
+ * evaluate, drawn from `analysisSeed(seed)` and the task id (`evaluationBatch`).
+ */
+export function analysisBatches(tasks: readonly Task[], options: AnalysisTrialsOptions): Map<string, Batch> {
+  const seed = analysisSeed(options.seed);
+  return new Map(
+    tasks.map((task) => [
+      task.id,
+      evaluationBatch(task, {
+        trials: options.trials,
+        seed,
+        ...(options.taskOptions ? { taskOptions: options.taskOptions } : {}),
+      }),
+    ]),
+  );
+}
+
+/** The recurrent-noise seed of a task's analysis evaluations. */
+export function analysisNoiseSeed(seed: number, taskId: string): number {
+  return evaluationNoiseSeed(analysisSeed(seed), taskId);
+}
+
+/** Dimensionality of a model's hidden states, pooled over tasks and per task. */
+export interface StateDimensionality {
+  readonly pooled: Dimensionality;
+  readonly perTask: Record<string, Dimensionality>;
+}
+
+/** Options of `stateAnalyses`. */
+export interface StateAnalysesOptions {
+  readonly batches: ReadonlyMap<string, Batch>;
+  /** Run seed (for the noise seeds). */
+  readonly seed: number;
+  /** Model name recorded in the example trials. */
+  readonly modelName: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs each task's analysis batch once, unperturbed, keeping the states: the covariance of the states of
+ * every real time step of every trial gives the dimensionality per task and pooled over tasks (all samples
+ * together), and trial 0 of each batch becomes the task's example trial.
+ *
+ * For models with separate networks per task (independent RNNs) the pooled covariance mixes the units of
+ * different networks that share an index; read it per task there.
+ */
+export async function stateAnalyses(
+  model: MultiTaskModel,
+  options: StateAnalysesOptions,
+): Promise<{ dimensionality: StateDimensionality; examples: ExampleTrial[] }> {
+  const n = model.hiddenSize;
+  const pooled = new CovarianceAccumulator(n);
+  const perTask: Record<string, Dimensionality> = {};
+  const examples: ExampleTrial[] = [];
+  for (const [taskId, batch] of options.batches) {
+    options.signal?.throwIfAborted();
+    const evaluation = await model.evaluate(taskId, batch, {
+      noiseSeed: analysisNoiseSeed(options.seed, taskId),
+      keepStates: true,
+    });
+    if (!evaluation.states) throw new Error(`${model.strategy}.evaluate ignored keepStates: it returned no states`);
+    const accumulator = new CovarianceAccumulator(n);
+    accumulator.addStates(evaluation.states, batch.steps, batch.batchSize, batch.trialSteps);
+    perTask[taskId] = dimensionalityOf(accumulator);
+    pooled.merge(accumulator);
+    examples.push(exampleTrial({ model: options.modelName, seed: options.seed }, batch, evaluation.outputs));
+  }
+  return { dimensionality: { pooled: dimensionalityOf(pooled), perTask }, examples };
+}

@@ -1,0 +1,229 @@
+/**
+ * Turns the stage data of every model and seed into the `results.json` entries: means over seeds, with
+ * each seed's values kept in `perSeed`. Learning curves are averaged point by point (index by index); their
+ * trial counts are averaged too (they differ between seeds only for interleaved strategies, whose tasks are
+ * drawn at random).
+ */
+import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/composer';
+import type { StateDimensionality } from './analyse-model.js';
+import { mean, meanOrNull, normalisedAuc } from './curves.js';
+import type { PerturbationCurves } from './robustness.js';
+import type {
+  DimensionalityResults,
+  GeneralisationResults,
+  ModelResults,
+  PerTaskResults,
+  RobustnessResults,
+  TaskVarianceResults,
+} from './schema.js';
+import type { TaskVariance } from './task-variance.js';
+
+/** What the training stage of one model and seed keeps. */
+export interface TrainingStage {
+  readonly strategy: string;
+  readonly hiddenSize: number;
+  readonly modules: number[] | null;
+  readonly records: TaskLearningRecord[];
+  readonly parameters: ParameterCount;
+}
+
+/** The stage data of one seed of one model. */
+export interface SeedStages {
+  readonly seed: number;
+  readonly training: TrainingStage;
+  readonly robustness?: PerturbationCurves[];
+  readonly states?: { readonly dimensionality: StateDimensionality };
+  readonly taskVariance?: TaskVariance;
+  /** Held-out task records by variant name ('' = the model's own mechanism), then by task id. */
+  readonly generalisation: Readonly<Record<string, Readonly<Record<string, TaskLearningRecord>>>>;
+}
+
+/** Mean learning curve over seeds, point by point (truncated to the shortest curve). */
+export function meanLearningCurve(curves: readonly (readonly LearningCurvePoint[])[]): PerTaskResults['curve'] {
+  if (curves.length === 0) return [];
+  const length = Math.min(...curves.map((curve) => curve.length));
+  return Array.from({ length }, (_, i) => ({
+    trials: mean(curves.map((curve) => curve[i].trials)),
+    performance: mean(curves.map((curve) => curve[i].performance)),
+    loss: mean(curves.map((curve) => curve[i].loss)),
+  }));
+}
+
+function stepsToCriterion(record: TaskLearningRecord, batchSize: number): number | null {
+  return record.trialsToCriterion === null ? null : record.trialsToCriterion / batchSize;
+}
+
+/** The per-task entry of one task over seeds. */
+export function perTaskEntry(
+  records: readonly TaskLearningRecord[],
+  seeds: readonly number[],
+  batchSize: number,
+): PerTaskResults {
+  return {
+    performance: mean(records.map((record) => record.performance)),
+    loss: mean(records.map((record) => record.loss)),
+    trainableParams: records[0].trainableParameters,
+    updates: mean(records.map((record) => record.parameterUpdates)),
+    steps: mean(records.map((record) => record.steps)),
+    trialsToCriterion: meanOrNull(records.map((record) => record.trialsToCriterion)),
+    updatesToCriterion: meanOrNull(
+      records.map((record) => {
+        const steps = stepsToCriterion(record, batchSize);
+        return steps === null ? null : record.trainableParameters * steps;
+      }),
+    ),
+    reachedCriterion: mean(records.map((record) => (record.trialsToCriterion === null ? 0 : 1))),
+    curve: meanLearningCurve(records.map((record) => record.curve)),
+    perSeed: records.map((record, i) => ({
+      seed: seeds[i],
+      performance: record.performance,
+      loss: record.loss,
+      trialsToCriterion: record.trialsToCriterion,
+    })),
+  };
+}
+
+/** The generalisation entry of one held-out task over seeds. */
+export function generalisationEntry(
+  records: readonly TaskLearningRecord[],
+  seeds: readonly number[],
+): GeneralisationResults {
+  return {
+    curve: meanLearningCurve(records.map((record) => record.curve)),
+    trialsToCriterion: meanOrNull(records.map((record) => record.trialsToCriterion)),
+    reachedCriterion: mean(records.map((record) => (record.trialsToCriterion === null ? 0 : 1))),
+    performance: mean(records.map((record) => record.performance)),
+    trainableParams: records[0].trainableParameters,
+    updates: mean(records.map((record) => record.parameterUpdates)),
+    perSeed: records.map((record, i) => ({
+      seed: seeds[i],
+      performance: record.performance,
+      trialsToCriterion: record.trialsToCriterion,
+    })),
+  };
+}
+
+/** The robustness entry of one perturbation over seeds (seeds in order). */
+export function robustnessEntry(perSeed: readonly PerturbationCurves[]): RobustnessResults {
+  const first = perSeed[0];
+  if (first.skipped !== undefined) {
+    return { magnitudes: first.magnitudes, performance: [], auc: null, skipped: first.skipped, perTask: {} };
+  }
+  const perTask: RobustnessResults['perTask'] = {};
+  for (const task of first.tasks) {
+    const curves = perSeed.map((seed) => {
+      const curve = seed.tasks.find((entry) => entry.taskId === task.taskId);
+      if (!curve) throw new Error(`robustness of task '${task.taskId}' is missing for a seed`);
+      return curve.performance;
+    });
+    const performance = first.magnitudes.map((_, i) => mean(curves.map((curve) => curve[i])));
+    perTask[task.taskId] = { performance, auc: normalisedAuc(first.magnitudes, performance), perSeed: curves };
+  }
+  const taskCurves = Object.values(perTask).map((entry) => entry.performance);
+  const performance = first.magnitudes.map((_, i) => mean(taskCurves.map((curve) => curve[i])));
+  return { magnitudes: first.magnitudes, performance, auc: normalisedAuc(first.magnitudes, performance), perTask };
+}
+
+function dimensionalityEntry(
+  perSeed: readonly { seed: number; dimensionality: StateDimensionality }[],
+): DimensionalityResults {
+  const first = perSeed[0].dimensionality;
+  return {
+    participationRatio: mean(perSeed.map((entry) => entry.dimensionality.pooled.participationRatio)),
+    pcs90: mean(perSeed.map((entry) => entry.dimensionality.pooled.pcs90)),
+    varianceExplained: first.pooled.varianceExplained,
+    perTask: Object.fromEntries(
+      Object.entries(first.perTask).map(([taskId, value]) => [
+        taskId,
+        {
+          participationRatio: value.participationRatio,
+          pcs90: value.pcs90,
+          varianceExplained: value.varianceExplained,
+        },
+      ]),
+    ),
+    perSeed: perSeed.map((entry) => ({
+      seed: entry.seed,
+      participationRatio: entry.dimensionality.pooled.participationRatio,
+      pcs90: entry.dimensionality.pooled.pcs90,
+    })),
+  };
+}
+
+/** Options of `assembleModel`. */
+export interface AssembleModelOptions {
+  readonly displayName: string;
+  readonly corpus: readonly string[];
+  readonly heldOut: readonly string[];
+  readonly batchSize: number;
+  /** Variant names and descriptions (besides the model's own mechanism). */
+  readonly variants: readonly { readonly name: string; readonly description: string }[];
+}
+
+/** The `models.<name>` entry of results.json from every seed's stage data (seeds in run order). */
+export function assembleModel(stages: readonly SeedStages[], options: AssembleModelOptions): ModelResults {
+  if (stages.length === 0) throw new RangeError('assembleModel needs the stages of at least one seed');
+  const seeds = stages.map((stage) => stage.seed);
+  const first = stages[0].training;
+  const recordsOf = (taskId: string) =>
+    stages.map((stage) => {
+      const record = stage.training.records.find((entry) => entry.taskId === taskId);
+      if (!record) throw new Error(`the training records of seed ${stage.seed} have no task '${taskId}'`);
+      return record;
+    });
+  const perTask = Object.fromEntries(
+    options.corpus.map((taskId) => [taskId, perTaskEntry(recordsOf(taskId), seeds, options.batchSize)]),
+  );
+
+  const robustness: ModelResults['robustness'] = {};
+  const withRobustness = stages.filter((stage) => stage.robustness !== undefined);
+  if (withRobustness.length === stages.length && stages.length > 0) {
+    for (const curves of stages[0].robustness ?? []) {
+      robustness[curves.id] = robustnessEntry(
+        stages.map((stage) => {
+          const found = stage.robustness?.find((entry) => entry.id === curves.id);
+          if (!found) throw new Error(`perturbation '${curves.id}' is missing for seed ${stage.seed}`);
+          return found;
+        }),
+      );
+    }
+  }
+
+  const generalisationOf = (variant: string) => {
+    const tasks: Record<string, GeneralisationResults> = {};
+    for (const taskId of options.heldOut) {
+      const records = stages.map((stage) => stage.generalisation[variant]?.[taskId]);
+      if (records.every((record): record is TaskLearningRecord => record !== undefined)) {
+        tasks[taskId] = generalisationEntry(records, seeds);
+      }
+    }
+    return tasks;
+  };
+
+  const states = stages.every((stage) => stage.states !== undefined)
+    ? stages.map((stage) => ({ seed: stage.seed, dimensionality: stage.states!.dimensionality }))
+    : undefined;
+
+  return {
+    strategy: first.strategy,
+    displayName: options.displayName,
+    hiddenSize: first.hiddenSize,
+    modules: first.modules,
+    totalParams: mean(stages.map((stage) => stage.training.parameters.total)),
+    frozenSharedParams: mean(stages.map((stage) => stage.training.parameters.frozenShared)),
+    bytes: mean(stages.map((stage) => stage.training.parameters.bytes)),
+    perTask,
+    robustness,
+    generalisation: generalisationOf(''),
+    generalisationVariants: Object.fromEntries(
+      options.variants.map((variant) => [
+        variant.name,
+        { description: variant.description, tasks: generalisationOf(variant.name) },
+      ]),
+    ),
+    dimensionality: states ? dimensionalityEntry(states) : null,
+    taskVariance: stages
+      .filter((stage) => stage.taskVariance !== undefined)
+      .map((stage): TaskVarianceResults => ({ seed: stage.seed, ...stage.taskVariance! })),
+  };
+}

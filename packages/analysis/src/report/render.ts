@@ -1,0 +1,343 @@
+/**
+ * The self-contained HTML report of a run: every section of results.json as tables and inline SVG plots
+ * (Vega-Lite rendered in Node, see `svg.ts`), with no scripts and no external resources.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@molap/backend';
+import { mean } from '../curves.js';
+import type { ExampleTrial } from '../examples.js';
+import { RESULTS_JSON, writeResults } from '../results-file.js';
+import type { Claim, Results } from '../schema.js';
+import {
+  exampleTrialSpec,
+  generalisationSeries,
+  generalisationSpec,
+  learningCurvesSpec,
+  robustnessSpec,
+  taskVarianceSpec,
+  varianceExplainedSpec,
+} from './charts.js';
+import { type Cell, escapeHtml, formatNumber, table } from './html.js';
+import { renderSvg } from './svg.js';
+
+/** File name of the report. */
+export const REPORT_HTML = 'report.html';
+
+/** Section ids of the report, in order (tests check that each is present). */
+export const REPORT_SECTIONS = [
+  'run',
+  'claims',
+  'parameters',
+  'learning',
+  'robustness',
+  'generalisation',
+  'dimensionality',
+  'task-variance',
+  'examples',
+] as const;
+
+/** Options of `renderReport`. */
+export interface ReportOptions {
+  /** Example trials with model outputs (from `analyseModels`); without them the section says so. */
+  readonly exampleTrials?: readonly ExampleTrial[];
+  /** Tasks whose example trials are shown; default the first four corpus tasks. */
+  readonly exampleTasks?: readonly string[];
+  /** Page title; default 'molap run report'. */
+  readonly title?: string;
+}
+
+const STYLE = `
+body { font-family: Helvetica, Arial, sans-serif; color: #222; margin: 0; background: #fafafa; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 64px; background: white; }
+h1 { font-size: 26px; margin: 8px 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid #e4e7ec; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+p, li { line-height: 1.45; font-size: 14px; }
+.note { color: #555; font-size: 13px; }
+nav { font-size: 13px; margin: 8px 0 16px; }
+nav a { margin-right: 12px; color: #2f5f8f; }
+table.data { border-collapse: collapse; margin: 8px 0 12px; font-size: 13px; }
+table.data th, table.data td { border: 1px solid #dde1e6; padding: 4px 8px; text-align: right; vertical-align: top; }
+table.data th { background: #f1f4f8; font-weight: 600; }
+table.data td:first-child, table.data th:first-child { text-align: left; }
+table.claims td, table.claims th { text-align: left; }
+.verdict { font-weight: 700; white-space: nowrap; }
+.supported { color: #1d7a35; }
+.mixed { color: #a05a00; }
+.not-supported { color: #b3261e; }
+.not-tested { color: #666; }
+.plot { margin: 8px 0 16px; overflow-x: auto; }
+.plot svg { max-width: 100%; height: auto; }
+.plots { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 14px; }
+dl.run dt { font-weight: 600; }
+dl.run dd { margin: 0; }
+`;
+
+const VERDICT_TEXT: Readonly<Record<Claim['verdict'], string>> = {
+  supported: 'supported',
+  mixed: 'mixed',
+  'not-supported': 'not supported',
+  'not-tested': 'not tested',
+};
+
+function section(id: (typeof REPORT_SECTIONS)[number], title: string, body: string): string {
+  return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
+}
+
+async function plot(spec: Parameters<typeof renderSvg>[0]): Promise<string> {
+  return `<div class="plot">${await renderSvg(spec)}</div>`;
+}
+
+function runSection(results: Results): string {
+  const { budget } = results;
+  const items: [string, string][] = [
+    ['preset', results.preset],
+    ['seeds', results.seeds.join(', ')],
+    ['corpus', results.corpus.join(', ')],
+    ['held out', results.heldOut.length > 0 ? results.heldOut.join(', ') : 'none'],
+    [
+      'budget per task',
+      `${formatNumber(budget.steps)} steps of ${budget.batchSize} trials; evaluation every ${budget.evalEvery} steps on ${budget.evalTrials} trials; criterion ${budget.criterion}`,
+    ],
+    ['analysis trials', `${results.analysisTrials} per task`],
+    [
+      'models',
+      Object.entries(results.models)
+        .map(([name, model]) => `${name} (${model.displayName})`)
+        .join('; '),
+    ],
+    [
+      'time',
+      `${formatNumber(results.timings.total)} s (${Object.entries(results.timings.stages)
+        .map(([stage, seconds]) => `${stage} ${formatNumber(seconds)} s`)
+        .join(', ')})`,
+    ],
+    [
+      'written by',
+      `${results.createdBy.package} ${results.createdBy.version}, results schema ${results.schemaVersion}`,
+    ],
+  ];
+  return `<dl class="run">${items.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>`;
+}
+
+function claimsSection(results: Results): string {
+  if (results.claims.length === 0) return '<p class="note">No claims were evaluated.</p>';
+  const rows = results.claims.map((claim): Cell[] => [
+    { html: `<strong>${escapeHtml(claim.id)}</strong><br><span class="note">${escapeHtml(claim.statement)}</span>` },
+    { html: escapeHtml(VERDICT_TEXT[claim.verdict]), className: `verdict ${claim.verdict}` },
+    {
+      html:
+        claim.verdict === 'not-tested'
+          ? escapeHtml(claim.reason ?? '')
+          : `<ul>${claim.comparisons
+              .map(
+                (comparison) =>
+                  `<li><span class="verdict ${comparison.supported ? 'supported' : 'not-supported'}">${comparison.supported ? '✔' : '✘'}</span> vs <strong>${escapeHtml(comparison.baseline)}</strong>: ${escapeHtml(comparison.detail)}</li>`,
+              )
+              .join('')}</ul>`,
+    },
+    { html: `<span class="note">${escapeHtml(claim.rule)}</span>` },
+  ]);
+  return table(['claim', 'this run', 'evidence (MoLaP vs baseline)', 'decision rule'], rows, 'data claims');
+}
+
+function parametersSection(results: Results): string {
+  const rows = Object.entries(results.models).map(([name, model]): Cell[] => {
+    const tasks = Object.values(model.perTask);
+    const reached = tasks.map((task) => task.updatesToCriterion).filter((value): value is number => value !== null);
+    return [
+      name,
+      formatNumber(model.totalParams),
+      formatNumber(model.frozenSharedParams),
+      `${formatNumber(model.bytes / 1024)} KiB`,
+      formatNumber(mean(tasks.map((task) => task.trainableParams))),
+      formatNumber(mean(tasks.map((task) => task.updates))),
+      reached.length > 0 ? `${formatNumber(mean(reached))} (${reached.length}/${tasks.length} tasks)` : '—',
+      formatNumber(mean(tasks.map((task) => task.performance))),
+    ];
+  });
+  const perTask = Object.entries(results.models).map(([name, model]): Cell[] => [
+    name,
+    ...results.corpus.map((task) => {
+      const entry = model.perTask[task];
+      return entry
+        ? `${formatNumber(entry.performance, 2)} / ${entry.trialsToCriterion === null ? '—' : formatNumber(entry.trialsToCriterion)}`
+        : '—';
+    }),
+  ]);
+  return [
+    table(
+      [
+        'model',
+        'total parameters',
+        'frozen shared',
+        'storage',
+        'trainable per task',
+        'updates per task',
+        'updates to criterion',
+        'performance',
+      ],
+      rows,
+    ),
+    '<p class="note">Means over corpus tasks (and seeds). Updates = trainable parameters × optimiser steps; updates to criterion count the steps until the criterion was first reached, over the tasks where it was.</p>',
+    '<h3>Final performance / trials to criterion per task</h3>',
+    table(['model', ...results.corpus], perTask),
+  ].join('');
+}
+
+async function robustnessSection(results: Results): Promise<string> {
+  if (results.perturbations.length === 0) return '<p class="note">The robustness analysis was not run.</p>';
+  const rows = Object.entries(results.models).map(([name, model]): Cell[] => [
+    name,
+    ...results.perturbations.map((perturbation) => {
+      const entry = model.robustness[perturbation.id];
+      if (!entry) return '—';
+      if (entry.skipped !== undefined)
+        return { html: `<span class="note" title="${escapeHtml(entry.skipped)}">skipped</span>` };
+      return formatNumber(entry.auc);
+    }),
+  ]);
+  const skipped = Object.entries(results.models).flatMap(([name, model]) =>
+    Object.entries(model.robustness)
+      .filter(([, entry]) => entry.skipped !== undefined)
+      .map(([id, entry]) => `<li>${escapeHtml(name)}, ${escapeHtml(id)}: ${escapeHtml(entry.skipped ?? '')}</li>`),
+  );
+  return [
+    await plot(robustnessSpec(results)),
+    '<p class="note">Performance averaged over corpus tasks, seeds and random draws, on fixed evaluation trials. Magnitude 0 is the unperturbed model.</p>',
+    '<h3>Normalised area under each curve</h3>',
+    table(['model', ...results.perturbations.map((perturbation) => perturbation.displayName)], rows),
+    '<p class="note">Trapezoid rule over the magnitude grid divided by the grid’s range: 1 = perfect at every magnitude.</p>',
+    skipped.length > 0 ? `<ul class="note">${skipped.join('')}</ul>` : '',
+  ].join('');
+}
+
+async function generalisationSection(results: Results): Promise<string> {
+  const series = generalisationSeries(results);
+  if (results.heldOut.length === 0 || series.length === 0) {
+    return '<p class="note">No task was held out of pre-training in this run.</p>';
+  }
+  const rows = series.map(({ name, model, variant }): Cell[] => {
+    const entry = results.models[model];
+    const tasks = variant ? entry.generalisationVariants[variant].tasks : entry.generalisation;
+    return [
+      name,
+      ...results.heldOut.map((task) => {
+        const value = tasks[task];
+        return value
+          ? `${value.trialsToCriterion === null ? 'not reached' : formatNumber(value.trialsToCriterion)} (${formatNumber(value.performance, 2)}, ${formatNumber(value.trainableParams)} params)`
+          : '—';
+      }),
+    ];
+  });
+  return [
+    await plot(generalisationSpec(results)),
+    '<h3>Trials to criterion (final performance, trainable parameters)</h3>',
+    table(['model', ...results.heldOut], rows),
+  ].join('');
+}
+
+async function dimensionalitySection(results: Results): Promise<string> {
+  const models = Object.entries(results.models).filter(([, model]) => model.dimensionality !== null);
+  if (models.length === 0) return '<p class="note">The dimensionality analysis was not run.</p>';
+  const rows = models.map(([name, model]): Cell[] => {
+    const d = model.dimensionality!;
+    const perTask = Object.values(d.perTask);
+    return [
+      name,
+      formatNumber(model.hiddenSize),
+      formatNumber(d.participationRatio),
+      formatNumber(d.pcs90),
+      formatNumber(mean(perTask.map((task) => task.participationRatio))),
+      formatNumber(mean(perTask.map((task) => task.pcs90))),
+    ];
+  });
+  return [
+    table(
+      [
+        'model',
+        'units',
+        'participation ratio (pooled)',
+        'PCs for 90 % (pooled)',
+        'participation ratio (task mean)',
+        'PCs for 90 % (task mean)',
+      ],
+      rows,
+    ),
+    await plot(varianceExplainedSpec(results)),
+    '<p class="note">Covariance of the hidden states over every real time step of the analysis trials. Participation ratio (Σλ)²/Σλ². The curve shows the pooled states of the first seed.</p>',
+  ].join('');
+}
+
+async function taskVarianceSection(results: Results): Promise<string> {
+  const plots: string[] = [];
+  for (const [name, model] of Object.entries(results.models)) {
+    const spec = taskVarianceSpec(name, model);
+    if (spec) plots.push(await plot(spec));
+  }
+  if (plots.length === 0) return '<p class="note">The task-variance analysis was not run, or no unit was active.</p>';
+  return [
+    `<div class="plots">${plots.join('')}</div>`,
+    '<p class="note">Variance of each unit across the conditions of each task (test grid, noise off, from the end of the fixation period), divided by the unit’s largest task variance (Yang et al. 2019). Units with summed variance below 10⁻³ are left out. First seed.</p>',
+  ].join('');
+}
+
+async function examplesSection(results: Results, options: ReportOptions): Promise<string> {
+  const trials = options.exampleTrials ?? [];
+  if (trials.length === 0) return '<p class="note">No example trials were given to the report.</p>';
+  const models = Object.keys(results.models);
+  const tasks = options.exampleTasks ?? results.corpus.slice(0, 4);
+  const plots: string[] = [];
+  for (const task of tasks) {
+    const forTask = trials.filter((trial) => trial.taskId === task && trial.seed === results.seed);
+    if (forTask.length > 0) plots.push(await plot(exampleTrialSpec(task, forTask, models)));
+  }
+  return [
+    plots.join(''),
+    '<p class="note">Trial 0 of each task’s analysis trials (first seed): fixation output, and the direction decoded from the response ring (population vector) while a response is required; dashed: targets.</p>',
+  ].join('');
+}
+
+/** The report as one self-contained HTML page (inline SVG, no scripts, no external resources). */
+export async function renderReport(results: Results, options: ReportOptions = {}): Promise<string> {
+  const title = options.title ?? 'molap run report';
+  const nav = REPORT_SECTIONS.map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('');
+  const body = [
+    section('run', 'Run', runSection(results)),
+    section('claims', 'Claims', claimsSection(results)),
+    section('parameters', 'Parameters and updates', parametersSection(results)),
+    section('learning', 'Learning curves', await plot(learningCurvesSpec(results))),
+    section('robustness', 'Robustness to perturbations', await robustnessSection(results)),
+    section('generalisation', 'Generalisation to held-out tasks', await generalisationSection(results)),
+    section('dimensionality', 'Dimensionality', await dimensionalitySection(results)),
+    section('task-variance', 'Task variance', await taskVarianceSection(results)),
+    section('examples', 'Example trials', await examplesSection(results, options)),
+  ].join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<nav>${nav}</nav>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** Writes `results.json` and `report.html` into `dir` (created if needed), each atomically. */
+export async function writeReport(dir: string, results: Results, options: ReportOptions = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const html = await renderReport(results, options);
+  await writeResults(join(dir, RESULTS_JSON), results);
+  await writeFileAtomic(join(dir, REPORT_HTML), html);
+}

@@ -1,0 +1,119 @@
+/**
+ * Reading, checking and writing `results.json`. A file of an older schema version is migrated step by step
+ * to the current one; a file of a newer version, or of another format, is refused with a message that says
+ * what to do.
+ */
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@molap/backend';
+import { z } from 'zod';
+import { RESULTS_FORMAT, RESULTS_SCHEMA_VERSION, type Results, resultsSchema } from './schema.js';
+
+/** The JSON Schema of `results.json` (draft 2020-12), generated from the zod schema. */
+export const RESULTS_JSON_SCHEMA: Readonly<Record<string, unknown>> = Object.freeze(
+  z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' }) as Record<string, unknown>,
+);
+
+/** File name of the results document. */
+export const RESULTS_JSON = 'results.json';
+
+/** A document of schema version v → the same content in version v + 1. */
+export type ResultsMigration = (document: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Migrations by the version they start from. Version 1 is the first schema, so there are none yet; a
+ * version 2 adds `1: (v1) => v2` here, and `readResults` keeps reading version-1 files.
+ */
+export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({});
+
+/** Thrown when a results document cannot be read: wrong format, newer version, or schema problems. */
+export class ResultsFileError extends Error {
+  override readonly name = 'ResultsFileError';
+  /** Every problem found, with its JSON path (schema problems), or the single reason. */
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[] = [message]) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let text = '$';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  return text;
+}
+
+/** Problems of a value against the current results schema, each with its JSON path (empty when valid). */
+export function validateResults(value: unknown): string[] {
+  const parsed = resultsSchema.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+}
+
+/**
+ * A parsed results document in the current schema version: migrated from an older version if needed,
+ * then validated.
+ * @param source names the document in messages (a path).
+ * @throws ResultsFileError when it is not a results document, is newer than this package, or is invalid.
+ */
+export function migrateResults(document: unknown, source = 'the results document'): Results {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new ResultsFileError(`${source} is not a JSON object: it is not a molap results file`);
+  }
+  let current = document as Record<string, unknown>;
+  if (current.format !== RESULTS_FORMAT) {
+    throw new ResultsFileError(
+      `${source} is not a molap results file (format ${JSON.stringify(current.format)}, expected '${RESULTS_FORMAT}')`,
+    );
+  }
+  const version = current.schemaVersion;
+  if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
+    throw new ResultsFileError(`${source} has an invalid schemaVersion ${JSON.stringify(version)}`);
+  }
+  if (version > RESULTS_SCHEMA_VERSION) {
+    throw new ResultsFileError(
+      `${source} has schema version ${version}, written by a newer @molap/analysis; this version reads up to ${RESULTS_SCHEMA_VERSION}: upgrade @molap/analysis (and @molap/cli) to read it`,
+    );
+  }
+  for (let from = version; from < RESULTS_SCHEMA_VERSION; from++) {
+    const migrate = RESULTS_MIGRATIONS[from];
+    if (!migrate) {
+      throw new ResultsFileError(
+        `${source} has schema version ${from}, which this version of @molap/analysis cannot migrate: re-run the analysis`,
+      );
+    }
+    current = { ...migrate(current), schemaVersion: from + 1 };
+  }
+  const problems = validateResults(current);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 5).join('; ');
+    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+    throw new ResultsFileError(`${source} does not match the results schema: ${shown}${more}`, problems);
+  }
+  return current as Results;
+}
+
+/** Reads `results.json` (migrated to the current schema version, validated). */
+export async function readResults(path: string): Promise<Results> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ResultsFileError(`${path} cannot be read (${(error as Error).message})`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ResultsFileError(`${path} is not valid JSON (${(error as Error).message})`);
+  }
+  return migrateResults(document, path);
+}
+
+/** Validates `results` and writes it to `path` atomically (pretty-printed JSON). */
+export async function writeResults(path: string, results: Results): Promise<void> {
+  const problems = validateResults(results);
+  if (problems.length > 0) {
+    throw new ResultsFileError(`the results do not match their schema: ${problems.slice(0, 5).join('; ')}`, problems);
+  }
+  await writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`);
+}

@@ -1,0 +1,219 @@
+/**
+ * The `results.json` schema, version 1: one document with everything a `molap run` measured, for every model
+ * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
+ * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
+ *
+ * Units: performance is Yang's criterion in [0, 1]; loss is the masked squared error; trials and updates are
+ * counts; timings are seconds. Values averaged over seeds say so; `perSeed` entries keep each seed's value.
+ */
+import { z } from 'zod';
+
+/** Format name in `results.json`. */
+export const RESULTS_FORMAT = 'molap-results';
+/** Schema version this package writes (and the newest it reads). */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const performance = z.number().min(0).max(1);
+const finite = z.number();
+const taskRecord = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+
+const curvePoint = z.strictObject({
+  trials: z.number().nonnegative().describe('Trials seen on the task (mean over seeds).'),
+  performance,
+  loss: finite,
+});
+
+const budget = z.strictObject({
+  steps: count,
+  batchSize: z.number().int().positive(),
+  evalEvery: count,
+  evalTrials: z.number().int().positive(),
+  criterion: z.number().gt(0).max(1),
+});
+
+const perturbationInfo = z.strictObject({
+  id: z.string(),
+  version: z.number().int().positive(),
+  displayName: z.string(),
+  description: z.string(),
+  magnitude: z.string().describe('What the magnitude means (axis label).'),
+  magnitudes: z.array(z.number().nonnegative()).min(2),
+  draws: z.number().int().positive(),
+});
+
+const perTaskEntry = z.strictObject({
+  performance: performance.describe('Final performance on the learning-curve trials, mean over seeds.'),
+  loss: finite,
+  trainableParams: count.describe(
+    'Parameters trained for this task (shared-weight strategies: all trainable weights).',
+  ),
+  updates: z
+    .number()
+    .nonnegative()
+    .describe('Parameter updates spent on the task: trainable parameters × optimiser steps, mean over seeds.'),
+  steps: z.number().nonnegative().describe('Optimiser steps spent on the task, mean over seeds.'),
+  trialsToCriterion: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'Trials seen when the criterion was first reached, mean over the seeds that reached it; null if none did.',
+    ),
+  updatesToCriterion: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('Trainable parameters × steps to criterion, mean over the seeds that reached it; null if none did.'),
+  reachedCriterion: performance.describe('Fraction of seeds that reached the criterion.'),
+  curve: z.array(curvePoint).describe('Learning curve, averaged point by point over seeds.'),
+  perSeed: z.array(
+    z.strictObject({
+      seed: z.number().int(),
+      performance,
+      loss: finite,
+      trialsToCriterion: z.number().nonnegative().nullable(),
+    }),
+  ),
+});
+
+const robustnessEntry = z.strictObject({
+  magnitudes: z.array(z.number().nonnegative()),
+  performance: z
+    .array(performance)
+    .describe('Performance at each magnitude, mean over tasks, seeds and draws (empty when skipped).'),
+  auc: performance
+    .nullable()
+    .describe('Normalised area under `performance` (trapezoid rule ÷ magnitude range); null when skipped.'),
+  skipped: z.string().optional().describe('Why the perturbation does not apply to this model.'),
+  perTask: taskRecord(
+    z.strictObject({
+      performance: z.array(performance),
+      auc: performance,
+      perSeed: z
+        .array(z.array(performance))
+        .describe('Performance per seed (averaged over draws): [seed][magnitude], seeds in `seeds` order.'),
+    }),
+  ),
+});
+
+const generalisationEntry = z.strictObject({
+  curve: z.array(curvePoint).describe('Learning curve of the held-out task, averaged point by point over seeds.'),
+  trialsToCriterion: z.number().nonnegative().nullable(),
+  reachedCriterion: performance,
+  performance: performance.describe('Final performance, mean over seeds.'),
+  trainableParams: count,
+  updates: z.number().nonnegative(),
+  perSeed: z.array(
+    z.strictObject({
+      seed: z.number().int(),
+      performance,
+      trialsToCriterion: z.number().nonnegative().nullable(),
+    }),
+  ),
+});
+
+const dimensionalityEntry = z.strictObject({
+  participationRatio: z.number().nonnegative(),
+  pcs90: count,
+  varianceExplained: z
+    .array(performance)
+    .describe('Cumulative fraction of variance explained by the first k components, k = 1..N.'),
+});
+
+const dimensionality = z.strictObject({
+  participationRatio: z.number().nonnegative().describe('Pooled over tasks, mean over seeds.'),
+  pcs90: z.number().nonnegative(),
+  varianceExplained: z.array(performance).describe('Pooled curve of the first seed.'),
+  perTask: taskRecord(dimensionalityEntry).describe('Per task, first seed.'),
+  perSeed: z.array(
+    z.strictObject({ seed: z.number().int(), participationRatio: z.number().nonnegative(), pcs90: count }),
+  ),
+});
+
+const taskVariance = z.strictObject({
+  seed: z.number().int(),
+  tasks: z.array(z.string()),
+  activeUnits: z.array(count).describe('Indices of the active units (rows of `normalised`).'),
+  variance: z.array(z.array(z.number().nonnegative())).describe('Variance across conditions: [unit][task].'),
+  normalised: z
+    .array(z.array(performance))
+    .describe("Each active unit's variances divided by its largest: [active unit][task]."),
+});
+
+const modelEntry = z.strictObject({
+  strategy: z.string(),
+  displayName: z.string(),
+  hiddenSize: z.number().int().positive(),
+  modules: z.array(z.number().int().positive()).nullable().describe('Module sizes of modular models, else null.'),
+  totalParams: z.number().nonnegative().describe('Every stored parameter after learning the corpus, mean over seeds.'),
+  frozenSharedParams: z.number().nonnegative().describe("Shared frozen parameters (e.g. MoLaP's modules)."),
+  bytes: z.number().nonnegative().describe('Bytes of float32 storage of `totalParams`.'),
+  perTask: taskRecord(perTaskEntry),
+  robustness: taskRecord(robustnessEntry),
+  generalisation: taskRecord(generalisationEntry).describe("Held-out tasks learned with the model's own mechanism."),
+  generalisationVariants: z
+    .record(z.string(), z.strictObject({ description: z.string(), tasks: taskRecord(generalisationEntry) }))
+    .describe('Other mechanisms of learning the held-out tasks (e.g. multitask with only the rule weights).'),
+  dimensionality: dimensionality.nullable().describe('Null when the analysis was not run.'),
+  taskVariance: z.array(taskVariance).describe('Per seed; empty when the analysis was not run.'),
+});
+
+const verdict = z.enum(['supported', 'mixed', 'not-supported', 'not-tested']);
+
+const claim = z.strictObject({
+  id: z.enum(['efficiency', 'robustness', 'generalisation']),
+  statement: z.string().describe("The paper's claim in one sentence."),
+  rule: z.string().describe('The decision rule applied, in words.'),
+  verdict,
+  reason: z.string().optional().describe('Why the claim could not be tested, when it could not.'),
+  molap: z.string().nullable().describe('Name of the MoLaP model compared, or null.'),
+  comparisons: z.array(
+    z.strictObject({
+      baseline: z.string(),
+      supported: z.boolean(),
+      metric: z.string().describe("What is compared, e.g. 'mean AUC'."),
+      molapValue: z.number().nullable(),
+      baselineValue: z.number().nullable(),
+      detail: z.string().describe('The comparison in words, with the numbers.'),
+    }),
+  ),
+});
+
+/** The zod schema of `results.json` (version 1). */
+export const resultsSchema = z.strictObject({
+  format: z.literal(RESULTS_FORMAT),
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  createdBy: z
+    .strictObject({ package: z.string(), version: z.string() })
+    .describe('Package and version that wrote the file.'),
+  preset: z.string().describe("Name of the run's preset (or 'custom')."),
+  seed: z.number().int().describe('The first seed of the run.'),
+  seeds: z.array(z.number().int()).min(1),
+  corpus: z.array(z.string()).min(1).describe('Tasks learned in the main phase (the pre-training corpus).'),
+  heldOut: z.array(z.string()).describe('Tasks held out of pre-training and learned afterwards (generalisation).'),
+  budget: budget.describe('Per-task learning budget (interleaved strategies get steps × tasks for the curriculum).'),
+  analysisTrials: z
+    .number()
+    .int()
+    .positive()
+    .describe('Trials per task of the analysis evaluations (robustness, dimensionality).'),
+  perturbations: z.array(perturbationInfo),
+  models: z.record(z.string(), modelEntry),
+  claims: z.array(claim),
+  timings: z
+    .strictObject({ total: z.number().nonnegative(), stages: z.record(z.string(), z.number().nonnegative()) })
+    .describe('Seconds per stage (summed over models and seeds) and in total.'),
+});
+
+/** A `results.json` document (version 1). */
+export type Results = z.infer<typeof resultsSchema>;
+export type ModelResults = Results['models'][string];
+export type PerTaskResults = ModelResults['perTask'][string];
+export type RobustnessResults = ModelResults['robustness'][string];
+export type GeneralisationResults = ModelResults['generalisation'][string];
+export type DimensionalityResults = NonNullable<ModelResults['dimensionality']>;
+export type TaskVarianceResults = ModelResults['taskVariance'][number];
+export type Claim = Results['claims'][number];
+export type ClaimVerdict = z.infer<typeof verdict>;
+export type PerturbationInfo = Results['perturbations'][number];

@@ -1,0 +1,80 @@
+/**
+ * Shared settings of the analysis tests: a one-thread native engine, the Yang tasks, tiny networks and
+ * budgets, and a real tiny analysis run (three baselines, two corpus tasks and a held-out one).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNativeEngine } from '@molap/backend';
+import { createYang19Registry, ewc, independent, multitask, type StrategyContext } from '@molap/baselines';
+import type { LearningBudget } from '@molap/composer';
+import { type AnalyseOptions, type AnalysisOutput, analyseModels } from '../src/analyse.js';
+import { ruleInputsVariant, strategyModel } from '../src/models.js';
+import { inputNoise, moduleLesion, recurrentWeightNoise, stateNoise, unitSilencing } from '../src/perturbations.js';
+
+/** A few steps of 8 trials; evaluation on 32 trials. */
+export const TINY_BUDGET: LearningBudget = { steps: 8, batchSize: 8, evalEvery: 4, evalTrials: 32, criterion: 0.9 };
+
+/** A 16-unit network. */
+export const TINY_NETWORK = { hiddenSize: 16 } as const;
+
+export async function createTestContext(): Promise<StrategyContext> {
+  return { engine: await createNativeEngine({ threads: 1 }), tasks: createYang19Registry() };
+}
+
+export async function withTemporaryDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'molap-analysis-'));
+  try {
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The options of the tiny run: multitask (with its rule-inputs variant), independent and ewc. */
+export function tinyRunOptions(context: StrategyContext, workDir?: string): AnalyseOptions {
+  return {
+    models: [
+      strategyModel(multitask, context, {
+        options: TINY_NETWORK,
+        generalisationVariants: [ruleInputsVariant(context)],
+      }),
+      strategyModel(independent, context, { options: TINY_NETWORK }),
+      strategyModel(ewc, context, { options: { ...TINY_NETWORK, fisherBatches: 4 } }),
+    ],
+    registry: context.tasks,
+    tasks: ['fdgo', 'dm1', 'reactgo'],
+    heldOut: ['reactgo'],
+    seeds: [1, 2],
+    budget: TINY_BUDGET,
+    preset: 'test-tiny',
+    analysisTrials: 16,
+    perturbations: [
+      { spec: recurrentWeightNoise, magnitudes: [0, 0.5, 1], draws: 2 },
+      { spec: unitSilencing, magnitudes: [0, 0.25, 0.5], draws: 2 },
+      { spec: inputNoise, magnitudes: [0, 3] },
+      { spec: stateNoise, magnitudes: [0, 3] },
+      { spec: moduleLesion },
+    ],
+    ...(workDir ? { workDir } : {}),
+  };
+}
+
+/** Runs the tiny analysis in a fresh context. */
+export async function runTinyAnalysis(workDir?: string): Promise<AnalysisOutput> {
+  const context = await createTestContext();
+  try {
+    return await analyseModels(tinyRunOptions(context, workDir));
+  } finally {
+    await context.engine.dispose();
+  }
+}
+
+/** Whether two float arrays hold the same values bit for bit (much faster than a deep equality on big arrays). */
+export function sameFloats(a: Float32Array, b: Float32Array | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
+}

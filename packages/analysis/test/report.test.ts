@@ -1,0 +1,149 @@
+/**
+ * The HTML report of a real tiny run: every section, self-contained, and loading in headless Chromium with no
+ * console errors (skipped only when no Chromium executable can be found).
+ */
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisOutput } from '../src/analyse.js';
+import { generalisationSpec, robustnessSpec, sortedVarianceRows } from '../src/report/charts.js';
+import { REPORT_HTML, REPORT_SECTIONS, renderReport, writeReport } from '../src/report/render.js';
+import { RESULTS_JSON, readResults } from '../src/results-file.js';
+import { runTinyAnalysis, withTemporaryDir } from './helpers.js';
+
+let output: AnalysisOutput;
+let html: string;
+beforeAll(async () => {
+  output = await runTinyAnalysis();
+  html = await renderReport(output.results, { exampleTrials: output.exampleTrials });
+}, 60_000);
+
+describe('renderReport', () => {
+  it('has every section, with plots, and nothing external', () => {
+    for (const id of REPORT_SECTIONS) expect(html).toContain(`<section id="${id}">`);
+    expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(8);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).toContain('multitask (rule-inputs)');
+    expect(html).toContain('not tested');
+  });
+
+  it('says when a section has nothing to show', async () => {
+    const bare = await renderReport({ ...output.results, heldOut: [], perturbations: [] });
+    expect(bare).toContain('No task was held out');
+    expect(bare).toContain('The robustness analysis was not run');
+    expect(bare).toContain('No example trials were given');
+  });
+
+  it('plots in suite order with each model in its colour', () => {
+    const robustness = robustnessSpec(output.results) as { concat: { title: { text: string } }[] };
+    expect(robustness.concat.map((panel) => panel.title.text)).toEqual([
+      'Recurrent weight noise',
+      'Unit silencing',
+      'Input noise',
+      'Recurrent (state) noise',
+    ]);
+    const generalisation = generalisationSpec(output.results) as {
+      spec: { encoding: { color: { scale: { domain: string[] } } } };
+    };
+    expect(generalisation.spec.encoding.color.scale.domain).toEqual(['multitask', 'independent', 'ewc']);
+    const rows = sortedVarianceRows({
+      seed: 1,
+      tasks: ['a', 'b'],
+      activeUnits: [4, 7, 9],
+      variance: [],
+      normalised: [
+        [0.2, 1],
+        [1, 0.1],
+        [1, 0.5],
+      ],
+    });
+    expect(rows.map((row) => row.unit)).toEqual([7, 9, 4]);
+  });
+});
+
+describe('writeReport', () => {
+  it('writes report.html and a valid results.json', async () => {
+    await withTemporaryDir(async (dir) => {
+      await writeReport(join(dir, 'out'), output.results, { exampleTrials: output.exampleTrials });
+      expect(await readResults(join(dir, 'out', RESULTS_JSON))).toEqual(output.results);
+      expect(await readFile(join(dir, 'out', REPORT_HTML), 'utf8')).toContain('<section id="examples">');
+    });
+  });
+});
+
+/** The Chromium executable, or undefined when none is installed. */
+async function findChromium(): Promise<string | undefined> {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+describe('the report in headless Chromium', () => {
+  it('loads without console errors and shows every section', async (context) => {
+    const executablePath = await findChromium();
+    if (!executablePath) {
+      context.skip(
+        'no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser): run tools/install-chromium.sh',
+      );
+      return;
+    }
+    const { chromium } = await import('playwright-core');
+    const profile = await mkdtemp(join(tmpdir(), 'molap-chromium-'));
+    try {
+      await withTemporaryDir(async (dir) => {
+        await writeReport(dir, output.results, { exampleTrials: output.exampleTrials });
+        const browser = await chromium.launchPersistentContext(profile, {
+          executablePath,
+          headless: true,
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+          viewport: { width: 1280, height: 900 },
+        });
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on('console', (message) => {
+            if (message.type() === 'error') errors.push(message.text());
+          });
+          page.on('pageerror', (error) => errors.push(String(error)));
+          await page.goto(pathToFileURL(join(dir, REPORT_HTML)).href);
+          for (const id of REPORT_SECTIONS) {
+            const section = page.locator(`section#${id}`);
+            await expect(section.isVisible(), id).resolves.toBe(true);
+            const box = await section.boundingBox();
+            expect(box?.height, id).toBeGreaterThan(40);
+          }
+          expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(8);
+          expect(await page.title()).toBe('molap run report');
+          const screenshot = await page.screenshot({ fullPage: true });
+          expect(screenshot.length).toBeGreaterThan(10_000);
+          expect(errors).toEqual([]);
+        } finally {
+          await browser.close();
+        }
+      });
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

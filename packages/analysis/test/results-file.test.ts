@@ -1,0 +1,95 @@
+/** results.json: schema, versions, migration and refusal, atomic writing, the shipped JSON Schema. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { independent } from '@molap/baselines';
+import { beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+import { analyseModels } from '../src/analyse.js';
+import { strategyModel } from '../src/models.js';
+import {
+  migrateResults,
+  RESULTS_JSON_SCHEMA,
+  ResultsFileError,
+  readResults,
+  validateResults,
+  writeResults,
+} from '../src/results-file.js';
+import { RESULTS_SCHEMA_VERSION, type Results } from '../src/schema.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
+import { createTestContext, TINY_BUDGET, TINY_NETWORK, withTemporaryDir } from './helpers.js';
+
+let results: Results;
+beforeAll(async () => {
+  const context = await createTestContext();
+  try {
+    const output = await analyseModels({
+      models: [strategyModel(independent, context, { options: TINY_NETWORK })],
+      registry: context.tasks,
+      tasks: ['fdgo'],
+      seeds: [3],
+      budget: TINY_BUDGET,
+      perturbations: [],
+      analyses: { taskVariance: false },
+    });
+    results = output.results;
+  } finally {
+    await context.engine.dispose();
+  }
+}, 30_000);
+
+describe('results.json', () => {
+  it('round-trips through writeResults and readResults', async () => {
+    await withTemporaryDir(async (dir) => {
+      const path = join(dir, 'results.json');
+      await writeResults(path, results);
+      expect(await readResults(path)).toEqual(results);
+      expect(results.createdBy).toEqual({ package: PACKAGE_NAME, version: PACKAGE_VERSION });
+      expect(results.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
+    });
+  });
+
+  it('lists schema problems with their JSON paths', () => {
+    const copy = structuredClone(results);
+    copy.models.independent.perTask.fdgo.performance = 1.5;
+    const { corpus: _, ...broken } = { ...copy, extra: true };
+    const problems = validateResults(broken);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.models\.independent\.perTask\.fdgo\.performance: /),
+        expect.stringMatching(/^\$\.corpus: /),
+        expect.stringMatching(/extra/),
+      ]),
+    );
+    expect(() => migrateResults(broken, 'broken.json')).toThrow(/broken.json does not match the results schema/);
+  });
+
+  it('refuses newer versions and other formats clearly, and migrates nothing it cannot', async () => {
+    expect(() => migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 }, 'new.json')).toThrow(
+      /new.json has schema version 2, written by a newer @molap\/analysis.*upgrade/,
+    );
+    expect(() => migrateResults({ ...results, format: 'molap-comparison' })).toThrow(/not a molap results file/);
+    expect(() => migrateResults({ ...results, schemaVersion: 0 })).toThrow(/invalid schemaVersion 0/);
+    expect(() => migrateResults([1, 2])).toThrow(/not a JSON object/);
+    await withTemporaryDir(async (dir) => {
+      const path = join(dir, 'results.json');
+      await writeFile(path, '{ nope');
+      await expect(readResults(path)).rejects.toThrow(ResultsFileError);
+      await expect(readResults(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);
+    });
+  });
+
+  it('writeResults refuses invalid results and leaves no partial file', async () => {
+    await withTemporaryDir(async (dir) => {
+      const path = join(dir, 'results.json');
+      await expect(writeResults(path, { ...results, seeds: [] })).rejects.toThrow(/\$\.seeds/);
+      await expect(readFile(path)).rejects.toThrow(/ENOENT/);
+    });
+  });
+
+  it('ships its JSON Schema as results.schema.json (regenerate with npm run schema)', async () => {
+    const shipped = JSON.parse(await readFile(new URL('../results.schema.json', import.meta.url), 'utf8'));
+    expect(shipped).toEqual(RESULTS_JSON_SCHEMA);
+    expect(packageJson.files).toContain('results.schema.json');
+    expect(packageJson.version).toBe(PACKAGE_VERSION);
+  });
+});

@@ -4,7 +4,14 @@
  * MoLaP (whose modules are pre-trained on the corpus) is described the same way by its caller.
  */
 import { type AnyStrategy, type LearningSchedule, loadMultitask, type StrategyContext } from '@molap/baselines';
-import type { MultiTaskModel } from '@molap/composer';
+import {
+  createMolap,
+  loadMolap,
+  MOLAP_META,
+  type MolapContext,
+  type MolapOptions,
+  type MultiTaskModel,
+} from '@molap/composer';
 
 /** Another way of learning held-out tasks from the trained (pre-trained) model. */
 export interface GeneralisationVariant {
@@ -77,5 +84,50 @@ export function ruleInputsVariant(context: StrategyContext): GeneralisationVaria
     name: 'rule-inputs',
     description: "Only the new task's rule input weights learn (N parameters); every other weight stays frozen.",
     load: (dir) => loadMultitask(dir, context, { newTaskWeights: 'rule-inputs' }),
+  };
+}
+
+/** A module bank, as `createMolap` takes it (`@molap/primitives`). */
+export type MolapBank = Parameters<typeof createMolap>[0];
+
+/** Options of `molapModel`. */
+export interface MolapModelOptions {
+  /** Name in results.json; default the strategy ('molap' or 'random-modules'). */
+  readonly name?: string;
+  /** 'molap' (default) for a pre-trained bank, 'random-modules' for a random one (the ablation). */
+  readonly strategy?: 'molap' | 'random-modules';
+  readonly context: MolapContext;
+  /**
+   * The module bank of a seed, built from the pre-training corpus only (held-out tasks excluded), e.g.
+   * `buildModuleBank({ tasks: corpus.map((id) => registry.get(id)), seed, ... })` or
+   * `createRandomModuleBank({ layout, seed, ... })`; or loaded from where an earlier run saved it.
+   */
+  bank(creation: ModelCreation): Promise<MolapBank>;
+  /** MoLaP options (which per-task weights learn, …). */
+  readonly options?: Partial<MolapOptions>;
+}
+
+/**
+ * An analysis model of MoLaP (or of random-modules): frozen modules from `bank`, per-task weights learned on
+ * top; held-out tasks are learned the same way (their own weights only).
+ */
+export function molapModel(options: MolapModelOptions): AnalysisModel {
+  const strategy = options.strategy ?? 'molap';
+  return {
+    name: options.name ?? strategy,
+    strategy,
+    displayName: strategy === 'molap' ? MOLAP_META.displayName : 'Random modules (MoLaP without pre-training)',
+    schedule: MOLAP_META.schedule,
+    async create(creation) {
+      const model = createMolap(await options.bank(creation), options.context, options.options);
+      if (model.strategy !== strategy) {
+        await model.dispose();
+        throw new RangeError(
+          `molapModel '${options.name ?? strategy}' expects a ${strategy === 'molap' ? 'pre-trained' : 'random'} module bank, but bank() returned a ${model.strategy === 'molap' ? 'pre-trained' : 'random'} one`,
+        );
+      }
+      return model;
+    },
+    load: (dir) => loadMolap(dir, options.context),
   };
 }

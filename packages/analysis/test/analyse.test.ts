@@ -1,4 +1,7 @@
-/** analyseModels on a real tiny run: three baselines, two corpus tasks, one held-out task, two seeds. */
+/**
+ * analyseModels on a real tiny run: MoLaP, random-modules and three baselines, two corpus tasks, one held-out
+ * task, two seeds.
+ */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StrategyContext } from '@molap/baselines';
@@ -30,8 +33,9 @@ describe('analyseModels', () => {
     expect(results.corpus).toEqual(['fdgo', 'dm1']);
     expect(results.heldOut).toEqual(['reactgo']);
     expect(results.seed).toBe(1);
-    expect(Object.keys(results.models)).toEqual(['multitask', 'independent', 'ewc']);
+    expect(Object.keys(results.models)).toEqual(['molap', 'random-modules', 'multitask', 'independent', 'ewc']);
     for (const model of Object.values(results.models)) {
+      const modular = model.modules !== null;
       expect(Object.keys(model.perTask)).toEqual(['fdgo', 'dm1']);
       for (const entry of Object.values(model.perTask)) {
         expect(entry.perSeed.map((seed) => seed.seed)).toEqual([1, 2]);
@@ -45,7 +49,13 @@ describe('analyseModels', () => {
         'state-noise',
         'module-lesion',
       ]);
-      expect(model.robustness['module-lesion'].skipped).toMatch(/no separate modules/);
+      if (modular) {
+        expect(model.modules).toEqual([4, 4, 4, 4]);
+        expect(model.robustness['module-lesion'].magnitudes).toEqual([0, 0.125, 0.25, 0.5]);
+        expect(model.robustness['module-lesion'].auc).not.toBeNull();
+      } else {
+        expect(model.robustness['module-lesion'].skipped).toMatch(/no separate modules/);
+      }
       const silencing = model.robustness['unit-silencing'];
       expect(silencing.magnitudes).toEqual([0, 0.25, 0.5]);
       expect(silencing.perTask.fdgo.perSeed).toHaveLength(2);
@@ -57,13 +67,32 @@ describe('analyseModels', () => {
       expect(model.taskVariance[0].tasks).toEqual(['fdgo', 'dm1']);
       expect(model.taskVariance[0].variance).toHaveLength(16);
     }
-    const { multitask, independent } = results.models;
+    const { molap, multitask, independent } = results.models;
+    expect(molap.strategy).toBe('molap');
+    expect(results.models['random-modules'].strategy).toBe('random-modules');
+    expect(molap.frozenSharedParams).toBeGreaterThan(0);
+    expect(molap.perTask.fdgo.trainableParams).toBeLessThan(multitask.perTask.fdgo.trainableParams);
+    expect(molap.generalisation.reactgo.trainableParams).toBe(molap.perTask.fdgo.trainableParams);
     expect(multitask.generalisationVariants['rule-inputs'].tasks.reactgo.trainableParams).toBe(16);
     expect(multitask.generalisation.reactgo.trainableParams).toBe(multitask.perTask.fdgo.trainableParams);
     expect(independent.totalParams).toBe(2 * independent.perTask.fdgo.trainableParams);
-    expect(results.claims.map((claim) => claim.verdict)).toEqual(['not-tested', 'not-tested', 'not-tested']);
+    const [efficiency, robustness, generalisation] = results.claims;
+    expect(efficiency.molap).toBe('molap');
+    expect(efficiency.comparisons.map((comparison) => comparison.baseline)).toEqual([
+      'random-modules',
+      'multitask',
+      'independent',
+      'ewc',
+    ]);
+    expect(robustness.comparisons[0].detail).toMatch(/module-lesion/);
+    expect(robustness.comparisons[1].detail).not.toMatch(/module-lesion/);
+    expect(generalisation.comparisons.map((comparison) => comparison.baseline)).toContain('multitask (rule-inputs)');
     expect(results.timings.total).toBeGreaterThan(0);
     expect(output.exampleTrials.map((trial) => `${trial.model}/${trial.taskId}`)).toEqual([
+      'molap/fdgo',
+      'molap/dm1',
+      'random-modules/fdgo',
+      'random-modules/dm1',
       'multitask/fdgo',
       'multitask/dm1',
       'independent/fdgo',
@@ -75,9 +104,10 @@ describe('analyseModels', () => {
 
   it('resumes from its work folder, stage by stage, with the same results; an interrupted run finishes the same', async () => {
     await withTemporaryDir(async (dir) => {
-      const options = { ...tinyRunOptions(context, dir), seeds: [1] };
+      const all = tinyRunOptions(context, dir);
+      const options = { ...all, models: [all.models[0], all.models[3]], seeds: [1] };
       const first = await analyseModels(options);
-      expect(await readdir(join(dir, 'multitask', 'seed-1'))).toEqual(
+      expect(await readdir(join(dir, 'molap', 'seed-1'))).toEqual(
         expect.arrayContaining(['train.json', 'robustness.json', 'states.json', 'task-variance.json', 'model']),
       );
       const events: AnalysisProgress[] = [];
@@ -115,7 +145,8 @@ describe('analyseModels', () => {
   }, 60_000);
 
   it('gives the same results without a work folder (deterministic), and can skip analyses', async () => {
-    const options = { ...tinyRunOptions(context), seeds: [1] };
+    const all = tinyRunOptions(context);
+    const options = { ...all, models: [all.models[0], all.models[2]], seeds: [1] };
     const a = await analyseModels({ ...options, analyses: { taskVariance: false, generalisation: false } });
     expect(validateResults(a.results)).toEqual([]);
     expect(a.results.models.multitask.taskVariance).toEqual([]);
@@ -132,7 +163,7 @@ describe('analyseModels', () => {
       /keep at least one/,
     );
     await expect(analyseModels({ ...options, seeds: [] })).rejects.toThrow(/at least one seed/);
-    await expect(analyseModels({ ...options, models: [options.models[0], options.models[0]] })).rejects.toThrow(
+    await expect(analyseModels({ ...options, models: [options.models[2], options.models[2]] })).rejects.toThrow(
       /two models are named 'multitask'/,
     );
     await expect(analyseModels({ ...options, tasks: ['fdgo', 'nope'], heldOut: [] })).rejects.toThrow(/nope/);

@@ -97,6 +97,18 @@ describe('efficiency', () => {
     expect(efficiency.comparisons[0].baselineValue).toBe(20_000);
     expect(efficiency.comparisons[0].detail).toMatch(/trainable parameters per task 10 vs 1,000/);
   });
+
+  it('is not supported by a model that never reaches the criterion, however cheap', () => {
+    const [efficiency] = evaluateClaims({
+      budget: BUDGET,
+      heldOut: [],
+      models: {
+        molap: model('molap', { perTask: { a: task(10, 100, [null]) } }),
+        multitask: model('multitask', { perTask: { a: task(1000, 100, [null]) } }),
+      },
+    });
+    expect(efficiency.verdict).toBe('not-supported');
+  });
 });
 
 describe('robustness', () => {

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { createNativeEngine } from '@molap/backend';
 import { createYang19Registry, ewc, independent, multitask, type StrategyContext } from '@molap/baselines';
 import type { LearningBudget } from '@molap/composer';
+import { bankLayout, buildModuleBank, createRandomModuleBank } from '@molap/primitives';
 import { type AnalyseOptions, type AnalysisOutput, analyseModels } from '../src/analyse.js';
-import { ruleInputsVariant, strategyModel } from '../src/models.js';
+import { molapModel, ruleInputsVariant, strategyModel } from '../src/models.js';
 import { inputNoise, moduleLesion, recurrentWeightNoise, stateNoise, unitSilencing } from '../src/perturbations.js';
 
 /** A few steps of 8 trials; evaluation on 32 trials. */
@@ -31,10 +32,37 @@ export async function withTemporaryDir<T>(run: (dir: string) => Promise<T>): Pro
   }
 }
 
-/** The options of the tiny run: multitask (with its rule-inputs variant), independent and ewc. */
+/** Tiny module banks: 4 modules of 4 units (16 units, as the baselines), a few pre-training steps. */
+const TINY_BANK = { k: 4, moduleSize: 4 } as const;
+
+/**
+ * The options of the tiny run: MoLaP (bank pre-trained on the corpus only), random-modules, multitask (with
+ * its rule-inputs variant), independent and ewc.
+ */
 export function tinyRunOptions(context: StrategyContext, workDir?: string): AnalyseOptions {
   return {
     models: [
+      molapModel({
+        context,
+        bank: ({ seed, corpus }) =>
+          buildModuleBank({
+            tasks: corpus.map((id) => context.tasks.get(id)),
+            seed,
+            engine: context.engine,
+            moduleSize: TINY_BANK.moduleSize,
+            steps: 8,
+            batchSize: 8,
+            evaluationTrials: 8,
+            corpus: { trialsPerTask: 32 },
+            latents: { k: TINY_BANK.k },
+          }),
+      }),
+      molapModel({
+        strategy: 'random-modules',
+        context,
+        bank: async ({ seed, corpus }) =>
+          createRandomModuleBank({ layout: bankLayout(context.tasks.get(corpus[0])), seed, ...TINY_BANK }),
+      }),
       strategyModel(multitask, context, {
         options: TINY_NETWORK,
         generalisationVariants: [ruleInputsVariant(context)],
@@ -60,11 +88,11 @@ export function tinyRunOptions(context: StrategyContext, workDir?: string): Anal
   };
 }
 
-/** Runs the tiny analysis in a fresh context. */
-export async function runTinyAnalysis(workDir?: string): Promise<AnalysisOutput> {
+/** Runs the tiny analysis in a fresh context, with some options changed. */
+export async function runTinyAnalysis(changes: Partial<AnalyseOptions> = {}): Promise<AnalysisOutput> {
   const context = await createTestContext();
   try {
-    return await analyseModels(tinyRunOptions(context, workDir));
+    return await analyseModels({ ...tinyRunOptions(context), ...changes });
   } finally {
     await context.engine.dispose();
   }

@@ -69,7 +69,8 @@ function curveFacet(
     spec: {
       width: 220,
       height: 150,
-      mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },
+      // Points would turn the dash legend into filled dots; lines alone keep its symbols as dashed strokes.
+      mark: mechanisms ? { type: 'line', strokeWidth: 2 } : { type: 'line', point: { size: 18 }, strokeWidth: 2 },
       encoding: {
         x: { field: 'trials', type: 'quantitative', title: 'trials seen' },
         y: performanceAxis,

@@ -118,6 +118,8 @@ export interface AnalysisOutput {
 
 /** The variant name of a model's own mechanism of learning new tasks in stage data. */
 const OWN = '';
+/** Its name in stage file names and progress details. */
+const OWN_LABEL = 'own';
 
 function checkOptions(options: AnalyseOptions): { corpus: string[]; heldOut: string[] } {
   if (!Array.isArray(options.models) || options.models.length === 0) {
@@ -133,8 +135,10 @@ function checkOptions(options: AnalyseOptions): { corpus: string[]; heldOut: str
     names.add(model.name);
     const variants = new Set<string>();
     for (const variant of model.generalisationVariants ?? []) {
-      if (!variant.name || variants.has(variant.name)) {
-        throw new RangeError(`model '${model.name}': generalisation variant names must be unique and non-empty`);
+      if (!variant.name || variant.name === OWN_LABEL || variants.has(variant.name)) {
+        throw new RangeError(
+          `model '${model.name}': generalisation variant names must be unique, non-empty and not '${OWN_LABEL}' (the model's own mechanism)`,
+        );
       }
       variants.add(variant.name);
     }
@@ -373,7 +377,7 @@ export async function analyseModels(options: AnalyseOptions, controls: AnalyseCo
       const generalisation: Record<string, Record<string, TaskLearningRecord>> = {};
       if (enabled('generalisation')) {
         const ways: { key: string; label: string; load: GeneralisationVariant['load'] }[] = [
-          { key: OWN, label: 'own', load: (dir) => spec.load(dir) },
+          { key: OWN, label: OWN_LABEL, load: (dir) => spec.load(dir) },
           ...(spec.generalisationVariants ?? []).map((variant) => ({
             key: variant.name,
             label: variant.name,

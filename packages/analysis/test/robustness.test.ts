@@ -1,10 +1,11 @@
 /** Robustness curves on real trained baselines: magnitude 0 is the unperturbed model, bigger perturbations hurt. */
-import { independent, multitask, psp, type StrategyContext } from '@molap/baselines';
-import type { MultiTaskModel } from '@molap/composer';
+import { independent, multitask, psp, type Strategy, type StrategyContext } from '@molap/baselines';
+import { createMolap, type MultiTaskModel } from '@molap/composer';
+import { bankLayout, createRandomModuleBank } from '@molap/primitives';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisBatches, analysisNoiseSeed } from '../src/analyse-model.js';
 import { mean } from '../src/curves.js';
-import { BUILTIN_PERTURBATIONS, unitSilencing } from '../src/perturbations.js';
+import { BUILTIN_PERTURBATIONS, moduleLesion, unitSilencing } from '../src/perturbations.js';
 import { drawSeed, robustnessCurves } from '../src/robustness.js';
 import { createTestContext, sameFloats, TINY_BUDGET, TINY_NETWORK } from './helpers.js';
 
@@ -24,14 +25,24 @@ const batches = (trials: number) =>
   );
 const noiseSeed = (taskId: string) => analysisNoiseSeed(4, taskId);
 
+/** Random-modules: MoLaP's modular network on a random bank of 4 modules of 4 units. */
+const randomModules = {
+  create: async (context: StrategyContext) =>
+    createMolap(
+      createRandomModuleBank({ layout: bankLayout(context.tasks.get('fdgo')), k: 4, moduleSize: 4, seed: 5 }),
+      context,
+    ),
+};
+
 describe.each([
   ['multitask', multitask],
   ['independent', independent],
   ['psp', psp],
+  ['random-modules', randomModules],
 ] as const)('%s at magnitude 0', (_, strategy) => {
   let model: MultiTaskModel;
   beforeAll(async () => {
-    model = await strategy.create(context, TINY_NETWORK);
+    model = await (strategy as Pick<Strategy, 'create'>).create(context, TINY_NETWORK);
     await model.learn(TASKS, TINY_BUDGET, { seed: 2 });
   });
   afterAll(async () => {
@@ -60,6 +71,9 @@ describe.each([
       noiseSeed,
       seed: 3,
     });
+    expect(curves.find((curve) => curve.id === 'module-lesion')?.skipped === undefined).toBe(
+      model.modules !== undefined,
+    );
     for (const curve of curves) {
       if (curve.skipped) {
         expect(curve.id).toBe('module-lesion');
@@ -112,6 +126,33 @@ describe('a trained multitask network', () => {
       for (const task of curve.tasks) expect(task.performance.at(-1)).toBeLessThan(task.performance[0] - 0.2);
     }
   }, 60_000);
+});
+
+describe('module lesions', () => {
+  it('silence every unit of the lesioned modules (all modules: all states 0)', async () => {
+    const model = await randomModules.create(context);
+    await model.learn(
+      ['fdgo'],
+      { steps: 60, batchSize: 16, evalEvery: 0, evalTrials: 32, criterion: 0.9 },
+      { seed: 1 },
+    );
+    const batch = batches(32).get('fdgo')!;
+    const all = await model.evaluate('fdgo', batch, {
+      noiseSeed: 1,
+      perturbation: { kind: 'module-lesion', modules: [0, 1, 2, 3] },
+      keepStates: true,
+    });
+    expect(all.states?.every((value) => value === 0)).toBe(true);
+    const [curve] = await robustnessCurves(model, {
+      perturbations: [{ spec: moduleLesion, magnitudes: [0, 0.25, 0.5, 1], draws: 2 }],
+      batches: new Map([['fdgo', batch]]),
+      noiseSeed,
+      seed: 2,
+    });
+    expect(curve.skipped).toBeUndefined();
+    expect(curve.tasks[0].performance[3]).toBe(all.performance);
+    await model.dispose();
+  });
 });
 
 describe('draw seeds', () => {

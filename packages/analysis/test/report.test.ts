@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisOutput } from '../src/analyse.js';
-import { generalisationSpec, robustnessSpec, sortedVarianceRows } from '../src/report/charts.js';
+import { angleDifference, generalisationSpec, robustnessSpec, sortedVarianceRows } from '../src/report/charts.js';
 import { REPORT_HTML, REPORT_SECTIONS, renderReport, writeReport } from '../src/report/render.js';
 import { RESULTS_JSON, readResults } from '../src/results-file.js';
 import { runTinyAnalysis, withTemporaryDir } from './helpers.js';
@@ -71,6 +71,9 @@ describe('renderReport', () => {
       ],
     });
     expect(rows.map((row) => row.unit)).toEqual([7, 9, 4]);
+    expect(angleDifference(0.1, 2 * Math.PI - 0.1)).toBeCloseTo((0.2 * 180) / Math.PI, 10);
+    expect(angleDifference(Math.PI, 0)).toBe(-180);
+    expect(angleDifference(0, Math.PI / 2)).toBeCloseTo(-90, 10);
   });
 });
 

@@ -183,7 +183,7 @@ export function robustnessSpec(results: Results): VegaLiteSpec {
             field: 'magnitude',
             type: 'quantitative',
             title: perturbation.magnitude,
-            axis: { values: perturbation.magnitudes, format: '~g', titleLimit: 400 },
+            axis: { values: perturbation.magnitudes, format: '.4~g', titleLimit: 400 },
           },
           y: performanceAxis,
           color: { field: 'model', type: 'nominal', title: 'model', scale: colourScale(models), sort: null },
@@ -235,8 +235,8 @@ export function sortedVarianceRows(entry: TaskVarianceResults): { unit: number; 
   return rows.sort((a, b) => preferred(a.values) - preferred(b.values) || share(b.values) - share(a.values));
 }
 
-/** Heatmap of a model's normalised task variance (first seed): active units × tasks. */
-export function taskVarianceSpec(model: string, entry: ModelResults): VegaLiteSpec | undefined {
+/** Heatmap of a model's normalised task variance (first seed): active units × tasks (titled by the page). */
+export function taskVarianceSpec(entry: ModelResults): VegaLiteSpec | undefined {
   const first = entry.taskVariance[0];
   if (!first || first.activeUnits.length === 0) return undefined;
   const rows = sortedVarianceRows(first).flatMap((row, rank) =>
@@ -245,16 +245,15 @@ export function taskVarianceSpec(model: string, entry: ModelResults): VegaLiteSp
   const units = first.activeUnits.length;
   return base({
     data: { values: rows },
-    title: { text: model, subtitle: `${units} of ${entry.hiddenSize} units active`, anchor: 'start' },
     width: Math.max(160, 26 * first.tasks.length),
-    height: Math.min(360, Math.max(120, 2 * units)),
+    height: Math.min(360, Math.max(180, 2 * units)),
     mark: { type: 'rect' },
     encoding: {
       x: { field: 'task', type: 'ordinal', title: null, sort: first.tasks, axis: { labelAngle: -45 } },
       y: {
         field: 'rank',
         type: 'ordinal',
-        title: 'units (by preferred task)',
+        title: `${units} of ${entry.hiddenSize} units active`,
         axis: { labels: false, ticks: false },
         scale: { paddingInner: 0, paddingOuter: 0 },
       },
@@ -270,17 +269,18 @@ export function taskVarianceSpec(model: string, entry: ModelResults): VegaLiteSp
   });
 }
 
-const degrees = (radians: number) => (radians * 180) / Math.PI;
+/** `a − b` in degrees, wrapped to [−180, 180). */
+export function angleDifference(a: number, b: number): number {
+  const degrees = ((a - b) * 180) / Math.PI;
+  return ((((degrees + 180) % 360) + 360) % 360) - 180;
+}
 
 /**
- * One task's example trial for each model: fixation output over time, and the direction decoded from the
- * response ring (population vector, degrees) during the response period, against the targets.
+ * One task's example trial for each model (titled by the page): fixation output over time, and the error of
+ * the direction decoded from the response ring (population vector) during the response period, in degrees
+ * (0 = the target direction; within ±36° counts as correct).
  */
-export function exampleTrialSpec(
-  taskId: string,
-  trials: readonly ExampleTrial[],
-  models: readonly string[],
-): VegaLiteSpec {
+export function exampleTrialSpec(trials: readonly ExampleTrial[], models: readonly string[]): VegaLiteSpec {
   const series = ['target', ...models];
   const fixation: Record<string, unknown>[] = [];
   const direction: Record<string, unknown>[] = [];
@@ -291,7 +291,7 @@ export function exampleTrialSpec(
       if (trial.targetAngle[t] >= 0) {
         const ring = trial.outputs[t];
         const angle = populationVector(ring, trial.responseOutputs.start, trial.responseOutputs.size);
-        direction.push({ model: trial.model, time, value: degrees(angle) });
+        direction.push({ model: trial.model, time, value: angleDifference(angle, trial.targetAngle[t]) });
       }
     }
   }
@@ -300,8 +300,7 @@ export function exampleTrialSpec(
     for (let t = 0; t < reference.steps; t++) {
       const time = t * reference.dt;
       fixation.push({ model: 'target', time, value: reference.targets[t][reference.fixationOutput] });
-      if (reference.targetAngle[t] >= 0)
-        direction.push({ model: 'target', time, value: degrees(reference.targetAngle[t]) });
+      if (reference.targetAngle[t] >= 0) direction.push({ model: 'target', time, value: 0 });
     }
   }
   const epochs = (reference?.epochs ?? []).map((epoch) => ({
@@ -318,7 +317,7 @@ export function exampleTrialSpec(
   };
   const panel = (values: Record<string, unknown>[], title: string, domain: [number, number]) => ({
     width: 300,
-    height: 120,
+    height: 150,
     layer: [
       {
         data: { values: epochs },
@@ -339,7 +338,13 @@ export function exampleTrialSpec(
         mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after' },
         encoding: {
           x: { field: 'time', type: 'quantitative', title: 'time (ms)' },
-          y: { field: 'value', type: 'quantitative', title, scale: { domain } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title,
+            scale: { domain },
+            ...(domain[1] === 180 ? { axis: { values: [-180, -90, 0, 90, 180] } } : {}),
+          },
           color: colour,
           strokeDash: { condition: { test: "datum.model === 'target'", value: [5, 3] }, value: [1, 0] },
         },
@@ -347,8 +352,7 @@ export function exampleTrialSpec(
     ],
   });
   return base({
-    title: { text: taskId, anchor: 'start' },
-    hconcat: [panel(fixation, 'fixation output', [0, 1]), panel(direction, 'response direction (°)', [0, 360])],
+    hconcat: [panel(fixation, 'fixation output', [0, 1]), panel(direction, 'direction error (°)', [-180, 180])],
     resolve: { scale: { color: 'shared' } },
   });
 }

@@ -274,8 +274,8 @@ async function dimensionalitySection(results: Results): Promise<string> {
 async function taskVarianceSection(results: Results): Promise<string> {
   const plots: string[] = [];
   for (const [name, model] of Object.entries(results.models)) {
-    const spec = taskVarianceSpec(name, model);
-    if (spec) plots.push(await plot(spec));
+    const spec = taskVarianceSpec(model);
+    if (spec) plots.push(`<div><h3>${escapeHtml(name)}</h3>${await plot(spec)}</div>`);
   }
   if (plots.length === 0) return '<p class="note">The task-variance analysis was not run, or no unit was active.</p>';
   return [
@@ -292,11 +292,11 @@ async function examplesSection(results: Results, options: ReportOptions): Promis
   const plots: string[] = [];
   for (const task of tasks) {
     const forTask = trials.filter((trial) => trial.taskId === task && trial.seed === results.seed);
-    if (forTask.length > 0) plots.push(await plot(exampleTrialSpec(task, forTask, models)));
+    if (forTask.length > 0) plots.push(`<h3>${escapeHtml(task)}</h3>${await plot(exampleTrialSpec(forTask, models))}`);
   }
   return [
     plots.join(''),
-    '<p class="note">Trial 0 of each task’s analysis trials (first seed): fixation output, and the direction decoded from the response ring (population vector) while a response is required; dashed: targets.</p>',
+    '<p class="note">Trial 0 of each task’s analysis trials (first seed): fixation output, and the error of the direction decoded from the response ring (population vector) while a response is required (within ±36° counts as correct); dashed: targets.</p>',
   ].join('');
 }
 

@@ -112,8 +112,10 @@ function replicateStep(array: Float32Array, block: number, first: number, count:
  * length (psychometric trials of different durations) stay zero with mask 0.
  *
  * Speed: nothing changes between two consecutive events of any trial (an epoch boundary, the end of the
- * mask's grace periods, a trial's end), so each such segment of steps is written once at its first step
- * and copied to the others with `copyWithin`.
+ * mask's grace periods, a trial's end). Targets, mask and target angle of such a segment of steps are
+ * written at its first step and copied to the others with `copyWithin`; its noise-free input block is built
+ * once in a template and written to every step of the segment, the input noise being added in that same
+ * pass (`addNormalFrom`). The values are those of the reference's step-by-step construction.
  */
 export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions, rng: Rng): Batch {
   const layout = yang19Layout(options);

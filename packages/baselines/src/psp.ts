@@ -44,7 +44,10 @@ const PARAMETER_OF: Readonly<Record<SuperposedLayer, 'inputWeights' | 'recurrent
 export interface PspOptions extends SequentialOptions {
   /** Weight matrices used through a task context. Default ['recurrent']. */
   readonly superposed: readonly SuperposedLayer[];
-  /** Seed of the contexts (with the task id); the same seed and task give the same context. Default 0. */
+  /**
+   * Extra seed of the contexts: a task's contexts are drawn from (learn seed, contextSeed, task id), so
+   * replicate runs (other learn seeds) get other contexts. Default 0.
+   */
   readonly contextSeed: number;
 }
 
@@ -93,7 +96,7 @@ class PspMethod implements ContinualMethod {
 
   constructor(private readonly options: PspOptions) {}
 
-  beginTask(taskId: string, config: RnnConfig): void {
+  beginTask(taskId: string, config: RnnConfig, seed: number): void {
     if (this.contexts.has(taskId)) return;
     const contexts: Partial<Record<SuperposedLayer, Float32Array>> = {};
     for (const [index, layer] of LAYERS.entries()) {
@@ -101,7 +104,7 @@ class PspMethod implements ContinualMethod {
       const size = layer === 'input' ? config.inputSize : config.hiddenSize;
       contexts[layer] = binaryContext(
         size,
-        deriveSeed(this.options.contextSeed, SEED_PURPOSE.contexts, taskSeedKey(taskId), index),
+        deriveSeed(seed, SEED_PURPOSE.contexts, this.options.contextSeed, taskSeedKey(taskId), index),
       );
     }
     this.contexts.set(taskId, contexts);

@@ -56,8 +56,8 @@ export interface TaskEndContext {
  * unchanged (true of sign flips), because first moments are mapped with them and second moments are not.
  */
 export interface ContinualMethod {
-  /** Called before a task is learned (its first time), with the network config. */
-  beginTask(taskId: string, config: RnnConfig): void;
+  /** Called before a task is learned, with the network config and the run seed of the `learn` call. */
+  beginTask(taskId: string, config: RnnConfig, seed: number): void;
   /** Shared → task space, for parameters, gradients and first moments. Returns a new record. */
   toTask(record: Partial<RnnParameters>, taskId: string): Partial<RnnParameters>;
   /** Task → shared space (the inverse of `toTask`). Returns a new record. */
@@ -227,7 +227,7 @@ export class SequentialModel implements MultiTaskModel {
     const model = network.model;
     const id = task.id;
     const key = taskSeedKey(id);
-    this.method.beginTask(id, network.config);
+    this.method.beginTask(id, network.config, options.seed);
     if (this.options.resetOptimizer) network.resetOptimizer();
     this.mapModel(id, 'toTask');
     const result = await learnEngineModel({

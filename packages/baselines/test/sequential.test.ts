@@ -97,6 +97,10 @@ describe('psp', () => {
     expect(forgetting[1].forgetting).toBe(0);
     expect(() => model.contexts('reactgo')).toThrow(/not been learned/);
     await model.dispose();
+    const replicate = (await psp.create(context, { hiddenSize: 16 })) as PspModel;
+    await replicate.learn(['fdgo'], { ...TINY_BUDGET, steps: 1 }, { seed: 5 });
+    expect(replicate.contexts('fdgo').recurrent).not.toEqual(fdgo.recurrent);
+    await replicate.dispose();
   });
 
   it('rejects unknown layers', async () => {

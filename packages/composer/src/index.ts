@@ -33,6 +33,7 @@ export {
   resolveMolapOptions,
 } from './molap-options.js';
 export * from './perturb.js';
+export { MOLAP_PRESETS, type MolapPreset, type MolapPresetName } from './presets.js';
 export {
   DEFAULT_RIDGE_READOUT,
   ReadoutRegression,

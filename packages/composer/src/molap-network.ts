@@ -156,10 +156,19 @@ export function sensoryBatch(batch: Batch, channels: readonly number[]): Batch {
   const { steps, batchSize, inputSize } = batch;
   const width = channels.length;
   const inputs = new Float32Array(steps * batchSize * width);
+  // Copy contiguous runs of channels at once (the Yang layout has one run: channels 0 … 64).
+  const runs: { from: number; to: number; length: number }[] = [];
+  for (let j = 0; j < width; j++) {
+    const last = runs[runs.length - 1];
+    if (last && channels[j] === last.from + last.length) last.length++;
+    else runs.push({ from: channels[j], to: j, length: 1 });
+  }
   for (let row = 0; row < steps * batchSize; row++) {
     const from = row * inputSize;
     const to = row * width;
-    for (let j = 0; j < width; j++) inputs[to + j] = batch.inputs[from + channels[j]];
+    for (const run of runs) {
+      inputs.set(batch.inputs.subarray(from + run.from, from + run.from + run.length), to + run.to);
+    }
   }
   const groups: ChannelGroup<InputRole>[] = [];
   let start = 0;

@@ -38,8 +38,15 @@ import { assertPositiveInteger } from './sample.js';
 
 /** Default units per module (MoLaP §3). */
 export const DEFAULT_MODULE_SIZE = 32;
-/** Default recurrent nonlinearity of the modules (softplus, as the paper's networks). */
-export const DEFAULT_MODULE_ACTIVATION: Activation = 'softplus';
+/**
+ * Default recurrent nonlinearity of the modules: tanh. A deviation from the softplus of the paper's
+ * networks (the spec's default φ), for stability: modules regress unbounded, unit-variance latents through
+ * a linear readout, and softplus modules trained on the CCA latents of the nine-task corpus grew their
+ * recurrent weights until their activity exploded (NaN at step 1699 of 3000 for module 2 with Adam 1e-3;
+ * still spiking with 3e-4), while tanh modules trained stably (README, "Module pre-training"). Softplus and
+ * relu stay available through `activation`.
+ */
+export const DEFAULT_MODULE_ACTIVATION: Activation = 'tanh';
 /** Default σ_rec of the modules (Yang et al.). */
 export const DEFAULT_MODULE_RECURRENT_NOISE = 0.05;
 

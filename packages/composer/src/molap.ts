@@ -434,16 +434,34 @@ export class MolapModel implements MultiTaskModel {
    * input weights. `trainablePerTask` counts only what learns.
    */
   parameterCount(): ParameterCount {
-    const frozenShared = this.bank.k * moduleParameterCount(this.bank.moduleSize, this.bank.layout.inputSize);
-    const n = this.config.hiddenSize;
-    const nOut = this.config.outputSize;
-    const storedPerTask =
-      (this.options.trainable === 'input+readout' ? n * this.config.inputSize : 0) + n + nOut * n + nOut;
+    const frozenShared = this.bankParameters();
     const trainable = this.trainableParametersPerTask();
     const trainablePerTask: Record<string, number> = {};
     for (const id of this.learned.keys()) trainablePerTask[id] = trainable;
-    const total = frozenShared + storedPerTask * this.learned.size;
+    const total = frozenShared + this.storedParametersPerTask() * this.learned.size;
     return { total, frozenShared, trainablePerTask, bytes: parameterBytes(total) };
+  }
+
+  /** Every parameter of the bank's modules: k·(m·nIn + m² + m + m + 1). */
+  bankParameters(): number {
+    return this.bank.k * moduleParameterCount(this.bank.moduleSize, this.bank.layout.inputSize);
+  }
+
+  /** Parameters a task adds to the system: its trainable weights and its context b^τ (see `parameterCount`). */
+  storedParametersPerTask(): number {
+    const n = this.config.hiddenSize;
+    const nOut = this.config.outputSize;
+    return (this.options.trainable === 'input+readout' ? n * this.config.inputSize : 0) + n + nOut * n + nOut;
+  }
+
+  /** Total parameters of the system after each learned task, in learning order: `[{ taskId, tasks, total }]`. */
+  parameterGrowth(): { taskId: string; tasks: number; total: number }[] {
+    const perTask = this.storedParametersPerTask();
+    return this.learnedTasks().map((taskId, i) => ({
+      taskId,
+      tasks: i + 1,
+      total: this.bankParameters() + perTask * (i + 1),
+    }));
   }
 
   /** Saves the system (bank, options, per-task weights and records) into `dir`; see `molap-file.ts`. */

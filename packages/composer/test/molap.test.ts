@@ -138,6 +138,10 @@ describe('MoLaP assembly', () => {
     expect(count.trainablePerTask).toEqual({ fdgo: perMode['context+readout'], delayanti: perMode['context+readout'] });
     expect(count.total).toBe(bankParameters + 2 * (n + 9 * n + 9));
     expect(count.bytes).toBe(4 * count.total);
+    expect(model.parameterGrowth()).toEqual([
+      { taskId: 'fdgo', tasks: 1, total: bankParameters + (n + 9 * n + 9) },
+      { taskId: 'delayanti', tasks: 2, total: count.total },
+    ]);
   });
 
   it('is built from random modules for the random-modules ablation', () => {

@@ -8,7 +8,7 @@
  * is the same whichever thread or worker trains it.
  */
 import { join } from 'node:path';
-import { type Engine, type RnnParameters, train } from '@molap/backend';
+import { type Engine, type EngineModel, type RnnParameters, train } from '@molap/backend';
 import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 import {
   BANK_STREAM,
@@ -196,7 +196,7 @@ export class FitAccumulator {
 
 async function heldOutFit(
   context: ModuleTrainingContext,
-  model: { forward: import('@molap/backend').EngineModel['forward'] },
+  model: EngineModel,
   index: number,
 ): Promise<number> {
   const fit = new FitAccumulator();

@@ -20,6 +20,8 @@ export interface CommandInput<S extends OptionSpecs> extends ParsedCommandLine<S
   readonly io: CliIo;
   /** Folder relative paths are resolved against. */
   readonly cwd: string;
+  /** Aborted on Ctrl-C for `interruptible` commands (never aborted for the others). */
+  readonly signal: AbortSignal;
 }
 
 /** A command. `run` resolves to an exit code (anything else means 0) or throws (see `errors.ts`). */
@@ -34,6 +36,11 @@ export interface CommandSpec<S extends OptionSpecs = OptionSpecs> {
   readonly options: S;
   /** Keep every argument after the first positional untouched (`rest`), for forwarding. */
   readonly passThrough?: boolean;
+  /**
+   * Ctrl-C aborts `signal` so the command can stop at a checkpoint and say how to resume (a second Ctrl-C
+   * ends the process at once). Other commands end at once on Ctrl-C.
+   */
+  readonly interruptible?: boolean;
   /** Full command lines, shown under "Examples". */
   readonly examples: readonly string[];
   run(input: CommandInput<S>): Promise<unknown>;

@@ -7,6 +7,7 @@ import { type CliIo, type CommandSpec, columns, commandHelp } from './command.js
 import { bench } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
 import { CONFIG_COMMANDS } from './commands/config.js';
+import { runCommand } from './commands/run.js';
 import { TASKS_COMMANDS } from './commands/tasks.js';
 import { CommandError, ExitCode, UsageError } from './errors.js';
 import { parseCommandLine } from './options.js';
@@ -16,6 +17,7 @@ export { type CliIo, ExitCode };
 
 /** Every command, in the order `molap --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
+  runCommand as CommandSpec,
   ...(TASKS_COMMANDS as readonly CommandSpec[]),
   compareCommand as CommandSpec,
   bench as CommandSpec,
@@ -76,7 +78,17 @@ function unknownCommand(argv: readonly string[]): UsageError {
   });
 }
 
-async function dispatch(argv: readonly string[], io: CliIo, cwd: string): Promise<number> {
+/** How the process lets a command handle Ctrl-C (see `CommandSpec.interruptible`). */
+export interface InterruptControls {
+  /** Aborted on Ctrl-C once `interruptible()` was called. */
+  readonly signal: AbortSignal;
+  /** Called when the command chosen handles Ctrl-C itself. */
+  interruptible(): void;
+}
+
+const never: InterruptControls = { signal: new AbortController().signal, interruptible() {} };
+
+async function dispatch(argv: readonly string[], io: CliIo, cwd: string, controls: InterruptControls): Promise<number> {
   const first = argv[0];
   if (first === undefined) {
     io.stderr(`${overview()}\n`);
@@ -90,7 +102,7 @@ async function dispatch(argv: readonly string[], io: CliIo, cwd: string): Promis
     io.stdout(`${overview()}\n`);
     return ExitCode.ok;
   }
-  if (first === 'help') return dispatch([...argv.slice(1), '--help'], io, cwd); // `molap help tasks plot`
+  if (first === 'help') return dispatch([...argv.slice(1), '--help'], io, cwd, controls); // `molap help tasks plot`
   const routed = route(argv);
   if (!routed) {
     const isGroup = COMMANDS.some((command) => command.words.length > 1 && command.words[0] === first);
@@ -113,7 +125,9 @@ async function dispatch(argv: readonly string[], io: CliIo, cwd: string): Promis
     return ExitCode.ok;
   }
   const parsed = parseCommandLine(rest, { name: words(command), ...command });
-  const code = await command.run({ ...parsed, io, cwd });
+  if (command.interruptible) controls.interruptible();
+  const signal = command.interruptible ? controls.signal : never.signal;
+  const code = await command.run({ ...parsed, io, cwd, signal });
   return typeof code === 'number' ? code : ExitCode.ok;
 }
 
@@ -154,12 +168,18 @@ function formatError(error: unknown, debug: boolean): string {
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
  * @param io where output goes (default: the process's stdout and stderr).
  * @param cwd folder relative paths are resolved against (default `process.cwd()`).
+ * @param controls Ctrl-C handling of interruptible commands (default: they are never interrupted).
  * @returns the exit code (see {@link ExitCode}).
  */
-export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  cwd = process.cwd(),
+  controls: InterruptControls = never,
+): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    return await dispatch(argv, io, cwd);
+    return await dispatch(argv, io, cwd, controls);
   } catch (error) {
     io.stderr(formatError(error, debug));
     return exitCodeOf(error);

@@ -58,6 +58,7 @@ export async function findProject(cwd: string, explicit?: string): Promise<Proje
 /** The project and its config, from the `--project`, `--config` and `--preset` flags and the config-backed flags. */
 export async function openProject<S extends OptionSpecs & typeof projectOptions>(
   input: CommandInput<S>,
+  extra: { readonly builtinPresets?: readonly string[] } = {},
 ): Promise<{ project: Project; loaded: LoadedConfig }> {
   const {
     project: projectFlag,
@@ -72,6 +73,7 @@ export async function openProject<S extends OptionSpecs & typeof projectOptions>
     flags: input.configValues,
     ...(config === undefined ? {} : { file: config }),
     ...(preset === undefined ? {} : { preset }),
+    ...(extra.builtinPresets ? { builtinPresets: extra.builtinPresets } : {}),
   });
   return { project, loaded };
 }

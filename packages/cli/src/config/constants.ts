@@ -6,7 +6,10 @@ export const ENGINE_KINDS = ['native', 'tfjs'] as const;
 export const TFJS_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 
 /** Config values that are file paths: relative to the config file's folder in the file, to the cwd in flags. */
-export const PATH_KEYS: readonly (readonly string[])[] = [['compare', 'out']];
+export const PATH_KEYS: readonly (readonly string[])[] = [
+  ['compare', 'out'],
+  ['run', 'out'],
+];
 
 /** Default file name, looked up in the project folder. */
 export const CONFIG_FILE_NAME = 'molap.config.json';

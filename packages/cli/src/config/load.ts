@@ -31,6 +31,11 @@ export interface LoadConfigOptions {
   readonly preset?: string;
   /** Values given as flags; they override the file and the preset. */
   readonly flags?: readonly FlagValue[];
+  /**
+   * Preset names the command defines itself (`molap run`'s quick, standard, paper): `--preset` accepts them
+   * even when the file does not define them; a preset of the file with the same name still applies.
+   */
+  readonly builtinPresets?: readonly string[];
 }
 
 /** The config a command runs with, and where it came from. */
@@ -76,8 +81,10 @@ function normaliseLayer(layer: unknown, base: string): Json {
     const value = getPath(copy, path);
     if (typeof value === 'string') setPath(copy, path, resolve(base, value));
   }
-  const budget = getPath(copy, ['compare', 'budget']);
-  if (typeof budget === 'string') setPath(copy, ['compare', 'budget'], { preset: budget });
+  for (const section of ['compare', 'run']) {
+    const budget = getPath(copy, [section, 'budget']);
+    if (typeof budget === 'string') setPath(copy, [section, 'budget'], { preset: budget });
+  }
   return copy;
 }
 
@@ -125,21 +132,27 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   let layered: unknown = normaliseLayer(base, folder);
   if (options.preset !== undefined) {
     const preset = presetTable?.[options.preset];
-    if (preset === undefined) {
-      const guess = closestName(options.preset, presets);
+    const builtin = options.builtinPresets ?? [];
+    if (preset === undefined && !builtin.includes(options.preset)) {
+      const known = [...builtin, ...presets.filter((name) => !builtin.includes(name))];
+      const guess = closestName(options.preset, known);
       throw new UsageError(
         `unknown preset "${options.preset}"${guess ? `. Did you mean "${guess}"?` : ''}${
-          raw === undefined ? ` (no config file: ${label} does not exist)` : ''
+          raw === undefined && builtin.length === 0 ? ` (no config file: ${label} does not exist)` : ''
         }`,
         {
-          hint:
+          hint: [
+            builtin.length > 0 ? `the built-in presets are ${builtin.join(', ')}` : '',
             presets.length > 0
               ? `the presets of ${label} are ${presets.join(', ')}`
               : `define presets in ${label}: "presets": { "${options.preset}": { ... } }`,
+          ]
+            .filter(Boolean)
+            .join('; '),
         },
       );
     }
-    layered = mergeLayers(layered, normaliseLayer(preset, folder));
+    if (preset !== undefined) layered = mergeLayers(layered, normaliseLayer(preset, folder));
   }
   const flagLayer: Json = {};
   for (const { path, value } of options.flags ?? []) setPath(flagLayer, path, value);

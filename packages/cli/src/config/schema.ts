@@ -89,11 +89,148 @@ export const compareSchema = z
   })
   .describe('molap compare: options of compare() in @molap/baselines.');
 
+/** Names of the built-in presets of `molap run` (`RUN_PRESETS`). */
+export const RUN_PRESET_NAMES = ['quick', 'standard', 'paper'] as const;
+
+const number = z.number();
+const nonNegative = z.number().min(0);
+
+/** `NetworkOptions` of `@molap/baselines` (a test keeps the keys in step with `NETWORK_DEFAULTS`). */
+export const networkSchema = z
+  .strictObject({
+    hiddenSize: positiveInteger.optional().describe('hidden units N (default 256)'),
+    activation: name.optional().describe('φ: softplus (default), relu or tanh'),
+    recurrentInit: name.optional().describe('W_rec initialisation: diag (default) or randortho'),
+    recurrentScale: nonNegative.optional().describe('scale of the W_rec initialisation (default 0.5)'),
+    recurrentNoise: nonNegative.optional().describe('σ_rec (default 0.05)'),
+    learningRate: number.positive().optional().describe('Adam learning rate (default 1e-3)'),
+    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none (default 1)'),
+  })
+  .describe('Network options of every RNN baseline (NetworkOptions of @molap/baselines); a model spec overrides them.');
+
+/** `MolapOptions` of `@molap/composer` (a test keeps the keys in step with `DEFAULT_MOLAP_OPTIONS`). */
+export const molapOptionsSchema = z
+  .strictObject({
+    trainable: name
+      .optional()
+      .describe('per-task weights that learn: input+readout (default), context+readout, readout'),
+    readoutSolver: name.optional().describe("gradient (default) or ridge (with trainable 'readout')"),
+    readoutInit: name.optional().describe('initial readout: glorot (default) or ridge'),
+    learningRate: number.positive().optional().describe('Adam learning rate (default 1e-3)'),
+    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none (default 1)'),
+    newTaskContext: name.optional().describe('context of tasks outside the corpus: mean-rule (default) or none'),
+    ridgeLambda: nonNegative.optional().describe('relative ridge of closed-form readouts (default 1e-3)'),
+    ridgeTrials: positiveInteger.optional().describe('trials of a closed-form readout (default 512)'),
+    logitClip: number.positive().optional().describe('target clipping before the logit (default 1e-3)'),
+    recurrentNoise: nonNegative.nullable().optional().describe("σ_rec of the task networks; null keeps the bank's"),
+  })
+  .describe('MoLaP options (MolapOptions of @molap/composer) of the molap and random-modules models.');
+
+/** `buildModuleBank` options of `@molap/primitives` besides the corpus, the seed and the engine. */
+export const bankSchema = z
+  .strictObject({
+    preset: name.optional().describe('pre-training preset of @molap/primitives: quick or standard'),
+    corpus: z
+      .strictObject({
+        trialsPerTask: positiveInteger
+          .optional()
+          .describe('trials per corpus task of the statistics sample (default 128)'),
+        batchSize: positiveInteger.optional().describe('trials per generated batch of the sample (default 16)'),
+        historyTimeConstants: z
+          .array(number.positive())
+          .optional()
+          .describe('leaky input traces at these time constants (ms) on the X side'),
+      })
+      .optional()
+      .describe('sampleCorpus options'),
+    latents: z
+      .strictObject({
+        method: name.optional().describe('cca (default) or pca'),
+        k: positiveInteger.optional().describe('number of latents = modules (default 8)'),
+        regularization: nonNegative.optional().describe('CCA ridge, relative (default 1e-3)'),
+        rankTolerance: number.positive().optional().describe('numerical rank tolerance (default 1e-5)'),
+      })
+      .optional()
+      .describe('extractLatents options'),
+    moduleSize: positiveInteger.optional().describe('units per module (default 32)'),
+    steps: z.int().min(0).optional().describe('optimiser steps per module'),
+    batchSize: positiveInteger.optional().describe('trials per pre-training step'),
+    learningRate: number.positive().optional().describe('Adam learning rate'),
+    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none'),
+    activation: name.optional().describe('φ of the modules: softplus (default), relu or tanh'),
+    recurrentNoise: nonNegative.optional().describe('σ_rec of the modules (default 0.05)'),
+    recurrentInit: name.optional().describe('diag (default) or randortho'),
+    recurrentScale: nonNegative.optional().describe('scale of the W_rec initialisation (default 0.5)'),
+    maskWeighting: name.optional().describe('time (default) or cost'),
+    evaluationTrials: positiveInteger.optional().describe('held-out trials per corpus task for the fit R²'),
+    logEvery: positiveInteger.optional().describe('steps per point of the logged loss curve'),
+    checkpointEvery: positiveInteger.optional().describe('steps between pre-training checkpoints'),
+    workers: positiveInteger.optional().describe('worker threads of the pre-training (default: one per core)'),
+  })
+  .describe(
+    'The module bank of MoLaP: corpus sample, latents and module pre-training (buildModuleBank of @molap/primitives).',
+  );
+
+/** A perturbation of the suite: an id of the registry, or an id with its grid. */
+export const perturbationRunSchema = z.union([
+  name.describe('perturbation id, with its default grid and draws'),
+  z.strictObject({
+    id: name.describe('perturbation id'),
+    magnitudes: z.array(nonNegative).min(2).optional().describe('grid of magnitudes (default: its own)'),
+    draws: positiveInteger.optional().describe('random draws per magnitude (default: its own)'),
+  }),
+]);
+
+export const runSchema = z
+  .strictObject({
+    preset: z.enum(RUN_PRESET_NAMES).optional().describe('built-in preset the values start from (default quick)'),
+    tasks: z
+      .array(name)
+      .min(1)
+      .optional()
+      .describe('every task of the run, in report order: the corpus and the held-out tasks'),
+    heldOut: z
+      .array(name)
+      .optional()
+      .describe('tasks held out of pre-training and learned afterwards (generalisation)'),
+    seeds: z.array(z.int().min(0)).min(1).optional().describe('each model is trained and analysed once per seed'),
+    budget: z.union([name, budgetSchema]).optional().describe('per-task learning budget of every model'),
+    models: z
+      .array(strategySpecSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'models: molap, random-modules and strategies of @molap/baselines (names or { strategy, options, label })',
+      ),
+    network: networkSchema.optional(),
+    molap: molapOptionsSchema.optional(),
+    bank: bankSchema.optional(),
+    perturbations: z
+      .array(perturbationRunSchema)
+      .optional()
+      .describe('the perturbation suite (default: every built-in perturbation)'),
+    analysisTrials: positiveInteger
+      .optional()
+      .describe('trials per task of the analysis evaluations (default budget.evalTrials)'),
+    analyses: z
+      .strictObject({
+        robustness: z.boolean().optional(),
+        dimensionality: z.boolean().optional(),
+        taskVariance: z.boolean().optional(),
+        generalisation: z.boolean().optional(),
+      })
+      .optional()
+      .describe('analyses to run (all by default)'),
+    out: name.optional().describe('folder of the run folders (default molap-runs), relative to the config file'),
+  })
+  .describe('molap run (and pretrain, learn, perturb): the whole study, over a built-in preset.');
+
 /** The sections a config (and a preset) may hold. */
 const sections = {
   tasks: tasksSchema.optional(),
   backend: backendSchema.optional(),
   compare: compareSchema.optional(),
+  run: runSchema.optional(),
 };
 
 /** A preset: any part of the config, applied over the file's values with `--preset <name>`. */
@@ -115,3 +252,5 @@ export type MolapConfigFile = z.infer<typeof molapConfigSchema>;
 export type MolapConfig = z.infer<typeof presetSchema>;
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 export type StrategySpecConfig = z.infer<typeof strategySpecSchema>;
+export type RunConfig = z.infer<typeof runSchema>;
+export type RunPresetName = (typeof RUN_PRESET_NAMES)[number];

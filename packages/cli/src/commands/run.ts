@@ -1,0 +1,283 @@
+/**
+ * `molap run`: the whole study in a run folder. Pre-train MoLaP's modules on the corpus, learn every task
+ * with MoLaP, random modules and the baselines, run the perturbation suite, the held-out tasks and the
+ * state analyses (`analyseModels` of @molap/analysis), write results.json and report.html, print a summary.
+ * Ctrl-C stops at the next checkpoint; `molap run --resume <dir>` continues and ends with the same results.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
+import { ENGINE_KINDS, TFJS_BACKENDS } from '../config/constants.js';
+import { RUN_PRESET_NAMES } from '../config/schema.js';
+import { CommandError, ExitCode, UsageError } from '../errors.js';
+import { flag } from '../options.js';
+import { createProgress, progressMode } from '../progress.js';
+import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import { createRunDisplay } from '../run/display.js';
+import { formatSeconds } from '../run/eta.js';
+import {
+  createRunFolder,
+  lockRunFolder,
+  RUN_FORMAT,
+  RUN_FORMAT_VERSION,
+  type RunRecord,
+  readRunRecord,
+} from '../run/folder.js';
+import { runPipeline } from '../run/pipeline.js';
+import { planRun, type RunPlan } from '../run/plan.js';
+import { formatSummary, summariseModels } from '../run/summary.js';
+import { PACKAGE_VERSION } from '../version.js';
+
+const budget = (key: string, description: string, min: number) =>
+  flag.integer(description, { value: 'n', min, config: ['run', 'budget', key] });
+
+/** Flags of the run options (shared by `molap run` and the thin verbs). */
+export const runOptions = {
+  tasks: flag.list('every task of the run: the corpus and the held-out tasks', {
+    value: 'id,…',
+    config: ['run', 'tasks'],
+  }),
+  heldOut: flag.list('tasks held out of pre-training, learned afterwards (generalisation)', {
+    value: 'id,…',
+    config: ['run', 'heldOut'],
+  }),
+  seeds: flag.integers('each model is trained and analysed once per seed', {
+    value: 's,…',
+    min: 0,
+    config: ['run', 'seeds'],
+  }),
+  models: flag.list('models: molap, random-modules and strategies of @molap/baselines', {
+    value: 'name,…',
+    config: ['run', 'models'],
+  }),
+  budget: flag.string('budget preset of @molap/baselines (quick, standard)', {
+    value: 'preset',
+    config: ['run', 'budget', 'preset'],
+  }),
+  steps: budget('steps', 'optimiser steps per task (overrides the budget preset)', 0),
+  batchSize: budget('batchSize', 'trials per optimiser step', 1),
+  evalEvery: budget('evalEvery', 'evaluate every n steps for the learning curves (0: at the end only)', 0),
+  evalTrials: budget('evalTrials', 'trials per task in each learning-curve evaluation', 1),
+  criterion: flag.number('performance that counts as learned', { value: 'p', config: ['run', 'budget', 'criterion'] }),
+  hiddenSize: flag.integer('hidden units of the RNN baselines', {
+    value: 'n',
+    min: 1,
+    config: ['run', 'network', 'hiddenSize'],
+  }),
+  modules: flag.integer('latents = modules of MoLaP (k)', {
+    value: 'k',
+    min: 1,
+    config: ['run', 'bank', 'latents', 'k'],
+  }),
+  moduleSize: flag.integer('units per module', { value: 'n', min: 1, config: ['run', 'bank', 'moduleSize'] }),
+  pretrainSteps: flag.integer('pre-training steps per module', {
+    value: 'n',
+    min: 0,
+    config: ['run', 'bank', 'steps'],
+  }),
+  workers: flag.integer('worker threads of the module pre-training', {
+    value: 'n',
+    min: 1,
+    defaultText: 'one per core',
+    config: ['run', 'bank', 'workers'],
+  }),
+  perturbations: flag.list('perturbation ids of the suite, each with its default grid', {
+    value: 'id,…',
+    config: ['run', 'perturbations'],
+  }),
+  analysisTrials: flag.integer('trials per task of the analysis evaluations', {
+    value: 'n',
+    min: 1,
+    config: ['run', 'analysisTrials'],
+  }),
+  engine: flag.choice(ENGINE_KINDS, 'engine family', { config: ['backend', 'engine'] }),
+  tfjsBackend: flag.choice(TFJS_BACKENDS, 'tfjs backend', { config: ['backend', 'tfjsBackend'] }),
+  threads: flag.integer('threads of the native engine', { value: 'n', min: 1, config: ['backend', 'threads'] }),
+  plugins: flag.list('load exactly these task plugin packages instead of discovering them', {
+    value: 'pkg,…',
+    config: ['tasks', 'plugins'],
+  }),
+  strict: flag.boolean('fail (exit 1) when a task plugin is broken, instead of warning'),
+};
+
+/** A path for messages: relative to the current folder when inside it. */
+const shown = (cwd: string, path: string) => {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+};
+
+/** File-system error codes and what they mean for the user. */
+const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EIO: 'input/output error',
+};
+
+/** A failure of the pipeline as one line, with how to continue. */
+function failure(error: unknown, resume: string): CommandError {
+  if (error instanceof CommandError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const text = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+  const problem = code ? FILE_SYSTEM_PROBLEMS[code] : undefined;
+  return new CommandError(problem ? `${problem} while writing the run (${text})` : text, {
+    hint: `${problem ? 'free some space or fix the folder, then continue' : 'the run folder keeps every finished stage: after fixing the cause, continue'} with \`${resume}\``,
+    cause: error,
+  });
+}
+
+export const runCommand = defineCommand({
+  words: ['run'],
+  summary: 'the whole study: pre-train MoLaP, learn the tasks, compare, perturb, generalise, report',
+  details: [
+    'Samples the corpus, extracts latent primitives and pre-trains the modules (parallel), learns every task with',
+    'MoLaP, random modules and the baselines, runs the perturbation suite, the held-out tasks and the',
+    'dimensionality analyses, and writes results.json and report.html into a new run folder',
+    '(<out>/<timestamp>-<preset>/). Presets: quick (default; a few minutes on 2 cores), standard (the reported',
+    'comparison; up to an hour), paper (all 20 Yang tasks; big machines). Flags and molap.config.json ("run": {...})',
+    'override every preset value. Ctrl-C stops at the next checkpoint (exit 130); --resume <dir> continues and',
+    'ends with the same results as an uninterrupted run.',
+  ],
+  args: [],
+  interruptible: true,
+  options: {
+    resume: flag.string('continue the run in this folder, from its last checkpoints, with its recorded config', {
+      value: 'dir',
+    }),
+    out: flag.string('folder the run folder is created in', {
+      value: 'dir',
+      defaultText: 'molap-runs',
+      config: ['run', 'out'],
+    }),
+    ...runOptions,
+    ...outputOptions,
+    ...projectOptions,
+    ...commonOptions,
+  },
+  examples: [
+    'molap run',
+    'molap run --preset standard',
+    'molap run --tasks fdgo,fdanti,delaygo --held-out delaygo --steps 200 --seeds 1,2',
+    'molap run --resume molap-runs/20251126-142501-quick',
+    'molap run --json --quiet > summary.json',
+  ],
+  async run(input) {
+    const { options, io, cwd, signal } = input;
+    const resumeFrom = options.resume;
+    if (resumeFrom !== undefined) {
+      const changed = [
+        ...input.configValues.map((value) => value.flag),
+        ...(options.preset === undefined ? [] : ['--preset']),
+        ...(options.config === undefined ? [] : ['--config']),
+      ];
+      if (changed.length > 0) {
+        throw new UsageError(
+          `--resume continues a run with the config it started with: ${changed.join(', ')} cannot change it`,
+          {
+            hint: 'drop those flags, or start a new run with them',
+          },
+        );
+      }
+    }
+    const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+    const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom));
+    const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
+    reportPluginProblems(catalog, io, options.strict === true);
+    const backend = await import('@molap/backend');
+    const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
+    const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
+    let release: (() => Promise<void>) | undefined;
+    try {
+      let plan: RunPlan;
+      let runDir: string;
+      if (record) {
+        plan = record.plan;
+        runDir = resolve(cwd, resumeFrom!);
+        for (const id of plan.tasks) findTask(catalog.registry, id);
+      } else {
+        plan = await planRun(loaded.config, options.preset, {
+          registry: catalog.registry,
+          strategyContext: { engine, tasks: catalog.registry },
+        });
+        const runRecord: RunRecord = {
+          format: RUN_FORMAT,
+          formatVersion: RUN_FORMAT_VERSION,
+          molapVersion: PACKAGE_VERSION,
+          createdAt: new Date().toISOString(),
+          preset: plan.preset,
+          seeds: plan.seeds,
+          config: loaded.config,
+          plan,
+        };
+        const parent = loaded.config.run?.out ?? resolve(cwd, 'molap-runs');
+        runDir = await createRunFolder(parent, runRecord, new Date());
+      }
+      release = await lockRunFolder(runDir);
+      const where = shown(cwd, runDir);
+      const resume = `molap run --resume ${where}`;
+      const mode = progressMode(options);
+      const progress = await createProgress(mode, io);
+      const display = await createRunDisplay(plan, progress, mode);
+      progress.event({
+        type: 'run-start',
+        runDir,
+        resumed: record !== undefined,
+        preset: plan.preset,
+        molapVersion: PACKAGE_VERSION,
+        engine: engine.name,
+      } as { type: string });
+      progress.step(
+        `${record ? 'resuming' : 'run folder'} ${where}: preset ${plan.preset}${plan.preset === plan.basePreset ? '' : ` (over ${plan.basePreset})`}, ${plan.models.length} models × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'}, ${plan.corpus.length} corpus + ${plan.heldOut.length} held-out tasks, engine ${engine.name}`,
+      );
+      const started = performance.now();
+      let output: Awaited<ReturnType<typeof runPipeline>>;
+      try {
+        output = await runPipeline({
+          plan,
+          runDir,
+          engine,
+          registry: catalog.registry,
+          onEvent: display.handle,
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) {
+          progress.end('failed', 'stopped');
+          io.stderr(`molap: interrupted; the run folder keeps every checkpoint. Continue with:\n  ${resume}\n`);
+          return ExitCode.interrupted;
+        }
+        progress.end('failed');
+        throw failure(error, resume);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      progress.end('done', `molap run: done in ${formatSeconds(seconds)}`);
+      progress.event({ type: 'run-end', seconds, results: output.resultsFile, report: output.reportFile } as {
+        type: string;
+      });
+      if (options.json) {
+        io.stdout(
+          `${JSON.stringify(
+            {
+              runDir,
+              results: output.resultsFile,
+              report: output.reportFile,
+              preset: plan.preset,
+              seeds: plan.seeds,
+              models: summariseModels(output.results),
+              claims: output.results.claims.map(({ id, verdict }) => ({ id, verdict })),
+            },
+            (_key, value) => (typeof value === 'number' && Number.isNaN(value) ? null : value),
+            2,
+          )}\n`,
+        );
+      } else {
+        io.stdout(`${formatSummary(output.results)}\nreport: ${shown(cwd, output.reportFile)}\n`);
+      }
+      return ExitCode.ok;
+    } finally {
+      await release?.();
+      await engine.dispose();
+    }
+  },
+});

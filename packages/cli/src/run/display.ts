@@ -1,0 +1,203 @@
+/**
+ * What `molap run` shows while it works: each finished stage as a line, and as the status (a spinner on a
+ * terminal) the current stage with its own progress and ETA and the whole run's progress and ETA; or every
+ * event as a JSON line (`--json`, plus a `run-progress` line after each stage); or nothing (`--quiet`).
+ */
+import type { Progress, ProgressMode } from '../progress.js';
+import { type BankShape, formatSeconds, RunClock, type SuiteSize, stageCosts, stageKey } from './eta.js';
+import type { BankEvent } from './models.js';
+import type { RunEvent } from './pipeline.js';
+import type { RunPlan } from './plan.js';
+
+const STAGE_NAMES: Readonly<Record<string, string>> = {
+  train: 'learn the corpus',
+  robustness: 'perturbation suite',
+  dimensionality: 'dimensionality',
+  taskVariance: 'task variance',
+  generalisation: 'learn held-out task',
+};
+
+const BANK_STEPS: Readonly<Record<string, string>> = {
+  corpus: 'sample the corpus',
+  latents: 'extract latent primitives',
+  pretrain: 'pre-train modules',
+  load: 'load the module bank saved earlier',
+};
+
+/** The display of a run; `handle` is the pipeline's event callback. */
+export class RunDisplay {
+  private readonly clock: RunClock;
+  private readonly plan: RunPlan;
+  private readonly progress: Progress;
+  private readonly mode: ProgressMode;
+  private readonly bank: BankShape;
+  /** Models with a pre-trained bank (their pre-training is part of their training stage). */
+  private readonly pretrained: ReadonlySet<string>;
+  private current: { key: string; stage: string } | undefined;
+  /** Trials seen per task in the current training stage. */
+  private readonly trials = new Map<string, number>();
+  /** Steps done per module in the current pre-training. */
+  private readonly moduleSteps = new Map<number, number>();
+
+  constructor(options: {
+    plan: RunPlan;
+    progress: Progress;
+    mode: ProgressMode;
+    bank: BankShape;
+    suite: readonly SuiteSize[];
+    schedules: ReadonlyMap<string, string>;
+  }) {
+    this.plan = options.plan;
+    this.progress = options.progress;
+    this.mode = options.mode;
+    this.bank = options.bank;
+    this.clock = new RunClock(stageCosts(options.plan, options.bank, options.suite, options.schedules));
+    this.pretrained = new Set(options.plan.models.filter((m) => m.strategy === 'molap').map((m) => m.name));
+  }
+
+  private who(model: string, seed: number): string {
+    return this.plan.seeds.length > 1 ? `${model} seed ${seed}` : model;
+  }
+
+  private status(text: string): void {
+    const stageEta = this.clock.stageEta();
+    const runEta = this.clock.runEta();
+    const { index, count } = this.clock.stages;
+    this.progress.status(
+      `${text}${stageEta === undefined ? '' : ` (${formatSeconds(stageEta)} left)`} · stage ${index}/${count}, ${Math.round(
+        this.clock.progress() * 100,
+      )} % of the run${runEta === undefined ? '' : `, about ${formatSeconds(runEta)} left`}`,
+    );
+  }
+
+  private start(key: string, stage: string): void {
+    this.current = { key, stage };
+    this.trials.clear();
+    this.clock.start(key);
+  }
+
+  /** The run-wide progress as one JSON line (json mode). */
+  private runProgress(): void {
+    const eta = this.clock.runEta();
+    this.progress.event({
+      type: 'run-progress',
+      fraction: Number(this.clock.progress().toFixed(4)),
+      etaSeconds: eta === undefined ? null : Math.round(eta),
+      elapsedSeconds: Math.round(this.clock.elapsed()),
+    } as { type: string });
+  }
+
+  /** Handles one event of the pipeline. */
+  readonly handle = (event: RunEvent): void => {
+    if (this.mode === 'json') this.progress.event(event);
+    if (event.type === 'bank-start' || event.type === 'bank-end' || event.type === 'pretrain') {
+      this.bankEvent(event);
+      return;
+    }
+    const who = this.who(event.model, event.seed);
+    switch (event.type) {
+      case 'stage-start': {
+        this.start(stageKey(event.model, event.seed, event.stage, event.detail), event.stage);
+        this.status(`${who}: ${STAGE_NAMES[event.stage]}${event.detail ? ` ${event.detail}` : ''}`);
+        break;
+      }
+      case 'curve': {
+        const { budget } = this.plan;
+        if (this.current) {
+          if (event.stage === 'train') {
+            this.trials.set(event.taskId, event.point.trials);
+            this.clock.trials(
+              this.current.key,
+              [...this.trials.values()].reduce((sum, n) => sum + n, 0),
+            );
+          } else {
+            this.clock.fraction(this.current.key, event.point.trials / (budget.steps * budget.batchSize || 1));
+          }
+        }
+        this.status(
+          `${who}: ${event.stage === 'train' ? 'learn' : 'learn held-out task'} ${event.taskId}, ${event.point.trials} trials, performance ${event.point.performance.toFixed(2)}`,
+        );
+        break;
+      }
+      case 'stage-end': {
+        if (event.stage === 'train' && this.pretrained.has(event.model)) {
+          this.clock.end(stageKey(event.model, event.seed, 'pretrain'), event.resumed);
+        }
+        this.clock.end(stageKey(event.model, event.seed, event.stage, event.detail), event.resumed);
+        this.current = undefined;
+        const what = `${STAGE_NAMES[event.stage]}${event.detail ? ` ${event.detail}` : ''}`;
+        this.progress.step(
+          `${who}: ${what} ${event.resumed ? '(done in an earlier session)' : `in ${formatSeconds(event.seconds)}`}`,
+        );
+        if (this.mode === 'json') this.runProgress();
+        break;
+      }
+    }
+  };
+
+  private bankEvent(event: BankEvent): void {
+    const who = this.who(event.model, event.seed);
+    const pretrainKey = stageKey(event.model, event.seed, 'pretrain');
+    switch (event.type) {
+      case 'bank-start':
+        if (event.step === 'pretrain') {
+          this.moduleSteps.clear();
+          this.clock.start(pretrainKey);
+        }
+        this.status(`${who}: ${BANK_STEPS[event.step]}`);
+        break;
+      case 'bank-end':
+        if (event.step === 'pretrain' || event.step === 'load') {
+          this.clock.end(pretrainKey, event.step === 'load');
+          // Back to the training stage the bank was built for.
+          if (this.current) this.clock.start(this.current.key);
+        }
+        this.progress.step(`${who}: ${BANK_STEPS[event.step]}: ${event.detail} in ${formatSeconds(event.seconds)}`);
+        break;
+      case 'pretrain': {
+        const inner = event.progress;
+        if (inner.type !== 'loss' && inner.type !== 'module-end') break;
+        const steps = this.bank.steps;
+        this.moduleSteps.set(inner.module, inner.type === 'loss' ? inner.step : steps);
+        const done = [...this.moduleSteps.values()].reduce((sum, n) => sum + n, 0);
+        this.clock.fraction(pretrainKey, done / (this.bank.k * steps || 1));
+        const finished = [...this.moduleSteps.values()].filter((n) => n >= steps).length;
+        this.status(`${who}: pre-train modules, ${finished}/${this.bank.k} done`);
+        break;
+      }
+    }
+  }
+}
+
+/** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
+export async function createRunDisplay(plan: RunPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
+  const [analysis, baselines, primitives] = await Promise.all([
+    import('@molap/analysis'),
+    import('@molap/baselines'),
+    import('@molap/primitives'),
+  ]);
+  const perturbations = analysis.createBuiltinPerturbationRegistry();
+  const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
+    const spec = perturbations.get(id);
+    const { magnitudes, draws } = analysis.resolvePerturbationRun({ spec, ...grid });
+    return {
+      evaluations: magnitudes.length * draws,
+      modularOnly: spec.skipReason({ hiddenSize: 1, modules: undefined, strategy: 'any' }) !== undefined,
+    };
+  });
+  const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+  const bank: BankShape = {
+    k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,
+    moduleSize: training.moduleSize,
+    steps: training.steps,
+    batchSize: training.batchSize,
+    workers: plan.bank.workers,
+  };
+  const schedules = new Map(
+    baselines
+      .createBaselineRegistry()
+      .list()
+      .map((strategy) => [strategy.name, strategy.meta.schedule as string]),
+  );
+  return new RunDisplay({ plan, progress, mode, bank, suite, schedules });
+}

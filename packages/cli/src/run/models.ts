@@ -1,0 +1,174 @@
+/**
+ * The models of a run plan as analysis models of @molap/analysis: MoLaP on a module bank pre-trained on the
+ * corpus of each seed (sampleCorpus → extractLatents → pretrainModules of @molap/primitives, saved in the run
+ * folder and loaded back when resuming), random-modules on a random bank of the same shape, and the
+ * baselines of @molap/baselines (the multitask network also learns held-out tasks through its rule inputs).
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AnalysisModel, ModelCreation } from '@molap/analysis';
+import type { Engine } from '@molap/backend';
+import type { ModuleBank, PretrainProgress } from '@molap/primitives';
+import type { TaskRegistry } from '@molap/tasks';
+import { BUILTIN_TASKS_SOURCE } from '../project.js';
+import { runPaths } from './folder.js';
+import type { RunPlan } from './plan.js';
+
+/** What building a bank reports. */
+export type BankEvent =
+  | {
+      readonly type: 'bank-start';
+      readonly model: string;
+      readonly seed: number;
+      readonly step: BankStep;
+    }
+  | {
+      readonly type: 'bank-end';
+      readonly model: string;
+      readonly seed: number;
+      readonly step: BankStep;
+      readonly seconds: number;
+      /** What the step produced, in a few words. */
+      readonly detail: string;
+    }
+  | { readonly type: 'pretrain'; readonly model: string; readonly seed: number; readonly progress: PretrainProgress };
+
+/** The steps of building a bank; `load` reads a bank an earlier session of the run saved. */
+export type BankStep = 'corpus' | 'latents' | 'pretrain' | 'load';
+
+/** Everything the models need. */
+export interface RunModelsContext {
+  readonly plan: RunPlan;
+  readonly runDir: string;
+  readonly engine: Engine;
+  readonly registry: TaskRegistry;
+  readonly onBankEvent: (event: BankEvent) => void;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Builds (or loads, when an earlier session saved it) the pre-trained bank of a seed. */
+async function pretrainedBank(context: RunModelsContext, model: string, creation: ModelCreation): Promise<ModuleBank> {
+  const { plan, runDir, registry, engine, onBankEvent } = context;
+  const primitives = await import('@molap/primitives');
+  const { seed, corpus } = creation;
+  const paths = runPaths(runDir);
+  const bankDir = paths.bank(seed);
+  const timed = async <T>(step: BankStep, run: () => T | Promise<T>, detail: (value: T) => string): Promise<T> => {
+    onBankEvent({ type: 'bank-start', model, seed, step });
+    const start = performance.now();
+    const value = await run();
+    onBankEvent({
+      type: 'bank-end',
+      model,
+      seed,
+      step,
+      seconds: (performance.now() - start) / 1000,
+      detail: detail(value),
+    });
+    return value;
+  };
+  if (await exists(join(bankDir, 'bank.json'))) {
+    return timed(
+      'load',
+      () => primitives.loadModuleBank(bankDir),
+      (bank) => `${bank.k} modules of ${bank.moduleSize} units`,
+    );
+  }
+  const tasks = corpus.map((id) => registry.get(id));
+  const taskOptions = plan.taskOptions;
+  const sample = await timed(
+    'corpus',
+    () => primitives.sampleCorpus({ ...plan.bank.corpus, tasks, seed, taskOptions }),
+    (value) => `${value.n} time steps of ${tasks.length} tasks`,
+  );
+  const latents = await timed(
+    'latents',
+    () => primitives.extractLatents(sample, plan.bank.latents),
+    (value) =>
+      `${value.k} ${value.method.toUpperCase()} latents, ρ ${Array.from(value.rho, (r) => r.toFixed(2)).join(' ')}`,
+  );
+  // Plugin tasks cannot be looked up in the pre-training workers (they know the Yang tasks): train in this thread.
+  const plugin = corpus.some((id) => registry.source(id) !== BUILTIN_TASKS_SOURCE);
+  const bank = await timed(
+    'pretrain',
+    () =>
+      primitives.pretrainModules({
+        ...plan.bank.training,
+        tasks,
+        primitives: latents,
+        seed,
+        preset: plan.bank.preset as never,
+        taskOptions,
+        ...(plan.bank.workers === undefined ? {} : { workers: plan.bank.workers }),
+        ...(plugin ? { engine } : { engineOptions: plan.backend }),
+        checkpointDir: paths.pretraining(seed),
+        onProgress: (progress) => onBankEvent({ type: 'pretrain', model, seed, progress }),
+        ...(creation.signal ? { signal: creation.signal } : {}),
+      }),
+    (value) => {
+      const r2 = value.log.map((entry) => entry.heldOutR2).filter((fit): fit is number => fit !== null);
+      const fit = r2.length > 0 ? `, held-out R² ${Math.min(...r2).toFixed(2)}–${Math.max(...r2).toFixed(2)}` : '';
+      return `${value.k} modules of ${value.moduleSize} units${fit}`;
+    },
+  );
+  await primitives.saveModuleBank(bankDir, bank);
+  return bank;
+}
+
+/** A random bank with the shape and dynamics the pre-trained one would have. */
+async function randomBank(context: RunModelsContext, creation: ModelCreation): Promise<ModuleBank> {
+  const { plan, registry } = context;
+  const primitives = await import('@molap/primitives');
+  const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+  return primitives.createRandomModuleBank({
+    layout: primitives.bankLayout(registry.get(creation.corpus[0]), plan.taskOptions),
+    k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,
+    moduleSize: training.moduleSize,
+    seed: creation.seed,
+    activation: training.activation,
+    recurrentNoise: training.recurrentNoise,
+    recurrentInit: training.recurrentInit,
+    recurrentScale: training.recurrentScale,
+  });
+}
+
+/** The analysis models of the plan, in its order. */
+export async function runModels(context: RunModelsContext): Promise<AnalysisModel[]> {
+  const [analysis, baselines] = await Promise.all([import('@molap/analysis'), import('@molap/baselines')]);
+  const strategies = baselines.createBaselineRegistry();
+  const shared = {
+    engine: context.engine,
+    tasks: context.registry,
+    ...(Object.keys(context.plan.taskOptions).length > 0 ? { taskOptions: context.plan.taskOptions } : {}),
+  };
+  return context.plan.models.map((model) => {
+    switch (model.strategy) {
+      case 'molap':
+        return analysis.molapModel({
+          name: model.name,
+          context: shared,
+          options: model.options,
+          bank: (creation) => pretrainedBank(context, model.name, creation),
+        });
+      case 'random-modules':
+        return analysis.molapModel({
+          name: model.name,
+          strategy: 'random-modules',
+          context: shared,
+          options: model.options,
+          bank: (creation) => randomBank(context, creation),
+        });
+      default:
+        return analysis.strategyModel(strategies.get(model.strategy), shared, {
+          name: model.name,
+          options: model.options,
+          ...(model.strategy === 'multitask' ? { generalisationVariants: [analysis.ruleInputsVariant(shared)] } : {}),
+        });
+    }
+  });
+}

@@ -1,0 +1,254 @@
+/**
+ * The plan of a run: the `run` section of the config over its built-in preset, checked against the task
+ * registry, the strategies, the perturbations and the libraries' option checks before any work starts (bad
+ * values are usage errors, exit 2). The plan is plain JSON; it is recorded in the run folder, so a resumed
+ * run rebuilds exactly the same models from it.
+ */
+import { closestName, type TaskOptions, type TaskRegistry } from '@molap/tasks';
+import { mergeLayers } from '../config/load.js';
+import type { MolapConfig, RunPresetName } from '../config/schema.js';
+import { RUN_PRESET_NAMES } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { findTask } from '../project.js';
+import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings } from './presets.js';
+
+type Json = { readonly [key: string]: unknown };
+
+/** A per-task learning budget (`LearningBudget` of @molap/composer). */
+export interface PlannedBudget {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly evalEvery: number;
+  readonly evalTrials: number;
+  readonly criterion: number;
+}
+
+/** One model of the run. */
+export interface PlannedModel {
+  /** Name in results.json (the spec's label, else the strategy). */
+  readonly name: string;
+  /** 'molap', 'random-modules' or a strategy of @molap/baselines. */
+  readonly strategy: string;
+  /** Options of the model: network options (baselines) or MoLaP options, with the spec's own over them. */
+  readonly options: Json;
+}
+
+/** How the module banks are built (`buildModuleBank` of @molap/primitives, split into its three steps). */
+export interface PlannedBank {
+  /** Pre-training preset of @molap/primitives. */
+  readonly preset: string;
+  readonly corpus: Json;
+  readonly latents: Json;
+  /** Module training options (over the preset). */
+  readonly training: Json;
+  /** Worker threads of the pre-training; undefined: the library's default (one per core). */
+  readonly workers: number | undefined;
+}
+
+/** Everything a run does, as plain JSON. */
+export interface RunPlan {
+  /** Name recorded in results.json: the `--preset` given, else the built-in preset. */
+  readonly preset: string;
+  /** The built-in preset the values start from. */
+  readonly basePreset: RunPresetName;
+  /** Every task, in report order. */
+  readonly tasks: readonly string[];
+  readonly heldOut: readonly string[];
+  /** Tasks minus the held-out ones: the pre-training corpus, learned first. */
+  readonly corpus: readonly string[];
+  readonly seeds: readonly number[];
+  readonly budget: PlannedBudget;
+  readonly models: readonly PlannedModel[];
+  readonly bank: PlannedBank;
+  readonly perturbations: readonly { readonly id: string; readonly magnitudes?: number[]; readonly draws?: number }[];
+  readonly analysisTrials: number;
+  readonly analyses: {
+    readonly robustness: boolean;
+    readonly dimensionality: boolean;
+    readonly taskVariance: boolean;
+    readonly generalisation: boolean;
+  };
+  /** Task options of every batch (`tasks.options` of the config). */
+  readonly taskOptions: Partial<TaskOptions>;
+  /** Engine selection (`backend` of the config). */
+  readonly backend: Json;
+  /** Task plugins named in the config (`tasks.plugins`), if any. */
+  readonly plugins: readonly string[] | undefined;
+}
+
+/** Strategies MoLaP's architecture provides (not in the baselines registry). */
+export const MODULAR_STRATEGIES = ['molap', 'random-modules'] as const;
+
+const isRunPreset = (name: string | undefined): name is RunPresetName =>
+  (RUN_PRESET_NAMES as readonly (string | undefined)[]).includes(name);
+
+/** The built-in preset of a run: `run.preset` of the config, else `--preset` when it names one, else quick. */
+export function basePreset(config: MolapConfig, presetFlag: string | undefined): RunPresetName {
+  return config.run?.preset ?? (isRunPreset(presetFlag) ? presetFlag : DEFAULT_RUN_PRESET);
+}
+
+/** The `run` section over its built-in preset (objects merge key by key, lists are replaced). */
+export function runSettings(config: MolapConfig, presetFlag: string | undefined): RunSettings {
+  const base = basePreset(config, presetFlag);
+  return { ...(mergeLayers(RUN_PRESETS[base], config.run ?? {}) as RunSettings), preset: base };
+}
+
+const duplicates = (values: readonly string[]) => values.filter((value, i) => values.indexOf(value) !== i);
+
+/** Turns a library's RangeError/TypeError about a value into a usage error naming the config key. */
+async function checked<T>(where: string, hint: string, check: () => T | Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      throw new UsageError(`${where}: ${error.message}`, { hint, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** What `planRun` checks the models against. */
+export interface PlanContext {
+  readonly registry: TaskRegistry;
+  /** The context strategies are created in (each model is created once, empty, to check its options). */
+  readonly strategyContext: import('@molap/baselines').StrategyContext;
+}
+
+/**
+ * Resolves and checks the plan of a run.
+ * @param config the loaded config (file < file preset < flags).
+ * @param presetFlag the `--preset` given, if any.
+ * @throws UsageError for an unknown task, model, budget preset or perturbation, a held-out task outside the
+ *   run's tasks, and option values the libraries reject.
+ */
+export async function planRun(
+  config: MolapConfig,
+  presetFlag: string | undefined,
+  context: PlanContext,
+): Promise<RunPlan> {
+  const settings = runSettings(config, presetFlag);
+  const taskHint =
+    'set run.tasks and run.heldOut (or --tasks and --held-out) to task ids; `molap tasks list` lists them';
+  for (const id of settings.tasks) findTask(context.registry, id);
+  const twice = duplicates(settings.tasks);
+  if (twice.length > 0) throw new UsageError(`run.tasks lists ${twice[0]} twice`, { hint: taskHint });
+  for (const id of settings.heldOut) {
+    if (!settings.tasks.includes(id)) {
+      findTask(context.registry, id);
+      throw new UsageError(`held-out task "${id}" is not one of the run's tasks (${settings.tasks.join(', ')})`, {
+        hint: `add it to run.tasks (--tasks), or remove it from run.heldOut (--held-out)`,
+      });
+    }
+  }
+  const corpus = settings.tasks.filter((id) => !settings.heldOut.includes(id));
+  if (corpus.length === 0) {
+    throw new UsageError('every task of the run is held out: keep at least one task in the pre-training corpus', {
+      hint: taskHint,
+    });
+  }
+  const seedsTwice = settings.seeds.filter((seed, i) => settings.seeds.indexOf(seed) !== i);
+  if (seedsTwice.length > 0) throw new UsageError(`run.seeds lists ${seedsTwice[0]} twice`);
+
+  const baselines = await import('@molap/baselines');
+  const composer = await import('@molap/composer');
+  const primitives = await import('@molap/primitives');
+  const analysis = await import('@molap/analysis');
+
+  const { preset: budgetPreset = 'standard', ...budgetFields } =
+    typeof settings.budget === 'string' ? { preset: settings.budget } : settings.budget;
+  const presetBudget = (baselines.BUDGET_PRESETS as Readonly<Record<string, PlannedBudget>>)[budgetPreset];
+  if (presetBudget === undefined) {
+    const names = Object.keys(baselines.BUDGET_PRESETS);
+    const guess = closestName(budgetPreset, names);
+    throw new UsageError(`unknown budget preset "${budgetPreset}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
+    });
+  }
+  const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
+  await checked('run.budget', 'see `molap run --help` for the budget flags', () => composer.validateBudget(budget));
+
+  const registry = baselines.createBaselineRegistry();
+  const known = [...MODULAR_STRATEGIES, ...registry.names()];
+  const models: PlannedModel[] = [];
+  for (const spec of settings.models) {
+    const { strategy, options = {}, label } = typeof spec === 'string' ? { strategy: spec } : spec;
+    if (!known.includes(strategy)) {
+      const guess = closestName(strategy, known);
+      throw new UsageError(`unknown model "${strategy}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+        hint: `the models are ${known.join(', ')}`,
+      });
+    }
+    const modular = (MODULAR_STRATEGIES as readonly string[]).includes(strategy);
+    const shared = modular ? settings.molap : settings.network;
+    models.push({ name: label ?? strategy, strategy, options: { ...shared, ...options } });
+  }
+  const names = models.map((model) => model.name);
+  const clash = duplicates(names);
+  if (clash.length > 0) {
+    throw new UsageError(`two models are named "${clash[0]}"`, {
+      hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
+    });
+  }
+  for (const model of models) {
+    const where = `model "${model.name}"`;
+    if ((MODULAR_STRATEGIES as readonly string[]).includes(model.strategy)) {
+      await checked(where, 'the MoLaP options are listed in the @molap/composer README (run.molap)', () =>
+        composer.resolveMolapOptions(model.options),
+      );
+    } else {
+      await checked(where, 'the network options are listed in the @molap/baselines README (run.network)', async () => {
+        const created = await registry.get(model.strategy).create(context.strategyContext, model.options);
+        await created.dispose();
+      });
+    }
+  }
+
+  const {
+    preset: pretrainPreset = 'standard',
+    corpus: corpusOptions = {},
+    latents = {},
+    workers,
+    ...training
+  } = settings.bank;
+  await checked('run.bank', 'the pre-training options are listed in the @molap/primitives README', () =>
+    primitives.resolveModuleTraining(training as never, pretrainPreset as never),
+  );
+
+  const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
+  const perturbations = settings.perturbations.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
+  for (const entry of perturbations) {
+    if (!perturbationRegistry.has(entry.id)) {
+      const ids = perturbationRegistry.list().map((spec) => spec.id);
+      const guess = closestName(entry.id, ids);
+      throw new UsageError(`unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+        hint: `the perturbations are ${ids.join(', ')}`,
+      });
+    }
+    await checked(`perturbation "${entry.id}"`, 'magnitudes start at 0 and increase', () =>
+      analysis.resolvePerturbationRun({ ...entry, spec: perturbationRegistry.get(entry.id) }),
+    );
+  }
+
+  return {
+    preset: presetFlag ?? settings.preset,
+    basePreset: settings.preset,
+    tasks: [...settings.tasks],
+    heldOut: [...settings.heldOut],
+    corpus,
+    seeds: [...settings.seeds],
+    budget,
+    models,
+    bank: { preset: pretrainPreset, corpus: corpusOptions, latents, training, workers },
+    perturbations,
+    analysisTrials: settings.analysisTrials,
+    analyses: {
+      robustness: settings.analyses.robustness ?? true,
+      dimensionality: settings.analyses.dimensionality ?? true,
+      taskVariance: settings.analyses.taskVariance ?? true,
+      generalisation: settings.analyses.generalisation ?? true,
+    },
+    taskOptions: (config.tasks?.options ?? {}) as Partial<TaskOptions>,
+    backend: config.backend ?? {},
+    plugins: config.tasks?.plugins,
+  };
+}

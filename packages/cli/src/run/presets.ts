@@ -1,0 +1,122 @@
+/**
+ * The built-in presets of `molap run`: complete values of the `run` section of molap.config.json. The
+ * config file, a preset of the file and the flags override them key by key. Budgets and pre-training
+ * refer to the packages' named presets (`BUDGET_PRESETS` of @molap/baselines, `PRETRAIN_PRESETS` of
+ * @molap/primitives) by name; sizes the packages do not name (the quick networks) are set here.
+ */
+import type { RunConfig, RunPresetName } from '../config/schema.js';
+
+/** The nine-task corpus of the quick and standard presets (Yang et al. 2019 task ids). */
+export const NINE_TASK_CORPUS = [
+  'fdgo',
+  'reactgo',
+  'delaygo',
+  'fdanti',
+  'reactanti',
+  'dm1',
+  'contextdm1',
+  'delaydm1',
+  'dmsgo',
+] as const;
+
+/** Tasks held out of pre-training and learned afterwards (the generalisation protocol). */
+export const HELD_OUT_TASKS = ['delayanti', 'dmcgo'] as const;
+
+/** The 20 tasks of Yang et al. 2019, in their rule order (`YANG19_RULES` of @molap/tasks; a test checks it). */
+export const YANG19_TASK_IDS = [
+  'fdgo',
+  'reactgo',
+  'delaygo',
+  'fdanti',
+  'reactanti',
+  'delayanti',
+  'dm1',
+  'dm2',
+  'contextdm1',
+  'contextdm2',
+  'multidm',
+  'delaydm1',
+  'delaydm2',
+  'contextdelaydm1',
+  'contextdelaydm2',
+  'multidelaydm',
+  'dmsgo',
+  'dmsnogo',
+  'dmcgo',
+  'dmcnogo',
+] as const;
+
+/** Every model of a run: MoLaP, its random-modules ablation and the baselines of @molap/baselines. */
+export const ALL_MODELS = ['molap', 'random-modules', 'multitask', 'independent', 'psp', 'ewc', 'sequential'] as const;
+
+/** The built-in perturbations of @molap/analysis (`BUILTIN_PERTURBATIONS`; a test checks the list). */
+export const BUILTIN_PERTURBATION_IDS = [
+  'recurrent-weight-noise',
+  'unit-silencing',
+  'input-noise',
+  'state-noise',
+  'readout-noise',
+  'module-lesion',
+] as const;
+
+/** The run section with every field set (what a preset provides). */
+export type RunSettings = Required<Omit<RunConfig, 'preset'>> & { readonly preset: RunPresetName };
+
+const ALL_ANALYSES = { robustness: true, dimensionality: true, taskVariance: true, generalisation: true } as const;
+
+/**
+ * - `quick` (default): the nine-task corpus with delayanti and dmcgo held out, every model and analysis,
+ *   small networks and the packages' quick budgets: a few minutes on 2 cores, to try the pipeline.
+ * - `standard`: the same tasks with budgets that reach the accuracy bars of the reported comparison.
+ * - `paper`: all 20 Yang et al. tasks, the paper-size networks, long budgets and three seeds (big machines).
+ */
+export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
+  quick: {
+    preset: 'quick',
+    tasks: [...NINE_TASK_CORPUS, ...HELD_OUT_TASKS],
+    heldOut: [...HELD_OUT_TASKS],
+    seeds: [1],
+    budget: { preset: 'quick' },
+    models: [...ALL_MODELS],
+    network: { hiddenSize: 64 },
+    molap: {},
+    bank: { preset: 'quick', moduleSize: 8, latents: { k: 8 }, corpus: { trialsPerTask: 64 } },
+    perturbations: [...BUILTIN_PERTURBATION_IDS],
+    analysisTrials: 64,
+    analyses: ALL_ANALYSES,
+    out: 'molap-runs',
+  },
+  standard: {
+    preset: 'standard',
+    tasks: [...NINE_TASK_CORPUS, ...HELD_OUT_TASKS],
+    heldOut: [...HELD_OUT_TASKS],
+    seeds: [1],
+    budget: { preset: 'standard' },
+    models: [...ALL_MODELS],
+    network: {},
+    molap: {},
+    bank: { preset: 'standard' },
+    perturbations: [...BUILTIN_PERTURBATION_IDS],
+    analysisTrials: 256,
+    analyses: ALL_ANALYSES,
+    out: 'molap-runs',
+  },
+  paper: {
+    preset: 'paper',
+    tasks: [...YANG19_TASK_IDS],
+    heldOut: [...HELD_OUT_TASKS],
+    seeds: [1, 2, 3],
+    budget: { preset: 'standard', steps: 3000 },
+    models: [...ALL_MODELS],
+    network: {},
+    molap: {},
+    bank: { preset: 'standard', latents: { k: 16 } },
+    perturbations: [...BUILTIN_PERTURBATION_IDS],
+    analysisTrials: 512,
+    analyses: ALL_ANALYSES,
+    out: 'molap-runs',
+  },
+};
+
+/** The default preset of `molap run`. */
+export const DEFAULT_RUN_PRESET: RunPresetName = 'quick';

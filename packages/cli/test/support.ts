@@ -19,12 +19,18 @@ export interface Result {
 }
 
 /** Runs the built `molap` binary (built by `npm test` before vitest starts) in a child process. */
-export function molap(args: readonly string[], options: { cwd?: string } = {}): Promise<Result> {
+/** Where and how the binary runs: its folder and extra environment variables (e.g. `NODE_OPTIONS`). */
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export function molap(args: readonly string[], options: RunOptions = {}): Promise<Result> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [binary, ...args],
-      { cwd: options.cwd ?? packageRoot, env: cleanEnv, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: options.cwd ?? packageRoot, env: { ...cleanEnv, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });
@@ -34,10 +40,10 @@ export function molap(args: readonly string[], options: { cwd?: string } = {}): 
 }
 
 /** Starts the built binary without waiting for it: stdout and stderr are collected as text. */
-export function startMolap(args: readonly string[], options: { cwd?: string } = {}) {
+export function startMolap(args: readonly string[], options: RunOptions = {}) {
   const child: ChildProcess = spawn(process.execPath, [binary, ...args], {
     cwd: options.cwd ?? packageRoot,
-    env: cleanEnv,
+    env: { ...cleanEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

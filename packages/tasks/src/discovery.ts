@@ -1,3 +1,4 @@
+import { InvalidOptionError } from './errors.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
 import { TASK_API_VERSION, type Task } from './task.js';
@@ -315,7 +316,48 @@ const duplicateAcrossPlugins = (id: string, first: string, source: string): Task
   });
 
 /**
- * Registers the tasks of every loaded plugin, with `name@version` as their source. A plugin with an id
+ * The task with its `layout` and `generate` guarded: an error they throw (a bug in the plugin) becomes a
+ * `TaskRegistryError` with code `task-failed` naming the task, what it was doing and the plugin (`source`),
+ * with the original error as `cause`, so a host far from the plugin (a training run, a worker) can say
+ * which plugin failed. `InvalidOptionError`s (bad options given by the user) pass through unchanged. The
+ * result is a frozen copy of the task's own fields (tasks are plain values) with the guarded methods.
+ */
+export function guardPluginTask(task: Task, source: string): Task {
+  const fail = (doing: string, error: unknown): never => {
+    if (error instanceof InvalidOptionError || (error instanceof TaskRegistryError && error.code === 'task-failed')) {
+      throw error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TaskRegistryError(`task '${task.id}' failed while ${doing}: ${message}`, {
+      code: 'task-failed',
+      source,
+      taskId: task.id,
+      hint: `this is a bug in the plugin: update or fix ${source} (checkTaskConformance(task) of @molap/tasks reproduces it)`,
+      cause: error,
+    });
+  };
+  return Object.freeze({
+    ...task,
+    layout(options) {
+      try {
+        return task.layout(options);
+      } catch (error) {
+        return fail('building its channel layout', error);
+      }
+    },
+    generate(rng, options) {
+      try {
+        return task.generate(rng, options);
+      } catch (error) {
+        return fail('generating trials', error);
+      }
+    },
+  } satisfies Task);
+}
+
+/**
+ * Registers the tasks of every loaded plugin, with `name@version` as their source and guarded by
+ * `guardPluginTask` (an error a plugin task throws names the task and the plugin). A plugin with an id
  * that the registry already holds (a built-in task, a plugin registered earlier) is left out whole.
  * @returns one `duplicate-id` error per clashing id (empty when everything was registered).
  */
@@ -330,7 +372,7 @@ export function registerDiscovered(registry: TaskRegistry, discovery: TaskPlugin
       }
       continue;
     }
-    for (const task of plugin.tasks) registry.register(task, { source });
+    for (const task of plugin.tasks) registry.register(guardPluginTask(task, source), { source });
   }
   return errors;
 }

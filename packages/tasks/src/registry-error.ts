@@ -19,7 +19,9 @@ export type TaskRegistryErrorCode =
   /** A package named explicitly could not be found or is not a plugin. */
   | 'not-found'
   /** The host project cannot be read (no package.json, unreadable JSON). */
-  | 'bad-project';
+  | 'bad-project'
+  /** A plugin's task threw while building its layout or generating trials (`guardPluginTask`). */
+  | 'task-failed';
 
 /** Context of a `TaskRegistryError`. */
 export interface TaskRegistryErrorDetails {

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverTaskPlugins, registerDiscovered, type TaskPluginDiscovery } from '../src/discovery.js';
+import {
+  discoverTaskPlugins,
+  guardPluginTask,
+  registerDiscovered,
+  type TaskPluginDiscovery,
+} from '../src/discovery.js';
+import { InvalidOptionError } from '../src/errors.js';
+import { resolveTaskOptions } from '../src/options.js';
 import { createTaskRegistry } from '../src/registry.js';
 import { TaskRegistryError } from '../src/registry-error.js';
+import { createRng } from '../src/rng.js';
 import {
   createFixtureDir,
   esmPlugin,
@@ -263,5 +271,75 @@ describe('registerDiscovered', () => {
     const batch = task.generate({} as never, { dt: 20 } as never);
     expect(batch.taskId).toBe('acme/cjs');
     expect([...batch.trialSteps]).toEqual([2]);
+  });
+});
+
+describe('guardPluginTask', () => {
+  const options = resolveTaskOptions(toyTask(), { batchSize: 4, rules: ['toy/reach'] });
+
+  it('leaves a working task unchanged: same fields, same batches', () => {
+    const task = toyTask();
+    const guarded = guardPluginTask(task, 'molap-task-toy@1.0.0');
+    expect(Object.isFrozen(guarded)).toBe(true);
+    expect({ ...guarded, layout: null, generate: null }).toEqual({ ...task, layout: null, generate: null });
+    expect(guarded.layout(options)).toEqual(task.layout(options));
+    expect(guarded.generate(createRng(3), options)).toEqual(task.generate(createRng(3), options));
+  });
+
+  it('names the task and the plugin when generate or layout throws, and keeps the cause', () => {
+    const bug = new Error('the stimulus table is missing');
+    const task = {
+      ...toyTask(),
+      generate: () => {
+        throw bug;
+      },
+    };
+    const guarded = guardPluginTask(task, 'molap-task-toy@1.0.0');
+    let error: unknown;
+    try {
+      guarded.generate(createRng(1), options);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TaskRegistryError);
+    const failure = error as TaskRegistryError;
+    expect(failure.code).toBe('task-failed');
+    expect(failure.problem).toBe("task 'toy/reach' failed while generating trials: the stimulus table is missing");
+    expect(failure.source).toBe('molap-task-toy@1.0.0');
+    expect(failure.taskId).toBe('toy/reach');
+    expect(failure.hint).toMatch(/bug in the plugin: update or fix molap-task-toy@1\.0\.0/);
+    expect(failure.cause).toBe(bug);
+    const badLayout = guardPluginTask(
+      {
+        ...toyTask(),
+        layout: () => {
+          throw new TypeError('no rings');
+        },
+      },
+      'x@1.0.0',
+    );
+    expect(() => badLayout.layout(options)).toThrow(/failed while building its channel layout: no rings/);
+  });
+
+  it("lets option errors through unchanged (they are the user's to fix)", () => {
+    const invalid = new InvalidOptionError('rules', ['fdgo'], 'include the task');
+    const guarded = guardPluginTask(
+      {
+        ...toyTask(),
+        generate: () => {
+          throw invalid;
+        },
+      },
+      'x@1.0.0',
+    );
+    expect(() => guarded.generate(createRng(1), options)).toThrow(invalid);
+  });
+
+  it('is what registerDiscovered registers', () => {
+    const registry = createTaskRegistry();
+    registerDiscovered(registry, discovery);
+    expect(() => registry.get('good/alpha').generate(null as never, null as never)).toThrow(
+      expect.objectContaining({ code: 'task-failed', source: 'molap-task-good@1.2.0' }),
+    );
   });
 });

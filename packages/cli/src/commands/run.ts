@@ -5,6 +5,7 @@
  * Ctrl-C stops at the next checkpoint; `molap run --resume <dir>` continues and ends with the same results.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import { TaskRegistryError } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ENGINE_KINDS, TFJS_BACKENDS } from '../config/constants.js';
 import { RUN_PRESET_NAMES } from '../config/schema.js';
@@ -118,6 +119,12 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 /** A failure of the pipeline as one line, with how to continue. */
 function failure(error: unknown, resume: string): CommandError {
   if (error instanceof CommandError) return error;
+  if (error instanceof TaskRegistryError) {
+    return new CommandError(`${error.problem}${error.source ? ` (${error.source})` : ''}`, {
+      hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
+      cause: error,
+    });
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const text = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
   const problem = code ? FILE_SYSTEM_PROBLEMS[code] : undefined;
@@ -181,7 +188,7 @@ export const runCommand = defineCommand({
       }
     }
     const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
-    const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom));
+    const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');

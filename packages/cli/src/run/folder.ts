@@ -95,9 +95,10 @@ export async function createRunFolder(parent: string, record: RunRecord, now: Da
 
 /**
  * Reads and checks run.json of a run folder to resume.
+ * @param shown the folder as messages name it (as the user typed it).
  * @throws UsageError when `dir` is not a run folder, or one of another molap version or newer format.
  */
-export async function readRunRecord(dir: string): Promise<RunRecord> {
+export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord> {
   const paths = runPaths(dir);
   let text: string;
   try {
@@ -105,7 +106,9 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
   } catch (error) {
     const missing = codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR';
     throw new UsageError(
-      missing ? `${dir} is not a run folder (it has no ${RUN_JSON})` : `cannot read ${paths.record}: ${message(error)}`,
+      missing
+        ? `${shown} is not a run folder (it has no ${RUN_JSON})`
+        : `cannot read ${paths.record}: ${message(error)}`,
       { hint: 'pass the folder `molap run` printed when it started, e.g. --resume molap-runs/20251126-142501-quick' },
     );
   }
@@ -124,15 +127,15 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
   }
   if (record.formatVersion > RUN_FORMAT_VERSION) {
     throw new UsageError(
-      `${dir} was written in run-folder format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
+      `${shown} was written in run-folder format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
       { hint: `resume it with molap ${record.molapVersion}, or upgrade molap` },
     );
   }
   if (record.molapVersion !== PACKAGE_VERSION) {
     throw new UsageError(
-      `${dir} was started by molap ${record.molapVersion}; this is molap ${PACKAGE_VERSION}, whose results may differ, so it cannot resume it`,
+      `${shown} was started by molap ${record.molapVersion}; this is molap ${PACKAGE_VERSION}, whose results may differ, so it cannot resume it`,
       {
-        hint: `resume it with molap ${record.molapVersion} (npx @molap/cli@${record.molapVersion} run --resume ${dir}), or start a new run`,
+        hint: `resume it with molap ${record.molapVersion} (npx @molap/cli@${record.molapVersion} run --resume ${shown}), or start a new run`,
       },
     );
   }

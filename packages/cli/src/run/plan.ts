@@ -4,7 +4,7 @@
  * values are usage errors, exit 2). The plan is plain JSON; it is recorded in the run folder, so a resumed
  * run rebuilds exactly the same models from it.
  */
-import { closestName, type TaskOptions, type TaskRegistry } from '@molap/tasks';
+import { closestName, InvalidOptionError, resolveTaskOptions, type TaskOptions, type TaskRegistry } from '@molap/tasks';
 import { mergeLayers } from '../config/load.js';
 import type { MolapConfig, RunPresetName } from '../config/schema.js';
 import { RUN_PRESET_NAMES } from '../config/schema.js';
@@ -146,6 +146,19 @@ export async function planRun(
       hint: taskHint,
     });
   }
+  const taskOptions = (config.tasks?.options ?? {}) as Partial<TaskOptions>;
+  for (const id of settings.tasks) {
+    const task = context.registry.get(id);
+    try {
+      task.layout(resolveTaskOptions(task, taskOptions));
+    } catch (error) {
+      if (!(error instanceof InvalidOptionError)) throw error;
+      throw new UsageError(`task "${id}": ${error.message}`, {
+        hint: 'set the task options in molap.config.json: "tasks": { "options": { ... } }',
+        cause: error,
+      });
+    }
+  }
   const seedsTwice = settings.seeds.filter((seed, i) => settings.seeds.indexOf(seed) !== i);
   if (seedsTwice.length > 0) throw new UsageError(`run.seeds lists ${seedsTwice[0]} twice`);
 
@@ -247,7 +260,7 @@ export async function planRun(
       taskVariance: settings.analyses.taskVariance ?? true,
       generalisation: settings.analyses.generalisation ?? true,
     },
-    taskOptions: (config.tasks?.options ?? {}) as Partial<TaskOptions>,
+    taskOptions,
     backend: config.backend ?? {},
     plugins: config.tasks?.plugins,
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manifest, molap } from './support.js';
 
 const COMMANDS = [
+  'run',
   'tasks list',
   'tasks show',
   'tasks plot',

@@ -191,6 +191,68 @@ describe.concurrent('molap run', () => {
   }, 60_000);
 });
 
+describe.concurrent('molap run --dry-run: presets, config file and flags', () => {
+  const plan = async (args: readonly string[], cwd: string) => {
+    const result = await molap(['run', '--dry-run', ...args], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+
+  it('starts from the quick preset, or the built-in preset --preset names', async () => {
+    const empty = createScratch();
+    try {
+      const quick = await plan([], empty.root);
+      expect(quick).toMatchObject({
+        preset: 'quick',
+        basePreset: 'quick',
+        corpus: ['fdgo', 'reactgo', 'delaygo', 'fdanti', 'reactanti', 'dm1', 'contextdm1', 'delaydm1', 'dmsgo'],
+        heldOut: ['delayanti', 'dmcgo'],
+        seeds: [1],
+      });
+      expect(quick.models.map((model: { name: string }) => model.name)).toEqual([
+        'molap',
+        'random-modules',
+        'multitask',
+        'independent',
+        'psp',
+        'ewc',
+        'sequential',
+      ]);
+      const standard = await plan(['--preset', 'standard'], empty.root);
+      const { BUDGET_PRESETS } = await import('@molap/baselines');
+      expect(standard.budget).toEqual(BUDGET_PRESETS.standard);
+      expect(standard.bank.preset).toBe('standard');
+      const paper = await plan(['--preset', 'paper'], empty.root);
+      expect(paper.tasks).toHaveLength(20);
+      expect(paper.seeds).toEqual([1, 2, 3]);
+      expect(existsSync(join(empty.root, 'molap-runs'))).toBe(false);
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it('lets the config file, its presets and the flags override every value', async () => {
+    const project = createScratch();
+    try {
+      project.write('molap.config.json', {
+        run: { budget: { steps: 50 }, network: { hiddenSize: 32 }, bank: { latents: { k: 6 } } },
+        presets: { long: { run: { preset: 'standard', budget: { steps: 2000 } } } },
+      });
+      const file = await plan(['--steps', '7', '--modules', '5', '--models', 'molap,ewc'], project.root);
+      expect(file.budget).toMatchObject({ steps: 7, batchSize: 16 });
+      expect(file.bank.latents).toEqual({ k: 5 });
+      expect(file.models).toEqual([
+        { name: 'molap', strategy: 'molap', options: {} },
+        { name: 'ewc', strategy: 'ewc', options: { hiddenSize: 32 } },
+      ]);
+      const long = await plan(['--preset', 'long'], project.root);
+      expect(long).toMatchObject({ preset: 'long', basePreset: 'standard', budget: { steps: 2000, batchSize: 64 } });
+    } finally {
+      project.remove();
+    }
+  });
+});
+
 describe.concurrent('molap run: bad input', () => {
   it.each([
     [

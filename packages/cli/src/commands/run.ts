@@ -152,6 +152,7 @@ export const runCommand = defineCommand({
     resume: flag.string('continue the run in this folder, from its last checkpoints, with its recorded config', {
       value: 'dir',
     }),
+    dryRun: flag.boolean('print the plan (every option resolved, as JSON) and exit without running'),
     out: flag.string('folder the run folder is created in', {
       value: 'dir',
       defaultText: 'molap-runs',
@@ -167,6 +168,7 @@ export const runCommand = defineCommand({
     'molap run --preset standard',
     'molap run --tasks fdgo,fdanti,delaygo --held-out delaygo --steps 200 --seeds 1,2',
     'molap run --resume molap-runs/20251126-142501-quick',
+    'molap run --preset standard --dry-run',
     'molap run --json --quiet > summary.json',
   ],
   async run(input) {
@@ -200,6 +202,10 @@ export const runCommand = defineCommand({
       let runDir: string;
       if (record) {
         plan = record.plan;
+        if (options.dryRun) {
+          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+          return ExitCode.ok;
+        }
         runDir = resolve(cwd, resumeFrom!);
         for (const id of plan.tasks) findTask(catalog.registry, id);
       } else {
@@ -207,6 +213,10 @@ export const runCommand = defineCommand({
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
         });
+        if (options.dryRun) {
+          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+          return ExitCode.ok;
+        }
         const runRecord: RunRecord = {
           format: RUN_FORMAT,
           formatVersion: RUN_FORMAT_VERSION,

@@ -22,6 +22,7 @@ export {
   type StrategyDocument,
 } from './files.js';
 export { type IndependentOptions, independent } from './independent.js';
+export { type LoadSavedModelOptions, loadSavedModel } from './load.js';
 export {
   loadMultitask,
   type MultitaskLoadOverrides,

@@ -7,6 +7,10 @@ import { type CliIo, type CommandSpec, columns, commandHelp } from './command.js
 import { bench } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
 import { CONFIG_COMMANDS } from './commands/config.js';
+import { learnCommand } from './commands/learn.js';
+import { perturbCommand } from './commands/perturb.js';
+import { pretrainCommand } from './commands/pretrain.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { TASKS_COMMANDS } from './commands/tasks.js';
 import { CommandError, ExitCode, UsageError } from './errors.js';
@@ -18,6 +22,10 @@ export { type CliIo, ExitCode };
 /** Every command, in the order `molap --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   runCommand as CommandSpec,
+  pretrainCommand as CommandSpec,
+  learnCommand as CommandSpec,
+  perturbCommand as CommandSpec,
+  reportCommand as CommandSpec,
   ...(TASKS_COMMANDS as readonly CommandSpec[]),
   compareCommand as CommandSpec,
   bench as CommandSpec,

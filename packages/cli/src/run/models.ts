@@ -51,13 +51,29 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Builds (or loads, when an earlier session saved it) the pre-trained bank of a seed. */
-async function pretrainedBank(context: RunModelsContext, model: string, creation: ModelCreation): Promise<ModuleBank> {
-  const { plan, runDir, registry, engine, onBankEvent } = context;
+/** What building a pre-trained bank needs. */
+export interface BankBuild {
+  readonly plan: RunPlan;
+  readonly registry: TaskRegistry;
+  /** Engine of in-thread pre-training (used when a corpus task comes from a plugin). */
+  readonly engine: Engine;
+  /** Name reported in the bank events. */
+  readonly model: string;
+  readonly seed: number;
+  readonly corpus: readonly string[];
+  /** Where the pre-training checkpoints go; a build finding some there resumes them. */
+  readonly checkpointDir: string;
+  readonly onBankEvent: (event: BankEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Samples the corpus, extracts the latents and pre-trains the modules (`sampleCorpus`, `extractLatents`,
+ * `pretrainModules` of @molap/primitives: `buildModuleBank` in three steps, so that each is reported).
+ */
+export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank> {
+  const { plan, registry, model, seed, onBankEvent } = build;
   const primitives = await import('@molap/primitives');
-  const { seed, corpus } = creation;
-  const paths = runPaths(runDir);
-  const bankDir = paths.bank(seed);
   const timed = async <T>(step: BankStep, run: () => T | Promise<T>, detail: (value: T) => string): Promise<T> => {
     onBankEvent({ type: 'bank-start', model, seed, step });
     const start = performance.now();
@@ -72,14 +88,7 @@ async function pretrainedBank(context: RunModelsContext, model: string, creation
     });
     return value;
   };
-  if (await exists(join(bankDir, 'bank.json'))) {
-    return timed(
-      'load',
-      () => primitives.loadModuleBank(bankDir),
-      (bank) => `${bank.k} modules of ${bank.moduleSize} units`,
-    );
-  }
-  const tasks = corpus.map((id) => registry.get(id));
+  const tasks = build.corpus.map((id) => registry.get(id));
   const taskOptions = plan.taskOptions;
   const sample = await timed(
     'corpus',
@@ -93,8 +102,8 @@ async function pretrainedBank(context: RunModelsContext, model: string, creation
       `${value.k} ${value.method.toUpperCase()} latents, ρ ${Array.from(value.rho, (r) => r.toFixed(2)).join(' ')}`,
   );
   // Plugin tasks cannot be looked up in the pre-training workers (they know the Yang tasks): train in this thread.
-  const plugin = corpus.some((id) => registry.source(id) !== BUILTIN_TASKS_SOURCE);
-  const bank = await timed(
+  const plugin = build.corpus.some((id) => registry.source(id) !== BUILTIN_TASKS_SOURCE);
+  return timed(
     'pretrain',
     () =>
       primitives.pretrainModules({
@@ -105,10 +114,10 @@ async function pretrainedBank(context: RunModelsContext, model: string, creation
         preset: plan.bank.preset as never,
         taskOptions,
         ...(plan.bank.workers === undefined ? {} : { workers: plan.bank.workers }),
-        ...(plugin ? { engine } : { engineOptions: plan.backend }),
-        checkpointDir: paths.pretraining(seed),
+        ...(plugin ? { engine: build.engine } : { engineOptions: plan.backend }),
+        checkpointDir: build.checkpointDir,
         onProgress: (progress) => onBankEvent({ type: 'pretrain', model, seed, progress }),
-        ...(creation.signal ? { signal: creation.signal } : {}),
+        ...(build.signal ? { signal: build.signal } : {}),
       }),
     (value) => {
       const r2 = value.log.map((entry) => entry.heldOutR2).filter((fit): fit is number => fit !== null);
@@ -116,20 +125,54 @@ async function pretrainedBank(context: RunModelsContext, model: string, creation
       return `${value.k} modules of ${value.moduleSize} units${fit}`;
     },
   );
+}
+
+/** The pre-trained bank of a seed: loaded when an earlier session of the run saved it, else built and saved. */
+async function pretrainedBank(context: RunModelsContext, model: string, creation: ModelCreation): Promise<ModuleBank> {
+  const primitives = await import('@molap/primitives');
+  const paths = runPaths(context.runDir);
+  const bankDir = paths.bank(creation.seed);
+  if (await exists(join(bankDir, 'bank.json'))) {
+    const start = performance.now();
+    context.onBankEvent({ type: 'bank-start', model, seed: creation.seed, step: 'load' });
+    const bank = await primitives.loadModuleBank(bankDir);
+    const seconds = (performance.now() - start) / 1000;
+    const detail = `${bank.k} modules of ${bank.moduleSize} units`;
+    context.onBankEvent({ type: 'bank-end', model, seed: creation.seed, step: 'load', seconds, detail });
+    return bank;
+  }
+  const bank = await buildPretrainedBank({
+    plan: context.plan,
+    registry: context.registry,
+    engine: context.engine,
+    model,
+    seed: creation.seed,
+    corpus: creation.corpus,
+    checkpointDir: paths.pretraining(creation.seed),
+    onBankEvent: context.onBankEvent,
+    ...(creation.signal ? { signal: creation.signal } : {}),
+  });
   await primitives.saveModuleBank(bankDir, bank);
   return bank;
 }
 
-/** A random bank with the shape and dynamics the pre-trained one would have. */
-async function randomBank(context: RunModelsContext, creation: ModelCreation): Promise<ModuleBank> {
-  const { plan, registry } = context;
+/**
+ * A random bank (`createRandomModuleBank`) with the shape and dynamics the pre-trained one would have, for
+ * the layout of `taskId` (a corpus task).
+ */
+export async function randomModuleBank(
+  plan: RunPlan,
+  registry: TaskRegistry,
+  taskId: string,
+  seed: number,
+): Promise<ModuleBank> {
   const primitives = await import('@molap/primitives');
   const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
   return primitives.createRandomModuleBank({
-    layout: primitives.bankLayout(registry.get(creation.corpus[0]), plan.taskOptions),
+    layout: primitives.bankLayout(registry.get(taskId), plan.taskOptions),
     k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,
     moduleSize: training.moduleSize,
-    seed: creation.seed,
+    seed,
     activation: training.activation,
     recurrentNoise: training.recurrentNoise,
     recurrentInit: training.recurrentInit,
@@ -161,7 +204,7 @@ export async function runModels(context: RunModelsContext): Promise<AnalysisMode
           strategy: 'random-modules',
           context: shared,
           options: model.options,
-          bank: (creation) => randomBank(context, creation),
+          bank: (creation) => randomModuleBank(context.plan, context.registry, creation.corpus[0], creation.seed),
         });
       default:
         return analysis.strategyModel(strategies.get(model.strategy), shared, {

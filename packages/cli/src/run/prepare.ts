@@ -1,0 +1,40 @@
+/**
+ * What every command that reads the `run` section needs before it works: the project and its config (with
+ * the built-in presets), the task registry with plugins, an engine and the checked plan.
+ */
+import type { Engine } from '@molap/backend';
+import type { TaskRegistry } from '@molap/tasks';
+import type { CommandInput, projectOptions } from '../command.js';
+import { RUN_PRESET_NAMES } from '../config/schema.js';
+import type { OptionSpecs } from '../options.js';
+import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import { planRun, type RunPlan } from './plan.js';
+
+/** A checked plan, its task registry and an engine (the caller disposes it). */
+export interface PreparedRun {
+  readonly plan: RunPlan;
+  readonly registry: TaskRegistry;
+  readonly engine: Engine;
+}
+
+/** Loads the config (file < preset < flags over the built-in preset) and checks the plan. */
+export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
+  input: CommandInput<S>,
+  strict: boolean,
+): Promise<PreparedRun> {
+  const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+  const catalog = await loadTaskCatalog(project, loaded.config.tasks?.plugins);
+  reportPluginProblems(catalog, input.io, strict);
+  const { createEngine } = await import('@molap/backend');
+  const engine = await createEngine((loaded.config.backend ?? {}) as Parameters<typeof createEngine>[0]);
+  try {
+    const plan = await planRun(loaded.config, (input.options as { preset?: string }).preset, {
+      registry: catalog.registry,
+      strategyContext: { engine, tasks: catalog.registry },
+    });
+    return { plan, registry: catalog.registry, engine };
+  } catch (error) {
+    await engine.dispose();
+    throw error;
+  }
+}

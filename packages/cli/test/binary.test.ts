@@ -3,6 +3,10 @@ import { manifest, molap } from './support.js';
 
 const COMMANDS = [
   'run',
+  'pretrain',
+  'learn',
+  'perturb',
+  'report',
   'tasks list',
   'tasks show',
   'tasks plot',

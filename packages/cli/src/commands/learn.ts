@@ -77,7 +77,11 @@ export const learnCommand = defineCommand({
     if (saved.some(Boolean)) {
       throw new UsageError(`${options.out} already holds a saved model`, { hint: 'choose another --out folder' });
     }
-    const { plan, registry, engine: runEngine } = await prepareRun(input, options.strict === true);
+    const {
+      plan,
+      registry,
+      engine: runEngine,
+    } = await prepareRun(input, { strict: options.strict === true, ignoreHeldOut: true });
     try {
       const seed = singleSeed(plan.seeds, 'learn');
       const name = options.model ?? 'molap';

@@ -46,7 +46,7 @@ export const perturbCommand = defineCommand({
   ],
   async run(input) {
     const { options, io, signal } = input;
-    const { plan, registry, engine } = await prepareRun(input, options.strict === true);
+    const { plan, registry, engine } = await prepareRun(input, { strict: options.strict === true });
     try {
       const seed = singleSeed(plan.seeds, 'perturb');
       const [analysis, baselines] = await Promise.all([import('@molap/analysis'), import('@molap/baselines')]);

@@ -95,7 +95,7 @@ export const pretrainCommand = defineCommand({
     ) {
       throw new UsageError(`${options.out} already holds a module bank`, { hint: 'choose another --out folder' });
     }
-    const { plan, registry, engine } = await prepareRun(input, options.strict === true);
+    const { plan, registry, engine } = await prepareRun(input, { strict: options.strict === true });
     try {
       const seed = singleSeed(plan.seeds, 'pretrain');
       const primitives = await import('@molap/primitives');

@@ -112,6 +112,8 @@ export interface PlanContext {
   readonly registry: TaskRegistry;
   /** The context strategies are created in (each model is created once, empty, to check its options). */
   readonly strategyContext: import('@molap/baselines').StrategyContext;
+  /** Every task is learned alike (`molap learn`): run.heldOut is ignored. */
+  readonly ignoreHeldOut?: boolean;
 }
 
 /**
@@ -126,7 +128,8 @@ export async function planRun(
   presetFlag: string | undefined,
   context: PlanContext,
 ): Promise<RunPlan> {
-  const settings = runSettings(config, presetFlag);
+  const resolved = runSettings(config, presetFlag);
+  const settings = context.ignoreHeldOut ? { ...resolved, heldOut: [] } : resolved;
   const taskHint =
     'set run.tasks and run.heldOut (or --tasks and --held-out) to task ids; `molap tasks list` lists them';
   for (const id of settings.tasks) findTask(context.registry, id);

@@ -20,17 +20,18 @@ export interface PreparedRun {
 /** Loads the config (file < preset < flags over the built-in preset) and checks the plan. */
 export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
   input: CommandInput<S>,
-  strict: boolean,
+  options: { readonly strict: boolean; readonly ignoreHeldOut?: boolean },
 ): Promise<PreparedRun> {
   const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
   const catalog = await loadTaskCatalog(project, loaded.config.tasks?.plugins);
-  reportPluginProblems(catalog, input.io, strict);
+  reportPluginProblems(catalog, input.io, options.strict);
   const { createEngine } = await import('@molap/backend');
   const engine = await createEngine((loaded.config.backend ?? {}) as Parameters<typeof createEngine>[0]);
   try {
     const plan = await planRun(loaded.config, (input.options as { preset?: string }).preset, {
       registry: catalog.registry,
       strategyContext: { engine, tasks: catalog.registry },
+      ...(options.ignoreHeldOut ? { ignoreHeldOut: true } : {}),
     });
     return { plan, registry: catalog.registry, engine };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createScratch, molap, packageRoot } from './support.js';
+import { createScratch, linkExamplePlugin, molap, packageRoot } from './support.js';
 
 const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
 const scratch = createScratch('molap-cli-readme-');
@@ -17,6 +17,14 @@ describe('the README', () => {
     const config = JSON.parse(result.stdout);
     expect(config.compare.budget).toEqual({ preset: 'quick', steps: 1200 });
     expect(config.compare.seeds).toEqual([1]);
+    linkExamplePlugin(scratch); // the file names the example plugin in tasks.plugins
+    const plan = await molap(['run', '--dry-run', '--preset', 'smoke'], { cwd: scratch.root });
+    expect(plan.stderr).not.toContain('molap:');
+    expect(plan.code).toBe(0);
+    const { seeds, models, bank } = JSON.parse(plan.stdout);
+    expect(seeds).toEqual([7]);
+    expect(models.at(-1)).toEqual({ name: 'ewc-100', strategy: 'ewc', options: { hiddenSize: 128, lambda: 100 } });
+    expect(bank.training).toEqual({ moduleSize: 16, steps: 1000 });
   });
 
   it('gives an example of every command', async () => {

@@ -156,6 +156,6 @@ describe.concurrent('molap.config.json', () => {
     const schema = JSON.parse(result.stdout);
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'tasks', 'backend', 'compare', 'presets']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'tasks', 'backend', 'compare', 'run', 'presets']);
   });
 });

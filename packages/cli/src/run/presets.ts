@@ -4,6 +4,7 @@
  * refer to the packages' named presets (`BUDGET_PRESETS` of @molap/baselines, `PRETRAIN_PRESETS` of
  * @molap/primitives) by name; sizes the packages do not name (the quick networks) are set here.
  */
+import { YANG19_RULES } from '@molap/tasks';
 import type { RunConfig, RunPresetName } from '../config/schema.js';
 
 /** The nine-task corpus of the quick and standard presets (Yang et al. 2019 task ids). */
@@ -21,30 +22,6 @@ export const NINE_TASK_CORPUS = [
 
 /** Tasks held out of pre-training and learned afterwards (the generalisation protocol). */
 export const HELD_OUT_TASKS = ['delayanti', 'dmcgo'] as const;
-
-/** The 20 tasks of Yang et al. 2019, in their rule order (`YANG19_RULES` of @molap/tasks; a test checks it). */
-export const YANG19_TASK_IDS = [
-  'fdgo',
-  'reactgo',
-  'delaygo',
-  'fdanti',
-  'reactanti',
-  'delayanti',
-  'dm1',
-  'dm2',
-  'contextdm1',
-  'contextdm2',
-  'multidm',
-  'delaydm1',
-  'delaydm2',
-  'contextdelaydm1',
-  'contextdelaydm2',
-  'multidelaydm',
-  'dmsgo',
-  'dmsnogo',
-  'dmcgo',
-  'dmcnogo',
-] as const;
 
 /** Every model of a run: MoLaP, its random-modules ablation and the baselines of @molap/baselines. */
 export const ALL_MODELS = ['molap', 'random-modules', 'multitask', 'independent', 'psp', 'ewc', 'sequential'] as const;
@@ -103,7 +80,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
   },
   paper: {
     preset: 'paper',
-    tasks: [...YANG19_TASK_IDS],
+    tasks: [...YANG19_RULES],
     heldOut: [...HELD_OUT_TASKS],
     seeds: [1, 2, 3],
     budget: { preset: 'standard', steps: 3000 },

@@ -11,6 +11,7 @@
  */
 
 import { InvalidOptionError } from './errors.js';
+import { NORMAL_CHUNK, type NormalKernel, normalKernel } from './normal-kernel.js';
 import type { Rng } from './task.js';
 import {
   ZIGGURAT_INDEX_MASK,
@@ -40,7 +41,18 @@ const TWO_POW_26 = 67108864;
 const TWO_POW_MINUS_53 = 1 / 9007199254740992;
 const TWO_POW_32 = 4294967296;
 /** `addNormal` works in chunks of this many samples (bounds the slow-path queue). */
-const SLOW_CHUNK = 4096;
+const SLOW_CHUNK = NORMAL_CHUNK;
+
+/** Whether the normal fill uses the WebAssembly kernel where there is one (tests turn it off). */
+let kernelEnabled = true;
+
+/**
+ * Chooses the loop of the normal fill: the WebAssembly kernel (`true`, the default, where the engine has
+ * WebAssembly) or the JavaScript loop (`false`). Both give the same bits; for tests that compare them.
+ */
+export function useNormalKernel(enabled: boolean): void {
+  kernelEnabled = enabled;
+}
 
 /**
  * One sample of the fused normal fill from the 32-bit `word`: the fast ziggurat test, then
@@ -158,6 +170,11 @@ class Xoshiro128StarStar implements Rng {
     count: number,
     std: number,
   ): void {
+    const kernel = kernelEnabled ? normalKernel() : null;
+    if (kernel) {
+      this.addNormalWithKernel(kernel, out, outOffset, source, sourceOffset, count, std);
+      return;
+    }
     if (std !== this.scaledStd) {
       for (let i = 0; i < ZIGGURAT_W.length; i++) this.scaledWidths[i] = ZIGGURAT_W[i] * std;
       this.scaledStd = std;
@@ -170,6 +187,33 @@ class Xoshiro128StarStar implements Rng {
       for (let f = 0; f < failures; f++) {
         out[this.slowIndex[f]] += std * zigguratSlowPath(this.slowWord[f], this.uniformFn, this.word32Fn);
       }
+    }
+  }
+
+  /**
+   * `addNormalFrom` on the WebAssembly kernel, chunk by chunk: the chunk's template values go into the
+   * kernel's buffer, the kernel adds the fast-path samples, the slow-path words are completed here (in
+   * order, with fresh words), and the chunk is copied to `out`. Same chunks, same words, same bits as the
+   * JavaScript loop.
+   */
+  private addNormalWithKernel(
+    kernel: NormalKernel,
+    out: Float32Array,
+    outOffset: number,
+    source: Float32Array,
+    sourceOffset: number,
+    count: number,
+    std: number,
+  ): void {
+    const { buffer, slowIndex, slowWord } = kernel;
+    for (let done = 0; done < count; done += NORMAL_CHUNK) {
+      const n = Math.min(NORMAL_CHUNK, count - done);
+      buffer.set(source.subarray(sourceOffset + done, sourceOffset + done + n));
+      const failures = kernel.fill(this.state, n, std);
+      for (let f = 0; f < failures; f++) {
+        buffer[slowIndex[f]] += std * zigguratSlowPath(slowWord[f], this.uniformFn, this.word32Fn);
+      }
+      out.set(n === NORMAL_CHUNK ? buffer : buffer.subarray(0, n), outOffset + done);
     }
   }
 

@@ -28,7 +28,9 @@ export function wrapAngle(angle: number): number {
  * in [0, 2π); angles outside that range are reduced modulo 2π first.
  */
 export function circularDistance(a: number, b: number): number {
-  const d = Math.abs(a - b) % TWO_PI;
+  const difference = Math.abs(a - b);
+  // `%` is a slow library call in V8; below 2π it would return its argument unchanged.
+  const d = difference < TWO_PI ? difference : difference % TWO_PI;
   return Math.min(d, TWO_PI - d);
 }
 

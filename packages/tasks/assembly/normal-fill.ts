@@ -1,26 +1,26 @@
-// The hot loop of the seeded generator's normal fill, in WebAssembly: the twin of `addNormalFast` in
-// src/rng.ts, bit-identical to it (same xoshiro128** steps in blocks of four words, same ziggurat fast
-// test, same float64 arithmetic rounded once to float32). The memory layout is fixed here and exported;
-// the host (src/normal-kernel.ts) reads it from the exports. Nothing here allocates.
+// The seeded generator's normal fill, in WebAssembly: the twin of `addNormalFrom` in src/rng.ts (fast loop
+// `addNormalFast`, then `zigguratSlowPath` for the queued words), bit-identical to it: the same
+// xoshiro128** words in the same order (blocks of four), the same ziggurat tests and the same float64
+// arithmetic rounded once to float32. The host (src/normal-kernel.ts) reads the memory layout from the
+// exports and writes the tables. Nothing here allocates.
 // Fixed addresses matter for speed: with seven pointer arguments V8 ran out of registers (2.6 ns/sample);
 // with constant addresses and the four steps of a block written out, 1.8 ns/sample (Zen 4, Node 20).
+import { BUFFER, SCALED_WIDTHS, SLOW_AT, SLOW_WORD, STATE, THRESHOLDS } from './layout';
+import { slowNormal } from './slow-path';
 
-/** Samples per call: the chunk of the fill and the length of the slow-path queue. */
-export const CHUNK: i32 = 4096;
-/** f32[CHUNK]: the values the noise is added to, in place. */
-export const BUFFER: usize = 0;
-/** i32[CHUNK]: positions in BUFFER of the words that need the slow path. */
-export const SLOW_INDEX: usize = BUFFER + 4 * <usize>CHUNK;
-/** u32[CHUNK]: those words. */
-export const SLOW_WORD: usize = SLOW_INDEX + 4 * <usize>CHUNK;
-/** i32[512]: a word is accepted at once when its position is below THRESHOLDS[index]. */
-export const THRESHOLDS: usize = SLOW_WORD + 4 * <usize>CHUNK;
-/** f64[512]: signed layer width / 2^23, times the std of the fill. */
-export const WIDTHS: usize = THRESHOLDS + 4 * 512;
-/** u32[4]: the xoshiro128** state, read at the start of a call and written back at its end. */
-export const STATE: usize = WIDTHS + 8 * 512;
-/** Bytes used (the memory is one 64 KiB page). */
-export const END: usize = STATE + 16;
+export {
+  BUFFER,
+  CHUNK,
+  DENSITY,
+  EDGES,
+  END,
+  LAYER_WIDTHS,
+  SCALED_WIDTHS,
+  SLOW_AT,
+  SLOW_WORD,
+  STATE,
+  THRESHOLDS,
+} from './layout';
 
 /** Bits 0-8 of a word: layer and sign (index into the 512-entry tables). */
 const INDEX_MASK: u32 = 511;
@@ -35,21 +35,23 @@ const POSITION_SHIFT: u32 = 9;
   const index = <usize>(word & INDEX_MASK);
   const position = <i32>(word >>> POSITION_SHIFT);
   if (position < load<i32>(index << 2, THRESHOLDS)) {
-    store<f32>(at, <f32>(<f64>load<f32>(at, BUFFER) + <f64>position * load<f64>(index << 3, WIDTHS)), BUFFER);
+    store<f32>(at, <f32>(<f64>load<f32>(at, BUFFER) + <f64>position * load<f64>(index << 3, SCALED_WIDTHS)), BUFFER);
     return failures;
   }
-  store<i32>(failures, <i32>(at >> 2), SLOW_INDEX);
+  store<i32>(failures, <i32>at, SLOW_AT);
   store<u32>(failures, word, SLOW_WORD);
   return failures + 4;
 }
 
 /**
- * BUFFER[i] += std·z_i for i < count (count <= CHUNK), z_i from one xoshiro128** word each (fast ziggurat
- * test only; the words that fail it are queued in SLOW_INDEX/SLOW_WORD). The generator steps in blocks of
- * four words: words past `count` in the last block are drawn and discarded.
- * @returns the number of queued words.
+ * BUFFER[i] = f32(BUFFER[i] + std·z_i) for i < count (count <= CHUNK), z_i standard normal, drawn from the
+ * generator at STATE (advanced in place). First the fast loop: one word per sample, the generator stepped
+ * in blocks of four words (words past `count` in the last block are drawn and discarded); the words that
+ * fail the fast test are queued (SLOW_AT, SLOW_WORD) and their samples completed afterwards, in order,
+ * with fresh words. SCALED_WIDTHS must hold LAYER_WIDTHS · std.
+ * @returns the number of samples that took the slow path.
  */
-export function fillNormal(count: i32): i32 {
+export function fillNormal(count: i32, std: f64): i32 {
   let s0 = load<u32>(STATE, 0);
   let s1 = load<u32>(STATE, 4);
   let s2 = load<u32>(STATE, 8);
@@ -115,5 +117,10 @@ export function fillNormal(count: i32): i32 {
   store<u32>(STATE, s1, 4);
   store<u32>(STATE, s2, 8);
   store<u32>(STATE, s3, 12);
+  for (let f: usize = 0; f < failures; f += 4) {
+    const at = <usize>load<i32>(f, SLOW_AT);
+    const z = slowNormal(load<u32>(f, SLOW_WORD));
+    store<f32>(at, <f32>(<f64>load<f32>(at, BUFFER) + std * z), BUFFER);
+  }
   return <i32>(failures >> 2);
 }

@@ -191,10 +191,9 @@ class Xoshiro128StarStar implements Rng {
   }
 
   /**
-   * `addNormalFrom` on the WebAssembly kernel, chunk by chunk: the chunk's template values go into the
-   * kernel's buffer, the kernel adds the fast-path samples, the slow-path words are completed here (in
-   * order, with fresh words), and the chunk is copied to `out`. Same chunks, same words, same bits as the
-   * JavaScript loop.
+   * `addNormalFrom` on the WebAssembly kernel, chunk by chunk: the chunk's source values go into the
+   * kernel's buffer, the kernel adds the noise (fast loop, then the slow path), and the chunk is copied to
+   * `out`. Same chunks, same words, same bits as the JavaScript loop below.
    */
   private addNormalWithKernel(
     kernel: NormalKernel,
@@ -205,14 +204,11 @@ class Xoshiro128StarStar implements Rng {
     count: number,
     std: number,
   ): void {
-    const { buffer, slowIndex, slowWord } = kernel;
+    const buffer = kernel.buffer;
     for (let done = 0; done < count; done += NORMAL_CHUNK) {
       const n = Math.min(NORMAL_CHUNK, count - done);
       buffer.set(source.subarray(sourceOffset + done, sourceOffset + done + n));
-      const failures = kernel.fill(this.state, n, std);
-      for (let f = 0; f < failures; f++) {
-        buffer[slowIndex[f]] += std * zigguratSlowPath(slowWord[f], this.uniformFn, this.word32Fn);
-      }
+      kernel.fill(this.state, n, std);
       out.set(n === NORMAL_CHUNK ? buffer : buffer.subarray(0, n), outOffset + done);
     }
   }

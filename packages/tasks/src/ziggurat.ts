@@ -63,7 +63,9 @@ export const ZIGGURAT_F = new Float64Array(ZIGGURAT_LAYERS);
 }
 
 /** Right edge x_i of layer i (x_0 = 0: the left edge of the top layer). */
-const EDGE = Float64Array.from({ length: ZIGGURAT_LAYERS }, (_, i) => (i === 0 ? 0 : ZIGGURAT_W[i] * POSITIONS));
+export const ZIGGURAT_EDGE = Float64Array.from({ length: ZIGGURAT_LAYERS }, (_, i) =>
+  i === 0 ? 0 : ZIGGURAT_W[i] * POSITIONS,
+);
 const TWO_POW_MINUS_32 = 1 / 4294967296;
 
 /**
@@ -94,8 +96,8 @@ export function zigguratSlowPath(word: number, uniform: () => number, nextWord: 
     const top = ZIGGURAT_F[layer - 1];
     const bottom = ZIGGURAT_F[layer];
     const y = bottom + (nextWord() >>> 0) * TWO_POW_MINUS_32 * (top - bottom);
-    const left = EDGE[layer - 1];
-    const right = EDGE[layer];
+    const left = ZIGGURAT_EDGE[layer - 1];
+    const right = ZIGGURAT_EDGE[layer];
     const chord = top + ((x - left) * (bottom - top)) / (right - left);
     let accept: boolean;
     if (right <= 1 && y < chord) accept = true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, detExp, detLog, InvalidOptionError, type Rng } from '../src/index.js';
-import { addNormalFrom } from '../src/rng.js';
+import { addNormalFrom, useNormalKernel } from '../src/rng.js';
 import { sameBits } from './batch-helpers.js';
 import { ksStatistic, moments, normalCdf } from './stats.js';
 
@@ -177,5 +177,79 @@ describe('addNormalFrom (the fused template + noise fill of batch generation)', 
     const viaForeign = new Float32Array(9100);
     addNormalFrom(foreign, viaForeign, 50, source, 0, 9000, 0.1);
     expect(sameBits(viaForeign, reference)).toBe(true);
+  });
+});
+
+describe('the WebAssembly normal kernel and the JavaScript loop', () => {
+  /** Runs `fill` with the kernel on or off; returns what it returns. */
+  function withKernel<T>(enabled: boolean, fill: () => T): T {
+    useNormalKernel(enabled);
+    try {
+      return fill();
+    } finally {
+      useNormalKernel(true);
+    }
+  }
+
+  it('give the same bits and leave the generator in the same state (fast path, wedges and tails)', () => {
+    // 3 million samples at std 1: about 39,000 slow-path samples, 800 of them in the tail.
+    const run = (enabled: boolean) => {
+      const samples = new Float32Array(3_000_001);
+      const rng = createRng(77);
+      withKernel(enabled, () => rng.addNormal(samples, 1));
+      return { samples, next: rng.uniform() };
+    };
+    const kernel = run(true);
+    const plain = run(false);
+    expect(sameBits(kernel.samples, plain.samples)).toBe(true);
+    expect(kernel.next).toBe(plain.next);
+  });
+
+  it('agree on template fills of every length and offset, with any std', () => {
+    const source = Float32Array.from({ length: 12_000 }, (_, i) => ((i * 37) % 11) * 0.125 - 0.5);
+    for (const [count, std, outOffset, sourceOffset] of [
+      [1, 0.5, 0, 0],
+      [3, 0.03, 7, 2],
+      [4, 1, 1, 1],
+      [7, 2, 0, 5],
+      [4095, 0.1, 3, 0],
+      [4096, 0.1, 0, 9],
+      [4097, 0.0316, 2, 3],
+      [5440, 0.0316, 0, 0],
+      [11_111, 3, 5, 17],
+    ]) {
+      const run = (enabled: boolean) => {
+        const out = new Float32Array(count + 20).fill(9);
+        const rng = createRng(count * 31 + outOffset);
+        withKernel(enabled, () => addNormalFrom(rng, out, outOffset, source, sourceOffset, count, std));
+        return { out, next: rng.integer(2 ** 32) };
+      };
+      const kernel = run(true);
+      const plain = run(false);
+      expect(sameBits(kernel.out, plain.out), `count ${count}`).toBe(true);
+      expect(kernel.next).toBe(plain.next);
+      expect(kernel.out[outOffset + count]).toBe(9);
+    }
+  });
+
+  it('keep the pinned normal stream (computed before the kernel existed)', () => {
+    for (const enabled of [true, false]) {
+      const first = new Float32Array(8);
+      withKernel(enabled, () => createRng(42).addNormal(first, 1));
+      expect(Array.from(first)).toEqual([
+        0.3801496922969818, 2.122770071029663, 0.005234483163803816, 0.9749302268028259, 1.189841628074646,
+        0.7120648622512817, -1.7194081544876099, 1.1874127388000488,
+      ]);
+      const many = new Float32Array(1_000_003);
+      const rng = createRng(43);
+      withKernel(enabled, () => rng.addNormal(many, 1));
+      let sum = 0;
+      let squares = 0;
+      for (const v of many) {
+        sum += v;
+        squares += v * v;
+      }
+      expect([sum, squares, rng.uniform()]).toEqual([807.0072950364902, 1001612.5182486944, 0.5541874562245278]);
+    }
   });
 });

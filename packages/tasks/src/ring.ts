@@ -19,6 +19,7 @@ export const RING_TARGET_BASELINE = 0.05;
  * @param angle radians, any finite value.
  */
 export function wrapAngle(angle: number): number {
+  if (angle >= 0 && angle < TWO_PI) return angle; // what `%` returns there, without its slow library call
   const remainder = angle % TWO_PI;
   return remainder < 0 ? remainder + TWO_PI : remainder;
 }

@@ -194,11 +194,7 @@ export class FitAccumulator {
   }
 }
 
-async function heldOutFit(
-  context: ModuleTrainingContext,
-  model: EngineModel,
-  index: number,
-): Promise<number> {
+async function heldOutFit(context: ModuleTrainingContext, model: EngineModel, index: number): Promise<number> {
   const fit = new FitAccumulator();
   const batches = heldOutBatches(
     context.tasks,

@@ -220,7 +220,8 @@ describe.concurrent('molap run --dry-run: presets, config file and flags', () =>
       ]);
       const standard = await plan(['--preset', 'standard'], empty.root);
       const { BUDGET_PRESETS } = await import('@molap/baselines');
-      expect(standard.budget).toEqual(BUDGET_PRESETS.standard);
+      expect(standard.budget).toEqual({ ...BUDGET_PRESETS.standard, steps: 500 });
+      expect(standard.analysisTrials).toBe(128);
       expect(standard.bank.preset).toBe('standard');
       const paper = await plan(['--preset', 'paper'], empty.root);
       expect(paper.tasks).toHaveLength(20);

@@ -82,7 +82,7 @@ describe.concurrent('molap run', () => {
       expect(model.corpus).toBeLessThanOrEqual(1);
     }
     expect(readdirSync(runDir).sort()).toEqual(
-      ['banks', 'example-trials.json', 'pretraining', 'report.html', 'results.json', 'run.json', 'work'].sort(),
+      ['banks', 'example-trials.json', 'pretraining', 'report.html', 'results.json', 'run.json', 'state'].sort(),
     );
     const record = readJson(join(runDir, 'run.json'));
     const manifest = readJson(join(packageRoot, 'package.json'));

@@ -6,7 +6,7 @@
  *   run.lock              the process working in the folder (removed at the end; a dead process's lock is taken over)
  *   banks/seed-<s>/       MoLaP's module bank of each seed, once pre-trained (`saveModuleBank`)
  *   pretraining/seed-<s>/ pre-training checkpoints of the modules
- *   work/                 the analysis stages, trained models and learning checkpoints (`analyseModels` workDir)
+ *   state/                the analysis stages, trained models and learning checkpoints (`analyseModels` workDir)
  *   results.json          the results (written at the end)
  *   example-trials.json   example trials of the report (`molap report` re-renders from these two files)
  *   report.html           the report
@@ -46,7 +46,7 @@ export interface RunRecord {
 export const runPaths = (dir: string) => ({
   record: join(dir, RUN_JSON),
   lock: join(dir, RUN_LOCK),
-  work: join(dir, 'work'),
+  state: join(dir, 'state'),
   bank: (seed: number) => join(dir, 'banks', `seed-${seed}`),
   pretraining: (seed: number) => join(dir, 'pretraining', `seed-${seed}`),
   exampleTrials: join(dir, EXAMPLE_TRIALS_JSON),

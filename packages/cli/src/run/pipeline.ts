@@ -1,7 +1,7 @@
 /**
  * The work of `molap run` in a run folder: the models of the plan go through `analyseModels` of
  * @molap/analysis (learn the corpus, perturbations, dimensionality, task variance, held-out tasks; resumable
- * in `work/`), then `writeReport` writes results.json and report.html, and the example trials are kept for
+ * in `state/`), then `writeReport` writes results.json and report.html, and the example trials are kept for
  * `molap report`.
  */
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutpu
       analysisTrials: plan.analysisTrials,
       taskOptions: plan.taskOptions,
       analyses: plan.analyses,
-      workDir: runPaths(runDir).work,
+      workDir: runPaths(runDir).state,
     },
     { onProgress: options.onEvent, ...(signal ? { signal } : {}) },
   );

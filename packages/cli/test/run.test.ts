@@ -240,7 +240,7 @@ describe.concurrent('molap run --dry-run: presets, config file and flags', () =>
         presets: { long: { run: { preset: 'standard', budget: { steps: 2000 } } } },
       });
       const file = await plan(['--steps', '7', '--modules', '5', '--models', 'molap,ewc'], project.root);
-      expect(file.budget).toMatchObject({ steps: 7, batchSize: 16 });
+      expect(file.budget).toMatchObject({ steps: 7, batchSize: 32 });
       expect(file.bank.latents).toEqual({ k: 5 });
       expect(file.models).toEqual([
         { name: 'molap', strategy: 'molap', options: {} },

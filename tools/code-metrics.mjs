@@ -33,7 +33,8 @@ function longestFunction(file) {
       const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
       const end = source.getLineAndCharacterOfPosition(node.end).line;
       const lines = end - start + 1;
-      const name = node.name?.getText?.() ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText() : '<anonymous>');
+      const name =
+        node.name?.getText?.() ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText() : '<anonymous>');
       if (lines > best[0]) best = [lines, `${relative(root, file)}:${start + 1} ${name}`];
     }
     ts.forEachChild(node, visit);
@@ -72,13 +73,26 @@ for (const name of readdirSync(packagesDir).sort()) {
     const candidate = longestFunction(file);
     if (candidate[0] > longest[0]) longest = candidate;
   }
-  const exportStar = files.reduce((sum, file) => sum + (readFileSync(file, 'utf8').match(/^export \* from/gm)?.length ?? 0), 0);
-  rows.push({ package: pkg.name, files: files.length, lines, exports, exportStar, longestFunction: longest[0], where: longest[1] });
+  const exportStar = files.reduce(
+    (sum, file) => sum + (readFileSync(file, 'utf8').match(/^export \* from/gm)?.length ?? 0),
+    0,
+  );
+  rows.push({
+    package: pkg.name,
+    files: files.length,
+    lines,
+    exports,
+    exportStar,
+    longestFunction: longest[0],
+    where: longest[1],
+  });
 }
 
 let duplicatePairs = null;
 try {
-  const out = execFileSync('duplicates', ['--repo', packagesDir, '--most', '200', '--seconds', '60'], { encoding: 'utf8' });
+  const out = execFileSync('duplicates', ['--repo', packagesDir, '--most', '200', '--seconds', '60'], {
+    encoding: 'utf8',
+  });
   const pairs = out.split('\n').filter((line) => /^D\d+ /.test(line));
   const source = pairs.filter((line) => !/test|\.generated\.|\/assembly\//.test(line));
   duplicatePairs = { all: pairs.length, sourceOnly: source.length, rows: source };
@@ -99,7 +113,9 @@ if (process.argv.includes('--json')) {
   const exportsTotal = rows.reduce((s, r) => s + (r.exports ?? 0), 0);
   console.log(`total lines ${total}, exports ${exportsTotal}`);
   if (duplicatePairs) {
-    console.log(`duplicates pairs (packages/): ${duplicatePairs.all}; in sources (not tests, not generated/AssemblyScript): ${duplicatePairs.sourceOnly}`);
+    console.log(
+      `duplicates pairs (packages/): ${duplicatePairs.all}; in sources (not tests, not generated/AssemblyScript): ${duplicatePairs.sourceOnly}`,
+    );
     for (const row of duplicatePairs.rows) console.log(`  ${row}`);
   }
 }

@@ -22,9 +22,9 @@ function internalDeps(manifest: Record<string, Record<string, string> | undefine
 }
 
 describe('workspace layout', () => {
-  it('has the seven packages of the architecture', () => {
+  it('has the packages of the architecture', () => {
     expect([...packageDirs].sort()).toEqual(
-      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'primitives', 'tasks'].sort(),
+      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'core', 'primitives', 'tasks'].sort(),
     );
   });
 

@@ -2,7 +2,7 @@
  * The analyses of one trained model for one seed: robustness curves, dimensionality of its hidden states,
  * task variance and example trials. Each returns plain data; `analyse.ts` runs them as resumable stages.
  */
-import { evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/composer';
+import { evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
 import { type Batch, createRng, type Task, type TaskOptions } from '@molap/tasks';
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';

@@ -13,14 +13,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { budgetFor } from '@molap/baselines';
 import {
+  budgetFor,
   type LearningBudget,
   type LearningCurvePoint,
   type MultiTaskModel,
   type TaskLearningRecord,
   validateBudget,
-} from '@molap/composer';
+} from '@molap/core';
 import type { Task, TaskOptions, TaskRegistry } from '@molap/tasks';
 import { analysisBatches, analysisNoiseSeed, type StateDimensionality, stateAnalyses } from './analyse-model.js';
 import { assembleModel, type SeedStages, type TrainingStage } from './assemble.js';

@@ -4,7 +4,7 @@
  * trial counts are averaged too (they differ between seeds only for interleaved strategies, whose tasks are
  * drawn at random).
  */
-import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/composer';
+import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/core';
 import type { StateDimensionality } from './analyse-model.js';
 import { mean, meanOrNull, normalisedAuc } from './curves.js';
 import type { PerturbationCurves } from './robustness.js';

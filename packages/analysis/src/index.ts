@@ -53,10 +53,6 @@ export {
   type AnalysisModel,
   type GeneralisationVariant,
   type ModelCreation,
-  type MolapBank,
-  type MolapModelOptions,
-  molapModel,
-  ruleInputsVariant,
   type StrategyModelOptions,
   strategyModel,
 } from './models.js';

@@ -6,7 +6,7 @@
  * Magnitude 0 is always "unperturbed": it maps to a perturbation that changes nothing (σ 0, fraction 0,
  * noise × 1) or, for module lesions, to no perturbation at all.
  */
-import type { MultiTaskModel, Perturbation } from '@molap/composer';
+import type { MultiTaskModel, Perturbation } from '@molap/core';
 import { createRng } from '@molap/tasks';
 
 /** What a perturbation needs to know about the model it perturbs. */

@@ -8,7 +8,7 @@
  * silencing 20 % of the units silences the 10 % of the smaller magnitude plus others, and weight noise
  * keeps its direction and grows in size.
  */
-import { type MultiTaskModel, taskSeedKey } from '@molap/composer';
+import { type MultiTaskModel, taskSeedKey } from '@molap/core';
 import { type Batch, createRng } from '@molap/tasks';
 import { mean, normalisedAuc } from './curves.js';
 import { magnitudeGridProblems, type PerturbationSpec } from './perturbations.js';

@@ -10,7 +10,7 @@
  * task variance; units whose summed variance is below `activeThreshold` (Yang: 1e-3) are inactive and are
  * left out of the normalised matrix.
  */
-import type { MultiTaskModel } from '@molap/composer';
+import type { MultiTaskModel } from '@molap/core';
 import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 
 /** Units whose variance summed over tasks is below this are inactive (Yang et al. 2019). */

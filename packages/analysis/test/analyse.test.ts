@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StrategyContext } from '@molap/baselines';
+import type { StrategyContext } from '@molap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisOutput, type AnalysisProgress, analyseModels } from '../src/analyse.js';
 import { validateResults } from '../src/results-file.js';

@@ -6,11 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine } from '@molap/backend';
-import { createYang19Registry, ewc, independent, multitask, type StrategyContext } from '@molap/baselines';
-import type { LearningBudget } from '@molap/composer';
+import { createYang19Registry, ewc, independent, multitask } from '@molap/baselines';
+import { molap, PRETRAINED_BANK_INPUT, RANDOM_BANK_INPUT, randomModules } from '@molap/composer';
+import type { LearningBudget, ModelCreation, StrategyContext } from '@molap/core';
 import { bankLayout, buildModuleBank, createRandomModuleBank } from '@molap/primitives';
 import { type AnalyseOptions, type AnalysisOutput, analyseModels } from '../src/analyse.js';
-import { molapModel, ruleInputsVariant, strategyModel } from '../src/models.js';
+import { strategyModel } from '../src/models.js';
 import { inputNoise, moduleLesion, recurrentWeightNoise, stateNoise, unitSilencing } from '../src/perturbations.js';
 
 /** A few steps of 8 trials; evaluation on 32 trials. */
@@ -40,33 +41,39 @@ const TINY_BANK = { k: 4, moduleSize: 4 } as const;
  * its rule-inputs variant), independent and ewc.
  */
 export function tinyRunOptions(context: StrategyContext, workDir?: string): AnalyseOptions {
+  const banks = new Map<number, ReturnType<typeof buildModuleBank>>();
+  const bank = ({ seed, corpus }: ModelCreation) => {
+    if (!banks.has(seed)) {
+      banks.set(
+        seed,
+        buildModuleBank({
+          tasks: corpus.map((id) => context.tasks.get(id)),
+          seed,
+          engine: context.engine,
+          moduleSize: TINY_BANK.moduleSize,
+          steps: 8,
+          batchSize: 8,
+          evaluationTrials: 8,
+          corpus: { trialsPerTask: 32 },
+          latents: { k: TINY_BANK.k },
+        }),
+      );
+    }
+    return banks.get(seed)!.then((value) => ({ [PRETRAINED_BANK_INPUT]: value }));
+  };
   return {
     models: [
-      molapModel({
-        context,
-        bank: ({ seed, corpus }) =>
-          buildModuleBank({
-            tasks: corpus.map((id) => context.tasks.get(id)),
+      strategyModel(molap, context, { inputs: bank }),
+      strategyModel(randomModules, context, {
+        inputs: async ({ seed, corpus }) => ({
+          [RANDOM_BANK_INPUT]: createRandomModuleBank({
+            layout: bankLayout(context.tasks.get(corpus[0])),
             seed,
-            engine: context.engine,
-            moduleSize: TINY_BANK.moduleSize,
-            steps: 8,
-            batchSize: 8,
-            evaluationTrials: 8,
-            corpus: { trialsPerTask: 32 },
-            latents: { k: TINY_BANK.k },
+            ...TINY_BANK,
           }),
+        }),
       }),
-      molapModel({
-        strategy: 'random-modules',
-        context,
-        bank: async ({ seed, corpus }) =>
-          createRandomModuleBank({ layout: bankLayout(context.tasks.get(corpus[0])), seed, ...TINY_BANK }),
-      }),
-      strategyModel(multitask, context, {
-        options: TINY_NETWORK,
-        generalisationVariants: [ruleInputsVariant(context)],
-      }),
+      strategyModel(multitask, context, { options: TINY_NETWORK }),
       strategyModel(independent, context, { options: TINY_NETWORK }),
       strategyModel(ewc, context, { options: { ...TINY_NETWORK, fisherBatches: 4 } }),
     ],

@@ -1,6 +1,7 @@
 /** Robustness curves on real trained baselines: magnitude 0 is the unperturbed model, bigger perturbations hurt. */
-import { independent, multitask, psp, type Strategy, type StrategyContext } from '@molap/baselines';
-import { createMolap, type MultiTaskModel } from '@molap/composer';
+import { independent, multitask, psp, type Strategy } from '@molap/baselines';
+import { createMolap } from '@molap/composer';
+import type { MultiTaskModel, StrategyContext } from '@molap/core';
 import { bankLayout, createRandomModuleBank } from '@molap/primitives';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisBatches, analysisNoiseSeed } from '../src/analyse-model.js';

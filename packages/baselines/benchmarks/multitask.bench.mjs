@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { createEngine } from '@molap/backend';
-import { evaluationBatch, evaluationNoiseSeed } from '@molap/composer';
+import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import { BUDGET_PRESETS, budgetFor, createYang19Registry, multitask } from '../dist/index.js';
 
 const args = process.argv.slice(2);

@@ -1,10 +1,10 @@
 /** The built-in baseline strategies and the registry holding them. */
+
+import { type AnyStrategy, createStrategyRegistry, type StrategyRegistry } from '@molap/core';
 import { ewc, sequential } from './ewc.js';
 import { independent } from './independent.js';
 import { multitask } from './multitask.js';
 import { psp } from './psp.js';
-import { createStrategyRegistry, type StrategyRegistry } from './registry.js';
-import type { AnyStrategy } from './strategy.js';
 
 /** The built-in strategies, in the order the baseline registry lists them. */
 export const BASELINE_STRATEGIES: readonly AnyStrategy[] = Object.freeze([

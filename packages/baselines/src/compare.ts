@@ -21,17 +21,20 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine, writeFileAtomic } from '@molap/backend';
 import {
+  type AnyStrategy,
+  type BudgetPresetName,
+  budgetFor,
   evaluationBatch,
   evaluationNoiseSeed,
   type LearningBudget,
   type LearningCurvePoint,
+  type LearningSchedule,
+  resolveBudget,
+  type StrategyRegistry,
   validateBudget,
-} from '@molap/composer';
+} from '@molap/core';
 import { createTaskRegistry, type TaskOptions, type TaskRegistry, yang19 } from '@molap/tasks';
-import { type BudgetPresetName, budgetFor, resolveBudget } from './budgets.js';
 import { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
-import type { StrategyRegistry } from './registry.js';
-import type { AnyStrategy, LearningSchedule } from './strategy.js';
 import {
   COMPARISON_FORMAT,
   COMPARISON_FORMAT_VERSION,
@@ -282,7 +285,7 @@ export async function runComparisonWorker(
     if (typeof module.setup !== 'function')
       throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
     const extra = await module.setup();
-    for (const strategy of extra.strategies ?? []) if (!registry.has(strategy.name)) registry.register(strategy);
+    for (const strategy of extra.strategies ?? []) if (!registry.has(strategy.id)) registry.register(strategy);
     if (extra.tasks) tasks = extra.tasks;
   }
   const engine = await createEngine({ ...input.engine, threads: 1 });
@@ -405,13 +408,13 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
   for (const entry of options.strategies) {
     const spec = normaliseSpec(entry);
     const strategy = typeof spec.strategy === 'string' ? registry.get(spec.strategy) : spec.strategy;
-    const label = spec.label ?? strategy.name;
+    const label = spec.label ?? strategy.id;
     if (compared.some((c) => c.label === label)) {
       throw new RangeError(`strategy label '${label}' is used twice: give each compared strategy its own label`);
     }
     compared.push({
       label,
-      name: strategy.name,
+      name: strategy.id,
       displayName: strategy.meta.displayName,
       schedule: strategy.meta.schedule,
       options: { ...(spec.options ?? {}) },

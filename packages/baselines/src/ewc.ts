@@ -25,8 +25,8 @@ import {
   type RnnParameters,
   saveModel,
 } from '@molap/backend';
+import { readStrategyDocument, type Strategy, type StrategyContext } from '@molap/core';
 import { createRng, resolveTaskOptions } from '@molap/tasks';
-import { readStrategyDocument } from './files.js';
 import { NETWORK_CHECKS, NETWORK_DEFAULTS, nonNegativeNumber, positiveInteger, resolveOptions } from './options.js';
 import {
   type ContinualMethod,
@@ -35,7 +35,6 @@ import {
   type SequentialOptions,
   type TaskEndContext,
 } from './sequential.js';
-import type { Strategy, StrategyContext } from './strategy.js';
 
 /** Options of the `ewc` strategy. */
 export interface EwcOptions extends SequentialOptions {
@@ -221,7 +220,8 @@ function ewcStrategy(name: 'ewc' | 'sequential', defaults: EwcOptions): Strategy
   const create = (context: StrategyContext, options: EwcOptions) =>
     new SequentialModel(name, context, options, new EwcMethod(options));
   return Object.freeze({
-    name,
+    id: name,
+    version: 1,
     meta: Object.freeze(
       name === 'ewc'
         ? {

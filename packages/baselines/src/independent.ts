@@ -7,26 +7,32 @@ import { join } from 'node:path';
 import { loadModel, type RnnConfig, type RnnParameters, saveModel, writeFileAtomic } from '@molap/backend';
 import {
   countRnnParameters,
+  deriveSeed,
   type EvaluationOptions,
+  evaluationSet,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
+  lookUpTasks,
   type MultiTaskModel,
   type ParameterCount,
   parameterBytes,
+  readStrategyDocument,
+  SEED_PURPOSE,
+  type Strategy,
+  type StrategyContext,
   type TaskEvaluation,
   type TaskLearningRecord,
+  taskGeometry,
+  taskInputNoiseStd,
   taskSchedule,
   taskSeedKey,
   validateBudget,
-} from '@molap/composer';
+  writeStrategyDocument,
+} from '@molap/core';
 import type { Batch } from '@molap/tasks';
-import { evaluationSet, lookUpTasks, taskGeometry, taskInputNoiseStd } from './context.js';
-import { readStrategyDocument, writeStrategyDocument } from './files.js';
 import { NetworkEvaluator, RnnNetwork } from './network.js';
 import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, resolveOptions } from './options.js';
-import { deriveSeed, SEED_PURPOSE } from './seeds.js';
-import type { Strategy, StrategyContext } from './strategy.js';
 
 /** Options of the `independent` strategy: those of each task's network. */
 export type IndependentOptions = NetworkOptions;
@@ -165,6 +171,7 @@ class IndependentModel implements MultiTaskModel {
     }
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
+      strategyVersion: 1,
       options: { ...this.options },
       learnedTasks: this.learnedTasks(),
       state: {},
@@ -180,7 +187,8 @@ class IndependentModel implements MultiTaskModel {
 
 /** The `independent` strategy: one RNN per task. */
 export const independent: Strategy<IndependentOptions> = Object.freeze({
-  name: 'independent',
+  id: 'independent',
+  version: 1,
   meta: Object.freeze({
     displayName: 'Independent RNNs',
     paper:

@@ -1,4 +1,7 @@
-export { BUDGET_PRESETS, type BudgetPresetName, budgetFor, resolveBudget } from './budgets.js';
+/**
+ * @molap/baselines: the multi-task strategies MoLaP is compared with (multitask, independent, PSP, EWC,
+ * sequential), as strategies of @molap/core, and `compare`, which runs any of them on the same tasks.
+ */
 export { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
 export {
   type CompareOptions,
@@ -14,15 +17,7 @@ export {
   type WorkerInput,
 } from './compare.js';
 export { DEFAULT_EWC_LAMBDA, type EwcOptions, empiricalFisher, ewc, sequential } from './ewc.js';
-export {
-  readStrategyDocument,
-  STRATEGY_FORMAT,
-  STRATEGY_FORMAT_VERSION,
-  STRATEGY_JSON,
-  type StrategyDocument,
-} from './files.js';
 export { type IndependentOptions, independent } from './independent.js';
-export { type LoadSavedModelOptions, loadSavedModel } from './load.js';
 export {
   loadMultitask,
   type MultitaskLoadOverrides,
@@ -32,14 +27,6 @@ export {
 } from './multitask.js';
 export { NETWORK_DEFAULTS, type NetworkOptions } from './options.js';
 export { binaryContext, PspModel, type PspOptions, psp, type SuperposedLayer, scaleColumns } from './psp.js';
-export {
-  createStrategyRegistry,
-  STRATEGY_NAME_PATTERN,
-  type StrategyRegistry,
-  StrategyRegistryError,
-  type StrategyRegistryErrorCode,
-  validateStrategy,
-} from './registry.js';
 export { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
 export {
   type ContinualMethod,
@@ -49,7 +36,6 @@ export {
   type TaskEndContext,
   type TaskForgetting,
 } from './sequential.js';
-export type { AnyStrategy, LearningSchedule, Strategy, StrategyContext, StrategyMeta } from './strategy.js';
 export {
   COMPARISON_FORMAT,
   COMPARISON_FORMAT_VERSION,

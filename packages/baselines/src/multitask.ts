@@ -8,19 +8,31 @@
  */
 
 import { join } from 'node:path';
-import type {
-  EvaluationOptions,
-  LearningBudget,
-  LearnOptions,
-  MultiTaskModel,
-  ParameterCount,
-  TaskEvaluation,
-  TaskLearningRecord,
-} from '@molap/composer';
-import { learnEngineModel, parameterBytes, taskSchedule, validateBudget } from '@molap/composer';
+import {
+  deriveSeed,
+  type EvaluationOptions,
+  evaluationSet,
+  type LearningBudget,
+  type LearnOptions,
+  learnEngineModel,
+  lookUpTasks,
+  type MultiTaskModel,
+  type ParameterCount,
+  parameterBytes,
+  readStrategyDocument,
+  SEED_PURPOSE,
+  type Strategy,
+  type StrategyContext,
+  type TaskEvaluation,
+  type TaskGeometry,
+  type TaskLearningRecord,
+  taskGeometry,
+  taskInputNoiseStd,
+  taskSchedule,
+  validateBudget,
+  writeStrategyDocument,
+} from '@molap/core';
 import { type Batch, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
-import { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
-import { readStrategyDocument, writeStrategyDocument } from './files.js';
 import { RnnNetwork } from './network.js';
 import {
   NETWORK_CHECKS,
@@ -31,8 +43,6 @@ import {
   resolveOptions,
 } from './options.js';
 import { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
-import { deriveSeed, SEED_PURPOSE } from './seeds.js';
-import type { Strategy, StrategyContext } from './strategy.js';
 
 /** Which weights learn when a trained network learns new tasks. */
 export type NewTaskWeights = 'all' | 'rule-inputs';
@@ -242,6 +252,7 @@ class MultitaskModel implements MultiTaskModel {
     if (this.network) await this.network.save(join(dir, NETWORK_FOLDER), { strategy: this.strategy });
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
+      strategyVersion: 1,
       options: { ...this.options },
       learnedTasks: this.learned,
       state: { hasNetwork: this.network !== undefined, ruleInputTasks: [...this.ruleInputTasks] },
@@ -256,7 +267,8 @@ class MultitaskModel implements MultiTaskModel {
 
 /** The `multitask` strategy (Yang et al. 2019). */
 export const multitask: Strategy<MultitaskOptions> = Object.freeze({
-  name: 'multitask',
+  id: 'multitask',
+  version: 1,
   meta: Object.freeze({
     displayName: 'Multitask RNN (Yang et al. 2019)',
     paper:
@@ -271,6 +283,13 @@ export const multitask: Strategy<MultitaskOptions> = Object.freeze({
     return new MultitaskModel(context, resolveOptions('multitask', MULTITASK_DEFAULTS, options, MULTITASK_CHECKS));
   },
   load: (dir: string, context: StrategyContext) => loadMultitask(dir, context),
+  generalisationVariants: Object.freeze([
+    Object.freeze({
+      name: 'rule-inputs',
+      description: "Only the new task's rule input weights learn (N parameters); every other weight stays frozen.",
+      load: (dir: string, context: StrategyContext) => loadMultitask(dir, context, { newTaskWeights: 'rule-inputs' }),
+    }),
+  ]),
 });
 
 /** Options of a saved multitask model that `loadMultitask` may change: how it learns new tasks. */

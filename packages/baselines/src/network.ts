@@ -26,9 +26,9 @@ import {
   perturbParameters,
   perturbRunOptions,
   type TaskEvaluation,
-} from '@molap/composer';
+  type TaskGeometry,
+} from '@molap/core';
 import { type Batch, createRng } from '@molap/tasks';
-import type { TaskGeometry } from './context.js';
 import type { NetworkOptions } from './options.js';
 
 const ALL_FROZEN = {

@@ -15,11 +15,16 @@
  * layer). Biases are shared.
  */
 import type { JsonValue, RnnConfig, RnnParameters } from '@molap/backend';
-import { taskSeedKey } from '@molap/composer';
+import {
+  deriveSeed,
+  readStrategyDocument,
+  SEED_PURPOSE,
+  type Strategy,
+  type StrategyContext,
+  taskSeedKey,
+} from '@molap/core';
 import { createRng } from '@molap/tasks';
-import { readStrategyDocument } from './files.js';
 import { NETWORK_CHECKS, NETWORK_DEFAULTS, type OptionCheck, resolveOptions } from './options.js';
-import { deriveSeed, SEED_PURPOSE } from './seeds.js';
 import {
   type ContinualMethod,
   SEQUENTIAL_CHECKS,
@@ -27,7 +32,6 @@ import {
   type SequentialOptions,
   type TaskEndContext,
 } from './sequential.js';
-import type { Strategy, StrategyContext } from './strategy.js';
 
 /** Weight matrices that can be superposed; each gets its own context per task over its input (column) axis. */
 export type SuperposedLayer = 'input' | 'recurrent' | 'readout';
@@ -188,7 +192,8 @@ export class PspModel extends SequentialModel {
 
 /** The `psp` strategy: parameter superposition, tasks learned in sequence. */
 export const psp: Strategy<PspOptions> = Object.freeze({
-  name: 'psp',
+  id: 'psp',
+  version: 1,
   meta: Object.freeze({
     displayName: 'Parameter superposition (Cheung et al. 2019)',
     paper:

@@ -16,27 +16,34 @@ import {
   writeFileAtomic,
 } from '@molap/backend';
 import {
+  deriveSeed,
   type EvaluationOptions,
   evaluationNoiseSeed,
+  evaluationSet,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
+  lookUpTasks,
   type MultiTaskModel,
   type ParameterCount,
   parameterBytes,
+  readStrategyDocument,
+  SEED_PURPOSE,
+  type StrategyContext,
+  type StrategyDocument,
   type TaskEvaluation,
+  type TaskGeometry,
   type TaskLearningRecord,
+  taskGeometry,
+  taskInputNoiseStd,
   taskSchedule,
   taskSeedKey,
   validateBudget,
-} from '@molap/composer';
+  writeStrategyDocument,
+} from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
-import { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
-import { readStrategyDocument, type StrategyDocument, writeStrategyDocument } from './files.js';
 import { RnnNetwork } from './network.js';
 import { booleanValue, type NetworkOptions } from './options.js';
-import { deriveSeed, SEED_PURPOSE } from './seeds.js';
-import type { StrategyContext } from './strategy.js';
 
 /** What a continual-learning method sees when a task ends. */
 export interface TaskEndContext {
@@ -315,6 +322,7 @@ export class SequentialModel implements MultiTaskModel {
     const methodState = await this.method.save(join(dir, METHOD_FOLDER));
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
+      strategyVersion: 1,
       options: { ...this.options } as unknown as { readonly [key: string]: JsonValue },
       learnedTasks: this.learned,
       state: {

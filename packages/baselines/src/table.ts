@@ -3,8 +3,7 @@
  * that schema (the subset of JSON Schema the schema uses: type, properties, required, additionalProperties,
  * items, enum, const, minimum, maximum).
  */
-import type { LearningBudget, LearningCurvePoint } from '@molap/composer';
-import type { LearningSchedule } from './strategy.js';
+import type { LearningBudget, LearningCurvePoint, LearningSchedule } from '@molap/core';
 
 /** Format name of a comparison table. */
 export const COMPARISON_FORMAT = 'molap-comparison';

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Strategy } from '@molap/core';
 import { describe, expect, it } from 'vitest';
 import { type CompareOptions, type CompareProgress, compare } from '../src/compare.js';
 import { multitask } from '../src/multitask.js';
-import type { Strategy } from '../src/strategy.js';
 import { type ComparisonTable, validateComparisonTable } from '../src/table.js';
 import { TINY_BUDGET, withTemporaryDir } from './helpers.js';
 
@@ -107,7 +107,7 @@ describe('compare', () => {
   });
 
   it('compares a user strategy given as a value, with a label', async () => {
-    const mine: Strategy = { ...multitask, name: 'lab/small-multitask' };
+    const mine: Strategy = { ...multitask, id: 'lab/small-multitask' };
     const table = await compare({
       ...OPTIONS,
       strategies: [{ strategy: mine, options: { hiddenSize: 8 }, label: 'small' }],

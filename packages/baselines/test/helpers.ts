@@ -3,9 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine, type Engine } from '@molap/backend';
-import type { LearningBudget } from '@molap/composer';
+import type { LearningBudget, StrategyContext } from '@molap/core';
 import { createYang19Registry } from '../src/compare.js';
-import type { StrategyContext } from '../src/strategy.js';
 
 /** A few steps of 8 trials; evaluation on 32 trials. */
 export const TINY_BUDGET: LearningBudget = { steps: 8, batchSize: 8, evalEvery: 4, evalTrials: 32, criterion: 0.9 };

@@ -1,11 +1,10 @@
 /** Multitask networks learning new tasks through their rule inputs only (`newTaskWeights: 'rule-inputs'`). */
 import { join } from 'node:path';
 import { createNativeEngine, loadModel } from '@molap/backend';
-import { evaluationBatch } from '@molap/composer';
+import { evaluationBatch, type StrategyContext } from '@molap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMultitask, multitask } from '../src/multitask.js';
 import { ruleColumnsOnly, ruleInputColumns } from '../src/rule-inputs.js';
-import type { StrategyContext } from '../src/strategy.js';
 import { createTestContext, TINY_BUDGET, TINY_NETWORK, withTemporaryDir } from './helpers.js';
 
 let context: StrategyContext;

@@ -1,9 +1,8 @@
-import { evaluationBatch } from '@molap/composer';
+import { evaluationBatch, type StrategyContext } from '@molap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ewc, sequential } from '../src/ewc.js';
 import { binaryContext, type PspModel, psp, scaleColumns } from '../src/psp.js';
 import type { SequentialModel } from '../src/sequential.js';
-import type { StrategyContext } from '../src/strategy.js';
 import { createTestContext, TINY_BUDGET, withTemporaryDir } from './helpers.js';
 
 let context: StrategyContext;

@@ -1,8 +1,13 @@
 /** The MultiTaskModel contract, run on every built-in strategy. */
-import { evaluationBatch, evaluationNoiseSeed, type MultiTaskModel, type Perturbation } from '@molap/composer';
+import {
+  evaluationBatch,
+  evaluationNoiseSeed,
+  type MultiTaskModel,
+  type Perturbation,
+  type StrategyContext,
+} from '@molap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASELINE_STRATEGIES } from '../src/builtins.js';
-import type { StrategyContext } from '../src/strategy.js';
 import { createTestContext, TINY_BUDGET, TINY_NETWORK, withTemporaryDir } from './helpers.js';
 
 const TASKS = ['fdgo', 'dm1'];
@@ -22,7 +27,7 @@ const PERTURBATIONS: Perturbation[] = [
   { kind: 'readout-noise', sigma: 1, seed: 3 },
 ];
 
-describe.each(BASELINE_STRATEGIES.map((strategy) => [strategy.name, strategy] as const))('%s', (name, strategy) => {
+describe.each(BASELINE_STRATEGIES.map((strategy) => [strategy.id, strategy] as const))('%s', (name, strategy) => {
   let model: MultiTaskModel;
   const batch = () => evaluationBatch(context.tasks.get('dm1'), { trials: 16, seed: 99 });
 
@@ -101,7 +106,7 @@ describe.each(BASELINE_STRATEGIES.map((strategy) => [strategy.name, strategy] as
       }
       expect(loaded.parameterCount()).toEqual(model.parameterCount());
       await loaded.dispose();
-      await expect(BASELINE_STRATEGIES.find((s) => s.name !== name)!.load(dir, context)).rejects.toThrow(
+      await expect(BASELINE_STRATEGIES.find((s) => s.id !== name)!.load(dir, context)).rejects.toThrow(
         new RegExp(`holds a '${name}' model`),
       );
     });

@@ -1,6 +1,7 @@
 import { BUILTIN_PERTURBATIONS } from '@molap/analysis';
-import { BUDGET_PRESETS, NETWORK_DEFAULTS } from '@molap/baselines';
+import { NETWORK_DEFAULTS } from '@molap/baselines';
 import { DEFAULT_MOLAP_OPTIONS } from '@molap/composer';
+import { BUDGET_PRESETS } from '@molap/core';
 import { DEFAULT_PRETRAINING, PRETRAIN_PRESETS } from '@molap/primitives';
 import { YANG19_RULES } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';

@@ -219,7 +219,7 @@ describe.concurrent('molap run --dry-run: presets, config file and flags', () =>
         'sequential',
       ]);
       const standard = await plan(['--preset', 'standard'], empty.root);
-      const { BUDGET_PRESETS } = await import('@molap/baselines');
+      const { BUDGET_PRESETS } = await import('@molap/core');
       expect(standard.budget).toEqual({ ...BUDGET_PRESETS.standard, steps: 500 });
       expect(standard.analysisTrials).toBe(128);
       expect(standard.bank.preset).toBe('standard');

@@ -52,7 +52,7 @@ describe('molap pretrain, learn and perturb', () => {
     expect(learned.strategy).toBe('molap');
     expect(learned.records.map((record: { taskId: string }) => record.taskId)).toEqual(['fdgo', 'dm1', 'reactgo']);
     expect(learned.records[0].steps).toBe(6);
-    expect(existsSync(join(scratch.root, 'models/molap/molap.json'))).toBe(true);
+    expect(existsSync(join(scratch.root, 'models/molap/strategy.json'))).toBe(true);
     expect(existsSync(join(scratch.root, 'models/molap/learning-checkpoints'))).toBe(false);
 
     const perturb = await run('perturb', 'models/molap', '--quiet');

@@ -1,17 +1,9 @@
-export * from './accounting.js';
-export * from './evaluation.js';
-export * from './learning.js';
-export type * from './model.js';
-export { createMolap, MOLAP_META, type MolapContext, MolapModel } from './molap.js';
-export {
-  loadMolap,
-  MOLAP_BANK_FOLDER,
-  MOLAP_JSON,
-  MOLAP_SYSTEM_FORMAT,
-  MOLAP_SYSTEM_FORMAT_VERSION,
-  MOLAP_TASKS_FOLDER,
-  saveMolapSystem,
-} from './molap-file.js';
+/**
+ * @molap/composer: MoLaP networks assembled from a module bank of @molap/primitives, with per-task weights
+ * learned around the frozen modules; `molap` and `random-modules` as strategies of @molap/core.
+ */
+export { createMolap, type MolapContext, MolapModel } from './molap.js';
+export { loadMolap, MOLAP_BANK_FOLDER, MOLAP_TASKS_FOLDER, saveMolapSystem } from './molap-file.js';
 export {
   initialTaskWeights,
   MOLAP_TRAINABLE_MODES,
@@ -32,7 +24,6 @@ export {
   type ReadoutSolver,
   resolveMolapOptions,
 } from './molap-options.js';
-export * from './perturb.js';
 export { MOLAP_PRESETS, type MolapPreset, type MolapPresetName } from './presets.js';
 export {
   DEFAULT_RIDGE_READOUT,
@@ -40,3 +31,12 @@ export {
   type RegressionBatch,
   type RidgeReadoutOptions,
 } from './ridge-readout.js';
+export {
+  MODULAR_TAG,
+  MOLAP_META,
+  MOLAP_STRATEGIES,
+  molap,
+  PRETRAINED_BANK_INPUT,
+  RANDOM_BANK_INPUT,
+  randomModules,
+} from './strategies.js';

@@ -1,43 +1,34 @@
 /**
  * The saved MoLaP system: a folder with
  *
- *   molap.json      format "molap-system", formatVersion, strategy, options, learned task ids (in order)
- *                   and their learning records;
+ *   strategy.json   the saved-model document of every strategy (@molap/core): strategy 'molap' or
+ *                   'random-modules', options, learned task ids (in order), their learning records (state);
  *   bank/           the module bank (`saveModuleBank`: bank.json + modules/);
  *   tasks/<id>/     each task's network in @molap/backend's model format (config, the task's weights, the
  *                   bank's frozen W_rec; trainable flags of the mode).
  *
- * Files are written atomically; `molap.json` last. Loading checks the format and version, loads the bank,
+ * Files are written atomically; `strategy.json` last. Loading checks the format and version, loads the bank,
  * and checks that each task network was learned on this bank (its W_rec equals the bank's, bit for bit).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type JsonValue, loadModel, MODEL_JSON, ModelFileError, saveModel, writeFileAtomic } from '@molap/backend';
+import { type JsonValue, loadModel, MODEL_JSON, ModelFileError, saveModel } from '@molap/backend';
+import {
+  MolapError,
+  readStrategyDocument,
+  STRATEGY_JSON,
+  type TaskLearningRecord,
+  writeStrategyDocument,
+} from '@molap/core';
 import { loadModuleBank, saveModuleBank } from '@molap/primitives';
-import type { TaskLearningRecord } from './model.js';
 import { createMolap, type MolapContext, type MolapModel } from './molap.js';
 import { taskNetworkParameters, taskWeightsOf, trainableFlags } from './molap-network.js';
 import type { MolapOptions } from './molap-options.js';
 
-/** Format name of `molap.json`. */
-export const MOLAP_SYSTEM_FORMAT = 'molap-system';
-/** Version of the system format this package writes (and the newest it reads). */
-export const MOLAP_SYSTEM_FORMAT_VERSION = 1;
-/** File and folder names of a saved system. */
-export const MOLAP_JSON = 'molap.json';
+/** Folder names of a saved system. */
 export const MOLAP_BANK_FOLDER = 'bank';
 export const MOLAP_TASKS_FOLDER = 'tasks';
 
-interface SystemDocument {
-  readonly format: string;
-  readonly formatVersion: number;
-  readonly strategy: string;
-  readonly options: MolapOptions;
-  readonly learnedTasks: readonly string[];
-  readonly records: Readonly<Record<string, TaskLearningRecord>>;
-}
-
-/** Saves `model` into `dir`: the bank, each task's network, then `molap.json`. */
+/** Saves `model` into `dir`: the bank, each task's network, then `strategy.json`. */
 export async function saveMolapSystem(dir: string, model: MolapModel): Promise<void> {
   await saveModuleBank(join(dir, MOLAP_BANK_FOLDER), model.bank);
   const entries = model.learnedEntries();
@@ -49,61 +40,46 @@ export async function saveMolapSystem(dir: string, model: MolapModel): Promise<v
       metadata: { taskId },
     });
   }
-  const document: SystemDocument = {
-    format: MOLAP_SYSTEM_FORMAT,
-    formatVersion: MOLAP_SYSTEM_FORMAT_VERSION,
+  await writeStrategyDocument(dir, {
     strategy: model.strategy,
-    options: model.options,
+    strategyVersion: 1,
+    options: model.options as unknown as { readonly [key: string]: JsonValue },
     learnedTasks: entries.map((entry) => entry.taskId),
-    records: Object.fromEntries(entries.map((entry) => [entry.taskId, entry.record])),
-  };
-  await writeFileAtomic(join(dir, MOLAP_JSON), `${JSON.stringify(document as unknown as JsonValue, null, 2)}\n`);
+    state: {
+      records: Object.fromEntries(entries.map((entry) => [entry.taskId, entry.record])) as unknown as JsonValue,
+    },
+  });
 }
 
 /**
  * Loads a system saved by `MolapModel.save`: its bank, options and learned tasks. New tasks can then be
  * learned on the loaded bank. The context's registry must know every saved task.
+ * @param expected the strategy the folder must hold ('molap' or 'random-modules'); default either.
  */
-export async function loadMolap(dir: string, context: MolapContext): Promise<MolapModel> {
-  const path = join(dir, MOLAP_JSON);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ModelFileError(
-      path,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): pass the folder a MoLaP model was saved into with model.save(dir)`,
-    );
-  }
-  let document: SystemDocument;
-  try {
-    document = JSON.parse(text) as SystemDocument;
-  } catch (error) {
-    throw new ModelFileError(path, `is not valid JSON (${(error as Error).message})`);
-  }
-  if (document === null || typeof document !== 'object' || document.format !== MOLAP_SYSTEM_FORMAT) {
-    throw new ModelFileError(
-      path,
-      `is not a saved MoLaP system (format ${JSON.stringify(document?.format)}, expected "${MOLAP_SYSTEM_FORMAT}")`,
-    );
-  }
-  if (!(Number.isInteger(document.formatVersion) && document.formatVersion >= 1)) {
-    throw new ModelFileError(path, `has an invalid formatVersion ${JSON.stringify(document.formatVersion)}`);
-  }
-  if (document.formatVersion > MOLAP_SYSTEM_FORMAT_VERSION) {
-    throw new ModelFileError(
-      path,
-      `was written with MoLaP system format version ${document.formatVersion}, newer than the version ${MOLAP_SYSTEM_FORMAT_VERSION} this @molap/composer reads: upgrade @molap/composer`,
-    );
+export async function loadMolap(
+  dir: string,
+  context: MolapContext,
+  expected?: 'molap' | 'random-modules',
+): Promise<MolapModel> {
+  const document = await readStrategyDocument(dir, expected);
+  const path = join(dir, STRATEGY_JSON);
+  if (document.strategy !== 'molap' && document.strategy !== 'random-modules') {
+    throw new MolapError('incompatible', `${path} holds a '${document.strategy}' model, not a MoLaP system`, {
+      hint: 'load it with loadSavedModel of @molap/core',
+    });
   }
   if (!Array.isArray(document.learnedTasks)) throw new ModelFileError(path, 'has no learnedTasks list');
   const bank = await loadModuleBank(join(dir, MOLAP_BANK_FOLDER));
   let model: MolapModel;
   try {
-    model = createMolap(bank, context, document.options);
+    model = createMolap(bank, context, document.options as Partial<MolapOptions>);
   } catch (error) {
     throw new ModelFileError(path, `has invalid options: ${(error as Error).message}`);
   }
+  if (model.strategy !== document.strategy) {
+    throw new ModelFileError(path, `says '${document.strategy}' but its bank is a ${bank.kind} bank`);
+  }
+  const records = (document.state.records ?? {}) as unknown as Readonly<Record<string, TaskLearningRecord>>;
   const frozen = bank.network.parameters.recurrentWeights;
   for (const taskId of document.learnedTasks) {
     const folder = join(dir, MOLAP_TASKS_FOLDER, taskId);
@@ -121,7 +97,7 @@ export async function loadMolap(dir: string, context: MolapContext): Promise<Mol
         `was learned on other modules than the bank in ${join(dir, MOLAP_BANK_FOLDER)} (its W_rec differs): the folder mixes systems`,
       );
     }
-    const record = document.records?.[taskId];
+    const record = records[taskId];
     if (!record) throw new ModelFileError(path, `has no learning record for task '${taskId}'`);
     model.addLearnedTask(taskId, taskWeightsOf(loaded.parameters), record);
   }

@@ -11,7 +11,6 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   deriveNoiseSeed,
-  type Engine,
   type EngineModel,
   type GradientClipping,
   loadModel,
@@ -21,41 +20,39 @@ import {
   writeFileAtomic,
 } from '@molap/backend';
 import {
+  countRnnParameters,
+  type EvaluationOptions,
+  evaluateOnBatch,
+  evaluationBatch,
+  evaluationNoiseSeed,
+  inputNoiseStd,
+  type LearningBudget,
+  type LearningCurvePoint,
+  type LearnOptions,
+  learnEngineModel,
+  type MultiTaskModel,
+  type ParameterCount,
+  parameterBytes,
+  parameterUpdates,
+  perturbBatch,
+  perturbParameters,
+  perturbRunOptions,
+  type StrategyContext,
+  type TaskEvaluation,
+  type TaskLearningRecord,
+  type TrainingSchedule,
+  taskSchedule,
+  taskSeedKey,
+  validateBudget,
+} from '@molap/core';
+import {
   fitTaskToBank,
   type ModuleBank,
   moduleParameterCount,
   type TaskFit,
   validateModuleBank,
 } from '@molap/primitives';
-import {
-  type Batch,
-  createRng,
-  resolveTaskOptions,
-  type Task,
-  type TaskOptions,
-  type TaskRegistry,
-} from '@molap/tasks';
-import { countRnnParameters, parameterBytes, parameterUpdates } from './accounting.js';
-import { evaluateOnBatch } from './evaluation.js';
-import {
-  evaluationBatch,
-  evaluationNoiseSeed,
-  learnEngineModel,
-  type TrainingSchedule,
-  taskSchedule,
-  taskSeedKey,
-  validateBudget,
-} from './learning.js';
-import type {
-  EvaluationOptions,
-  LearningBudget,
-  LearningCurvePoint,
-  LearnOptions,
-  MultiTaskModel,
-  ParameterCount,
-  TaskEvaluation,
-  TaskLearningRecord,
-} from './model.js';
+import { type Batch, createRng, resolveTaskOptions, type Task } from '@molap/tasks';
 import { saveMolapSystem } from './molap-file.js';
 import {
   initialTaskWeights,
@@ -68,18 +65,10 @@ import {
   trainableFlags,
 } from './molap-network.js';
 import { type MolapOptions, resolveMolapOptions } from './molap-options.js';
-import { inputNoiseStd, perturbBatch, perturbParameters, perturbRunOptions } from './perturb.js';
 import { ReadoutRegression } from './ridge-readout.js';
 
-/** Where a MoLaP model finds its engine and tasks (the same shape as a baseline strategy's context). */
-export interface MolapContext {
-  /** The engine the task networks run in. */
-  readonly engine: Engine;
-  /** Where task ids are looked up (e.g. `createTaskRegistry({ tasks: yang19 })`). */
-  readonly tasks: Pick<TaskRegistry, 'get'>;
-  /** Task options of training and evaluation batches besides mode and batch size; default the task defaults. */
-  readonly taskOptions?: Partial<TaskOptions>;
-}
+/** Where a MoLaP model finds its engine and tasks: the context of every strategy. */
+export type MolapContext = StrategyContext;
 
 /** What the model keeps of a learned task. */
 interface LearnedTask {
@@ -119,17 +108,6 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-
-/** Descriptive metadata of the MoLaP strategy (for registries and reports). */
-export const MOLAP_META = Object.freeze({
-  displayName: 'MoLaP (modular latent primitives)',
-  paper:
-    'Márton, Gagnon, Lajoie & Rajan (2021). Efficient and robust multi-task learning in the brain with modular latent primitives. arXiv:2105.14108',
-  link: 'https://arxiv.org/abs/2105.14108',
-  description:
-    'Frozen recurrent modules pre-trained on latent primitives of the task corpus; each task learns only its own input weights (or context) and readout.',
-  schedule: 'independent' as const,
-});
 
 /** A MoLaP model: a module bank and the per-task weights learned on top of it. */
 export class MolapModel implements MultiTaskModel {

@@ -3,8 +3,9 @@
  * and the per-task learning budget. The budgets equal `@molap/baselines`' presets of the same name, so MoLaP,
  * random modules and the baselines learn each task with the same trials.
  */
+
+import type { LearningBudget } from '@molap/core';
 import type { BuildModuleBankOptions, ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
-import type { LearningBudget } from './model.js';
 import type { MolapOptions } from './molap-options.js';
 
 /** A MoLaP preset. */

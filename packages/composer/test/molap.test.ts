@@ -3,6 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine, type Engine } from '@molap/backend';
 import {
+  createStrategyRegistry,
+  evaluationBatch,
+  type LearningBudget,
+  loadSavedModel,
+  STRATEGY_JSON,
+} from '@molap/core';
+import {
   bankLayout,
   createRandomModuleBank,
   extractLatents,
@@ -14,13 +21,15 @@ import { createTaskRegistry, type Task, YANG19_TASKS, yang19 } from '@molap/task
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMolap,
-  evaluationBatch,
-  type LearningBudget,
   loadMolap,
-  MOLAP_JSON,
+  MOLAP_STRATEGIES,
   type MolapContext,
+  molap,
   molapNetworkConfig,
+  PRETRAINED_BANK_INPUT,
   pretrainedSensoryWeights,
+  RANDOM_BANK_INPUT,
+  randomModules,
   taskContext,
 } from '../src/index.js';
 
@@ -261,11 +270,49 @@ describe('MoLaP save and load', () => {
     const model = createMolap(bank, context);
     const dir = await folder();
     await model.save(dir);
-    const document = JSON.parse(await readFile(join(dir, MOLAP_JSON), 'utf8'));
-    await writeFile(join(dir, MOLAP_JSON), JSON.stringify({ ...document, formatVersion: 2 }));
-    await expect(loadMolap(dir, context)).rejects.toThrow(
-      /MoLaP system format version 2, newer than .* upgrade @molap\/composer/,
-    );
+    const document = JSON.parse(await readFile(join(dir, STRATEGY_JSON), 'utf8'));
+    await writeFile(join(dir, STRATEGY_JSON), JSON.stringify({ ...document, formatVersion: 3 }));
+    await expect(loadMolap(dir, context)).rejects.toThrow(/format version 3; .*\n.*upgrade the molap packages/);
+  });
+});
+
+describe('MoLaP as strategies', () => {
+  const registry = createStrategyRegistry(MOLAP_STRATEGIES);
+  const random = () =>
+    createRandomModuleBank({ layout: bankLayout(YANG19_TASKS.fdgo, taskOptions), k: 2, moduleSize: 3, seed: 1 });
+
+  it('creates molap from a pre-trained bank and random-modules from a random one', async () => {
+    const creation = (inputs: Record<string, unknown>) => ({ seed: 1, corpus: ['fdgo'], inputs });
+    const a = await molap.create(context, {}, creation({ [PRETRAINED_BANK_INPUT]: bank }));
+    const b = await randomModules.create(context, {}, creation({ [RANDOM_BANK_INPUT]: random() }));
+    expect([a.strategy, b.strategy]).toEqual(['molap', 'random-modules']);
+    await Promise.all([a.dispose(), b.dispose()]);
+    await expect(molap.create(context, {}, creation({}))).rejects.toMatchObject({
+      code: 'missing-input',
+      problem: "strategy 'molap' needs the input 'pretrained-bank' to create a model",
+    });
+    await expect(molap.create(context, {}, creation({ [PRETRAINED_BANK_INPUT]: random() }))).rejects.toMatchObject({
+      code: 'incompatible',
+    });
+    await expect(randomModules.create(context, {}, creation({ [RANDOM_BANK_INPUT]: bank }))).rejects.toMatchObject({
+      code: 'incompatible',
+    });
+    expect(() => molap.checkOptions?.({ trainable: 'everything' as never })).toThrow(/trainable/);
+  });
+
+  it('saves strategy.json like every strategy, and loads through loadSavedModel', async () => {
+    const model = createMolap(random(), context);
+    await model.learn(['fdgo'], budget, { seed: 1 });
+    const dir = await folder();
+    await model.save(dir);
+    const document = JSON.parse(await readFile(join(dir, STRATEGY_JSON), 'utf8'));
+    expect(document).toMatchObject({ format: 'molap-strategy', strategy: 'random-modules', learnedTasks: ['fdgo'] });
+    const loaded = await loadSavedModel(dir, context, registry);
+    expect(loaded.strategy).toBe('random-modules');
+    expect(loaded.modules).toEqual([3, 3]);
+    expect(loaded.parameterCount()).toEqual(model.parameterCount());
+    await expect(loadMolap(dir, context, 'molap')).rejects.toThrow(/holds a 'random-modules' model, not 'molap'/);
+    await Promise.all([model.dispose(), loaded.dispose()]);
   });
 });
 

@@ -3,6 +3,8 @@
  * with input noise, the time steps with a non-zero loss mask, X = the fixation and sensory inputs (rule
  * channels excluded), Y = the targets.
  */
+
+import { taskSeedKey } from '@molap/core';
 import {
   type Batch,
   createRng,
@@ -92,7 +94,7 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   const perTask: CorpusTaskCount[] = [];
   let channels: { inputs: number[]; outputSize: number; owner: string } | undefined;
   for (const task of tasks) {
-    const rng = root.fork(taskKey(task.id));
+    const rng = root.fork(taskSeedKey(task.id));
     let rows = 0;
     for (let drawn = 0; drawn < trialsPerTask; drawn += batchSize) {
       const resolved = resolveTaskOptions(task, {
@@ -232,14 +234,4 @@ function maskedRows(batch: Batch, inputs: readonly number[], historyTimeConstant
     Y.set(batch.targets.subarray(row * outputSize, (row + 1) * outputSize), i * outputSize);
   });
   return { X, Y };
-}
-
-/** FNV-1a hash of a task id, as the fork key of its random stream. */
-export function taskKey(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }

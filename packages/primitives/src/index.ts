@@ -51,7 +51,6 @@ export {
   resolveCorpusTasks,
   type SampleCorpusOptions,
   sampleCorpus,
-  taskKey,
 } from './corpus.js';
 export {
   type BankSummary,

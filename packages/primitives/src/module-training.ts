@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { type Engine, type EngineModel, type RnnParameters, train } from '@molap/backend';
+import { taskSeedKey } from '@molap/core';
 import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 import {
   BANK_STREAM,
@@ -18,7 +19,7 @@ import {
   moduleConfig,
   moduleSeed,
 } from './bank.js';
-import { type CorpusTaskOptions, DEFAULT_CORPUS_BATCH_SIZE, taskKey } from './corpus.js';
+import { type CorpusTaskOptions, DEFAULT_CORPUS_BATCH_SIZE } from './corpus.js';
 import type { LatentPrimitives } from './latents.js';
 import { latentTargetsAndMask, moduleTrainingBatch } from './module-batches.js';
 import type { ModuleTrainingOptions } from './pretrain-options.js';
@@ -156,7 +157,7 @@ export function heldOutBatches(
   const root = createRng(bankSeed).fork(BANK_STREAM.heldOut);
   const batches: Batch[] = [];
   for (const task of tasks) {
-    const rng = root.fork(taskKey(task.id));
+    const rng = root.fork(taskSeedKey(task.id));
     for (let drawn = 0, chunk = 0; drawn < trials; drawn += DEFAULT_CORPUS_BATCH_SIZE, chunk++) {
       const size = Math.min(DEFAULT_CORPUS_BATCH_SIZE, trials - drawn);
       batches.push(

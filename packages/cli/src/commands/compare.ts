@@ -107,18 +107,18 @@ export const compareCommand = defineCommand({
 
     const baselines = await import('@molap/baselines');
     const strategies: readonly StrategySpecConfig[] =
-      settings.strategies ?? baselines.BASELINE_STRATEGIES.map((strategy) => strategy.name);
+      settings.strategies ?? baselines.BASELINE_STRATEGIES.map((strategy) => strategy.id);
     const known = baselines.createBaselineRegistry();
     for (const spec of strategies) {
       const name = typeof spec === 'string' ? spec : spec.strategy;
       if (!known.has(name)) {
-        const guess = closestName(name, known.names());
+        const guess = closestName(name, known.ids());
         throw new UsageError(`unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-          hint: `the strategies are ${known.names().join(', ')}`,
+          hint: `the strategies are ${known.ids().join(', ')}`,
         });
       }
     }
-    const learningBudget = resolveBudget(settings.budget, baselines.BUDGET_PRESETS);
+    const learningBudget = resolveBudget(settings.budget, (await import('@molap/core')).BUDGET_PRESETS);
     const out = settings.out;
 
     const progress = await createProgress(progressMode(input.options), input.io);
@@ -155,7 +155,7 @@ export const compareCommand = defineCommand({
 /** The budget of a config: the preset's values, overridden by the fields given. */
 function resolveBudget(
   config: BudgetConfig | string | undefined,
-  presets: Readonly<Record<string, import('@molap/composer').LearningBudget>>,
+  presets: Readonly<Record<string, import('@molap/core').LearningBudget>>,
 ) {
   const { preset = DEFAULT_BUDGET_PRESET, ...fields } =
     typeof config === 'string' ? { preset: config } : (config ?? {});

@@ -14,6 +14,7 @@ import { formatNumber, formatTable, writeOutput } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { randomModuleBank } from '../run/models.js';
 import { prepareRun } from '../run/prepare.js';
+import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { seedOption, singleSeed } from './pretrain.js';
 import { runOptions } from './run.js';
 
@@ -66,15 +67,11 @@ export const learnCommand = defineCommand({
   async run(input) {
     const { options, io, signal } = input;
     const out = resolve(input.cwd, options.out);
-    const saved = await Promise.all(
-      ['molap.json', 'strategy.json'].map((file) =>
-        access(join(out, file)).then(
-          () => true,
-          () => false,
-        ),
-      ),
+    const saved = await access(join(out, 'strategy.json')).then(
+      () => true,
+      () => false,
     );
-    if (saved.some(Boolean)) {
+    if (saved) {
       throw new UsageError(`${options.out} already holds a saved model`, { hint: 'choose another --out folder' });
     }
     const {
@@ -93,9 +90,9 @@ export const learnCommand = defineCommand({
           hint: `the models of the run are ${names.join(', ')} (run.models)`,
         });
       }
-      const [composer, baselines, primitives] = await Promise.all([
+      const [composer, core, primitives] = await Promise.all([
         import('@molap/composer'),
-        import('@molap/baselines'),
+        import('@molap/core'),
         import('@molap/primitives'),
       ]);
       const context = {
@@ -103,31 +100,30 @@ export const learnCommand = defineCommand({
         tasks: registry,
         ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
       };
-      if (spec.strategy === 'molap' && options.bank === undefined) {
-        throw new UsageError('molap learn --model molap needs the module bank to learn on: --bank <dir>', {
-          hint: 'build one with `molap pretrain --out <dir>`',
-        });
+      const strategy = (await createBuiltinStrategyRegistry()).get(spec.strategy);
+      const inputs: Record<string, unknown> = {};
+      for (const { name: inputName } of strategy.inputs ?? []) {
+        if (inputName === composer.PRETRAINED_BANK_INPUT) {
+          if (options.bank === undefined) {
+            throw new UsageError(`molap learn --model ${spec.name} needs the module bank to learn on: --bank <dir>`, {
+              hint: 'build one with `molap pretrain --out <dir>`',
+            });
+          }
+          inputs[inputName] = await primitives.loadModuleBank(resolve(input.cwd, options.bank));
+        } else if (inputName === composer.RANDOM_BANK_INPUT) {
+          inputs[inputName] = await randomModuleBank(plan, registry, plan.corpus[0], seed);
+        } else {
+          throw new UsageError(`model "${spec.name}" needs the input '${inputName}', which molap learn cannot make`);
+        }
       }
-      const model =
-        spec.strategy === 'molap'
-          ? composer.createMolap(
-              await primitives.loadModuleBank(resolve(input.cwd, options.bank!)),
-              context,
-              spec.options,
-            )
-          : spec.strategy === 'random-modules'
-            ? composer.createMolap(await randomModuleBank(plan, registry, plan.corpus[0], seed), context, spec.options)
-            : await baselines.createBaselineRegistry().get(spec.strategy).create(context, spec.options);
+      const model = await strategy.create(context, spec.options, { seed, corpus: plan.corpus, inputs });
       try {
-        const schedule =
-          spec.strategy === 'molap' || spec.strategy === 'random-modules'
-            ? composer.MOLAP_META.schedule
-            : baselines.createBaselineRegistry().get(spec.strategy).meta.schedule;
+        const schedule = strategy.meta.schedule;
         const progress = await createProgress(progressMode(options), io);
         progress.step(`${spec.name} learns ${plan.tasks.join(', ')} (seed ${seed})`);
         let records: Awaited<ReturnType<typeof model.learn>>;
         try {
-          records = await model.learn(plan.tasks, baselines.budgetFor(plan.budget, schedule, plan.tasks.length), {
+          records = await model.learn(plan.tasks, core.budgetFor(plan.budget, schedule, plan.tasks.length), {
             seed,
             signal,
             checkpointDir: learningCheckpoints(out),

@@ -10,6 +10,7 @@ import { flag } from '../options.js';
 import { formatNumber, formatTable, writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { prepareRun } from '../run/prepare.js';
+import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { seedOption, singleSeed } from './pretrain.js';
 import { runOptions } from './run.js';
 
@@ -49,14 +50,14 @@ export const perturbCommand = defineCommand({
     const { plan, registry, engine } = await prepareRun(input, { strict: options.strict === true });
     try {
       const seed = singleSeed(plan.seeds, 'perturb');
-      const [analysis, baselines] = await Promise.all([import('@molap/analysis'), import('@molap/baselines')]);
+      const [analysis, core] = await Promise.all([import('@molap/analysis'), import('@molap/core')]);
       const context = {
         engine,
         tasks: registry,
         ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
       };
-      const model = await baselines
-        .loadSavedModel(resolve(input.cwd, input.args[0]), context)
+      const model = await core
+        .loadSavedModel(resolve(input.cwd, input.args[0]), context, await createBuiltinStrategyRegistry())
         .catch((error: unknown) => {
           throw new UsageError(
             `cannot load a model from ${input.args[0]}: ${(error as Error).message.split('\n', 1)[0]}`,

@@ -4,6 +4,7 @@
  * event as a JSON line (`--json`, plus a `run-progress` line after each stage); or nothing (`--quiet`).
  */
 import type { Progress, ProgressMode } from '../progress.js';
+import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { type BankShape, formatSeconds, RunClock, type SuiteSize, stageCosts, stageKey } from './eta.js';
 import type { BankEvent } from './models.js';
 import type { RunEvent } from './pipeline.js';
@@ -171,11 +172,7 @@ export class RunDisplay {
 
 /** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
 export async function createRunDisplay(plan: RunPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
-  const [analysis, baselines, primitives] = await Promise.all([
-    import('@molap/analysis'),
-    import('@molap/baselines'),
-    import('@molap/primitives'),
-  ]);
+  const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
   const perturbations = analysis.createBuiltinPerturbationRegistry();
   const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
     const spec = perturbations.get(id);
@@ -194,10 +191,7 @@ export async function createRunDisplay(plan: RunPlan, progress: Progress, mode: 
     workers: plan.bank.workers,
   };
   const schedules = new Map(
-    baselines
-      .createBaselineRegistry()
-      .list()
-      .map((strategy) => [strategy.name, strategy.meta.schedule as string]),
+    (await createBuiltinStrategyRegistry()).list().map((strategy) => [strategy.id, strategy.meta.schedule as string]),
   );
   return new RunDisplay({ plan, progress, mode, bank, suite, schedules });
 }

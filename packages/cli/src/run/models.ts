@@ -11,6 +11,7 @@ import type { Engine } from '@molap/backend';
 import type { ModuleBank, PretrainProgress } from '@molap/primitives';
 import type { TaskRegistry } from '@molap/tasks';
 import { BUILTIN_TASKS_SOURCE } from '../project.js';
+import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { runPaths } from './folder.js';
 import type { RunPlan } from './plan.js';
 
@@ -180,38 +181,51 @@ export async function randomModuleBank(
   });
 }
 
+/**
+ * The inputs the run can produce for a strategy that declares them: a bank pre-trained on the corpus of the
+ * seed, or a random bank of the same shape.
+ */
+async function produceInput(
+  context: RunModelsContext,
+  model: string,
+  input: string,
+  creation: ModelCreation,
+): Promise<unknown> {
+  const composer = await import('@molap/composer');
+  if (input === composer.PRETRAINED_BANK_INPUT) return pretrainedBank(context, model, creation);
+  if (input === composer.RANDOM_BANK_INPUT) {
+    return randomModuleBank(context.plan, context.registry, creation.corpus[0], creation.seed);
+  }
+  throw new Error(
+    `model "${model}" needs the input '${input}', which molap run cannot produce (it makes '${composer.PRETRAINED_BANK_INPUT}' and '${composer.RANDOM_BANK_INPUT}')`,
+  );
+}
+
 /** The analysis models of the plan, in its order. */
 export async function runModels(context: RunModelsContext): Promise<AnalysisModel[]> {
-  const [analysis, baselines] = await Promise.all([import('@molap/analysis'), import('@molap/baselines')]);
-  const strategies = baselines.createBaselineRegistry();
+  const analysis = await import('@molap/analysis');
+  const strategies = await createBuiltinStrategyRegistry();
   const shared = {
     engine: context.engine,
     tasks: context.registry,
     ...(Object.keys(context.plan.taskOptions).length > 0 ? { taskOptions: context.plan.taskOptions } : {}),
   };
   return context.plan.models.map((model) => {
-    switch (model.strategy) {
-      case 'molap':
-        return analysis.molapModel({
-          name: model.name,
-          context: shared,
-          options: model.options,
-          bank: (creation) => pretrainedBank(context, model.name, creation),
-        });
-      case 'random-modules':
-        return analysis.molapModel({
-          name: model.name,
-          strategy: 'random-modules',
-          context: shared,
-          options: model.options,
-          bank: (creation) => randomModuleBank(context.plan, context.registry, creation.corpus[0], creation.seed),
-        });
-      default:
-        return analysis.strategyModel(strategies.get(model.strategy), shared, {
-          name: model.name,
-          options: model.options,
-          ...(model.strategy === 'multitask' ? { generalisationVariants: [analysis.ruleInputsVariant(shared)] } : {}),
-        });
-    }
+    const strategy = strategies.get(model.strategy);
+    const inputs = strategy.inputs ?? [];
+    return analysis.strategyModel(strategy, shared, {
+      name: model.name,
+      options: model.options,
+      ...(inputs.length > 0
+        ? {
+            inputs: async (creation: ModelCreation) => {
+              const values: Record<string, unknown> = {};
+              for (const input of inputs)
+                values[input.name] = await produceInput(context, model.name, input.name, creation);
+              return values;
+            },
+          }
+        : {}),
+    });
   });
 }

@@ -4,12 +4,15 @@
  * values are usage errors, exit 2). The plan is plain JSON; it is recorded in the run folder, so a resumed
  * run rebuilds exactly the same models from it.
  */
+
+import { errorKind } from '@molap/core';
 import { closestName, InvalidOptionError, resolveTaskOptions, type TaskOptions, type TaskRegistry } from '@molap/tasks';
 import { mergeLayers } from '../config/load.js';
 import type { MolapConfig, RunPresetName } from '../config/schema.js';
 import { RUN_PRESET_NAMES } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { findTask } from '../project.js';
+import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings } from './presets.js';
 
 type Json = { readonly [key: string]: unknown };
@@ -76,9 +79,6 @@ export interface RunPlan {
   readonly plugins: readonly string[] | undefined;
 }
 
-/** Strategies MoLaP's architecture provides (not in the baselines registry). */
-export const MODULAR_STRATEGIES = ['molap', 'random-modules'] as const;
-
 const isRunPreset = (name: string | undefined): name is RunPresetName =>
   (RUN_PRESET_NAMES as readonly (string | undefined)[]).includes(name);
 
@@ -100,8 +100,8 @@ async function checked<T>(where: string, hint: string, check: () => T | Promise<
   try {
     return await check();
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) {
-      throw new UsageError(`${where}: ${error.message}`, { hint, cause: error });
+    if (error instanceof RangeError || error instanceof TypeError || errorKind(error) === 'bad-input') {
+      throw new UsageError(`${where}: ${(error as Error).message}`, { hint, cause: error });
     }
     throw error;
   }
@@ -111,7 +111,7 @@ async function checked<T>(where: string, hint: string, check: () => T | Promise<
 export interface PlanContext {
   readonly registry: TaskRegistry;
   /** The context strategies are created in (each model is created once, empty, to check its options). */
-  readonly strategyContext: import('@molap/baselines').StrategyContext;
+  readonly strategyContext: import('@molap/core').StrategyContext;
   /** Every task is learned alike (`molap learn`): run.heldOut is ignored. */
   readonly ignoreHeldOut?: boolean;
 }
@@ -165,26 +165,26 @@ export async function planRun(
   const seedsTwice = settings.seeds.filter((seed, i) => settings.seeds.indexOf(seed) !== i);
   if (seedsTwice.length > 0) throw new UsageError(`run.seeds lists ${seedsTwice[0]} twice`);
 
-  const baselines = await import('@molap/baselines');
+  const core = await import('@molap/core');
   const composer = await import('@molap/composer');
   const primitives = await import('@molap/primitives');
   const analysis = await import('@molap/analysis');
 
   const { preset: budgetPreset = 'standard', ...budgetFields } =
     typeof settings.budget === 'string' ? { preset: settings.budget } : settings.budget;
-  const presetBudget = (baselines.BUDGET_PRESETS as Readonly<Record<string, PlannedBudget>>)[budgetPreset];
+  const presetBudget = (core.BUDGET_PRESETS as Readonly<Record<string, PlannedBudget>>)[budgetPreset];
   if (presetBudget === undefined) {
-    const names = Object.keys(baselines.BUDGET_PRESETS);
+    const names = Object.keys(core.BUDGET_PRESETS);
     const guess = closestName(budgetPreset, names);
     throw new UsageError(`unknown budget preset "${budgetPreset}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
       hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
     });
   }
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
-  await checked('run.budget', 'see `molap run --help` for the budget flags', () => composer.validateBudget(budget));
+  await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
 
-  const registry = baselines.createBaselineRegistry();
-  const known = [...MODULAR_STRATEGIES, ...registry.names()];
+  const registry = await createBuiltinStrategyRegistry();
+  const known = registry.ids();
   const models: PlannedModel[] = [];
   for (const spec of settings.models) {
     const { strategy, options = {}, label } = typeof spec === 'string' ? { strategy: spec } : spec;
@@ -194,7 +194,7 @@ export async function planRun(
         hint: `the models are ${known.join(', ')}`,
       });
     }
-    const modular = (MODULAR_STRATEGIES as readonly string[]).includes(strategy);
+    const modular = registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
     const shared = modular ? settings.molap : settings.network;
     models.push({ name: label ?? strategy, strategy, options: { ...shared, ...options } });
   }
@@ -206,17 +206,17 @@ export async function planRun(
     });
   }
   for (const model of models) {
-    const where = `model "${model.name}"`;
-    if ((MODULAR_STRATEGIES as readonly string[]).includes(model.strategy)) {
-      await checked(where, 'the MoLaP options are listed in the @molap/composer README (run.molap)', () =>
-        composer.resolveMolapOptions(model.options),
-      );
-    } else {
-      await checked(where, 'the network options are listed in the @molap/baselines README (run.network)', async () => {
-        const created = await registry.get(model.strategy).create(context.strategyContext, model.options);
+    const strategy = registry.get(model.strategy);
+    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
+      ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
+      : 'the network options are listed in the @molap/baselines README (run.network)';
+    await checked(`model "${model.name}"`, section, async () => {
+      if (strategy.checkOptions) strategy.checkOptions(model.options);
+      else if ((strategy.inputs ?? []).length === 0) {
+        const created = await strategy.create(context.strategyContext, model.options);
         await created.dispose();
-      });
-    }
+      }
+    });
   }
 
   const {

@@ -35,6 +35,7 @@ import {
 import { parameterUpdates } from './accounting.js';
 import { evaluateOnBatch } from './evaluation.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
+import { taskSeedKey } from './seeds.js';
 
 /** Yang's performance criterion used when a budget does not say otherwise. */
 export const DEFAULT_CRITERION = 0.9;
@@ -57,16 +58,6 @@ export function validateBudget(budget: LearningBudget): void {
   if (!(typeof budget.criterion === 'number' && budget.criterion > 0 && budget.criterion <= 1)) {
     throw new RangeError(`budget.criterion (a Yang performance) must be in (0, 1], got ${String(budget.criterion)}`);
   }
-}
-
-/** A stable 32-bit key of a task id (FNV-1a), used to derive per-task seeds that do not depend on task order. */
-export function taskSeedKey(taskId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < taskId.length; i++) {
-    hash ^= taskId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
 
 /** Streams derived from a seed, so training, evaluation and noise never share random numbers. */

@@ -3,7 +3,7 @@
  * sequence spend `steps` on each task, and interleaved strategies get `steps × tasks` for the whole
  * curriculum (`budgetFor`), so every strategy sees the same number of training trials.
  */
-import type { LearningBudget } from '@molap/composer';
+import type { LearningBudget } from './model.js';
 import type { LearningSchedule } from './strategy.js';
 
 /** Names of the presets. */

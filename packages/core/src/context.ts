@@ -2,8 +2,10 @@
  * Task lookup and geometry for a strategy: the tasks of a `learn` call, their shared input/output sizes,
  * the leak α = dt/τ, and the fixed evaluation batches.
  */
-import { evaluationBatch, inputNoiseStd } from '@molap/composer';
+
 import { type Batch, resolveTaskOptions, type Task } from '@molap/tasks';
+import { evaluationBatch } from './learning.js';
+import { inputNoiseStd } from './perturb.js';
 import type { StrategyContext } from './strategy.js';
 
 /** Sizes and time constants shared by the tasks a network learns. */

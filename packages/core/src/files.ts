@@ -1,0 +1,167 @@
+/**
+ * The file layer of molap's documents: JSON files with a `format` name and a `formatVersion`, read with
+ * one reader that names the file in every error and says what to do, and written atomically (temporary
+ * file, then rename), so a reader never sees half a file.
+ *
+ * And the saved-model document every strategy writes: `strategy.json` (format name and version, strategy
+ * id, resolved options, learned tasks, the strategy's own state as JSON) next to the strategy's network
+ * folders (the backend's model format).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type JsonValue, writeFileAtomic } from '@molap/backend';
+import { MolapError } from './errors.js';
+
+/** What a document reader checks. */
+export interface DocumentFormat {
+  /** The `format` field the file must hold, e.g. 'molap-strategy'. */
+  readonly format: string;
+  /** The `formatVersion` values this reader reads (other versions, older or newer, are refused). */
+  readonly versions: readonly number[];
+  /** What the file is, for messages, e.g. 'a saved model'. */
+  readonly what: string;
+  /** How to get a good file, e.g. 'pass the folder a model was saved into with model.save(dir)'. */
+  readonly hint: string;
+}
+
+/** The document read, with its format fields. */
+export type FormattedDocument = { readonly format: string; readonly formatVersion: number } & {
+  readonly [key: string]: unknown;
+};
+
+/**
+ * Parses JSON text of `path`: a leading byte-order mark is ignored, and a syntax error names the file,
+ * the line and the column.
+ * @throws MolapError 'file-format'.
+ */
+export function parseJsonText(text: string, path: string, hint?: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    let where = '';
+    if (at) {
+      const before = body.slice(0, Number(at[1]));
+      const line = before.split('\n').length;
+      const column = Number(at[1]) - before.lastIndexOf('\n');
+      where = ` at line ${line}, column ${column}`;
+    }
+    throw new MolapError('file-format', `${path} is not valid JSON${where} (${message})`, {
+      ...(hint ? { hint } : {}),
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Reads and checks a JSON document.
+ * @throws MolapError 'file-format' (missing, unreadable, not JSON, another format), 'file-version' (a
+ *   version this reader does not read: it says whether to upgrade molap or to re-create the file).
+ */
+export async function readJsonDocument<T extends FormattedDocument = FormattedDocument>(
+  path: string,
+  expected: DocumentFormat,
+): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new MolapError(
+      'file-format',
+      `${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}): it should hold ${expected.what}`,
+      { hint: expected.hint, cause: error },
+    );
+  }
+  const document = parseJsonText(text, path, expected.hint) as Partial<FormattedDocument> | null;
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new MolapError('file-format', `${path} is not ${expected.what} (it holds no JSON object)`, {
+      hint: expected.hint,
+    });
+  }
+  if (document.format !== expected.format) {
+    throw new MolapError(
+      'file-format',
+      `${path} is not ${expected.what} (format ${JSON.stringify(document.format)}, expected "${expected.format}")`,
+      { hint: expected.hint },
+    );
+  }
+  const version = document.formatVersion;
+  if (!(typeof version === 'number' && expected.versions.includes(version))) {
+    const newest = Math.max(...expected.versions);
+    const newer = typeof version === 'number' && version > newest;
+    throw new MolapError(
+      'file-version',
+      `${path} has format version ${JSON.stringify(version)}; this version of molap reads ${expected.format} version${expected.versions.length === 1 ? '' : 's'} ${expected.versions.join(', ')}`,
+      {
+        hint: newer
+          ? 'upgrade the molap packages to read it'
+          : `re-create it with this version of molap (${expected.hint})`,
+      },
+    );
+  }
+  return document as T;
+}
+
+/** Writes a JSON document atomically (parent folders created), pretty-printed with a final newline. */
+export async function writeJsonDocument(path: string, document: JsonValue | object): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** Format name of `strategy.json`. */
+export const STRATEGY_FORMAT = 'molap-strategy';
+/** Version of the format this package writes and reads. */
+export const STRATEGY_FORMAT_VERSION = 2;
+/** File name of the strategy document. */
+export const STRATEGY_JSON = 'strategy.json';
+
+/** The document in `strategy.json`. */
+export interface StrategyDocument {
+  readonly format: typeof STRATEGY_FORMAT;
+  readonly formatVersion: number;
+  /** Id of the strategy that saved the model (`Strategy.id`). */
+  readonly strategy: string;
+  /** Version of that strategy (`Strategy.version`). */
+  readonly strategyVersion: number;
+  readonly options: { readonly [key: string]: JsonValue };
+  readonly learnedTasks: readonly string[];
+  /** Strategy-specific state (JSON). */
+  readonly state: { readonly [key: string]: JsonValue };
+}
+
+const STRATEGY_DOCUMENT: DocumentFormat = {
+  format: STRATEGY_FORMAT,
+  versions: [STRATEGY_FORMAT_VERSION],
+  what: 'a saved model (strategy.json)',
+  hint: 'pass the folder a model was saved into with model.save(dir)',
+};
+
+/** Writes `strategy.json` into `dir` (created if needed). */
+export async function writeStrategyDocument(
+  dir: string,
+  document: Omit<StrategyDocument, 'format' | 'formatVersion'>,
+): Promise<void> {
+  const full: StrategyDocument = { format: STRATEGY_FORMAT, formatVersion: STRATEGY_FORMAT_VERSION, ...document };
+  await writeJsonDocument(join(dir, STRATEGY_JSON), full);
+}
+
+/**
+ * Reads `strategy.json` of `dir`; with `expected`, checks it was written by that strategy.
+ * @throws MolapError 'file-format', 'file-version', or 'incompatible' (another strategy's model).
+ */
+export async function readStrategyDocument(dir: string, expected?: string): Promise<StrategyDocument> {
+  const path = join(dir, STRATEGY_JSON);
+  const document = await readJsonDocument<StrategyDocument & FormattedDocument>(path, STRATEGY_DOCUMENT);
+  if (typeof document.strategy !== 'string' || document.strategy === '') {
+    throw new MolapError('file-format', `${path} names no strategy`, { hint: STRATEGY_DOCUMENT.hint });
+  }
+  if (expected !== undefined && document.strategy !== expected) {
+    throw new MolapError('incompatible', `${path} holds a '${document.strategy}' model, not '${expected}'`, {
+      hint: `load it with the '${document.strategy}' strategy (or loadSavedModel)`,
+    });
+  }
+  return document;
+}

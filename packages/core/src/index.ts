@@ -1,0 +1,105 @@
+/**
+ * @molap/core: the strategy-neutral layer of molap. Every multi-task strategy (MoLaP, random modules, the
+ * baselines, a user's) is a `Strategy` value whose models implement `MultiTaskModel`; this package holds
+ * that interface and what all strategies share: learning under a budget, fixed seeded evaluation, Yang's
+ * criterion, parameter accounting, perturbations, seeds, the plugin registry, the error base and the
+ * document files.
+ */
+export {
+  BYTES_PER_PARAMETER,
+  countRnnParameters,
+  parameterBytes,
+  parameterUpdates,
+  type RnnParameterCount,
+} from './accounting.js';
+export { BUDGET_PRESETS, type BudgetPresetName, budgetFor, resolveBudget } from './budgets.js';
+export { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
+export {
+  BAD_INPUT_CODES,
+  errorKind,
+  InvalidValueError,
+  isMolapError,
+  MOLAP_ERROR_BRAND,
+  MolapError,
+  type MolapErrorDetails,
+  type MolapErrorKind,
+  type MolapErrorLike,
+} from './errors.js';
+export { type BatchEvaluation, evaluateOnBatch } from './evaluation.js';
+export {
+  type DocumentFormat,
+  type FormattedDocument,
+  parseJsonText,
+  readJsonDocument,
+  readStrategyDocument,
+  STRATEGY_FORMAT,
+  STRATEGY_FORMAT_VERSION,
+  STRATEGY_JSON,
+  type StrategyDocument,
+  writeJsonDocument,
+  writeStrategyDocument,
+} from './files.js';
+export {
+  DEFAULT_CRITERION,
+  type EngineLearningOptions,
+  type EngineLearningResult,
+  EVALUATION_BATCH_SIZE,
+  type EvaluationBatchOptions,
+  evaluationBatch,
+  evaluationBatches,
+  evaluationNoiseSeed,
+  learnEngineModel,
+  type PointEvaluation,
+  type TaskScheduleOptions,
+  type TrainingSchedule,
+  taskSchedule,
+  validateBudget,
+} from './learning.js';
+export { loadSavedModel } from './load.js';
+export type {
+  EvaluationOptions,
+  LearningBudget,
+  LearningCurvePoint,
+  LearnOptions,
+  MultiTaskModel,
+  ParameterCount,
+  Perturbation,
+  TaskEvaluation,
+  TaskLearningRecord,
+} from './model.js';
+export {
+  inputNoiseStd,
+  moduleLesionMask,
+  PERTURBATION_KINDS,
+  type PerturbBatchOptions,
+  perturbBatch,
+  perturbParameters,
+  perturbRunOptions,
+  silencingMask,
+  validatePerturbation,
+} from './perturb.js';
+export {
+  createRegistry,
+  PLUGIN_ID_PATTERN,
+  type Plugin,
+  type PluginMeta,
+  pluginProblems,
+  type Registry,
+  type RegistryOptions,
+} from './registry.js';
+export { deriveSeed, SEED_PURPOSE, taskSeedKey } from './seeds.js';
+export {
+  type AnyStrategy,
+  createStrategyRegistry,
+  type GeneralisationVariant,
+  LEARNING_SCHEDULES,
+  type LearningSchedule,
+  type ModelCreation,
+  type Strategy,
+  type StrategyContext,
+  type StrategyInput,
+  type StrategyMeta,
+  type StrategyRegistry,
+  strategyInput,
+  strategyProblems,
+} from './strategy.js';

@@ -1,0 +1,139 @@
+/**
+ * The one registry of molap's plugins (strategies, perturbations, latent extractors): plain values with an
+ * id, a version and metadata, kept in registration order. Created explicitly; nothing registers itself on
+ * import. Duplicate ids throw; an unknown id lists the registered ones and suggests the closest.
+ */
+import { closestName } from '@molap/tasks';
+import { MolapError } from './errors.js';
+
+/** Ids: lower-kebab, optionally scoped: `multitask`, `random-modules`, `lab/my-strategy`. */
+export const PLUGIN_ID_PATTERN = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*\/)?[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** What people read about a plugin. */
+export interface PluginMeta {
+  /** Name people use, e.g. 'Multitask RNN (Yang et al. 2019)'. */
+  readonly displayName: string;
+  /** One or two sentences. */
+  readonly description: string;
+  /** The paper it comes from, as a citation. */
+  readonly paper?: string;
+  readonly link?: string;
+  readonly tags?: readonly string[];
+}
+
+/**
+ * The shape every plugin shares: `{ id, version, meta, defaults }` plus what its kind adds (`create`,
+ * `load`, …).
+ */
+export interface Plugin {
+  /** Unique id in its registry (see `PLUGIN_ID_PATTERN`). */
+  readonly id: string;
+  /** Version of the plugin's behaviour (integer ≥ 1); results record it, so bump it when results change. */
+  readonly version: number;
+  readonly meta: PluginMeta;
+  /** Every option with its default value. */
+  readonly defaults: object;
+}
+
+/** Plugins of one kind by id. */
+export interface Registry<P extends Plugin> {
+  /** What the registry holds, e.g. 'strategy' (used in messages). */
+  readonly kind: string;
+  /**
+   * Adds a plugin after checking its shape.
+   * @throws MolapError 'invalid-plugin' when a field is missing or malformed, 'duplicate-id' when the id is taken.
+   * @returns the registry, for chaining.
+   */
+  register(plugin: P): Registry<P>;
+  /** @throws MolapError 'unknown-id', listing the registered ids and the closest one. */
+  get(id: string): P;
+  has(id: string): boolean;
+  /** Registered plugins, in registration order. */
+  list(): P[];
+  /** Registered ids, in registration order. */
+  ids(): string[];
+}
+
+/** How a registry checks and describes its plugins. */
+export interface RegistryOptions<P extends Plugin> {
+  /** Kind of plugin, singular, e.g. 'strategy'. */
+  readonly kind: string;
+  /** Problems of the kind's own fields (empty when well formed); the shared fields are checked anyway. */
+  readonly validate?: (plugin: P) => string[];
+  /** What to say after an unknown id, e.g. 'start from createBaselineRegistry()'. */
+  readonly hint?: string;
+  /** Plugins registered at creation, in order. */
+  readonly plugins?: readonly P[];
+}
+
+/** Problems of the fields every plugin shares (empty when well formed). */
+export function pluginProblems(plugin: Plugin): string[] {
+  if (plugin === null || typeof plugin !== 'object') return ['a plugin must be an object'];
+  const problems: string[] = [];
+  if (typeof plugin.id !== 'string' || !PLUGIN_ID_PATTERN.test(plugin.id)) {
+    problems.push(`id must be lower-kebab (optionally scope/name), got ${JSON.stringify(plugin.id)}`);
+  }
+  if (!(Number.isSafeInteger(plugin.version) && plugin.version >= 1)) {
+    problems.push(`version must be an integer >= 1, got ${JSON.stringify(plugin.version)}`);
+  }
+  const meta = plugin.meta;
+  if (meta === null || typeof meta !== 'object') problems.push('meta must be an object');
+  else {
+    for (const field of ['displayName', 'description'] as const) {
+      if (typeof meta[field] !== 'string' || meta[field] === '')
+        problems.push(`meta.${field} must be a non-empty string`);
+    }
+    for (const field of ['paper', 'link'] as const) {
+      if (meta[field] !== undefined && typeof meta[field] !== 'string') problems.push(`meta.${field} must be a string`);
+    }
+    if (meta.tags !== undefined && !(Array.isArray(meta.tags) && meta.tags.every((tag) => typeof tag === 'string'))) {
+      problems.push('meta.tags must be a list of strings');
+    }
+  }
+  if (plugin.defaults === null || typeof plugin.defaults !== 'object') problems.push('defaults must be an object');
+  return problems;
+}
+
+/** A new registry of one kind of plugin (see the module comment). */
+export function createRegistry<P extends Plugin>(options: RegistryOptions<P>): Registry<P> {
+  const { kind } = options;
+  const entries = new Map<string, P>();
+  const registry: Registry<P> = {
+    kind,
+    register(plugin) {
+      const problems = pluginProblems(plugin);
+      if (problems.length === 0 && options.validate) problems.push(...options.validate(plugin));
+      if (problems.length > 0) {
+        const id = typeof plugin?.id === 'string' ? ` '${plugin.id}'` : '';
+        throw new MolapError('invalid-plugin', `invalid ${kind}${id}: ${problems.join('; ')}`, {
+          hint: `see the ${kind} interface in the package README`,
+        });
+      }
+      if (entries.has(plugin.id)) {
+        throw new MolapError('duplicate-id', `duplicate ${kind} id '${plugin.id}': one is already registered`, {
+          hint: `give yours another id, e.g. 'lab/${plugin.id.replace(/^.*\//, '')}'`,
+        });
+      }
+      entries.set(plugin.id, plugin);
+      return registry;
+    },
+    get(id) {
+      const plugin = entries.get(id);
+      if (plugin) return plugin;
+      const known = [...entries.keys()];
+      const guess = typeof id === 'string' ? closestName(id, known) : undefined;
+      throw new MolapError(
+        'unknown-id',
+        `unknown ${kind} '${String(id)}'${guess ? `. Did you mean '${guess}'?` : ''}`,
+        {
+          hint: `${known.length === 0 ? 'the registry is empty' : `the registered ${kind} ids are ${known.join(', ')}`}; register one with registry.register(…)${options.hint ? `, or ${options.hint}` : ''}`,
+        },
+      );
+    },
+    has: (id) => entries.has(id),
+    list: () => [...entries.values()],
+    ids: () => [...entries.keys()],
+  };
+  for (const plugin of options.plugins ?? []) registry.register(plugin);
+  return registry;
+}

@@ -23,6 +23,7 @@ import {
   type RnnParameters,
   type TrainableFlags,
 } from './engine.js';
+import { MOLAP_ERROR_BRAND } from './errors.js';
 import {
   DEFAULT_ADAM,
   DEFAULT_CLIPPING,
@@ -73,6 +74,11 @@ export interface LoadedModel extends ModelSnapshot {
 
 /** A problem with a model file: which file and what is wrong. */
 export class ModelFileError extends Error {
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  readonly code = 'file-format';
+  /** A damaged or foreign file is the caller's to fix (pass another). */
+  readonly kind = 'bad-input' as const;
+  readonly hint = undefined;
   /** Path of the offending file (or folder). */
   readonly file: string;
   /** What is wrong with it. */

@@ -8,6 +8,7 @@
  * is the first of tensorflow → wasm → cpu that loads.
  */
 import type { Engine } from './engine.js';
+import { MOLAP_ERROR_BRAND } from './errors.js';
 import { createNativeEngine } from './native/engine.js';
 import { loadTfjsBackend, TFJS_BACKEND_ORDER, type TfjsBackendName } from './tfjs/backends.js';
 import { TfjsEngine } from './tfjs/engine.js';
@@ -69,9 +70,16 @@ export type SelectedEngine = Engine & { readonly selection: EngineSelection };
 
 /** Thrown when no engine can be created; `attempts` says why each candidate failed. */
 export class EngineUnavailableError extends Error {
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  readonly code = 'engine-unavailable';
+  /** The engine asked for cannot run here: the caller's to fix (choose another). */
+  readonly kind = 'bad-input' as const;
+  readonly problem: string;
+  readonly hint = 'choose another engine (--engine, MOLAP_ENGINE) or install what it needs';
   readonly attempts: readonly EngineAttempt[];
   constructor(message: string, attempts: readonly EngineAttempt[]) {
     super(message);
+    this.problem = message;
     this.name = 'EngineUnavailableError';
     this.attempts = attempts;
   }

@@ -9,6 +9,7 @@
  */
 import { DEFAULT_CHECKPOINTS_KEPT, readLatestCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EngineModel, PARAMETER_NAMES, type RnnConfig, type RnnGradients, type TrainingBatch } from './engine.js';
+import { MOLAP_ERROR_BRAND } from './errors.js';
 import type { JsonValue } from './model-file.js';
 import { createRandom } from './random.js';
 
@@ -77,6 +78,12 @@ export interface TrainResult<Evaluation = unknown> {
 
 /** Thrown when the loss or a parameter becomes NaN or infinite. */
 export class TrainingDivergedError extends Error {
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  readonly code = 'training-diverged';
+  readonly kind = 'failure' as const;
+  /** What diverged, where. */
+  readonly problem: string;
+  readonly hint: string;
   /** The step at which it was detected (0-based index of the step that produced it). */
   readonly step: number;
   /** `loss`, a parameter name, or `batch.inputs` / `batch.targets` / `batch.mask`. */
@@ -84,6 +91,8 @@ export class TrainingDivergedError extends Error {
   constructor(step: number, culprit: string, detail: string, hint: string) {
     super(`training diverged at step ${step}: ${detail}. ${hint}`);
     this.name = 'TrainingDivergedError';
+    this.problem = `training diverged at step ${step}: ${detail}`;
+    this.hint = hint;
     this.step = step;
     this.culprit = culprit;
   }

@@ -2,7 +2,8 @@
  * The `molap` command line: picks the command from the first words of argv, parses its flags, runs it,
  * and turns errors into one line (plus a hint) and an exit code.
  */
-import { closestName, InvalidOptionError, TaskRegistryError } from '@molap/tasks';
+import { errorKind, isMolapError } from '@molap/core';
+import { closestName } from '@molap/tasks';
 import { type CliIo, type CommandSpec, columns, commandHelp } from './command.js';
 import { bench } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
@@ -139,28 +140,28 @@ async function dispatch(argv: readonly string[], io: CliIo, cwd: string, control
   return typeof code === 'number' ? code : ExitCode.ok;
 }
 
-/** The exit code an error maps to: usage errors (bad input) 2, everything else 1. */
+/**
+ * The exit code an error maps to, by its kind, never by its name or message: the command's own errors say
+ * theirs; molap errors of every package (recognised by their brand) are 2 when the input was wrong and 1
+ * when the work failed; anything else is a failure (1).
+ */
 function exitCodeOf(error: unknown): number {
   if (error instanceof CommandError) return error.exitCode;
-  if (error instanceof TaskRegistryError) return error.code === 'unknown-id' ? ExitCode.usage : ExitCode.failure;
-  if (error instanceof InvalidOptionError) return ExitCode.usage;
-  if (
-    error instanceof Error &&
-    error.name === 'StrategyRegistryError' &&
-    (error as { code?: string }).code === 'unknown-name'
-  ) {
-    return ExitCode.usage;
-  }
-  return ExitCode.failure;
+  return errorKind(error) === 'bad-input' ? ExitCode.usage : ExitCode.failure;
 }
 
 /** One line (plus hint lines); the stack and causes with `--debug`. */
 function formatError(error: unknown, debug: boolean): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = [`molap: ${message}`];
-  if (error instanceof CommandError && error.hint) lines.push(`  hint: ${error.hint}`);
-  const known =
-    error instanceof CommandError || error instanceof TaskRegistryError || error instanceof InvalidOptionError;
+  const lines: string[] = [];
+  if (error instanceof CommandError) {
+    lines.push(`molap: ${error.message}`);
+    if (error.hint) lines.push(`  hint: ${error.hint}`);
+  } else if (isMolapError(error)) {
+    lines.push(`molap: ${error.message}`);
+  } else {
+    lines.push(`molap: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const known = error instanceof CommandError || isMolapError(error);
   if (debug) {
     for (let current: unknown = error; current instanceof Error; current = current.cause) {
       lines.push(current === error ? (current.stack ?? '') : `caused by: ${current.stack ?? current.message}`);

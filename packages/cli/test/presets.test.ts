@@ -3,11 +3,20 @@ import { NETWORK_DEFAULTS } from '@molap/baselines';
 import { DEFAULT_MOLAP_OPTIONS } from '@molap/composer';
 import { BUDGET_PRESETS } from '@molap/core';
 import { DEFAULT_PRETRAINING, PRETRAIN_PRESETS } from '@molap/primitives';
+import {
+  BUILTIN_PERTURBATION_IDS,
+  bankSchema,
+  basePreset,
+  molapOptionsSchema,
+  NINE_TASK_CORPUS,
+  networkSchema,
+  RUN_PRESET_NAMES,
+  RUN_PRESETS,
+  runSchema,
+  runSettings,
+} from '@molap/study';
 import { YANG19_RULES } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { bankSchema, molapOptionsSchema, networkSchema, RUN_PRESET_NAMES, runSchema } from '../src/config/schema.js';
-import { basePreset, runSettings } from '../src/run/plan.js';
-import { BUILTIN_PERTURBATION_IDS, NINE_TASK_CORPUS, RUN_PRESETS } from '../src/run/presets.js';
 
 describe('the run presets', () => {
   it('are valid run sections, one per preset name', () => {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { TFJS_BACKEND_ORDER } from '@molap/backend';
+import { TFJS_BACKENDS } from '@molap/study';
 import { describe, expect, it } from 'vitest';
-import { TFJS_BACKENDS } from '../src/config/constants.js';
 import { createProgress, STATUS_INTERVAL_MS } from '../src/progress.js';
 
 /** Captures what a progress display writes. */

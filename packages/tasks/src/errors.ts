@@ -18,11 +18,26 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * The brand of molap errors (`Symbol.for('molap.error')`): errors carrying it, with a `code`, a `problem`
+ * and a `hint`, are recognised by `isMolapError` of @molap/core whatever copy or build of a package threw
+ * them (this package sits below @molap/core, so it brands its errors itself).
+ */
+export const MOLAP_ERROR_BRAND: unique symbol = Symbol.for('molap.error') as never;
+
+/**
  * An option (or argument) has a value the library cannot use. `option` names it (a dotted path such as
  * `conditions[3].angle` for nested values), `value` is what was given, and the message says what to do.
  */
 export class InvalidOptionError extends Error {
   override readonly name = 'InvalidOptionError';
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  /** Always 'invalid-option' (the caller's to fix). */
+  readonly code = 'invalid-option';
+  readonly kind = 'bad-input' as const;
+  /** The message. */
+  readonly problem: string;
+  /** Part of the message. */
+  readonly hint: string | undefined = undefined;
   /** Name or path of the offending option. */
   readonly option: string;
   /** The value that was rejected. */
@@ -35,6 +50,7 @@ export class InvalidOptionError extends Error {
    */
   constructor(option: string, value: unknown, fix: string) {
     super(`Invalid option ${option}: ${describeValue(value)}. ${fix}`);
+    this.problem = this.message;
     this.option = option;
     this.value = value;
   }

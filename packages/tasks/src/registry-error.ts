@@ -1,3 +1,5 @@
+import { MOLAP_ERROR_BRAND } from './errors.js';
+
 /** What went wrong, as a stable code a CLI or a test can switch on. */
 export type TaskRegistryErrorCode =
   /** A task with the same id is already registered. */
@@ -43,7 +45,10 @@ export interface TaskRegistryErrorDetails {
  */
 export class TaskRegistryError extends Error {
   override readonly name = 'TaskRegistryError';
+  readonly [MOLAP_ERROR_BRAND] = true as const;
   readonly code: TaskRegistryErrorCode;
+  /** An unknown id is the caller's to fix; a broken plugin or project is a failure. */
+  readonly kind: 'bad-input' | 'failure';
   /** The problem alone, without the source and hint lines. */
   readonly problem: string;
   readonly source: string | undefined;
@@ -56,6 +61,7 @@ export class TaskRegistryError extends Error {
     if (details.hint !== undefined) lines.push(`  hint: ${details.hint}`);
     super(lines.join('\n'), details.cause === undefined ? undefined : { cause: details.cause });
     this.code = details.code;
+    this.kind = details.code === 'unknown-id' || details.code === 'duplicate-id' ? 'bad-input' : 'failure';
     this.problem = problem;
     this.source = details.source;
     this.hint = details.hint;

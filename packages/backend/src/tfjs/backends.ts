@@ -4,6 +4,7 @@
  * import time of this package, so a missing backend can never break `import '@molap/backend'`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { MOLAP_ERROR_BRAND } from '../errors.js';
 
 /** The tfjs backends this package can run on, fastest first. */
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -79,9 +80,15 @@ function silenceNodeBanner(): void {
 
 /** Error thrown when the requested tfjs backend (or every fallback) cannot be loaded. */
 export class TfjsBackendUnavailableError extends Error {
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  readonly code = 'engine-unavailable';
+  readonly kind = 'bad-input' as const;
+  readonly problem: string;
+  readonly hint = 'choose another tfjs backend (--tfjs-backend, MOLAP_TFJS_BACKEND) or engine';
   readonly attempts: readonly BackendAttempt[];
   constructor(message: string, attempts: readonly BackendAttempt[]) {
     super(message);
+    this.problem = message;
     this.name = 'TfjsBackendUnavailableError';
     this.attempts = attempts;
   }

@@ -4,10 +4,9 @@
  * `ComparisonTable` in `--out`.
  */
 import { relative } from 'node:path';
+import { type BudgetConfig, ENGINE_KINDS, type StrategySpecConfig, TFJS_BACKENDS } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
-import { ENGINE_KINDS, TFJS_BACKENDS } from '../config/constants.js';
-import type { BudgetConfig, StrategySpecConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, writeTextFile } from '../output.js';

@@ -26,7 +26,7 @@ export const configSchema = defineCommand({
   options: { ...commonOptions },
   examples: ['molap config schema > molap.config.schema.json'],
   async run(input) {
-    const [{ z }, { molapConfigSchema }] = await Promise.all([import('zod'), import('../config/schema.js')]);
+    const [{ z }, { molapConfigSchema }] = await Promise.all([import('zod'), import('@molap/study')]);
     input.io.stdout(`${JSON.stringify(z.toJSONSchema(molapConfigSchema, { io: 'input' }), null, 2)}\n`);
   },
 });

@@ -6,15 +6,14 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createBuiltinStrategyRegistry, randomModuleBank } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, writeOutput } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
-import { randomModuleBank } from '../run/models.js';
 import { prepareRun } from '../run/prepare.js';
-import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { seedOption, singleSeed } from './pretrain.js';
 import { runOptions } from './run.js';
 

@@ -4,13 +4,13 @@
  * magnitude and the normalised area under each curve, over the tasks the model learned.
  */
 import { resolve } from 'node:path';
+import { createBuiltinStrategyRegistry } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { prepareRun } from '../run/prepare.js';
-import { createBuiltinStrategyRegistry } from '../strategies.js';
 import { seedOption, singleSeed } from './pretrain.js';
 import { runOptions } from './run.js';
 

@@ -6,13 +6,12 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { type BankEvent, buildPretrainedBank, formatSeconds } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { writeOutput } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
-import { formatSeconds } from '../run/eta.js';
-import { type BankEvent, buildPretrainedBank } from '../run/models.js';
 import { prepareRun } from '../run/prepare.js';
 import { runOptions } from './run.js';
 

@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExampleTrial } from '@molap/analysis';
+import { EXAMPLE_TRIALS_JSON } from '@molap/study';
 import { commonOptions, defineCommand } from '../command.js';
 import { CommandError, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { writeTextFile } from '../output.js';
-import { EXAMPLE_TRIALS_JSON } from '../run/folder.js';
 
 export const reportCommand = defineCommand({
   words: ['report'],

@@ -5,28 +5,30 @@
  * Ctrl-C stops at the next checkpoint; `molap run --resume <dir>` continues and ends with the same results.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import {
+  createRunFolder,
+  ENGINE_KINDS,
+  formatSeconds,
+  PACKAGE_VERSION,
+  planStudy,
+  RUN_FORMAT,
+  RUN_FORMAT_VERSION,
+  RUN_PRESET_NAMES,
+  type RunRecord,
+  readRunRecord,
+  runStudy,
+  type StudyPlan,
+  summariseModels,
+  TFJS_BACKENDS,
+} from '@molap/study';
 import { TaskRegistryError } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
-import { ENGINE_KINDS, TFJS_BACKENDS } from '../config/constants.js';
-import { RUN_PRESET_NAMES } from '../config/schema.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { createProgress, progressMode } from '../progress.js';
 import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
-import { formatSeconds } from '../run/eta.js';
-import {
-  createRunFolder,
-  lockRunFolder,
-  RUN_FORMAT,
-  RUN_FORMAT_VERSION,
-  type RunRecord,
-  readRunRecord,
-} from '../run/folder.js';
-import { runPipeline } from '../run/pipeline.js';
-import { planRun, type RunPlan } from '../run/plan.js';
-import { formatSummary, summariseModels } from '../run/summary.js';
-import { PACKAGE_VERSION } from '../version.js';
+import { formatSummary } from '../run/summary.js';
 
 const budget = (key: string, description: string, min: number) =>
   flag.integer(description, { value: 'n', min, config: ['run', 'budget', key] });
@@ -196,9 +198,8 @@ export const runCommand = defineCommand({
     const backend = await import('@molap/backend');
     const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
-    let release: (() => Promise<void>) | undefined;
     try {
-      let plan: RunPlan;
+      let plan: StudyPlan;
       let runDir: string;
       if (record) {
         plan = record.plan;
@@ -209,7 +210,7 @@ export const runCommand = defineCommand({
         runDir = resolve(cwd, resumeFrom!);
         for (const id of plan.tasks) findTask(catalog.registry, id);
       } else {
-        plan = await planRun(loaded.config, options.preset, {
+        plan = await planStudy(loaded.config, options.preset, {
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
         });
@@ -230,7 +231,6 @@ export const runCommand = defineCommand({
         const parent = loaded.config.run?.out ?? resolve(cwd, 'molap-runs');
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
-      release = await lockRunFolder(runDir);
       const where = shown(cwd, runDir);
       const resume = `molap run --resume ${where}`;
       const mode = progressMode(options);
@@ -248,16 +248,9 @@ export const runCommand = defineCommand({
         `${record ? 'resuming' : 'run folder'} ${where}: preset ${plan.preset}${plan.preset === plan.basePreset ? '' : ` (over ${plan.basePreset})`}, ${plan.models.length} models × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'}, ${plan.corpus.length} corpus + ${plan.heldOut.length} held-out tasks, engine ${engine.name}`,
       );
       const started = performance.now();
-      let output: Awaited<ReturnType<typeof runPipeline>>;
+      let output: Awaited<ReturnType<typeof runStudy>>;
       try {
-        output = await runPipeline({
-          plan,
-          runDir,
-          engine,
-          registry: catalog.registry,
-          onEvent: display.handle,
-          signal,
-        });
+        output = await runStudy(plan, { runDir, engine, registry: catalog.registry, onEvent: display.handle, signal });
       } catch (error) {
         if (signal.aborted) {
           progress.end('failed', 'stopped');
@@ -293,7 +286,6 @@ export const runCommand = defineCommand({
       }
       return ExitCode.ok;
     } finally {
-      await release?.();
       await engine.dispose();
     }
   },

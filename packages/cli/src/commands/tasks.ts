@@ -4,6 +4,7 @@
  * plugin discovery found.
  */
 import { resolve } from 'node:path';
+import type { MolapConfig } from '@molap/study';
 import {
   type Batch,
   createRng,
@@ -16,7 +17,6 @@ import {
   writeNpz,
 } from '@molap/tasks';
 import { type CommandInput, commonOptions, defineCommand, projectOptions } from '../command.js';
-import type { MolapConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { flag, type OptionSpecs } from '../options.js';
 import { formatBytes, formatNumber, formatTable, writeOutput, writeTextFile } from '../output.js';

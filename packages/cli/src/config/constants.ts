@@ -1,10 +1,5 @@
 /** Names the config schema and the commands share, without loading the schema library. */
 
-/** Engine families of `@molap/backend` (`EngineKind`). */
-export const ENGINE_KINDS = ['native', 'tfjs'] as const;
-/** tfjs backends of `@molap/backend` (`TFJS_BACKEND_ORDER`); a test keeps the list in step. */
-export const TFJS_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-
 /** Config values that are file paths: relative to the config file's folder in the file, to the cwd in flags. */
 export const PATH_KEYS: readonly (readonly string[])[] = [
   ['compare', 'out'],

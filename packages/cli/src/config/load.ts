@@ -5,11 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { type MolapConfig, type MolapConfigFile, mergeLayers, molapConfigSchema, presetSchema } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { UsageError } from '../errors.js';
 import { CONFIG_FILE_NAME, PATH_KEYS } from './constants.js';
 import { issuesToError } from './issues.js';
-import { type MolapConfig, type MolapConfigFile, molapConfigSchema, presetSchema } from './schema.js';
 
 /** A value set by a flag, and where it lands in the config. */
 export interface FlagValue {
@@ -52,14 +52,6 @@ export interface LoadedConfig {
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Objects merge key by key (recursively); anything else in `over` replaces `base`. */
-export function mergeLayers(base: unknown, over: unknown): unknown {
-  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
-  const merged: Json = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = mergeLayers(base[key], value);
-  return merged;
-}
 
 function getPath(data: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((value, key) => (isRecord(value) ? value[key] : undefined), data);

@@ -3,12 +3,20 @@
  * terminal) the current stage with its own progress and ETA and the whole run's progress and ETA; or every
  * event as a JSON line (`--json`, plus a `run-progress` line after each stage); or nothing (`--quiet`).
  */
+
+import {
+  type BankEvent,
+  type BankShape,
+  createBuiltinStrategyRegistry,
+  formatSeconds,
+  RunClock,
+  type StudyEvent,
+  type StudyPlan,
+  type SuiteSize,
+  stageCosts,
+  stageKey,
+} from '@molap/study';
 import type { Progress, ProgressMode } from '../progress.js';
-import { createBuiltinStrategyRegistry } from '../strategies.js';
-import { type BankShape, formatSeconds, RunClock, type SuiteSize, stageCosts, stageKey } from './eta.js';
-import type { BankEvent } from './models.js';
-import type { RunEvent } from './pipeline.js';
-import type { RunPlan } from './plan.js';
 
 const STAGE_NAMES: Readonly<Record<string, string>> = {
   train: 'learn the corpus',
@@ -28,7 +36,7 @@ const BANK_STEPS: Readonly<Record<string, string>> = {
 /** The display of a run; `handle` is the pipeline's event callback. */
 export class RunDisplay {
   private readonly clock: RunClock;
-  private readonly plan: RunPlan;
+  private readonly plan: StudyPlan;
   private readonly progress: Progress;
   private readonly mode: ProgressMode;
   private readonly bank: BankShape;
@@ -41,7 +49,7 @@ export class RunDisplay {
   private readonly moduleSteps = new Map<number, number>();
 
   constructor(options: {
-    plan: RunPlan;
+    plan: StudyPlan;
     progress: Progress;
     mode: ProgressMode;
     bank: BankShape;
@@ -89,7 +97,7 @@ export class RunDisplay {
   }
 
   /** Handles one event of the pipeline. */
-  readonly handle = (event: RunEvent): void => {
+  readonly handle = (event: StudyEvent): void => {
     if (this.mode === 'json') this.progress.event(event);
     if (event.type === 'bank-start' || event.type === 'bank-end' || event.type === 'pretrain') {
       this.bankEvent(event);
@@ -171,7 +179,7 @@ export class RunDisplay {
 }
 
 /** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
-export async function createRunDisplay(plan: RunPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
+export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
   const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
   const perturbations = analysis.createBuiltinPerturbationRegistry();
   const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {

@@ -3,16 +3,15 @@
  * the built-in presets), the task registry with plugins, an engine and the checked plan.
  */
 import type { Engine } from '@molap/backend';
+import { planStudy, RUN_PRESET_NAMES, type StudyPlan } from '@molap/study';
 import type { TaskRegistry } from '@molap/tasks';
 import type { CommandInput, projectOptions } from '../command.js';
-import { RUN_PRESET_NAMES } from '../config/schema.js';
 import type { OptionSpecs } from '../options.js';
 import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
-import { planRun, type RunPlan } from './plan.js';
 
 /** A checked plan, its task registry and an engine (the caller disposes it). */
 export interface PreparedRun {
-  readonly plan: RunPlan;
+  readonly plan: StudyPlan;
   readonly registry: TaskRegistry;
   readonly engine: Engine;
 }
@@ -28,7 +27,7 @@ export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
   const { createEngine } = await import('@molap/backend');
   const engine = await createEngine((loaded.config.backend ?? {}) as Parameters<typeof createEngine>[0]);
   try {
-    const plan = await planRun(loaded.config, (input.options as { preset?: string }).preset, {
+    const plan = await planStudy(loaded.config, (input.options as { preset?: string }).preset, {
       registry: catalog.registry,
       strategyContext: { engine, tasks: catalog.registry },
       ...(options.ignoreHeldOut ? { ignoreHeldOut: true } : {}),

@@ -6,7 +6,7 @@
  * pre-training from the module loss events. The rate is measured on the work done in this session only
  * (stages read back from an earlier session cost no time), so a resumed run gets an honest ETA.
  */
-import type { RunPlan } from './plan.js';
+import type { StudyPlan } from './plan.js';
 
 /** Input and output sizes of the Yang tasks (85 inputs, 33 outputs): close enough for other tasks. */
 const IO_UNITS = 85 + 33;
@@ -49,7 +49,7 @@ export interface StageCost {
 
 /** Estimated cost of every stage of the plan, by `stageKey`. */
 export function stageCosts(
-  plan: RunPlan,
+  plan: StudyPlan,
   bank: BankShape,
   suite: readonly SuiteSize[],
   schedules: ReadonlyMap<string, string>,

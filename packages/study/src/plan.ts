@@ -5,15 +5,18 @@
  * run rebuilds exactly the same models from it.
  */
 
-import { errorKind } from '@molap/core';
-import { closestName, InvalidOptionError, resolveTaskOptions, type TaskOptions, type TaskRegistry } from '@molap/tasks';
-import { mergeLayers } from '../config/load.js';
-import type { MolapConfig, RunPresetName } from '../config/schema.js';
-import { RUN_PRESET_NAMES } from '../config/schema.js';
-import { UsageError } from '../errors.js';
-import { findTask } from '../project.js';
-import { createBuiltinStrategyRegistry } from '../strategies.js';
+import { errorKind, MolapError } from '@molap/core';
+import {
+  closestName,
+  InvalidOptionError,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+  type TaskRegistry,
+} from '@molap/tasks';
+import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings } from './presets.js';
+import { createBuiltinStrategyRegistry } from './strategies.js';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -49,7 +52,7 @@ export interface PlannedBank {
 }
 
 /** Everything a run does, as plain JSON. */
-export interface RunPlan {
+export interface StudyPlan {
   /** Name recorded in results.json: the `--preset` given, else the built-in preset. */
   readonly preset: string;
   /** The built-in preset the values start from. */
@@ -93,6 +96,24 @@ export function runSettings(config: MolapConfig, presetFlag: string | undefined)
   return { ...(mergeLayers(RUN_PRESETS[base], config.run ?? {}) as RunSettings), preset: base };
 }
 
+/**
+ * The task of `id`; an unknown id is a usage error that says where task ids come from.
+ * @throws MolapError 'unknown-id'.
+ */
+export function findTask(registry: Pick<TaskRegistry, 'get'>, id: string): Task {
+  try {
+    return registry.get(id);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'unknown-id') {
+      throw new MolapError('unknown-id', (error as { problem: string }).problem, {
+        hint: "`molap tasks list` lists them; a plugin's tasks need the plugin among the project's dependencies (`molap tasks doctor` shows what was found)",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
 const duplicates = (values: readonly string[]) => values.filter((value, i) => values.indexOf(value) !== i);
 
 /** Turns a library's RangeError/TypeError about a value into a usage error naming the config key. */
@@ -101,13 +122,13 @@ async function checked<T>(where: string, hint: string, check: () => T | Promise<
     return await check();
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError || errorKind(error) === 'bad-input') {
-      throw new UsageError(`${where}: ${(error as Error).message}`, { hint, cause: error });
+      throw new MolapError('usage', `${where}: ${(error as Error).message}`, { hint, cause: error });
     }
     throw error;
   }
 }
 
-/** What `planRun` checks the models against. */
+/** What `planStudy` checks the models against. */
 export interface PlanContext {
   readonly registry: TaskRegistry;
   /** The context strategies are created in (each model is created once, empty, to check its options). */
@@ -123,31 +144,39 @@ export interface PlanContext {
  * @throws UsageError for an unknown task, model, budget preset or perturbation, a held-out task outside the
  *   run's tasks, and option values the libraries reject.
  */
-export async function planRun(
+export async function planStudy(
   config: MolapConfig,
   presetFlag: string | undefined,
   context: PlanContext,
-): Promise<RunPlan> {
+): Promise<StudyPlan> {
   const resolved = runSettings(config, presetFlag);
   const settings = context.ignoreHeldOut ? { ...resolved, heldOut: [] } : resolved;
   const taskHint =
     'set run.tasks and run.heldOut (or --tasks and --held-out) to task ids; `molap tasks list` lists them';
   for (const id of settings.tasks) findTask(context.registry, id);
   const twice = duplicates(settings.tasks);
-  if (twice.length > 0) throw new UsageError(`run.tasks lists ${twice[0]} twice`, { hint: taskHint });
+  if (twice.length > 0) throw new MolapError('usage', `run.tasks lists ${twice[0]} twice`, { hint: taskHint });
   for (const id of settings.heldOut) {
     if (!settings.tasks.includes(id)) {
       findTask(context.registry, id);
-      throw new UsageError(`held-out task "${id}" is not one of the run's tasks (${settings.tasks.join(', ')})`, {
-        hint: `add it to run.tasks (--tasks), or remove it from run.heldOut (--held-out)`,
-      });
+      throw new MolapError(
+        'usage',
+        `held-out task "${id}" is not one of the run's tasks (${settings.tasks.join(', ')})`,
+        {
+          hint: `add it to run.tasks (--tasks), or remove it from run.heldOut (--held-out)`,
+        },
+      );
     }
   }
   const corpus = settings.tasks.filter((id) => !settings.heldOut.includes(id));
   if (corpus.length === 0) {
-    throw new UsageError('every task of the run is held out: keep at least one task in the pre-training corpus', {
-      hint: taskHint,
-    });
+    throw new MolapError(
+      'usage',
+      'every task of the run is held out: keep at least one task in the pre-training corpus',
+      {
+        hint: taskHint,
+      },
+    );
   }
   const taskOptions = (config.tasks?.options ?? {}) as Partial<TaskOptions>;
   for (const id of settings.tasks) {
@@ -156,14 +185,14 @@ export async function planRun(
       task.layout(resolveTaskOptions(task, taskOptions));
     } catch (error) {
       if (!(error instanceof InvalidOptionError)) throw error;
-      throw new UsageError(`task "${id}": ${error.message}`, {
+      throw new MolapError('usage', `task "${id}": ${error.message}`, {
         hint: 'set the task options in molap.config.json: "tasks": { "options": { ... } }',
         cause: error,
       });
     }
   }
   const seedsTwice = settings.seeds.filter((seed, i) => settings.seeds.indexOf(seed) !== i);
-  if (seedsTwice.length > 0) throw new UsageError(`run.seeds lists ${seedsTwice[0]} twice`);
+  if (seedsTwice.length > 0) throw new MolapError('usage', `run.seeds lists ${seedsTwice[0]} twice`);
 
   const core = await import('@molap/core');
   const composer = await import('@molap/composer');
@@ -176,9 +205,13 @@ export async function planRun(
   if (presetBudget === undefined) {
     const names = Object.keys(core.BUDGET_PRESETS);
     const guess = closestName(budgetPreset, names);
-    throw new UsageError(`unknown budget preset "${budgetPreset}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-      hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
-    });
+    throw new MolapError(
+      'usage',
+      `unknown budget preset "${budgetPreset}"${guess ? `. Did you mean "${guess}"?` : ''}`,
+      {
+        hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
+      },
+    );
   }
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
   await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
@@ -190,7 +223,7 @@ export async function planRun(
     const { strategy, options = {}, label } = typeof spec === 'string' ? { strategy: spec } : spec;
     if (!known.includes(strategy)) {
       const guess = closestName(strategy, known);
-      throw new UsageError(`unknown model "${strategy}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      throw new MolapError('usage', `unknown model "${strategy}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
         hint: `the models are ${known.join(', ')}`,
       });
     }
@@ -201,7 +234,7 @@ export async function planRun(
   const names = models.map((model) => model.name);
   const clash = duplicates(names);
   if (clash.length > 0) {
-    throw new UsageError(`two models are named "${clash[0]}"`, {
+    throw new MolapError('usage', `two models are named "${clash[0]}"`, {
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
@@ -236,7 +269,7 @@ export async function planRun(
     if (!perturbationRegistry.has(entry.id)) {
       const ids = perturbationRegistry.list().map((spec) => spec.id);
       const guess = closestName(entry.id, ids);
-      throw new UsageError(`unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      throw new MolapError('usage', `unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
         hint: `the perturbations are ${ids.join(', ')}`,
       });
     }

@@ -13,10 +13,10 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { MolapConfig } from '../config/schema.js';
-import { CommandError, UsageError } from '../errors.js';
-import { PACKAGE_VERSION } from '../version.js';
-import type { RunPlan } from './plan.js';
+import { MolapError } from '@molap/core';
+import type { MolapConfig } from './config.js';
+import type { StudyPlan } from './plan.js';
+import { PACKAGE_VERSION } from './version.js';
 
 /** Format name in run.json. */
 export const RUN_FORMAT = 'molap-run';
@@ -30,7 +30,7 @@ export const EXAMPLE_TRIALS_JSON = 'example-trials.json';
 export interface RunRecord {
   readonly format: typeof RUN_FORMAT;
   readonly formatVersion: number;
-  /** Version of molap (@molap/cli; the molap packages version together) that started the run. */
+  /** Version of molap (@molap/study; the molap packages version together) that started the run. */
   readonly molapVersion: string;
   /** ISO time the run started. */
   readonly createdAt: string;
@@ -39,7 +39,7 @@ export interface RunRecord {
   /** The config the run started with (file < preset < flags). */
   readonly config: MolapConfig;
   /** What the run does; a resumed run follows it. */
-  readonly plan: RunPlan;
+  readonly plan: StudyPlan;
 }
 
 /** Folders inside a run folder. */
@@ -86,7 +86,7 @@ export async function createRunFolder(parent: string, record: RunRecord, now: Da
     await writeFileAtomic(runPaths(dir).record, `${JSON.stringify(record, null, 2)}\n`);
     return dir;
   } catch (error) {
-    throw new CommandError(`cannot create a run folder in ${parent}: ${message(error)}`, {
+    throw new MolapError('run-folder', `cannot create a run folder in ${parent}: ${message(error)}`, {
       hint: 'choose a folder you can write to with --out <dir> (or run.out in molap.config.json)',
       cause: error,
     });
@@ -105,7 +105,8 @@ export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord
     text = await readFile(paths.record, 'utf8');
   } catch (error) {
     const missing = codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR';
-    throw new UsageError(
+    throw new MolapError(
+      'usage',
       missing
         ? `${shown} is not a run folder (it has no ${RUN_JSON})`
         : `cannot read ${paths.record}: ${message(error)}`,
@@ -116,23 +117,25 @@ export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord
   try {
     record = JSON.parse(text) as Partial<RunRecord>;
   } catch (error) {
-    throw new UsageError(`${paths.record} is not valid JSON (${message(error)})`, {
+    throw new MolapError('usage', `${paths.record} is not valid JSON (${message(error)})`, {
       hint: 'the run folder is damaged: start a new run',
     });
   }
   if (record?.format !== RUN_FORMAT || typeof record.formatVersion !== 'number' || record.plan === undefined) {
-    throw new UsageError(`${paths.record} is not a molap run record (format "${String(record?.format)}")`, {
+    throw new MolapError('usage', `${paths.record} is not a molap run record (format "${String(record?.format)}")`, {
       hint: 'pass the folder `molap run` printed when it started',
     });
   }
   if (record.formatVersion > RUN_FORMAT_VERSION) {
-    throw new UsageError(
+    throw new MolapError(
+      'usage',
       `${shown} was written in run-folder format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
       { hint: `resume it with molap ${record.molapVersion}, or upgrade molap` },
     );
   }
   if (record.molapVersion !== PACKAGE_VERSION) {
-    throw new UsageError(
+    throw new MolapError(
+      'usage',
       `${shown} was started by molap ${record.molapVersion}; this is molap ${PACKAGE_VERSION}, whose results may differ, so it cannot resume it`,
       {
         hint: `resume it with molap ${record.molapVersion} (npx @molap/cli@${record.molapVersion} run --resume ${shown}), or start a new run`,
@@ -165,12 +168,12 @@ export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
       return () => rm(lock, { force: true });
     } catch (error) {
       if (codeOf(error) !== 'EEXIST') {
-        throw new CommandError(`cannot write ${lock}: ${message(error)}`, { cause: error });
+        throw new MolapError('run-folder', `cannot write ${lock}: ${message(error)}`, { cause: error });
       }
     }
     const holder = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
     if (Number.isSafeInteger(holder) && holder !== process.pid && alive(holder)) {
-      throw new CommandError(`another molap process (pid ${holder}) is working in ${dir}`, {
+      throw new MolapError('run-folder', `another molap process (pid ${holder}) is working in ${dir}`, {
         hint: `wait for it to finish or stop it; if it is not molap, delete ${lock}`,
       });
     }

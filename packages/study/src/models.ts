@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import type { AnalysisModel, ModelCreation } from '@molap/analysis';
 import type { Engine } from '@molap/backend';
 import type { ModuleBank, PretrainProgress } from '@molap/primitives';
-import type { TaskRegistry } from '@molap/tasks';
-import { BUILTIN_TASKS_SOURCE } from '../project.js';
-import { createBuiltinStrategyRegistry } from '../strategies.js';
+import { type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
 import { runPaths } from './folder.js';
-import type { RunPlan } from './plan.js';
+import type { StudyPlan } from './plan.js';
+import { createBuiltinStrategyRegistry } from './strategies.js';
 
 /** What building a bank reports. */
 export type BankEvent =
@@ -39,7 +38,7 @@ export type BankStep = 'corpus' | 'latents' | 'pretrain' | 'load';
 
 /** Everything the models need. */
 export interface RunModelsContext {
-  readonly plan: RunPlan;
+  readonly plan: StudyPlan;
   readonly runDir: string;
   readonly engine: Engine;
   readonly registry: TaskRegistry;
@@ -54,7 +53,7 @@ const exists = (path: string) =>
 
 /** What building a pre-trained bank needs. */
 export interface BankBuild {
-  readonly plan: RunPlan;
+  readonly plan: StudyPlan;
   readonly registry: TaskRegistry;
   /** Engine of in-thread pre-training (used when a corpus task comes from a plugin). */
   readonly engine: Engine;
@@ -103,7 +102,9 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
       `${value.k} ${value.method.toUpperCase()} latents, ρ ${Array.from(value.rho, (r) => r.toFixed(2)).join(' ')}`,
   );
   // Plugin tasks cannot be looked up in the pre-training workers (they know the Yang tasks): train in this thread.
-  const plugin = build.corpus.some((id) => registry.source(id) !== BUILTIN_TASKS_SOURCE);
+  const plugin = build.corpus.some(
+    (id) => registry.get(id) !== (YANG19_TASKS as Readonly<Record<string, unknown>>)[id],
+  );
   return timed(
     'pretrain',
     () =>
@@ -162,7 +163,7 @@ async function pretrainedBank(context: RunModelsContext, model: string, creation
  * the layout of `taskId` (a corpus task).
  */
 export async function randomModuleBank(
-  plan: RunPlan,
+  plan: StudyPlan,
   registry: TaskRegistry,
   taskId: string,
   seed: number,

@@ -5,7 +5,7 @@
  * @molap/primitives) by name; sizes the packages do not name (the quick networks) are set here.
  */
 import { YANG19_RULES } from '@molap/tasks';
-import type { RunConfig, RunPresetName } from '../config/schema.js';
+import type { RunConfig, RunPresetName } from './config.js';
 
 /** The nine-task corpus of the quick and standard presets (Yang et al. 2019 task ids). */
 export const NINE_TASK_CORPUS = [

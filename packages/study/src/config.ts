@@ -1,13 +1,17 @@
 /**
- * The schema of `molap.config.json`: the one place that says which keys exist, so every command (and
- * `molap run` later) reads the same config. Keys mirror the options of the libraries they are passed to
+ * The schema of `molap.config.json`, the input of a study plan (`planStudy`): the one place that says which
+ * keys exist, so every command and every program reads the same config. Keys mirror the options of the libraries they are passed to
  * and flags override them (`--seeds` → `compare.seeds`). Only shapes and types are checked here; defaults
  * are the libraries' named constants, applied by the commands, and finer checks stay in the libraries.
  *
  * Unknown keys are errors (strict objects). `presets` are named partial configs applied with `--preset`.
  */
 import { z } from 'zod';
-import { ENGINE_KINDS, TFJS_BACKENDS } from './constants.js';
+
+/** Engine families of `@molap/backend` (`EngineKind`). */
+export const ENGINE_KINDS = ['native', 'tfjs'] as const;
+/** tfjs backends of `@molap/backend` (`TFJS_BACKEND_ORDER`); a test keeps the list in step. */
+export const TFJS_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 
 const positiveInteger = z.int().min(1);
 const name = z.string().min(1);
@@ -254,3 +258,15 @@ export type BudgetConfig = z.infer<typeof budgetSchema>;
 export type StrategySpecConfig = z.infer<typeof strategySpecSchema>;
 export type RunConfig = z.infer<typeof runSchema>;
 export type RunPresetName = (typeof RUN_PRESET_NAMES)[number];
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Config layers: objects merge key by key (recursively); anything else in `over` replaces `base`. */
+export function mergeLayers(base: unknown, over: unknown): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
+  const merged: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = mergeLayers(base[key], value);
+  return merged;
+}

@@ -1,0 +1,78 @@
+/**
+ * @molap/study: a whole MoLaP study as a library call. `planStudy` turns a config (presets, the
+ * `molap.config.json` sections, flags) into a checked plain-JSON plan; `runStudy` runs it in a run folder:
+ * pre-train the module banks, learn the corpus with every model, perturb, generalise, measure, and write
+ * results.json and report.html, resuming from what an interrupted session left.
+ */
+export {
+  type BudgetConfig,
+  backendSchema,
+  bankSchema,
+  budgetSchema,
+  compareSchema,
+  ENGINE_KINDS,
+  type MolapConfig,
+  type MolapConfigFile,
+  mergeLayers,
+  molapConfigSchema,
+  molapOptionsSchema,
+  networkSchema,
+  perturbationRunSchema,
+  presetSchema,
+  RUN_PRESET_NAMES,
+  type RunConfig,
+  type RunPresetName,
+  runSchema,
+  type StrategySpecConfig,
+  strategySpecSchema,
+  TFJS_BACKENDS,
+  taskOptionsSchema,
+  tasksSchema,
+} from './config.js';
+export {
+  type BankShape,
+  formatSeconds,
+  RunClock,
+  type StageCost,
+  type SuiteSize,
+  stageCosts,
+  stageKey,
+} from './eta.js';
+export {
+  createRunFolder,
+  EXAMPLE_TRIALS_JSON,
+  lockRunFolder,
+  RUN_FORMAT,
+  RUN_FORMAT_VERSION,
+  RUN_JSON,
+  RUN_LOCK,
+  type RunRecord,
+  readRunRecord,
+  runPaths,
+  timestamp,
+} from './folder.js';
+export { type BankBuild, type BankEvent, type BankStep, buildPretrainedBank, randomModuleBank } from './models.js';
+export {
+  basePreset,
+  findTask,
+  type PlanContext,
+  type PlannedBank,
+  type PlannedBudget,
+  type PlannedModel,
+  planStudy,
+  runSettings,
+  type StudyPlan,
+} from './plan.js';
+export {
+  ALL_MODELS,
+  BUILTIN_PERTURBATION_IDS,
+  DEFAULT_RUN_PRESET,
+  HELD_OUT_TASKS,
+  NINE_TASK_CORPUS,
+  RUN_PRESETS,
+  type RunSettings,
+} from './presets.js';
+export { type RunStudyOptions, runStudy, type StudyEvent, type StudyOutput } from './run-study.js';
+export { createBuiltinStrategyRegistry } from './strategies.js';
+export { type ModelSummary, summariseModels } from './summary.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

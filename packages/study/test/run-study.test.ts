@@ -1,0 +1,76 @@
+/**
+ * A program runs a tiny study through `runStudy` (no CLI): every model, two seeds, every perturbation kind.
+ * Its results.json must equal, to the bit (timings and the creating package aside), the one molap c73fb79
+ * wrote for the same config (`fixtures/tiny-study.results.json`): the redesign changes no number.
+ *
+ * When a change is meant to change results (a new kernel's summation order, a new default), regenerate the
+ * fixture with `node packages/cli/bin/molap.js run --json --out <dir>` in a folder holding
+ * `fixtures/tiny-study.config.json` as molap.config.json, and say why in the commit.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '@molap/backend';
+import { createTaskRegistry, yang19 } from '@molap/tasks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MolapConfig } from '../src/config.js';
+import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION, readRunRecord } from '../src/folder.js';
+import { planStudy } from '../src/plan.js';
+import { runStudy, type StudyEvent } from '../src/run-study.js';
+import { PACKAGE_VERSION } from '../src/version.js';
+
+const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'molap-study-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runStudy', () => {
+  it('runs a tiny study from a program, with the results of c73fb79 to the bit', async () => {
+    const config = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    try {
+      const plan = await planStudy(config, undefined, { registry, strategyContext: { engine, tasks: registry } });
+      expect(plan.models.map((model) => model.name)).toEqual([
+        'molap',
+        'random-modules',
+        'multitask',
+        'independent',
+        'psp',
+        'ewc',
+        'sequential',
+      ]);
+      const runDir = await createRunFolder(
+        root,
+        {
+          format: RUN_FORMAT,
+          formatVersion: RUN_FORMAT_VERSION,
+          molapVersion: PACKAGE_VERSION,
+          createdAt: new Date().toISOString(),
+          preset: plan.preset,
+          seeds: plan.seeds,
+          config,
+          plan,
+        },
+        new Date(),
+      );
+      expect((await readRunRecord(runDir)).plan).toEqual(plan);
+      const events: StudyEvent[] = [];
+      const output = await runStudy(plan, { runDir, engine, registry, onEvent: (event) => events.push(event) });
+      expect(events.some((event) => event.type === 'stage-end')).toBe(true);
+      const written = JSON.parse(await readFile(output.resultsFile, 'utf8'));
+      expect(written).toEqual(JSON.parse(JSON.stringify(output.results)));
+      const { timings, createdBy, ...results } = written;
+      expect(timings.total).toBeGreaterThan(0);
+      expect(createdBy.package).toBe('@molap/analysis');
+      expect(results).toEqual(JSON.parse(await fixture('tiny-study.results.json')));
+    } finally {
+      await engine.dispose();
+    }
+  }, 120_000);
+});

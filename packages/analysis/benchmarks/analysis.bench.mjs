@@ -1,4 +1,4 @@
-// Cost of the analysis stages of `analyseModels` for one multitask network: robustness (the built-in suite with
+// Cost of the analyses of a study for one multitask network: robustness (the built-in suite with
 // its default grids and draws), dimensionality and task variance, on trained-for-a-few-steps weights (the cost
 // does not depend on how well the network learned).
 //
@@ -7,7 +7,14 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createNativeEngine } from '@molap/backend';
 import { createYang19Registry, multitask } from '@molap/baselines';
-import { analyseModels, BUILTIN_PERTURBATIONS, strategyModel } from '../dist/index.js';
+import {
+  analysisBatches,
+  analysisNoiseSeed,
+  BUILTIN_PERTURBATIONS,
+  robustnessCurves,
+  stateAnalyses,
+  taskVariance,
+} from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,15 +31,28 @@ const trials = Number(values.trials);
 const engine = await createNativeEngine({ threads: Number(values.threads) });
 const context = { engine, tasks: createYang19Registry() };
 const load = loadavg()[0];
-const { results } = await analyseModels({
-  models: [strategyModel(multitask, context, { options: { hiddenSize: hidden } })],
-  registry: context.tasks,
-  tasks,
-  seeds: [1],
-  budget: { steps: 2, batchSize: 16, evalEvery: 0, evalTrials: 16, criterion: 0.9 },
-  analysisTrials: trials,
-  analyses: { generalisation: false },
-});
+const model = await multitask.create(context, { hiddenSize: hidden });
+await model.learn(tasks, { steps: 2, batchSize: 16, evalEvery: 0, evalTrials: 16, criterion: 0.9 }, { seed: 1 });
+const corpus = tasks.map((id) => context.tasks.get(id));
+const batches = () => analysisBatches(corpus, { trials, seed: 1 });
+const timed = async (run) => {
+  const start = performance.now();
+  await run();
+  return (performance.now() - start) / 1000;
+};
+const stages = {
+  robustness: await timed(() =>
+    robustnessCurves(model, {
+      perturbations: BUILTIN_PERTURBATIONS.map((spec) => ({ spec })),
+      batches: batches(),
+      noiseSeed: (taskId) => analysisNoiseSeed(1, taskId),
+      seed: 1,
+    }),
+  ),
+  dimensionality: await timed(() => stateAnalyses(model, { batches: batches(), seed: 1, modelName: 'multitask' })),
+  taskVariance: await timed(() => taskVariance(model, { tasks: corpus })),
+};
+await model.dispose();
 await engine.dispose();
 const passes =
   tasks.length *
@@ -40,7 +60,6 @@ const passes =
     (sum, spec) => sum + spec.defaults.magnitudes.length * spec.defaults.draws,
     0,
   );
-const { stages } = results.timings;
 const report = {
   hidden,
   tasks,

@@ -1,13 +1,4 @@
 export {
-  type AnalyseControls,
-  type AnalyseOptions,
-  type AnalysisName,
-  type AnalysisOutput,
-  type AnalysisProgress,
-  type AnalysisStage,
-  analyseModels,
-} from './analyse.js';
-export {
   type AnalysisTrialsOptions,
   analysisBatches,
   analysisNoiseSeed,
@@ -49,13 +40,6 @@ export {
   VARIANCE_THRESHOLD,
 } from './dimensionality.js';
 export { type ExampleTrial, exampleTrial } from './examples.js';
-export {
-  type AnalysisModel,
-  type GeneralisationVariant,
-  type ModelCreation,
-  type StrategyModelOptions,
-  strategyModel,
-} from './models.js';
 export {
   BUILTIN_PERTURBATIONS,
   createBuiltinPerturbationRegistry,
@@ -126,7 +110,6 @@ export {
   resultsSchema,
   type TaskVarianceResults,
 } from './schema.js';
-export { StageStore, type StoredStage, safeName } from './stage-store.js';
 export {
   ACTIVE_UNIT_THRESHOLD,
   conditionGridBatch,

@@ -8,18 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisOutput } from '../src/analyse.js';
+import type { ExampleTrial } from '../src/examples.js';
 import { angleDifference, generalisationSpec, robustnessSpec, sortedVarianceRows } from '../src/report/charts.js';
 import { REPORT_HTML, REPORT_SECTIONS, renderReport, writeReport } from '../src/report/render.js';
 import { RESULTS_JSON, readResults } from '../src/results-file.js';
-import { runTinyAnalysis, withTemporaryDir } from './helpers.js';
+import type { Results } from '../src/schema.js';
+import { withTemporaryDir } from './helpers.js';
 
-let output: AnalysisOutput;
+/** results.json of a tiny study of every model and every perturbation (c73fb79), without example trials. */
+let output: { results: Results; exampleTrials: ExampleTrial[] };
 let html: string;
 beforeAll(async () => {
-  output = await runTinyAnalysis({ seeds: [1] });
+  const results = JSON.parse(await readFile(new URL('fixtures/tiny-results.json', import.meta.url), 'utf8'));
+  output = { results, exampleTrials: [] };
   html = await renderReport(output.results, { exampleTrials: output.exampleTrials });
-}, 60_000);
+});
 
 describe('renderReport', () => {
   it('has every section, with plots, and nothing external', () => {
@@ -47,6 +50,7 @@ describe('renderReport', () => {
       'Unit silencing',
       'Input noise',
       'Recurrent (state) noise',
+      'Readout weight noise',
       'Module lesions',
     ]);
     const generalisation = generalisationSpec(output.results) as {
@@ -57,7 +61,9 @@ describe('renderReport', () => {
       'random-modules',
       'multitask',
       'independent',
+      'psp',
       'ewc',
+      'sequential',
     ]);
     const rows = sortedVarianceRows({
       seed: 1,

@@ -1,11 +1,8 @@
 /** results.json: schema, versions, migration and refusal, atomic writing, the shipped JSON Schema. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { independent } from '@molap/baselines';
 import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { analyseModels } from '../src/analyse.js';
-import { strategyModel } from '../src/models.js';
 import {
   migrateResults,
   RESULTS_JSON_SCHEMA,
@@ -16,26 +13,13 @@ import {
 } from '../src/results-file.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../src/schema.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
-import { createTestContext, TINY_BUDGET, TINY_NETWORK, withTemporaryDir } from './helpers.js';
+import { withTemporaryDir } from './helpers.js';
 
+/** results.json of a tiny study of every model (c73fb79; `molap run` on test/fixtures of @molap/study). */
 let results: Results;
 beforeAll(async () => {
-  const context = await createTestContext();
-  try {
-    const output = await analyseModels({
-      models: [strategyModel(independent, context, { options: TINY_NETWORK })],
-      registry: context.tasks,
-      tasks: ['fdgo'],
-      seeds: [3],
-      budget: TINY_BUDGET,
-      perturbations: [],
-      analyses: { taskVariance: false },
-    });
-    results = output.results;
-  } finally {
-    await context.engine.dispose();
-  }
-}, 30_000);
+  results = JSON.parse(await readFile(new URL('fixtures/tiny-results.json', import.meta.url), 'utf8')) as Results;
+});
 
 describe('results.json', () => {
   it('round-trips through writeResults and readResults', async () => {

@@ -82,13 +82,13 @@ describe.concurrent('molap run', () => {
       expect(model.corpus).toBeLessThanOrEqual(1);
     }
     expect(readdirSync(runDir).sort()).toEqual(
-      ['banks', 'example-trials.json', 'pretraining', 'report.html', 'results.json', 'run.json', 'state'].sort(),
+      ['example-trials.json', 'report.html', 'results.json', 'run.json', 'state'].sort(),
     );
     const record = readJson(join(runDir, 'run.json'));
     const manifest = readJson(join(packageRoot, 'package.json'));
     expect(record).toMatchObject({
       format: 'molap-run',
-      formatVersion: 1,
+      formatVersion: 2,
       molapVersion: manifest.version,
       preset: 'quick',
       seeds: [1],
@@ -355,7 +355,13 @@ describe.concurrent('molap run: bad input', () => {
     writeFileSync(join(future, 'run.json'), JSON.stringify({ ...record, formatVersion: 99 }));
     const format = await run(['--resume', 'future-format']);
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('was written in run-folder format 99');
+    expect(format.stderr).toContain('is a run folder of format 99 by molap');
+    const past = join(scratch.root, 'past-format');
+    mkdirSync(past);
+    writeFileSync(join(past, 'run.json'), JSON.stringify({ ...record, formatVersion: 1 }));
+    const older = await run(['--resume', 'past-format']);
+    expect(older.code).toBe(2);
+    expect(older.stderr).toContain('is a run folder of format 1 by molap');
     const changed = await run(['--resume', reference.runDir, '--steps', '100']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain(

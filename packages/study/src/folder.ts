@@ -4,9 +4,8 @@
  *
  *   run.json              format, molap version, creation time, preset, seeds, the config and the plan
  *   run.lock              the process working in the folder (removed at the end; a dead process's lock is taken over)
- *   banks/seed-<s>/       MoLaP's module bank of each seed, once pre-trained (`saveModuleBank`)
- *   pretraining/seed-<s>/ pre-training checkpoints of the modules
- *   state/                the analysis stages, trained models and learning checkpoints (`analyseModels` workDir)
+ *   state/jobs/<job id>/  each job of the study (`studyJobs`): its output.json once done, its files (a
+ *                         module bank, a saved model) and its checkpoints while it runs (`JobStore`)
  *   results.json          the results (written at the end)
  *   example-trials.json   example trials of the report (`molap report` re-renders from these two files)
  *   report.html           the report
@@ -21,7 +20,7 @@ import { PACKAGE_VERSION } from './version.js';
 /** Format name in run.json. */
 export const RUN_FORMAT = 'molap-run';
 /** Version of the run-folder layout this molap writes and reads. */
-export const RUN_FORMAT_VERSION = 1;
+export const RUN_FORMAT_VERSION = 2;
 export const RUN_JSON = 'run.json';
 export const RUN_LOCK = 'run.lock';
 export const EXAMPLE_TRIALS_JSON = 'example-trials.json';
@@ -47,8 +46,6 @@ export const runPaths = (dir: string) => ({
   record: join(dir, RUN_JSON),
   lock: join(dir, RUN_LOCK),
   state: join(dir, 'state'),
-  bank: (seed: number) => join(dir, 'banks', `seed-${seed}`),
-  pretraining: (seed: number) => join(dir, 'pretraining', `seed-${seed}`),
   exampleTrials: join(dir, EXAMPLE_TRIALS_JSON),
 });
 
@@ -126,10 +123,10 @@ export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord
       hint: 'pass the folder `molap run` printed when it started',
     });
   }
-  if (record.formatVersion > RUN_FORMAT_VERSION) {
+  if (record.formatVersion !== RUN_FORMAT_VERSION) {
     throw new MolapError(
       'usage',
-      `${shown} was written in run-folder format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
+      `${shown} is a run folder of format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
       { hint: `resume it with molap ${record.molapVersion}, or upgrade molap` },
     );
   }

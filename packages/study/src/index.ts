@@ -4,6 +4,8 @@
  * pre-train the module banks, learn the corpus with every model, perturb, generalise, measure, and write
  * results.json and report.html, resuming from what an interrupted session left.
  */
+
+export { type BankBuild, type BankEvent, type BankStep, buildPretrainedBank, randomModuleBank } from './banks.js';
 export {
   type BudgetConfig,
   backendSchema,
@@ -38,6 +40,14 @@ export {
   stageCosts,
   stageKey,
 } from './eta.js';
+export type { StageEvent, StudyEvent, StudyStageName } from './events.js';
+export {
+  type ExecutionContext,
+  type ExecutorEvent,
+  type JobRunner,
+  localExecutor,
+  type StudyExecutor,
+} from './executor.js';
 export {
   createRunFolder,
   EXAMPLE_TRIALS_JSON,
@@ -51,7 +61,9 @@ export {
   runPaths,
   timestamp,
 } from './folder.js';
-export { type BankBuild, type BankEvent, type BankStep, buildPretrainedBank, randomModuleBank } from './models.js';
+export { BANK_FOLDER, type JobFolders, type JobRunContext, MODEL_FOLDER, runStudyJob } from './job-runner.js';
+export { type JobOutput, JobStore } from './job-store.js';
+export { type JobKind, type Json, jobId, OWN_WAY, type StudyJob, studyJobs } from './jobs.js';
 export {
   basePreset,
   findTask,
@@ -72,7 +84,10 @@ export {
   RUN_PRESETS,
   type RunSettings,
 } from './presets.js';
-export { type RunStudyOptions, runStudy, type StudyEvent, type StudyOutput } from './run-study.js';
+export { assembleResults, type StudyResults } from './results.js';
+export { type RunStudyOptions, runStudy, type StudyOutput } from './run-study.js';
+export { STUDY_STAGES } from './stages/index.js';
+export type { AnalysisSwitch, StageContext, StudyStage } from './stages/stage.js';
 export { createBuiltinStrategyRegistry } from './strategies.js';
 export { type ModelSummary, summariseModels } from './summary.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -1,19 +1,24 @@
 /**
- * `runStudy`: the work of `molap run` in a run folder, as a library call. The models of the plan go through `analyseModels` of
- * @molap/analysis (learn the corpus, perturbations, dimensionality, task variance, held-out tasks; resumable
- * in `state/`), then `writeReport` writes results.json and report.html, and the example trials are kept for
- * `molap report`.
+ * `runStudy`: what `molap run` does, as a library call. The plan becomes jobs (`studyJobs`: banks, training,
+ * analysis stages, held-out tasks), an executor runs the ones not done yet (the local executor by default:
+ * one after the other in this thread), every job's output is kept in the run folder, and results.json,
+ * report.html and the example trials are written from the outputs. An interrupted study resumes at the
+ * first unfinished job, and inside it from its checkpoints, and ends with the same results.
  */
 import { join } from 'node:path';
-import type { AnalysisProgress, Results } from '@molap/analysis';
+import type { Results } from '@molap/analysis';
 import type { Engine } from '@molap/backend';
 import type { TaskRegistry } from '@molap/tasks';
+import type { StudyEvent, StudyStageName } from './events.js';
+import { type ExecutorEvent, localExecutor, type StudyExecutor } from './executor.js';
 import { lockRunFolder, runPaths } from './folder.js';
-import { type BankEvent, runModels } from './models.js';
+import { runStudyJob } from './job-runner.js';
+import { type JobOutput, JobStore } from './job-store.js';
+import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
-
-/** Progress of a run: the analysis events of @molap/analysis and the bank events. */
-export type StudyEvent = AnalysisProgress | BankEvent;
+import { assembleResults } from './results.js';
+import { STUDY_STAGES } from './stages/index.js';
+import { createBuiltinStrategyRegistry } from './strategies.js';
 
 /** Options of `runStudy`. */
 export interface RunStudyOptions {
@@ -25,15 +30,24 @@ export interface RunStudyOptions {
   readonly registry: TaskRegistry;
   /** Progress: stage starts and ends, learning-curve points, bank steps. */
   readonly onEvent?: (event: StudyEvent) => void;
-  /** Stops at the next checkpoint; the run folder keeps every finished stage. */
+  /** Stops at the next checkpoint; the run folder keeps every finished job. */
   readonly signal?: AbortSignal;
+  /** Runs the jobs; default `localExecutor` (this thread, one after the other). */
+  readonly executor?: StudyExecutor;
 }
 
-/** Files a finished run wrote. */
+/** Files a finished study wrote. */
 export interface StudyOutput {
   readonly results: Results;
   readonly resultsFile: string;
   readonly reportFile: string;
+}
+
+/** The stage a job reports as, in progress events and timings. */
+function stageOf(job: StudyJob): StudyStageName | undefined {
+  if (job.kind === 'train' || job.kind === 'generalisation') return job.kind;
+  if (job.kind === 'stage') return STUDY_STAGES.find((stage) => stage.id === job.stage)?.analysis;
+  return undefined;
 }
 
 /**
@@ -52,32 +66,48 @@ export async function runStudy(plan: StudyPlan, options: RunStudyOptions): Promi
 async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<StudyOutput> {
   const { runDir, signal } = options;
   const onEvent = options.onEvent ?? (() => {});
-  const analysis = await import('@molap/analysis');
-  const perturbations = analysis.createBuiltinPerturbationRegistry();
-  const models = await runModels({
-    plan,
-    runDir,
-    engine: options.engine,
-    registry: options.registry,
-    onBankEvent: onEvent,
+  const [analysis, composer] = await Promise.all([import('@molap/analysis'), import('@molap/composer')]);
+  const strategies = await createBuiltinStrategyRegistry();
+  const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT);
+  const store = new JobStore(runPaths(runDir).state);
+  const outputs = new Map<string, JobOutput>();
+
+  const report = (event: ExecutorEvent) => {
+    const { job } = event;
+    if (event.type === 'job-end') outputs.set(job.id, event.output);
+    const stage = stageOf(job);
+    if (stage === undefined || job.model === undefined) return;
+    const base = {
+      stage,
+      model: job.model,
+      seed: job.seed,
+      ...(job.kind === 'generalisation' ? { detail: `${job.task} (${job.way})` } : {}),
+    };
+    if (event.type === 'job-start') onEvent({ type: 'stage-start', ...base });
+    else onEvent({ type: 'stage-end', ...base, seconds: event.output.seconds, resumed: event.resumed });
+  };
+
+  await (options.executor ?? localExecutor).execute(jobs, {
+    store,
+    onEvent: report,
+    ...(signal ? { signal } : {}),
+    runJob: (job) =>
+      runStudyJob(job, {
+        plan,
+        engine: options.engine,
+        registry: options.registry,
+        strategies,
+        folders: {
+          inputFiles: (id) => store.filesDir({ id }),
+          files: store.filesDir(job),
+          checkpoints: store.checkpointDir(job),
+        },
+        onEvent,
+        ...(signal ? { signal } : {}),
+      }),
   });
-  const { results, exampleTrials } = await analysis.analyseModels(
-    {
-      models,
-      registry: options.registry,
-      tasks: plan.tasks,
-      heldOut: plan.heldOut,
-      seeds: plan.seeds,
-      budget: plan.budget,
-      preset: plan.preset,
-      perturbations: plan.perturbations.map(({ id, ...grid }) => ({ spec: perturbations.get(id), ...grid })),
-      analysisTrials: plan.analysisTrials,
-      taskOptions: plan.taskOptions,
-      analyses: plan.analyses,
-      workDir: runPaths(runDir).state,
-    },
-    { onProgress: onEvent, ...(signal ? { signal } : {}) },
-  );
+
+  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs);
   const { writeFileAtomic } = await import('@molap/backend');
   await writeFileAtomic(runPaths(runDir).exampleTrials, JSON.stringify(exampleTrials));
   await analysis.writeReport(runDir, results, { exampleTrials });

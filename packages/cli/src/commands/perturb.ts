@@ -20,7 +20,7 @@ export const perturbCommand = defineCommand({
   words: ['perturb'],
   summary: 'the perturbation suite on a saved model: performance against perturbation magnitude',
   details: [
-    'Loads the model (saved by molap learn, or a model of a run folder: <run>/state/<model>/seed-<s>/model),',
+    'Loads the model (saved by molap learn, or a model of a run folder: <run>/state/jobs/train/<model>/seed-<s>/files/model),',
     'evaluates every task it learned on the fixed analysis trials of the seed under each perturbation of',
     'run.perturbations (--perturbations) and prints the mean performance at each magnitude and the normalised AUC.',
   ],
@@ -43,7 +43,7 @@ export const perturbCommand = defineCommand({
   examples: [
     'molap perturb models/molap',
     'molap perturb models/multitask --perturbations unit-silencing,input-noise --analysis-trials 512 --json',
-    'molap perturb molap-runs/20251126-142501-quick/state/molap/seed-1/model --out curves.json',
+    'molap perturb molap-runs/20251126-142501-quick/state/jobs/train/molap/seed-1/files/model --out curves.json',
   ],
   async run(input) {
     const { options, io, signal } = input;
@@ -62,7 +62,7 @@ export const perturbCommand = defineCommand({
           throw new UsageError(
             `cannot load a model from ${input.args[0]}: ${(error as Error).message.split('\n', 1)[0]}`,
             {
-              hint: 'pass a folder molap learn saved a model into, or a model of a run folder (<run>/state/<model>/seed-<s>/model)',
+              hint: 'pass a folder molap learn saved a model into, or a model of a run folder (<run>/state/jobs/train/<model>/seed-<s>/files/model)',
               cause: error,
             },
           );

@@ -1,0 +1,208 @@
+/**
+ * Runs one job of a study in this process: what each kind of job does, from the plan, the job's inputs (the
+ * outputs and files of the jobs it reads) and an engine. Everything a job needs is data, so the same function
+ * runs a job in a worker process given the same plan and inputs.
+ */
+import { join } from 'node:path';
+import type { TrainingStage } from '@molap/analysis';
+import type { Engine } from '@molap/backend';
+import type { AnyStrategy, LearningCurvePoint, ModelCreation, MultiTaskModel, StrategyRegistry } from '@molap/core';
+import type { TaskRegistry } from '@molap/tasks';
+import { buildPretrainedBank, randomModuleBank } from './banks.js';
+import type { StudyEvent } from './events.js';
+import type { JobOutput } from './job-store.js';
+import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
+import type { StudyPlan } from './plan.js';
+import { STUDY_STAGES } from './stages/index.js';
+
+/** Folder of the module bank inside a bank job's files, and of the saved model inside a train job's. */
+export const BANK_FOLDER = 'bank';
+export const MODEL_FOLDER = 'model';
+
+/** Where a job reads its inputs and writes its outputs. */
+export interface JobFolders {
+  /** Files folder of each input job, by job id. */
+  readonly inputFiles: (jobId: string) => string;
+  /** Folder this job writes its files into. */
+  readonly files: string;
+  /** Folder of this job's checkpoints (a resumed job continues from them). */
+  readonly checkpoints: string;
+}
+
+/** What running a job needs besides the job. */
+export interface JobRunContext {
+  readonly plan: StudyPlan;
+  readonly engine: Engine;
+  readonly registry: TaskRegistry;
+  readonly strategies: StrategyRegistry;
+  readonly folders: JobFolders;
+  readonly onEvent?: (event: StudyEvent) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+/** The plan's model of a job, and its strategy. */
+function modelOf(job: StudyJob, context: JobRunContext): { name: string; strategy: AnyStrategy; options: Json } {
+  const spec = context.plan.models.find((model) => model.name === job.model);
+  if (!spec) throw new Error(`job '${job.id}' names model '${job.model}', which the plan does not have`);
+  return { name: spec.name, strategy: context.strategies.get(spec.strategy), options: spec.options as Json };
+}
+
+const strategyContext = (context: JobRunContext) => ({
+  engine: context.engine,
+  tasks: context.registry,
+  ...(Object.keys(context.plan.taskOptions).length > 0 ? { taskOptions: context.plan.taskOptions } : {}),
+});
+
+/** The trained model of a stage or generalisation job, loaded from its train job's files. */
+function trainedModelDir(job: StudyJob, context: JobRunContext): string {
+  return join(context.folders.inputFiles(job.inputs[0]), MODEL_FOLDER);
+}
+
+const curveEvents =
+  (context: JobRunContext, stage: 'train' | 'generalisation', model: string, seed: number) =>
+  (taskId: string, point: LearningCurvePoint) =>
+    context.onEvent?.({ type: 'curve', stage, model, seed, taskId, point });
+
+/** Runs `job` (see the module comment) and returns its JSON output; its files go to `context.folders.files`. */
+export async function runStudyJob(job: StudyJob, context: JobRunContext): Promise<JobOutput> {
+  const start = performance.now();
+  const value = await runKind(job, context);
+  return { value, seconds: (performance.now() - start) / 1000 };
+}
+
+async function runKind(job: StudyJob, context: JobRunContext): Promise<Json> {
+  switch (job.kind) {
+    case 'bank':
+      return runBank(job, context);
+    case 'train':
+      return runTrain(job, context);
+    case 'stage':
+      return runStage(job, context);
+    case 'generalisation':
+      return runGeneralisation(job, context);
+  }
+}
+
+/** Pre-trains the bank of a seed and saves it. */
+async function runBank(job: StudyJob, context: JobRunContext): Promise<Json> {
+  const [primitives, composer] = await Promise.all([import('@molap/primitives'), import('@molap/composer')]);
+  const model =
+    context.plan.models.find((entry) =>
+      (context.strategies.get(entry.strategy).inputs ?? []).some(
+        (input) => input.name === composer.PRETRAINED_BANK_INPUT,
+      ),
+    )?.name ?? 'bank';
+  const bank = await buildPretrainedBank({
+    plan: context.plan,
+    registry: context.registry,
+    engine: context.engine,
+    model,
+    seed: job.seed,
+    corpus: context.plan.corpus,
+    checkpointDir: context.folders.checkpoints,
+    onBankEvent: (event) => context.onEvent?.(event),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  context.signal?.throwIfAborted();
+  await primitives.saveModuleBank(join(context.folders.files, BANK_FOLDER), bank);
+  return { k: bank.k, moduleSize: bank.moduleSize, heldOutR2: bank.log.map((entry) => entry.heldOutR2) };
+}
+
+/** The inputs a strategy declared, from the bank job or made here. */
+async function strategyInputs(job: StudyJob, context: JobRunContext, strategy: AnyStrategy) {
+  const [primitives, composer] = await Promise.all([import('@molap/primitives'), import('@molap/composer')]);
+  const inputs: Record<string, unknown> = {};
+  for (const { name } of strategy.inputs ?? []) {
+    if (name === composer.PRETRAINED_BANK_INPUT) {
+      inputs[name] = await primitives.loadModuleBank(join(context.folders.inputFiles(job.inputs[0]), BANK_FOLDER));
+    } else if (name === composer.RANDOM_BANK_INPUT) {
+      inputs[name] = await randomModuleBank(context.plan, context.registry, context.plan.corpus[0], job.seed);
+    } else {
+      throw new Error(
+        `strategy '${strategy.id}' needs the input '${name}', which a study cannot make (it makes '${composer.PRETRAINED_BANK_INPUT}' and '${composer.RANDOM_BANK_INPUT}')`,
+      );
+    }
+  }
+  return inputs;
+}
+
+/** A model learns the corpus and is saved. */
+async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
+  const { budgetFor } = await import('@molap/core');
+  const { name, strategy, options } = modelOf(job, context);
+  const creation: ModelCreation = {
+    seed: job.seed,
+    corpus: context.plan.corpus,
+    inputs: await strategyInputs(job, context, strategy),
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+  const model = await strategy.create(strategyContext(context), options as object, creation);
+  try {
+    const corpus = context.plan.corpus;
+    const records = await model.learn(corpus, budgetFor(context.plan.budget, strategy.meta.schedule, corpus.length), {
+      seed: job.seed,
+      onProgress: curveEvents(context, 'train', name, job.seed),
+      checkpointDir: context.folders.checkpoints,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    context.signal?.throwIfAborted();
+    await model.save(join(context.folders.files, MODEL_FOLDER));
+    const training: TrainingStage = {
+      strategy: model.strategy,
+      hiddenSize: model.hiddenSize,
+      modules: model.modules ? [...model.modules] : null,
+      records,
+      parameters: model.parameterCount(),
+    };
+    return training as unknown as Json;
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** An analysis stage of the trained model. */
+async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
+  const stage = STUDY_STAGES.find((entry) => entry.id === job.stage);
+  if (!stage) throw new Error(`job '${job.id}' names stage '${job.stage}', which this study does not know`);
+  const { name, strategy } = modelOf(job, context);
+  const analysis = await import('@molap/analysis');
+  const model: MultiTaskModel = await strategy.load(trainedModelDir(job, context), strategyContext(context));
+  try {
+    return await stage.run(model, {
+      plan: context.plan,
+      seed: job.seed,
+      modelName: name,
+      corpusTasks: context.plan.corpus.map((id) => context.registry.get(id)),
+      perturbations: analysis.createBuiltinPerturbationRegistry(),
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** A held-out task learned from the trained model, its own way or a variant of its strategy. */
+async function runGeneralisation(job: StudyJob, context: JobRunContext): Promise<Json> {
+  const { name, strategy } = modelOf(job, context);
+  const dir = trainedModelDir(job, context);
+  let model: MultiTaskModel;
+  if (job.way === OWN_WAY) model = await strategy.load(dir, strategyContext(context));
+  else {
+    const variant = strategy.generalisationVariants?.find((entry) => entry.name === job.way);
+    if (!variant) throw new Error(`job '${job.id}': strategy '${strategy.id}' has no variant '${job.way}'`);
+    model = await variant.load(dir, strategyContext(context));
+  }
+  try {
+    const [record] = await model.learn([job.task!], context.plan.budget, {
+      seed: job.seed,
+      onProgress: curveEvents(context, 'generalisation', name, job.seed),
+      checkpointDir: context.folders.checkpoints,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    context.signal?.throwIfAborted();
+    if (!record) throw new Error(`${name} returned no learning record for held-out task '${job.task}'`);
+    return record as unknown as Json;
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Where the outputs of a study's jobs live in the run folder, so that an interrupted study resumes at job
+ * granularity: a job whose output file exists is done and is not run again.
+ *
+ *   state/jobs/<job id>/output.json    { id, seconds, value }: the job's JSON output (written last, atomically)
+ *   state/jobs/<job id>/files/          the job's files (a module bank, a saved model)
+ *   state/jobs/<job id>/checkpoints/    checkpoints of a job in progress (a resumed job continues from them)
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MolapError, writeJsonDocument } from '@molap/core';
+import type { Json, StudyJob } from './jobs.js';
+
+/** A finished job's output. */
+export interface JobOutput {
+  /** The job's JSON output. */
+  readonly value: Json;
+  /** Seconds the job took when it ran. */
+  readonly seconds: number;
+}
+
+/** Folders and output files of the jobs of one run folder. */
+export class JobStore {
+  readonly root: string;
+
+  /** @param stateDir the run folder's `state/` folder. */
+  constructor(stateDir: string) {
+    this.root = join(stateDir, 'jobs');
+  }
+
+  /** Folder of one job. */
+  dir(job: Pick<StudyJob, 'id'>): string {
+    return join(this.root, ...job.id.split('/'));
+  }
+
+  /** Folder of a job's files (its outputs besides JSON). */
+  filesDir(job: Pick<StudyJob, 'id'>): string {
+    return join(this.dir(job), 'files');
+  }
+
+  /** Folder of a job's checkpoints while it runs. */
+  checkpointDir(job: Pick<StudyJob, 'id'>): string {
+    return join(this.dir(job), 'checkpoints');
+  }
+
+  private outputPath(job: Pick<StudyJob, 'id'>): string {
+    return join(this.dir(job), 'output.json');
+  }
+
+  /**
+   * The output of a finished job, or undefined when it has not finished.
+   * @throws MolapError 'file-format' when the output file is damaged (it names the file and the fix).
+   */
+  async read(job: Pick<StudyJob, 'id'>): Promise<JobOutput | undefined> {
+    const path = this.outputPath(job);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      const document = JSON.parse(text) as { id: string; seconds: number; value: Json };
+      if (document.id !== job.id) throw new Error(`it holds the output of job '${document.id}'`);
+      return { value: document.value, seconds: document.seconds };
+    } catch (error) {
+      throw new MolapError('file-format', `${path} cannot be read (${(error as Error).message})`, {
+        hint: `delete ${this.dir(job)} to run job '${job.id}' again`,
+        cause: error,
+      });
+    }
+  }
+
+  /** Records a finished job (its files must already be in `filesDir`), then drops its checkpoints. */
+  async write(job: Pick<StudyJob, 'id'>, output: JobOutput): Promise<void> {
+    await mkdir(this.dir(job), { recursive: true });
+    await writeJsonDocument(this.outputPath(job), { id: job.id, seconds: output.seconds, value: output.value });
+    await rm(this.checkpointDir(job), { recursive: true, force: true });
+  }
+}

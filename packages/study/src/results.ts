@@ -1,0 +1,125 @@
+/**
+ * results.json of a study, assembled from the outputs of its jobs: per model the stages of every seed
+ * (`assembleModel` of @molap/analysis: means over seeds, each seed kept), then the claims.
+ */
+import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingStage } from '@molap/analysis';
+import type { StrategyRegistry, TaskLearningRecord } from '@molap/core';
+import type { JobOutput } from './job-store.js';
+import { jobId, OWN_WAY } from './jobs.js';
+import type { StudyPlan } from './plan.js';
+import { STUDY_STAGES } from './stages/index.js';
+
+/** Stage names of the timings in results.json. */
+const TIMING_OF_KIND = { bank: 'pretrain', train: 'train', generalisation: 'generalisation' } as const;
+
+/** What `assembleResults` returns. */
+export interface StudyResults {
+  readonly results: Results;
+  /** One example trial per model and task (first seed), for the report. */
+  readonly exampleTrials: ExampleTrial[];
+}
+
+/**
+ * The results of a study whose jobs are all done.
+ * @param outputs the output of every job, by job id.
+ */
+export async function assembleResults(
+  plan: StudyPlan,
+  strategies: StrategyRegistry,
+  outputs: ReadonlyMap<string, JobOutput>,
+): Promise<StudyResults> {
+  const analysis = await import('@molap/analysis');
+  const output = (id: string) => {
+    const found = outputs.get(id);
+    if (!found) throw new Error(`the output of job '${id}' is missing: the study is not finished`);
+    return found.value;
+  };
+  const enabled = plan.analyses;
+  const models: Results['models'] = {};
+  const exampleTrials: ExampleTrial[] = [];
+  for (const spec of plan.models) {
+    const strategy = strategies.get(spec.strategy);
+    const variants = (strategy.generalisationVariants ?? []).map(({ name, description }) => ({ name, description }));
+    const seedStages: SeedStages[] = plan.seeds.map((seed) => {
+      const stage = (id: string) => output(jobId.stage(id, spec.name, seed)) as never;
+      const states = enabled.dimensionality
+        ? (stage('dimensionality') as { dimensionality: StateDimensionality; examples: ExampleTrial[] })
+        : undefined;
+      if (states && seed === plan.seeds[0]) exampleTrials.push(...states.examples);
+      const generalisation: Record<string, Record<string, TaskLearningRecord>> = {};
+      if (enabled.generalisation) {
+        for (const way of [OWN_WAY, ...variants.map((variant) => variant.name)]) {
+          const key = way === OWN_WAY ? '' : way;
+          generalisation[key] = {};
+          for (const task of plan.heldOut) {
+            generalisation[key][task] = output(jobId.generalisation(spec.name, seed, way, task)) as never;
+          }
+        }
+      }
+      return {
+        seed,
+        training: output(jobId.train(spec.name, seed)) as unknown as TrainingStage,
+        ...(enabled.robustness ? { robustness: stage('robustness') } : {}),
+        ...(states ? { states: { dimensionality: states.dimensionality } } : {}),
+        ...(enabled.taskVariance ? { taskVariance: stage('task-variance') } : {}),
+        generalisation,
+      };
+    });
+    models[spec.name] = analysis.assembleModel(seedStages, {
+      displayName: strategy.meta.displayName,
+      corpus: plan.corpus,
+      heldOut: enabled.generalisation ? plan.heldOut : [],
+      batchSize: plan.budget.batchSize,
+      variants,
+    });
+  }
+
+  const perturbations = analysis.createBuiltinPerturbationRegistry();
+  const stages: Record<string, number> = {
+    pretrain: 0,
+    train: 0,
+    robustness: 0,
+    dimensionality: 0,
+    taskVariance: 0,
+    generalisation: 0,
+  };
+  let total = 0;
+  for (const [id, { seconds }] of outputs) {
+    const kind = id.split('/', 1)[0];
+    const stage = STUDY_STAGES.find((entry) => entry.id === kind);
+    const key = stage ? stage.analysis : TIMING_OF_KIND[kind as keyof typeof TIMING_OF_KIND];
+    if (key !== undefined) stages[key] = (stages[key] ?? 0) + seconds;
+    total += seconds;
+  }
+  const results: Results = {
+    format: analysis.RESULTS_FORMAT,
+    schemaVersion: analysis.RESULTS_SCHEMA_VERSION,
+    createdBy: { package: analysis.PACKAGE_NAME, version: analysis.PACKAGE_VERSION },
+    preset: plan.preset,
+    seed: plan.seeds[0],
+    seeds: [...plan.seeds],
+    corpus: [...plan.corpus],
+    heldOut: [...plan.heldOut],
+    budget: { ...plan.budget },
+    analysisTrials: plan.analysisTrials,
+    perturbations: enabled.robustness
+      ? plan.perturbations.map((entry) => {
+          const spec = perturbations.get(entry.id);
+          const { magnitudes, draws } = analysis.resolvePerturbationRun({ ...entry, spec });
+          return {
+            id: spec.id,
+            version: spec.version,
+            displayName: spec.meta.displayName,
+            description: spec.meta.description,
+            magnitude: spec.meta.magnitude,
+            magnitudes,
+            draws,
+          };
+        })
+      : [],
+    models,
+    claims: [],
+    timings: { total, stages },
+  };
+  return { results: { ...results, claims: analysis.evaluateClaims(results) }, exampleTrials };
+}

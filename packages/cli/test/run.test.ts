@@ -104,7 +104,7 @@ describe.concurrent('molap run', () => {
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     for (const section of REPORT_SECTIONS) expect(html).toContain(`id="${section}"`);
     expect(html).toContain('<svg');
-    expect(existsSync(join(runDir, 'banks', 'seed-1', 'bank.json'))).toBe(true);
+    expect(existsSync(join(runDir, 'state', 'jobs', 'bank', 'seed-1', 'files', 'bank', 'bank.json'))).toBe(true);
     expect(existsSync(join(runDir, 'run.lock'))).toBe(false);
 
     const types = events.map((event) => event.type);

@@ -63,7 +63,7 @@ describe.each(packageDirs)('package %s', (dir) => {
   });
 
   it('has the shared files', () => {
-    for (const file of ['tsconfig.json', 'tsup.config.ts', 'vitest.config.ts', 'README.md', 'src/index.ts']) {
+    for (const file of ['tsconfig.json', 'tsup.config.ts', 'vitest.config.ts', 'README.md', 'src/index.ts', 'test/exports.test.ts']) {
       expect(existsSync(join(packageRoot, file)), file).toBe(true);
     }
   });

@@ -7,34 +7,15 @@ export {
   type StateDimensionality,
   stateAnalyses,
 } from './analyse-model.js';
-export {
-  type AssembleModelOptions,
-  assembleModel,
-  generalisationEntry,
-  meanLearningCurve,
-  perTaskEntry,
-  robustnessEntry,
-  type SeedStages,
-  type TrainingStage,
-} from './assemble.js';
-export {
-  CLAIM_RULES,
-  CLAIM_STATEMENTS,
-  type ClaimInput,
-  efficiencyOf,
-  evaluateClaims,
-  generalisationOf,
-  meanAuc,
-  sharedPerturbations,
-} from './claims.js';
+export { type AssembleModelOptions, assembleModel, type SeedStages, type TrainingStage } from './assemble.js';
+export { CLAIM_RULES, CLAIM_STATEMENTS, type ClaimInput, evaluateClaims } from './claims.js';
 export { CovarianceAccumulator, symmetricEigenvalues } from './covariance.js';
-export { mean, meanCurve, meanOrNull, normalisedAuc } from './curves.js';
+export { mean, normalisedAuc } from './curves.js';
 export {
   componentsFor,
   cumulativeVarianceExplained,
   type Dimensionality,
   dimensionalityOf,
-  dimensionalityOfEigenvalues,
   dimensionalityOfSamples,
   participationRatio,
   VARIANCE_THRESHOLD,
@@ -60,34 +41,19 @@ export {
   recurrentWeightNoise,
   stateNoise,
   unitSilencing,
-  validatePerturbationSpec,
 } from './perturbations.js';
-export {
-  colourScale,
-  exampleTrialSpec,
-  generalisationSpec,
-  learningCurvesSpec,
-  MODEL_COLOURS,
-  robustnessSpec,
-  taskVarianceSpec,
-  type VegaLiteSpec,
-  varianceExplainedSpec,
-} from './report/charts.js';
+export type { VegaLiteSpec } from './report/charts.js';
 export { REPORT_HTML, REPORT_SECTIONS, type ReportOptions, renderReport, writeReport } from './report/render.js';
 export { renderSvg } from './report/svg.js';
 export {
-  migrateResults,
   RESULTS_JSON,
   RESULTS_JSON_SCHEMA,
-  RESULTS_MIGRATIONS,
   ResultsFileError,
-  type ResultsMigration,
   readResults,
   validateResults,
   writeResults,
 } from './results-file.js';
 export {
-  drawSeed,
   type PerturbationCurves,
   type PerturbationRun,
   type RobustnessOptions,
@@ -110,13 +76,5 @@ export {
   resultsSchema,
   type TaskVarianceResults,
 } from './schema.js';
-export {
-  ACTIVE_UNIT_THRESHOLD,
-  conditionGridBatch,
-  normaliseTaskVariance,
-  type TaskVariance,
-  type TaskVarianceOptions,
-  taskVariance,
-  unitVarianceAcrossConditions,
-} from './task-variance.js';
+export { ACTIVE_UNIT_THRESHOLD, type TaskVariance, type TaskVarianceOptions, taskVariance } from './task-variance.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

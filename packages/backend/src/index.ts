@@ -8,8 +8,37 @@ export {
   type WriteCheckpointOptions,
   writeCheckpoint,
 } from './checkpoint.js';
-export * from './engine.js';
-export * from './init.js';
+export {
+  type Activation,
+  type AdamOptions,
+  type Engine,
+  type EngineModel,
+  type ForwardResult,
+  type GradientClipping,
+  type ModelOptions,
+  type OptimizerState,
+  type OutputActivation,
+  PARAMETER_NAMES,
+  type ParameterName,
+  type RnnConfig,
+  type RnnGradients,
+  type RnnParameters,
+  type RunOptions,
+  type TrainableFlags,
+  type TrainingBatch,
+} from './engine.js';
+export {
+  DEFAULT_INPUT_SCALE,
+  DEFAULT_RECURRENT_INIT,
+  DEFAULT_RECURRENT_SCALE,
+  gaussianFanIn,
+  glorotUniform,
+  initRnnParameters,
+  type RecurrentInit,
+  type RnnInitOptions,
+  randomOrthogonal,
+  scaledIdentity,
+} from './init.js';
 export {
   EXPORTED_READOUT_LAYER,
   EXPORTED_RNN_LAYER,
@@ -36,11 +65,42 @@ export {
   WEIGHTS_BIN,
   writeFileAtomic,
 } from './model-file.js';
-export * from './model-options.js';
+export {
+  DEFAULT_ADAM,
+  DEFAULT_CLIPPING,
+  moduleMask,
+  parameterShapes,
+  parameterSizes,
+  type ResolvedModelOptions,
+  recurrentNoiseStd,
+  resolveModelOptions,
+  trainableNames,
+  validateBatch,
+  validateConfig,
+  validateExtraGradients,
+  validateOptimizerState,
+  validateParameterRecord,
+  validateUnitMask,
+} from './model-options.js';
 export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/engine.js';
 export { fillNoise, noiseIndex, noiseSample } from './noise.js';
-export * from './random.js';
-export * from './reference.js';
+export {
+  createRandom,
+  type SeededRandom,
+} from './random.js';
+export {
+  type Float64Parameters,
+  type ReferenceAdamState,
+  type ReferenceForwardResult,
+  type ReferenceParameters,
+  type ReferenceRunOptions,
+  type ReferenceTrainStepOptions,
+  referenceAdamUpdate,
+  referenceClip,
+  referenceForward,
+  referenceGradients,
+  referenceTrainStep,
+} from './reference.js';
 export {
   type CreateEngineOptions,
   createEngine,

@@ -18,18 +18,19 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine, writeFileAtomic } from '@molap/backend';
 import {
   type AnyStrategy,
   type BudgetPresetName,
   budgetFor,
+  builtModuleUrl,
   evaluationBatch,
   evaluationNoiseSeed,
   type LearningBudget,
   type LearningCurvePoint,
   type LearningSchedule,
   resolveBudget,
+  runJobsInWorkers,
   type StrategyRegistry,
   validateBudget,
 } from '@molap/core';
@@ -245,25 +246,8 @@ function normaliseSpec(entry: string | AnyStrategy | StrategySpec): StrategySpec
   return { strategy: entry as AnyStrategy };
 }
 
-/** URL of this module's build, which workers import; undefined when running from TypeScript sources. */
-function ownModuleUrl(): string | undefined {
-  const url = import.meta.url;
-  return /\.(c|m)?js$/.test(url) ? url : undefined;
-}
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.moduleUrl)
-  .then((module) => module.runComparisonWorker(workerData, (event) => parentPort.postMessage({ kind: 'progress', event })))
-  .then(
-    (result) => parentPort.postMessage({ kind: 'result', result }),
-    (error) => parentPort.postMessage({ kind: 'error', message: error && error.stack ? error.stack : String(error) }),
-  );
-`;
-
 /** Data a comparison worker receives. @internal */
 export interface WorkerInput {
-  readonly moduleUrl: string;
   readonly setup?: string;
   readonly job: ComparisonJob;
   readonly engine?: CreateEngineOptions;
@@ -273,6 +257,7 @@ export interface WorkerInput {
 export async function runComparisonWorker(
   input: WorkerInput,
   report: (event: CompareProgress) => void,
+  signal: AbortSignal,
 ): Promise<ComparisonJobResult> {
   const registry = createBaselineRegistry();
   let tasks = createYang19Registry();
@@ -289,104 +274,24 @@ export async function runComparisonWorker(
     if (extra.tasks) tasks = extra.tasks;
   }
   const engine = await createEngine({ ...input.engine, threads: 1 });
+  const { job } = input;
+  report({ type: 'job-start', strategy: job.label, seed: job.seed });
   try {
-    const { job } = input;
-    return await runComparisonJob(job, { strategy: registry.get(job.name), engine, tasks }, (taskId, point) =>
-      report({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+    return await runComparisonJob(
+      job,
+      { strategy: registry.get(job.name), engine, tasks },
+      (taskId, point) => report({ type: 'curve', strategy: job.label, seed: job.seed, taskId, point }),
+      signal,
     );
   } finally {
     await engine.dispose();
+    report({ type: 'job-end', strategy: job.label, seed: job.seed });
   }
-}
-
-/**
- * The parent's Node flags without custom export conditions: workers import the package builds, never the
- * TypeScript sources a test runner's `--conditions` would select.
- */
-function workerExecArgv(): string[] {
-  const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i];
-    if (arg === '--conditions' || arg === '-C') i++;
-    else if (!arg.startsWith('--conditions=')) argv.push(arg);
-  }
-  return argv;
-}
-
-function runInWorker(
-  input: WorkerInput,
-  onProgress?: (event: CompareProgress) => void,
-  signal?: AbortSignal,
-): Promise<ComparisonJobResult> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError());
-      return;
-    }
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: input, execArgv: workerExecArgv() });
-    let settled = false;
-    // A worker stopped by an abort keeps the checkpoints it wrote (every evaluation step).
-    const onAbort = () => {
-      if (settled) return;
-      settled = true;
-      reject(abortError());
-      void worker.terminate();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on(
-      'message',
-      (message: { kind: string; event?: CompareProgress; result?: ComparisonJobResult; message?: string }) => {
-        if (message.kind === 'progress' && message.event) onProgress?.(message.event);
-        else if (message.kind === 'result') {
-          settled = true;
-          resolve(message.result!);
-          void worker.terminate();
-        } else if (message.kind === 'error') {
-          settled = true;
-          reject(
-            new Error(
-              `comparison job ${input.job.label} (seed ${input.job.seed}) failed in its worker: ${message.message}`,
-            ),
-          );
-          void worker.terminate();
-        }
-      },
-    );
-    worker.on('error', (error) => {
-      if (!settled) reject(error);
-      settled = true;
-    });
-    worker.on('exit', (code) => {
-      signal?.removeEventListener('abort', onAbort);
-      if (!settled) reject(new Error(`comparison worker exited with code ${code} before reporting a result`));
-      settled = true;
-    });
-  });
 }
 
 /** A module URL for `import()`: absolute paths become file URLs. */
 function moduleSpecifier(pathOrUrl: string): string {
   return isAbsolute(pathOrUrl) ? pathToFileURL(pathOrUrl).href : pathOrUrl;
-}
-
-/** Runs `tasks` with at most `limit` running at once; results in input order. */
-async function runPool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results = new Array<T>(tasks.length);
-  let next = 0;
-  let failed = false;
-  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await tasks[index]();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
 
 /** Compares strategies on tasks over seeds; see the module comment. */
@@ -446,7 +351,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
     throw new RangeError(`parallelism must be an integer >= 1, got ${String(options.parallelism)}`);
   }
   const workers = Math.min(requested, jobs.length);
-  const moduleUrl = ownModuleUrl();
+  const moduleUrl = builtModuleUrl(import.meta.url);
   const builtIn = (strategy: AnyStrategy) => BASELINE_STRATEGIES.includes(strategy);
   let reason: string | undefined;
   if (workers <= 1) reason = jobs.length <= 1 ? 'one job' : 'parallelism 1';
@@ -465,24 +370,21 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
 
   let results: ComparisonJobResult[];
   if (reason === undefined) {
-    results = await runPool(
-      jobs.map((job) => async () => {
-        report?.({ type: 'job-start', strategy: job.label, seed: job.seed });
-        const result = await runInWorker(
-          {
-            moduleUrl: moduleUrl!,
-            job,
-            ...(options.workerSetup ? { setup: moduleSpecifier(options.workerSetup) } : {}),
-            ...(context.engine ? { engine: context.engine } : {}),
-          },
-          report,
-          options.signal,
-        );
-        report?.({ type: 'job-end', strategy: job.label, seed: job.seed });
-        return result;
-      }),
-      workers,
-    );
+    results = await runJobsInWorkers<WorkerInput, ComparisonJobResult, CompareProgress>({
+      moduleUrl: moduleUrl!,
+      run: 'runComparisonWorker',
+      jobs: jobs.map((job) => ({
+        job,
+        ...(options.workerSetup ? { setup: moduleSpecifier(options.workerSetup) } : {}),
+        ...(context.engine ? { engine: context.engine } : {}),
+      })),
+      parallelism: workers,
+      label: 'comparison job',
+      ...(report ? { onProgress: (event: CompareProgress) => report(event) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      throw options.signal?.aborted ? abortError() : error;
+    });
   } else {
     const engine = await createEngine(context.engine);
     try {

@@ -16,7 +16,7 @@ export {
   type StrategySpec,
   type WorkerInput,
 } from './compare.js';
-export { DEFAULT_EWC_LAMBDA, type EwcOptions, empiricalFisher, ewc, sequential } from './ewc.js';
+export { DEFAULT_EWC_LAMBDA, type EwcOptions, ewc, sequential } from './ewc.js';
 export { type IndependentOptions, independent } from './independent.js';
 export {
   loadMultitask,
@@ -26,8 +26,7 @@ export {
   type NewTaskWeights,
 } from './multitask.js';
 export { NETWORK_DEFAULTS, type NetworkOptions } from './options.js';
-export { binaryContext, PspModel, type PspOptions, psp, type SuperposedLayer, scaleColumns } from './psp.js';
-export { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
+export { PspModel, type PspOptions, psp, type SuperposedLayer } from './psp.js';
 export {
   type ContinualMethod,
   type RetentionPoint,
@@ -44,6 +43,5 @@ export {
   type ComparisonRow,
   type ComparisonRun,
   type ComparisonTable,
-  validateAgainstSchema,
   validateComparisonTable,
 } from './table.js';

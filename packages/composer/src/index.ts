@@ -3,7 +3,7 @@
  * learned around the frozen modules; `molap` and `random-modules` as strategies of @molap/core.
  */
 export { createMolap, type MolapContext, MolapModel } from './molap.js';
-export { loadMolap, MOLAP_BANK_FOLDER, MOLAP_TASKS_FOLDER, saveMolapSystem } from './molap-file.js';
+export { loadMolap, MOLAP_BANK_FOLDER, MOLAP_TASKS_FOLDER } from './molap-file.js';
 export {
   initialTaskWeights,
   MOLAP_TRAINABLE_MODES,
@@ -14,7 +14,6 @@ export {
   sensoryBatch,
   type TaskWeights,
   taskContext,
-  taskNetworkParameters,
   trainableFlags,
 } from './molap-network.js';
 export {

@@ -83,7 +83,6 @@ export {
   PLUGIN_ID_PATTERN,
   type Plugin,
   type PluginMeta,
-  pluginProblems,
   type Registry,
   type RegistryOptions,
 } from './registry.js';
@@ -101,5 +100,5 @@ export {
   type StrategyMeta,
   type StrategyRegistry,
   strategyInput,
-  strategyProblems,
 } from './strategy.js';
+export { builtModuleUrl, runJobsInWorkers, type WorkerJob, type WorkerPoolOptions, workerExecArgv } from './workers.js';

@@ -1,7 +1,19 @@
 export { closestName, editDistance } from './closest-name.js';
-export * from './conformance.js';
+export {
+  type ConformanceOptions,
+  checkTaskConformance,
+} from './conformance.js';
 export { detExp, detLog } from './det-math.js';
-export * from './discovery.js';
+export {
+  type DiscoverTaskPluginsOptions,
+  discoverTaskPlugins,
+  guardPluginTask,
+  type LoadedTaskPlugin,
+  type MolapPluginManifest,
+  registerDiscovered,
+  type SkippedPackage,
+  type TaskPluginDiscovery,
+} from './discovery.js';
 export { InvalidOptionError } from './errors.js';
 export {
   FIXATION_THRESHOLD,
@@ -12,7 +24,15 @@ export {
 } from './metrics.js';
 export { mixBatches } from './mix.js';
 export { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
-export * from './npz.js';
+export {
+  batchToNpyArrays,
+  decodeNpz,
+  decodeNpzArrays,
+  encodeNpz,
+  type NpzOptions,
+  readNpz,
+  writeNpz,
+} from './npz.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,
@@ -22,9 +42,22 @@ export {
   DEFAULT_TAU,
   resolveTaskOptions,
 } from './options.js';
-export * from './plot.js';
-export * from './registry.js';
-export * from './registry-error.js';
+export {
+  type PlotTrialOptions,
+  plotTrial,
+} from './plot.js';
+export {
+  createTaskRegistry,
+  type ListOptions,
+  type RegisterOptions,
+  type TaskRegistry,
+  type TaskRegistryOptions,
+} from './registry.js';
+export {
+  TaskRegistryError,
+  type TaskRegistryErrorCode,
+  type TaskRegistryErrorDetails,
+} from './registry-error.js';
 export {
   addStimulusBump,
   circularDistance,
@@ -40,7 +73,18 @@ export {
 } from './ring.js';
 export { createRng } from './rng.js';
 export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
-export * from './task.js';
+export {
+  type Batch,
+  type ChannelGroup,
+  type ChannelLayout,
+  type GenerationMode,
+  type InputRole,
+  type Rng,
+  TASK_API_VERSION,
+  type Task,
+  type TaskMeta,
+  type TaskOptions,
+} from './task.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';

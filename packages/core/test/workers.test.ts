@@ -1,0 +1,104 @@
+/** The worker pool, with a real job module in real worker threads. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isMolapError } from '../src/errors.js';
+import { builtModuleUrl, runJobsInWorkers } from '../src/workers.js';
+
+let dir: string;
+let moduleUrl: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'molap-workers-'));
+  const file = join(dir, 'jobs.mjs');
+  await writeFile(
+    file,
+    `import { threadId } from 'node:worker_threads';
+export async function square(input, report) {
+  report({ job: input.n, thread: threadId });
+  await new Promise((resolve) => setTimeout(resolve, input.wait ?? 5));
+  if (input.n === 13) throw new Error('unlucky ' + input.n);
+  return { n: input.n, square: input.n * input.n };
+}
+export async function slow(input, report, signal) {
+  for (let step = 0; step < 200; step++) {
+    if (signal.aborted) return { n: input.n, stoppedAt: step };
+    report({ step });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { n: input.n, stoppedAt: null };
+}
+`,
+  );
+  moduleUrl = pathToFileURL(file).href;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('runJobsInWorkers', () => {
+  it('runs every job in worker threads and returns the results in job order', async () => {
+    const events: { job: number; thread: number }[] = [];
+    const jobs = Array.from({ length: 7 }, (_, n) => ({ n, wait: 20 - 2 * n }));
+    const results = await runJobsInWorkers<
+      { n: number },
+      { n: number; square: number },
+      { job: number; thread: number }
+    >({
+      moduleUrl,
+      run: 'square',
+      jobs,
+      parallelism: 3,
+      onProgress: (event, job) => {
+        expect(event.job).toBe(job);
+        events.push(event);
+      },
+    });
+    expect(results).toEqual(jobs.map(({ n }) => ({ n, square: n * n })));
+    expect(events).toHaveLength(7);
+    expect(new Set(events.map((event) => event.thread)).size).toBe(3);
+    expect(await runJobsInWorkers({ moduleUrl, run: 'square', jobs: [], parallelism: 2 })).toEqual([]);
+  });
+
+  it('names the job and the thread of a failure, and a missing export', async () => {
+    const failed = await runJobsInWorkers({
+      moduleUrl,
+      run: 'square',
+      jobs: [{ n: 12 }, { n: 13 }],
+      parallelism: 2,
+      label: 'square',
+    }).catch((error: unknown) => error);
+    expect(isMolapError(failed)).toBe(true);
+    expect((failed as Error).message).toMatch(/^square 1 failed in worker thread \d: Error: unlucky 13/);
+    await expect(runJobsInWorkers({ moduleUrl, run: 'cube', jobs: [{ n: 1 }], parallelism: 1 })).rejects.toThrow(
+      /exports no function cube/,
+    );
+    await expect(runJobsInWorkers({ moduleUrl, run: 'square', jobs: [{ n: 1 }], parallelism: 0 })).rejects.toThrow(
+      /parallelism must be an integer >= 1/,
+    );
+  });
+
+  it('stops on abort after the running jobs returned, and starts no other', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const run = runJobsInWorkers({
+      moduleUrl,
+      run: 'slow',
+      jobs: [{ n: 1 }, { n: 2 }, { n: 3 }],
+      parallelism: 2,
+      signal: controller.signal,
+      onProgress: () => {
+        if (++steps === 6) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(steps).toBeLessThan(20);
+  });
+
+  it('knows a build from TypeScript sources', () => {
+    expect(builtModuleUrl('file:///x/dist/index.js')).toBe('file:///x/dist/index.js');
+    expect(builtModuleUrl('file:///x/dist/index.cjs')).toBe('file:///x/dist/index.cjs');
+    expect(builtModuleUrl('file:///x/src/index.ts')).toBeUndefined();
+  });
+});

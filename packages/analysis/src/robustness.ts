@@ -80,6 +80,17 @@ export async function robustnessCurves(
   options: RobustnessOptions,
 ): Promise<PerturbationCurves[]> {
   const result: PerturbationCurves[] = [];
+  // Magnitude 0 of every perturbation is the unperturbed model (a tested property of every built-in spec and
+  // a requirement of the registry's grids): evaluated once per task, not once per perturbation and draw.
+  const unperturbed = new Map<string, number>();
+  const baseline = async (taskId: string, batch: Batch, noiseSeed: number) => {
+    let value = unperturbed.get(taskId);
+    if (value === undefined) {
+      value = (await model.evaluate(taskId, batch, { noiseSeed })).performance;
+      unperturbed.set(taskId, value);
+    }
+    return value;
+  };
   for (const run of options.perturbations) {
     const { magnitudes, draws } = resolvePerturbationRun(run);
     const { spec } = run;
@@ -97,6 +108,10 @@ export async function robustnessCurves(
         const curve: number[] = [];
         for (const magnitude of magnitudes) {
           options.signal?.throwIfAborted();
+          if (magnitude === 0) {
+            curve.push(await baseline(taskId, batch, noiseSeed));
+            continue;
+          }
           const perturbation = spec.create(magnitude, seed, model);
           const evaluation = await model.evaluate(taskId, batch, {
             noiseSeed,

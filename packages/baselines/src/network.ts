@@ -22,6 +22,7 @@ import {
   countRnnParameters,
   type EvaluationOptions,
   evaluateOnBatch,
+  ParameterUploads,
   perturbBatch,
   perturbParameters,
   perturbRunOptions,
@@ -65,6 +66,8 @@ export class NetworkEvaluator {
   readonly engine: Engine;
   readonly config: RnnConfig;
   private model: EngineModel | undefined;
+  /** What the model holds, so that an evaluation uploads only the tensors that changed. */
+  private readonly uploads = new ParameterUploads();
 
   constructor(engine: Engine, config: RnnConfig) {
     this.engine = engine;
@@ -87,8 +90,11 @@ export class NetworkEvaluator {
       throw new RangeError(`evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`);
     }
     const perturbation = options.perturbation;
-    this.model ??= this.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
-    this.model.setParameters(perturbParameters(this.config, parameters, perturbation));
+    if (!this.model) {
+      this.model = this.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
+      this.uploads.reset();
+    }
+    this.uploads.upload(this.model, perturbParameters(this.config, parameters, perturbation));
     const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
     const input = perturbBatch(batch, perturbation, { seed: inputNoiseSeed(options.noiseSeed), inputNoiseStd });
     const result = await evaluateOnBatch(this.model, input, {

@@ -32,6 +32,7 @@ import {
   learnEngineModel,
   type MultiTaskModel,
   type ParameterCount,
+  ParameterUploads,
   parameterBytes,
   parameterUpdates,
   perturbBatch,
@@ -122,6 +123,8 @@ export class MolapModel implements MultiTaskModel {
   private readonly context: MolapContext;
   private readonly learned = new Map<string, LearnedTask>();
   private evaluator: EngineModel | undefined;
+  /** What the evaluator holds, so that an evaluation uploads only the tensors that changed. */
+  private readonly uploads = new ParameterUploads();
 
   constructor(bank: ModuleBank, context: MolapContext, options: MolapOptions) {
     validateModuleBank(bank);
@@ -392,8 +395,11 @@ export class MolapModel implements MultiTaskModel {
     }
     const perturbation = options.perturbation;
     const parameters = perturbParameters(this.config, taskNetworkParameters(this.bank, learned.weights), perturbation);
-    this.evaluator ??= this.context.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
-    this.evaluator.setParameters(parameters);
+    if (!this.evaluator) {
+      this.evaluator = this.context.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
+      this.uploads.reset();
+    }
+    this.uploads.upload(this.evaluator, parameters);
     const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
     const input = perturbBatch(batch, perturbation, {
       seed: inputNoiseSeed(options.noiseSeed),

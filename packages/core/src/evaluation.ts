@@ -2,7 +2,13 @@
  * Evaluating an engine model on a task batch: one forward pass, Yang's performance criterion on the
  * outputs (`performance` of `@molap/tasks`) and the masked squared-error loss the engine computes.
  */
-import type { EngineModel, RunOptions } from '@molap/backend';
+import {
+  type EngineModel,
+  PARAMETER_NAMES,
+  type ParameterName,
+  type RnnParameters,
+  type RunOptions,
+} from '@molap/backend';
 import { type Batch, performance } from '@molap/tasks';
 
 /** Result of evaluating a model on one batch. */
@@ -38,4 +44,35 @@ export async function evaluateOnBatch(
     outputs: result.outputs,
     ...(result.states ? { states: result.states } : {}),
   };
+}
+
+/**
+ * Uploads parameters to an evaluation model only where they changed: it remembers the arrays it uploaded
+ * last (by identity) and sends the engine only the tensors that are other arrays now. Evaluating one model
+ * many times (a robustness suite: dozens of evaluations per task, most perturbing one matrix or none) then
+ * uploads the perturbed matrix, not the whole network. The arrays must not be changed in place after they
+ * were uploaded (perturbations make new arrays; learned weights are copies).
+ */
+export class ParameterUploads {
+  private readonly last = new Map<ParameterName, Float32Array>();
+
+  /** Makes `model` hold `parameters`, sending only the tensors that changed since the last call. */
+  upload(model: Pick<EngineModel, 'setParameters'>, parameters: RnnParameters): void {
+    const changed: Partial<Record<ParameterName, Float32Array>> = {};
+    let any = false;
+    for (const name of PARAMETER_NAMES) {
+      const values = parameters[name];
+      if (this.last.get(name) !== values) {
+        changed[name] = values;
+        this.last.set(name, values);
+        any = true;
+      }
+    }
+    if (any) model.setParameters(changed);
+  }
+
+  /** Forgets what was uploaded (call when the model's parameters were set elsewhere). */
+  reset(): void {
+    this.last.clear();
+  }
 }

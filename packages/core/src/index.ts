@@ -25,7 +25,7 @@ export {
   type MolapErrorKind,
   type MolapErrorLike,
 } from './errors.js';
-export { type BatchEvaluation, evaluateOnBatch } from './evaluation.js';
+export { type BatchEvaluation, evaluateOnBatch, ParameterUploads } from './evaluation.js';
 export {
   type DocumentFormat,
   type FormattedDocument,

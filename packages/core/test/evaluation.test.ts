@@ -1,7 +1,7 @@
 import { createNativeEngine, initRnnParameters, type RnnConfig } from '@molap/backend';
 import { createRng, mixBatches, resolveTaskOptions, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { evaluateOnBatch } from '../src/evaluation.js';
+import { evaluateOnBatch, ParameterUploads } from '../src/evaluation.js';
 import { evaluationBatch } from '../src/learning.js';
 
 const delaydm1 = yang19.find((task) => task.id === 'delaydm1')!;
@@ -47,5 +47,50 @@ describe('evaluationBatch', () => {
     expect(set.taskId).toBe('delaydm1');
     expect(new Set(set.trialSteps).size).toBeGreaterThan(4);
     expect(new Set(evaluationBatch(delaydm1, { trials: 64, seed: 4, batchSize: 64 }).trialSteps).size).toBe(1);
+  });
+});
+
+describe('ParameterUploads', () => {
+  it('sends the engine only the tensors that are other arrays than the ones it sent last', async () => {
+    const engine = await createNativeEngine({ threads: 1 });
+    try {
+      const config: RnnConfig = {
+        inputSize: 3,
+        hiddenSize: 4,
+        outputSize: 2,
+        activation: 'tanh',
+        outputActivation: 'sigmoid',
+        alpha: 0.2,
+        recurrentNoise: 0,
+      };
+      const parameters = initRnnParameters(config, { seed: 1 });
+      const model = engine.createModel({ config, parameters });
+      const sent: string[][] = [];
+      const recording = {
+        setParameters: (values: Parameters<typeof model.setParameters>[0]) => {
+          sent.push(Object.keys(values).sort());
+          model.setParameters(values);
+        },
+      };
+      const uploads = new ParameterUploads();
+      uploads.upload(recording, parameters);
+      uploads.upload(recording, { ...parameters });
+      const noisy = { ...parameters, recurrentWeights: parameters.recurrentWeights.map((w) => w + 1) };
+      uploads.upload(recording, noisy);
+      expect(model.getParameters().recurrentWeights).toEqual(noisy.recurrentWeights);
+      uploads.upload(recording, parameters);
+      expect(sent).toEqual([
+        ['inputWeights', 'outputBias', 'outputWeights', 'recurrentBias', 'recurrentWeights'],
+        ['recurrentWeights'],
+        ['recurrentWeights'],
+      ]);
+      expect(model.getParameters()).toEqual(parameters);
+      uploads.reset();
+      uploads.upload(recording, parameters);
+      expect(sent).toHaveLength(4);
+      model.dispose();
+    } finally {
+      await engine.dispose();
+    }
   });
 });

@@ -55,6 +55,7 @@ const EXPORTS = [
   'parameterBytes',
   'type ParameterCount',
   'parameterUpdates',
+  'ParameterUploads',
   'parseJsonText',
   'type Perturbation',
   'PERTURBATION_KINDS',

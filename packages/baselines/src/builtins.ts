@@ -4,6 +4,7 @@ import { independent } from './independent.js';
 import { multitask } from './multitask.js';
 import { psp } from './psp.js';
 import { createStrategyRegistry, type StrategyRegistry } from './registry.js';
+import { si } from './si.js';
 import type { AnyStrategy } from './strategy.js';
 
 /** The built-in strategies, in the order the baseline registry lists them. */
@@ -12,6 +13,7 @@ export const BASELINE_STRATEGIES: readonly AnyStrategy[] = Object.freeze([
   independent,
   psp,
   ewc,
+  si,
   sequential,
 ]);
 

@@ -46,9 +46,11 @@ export {
   type RetentionPoint,
   SequentialModel,
   type SequentialOptions,
+  type StepInfo,
   type TaskEndContext,
   type TaskForgetting,
 } from './sequential.js';
+export { DEFAULT_SI_C, DEFAULT_SI_XI, SiMethod, type SiOptions, si } from './si.js';
 export type { AnyStrategy, LearningSchedule, Strategy, StrategyContext, StrategyMeta } from './strategy.js';
 export {
   COMPARISON_FORMAT,

@@ -30,7 +30,7 @@ describe('createStrategyRegistry', () => {
   it('lists the known names for an unknown one', () => {
     const registry = createBaselineRegistry();
     expect(() => registry.get('mutlitask')).toThrow(
-      /unknown strategy 'mutlitask'.*Known strategies: multitask, independent, psp, ewc, sequential/,
+      /unknown strategy 'mutlitask'.*Known strategies: multitask, independent, psp, ewc, si, sequential/,
     );
   });
 

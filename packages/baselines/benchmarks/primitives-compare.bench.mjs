@@ -48,6 +48,9 @@ const threads = Number(option('threads', String(availableParallelism())));
 const TASKS = option('tasks')?.split(',') ?? [...CORPUS, ...HELD_OUT];
 const TEST_TRIALS = 512;
 const TEST_SEED = 1_000_003;
+/** Validation trials (another seed than the test's): defaults are chosen on these, results reported on the test. */
+const VALIDATION_TRIALS = 256;
+const VALIDATION_SEED = 2_000_003;
 
 const latentOptions = defined({ k: number('k'), rotation: option('rotation') });
 const pretraining = defined({
@@ -77,6 +80,9 @@ const engine = await createEngine({ engine: 'native', threads });
 const test = new Map(
   TASKS.map((id) => [id, evaluationBatch(registry.get(id), { trials: TEST_TRIALS, seed: TEST_SEED })]),
 );
+const validation = new Map(
+  TASKS.map((id) => [id, evaluationBatch(registry.get(id), { trials: VALIDATION_TRIALS, seed: VALIDATION_SEED })]),
+);
 log(
   `primitives-compare: seeds ${seeds.join(', ')}; extractors ${extractors.join(', ')}; ${TASKS.length} tasks × ${budget.steps} steps × ${budget.batchSize} trials`,
 );
@@ -93,10 +99,15 @@ async function learnAndTest(bank) {
     const result = await model.evaluate(record.taskId, test.get(record.taskId), {
       noiseSeed: evaluationNoiseSeed(TEST_SEED, record.taskId),
     });
+    const checked = await model.evaluate(record.taskId, validation.get(record.taskId), {
+      noiseSeed: evaluationNoiseSeed(VALIDATION_SEED, record.taskId),
+    });
     tasks[record.taskId] = {
       performance: result.performance,
+      validation: checked.performance,
       trialsToCriterion: record.trialsToCriterion,
       lastEvaluation: record.performance,
+      curve: record.curve.map((point) => [point.step, Number(point.performance.toFixed(4))]),
     };
   }
   const trainable = model.trainableParametersPerTask();

@@ -71,9 +71,10 @@ export async function buildModuleBank(options: BuildModuleBankOptions): Promise<
     id: extractor.id,
     version: extractor.version,
     options: JSON.parse(JSON.stringify(resolved)) as { [key: string]: JsonValue },
+    // Only extractors that read a teacher record it: a CCA bank built while a teacher was at hand does not depend on it.
     teacher: isTeacherLatents(primitives)
       ? primitives.teacher
-      : options.teacher
+      : extractor.meta.needsTeacher && options.teacher
         ? teacherFingerprint(options.teacher)
         : null,
   };

@@ -227,6 +227,65 @@ log(`| corpus min | ${rows.map((row) => stat(row, (v) => Math.min(...v)).toFixed
 log(
   `| module R² | ${rows.map((row) => (row.heldOutR2 ? row.heldOutR2.map((v) => v.toFixed(2)).join(' ') : '—')).join(' | ')} |`,
 );
+
+// Over seeds: per kind, each task's test performance as mean (min–max), then the corpus mean and minimum,
+// the validation corpus mean (what defaults are chosen on) and the modules' held-out R².
+const kinds = [...new Set(rows.map((row) => row.kind))];
+const range = (values) =>
+  `${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(3)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+const ofKind = (kind) => rows.filter((row) => row.kind === kind);
+log('');
+log(
+  `| task | ${kinds
+    .map(
+      (kind) =>
+        `${kind} (seeds ${ofKind(kind)
+          .map((row) => row.seed)
+          .join(', ')})`,
+    )
+    .join(' | ')} |`,
+);
+log(`| --- | ${kinds.map(() => '---').join(' | ')} |`);
+for (const id of TASKS) {
+  log(
+    `| ${id}${HELD_OUT.includes(id) ? ' (held out)' : ''} | ${kinds.map((kind) => range(ofKind(kind).map((row) => row.tasks[id].performance))).join(' | ')} |`,
+  );
+}
+const corpusStat = (row, f, field = 'performance') => f(corpusIds.map((id) => row.tasks[id][field] ?? Number.NaN));
+const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+log(`| corpus mean | ${kinds.map((kind) => range(ofKind(kind).map((row) => corpusStat(row, mean)))).join(' | ')} |`);
+log(
+  `| corpus min | ${kinds.map((kind) => range(ofKind(kind).map((row) => corpusStat(row, (v) => Math.min(...v))))).join(' | ')} |`,
+);
+log(
+  `| validation corpus mean | ${kinds.map((kind) => range(ofKind(kind).map((row) => corpusStat(row, mean, 'validation')))).join(' | ')} |`,
+);
+log(
+  `| module R² | ${kinds
+    .map((kind) => {
+      const all = ofKind(kind).flatMap((row) => row.heldOutR2 ?? []);
+      return all.length > 0 ? `${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}` : '—';
+    })
+    .join(' | ')} |`,
+);
+log(
+  `| pre-training s | ${kinds
+    .map((kind) =>
+      ofKind(kind)
+        .map((row) => (row.pretrainSeconds == null ? '—' : row.pretrainSeconds.toFixed(0)))
+        .join(', '),
+    )
+    .join(' | ')} |`,
+);
+log(
+  `| learning s | ${kinds
+    .map((kind) =>
+      ofKind(kind)
+        .map((row) => row.learningSeconds.toFixed(0))
+        .join(', '),
+    )
+    .join(' | ')} |`,
+);
 log(`load at the end ${loadText()}`);
 const report = { suite: 'primitives-compare', tasks: TASKS, budget, testTrials: TEST_TRIALS, rows };
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);

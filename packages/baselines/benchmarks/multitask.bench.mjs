@@ -11,8 +11,8 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { createEngine } from '@molap/backend';
-import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
-import { BUDGET_PRESETS, budgetFor, createYang19Registry, multitask } from '../dist/index.js';
+import { BUDGET_PRESETS, budgetFor, evaluationBatch, evaluationNoiseSeed } from '@molap/core';
+import { createYang19Registry, multitask } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -5,6 +5,7 @@ import { ewc, sequential } from './ewc.js';
 import { independent } from './independent.js';
 import { multitask } from './multitask.js';
 import { psp } from './psp.js';
+import { si } from './si.js';
 
 /** The built-in strategies, in the order the baseline registry lists them. */
 export const BASELINE_STRATEGIES: readonly AnyStrategy[] = Object.freeze([
@@ -12,6 +13,7 @@ export const BASELINE_STRATEGIES: readonly AnyStrategy[] = Object.freeze([
   independent,
   psp,
   ewc,
+  si,
   sequential,
 ]);
 

@@ -32,9 +32,11 @@ export {
   type RetentionPoint,
   SequentialModel,
   type SequentialOptions,
+  type StepInfo,
   type TaskEndContext,
   type TaskForgetting,
 } from './sequential.js';
+export { DEFAULT_SI_C, DEFAULT_SI_XI, SiMethod, type SiOptions, si } from './si.js';
 export {
   COMPARISON_FORMAT,
   COMPARISON_FORMAT_VERSION,

@@ -7,6 +7,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  deriveNoiseSeed,
   type EngineModel,
   type JsonValue,
   type OptimizerState,
@@ -56,6 +57,18 @@ export interface TaskEndContext {
   readonly seed: number;
 }
 
+/** What a continual-learning method sees before each training step. */
+export interface StepInfo {
+  /** Index of the step about to run within the current task. */
+  readonly step: number;
+  /** The engine model, at the parameters the step starts from (task space). */
+  readonly model: EngineModel;
+  /** The step's training batch. */
+  readonly batch: Batch;
+  /** The recurrent-noise seed of the step (the trainer's `deriveNoiseSeed(seed, step)`). */
+  readonly noiseSeed: number;
+}
+
 /**
  * A continual-learning method plugged into sequential learning. The network stores shared parameters; a
  * task trains and is evaluated in its own "task space", reached with `toTask` and left with `fromTask`
@@ -71,6 +84,8 @@ export interface ContinualMethod {
   fromTask(record: Partial<RnnParameters>, taskId: string): Partial<RnnParameters>;
   /** Extra gradients at the task-space parameters of each step (e.g. the EWC penalty), or undefined. */
   penaltyGradients(parameters: RnnParameters): RnnGradients | undefined;
+  /** Optional: called before each training step (e.g. SI's path integral needs the step's loss gradient). */
+  beforeStep?(info: StepInfo): Promise<void>;
   /** Called after a task is learned, before its parameters are mapped back. */
   endTask(context: TaskEndContext): Promise<void>;
   /** The method's state as JSON; tensors go into files in `dir`. */
@@ -237,20 +252,36 @@ export class SequentialModel implements MultiTaskModel {
     this.method.beginTask(id, network.config, options.seed);
     if (this.options.resetOptimizer) network.resetOptimizer();
     this.mapModel(id, 'toTask');
+    const schedule = taskSchedule({
+      tasks: [task],
+      batchSize: budget.batchSize,
+      seed: options.seed,
+      ...(this.context.taskOptions ? { taskOptions: this.context.taskOptions } : {}),
+    });
+    // The trainer asks for step s's batch just before its extra gradients: keep it for `beforeStep`.
+    let last: { step: number; batch: Batch } | undefined;
+    const batchAt = (step: number) => {
+      if (last?.step !== step) last = { step, batch: schedule.batchAt(step) };
+      return last.batch;
+    };
+    const trainingSeed = deriveSeed(options.seed, key);
     const result = await learnEngineModel({
       model,
-      schedule: taskSchedule({
-        tasks: [task],
-        batchSize: budget.batchSize,
-        seed: options.seed,
-        ...(this.context.taskOptions ? { taskOptions: this.context.taskOptions } : {}),
-      }),
+      schedule: { ...schedule, batchAt },
       budget,
       evaluation: evaluationSet(this.context, [task], budget.evalTrials, options.seed),
-      seed: deriveSeed(options.seed, key),
+      seed: trainingSeed,
       evaluationSeed: options.seed,
       trainableParameters: network.trainableParameters(),
-      extraGradients: ({ model: current }) => this.method.penaltyGradients(current.getParameters()),
+      extraGradients: async ({ model: current, step }) => {
+        await this.method.beforeStep?.({
+          step,
+          model: current,
+          batch: batchAt(step),
+          noiseSeed: deriveNoiseSeed(trainingSeed, step),
+        });
+        return this.method.penaltyGradients(current.getParameters());
+      },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(checkpointDir ? { checkpointDir } : {}),

@@ -6,7 +6,7 @@ describe('createBaselineRegistry', () => {
     const a = createBaselineRegistry();
     a.register({ ...BASELINE_STRATEGIES[0], id: 'lab/tiny' });
     expect(createBaselineRegistry().has('lab/tiny')).toBe(false);
-    expect(createBaselineRegistry().ids()).toEqual(['multitask', 'independent', 'psp', 'ewc', 'sequential']);
+    expect(createBaselineRegistry().ids()).toEqual(['multitask', 'independent', 'psp', 'ewc', 'si', 'sequential']);
     for (const strategy of BASELINE_STRATEGIES) {
       expect(strategy.meta.paper?.length).toBeGreaterThan(10);
       expect(strategy.meta.link).toMatch(/^https:\/\//);

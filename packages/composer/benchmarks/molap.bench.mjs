@@ -22,6 +22,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
+import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import {
   bankLayout,
   buildModuleBank,
@@ -31,7 +32,7 @@ import {
   saveModuleBank,
 } from '@molap/primitives';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
-import { createMolap, evaluationBatch, evaluationNoiseSeed, MOLAP_PRESETS } from '../dist/index.js';
+import { createMolap, MOLAP_PRESETS } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -23,20 +23,25 @@ import {
   writeFileAtomic,
 } from '@molap/backend';
 import { bankNetworkConfig, type ModuleBank, validateLayout } from './bank.js';
-import type { LatentPrimitives } from './latents.js';
+import { type BankLatents, type ExtractorRecord, inferredExtractor } from './extractor.js';
+import { isTeacherLatents } from './teacher-latents.js';
 
 /** Format name written in `bank.json`. */
 export const MODULE_BANK_FORMAT = 'molap-module-bank';
-/** Version of the bank format this package writes (and the newest it reads). */
-export const MODULE_BANK_FORMAT_VERSION = 1;
+/**
+ * Version of the bank format this package writes (and the newest it reads). 2 added the extractor record
+ * (`extractor`: id, version, options, teacher fingerprint) and teacher latents; version-1 banks (CCA or PCA
+ * latents) still load, with the record inferred from their latents.
+ */
+export const MODULE_BANK_FORMAT_VERSION = 2;
 /** File and folder names inside a bank folder. */
 export const BANK_JSON = 'bank.json';
 export const BANK_MODULES_FOLDER = 'modules';
 
 const FROZEN = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, false]));
 
-type Float64Keys = 'rho' | 'yDirections' | 'xDirections' | 'yMean' | 'xMean' | 'scales' | 'leastSquaresReconstruction';
-const FLOAT64_KEYS: readonly Float64Keys[] = [
+/** The Float64Array fields of target-space latents (`cca`, `pca`); x* are null for PCA. */
+const TARGET_FLOAT64_KEYS = [
   'rho',
   'yDirections',
   'xDirections',
@@ -44,22 +49,27 @@ const FLOAT64_KEYS: readonly Float64Keys[] = [
   'xMean',
   'scales',
   'leastSquaresReconstruction',
-];
+] as const;
+/** The Float64Array fields of teacher latents. */
+const TEACHER_FLOAT64_KEYS = ['rho', 'stateDirections', 'stateMean', 'scales'] as const;
 
-function primitivesToJson(primitives: LatentPrimitives): JsonValue {
+const float64Keys = (latents: { method: string }): readonly string[] =>
+  isTeacherLatents(latents) ? TEACHER_FLOAT64_KEYS : TARGET_FLOAT64_KEYS;
+
+function primitivesToJson(primitives: BankLatents): JsonValue {
   const out: Record<string, unknown> = { ...primitives };
-  for (const key of FLOAT64_KEYS) {
-    const values = primitives[key];
+  for (const key of float64Keys(primitives)) {
+    const values = (primitives as unknown as Record<string, Float64Array | null>)[key];
     out[key] = values === null ? null : Array.from(values);
   }
   return JSON.parse(JSON.stringify(out));
 }
 
-function primitivesFromJson(file: string, json: unknown): LatentPrimitives {
-  if (json === null || typeof json !== 'object')
-    throw new ModelFileError(file, 'has invalid primitives (not an object)');
-  const record = { ...(json as Record<string, unknown>) };
-  for (const key of FLOAT64_KEYS) {
+function primitivesFromJson(file: string, json: unknown): BankLatents {
+  if (json === null || typeof json !== 'object' || typeof (json as { method?: unknown }).method !== 'string')
+    throw new ModelFileError(file, 'has invalid primitives (not an object with a method)');
+  const record = { ...(json as Record<string, unknown>) } as Record<string, unknown> & { method: string };
+  for (const key of float64Keys(record)) {
     const values = record[key];
     if (values === null && (key === 'xDirections' || key === 'xMean')) continue;
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'number')) {
@@ -67,9 +77,12 @@ function primitivesFromJson(file: string, json: unknown): LatentPrimitives {
     }
     record[key] = Float64Array.from(values as number[]);
   }
-  const primitives = record as unknown as LatentPrimitives;
-  if (primitives.yDirections.length !== primitives.k * primitives.yDim || primitives.scales.length !== primitives.k) {
-    throw new ModelFileError(file, 'has inconsistent primitives (yDirections or scales do not match k and yDim)');
+  const primitives = record as unknown as BankLatents;
+  const [directions, width] = isTeacherLatents(primitives)
+    ? [primitives.stateDirections, primitives.stateDim]
+    : [primitives.yDirections, primitives.yDim];
+  if (directions.length !== primitives.k * width || primitives.scales.length !== primitives.k) {
+    throw new ModelFileError(file, 'has inconsistent primitives (directions or scales do not match k)');
   }
   return primitives;
 }
@@ -83,6 +96,8 @@ interface BankDocument {
   readonly moduleSize: number;
   readonly layout: ModuleBank['layout'];
   readonly primitives: JsonValue;
+  /** Since format version 2. */
+  readonly extractor?: ExtractorRecord | null;
   readonly corpus: ModuleBank['corpus'];
   readonly seed: number;
   readonly moduleSeeds: readonly number[];
@@ -115,6 +130,7 @@ export async function saveModuleBank(dir: string, bank: ModuleBank): Promise<str
     moduleSize: bank.moduleSize,
     layout: bank.layout,
     primitives: bank.primitives ? primitivesToJson(bank.primitives) : null,
+    extractor: bank.extractor,
     corpus: bank.corpus,
     seed: bank.seed,
     moduleSeeds: bank.moduleSeeds,
@@ -203,13 +219,19 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
       `records modules with SHA-256 ${document.modules.sha256}, but ${folder}/ holds ${modelDocument.weights.sha256}: the modules do not belong to this bank (or a save was interrupted)`,
     );
   }
+  const primitives = document.primitives === null ? null : primitivesFromJson(path, document.primitives);
+  if (version >= 2 && document.extractor === undefined) {
+    throw new ModelFileError(path, 'is a version-2 bank without an extractor record: the file was edited or truncated');
+  }
   const bank: ModuleBank = {
     kind: document.kind,
     k: document.k,
     moduleSize: document.moduleSize,
     layout: document.layout,
     network: { config: loaded.config, parameters: loaded.parameters },
-    primitives: document.primitives === null ? null : primitivesFromJson(path, document.primitives),
+    primitives,
+    // Version 1 predates the record: its latents are CCA or PCA, and say which.
+    extractor: version >= 2 ? (document.extractor ?? null) : primitives ? inferredExtractor(primitives) : null,
     corpus: document.corpus ?? null,
     seed: document.seed,
     moduleSeeds: document.moduleSeeds,
@@ -279,7 +301,76 @@ export function validateModuleBank(bank: ModuleBank): void {
   if (bank.primitives && bank.primitives.k !== bank.k) {
     throw new RangeError(`the bank has ${bank.k} modules but its primitives have ${bank.primitives.k} latents`);
   }
+  checkExtractorRecord(bank);
   if (bank.moduleSeeds.length !== bank.k) {
     throw new RangeError(`the bank has ${bank.k} modules but ${bank.moduleSeeds.length} module seeds`);
+  }
+}
+
+/** Ids of the built-in extractors, each of which produces latents of the same `method`. */
+const BUILTIN_METHODS = ['cca', 'pca', 'teacher', 'teacher-cca'];
+
+/**
+ * The extractor record agrees with the latents: present exactly when there are latents, a built-in id names
+ * the latents' method, and teacher latents carry the recorded teacher's checksum.
+ */
+function checkExtractorRecord(bank: ModuleBank): void {
+  const { extractor, primitives } = bank;
+  if ((extractor === null || extractor === undefined) !== (primitives === null)) {
+    throw new RangeError(
+      primitives === null
+        ? `the bank has no latents but records the extractor '${extractor?.id}'`
+        : 'the bank has latents but no extractor record (bank.extractor): build it with buildModuleBank or pretrainModules',
+    );
+  }
+  if (!extractor || !primitives) return;
+  if (BUILTIN_METHODS.includes(extractor.id) && extractor.id !== primitives.method) {
+    throw new RangeError(
+      `the bank records the extractor '${extractor.id}' but its latents are '${primitives.method}' latents: the bank is inconsistent`,
+    );
+  }
+  if (isTeacherLatents(primitives) && extractor.teacher?.sha256 !== primitives.teacher.sha256) {
+    throw new RangeError(
+      `the bank's latents come from the teacher ${primitives.teacher.sha256.slice(0, 12)}… but its extractor record names ${extractor.teacher?.sha256.slice(0, 12) ?? 'none'}: the bank is inconsistent`,
+    );
+  }
+}
+
+/** What a caller expects a bank to have been built with (`checkBankExtractor`). */
+export interface ExpectedExtractor {
+  readonly id: string;
+  /** Options that must match (each given key is compared as JSON); others are not checked. */
+  readonly options?: { readonly [key: string]: JsonValue };
+  /** SHA-256 of the teacher's parameters (`teacherChecksum`) the latents must come from. */
+  readonly teacherSha256?: string;
+}
+
+/**
+ * Throws unless `bank` was built by the expected extractor (id, the given options, the teacher), e.g. before
+ * reusing a saved bank in a study: a bank from one extractor is never taken for another's.
+ */
+export function checkBankExtractor(bank: ModuleBank, expected: ExpectedExtractor): void {
+  const record = bank.extractor;
+  if (!record) {
+    throw new RangeError(
+      `the bank has no latents (a ${bank.kind} bank) but '${expected.id}' latents were expected: build the bank with that extractor`,
+    );
+  }
+  const problems: string[] = [];
+  if (record.id !== expected.id) problems.push(`extractor '${record.id}' (expected '${expected.id}')`);
+  for (const [key, value] of Object.entries(expected.options ?? {})) {
+    if (JSON.stringify(record.options[key]) !== JSON.stringify(value)) {
+      problems.push(`option ${key} = ${JSON.stringify(record.options[key])} (expected ${JSON.stringify(value)})`);
+    }
+  }
+  if (expected.teacherSha256 !== undefined && record.teacher?.sha256 !== expected.teacherSha256) {
+    problems.push(
+      `teacher ${record.teacher ? `${record.teacher.sha256.slice(0, 12)}…` : 'none'} (expected ${expected.teacherSha256.slice(0, 12)}…)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new RangeError(
+      `the module bank was built with ${problems.join(', ')}: it is another bank; build a new one with the expected extractor`,
+    );
   }
 }

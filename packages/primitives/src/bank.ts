@@ -33,7 +33,7 @@ import {
   type Task,
   type TaskOptions,
 } from '@molap/tasks';
-import type { LatentPrimitives } from './latents.js';
+import type { BankLatents, ExtractorRecord } from './extractor.js';
 import { assertPositiveInteger } from './sample.js';
 
 /** Default units per module (MoLaP §3). */
@@ -181,8 +181,10 @@ export interface ModuleBank {
   readonly layout: BankLayout;
   /** The modules as one block-diagonal network (see the module comment for the layout). */
   readonly network: { readonly config: RnnConfig; readonly parameters: RnnParameters };
-  /** The latent primitives module i was trained to produce (v_i); null for random banks. */
-  readonly primitives: LatentPrimitives | null;
+  /** The latents module i was trained to produce (v_i); null for random banks. */
+  readonly primitives: BankLatents | null;
+  /** The extractor that built the latents (id, version, options, teacher fingerprint); null for random banks. */
+  readonly extractor: ExtractorRecord | null;
   /** The pre-training corpus; null for random banks. */
   readonly corpus: BankCorpus | null;
   /** The bank seed; module i's seed is `moduleSeed(seed, i)`. */
@@ -196,7 +198,7 @@ export interface ModuleBank {
 }
 
 /** Random streams of a bank seed. */
-export const BANK_STREAM = { modules: 11, heldOut: 12 } as const;
+export const BANK_STREAM = { modules: 11, heldOut: 12, pool: 13 } as const;
 
 /** The seed of module `index` of a bank with seed `seed`: independent of k and of the other modules. */
 export function moduleSeed(seed: number, index: number): number {
@@ -333,6 +335,7 @@ export function createRandomModuleBank(options: RandomModuleBankOptions): Module
     layout: options.layout,
     network: { config, parameters },
     primitives: null,
+    extractor: null,
     corpus: null,
     seed: options.seed,
     moduleSeeds: seeds,

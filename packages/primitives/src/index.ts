@@ -35,13 +35,15 @@ export {
 export {
   BANK_JSON,
   BANK_MODULES_FOLDER,
+  checkBankExtractor,
+  type ExpectedExtractor,
   loadModuleBank,
   MODULE_BANK_FORMAT,
   MODULE_BANK_FORMAT_VERSION,
   saveModuleBank,
   validateModuleBank,
 } from './bank-file.js';
-export { type BuildModuleBankOptions, buildModuleBank } from './build-bank.js';
+export { type BuildModuleBankOptions, buildModuleBank, DEFAULT_EXTRACTOR } from './build-bank.js';
 export {
   type CorpusSample,
   type CorpusTaskCount,
@@ -59,7 +61,53 @@ export {
   moduleParameterCount,
   summarizeModuleBank,
 } from './describe-bank.js';
+export {
+  type AnyLatentExtractor,
+  type BankLatents,
+  type ExtractionInput,
+  type ExtractorMeta,
+  type ExtractorRecord,
+  inferredExtractor,
+  type LatentExtractor,
+} from './extractor.js';
+export {
+  createExtractorRegistry,
+  EXTRACTOR_ID_PATTERN,
+  type ExtractorRegistry,
+  ExtractorRegistryError,
+  type ExtractorRegistryErrorCode,
+  validateExtractor,
+} from './extractor-registry.js';
+export {
+  BUILTIN_EXTRACTORS,
+  type CcaExtractorOptions,
+  ccaExtractor,
+  createLatentExtractorRegistry,
+  DEFAULT_TEACHER_TRIALS_PER_TASK,
+  type PcaExtractorOptions,
+  pcaExtractor,
+  type TeacherCcaExtractorOptions,
+  type TeacherExtractorOptions,
+  teacherCcaExtractor,
+  teacherExtractor,
+} from './extractors.js';
+export {
+  DEFAULT_ICA_MAX_ITERATIONS,
+  DEFAULT_ICA_TOLERANCE,
+  type FastIcaOptions,
+  type FastIcaResult,
+  fastIca,
+  IcaConvergenceError,
+} from './fastica.js';
 export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
+export {
+  buildLatentPool,
+  type LatentPool,
+  type LatentPoolOptions,
+  type PoolBatch,
+  poolEntryAt,
+  poolModuleBatch,
+} from './latent-pool.js';
 export {
   DEFAULT_LATENT_COUNT,
   DEFAULT_RANK_TOLERANCE,
@@ -69,6 +117,7 @@ export {
   LATENT_PRIMITIVES_VERSION,
   type LatentMethod,
   type LatentPrimitives,
+  numericalRank,
 } from './latents.js';
 export {
   DEFAULT_LATENT_MASK_WEIGHTING,
@@ -87,6 +136,7 @@ export {
 } from './module-training.js';
 export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
 export {
+  corpusLayout,
   PretrainingAbortedError,
   type PretrainModulesOptions,
   type PretrainWorkerInput,
@@ -108,3 +158,27 @@ export {
   type ReconstructionOptions,
   reconstructTargets,
 } from './targets.js';
+export {
+  checkTeacher,
+  HOW_TO_GET_A_TEACHER,
+  loadTeacher,
+  type Teacher,
+  type TeacherFingerprint,
+  teacherChecksum,
+  teacherFingerprint,
+} from './teacher.js';
+export {
+  isTeacherLatents,
+  sampleTeacherStates,
+  TEACHER_LATENTS_VERSION,
+  type TeacherCcaOptions,
+  type TeacherLatents,
+  type TeacherPcaOptions,
+  type TeacherRotation,
+  type TeacherStateSample,
+  teacherCanonicalLatents,
+  teacherLatentValues,
+  teacherModel,
+  teacherPrincipalLatents,
+  teacherStates,
+} from './teacher-latents.js';

@@ -20,9 +20,12 @@ import {
   moduleSeed,
 } from './bank.js';
 import { type CorpusTaskOptions, DEFAULT_CORPUS_BATCH_SIZE } from './corpus.js';
+import type { BankLatents } from './extractor.js';
+import { type LatentPool, poolEntryAt, poolModuleBatch } from './latent-pool.js';
 import type { LatentPrimitives } from './latents.js';
 import { latentTargetsAndMask, moduleTrainingBatch } from './module-batches.js';
 import type { ModuleTrainingOptions } from './pretrain-options.js';
+import { isTeacherLatents } from './teacher-latents.js';
 
 /** Progress of a pre-training run. */
 export type PretrainProgress =
@@ -44,11 +47,16 @@ export interface ModuleTrainingContext {
   readonly engine: Engine;
   /** The corpus tasks, in corpus order. */
   readonly tasks: readonly Task[];
-  readonly primitives: LatentPrimitives;
+  readonly primitives: BankLatents;
   readonly layout: BankLayout;
   readonly options: ModuleTrainingOptions;
   readonly taskOptions: CorpusTaskOptions;
   readonly bankSeed: number;
+  /**
+   * Precomputed trials and latents (`buildLatentPool`): modules then train on batches drawn from it instead
+   * of fresh trials, and their fit is measured on its held-out batches. Required for teacher latents.
+   */
+  readonly pool?: LatentPool;
   /** Folder of the per-module checkpoint folders (`module-00`, …); a run finding one there resumes it. */
   readonly checkpointDir?: string;
   readonly signal?: AbortSignal;
@@ -79,7 +87,8 @@ function resolvedTaskOptions(tasks: readonly Task[], taskOptions: CorpusTaskOpti
 
 /** Trains module `index` and measures its held-out fit. */
 export async function trainModule(context: ModuleTrainingContext, index: number): Promise<TrainedModule> {
-  const { options, tasks, primitives } = context;
+  const { options, tasks, pool } = context;
+  const primitives = pool ? undefined : targetLatents(context.primitives);
   const started = performance.now();
   const seed = moduleSeed(context.bankSeed, index);
   const config = moduleConfig(context.layout, options.moduleSize, options);
@@ -102,9 +111,10 @@ export async function trainModule(context: ModuleTrainingContext, index: number)
       seed,
       nextBatch: (step) => {
         const rng = root.fork(step);
+        if (pool) return poolModuleBatch(pool, poolEntryAt(pool, rng), index);
         const which = rng.integer(tasks.length);
         const batch = tasks[which].generate(rng.fork(1), resolved[which]);
-        return moduleTrainingBatch(primitives, batch, index, options.maskWeighting);
+        return moduleTrainingBatch(primitives!, batch, index, options.maskWeighting);
       },
       onStep: ({ step, loss }) => {
         windowSum += loss;
@@ -195,8 +205,27 @@ export class FitAccumulator {
   }
 }
 
+/** Target-space latents (`cca`, `pca`), which modules read off each batch's targets; teacher latents need a pool. */
+function targetLatents(latents: BankLatents): LatentPrimitives {
+  if (isTeacherLatents(latents)) {
+    throw new RangeError(
+      `'${latents.method}' latents are read from a teacher's states, not from the targets: pre-train them through pretrainModules with the teacher (it builds the latent pool).`,
+    );
+  }
+  return latents;
+}
+
 async function heldOutFit(context: ModuleTrainingContext, model: EngineModel, index: number): Promise<number> {
   const fit = new FitAccumulator();
+  if (context.pool) {
+    for (const entry of context.pool.heldOut) {
+      const batch = poolModuleBatch(context.pool, entry, index);
+      const { outputs } = await model.forward(batch, { noiseSeed: HELD_OUT_NOISE_SEED });
+      for (let row = 0; row < batch.targets.length; row++) fit.add(batch.targets[row], outputs[row], batch.mask[row]);
+    }
+    return fit.r2();
+  }
+  const primitives = targetLatents(context.primitives);
   const batches = heldOutBatches(
     context.tasks,
     context.taskOptions,
@@ -204,7 +233,7 @@ async function heldOutFit(context: ModuleTrainingContext, model: EngineModel, in
     context.options.evaluationTrials,
   );
   for (const batch of batches) {
-    const { targets, mask } = latentTargetsAndMask(context.primitives, batch, [index], 'time');
+    const { targets, mask } = latentTargetsAndMask(primitives, batch, [index], 'time');
     const { outputs } = await model.forward(
       { steps: batch.steps, batchSize: batch.batchSize, inputs: batch.inputs, targets, mask },
       { noiseSeed: HELD_OUT_NOISE_SEED },

@@ -36,6 +36,11 @@ export interface ModuleTrainingOptions {
   readonly logEvery: number;
   /** Completed steps between checkpoints when a checkpoint folder is given. Default 500. */
   readonly checkpointEvery: number;
+  /**
+   * Teacher latents only: batches (of `batchSize` trials) per corpus task in the fixed latent pool the
+   * modules train on (`buildLatentPool`). Default 16 (512 trials per task).
+   */
+  readonly poolBatchesPerTask: number;
 }
 
 /** The defaults of `ModuleTrainingOptions`. */
@@ -53,6 +58,7 @@ export const DEFAULT_PRETRAINING: Readonly<ModuleTrainingOptions> = Object.freez
   evaluationTrials: 64,
   logEvery: 100,
   checkpointEvery: 500,
+  poolBatchesPerTask: 16,
 });
 
 /** Names of the pre-training presets. */
@@ -84,6 +90,7 @@ const CHECKS: Readonly<Record<keyof ModuleTrainingOptions, OptionCheck>> = {
   evaluationTrials: positiveInteger,
   logEvery: positiveInteger,
   checkpointEvery: positiveInteger,
+  poolBatchesPerTask: positiveInteger,
 };
 
 /**

@@ -26,8 +26,10 @@ import {
   moduleSeed,
 } from './bank.js';
 import { type CorpusTaskOptions, resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
-import type { LatentPrimitives } from './latents.js';
+import { type BankLatents, type ExtractorRecord, inferredExtractor } from './extractor.js';
+import { buildLatentPool, type LatentPool } from './latent-pool.js';
 import {
+  heldOutBatches,
   type ModuleTrainingContext,
   type PretrainProgress,
   type TrainedModule,
@@ -39,13 +41,22 @@ import {
   resolveModuleTraining,
   taskOptionsJson,
 } from './pretrain-options.js';
+import { checkTeacher, type Teacher, teacherChecksum } from './teacher.js';
+import { isTeacherLatents, type TeacherLatents, teacherModel } from './teacher-latents.js';
 
 /** Options of `pretrainModules`: the corpus, its primitives, the seed, training options and how to run. */
 export interface PretrainModulesOptions extends Partial<ModuleTrainingOptions> {
   /** The corpus: tasks, or a registry and ids. Must be the corpus the primitives were extracted from. */
   readonly tasks: SampleCorpusOptions['tasks'];
-  /** The latent primitives (`extractLatents`); module i learns latent i, so k = `primitives.k`. */
-  readonly primitives: LatentPrimitives;
+  /**
+   * The latents (`extractLatents`, or an extractor's `extract`); module i learns latent i, so k = `primitives.k`.
+   * Teacher latents need `teacher` too.
+   */
+  readonly primitives: BankLatents;
+  /** The teacher the latents were read from (teacher latents only; its checksum must match theirs). */
+  readonly teacher?: Teacher;
+  /** What the bank records of the extractor; default inferred from the latents (method, k, options). */
+  readonly extractor?: ExtractorRecord;
   /** Bank seed: module i's seed is `moduleSeed(seed, i)`. */
   readonly seed: number;
   /** Preset the training options start from (given options override it). Default 'standard'. */
@@ -81,11 +92,14 @@ const TRAINING_KEYS: readonly (keyof ModuleTrainingOptions)[] = [
   'evaluationTrials',
   'logEvery',
   'checkpointEvery',
+  'poolBatchesPerTask',
 ];
 
 const RUN_KEYS = [
   'tasks',
   'primitives',
+  'teacher',
+  'extractor',
   'seed',
   'preset',
   'taskOptions',
@@ -111,9 +125,32 @@ export class PretrainingAbortedError extends Error {
   }
 }
 
-function checkPrimitives(primitives: LatentPrimitives, tasks: readonly Task[], layout: BankLayout): void {
+function checkPrimitives(
+  primitives: BankLatents,
+  tasks: readonly Task[],
+  layout: BankLayout,
+  teacher: Teacher | undefined,
+): void {
   if (primitives === null || typeof primitives !== 'object' || !Number.isInteger(primitives.k)) {
     throw new TypeError('primitives must be the LatentPrimitives of the corpus: extractLatents(sampleCorpus(…)).');
+  }
+  if (isTeacherLatents(primitives)) {
+    if (!teacher) {
+      throw new RangeError(
+        `'${primitives.method}' latents are read from a teacher's states, so pre-training needs that teacher: pass pretrainModules({ …, teacher }) with the teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…`,
+      );
+    }
+    checkTeacher(
+      teacher,
+      tasks.map((task) => task.id),
+      layout,
+    );
+    const checksum = teacherChecksum(teacher.parameters);
+    if (checksum !== primitives.teacher.sha256) {
+      throw new RangeError(
+        `the teacher given has checksum ${checksum.slice(0, 12)}… but the latents were read from a teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…: pass the teacher the latents were extracted with.`,
+      );
+    }
   }
   if (primitives.yDim !== layout.outputSize) {
     throw new RangeError(
@@ -129,7 +166,8 @@ function checkPrimitives(primitives: LatentPrimitives, tasks: readonly Task[], l
   }
 }
 
-function corpusLayout(tasks: readonly Task[], taskOptions: CorpusTaskOptions): BankLayout {
+/** The one channel layout of a corpus; throws when its tasks disagree. */
+export function corpusLayout(tasks: readonly Task[], taskOptions: CorpusTaskOptions): BankLayout {
   const layout = bankLayout(tasks[0], taskOptions);
   const signature = JSON.stringify(layout);
   for (const task of tasks.slice(1)) {
@@ -176,9 +214,10 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
   const training = resolveModuleTraining(given, options.preset ?? 'standard');
   const taskOptions = options.taskOptions ?? {};
   const layout = corpusLayout(tasks, taskOptions);
-  checkPrimitives(options.primitives, tasks, layout);
+  checkPrimitives(options.primitives, tasks, layout, options.teacher);
   const { primitives, seed } = options;
   const k = primitives.k;
+  const extractor = options.extractor ?? inferredExtractor(primitives);
   const requested = options.workers ?? availableParallelism();
   if (!(Number.isSafeInteger(requested) && requested >= 1)) {
     throw new RangeError(`workers must be an integer >= 1, got ${String(options.workers)}`);
@@ -198,6 +237,9 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
     ...(reason ? { reason } : {}),
   });
 
+  const pool = isTeacherLatents(primitives)
+    ? await teacherPool(options, tasks, taskOptions, training, primitives)
+    : undefined;
   let trained: TrainedModule[];
   if (reason === undefined) {
     trained = await trainInWorkers({
@@ -211,6 +253,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
         options: training,
         bankSeed: seed,
         ...(options.workerSetup ? { setup: options.workerSetup } : {}),
+        ...(pool ? { pool } : {}),
         ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}),
         ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
       },
@@ -229,6 +272,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
         options: training,
         taskOptions,
         bankSeed: seed,
+        ...(pool ? { pool } : {}),
         ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -261,6 +305,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
       ),
     },
     primitives,
+    extractor,
     corpus: { taskIds: tasks.map((task) => task.id), taskOptions: taskOptionsJson(taskOptions) },
     seed,
     moduleSeeds: Array.from({ length: k }, (_, i) => moduleSeed(seed, i)),
@@ -273,13 +318,15 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
 export interface PretrainWorkerInput {
   readonly taskIds: readonly string[];
   readonly taskOptions: CorpusTaskOptions;
-  readonly primitives: LatentPrimitives;
+  readonly primitives: BankLatents;
   readonly layout: BankLayout;
   readonly options: ModuleTrainingOptions;
   readonly bankSeed: number;
   readonly setup?: string;
   readonly engineOptions?: CreateEngineOptions;
   readonly checkpointDir?: string;
+  /** The latent pool (SharedArrayBuffers: shared, not copied). */
+  readonly pool?: LatentPool;
   /** Modules this worker trains, in order. */
   readonly modules?: readonly number[];
 }
@@ -315,6 +362,7 @@ export async function runPretrainWorker(
       options: input.options,
       taskOptions: input.taskOptions,
       bankSeed: input.bankSeed,
+      ...(input.pool ? { pool: input.pool } : {}),
       ...(input.checkpointDir ? { checkpointDir: input.checkpointDir } : {}),
       signal,
       onProgress: report,
@@ -328,6 +376,34 @@ export async function runPretrainWorker(
     return trained;
   } finally {
     await engine.dispose();
+  }
+}
+
+/** The latent pool of teacher latents, built in this thread with the given engine or a new one. */
+async function teacherPool(
+  options: PretrainModulesOptions,
+  tasks: readonly Task[],
+  taskOptions: CorpusTaskOptions,
+  training: ModuleTrainingOptions,
+  latents: TeacherLatents,
+): Promise<LatentPool> {
+  const engine = options.engine ?? (await createEngine(options.engineOptions));
+  const model = teacherModel(engine, options.teacher!);
+  try {
+    return await buildLatentPool({
+      tasks,
+      taskOptions,
+      bankSeed: options.seed,
+      latents,
+      teacher: model,
+      batchesPerTask: training.poolBatchesPerTask,
+      batchSize: training.batchSize,
+      heldOut: heldOutBatches(tasks, taskOptions, options.seed, training.evaluationTrials),
+      weighting: training.maskWeighting,
+    });
+  } finally {
+    model.dispose();
+    if (!options.engine) await engine.dispose();
   }
 }
 

@@ -80,6 +80,25 @@ describe('saveModuleBank / loadModuleBank', () => {
     expect(loaded.network.parameters).toEqual(random.network.parameters);
   });
 
+  it('reads version-1 banks (before extractor records), inferring the record from their latents', async () => {
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    const path = join(dir, BANK_JSON);
+    const { extractor: _record, ...document } = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...document, formatVersion: 1 }));
+    const loaded = await loadModuleBank(dir);
+    expect(loaded.extractor).toEqual({
+      id: 'cca',
+      version: 1,
+      options: { k: 2, rankTolerance: 1e-5, regularization: 1e-3, trialsPerTask: 32, historyTimeConstants: [] },
+      teacher: null,
+    });
+    expect(loaded.extractor).toEqual(bank.extractor);
+    // A version-2 bank must carry its record.
+    await writeFile(path, JSON.stringify({ ...document, formatVersion: 2 }));
+    await expect(loadModuleBank(dir)).rejects.toThrow(/version-2 bank without an extractor record/);
+  });
+
   it('refuses a bank written by a newer format version, naming the fix', async () => {
     const dir = await folder();
     await saveModuleBank(dir, bank);
@@ -89,7 +108,7 @@ describe('saveModuleBank / loadModuleBank', () => {
     const error = await loadModuleBank(dir).catch((e) => e);
     expect(error).toBeInstanceOf(ModelFileError);
     expect(error.message).toMatch(
-      /module-bank format version 2, newer than the version 1 .* upgrade @molap\/primitives/,
+      /module-bank format version 3, newer than the version 2 .* upgrade @molap\/primitives/,
     );
   });
 

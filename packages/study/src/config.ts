@@ -169,6 +169,9 @@ export const bankSchema = z
     evaluationTrials: positiveInteger.optional().describe('held-out trials per corpus task for the fit R²'),
     logEvery: positiveInteger.optional().describe('steps per point of the logged loss curve'),
     checkpointEvery: positiveInteger.optional().describe('steps between pre-training checkpoints'),
+    poolBatchesPerTask: positiveInteger
+      .optional()
+      .describe('teacher latents: batches per corpus task in the latent pool (default 16)'),
     workers: positiveInteger.optional().describe('worker threads of the pre-training (default: one per core)'),
   })
   .describe(

@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Benchmark `tune`: one protocol, applied equally, to choose the defaults each strategy exposes:
+// EWC's λ, SI's c, and MoLaP's learning rate (the one learning option of MoLaP that moved its results).
+//
+//   npm run bench -- tune [--strategies ewc,si,molap] [--seed 101] [--grid-ewc 100,1000,10000,100000]
+//       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005] [--extractor teacher] [--k 16]
+//       [--module-size 16] [--cache dir] [--json] [--out file.json]
+//
+// Protocol (the same for every strategy):
+// - a tuning seed (default 101) that no reported result uses: it seeds the networks, the training batches,
+//   and, for MoLaP, the bank and its teacher (the multitask RNN of that seed, trained once and cached);
+// - the standard run's tasks and budget: the nine-task corpus, 500 steps of 64 trials per task (sequential
+//   strategies learn the corpus in order; MoLaP learns the corpus and the two held-out tasks, each on its own);
+// - a grid of four values per strategy;
+// - the score: mean performance over the tasks at the end (after the whole sequence for sequential strategies,
+//   so forgetting counts) on validation trials: 256 per task from their own seed (2,000,003), never the test
+//   trials (seed 1,000,003) the benchmarks report;
+// - the chosen value: the best score; a tie goes to the smaller value.
+// Each grid point is cached in <cache>/tune, so an interrupted run resumes.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '@molap/backend';
+import { ewc, si } from '@molap/baselines';
+import { createMolap } from '@molap/composer';
+import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
+import { buildModuleBank, loadModuleBank, loadTeacher, saveModuleBank } from '@molap/primitives';
+import { createTaskRegistry, yang19 } from '@molap/tasks';
+import { CORPUS, DEFAULT_CACHE, ensureTeacher, HELD_OUT, STANDARD_RUN_BUDGET } from './teacher-cache.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const list = (name, fallback) => (option(name) ?? fallback).split(',').map(Number);
+const json = args.includes('--json');
+const seed = Number(option('seed', '101'));
+const cache = option('cache', DEFAULT_CACHE);
+const strategies = option('strategies', 'ewc,si,molap').split(',');
+const threads = Number(option('threads', String(availableParallelism())));
+const VALIDATION_TRIALS = 256;
+const VALIDATION_SEED = 2_000_003;
+const GRIDS = {
+  ewc: { option: 'lambda', values: list('grid-ewc', '100,1000,10000,100000') },
+  si: { option: 'c', values: list('grid-si', '0.1,1,10,100') },
+  molap: { option: 'learningRate', values: list('grid-molap', '0.001,0.002,0.003,0.005') },
+};
+const bankOptions = {
+  extractor: option('extractor', 'teacher'),
+  latents: { k: Number(option('k', '16')) },
+  moduleSize: Number(option('module-size', '16')),
+};
+const log = (line = '') => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+const loadText = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+const hash = (value) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
+
+const registry = createTaskRegistry({ tasks: yang19 });
+const engine = await createEngine({ engine: 'native', threads });
+const context = { engine, tasks: registry };
+const budget = STANDARD_RUN_BUDGET;
+const validation = new Map(
+  [...CORPUS, ...HELD_OUT].map((id) => [
+    id,
+    evaluationBatch(registry.get(id), { trials: VALIDATION_TRIALS, seed: VALIDATION_SEED }),
+  ]),
+);
+log(
+  `tune: seed ${seed}; strategies ${strategies.join(', ')}; ${budget.steps} steps × ${budget.batchSize} trials per task`,
+);
+log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}; load ${loadText()}`);
+
+async function score(model, tasks) {
+  const perTask = {};
+  for (const id of tasks) {
+    const result = await model.evaluate(id, validation.get(id), {
+      noiseSeed: evaluationNoiseSeed(VALIDATION_SEED, id),
+    });
+    perTask[id] = result.performance;
+  }
+  return { perTask, mean: tasks.reduce((sum, id) => sum + perTask[id], 0) / tasks.length };
+}
+
+let bank;
+async function molapBank() {
+  if (bank) return bank;
+  const teacher = await loadTeacher((await ensureTeacher({ cache, seed, threads, log })).dir);
+  const dir = join(cache, 'banks', `tune-${hash({ ...bankOptions, teacher: teacher.fileSha256 })}-seed-${seed}`);
+  if (existsSync(join(dir, 'bank.json'))) bank = await loadModuleBank(dir);
+  else {
+    bank = await buildModuleBank({
+      tasks: { registry, ids: CORPUS },
+      seed,
+      teacher,
+      ...bankOptions,
+      engineOptions: { engine: 'native' },
+    });
+    await saveModuleBank(dir, bank);
+  }
+  return bank;
+}
+
+async function run(strategy, value) {
+  const t0 = performance.now();
+  if (strategy === 'molap') {
+    const model = createMolap(await molapBank(), context, { learningRate: value });
+    const tasks = [...CORPUS, ...HELD_OUT];
+    await model.learn(tasks, budget, { seed });
+    const result = await score(model, tasks);
+    await model.dispose();
+    return { ...result, seconds: (performance.now() - t0) / 1000 };
+  }
+  const model = await (strategy === 'ewc' ? ewc : si).create(context, { [GRIDS[strategy].option]: value });
+  await model.learn(CORPUS, budget, { seed });
+  const result = await score(model, CORPUS);
+  const forgetting = model.forgetting().map((f) => ({ taskId: f.taskId, forgetting: f.forgetting }));
+  await model.dispose();
+  return { ...result, forgetting, seconds: (performance.now() - t0) / 1000 };
+}
+
+const report = {
+  suite: 'tune',
+  seed,
+  budget,
+  validationTrials: VALIDATION_TRIALS,
+  validationSeed: VALIDATION_SEED,
+  results: {},
+};
+for (const strategy of strategies) {
+  const grid = GRIDS[strategy];
+  if (!grid) throw new Error(`unknown strategy '${strategy}' to tune: use ewc, si or molap`);
+  const points = [];
+  for (const value of grid.values) {
+    const key = { strategy, option: grid.option, value, seed, budget, ...(strategy === 'molap' ? bankOptions : {}) };
+    const file = join(cache, 'tune', `${strategy}-${hash(key)}.json`);
+    let point;
+    if (existsSync(file)) point = JSON.parse(await readFile(file, 'utf8'));
+    else {
+      log(`  ${strategy} ${grid.option} = ${value}: learning (load ${loadText()})`);
+      point = { ...key, ...(await run(strategy, value)), load: loadavg(), date: new Date().toISOString() };
+      await mkdir(join(cache, 'tune'), { recursive: true });
+      await writeFile(file, `${JSON.stringify(point, null, 2)}\n`);
+    }
+    points.push(point);
+    log(
+      `  ${strategy} ${grid.option} = ${value}: validation mean ${point.mean.toFixed(3)} (${Object.entries(
+        point.perTask,
+      )
+        .map(([id, v]) => `${id} ${v.toFixed(2)}`)
+        .join(', ')}); ${point.seconds.toFixed(0)} s`,
+    );
+  }
+  const best = points.reduce((a, b) => (b.mean > a.mean ? b : a));
+  report.results[strategy] = { option: grid.option, grid: grid.values, points, chosen: best.value };
+  log(`${strategy}: chosen ${grid.option} = ${best.value} (validation mean ${best.mean.toFixed(3)})`);
+}
+await engine.dispose();
+log(`load at the end ${loadText()}`);
+if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+if (option('out')) await writeFile(option('out'), `${JSON.stringify(report, null, 2)}\n`);

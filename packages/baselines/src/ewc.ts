@@ -25,47 +25,49 @@ import {
   type RnnParameters,
   saveModel,
 } from '@molap/backend';
-import { readStrategyDocument, type Strategy, type StrategyContext } from '@molap/core';
-import { createRng, resolveTaskOptions } from '@molap/tasks';
-import { NETWORK_CHECKS, NETWORK_DEFAULTS, nonNegativeNumber, positiveInteger, resolveOptions } from './options.js';
 import {
-  type ContinualMethod,
-  SEQUENTIAL_CHECKS,
-  SequentialModel,
-  type SequentialOptions,
-  type TaskEndContext,
-} from './sequential.js';
-
-/** Options of the `ewc` strategy. */
-export interface EwcOptions extends SequentialOptions {
-  /** λ, the strength of the consolidation penalty λ/2·Σ F(θ − θ*)². 0 gives plain sequential fine-tuning. */
-  readonly lambda: number;
-  /** M, batches whose squared gradients are averaged into the Fisher estimate. Default 64. */
-  readonly fisherBatches: number;
-  /** Trials per Fisher batch. Default 1 (per-trial empirical Fisher). */
-  readonly fisherBatchSize: number;
-}
+  defineOptions,
+  OPTION_KINDS,
+  type OptionsOf,
+  option,
+  readStrategyDocument,
+  type Strategy,
+  type StrategyContext,
+} from '@molap/core';
+import { createRng, resolveTaskOptions } from '@molap/tasks';
+import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
+import { type ContinualMethod, SequentialModel, type SequentialOptions, type TaskEndContext } from './sequential.js';
 
 /** Default λ of `ewc` (chosen for Yang's tasks and loss scale; see the README). */
 export const DEFAULT_EWC_LAMBDA = 1e4;
 
-const EWC_DEFAULTS: EwcOptions = Object.freeze({
-  ...NETWORK_DEFAULTS,
-  resetOptimizer: true,
-  lambda: DEFAULT_EWC_LAMBDA,
-  fisherBatches: 64,
-  fisherBatchSize: 1,
+const EWC_OPTION_SPECS = {
+  ...NETWORK_OPTION_SPECS,
+  ...SEQUENTIAL_OPTION_SPECS,
+  lambda: option(
+    OPTION_KINDS.nonNegativeNumber,
+    DEFAULT_EWC_LAMBDA,
+    'λ, the strength of the consolidation penalty λ/2·Σ F(θ − θ*)²; 0 gives plain sequential fine-tuning',
+  ),
+  fisherBatches: option(
+    OPTION_KINDS.positiveInteger,
+    64,
+    'M, batches whose squared gradients are averaged into the Fisher estimate',
+  ),
+  fisherBatchSize: option(OPTION_KINDS.positiveInteger, 1, 'trials per Fisher batch (1: per-trial empirical Fisher)'),
+} as const;
+
+/** Options of the `ewc` strategy, declared once. */
+export const EWC_OPTIONS = defineOptions('ewc option', EWC_OPTION_SPECS);
+
+/** Options of the `sequential` strategy: those of `ewc` with λ = 0. */
+export const SEQUENTIAL_STRATEGY_OPTIONS = defineOptions('sequential option', {
+  ...EWC_OPTION_SPECS,
+  lambda: option(EWC_OPTION_SPECS.lambda, 0, EWC_OPTION_SPECS.lambda.description),
 });
 
-const SEQUENTIAL_DEFAULTS: EwcOptions = Object.freeze({ ...EWC_DEFAULTS, lambda: 0 });
-
-const EWC_CHECKS = {
-  ...NETWORK_CHECKS,
-  ...SEQUENTIAL_CHECKS,
-  lambda: nonNegativeNumber,
-  fisherBatches: positiveInteger,
-  fisherBatchSize: positiveInteger,
-};
+/** Options of the `ewc` and `sequential` strategies. */
+export type EwcOptions = OptionsOf<typeof EWC_OPTIONS>;
 
 /** A consolidated task: its diagonal Fisher F_k and its parameters θ*_k. */
 interface Consolidation {
@@ -216,7 +218,7 @@ class EwcMethod implements ContinualMethod {
   }
 }
 
-function ewcStrategy(name: 'ewc' | 'sequential', defaults: EwcOptions): Strategy<EwcOptions> {
+function ewcStrategy(name: 'ewc' | 'sequential', declaration: typeof EWC_OPTIONS): Strategy<EwcOptions> {
   const create = (context: StrategyContext, options: EwcOptions) =>
     new SequentialModel(name, context, options, new EwcMethod(options));
   return Object.freeze({
@@ -243,16 +245,14 @@ function ewcStrategy(name: 'ewc' | 'sequential', defaults: EwcOptions): Strategy
             schedule: 'sequential' as const,
           },
     ),
-    defaults,
+    defaults: declaration.defaults,
+    checkOptions: (options: Partial<EwcOptions>) => void declaration.resolve(options),
     async create(context: StrategyContext, options?: Partial<EwcOptions>) {
-      return create(context, resolveOptions(name, defaults, options, EWC_CHECKS));
+      return create(context, declaration.resolve(options));
     },
     async load(dir: string, context: StrategyContext) {
       const document = await readStrategyDocument(dir, name);
-      const model = create(
-        context,
-        resolveOptions(name, defaults, document.options as Partial<EwcOptions>, EWC_CHECKS),
-      );
+      const model = create(context, declaration.resolve(document.options as Partial<EwcOptions>));
       await model.restore(dir, document);
       return model;
     },
@@ -260,7 +260,7 @@ function ewcStrategy(name: 'ewc' | 'sequential', defaults: EwcOptions): Strategy
 }
 
 /** The `ewc` strategy: elastic weight consolidation on the multitask RNN, tasks learned in sequence. */
-export const ewc: Strategy<EwcOptions> = ewcStrategy('ewc', EWC_DEFAULTS);
+export const ewc: Strategy<EwcOptions> = ewcStrategy('ewc', EWC_OPTIONS);
 
 /** The `sequential` strategy: plain sequential fine-tuning of the multitask RNN (EWC with λ = 0). */
-export const sequential: Strategy<EwcOptions> = ewcStrategy('sequential', SEQUENTIAL_DEFAULTS);
+export const sequential: Strategy<EwcOptions> = ewcStrategy('sequential', SEQUENTIAL_STRATEGY_OPTIONS);

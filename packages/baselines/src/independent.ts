@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadModel, type RnnConfig, type RnnParameters, saveModel, writeFileAtomic } from '@molap/backend';
 import {
   countRnnParameters,
+  defineOptions,
   deriveSeed,
   type EvaluationOptions,
   evaluationSet,
@@ -15,6 +16,7 @@ import {
   learnEngineModel,
   lookUpTasks,
   type MultiTaskModel,
+  type OptionsOf,
   type ParameterCount,
   parameterBytes,
   readStrategyDocument,
@@ -32,10 +34,13 @@ import {
 } from '@molap/core';
 import type { Batch } from '@molap/tasks';
 import { NetworkEvaluator, RnnNetwork } from './network.js';
-import { NETWORK_CHECKS, NETWORK_DEFAULTS, type NetworkOptions, resolveOptions } from './options.js';
+import { NETWORK_OPTION_SPECS } from './options.js';
 
 /** Options of the `independent` strategy: those of each task's network. */
-export type IndependentOptions = NetworkOptions;
+export const INDEPENDENT_OPTIONS = defineOptions('independent option', NETWORK_OPTION_SPECS);
+
+/** Options of the `independent` strategy: the network options. */
+export type IndependentOptions = OptionsOf<typeof INDEPENDENT_OPTIONS>;
 
 /** A learned task: its network's config and trained parameters. */
 interface TaskNetwork {
@@ -198,18 +203,14 @@ export const independent: Strategy<IndependentOptions> = Object.freeze({
       'One full leaky RNN per task, every weight trained on that task alone: no sharing and no interference.',
     schedule: 'independent' as const,
   }),
-  defaults: NETWORK_DEFAULTS,
+  defaults: INDEPENDENT_OPTIONS.defaults,
+  checkOptions: (options: Partial<IndependentOptions>) => void INDEPENDENT_OPTIONS.resolve(options),
   async create(context: StrategyContext, options?: Partial<IndependentOptions>) {
-    return new IndependentModel(context, resolveOptions('independent', NETWORK_DEFAULTS, options, NETWORK_CHECKS));
+    return new IndependentModel(context, INDEPENDENT_OPTIONS.resolve(options));
   },
   async load(dir: string, context: StrategyContext) {
     const document = await readStrategyDocument(dir, 'independent');
-    const options = resolveOptions(
-      'independent',
-      NETWORK_DEFAULTS,
-      document.options as Partial<IndependentOptions>,
-      NETWORK_CHECKS,
-    );
+    const options = INDEPENDENT_OPTIONS.resolve(document.options as Partial<IndependentOptions>);
     const model = new IndependentModel(context, options);
     for (const id of document.learnedTasks) {
       const loaded = await loadModel(join(dir, TASKS_FOLDER, id));

@@ -25,7 +25,7 @@ export {
   multitask,
   type NewTaskWeights,
 } from './multitask.js';
-export { NETWORK_DEFAULTS, type NetworkOptions } from './options.js';
+export { NETWORK_DEFAULTS, NETWORK_OPTIONS, type NetworkOptions } from './options.js';
 export { PspModel, type PspOptions, psp, type SuperposedLayer } from './psp.js';
 export {
   type ContinualMethod,

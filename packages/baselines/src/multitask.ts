@@ -9,6 +9,7 @@
 
 import { join } from 'node:path';
 import {
+  defineOptions,
   deriveSeed,
   type EvaluationOptions,
   evaluationSet,
@@ -17,6 +18,9 @@ import {
   learnEngineModel,
   lookUpTasks,
   type MultiTaskModel,
+  OPTION_KINDS,
+  type OptionsOf,
+  option,
   type ParameterCount,
   parameterBytes,
   readStrategyDocument,
@@ -33,54 +37,33 @@ import {
   writeStrategyDocument,
 } from '@molap/core';
 import { type Batch, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
+import { z } from 'zod';
 import { RnnNetwork } from './network.js';
-import {
-  NETWORK_CHECKS,
-  NETWORK_DEFAULTS,
-  type NetworkOptions,
-  type OptionCheck,
-  oneOf,
-  resolveOptions,
-} from './options.js';
+import { NETWORK_OPTION_SPECS } from './options.js';
 import { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
 
-/** Which weights learn when a trained network learns new tasks. */
-export type NewTaskWeights = 'all' | 'rule-inputs';
+const weights = z.record(z.string(), z.number().positive().finite());
 
-/** Options of the `multitask` strategy. */
-export interface MultitaskOptions extends NetworkOptions {
-  /**
-   * Relative task sampling weights by id (ids not listed weigh 1, ids of tasks not learned are ignored).
-   * Default `YANG19_RULE_WEIGHTS` of `@molap/tasks`: contextdm1 and contextdm2 5×, the others 1.
-   */
-  readonly samplingWeights: Readonly<Record<string, number>>;
-  /**
-   * What learns when `learn` is called on a network that has already learned tasks: `'all'` (default) every
-   * weight, as in the first curriculum; `'rule-inputs'` only the W_in column of each new task's rule unit
-   * (N parameters per task), everything else frozen (Yang et al. 2019, Fig. 7). The first `learn` always
-   * trains every weight.
-   */
-  readonly newTaskWeights: NewTaskWeights;
-}
-
-const weightsCheck: OptionCheck = (value) =>
-  value !== null &&
-  typeof value === 'object' &&
-  Object.values(value).every((weight) => typeof weight === 'number' && Number.isFinite(weight) && weight > 0)
-    ? undefined
-    : 'must be an object of finite weights > 0 by task id';
-
-const MULTITASK_DEFAULTS: MultitaskOptions = Object.freeze({
-  ...NETWORK_DEFAULTS,
-  samplingWeights: YANG19_RULE_WEIGHTS,
-  newTaskWeights: 'all' as const,
+/** Options of the `multitask` strategy, declared once. */
+export const MULTITASK_OPTIONS = defineOptions('multitask option', {
+  ...NETWORK_OPTION_SPECS,
+  samplingWeights: option(
+    OPTION_KINDS.custom(weights, 'an object of finite weights > 0 by task id'),
+    YANG19_RULE_WEIGHTS as Readonly<Record<string, number>>,
+    'relative task sampling weights by id (ids not listed weigh 1; default YANG19_RULE_WEIGHTS: contextdm1 and contextdm2 5×)',
+  ),
+  newTaskWeights: option(
+    OPTION_KINDS.oneOf(['all', 'rule-inputs']),
+    'all',
+    "what learns when a trained network learns new tasks: every weight (all) or only each new task's rule-input column (rule-inputs, Yang et al. 2019 Fig. 7)",
+  ),
 });
 
-const MULTITASK_CHECKS = {
-  ...NETWORK_CHECKS,
-  samplingWeights: weightsCheck,
-  newTaskWeights: oneOf(['all', 'rule-inputs']),
-};
+/** Options of the `multitask` strategy. */
+export type MultitaskOptions = OptionsOf<typeof MULTITASK_OPTIONS>;
+
+/** Which weights learn when a trained network learns new tasks. */
+export type NewTaskWeights = MultitaskOptions['newTaskWeights'];
 
 const RULE_INPUTS_ONLY = {
   inputWeights: true,
@@ -278,9 +261,10 @@ export const multitask: Strategy<MultitaskOptions> = Object.freeze({
       'One leaky RNN with rule inputs; every weight is trained on all tasks interleaved (one task per batch, contextdm1/2 drawn 5× more often).',
     schedule: 'interleaved' as const,
   }),
-  defaults: MULTITASK_DEFAULTS,
+  defaults: MULTITASK_OPTIONS.defaults,
+  checkOptions: (options: Partial<MultitaskOptions>) => void MULTITASK_OPTIONS.resolve(options),
   async create(context: StrategyContext, options?: Partial<MultitaskOptions>) {
-    return new MultitaskModel(context, resolveOptions('multitask', MULTITASK_DEFAULTS, options, MULTITASK_CHECKS));
+    return new MultitaskModel(context, MULTITASK_OPTIONS.resolve(options));
   },
   load: (dir: string, context: StrategyContext) => loadMultitask(dir, context),
   generalisationVariants: Object.freeze([
@@ -311,12 +295,7 @@ export async function loadMultitask(
     );
   }
   const document = await readStrategyDocument(dir, 'multitask');
-  const options = resolveOptions(
-    'multitask',
-    MULTITASK_DEFAULTS,
-    { ...(document.options as Partial<MultitaskOptions>), ...overrides },
-    MULTITASK_CHECKS,
-  );
+  const options = MULTITASK_OPTIONS.resolve({ ...(document.options as Partial<MultitaskOptions>), ...overrides });
   const network = document.state.hasNetwork
     ? await RnnNetwork.load(context.engine, join(dir, NETWORK_FOLDER))
     : undefined;

@@ -16,7 +16,11 @@
  */
 import type { JsonValue, RnnConfig, RnnParameters } from '@molap/backend';
 import {
+  defineOptions,
   deriveSeed,
+  OPTION_KINDS,
+  type OptionsOf,
+  option,
   readStrategyDocument,
   SEED_PURPOSE,
   type Strategy,
@@ -24,14 +28,9 @@ import {
   taskSeedKey,
 } from '@molap/core';
 import { createRng } from '@molap/tasks';
-import { NETWORK_CHECKS, NETWORK_DEFAULTS, type OptionCheck, resolveOptions } from './options.js';
-import {
-  type ContinualMethod,
-  SEQUENTIAL_CHECKS,
-  SequentialModel,
-  type SequentialOptions,
-  type TaskEndContext,
-} from './sequential.js';
+import { z } from 'zod';
+import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
+import { type ContinualMethod, SequentialModel, type SequentialOptions, type TaskEndContext } from './sequential.js';
 
 /** Weight matrices that can be superposed; each gets its own context per task over its input (column) axis. */
 export type SuperposedLayer = 'input' | 'recurrent' | 'readout';
@@ -44,36 +43,29 @@ const PARAMETER_OF: Readonly<Record<SuperposedLayer, 'inputWeights' | 'recurrent
   readout: 'outputWeights',
 };
 
-/** Options of the `psp` strategy. */
-export interface PspOptions extends SequentialOptions {
-  /** Weight matrices used through a task context. Default ['recurrent']. */
-  readonly superposed: readonly SuperposedLayer[];
-  /**
-   * Extra seed of the contexts: a task's contexts are drawn from (learn seed, contextSeed, task id), so
-   * replicate runs (other learn seeds) get other contexts. Default 0.
-   */
-  readonly contextSeed: number;
-}
+const layers = z
+  .array(z.enum(LAYERS as unknown as [SuperposedLayer, ...SuperposedLayer[]]))
+  .min(1)
+  .refine((value) => new Set(value).size === value.length);
 
-const PSP_DEFAULTS: PspOptions = Object.freeze({
-  ...NETWORK_DEFAULTS,
-  resetOptimizer: true,
-  superposed: Object.freeze(['recurrent']) as readonly SuperposedLayer[],
-  contextSeed: 0,
+/** Options of the `psp` strategy, declared once. */
+export const PSP_OPTIONS = defineOptions('psp option', {
+  ...NETWORK_OPTION_SPECS,
+  ...SEQUENTIAL_OPTION_SPECS,
+  superposed: option(
+    OPTION_KINDS.custom(layers, `a non-empty list of distinct layers among ${LAYERS.map((l) => `'${l}'`).join(', ')}`),
+    Object.freeze(['recurrent']) as readonly SuperposedLayer[],
+    'weight matrices used through a task context',
+  ),
+  contextSeed: option(
+    OPTION_KINDS.nonNegativeInteger,
+    0,
+    "extra seed of the contexts: a task's contexts come from (learn seed, contextSeed, task id)",
+  ),
 });
 
-const layersCheck: OptionCheck = (value) =>
-  Array.isArray(value) &&
-  value.length > 0 &&
-  value.every((layer) => LAYERS.includes(layer)) &&
-  new Set(value).size === value.length
-    ? undefined
-    : `must be a non-empty list of distinct layers among ${LAYERS.map((l) => `'${l}'`).join(', ')}`;
-
-const seedCheck: OptionCheck = (value) =>
-  Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be an integer >= 0';
-
-const PSP_CHECKS = { ...NETWORK_CHECKS, ...SEQUENTIAL_CHECKS, superposed: layersCheck, contextSeed: seedCheck };
+/** Options of the `psp` strategy. */
+export type PspOptions = OptionsOf<typeof PSP_OPTIONS>;
 
 /** A random ±1 vector of `size` entries drawn from `seed`. */
 export function binaryContext(size: number, seed: number): Float32Array {
@@ -203,16 +195,14 @@ export const psp: Strategy<PspOptions> = Object.freeze({
       'One RNN whose recurrent weights are used through a fixed random ±1 context per task and unit (W·diag(c_task)); tasks are learned one after another.',
     schedule: 'sequential' as const,
   }),
-  defaults: PSP_DEFAULTS,
+  defaults: PSP_OPTIONS.defaults,
+  checkOptions: (options: Partial<PspOptions>) => void PSP_OPTIONS.resolve(options),
   async create(context: StrategyContext, options?: Partial<PspOptions>) {
-    return new PspModel(context, resolveOptions('psp', PSP_DEFAULTS, options, PSP_CHECKS));
+    return new PspModel(context, PSP_OPTIONS.resolve(options));
   },
   async load(dir: string, context: StrategyContext) {
     const document = await readStrategyDocument(dir, 'psp');
-    const model = new PspModel(
-      context,
-      resolveOptions('psp', PSP_DEFAULTS, document.options as Partial<PspOptions>, PSP_CHECKS),
-    );
+    const model = new PspModel(context, PSP_OPTIONS.resolve(document.options as Partial<PspOptions>));
     await model.restore(dir, document);
     return model;
   },

@@ -44,7 +44,7 @@ import {
 } from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
 import { RnnNetwork } from './network.js';
-import { booleanValue, type NetworkOptions } from './options.js';
+import type { NetworkOptions } from './options.js';
 
 /** What a continual-learning method sees when a task ends. */
 export interface TaskEndContext {
@@ -99,8 +99,6 @@ export interface SequentialOptions extends NetworkOptions {
   /** Start every task with a fresh Adam state (moments and step 0), as when a new task's optimiser is made. Default true. */
   readonly resetOptimizer: boolean;
 }
-
-export const SEQUENTIAL_CHECKS = { resetOptimizer: booleanValue };
 
 /** Performance of one task measured after another task was learned. */
 export interface RetentionPoint {

@@ -27,38 +27,43 @@ import {
   type RnnParameters,
   saveModel,
 } from '@molap/backend';
-import { readStrategyDocument, type Strategy, type StrategyContext } from '@molap/core';
-import { NETWORK_CHECKS, NETWORK_DEFAULTS, nonNegativeNumber, positiveNumber, resolveOptions } from './options.js';
+import {
+  defineOptions,
+  OPTION_KINDS,
+  type OptionsOf,
+  option,
+  readStrategyDocument,
+  type Strategy,
+  type StrategyContext,
+} from '@molap/core';
+import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
 import {
   type ContinualMethod,
-  SEQUENTIAL_CHECKS,
   SequentialModel,
   type SequentialOptions,
   type StepInfo,
   type TaskEndContext,
 } from './sequential.js';
 
-/** Options of the `si` strategy. */
-export interface SiOptions extends SequentialOptions {
-  /** c, the strength of the penalty c·Σ Ω (θ − θ*)². 0 turns consolidation (and the path integral) off. */
-  readonly c: number;
-  /** ξ, the damping of Ω = ω / (Δθ² + ξ) (keeps Ω finite for parameters that barely moved). */
-  readonly xi: number;
-}
-
 /** Default c of `si` (Yang et al. 2019's continual-learning networks: c = 1, ξ = 0.01; see the README). */
 export const DEFAULT_SI_C = 1;
 /** Default ξ of `si` (Yang et al. 2019). */
 export const DEFAULT_SI_XI = 0.01;
 
-const SI_DEFAULTS: SiOptions = Object.freeze({
-  ...NETWORK_DEFAULTS,
-  resetOptimizer: true,
-  c: DEFAULT_SI_C,
-  xi: DEFAULT_SI_XI,
+/** Options of the `si` strategy, declared once. */
+export const SI_OPTIONS = defineOptions('si option', {
+  ...NETWORK_OPTION_SPECS,
+  ...SEQUENTIAL_OPTION_SPECS,
+  c: option(
+    OPTION_KINDS.nonNegativeNumber,
+    DEFAULT_SI_C,
+    'c, the strength of the penalty c·Σ Ω (θ − θ*)²; 0 turns consolidation (and the path integral) off',
+  ),
+  xi: option(OPTION_KINDS.positiveNumber, DEFAULT_SI_XI, 'ξ, the damping of Ω = ω / (Δθ² + ξ)'),
 });
 
-const SI_CHECKS = { ...NETWORK_CHECKS, ...SEQUENTIAL_CHECKS, c: nonNegativeNumber, xi: positiveNumber };
+/** Options of the `si` strategy. */
+export type SiOptions = OptionsOf<typeof SI_OPTIONS>;
 
 const zerosLike = (parameters: RnnParameters): RnnParameters =>
   Object.fromEntries(PARAMETER_NAMES.map((name) => [name, new Float32Array(parameters[name].length)])) as RnnParameters;
@@ -194,13 +199,14 @@ export const si: Strategy<SiOptions> = Object.freeze({
       'The multitask RNN learned task after task; each weight accumulates how much it reduced the loss along the learning path, and a quadratic penalty weighted by that importance keeps weights important to earlier tasks close to where those tasks left them (the continual-learning baseline of Yang et al. 2019).',
     schedule: 'sequential' as const,
   }),
-  defaults: SI_DEFAULTS,
+  defaults: SI_OPTIONS.defaults,
+  checkOptions: (options: Partial<SiOptions>) => void SI_OPTIONS.resolve(options),
   async create(context: StrategyContext, options?: Partial<SiOptions>) {
-    return create(context, resolveOptions('si', SI_DEFAULTS, options, SI_CHECKS));
+    return create(context, SI_OPTIONS.resolve(options));
   },
   async load(dir: string, context: StrategyContext) {
     const document = await readStrategyDocument(dir, 'si');
-    const model = create(context, resolveOptions('si', SI_DEFAULTS, document.options as Partial<SiOptions>, SI_CHECKS));
+    const model = create(context, SI_OPTIONS.resolve(document.options as Partial<SiOptions>));
     await model.restore(dir, document);
     return model;
   },

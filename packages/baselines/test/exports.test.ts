@@ -35,6 +35,7 @@ const EXPORTS = [
   'type MultitaskLoadOverrides',
   'type MultitaskOptions',
   'NETWORK_DEFAULTS',
+  'NETWORK_OPTIONS',
   'type NetworkOptions',
   'type NewTaskWeights',
   'psp',

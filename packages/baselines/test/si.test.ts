@@ -92,7 +92,7 @@ describe('si', () => {
   });
 
   it('rejects bad options', async () => {
-    await expect(si.create(context, { c: -1 })).rejects.toThrow(/si: option c must be a finite number >= 0/);
-    await expect(si.create(context, { xi: 0 })).rejects.toThrow(/si: option xi must be a finite number > 0/);
+    await expect(si.create(context, { c: -1 })).rejects.toThrow(/si option c must be a finite number >= 0, got -1/);
+    await expect(si.create(context, { xi: 0 })).rejects.toThrow(/si option xi must be a finite number > 0, got 0/);
   });
 });

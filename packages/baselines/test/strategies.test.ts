@@ -113,7 +113,9 @@ describe.each(BASELINE_STRATEGIES.map((strategy) => [strategy.id, strategy] as c
   });
 
   it('rejects unknown and bad options with the option name', async () => {
-    await expect(strategy.create(context, { hiddenSiz: 3 } as never)).rejects.toThrow(/unknown option 'hiddenSiz'/);
+    await expect(strategy.create(context, { hiddenSiz: 3 } as never)).rejects.toThrow(
+      new RegExp(`unknown ${name} option 'hiddenSiz'. Did you mean 'hiddenSize'\\?`),
+    );
     await expect(strategy.create(context, { hiddenSize: 0 })).rejects.toThrow(/hiddenSize must be a positive integer/);
   });
 });

@@ -296,12 +296,20 @@ describe.concurrent('molap run: bad input', () => {
       const network = await molap(['run'], { cwd: bad.root });
       expect(network.code).toBe(2);
       expect(network.stderr).toMatch(
-        /^molap: model "multitask": multitask: option activation must be one of 'softplus', 'relu', 'tanh', got "sigmoid"/,
+        /^molap: molap.config.json: run.network.activation must be one of softplus, relu, tanh, got "sigmoid"/,
       );
       bad.write('molap.config.json', { run: { ...TINY_CONFIG.run, molap: { trainable: 'everything' } } });
       const molapOptions = await molap(['run'], { cwd: bad.root });
       expect(molapOptions.code).toBe(2);
-      expect(molapOptions.stderr).toMatch(/^molap: model "molap": .*trainable/);
+      expect(molapOptions.stderr).toMatch(/^molap: molap.config.json: run.molap.trainable must be one of /);
+      bad.write('molap.config.json', {
+        run: { ...TINY_CONFIG.run, models: [{ strategy: 'multitask', options: { activation: 'sigmoid' } }] },
+      });
+      const spec = await molap(['run'], { cwd: bad.root });
+      expect(spec.code).toBe(2);
+      expect(spec.stderr).toMatch(
+        /^molap: model "multitask": multitask option activation must be one of 'softplus', 'relu', 'tanh', got "sigmoid"/,
+      );
       expect(existsSync(join(bad.root, 'molap-runs'))).toBe(false);
     } finally {
       bad.remove();

@@ -18,6 +18,7 @@ export {
 } from './molap-network.js';
 export {
   DEFAULT_MOLAP_OPTIONS,
+  MOLAP_OPTIONS,
   type MolapOptions,
   type ReadoutInit,
   type ReadoutSolver,

@@ -1,84 +1,75 @@
 /**
- * Options of a MoLaP model (MoLaP §4): which per-task weights learn and how, with named defaults, validated
- * once at the boundary.
+ * Options of a MoLaP model (MoLaP §4): which per-task weights learn and how, declared once
+ * (`defineOptions` of @molap/core: type, defaults, validation and config fragment from one declaration).
  */
-import { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from '@molap/primitives';
-import { MOLAP_TRAINABLE_MODES, type MolapTrainable, type NewTaskContext } from './molap-network.js';
+import { defineOptions, OPTION_KINDS, type OptionsOf, option } from '@molap/core';
+import { MOLAP_TRAINABLE_MODES } from './molap-network.js';
 import { DEFAULT_RIDGE_READOUT } from './ridge-readout.js';
 
-/** How the readout of the `'readout'` mode is learned. */
-export type ReadoutSolver = 'gradient' | 'ridge';
+const { positiveInteger, positiveNumber, nonNegativeNumber, oneOf, nullOr, between } = OPTION_KINDS;
 
-/** Initial readout of gradient learning. */
-export type ReadoutInit = 'glorot' | 'ridge';
+/** The options of a MoLaP model. */
+export const MOLAP_OPTIONS = defineOptions(
+  'MoLaP option',
+  {
+    trainable: option(
+      oneOf(MOLAP_TRAINABLE_MODES),
+      'input+readout',
+      "which per-task weights learn: 'input+readout', 'context+readout' or 'readout' (spec §4)",
+    ),
+    readoutSolver: option(
+      oneOf(['gradient', 'ridge']),
+      'gradient',
+      "how the 'readout' mode learns: Adam on the task loss (gradient) or ridge regression of the target logits on the states (ridge, with trainable 'readout')",
+    ),
+    readoutInit: option(
+      oneOf(['glorot', 'ridge']),
+      'glorot',
+      "initial readout of gradient learning: Glorot uniform from the task's seed (glorot) or the closed-form readout on the initial network (ridge)",
+    ),
+    learningRate: option(positiveNumber, 1e-3, 'Adam learning rate'),
+    clipValue: option(nonNegativeNumber, 1, 'element-wise gradient clipping to [−clipValue, clipValue]; 0: none'),
+    newTaskContext: option(
+      oneOf(['mean-rule', 'none']),
+      'mean-rule',
+      'context of tasks outside the pre-training corpus (see taskContext)',
+    ),
+    ridgeLambda: option(
+      nonNegativeNumber,
+      DEFAULT_RIDGE_READOUT.lambda,
+      'ridge λ of closed-form readouts, relative to the mean state power',
+    ),
+    ridgeTrials: option(positiveInteger, 512, 'trials collected for a closed-form readout'),
+    logitClip: option(
+      between(0, 0.5),
+      DEFAULT_RIDGE_READOUT.logitClip,
+      'targets are clipped to [logitClip, 1 − logitClip] before their logit',
+    ),
+    recurrentNoise: option(
+      nullOr(nonNegativeNumber),
+      null as number | null,
+      "σ_rec of the assembled network; null keeps the bank's",
+    ),
+  },
+  (options) =>
+    options.readoutSolver === 'ridge' && options.trainable !== 'readout'
+      ? `readoutSolver 'ridge' solves the readout alone in closed form: use it with trainable 'readout' (got '${options.trainable}'), or use readoutInit 'ridge' to start gradient learning from it`
+      : undefined,
+);
 
 /** Options of a MoLaP model; every field has a default (`DEFAULT_MOLAP_OPTIONS`). */
-export interface MolapOptions {
-  /** Which per-task weights learn: 'input+readout' (default), 'context+readout' or 'readout' (spec §4). */
-  readonly trainable: MolapTrainable;
-  /**
-   * How the `'readout'` mode learns: `'gradient'` (default; Adam on the task loss, like the other modes) or
-   * `'ridge'` (closed form: ridge regression of the target logits on the states, see `ridge-readout.ts`).
-   * `'ridge'` requires `trainable: 'readout'`.
-   */
-  readonly readoutSolver: ReadoutSolver;
-  /**
-   * Initial readout of gradient learning: `'glorot'` (default; Glorot uniform from the task's seed, bias 0)
-   * or `'ridge'` (the closed-form readout on the initial network's states, then gradient learning).
-   */
-  readonly readoutInit: ReadoutInit;
-  /** Adam learning rate. Default 1e-3 (Yang et al.). */
-  readonly learningRate: number;
-  /** Element-wise gradient clipping to [−clipValue, clipValue]; 0 turns it off. Default 1. */
-  readonly clipValue: number;
-  /** Context of tasks outside the pre-training corpus: 'mean-rule' (default) or 'none' (see `taskContext`). */
-  readonly newTaskContext: NewTaskContext;
-  /** Ridge λ of closed-form readouts, relative to the mean state power. Default 1e-3. */
-  readonly ridgeLambda: number;
-  /** Trials collected for a closed-form readout (the first training batches of the task). Default 512. */
-  readonly ridgeTrials: number;
-  /** Targets are clipped to [logitClip, 1 − logitClip] before their logit. Default 1e-3. */
-  readonly logitClip: number;
-  /** σ_rec of the assembled network; null (default) keeps the bank's. */
-  readonly recurrentNoise: number | null;
-}
+export type MolapOptions = OptionsOf<typeof MOLAP_OPTIONS>;
+
+/** How the `'readout'` mode learns. */
+export type ReadoutSolver = MolapOptions['readoutSolver'];
+
+/** Initial readout of gradient learning. */
+export type ReadoutInit = MolapOptions['readoutInit'];
 
 /** The defaults of `MolapOptions`. */
-export const DEFAULT_MOLAP_OPTIONS: Readonly<MolapOptions> = Object.freeze({
-  trainable: 'input+readout',
-  readoutSolver: 'gradient',
-  readoutInit: 'glorot',
-  learningRate: 1e-3,
-  clipValue: 1,
-  newTaskContext: 'mean-rule',
-  ridgeLambda: DEFAULT_RIDGE_READOUT.lambda,
-  ridgeTrials: 512,
-  logitClip: DEFAULT_RIDGE_READOUT.logitClip,
-  recurrentNoise: null,
-});
+export const DEFAULT_MOLAP_OPTIONS: Readonly<MolapOptions> = MOLAP_OPTIONS.defaults;
 
-const { positiveInteger, positiveNumber, nonNegativeNumber, oneOf, nullOr } = OPTION_CHECKS;
-
-const CHECKS: Readonly<Record<keyof MolapOptions, OptionCheck>> = {
-  trainable: oneOf(MOLAP_TRAINABLE_MODES),
-  readoutSolver: oneOf(['gradient', 'ridge']),
-  readoutInit: oneOf(['glorot', 'ridge']),
-  learningRate: positiveNumber,
-  clipValue: nonNegativeNumber,
-  newTaskContext: oneOf(['mean-rule', 'none']),
-  ridgeLambda: nonNegativeNumber,
-  ridgeTrials: positiveInteger,
-  logitClip: (v) => (typeof v === 'number' && v > 0 && v < 0.5 ? undefined : 'a number in (0, 0.5)'),
-  recurrentNoise: nullOr(nonNegativeNumber),
-};
-
-/** Resolves MoLaP options over the defaults; throws a RangeError naming a bad or unknown option. */
+/** Resolves MoLaP options over the defaults; throws an `InvalidValueError` naming a bad or unknown option. */
 export function resolveMolapOptions(given?: Partial<MolapOptions>): MolapOptions {
-  const options = resolveOptionValues('MoLaP option', DEFAULT_MOLAP_OPTIONS, given, CHECKS);
-  if (options.readoutSolver === 'ridge' && options.trainable !== 'readout') {
-    throw new RangeError(
-      `readoutSolver 'ridge' solves the readout alone in closed form: use it with trainable 'readout' (got '${options.trainable}'), or use readoutInit 'ridge' to start gradient learning from it`,
-    );
-  }
-  return options;
+  return MOLAP_OPTIONS.resolve(given);
 }

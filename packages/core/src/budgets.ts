@@ -3,8 +3,44 @@
  * sequence spend `steps` on each task, and interleaved strategies get `steps × tasks` for the whole
  * curriculum (`budgetFor`), so every strategy sees the same number of training trials.
  */
+import { z } from 'zod';
+import { InvalidValueError } from './errors.js';
 import type { LearningBudget } from './model.js';
+import { defineOptions, OPTION_KINDS, option } from './options.js';
 import type { LearningSchedule } from './strategy.js';
+
+/** The fields of a `LearningBudget`, declared once (defaults: the `standard` preset). */
+export const BUDGET_OPTIONS = defineOptions('budget option', {
+  steps: option(OPTION_KINDS.nonNegativeInteger, 900, 'optimiser steps per task'),
+  batchSize: option(OPTION_KINDS.positiveInteger, 64, 'trials per optimiser step'),
+  evalEvery: option(OPTION_KINDS.nonNegativeInteger, 100, 'evaluate every this many steps (0: only at the end)'),
+  evalTrials: option(OPTION_KINDS.positiveInteger, 256, 'trials per task in each evaluation'),
+  criterion: option(
+    OPTION_KINDS.custom(z.number().gt(0).max(1), 'a Yang performance in (0, 1]'),
+    0.9,
+    'performance that counts as learned',
+  ),
+});
+
+/**
+ * Checks a budget: every field present and valid.
+ * @throws InvalidValueError naming the field, the value and what it must be.
+ */
+export function validateBudget(budget: LearningBudget): void {
+  if (budget === null || typeof budget !== 'object') {
+    throw new InvalidValueError(
+      'a LearningBudget must be an object { steps, batchSize, evalEvery, evalTrials, criterion }',
+    );
+  }
+  for (const key of BUDGET_OPTIONS.keys) {
+    const spec = BUDGET_OPTIONS.specs[key];
+    if (!spec.schema.safeParse(budget[key]).success) {
+      throw new InvalidValueError(`budget.${key} must be ${spec.rule}, got ${String(budget[key])}`, {
+        hint: spec.description,
+      });
+    }
+  }
+}
 
 /** Names of the presets. */
 export type BudgetPresetName = 'quick' | 'standard';

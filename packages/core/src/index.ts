@@ -12,7 +12,14 @@ export {
   parameterUpdates,
   type RnnParameterCount,
 } from './accounting.js';
-export { BUDGET_PRESETS, type BudgetPresetName, budgetFor, resolveBudget } from './budgets.js';
+export {
+  BUDGET_OPTIONS,
+  BUDGET_PRESETS,
+  type BudgetPresetName,
+  budgetFor,
+  resolveBudget,
+  validateBudget,
+} from './budgets.js';
 export { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
 export {
   BAD_INPUT_CODES,
@@ -53,7 +60,6 @@ export {
   type TaskScheduleOptions,
   type TrainingSchedule,
   taskSchedule,
-  validateBudget,
 } from './learning.js';
 export { loadSavedModel } from './load.js';
 export type {
@@ -67,6 +73,18 @@ export type {
   TaskEvaluation,
   TaskLearningRecord,
 } from './model.js';
+export {
+  defineOptions,
+  OPTION_KINDS,
+  type OptionalShape,
+  type OptionKind,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionsDeclaration,
+  type OptionsOf,
+  type OptionValues,
+  option,
+} from './options.js';
 export {
   inputNoiseStd,
   moduleLesionMask,

@@ -33,32 +33,13 @@ import {
   type TaskOptions,
 } from '@molap/tasks';
 import { parameterUpdates } from './accounting.js';
+import { validateBudget } from './budgets.js';
 import { evaluateOnBatch } from './evaluation.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
 import { taskSeedKey } from './seeds.js';
 
 /** Yang's performance criterion used when a budget does not say otherwise. */
 export const DEFAULT_CRITERION = 0.9;
-
-/** Checks a budget; throws a `RangeError` naming the field and the fix. */
-export function validateBudget(budget: LearningBudget): void {
-  if (budget === null || typeof budget !== 'object') {
-    throw new TypeError('a LearningBudget must be an object { steps, batchSize, evalEvery, evalTrials, criterion }');
-  }
-  const integer = (field: keyof LearningBudget, min: number) => {
-    const value = budget[field];
-    if (!(Number.isSafeInteger(value) && value >= min)) {
-      throw new RangeError(`budget.${field} must be an integer >= ${min}, got ${String(value)}`);
-    }
-  };
-  integer('steps', 0);
-  integer('batchSize', 1);
-  integer('evalEvery', 0);
-  integer('evalTrials', 1);
-  if (!(typeof budget.criterion === 'number' && budget.criterion > 0 && budget.criterion <= 1)) {
-    throw new RangeError(`budget.criterion (a Yang performance) must be in (0, 1], got ${String(budget.criterion)}`);
-  }
-}
 
 /** Streams derived from a seed, so training, evaluation and noise never share random numbers. */
 const STREAM = { training: 1, evaluation: 2, evaluationNoise: 3 } as const;

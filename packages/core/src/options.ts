@@ -59,6 +59,9 @@ export type OptionSpecs = { readonly [key: string]: OptionSpec<unknown> };
 /** The record type of a declaration's specs. */
 export type OptionValues<S extends OptionSpecs> = { readonly [K in keyof S]: S[K]['default'] };
 
+/** The zod shape of a config fragment: every option optional. */
+export type OptionalShape<S extends OptionSpecs> = { [K in keyof S]: z.ZodOptional<z.ZodType<S[K]['default']>> };
+
 /** A declared options record (see the module comment). */
 export interface OptionsDeclaration<S extends OptionSpecs> {
   /** What the options are called in messages, e.g. 'MoLaP option'. */
@@ -73,7 +76,7 @@ export interface OptionsDeclaration<S extends OptionSpecs> {
    */
   resolve(given?: Partial<OptionValues<S>>, base?: Partial<OptionValues<S>>): Readonly<OptionValues<S>>;
   /** The config-file fragment: a strict object with every key optional, described with its default. */
-  readonly schema: z.ZodObject;
+  readonly schema: z.ZodObject<OptionalShape<S>, z.core.$strict>;
   /** One help line per option: `key  description (default …)`. */
   help(): string[];
 }
@@ -108,7 +111,7 @@ export function defineOptions<const S extends OptionSpecs>(
         key,
         specs[key].schema.optional().describe(`${specs[key].description} (default ${shown(specs[key].default)})`),
       ]),
-    ),
+    ) as OptionalShape<S>,
   );
   return {
     what,

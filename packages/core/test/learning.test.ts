@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createNativeEngine, type Engine, initRnnParameters, type RnnConfig } from '@molap/backend';
 import { yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluationBatch, evaluationBatches, learnEngineModel, taskSchedule, validateBudget } from '../src/learning.js';
+import { validateBudget } from '../src/budgets.js';
+import { evaluationBatch, evaluationBatches, learnEngineModel, taskSchedule } from '../src/learning.js';
 
 const fdgo = yang19.find((task) => task.id === 'fdgo')!;
 const dm1 = yang19.find((task) => task.id === 'dm1')!;

@@ -145,6 +145,7 @@ export {
 } from './pretrain.js';
 export {
   DEFAULT_PRETRAINING,
+  MODULE_TRAINING_OPTIONS,
   type ModuleTrainingOptions,
   PRETRAIN_PRESETS,
   type PretrainPresetName,

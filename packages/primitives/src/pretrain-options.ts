@@ -3,63 +3,56 @@
  * plain JSON, so they travel to worker threads and into the bank file unchanged.
  */
 import type { Activation, JsonValue, RecurrentInit } from '@molap/backend';
+import { defineOptions, OPTION_KINDS, type OptionsOf, option } from '@molap/core';
 import { DEFAULT_MODULE_ACTIVATION, DEFAULT_MODULE_RECURRENT_NOISE, DEFAULT_MODULE_SIZE } from './bank.js';
 import type { CorpusTaskOptions } from './corpus.js';
 import { DEFAULT_LATENT_MASK_WEIGHTING, type LatentMaskWeighting } from './module-batches.js';
-import { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
+
+const { positiveInteger, nonNegativeInteger, positiveNumber, nonNegativeNumber, oneOf } = OPTION_KINDS;
+
+/** The training options of each module, declared once (`defineOptions` of @molap/core). */
+export const MODULE_TRAINING_OPTIONS = defineOptions('pre-training option', {
+  moduleSize: option(positiveInteger, DEFAULT_MODULE_SIZE, 'units per module, m'),
+  steps: option(nonNegativeInteger, 3000, 'optimiser steps per module'),
+  batchSize: option(positiveInteger, 32, 'trials per step (one corpus task per step, drawn uniformly)'),
+  learningRate: option(positiveNumber, 1e-3, 'Adam learning rate'),
+  clipValue: option(nonNegativeNumber, 1, 'element-wise gradient clipping to [−clipValue, clipValue]; 0: none'),
+  activation: option(
+    oneOf(['softplus', 'relu', 'tanh']),
+    DEFAULT_MODULE_ACTIVATION as Activation,
+    'recurrent nonlinearity φ of the modules (tanh: softplus modules diverged on CCA latents, see the README)',
+  ),
+  recurrentNoise: option(nonNegativeNumber, DEFAULT_MODULE_RECURRENT_NOISE, 'σ_rec of the modules'),
+  recurrentInit: option(
+    oneOf(['diag', 'randortho']),
+    'diag' as RecurrentInit,
+    'W_rec initialisation: scale·I (diag) or randortho',
+  ),
+  recurrentScale: option(nonNegativeNumber, 0.5, 'scale of the W_rec initialisation'),
+  maskWeighting: option(
+    oneOf(['time', 'cost']),
+    DEFAULT_LATENT_MASK_WEIGHTING as LatentMaskWeighting,
+    "loss weight of each time step: the task's time mask (time) or its cost mask (cost)",
+  ),
+  evaluationTrials: option(positiveInteger, 64, 'held-out trials per corpus task for the fit R² of each module'),
+  logEvery: option(positiveInteger, 100, 'steps per point of the loss curve in the log'),
+  checkpointEvery: option(
+    positiveInteger,
+    500,
+    'completed steps between checkpoints when a checkpoint folder is given',
+  ),
+  poolBatchesPerTask: option(
+    positiveInteger,
+    16,
+    'teacher latents only: batches per corpus task in the fixed latent pool the modules train on',
+  ),
+});
 
 /** Training options of each module; every field has a default (`DEFAULT_PRETRAINING`). */
-export interface ModuleTrainingOptions {
-  /** Units per module, m. Default 32. */
-  readonly moduleSize: number;
-  /** Optimiser steps per module. */
-  readonly steps: number;
-  /** Trials per step (one corpus task per step, drawn uniformly). */
-  readonly batchSize: number;
-  /** Adam learning rate. */
-  readonly learningRate: number;
-  /** Element-wise gradient clipping to [−clipValue, clipValue]; 0 turns it off. Default 1 (Yang et al.). */
-  readonly clipValue: number;
-  /** Recurrent nonlinearity φ. Default softplus. */
-  readonly activation: Activation;
-  /** σ_rec of the modules. Default 0.05. */
-  readonly recurrentNoise: number;
-  /** W_rec initialisation: 'diag' (scale·I, default) or 'randortho'. */
-  readonly recurrentInit: RecurrentInit;
-  /** Scale of the W_rec initialisation. Default 0.5. */
-  readonly recurrentScale: number;
-  /** Loss weight of each time step (see `LatentMaskWeighting`). Default 'time'. */
-  readonly maskWeighting: LatentMaskWeighting;
-  /** Held-out trials per corpus task for the fit R² of each module. Default 64. */
-  readonly evaluationTrials: number;
-  /** Steps per point of the loss curve in the log. Default 100. */
-  readonly logEvery: number;
-  /** Completed steps between checkpoints when a checkpoint folder is given. Default 500. */
-  readonly checkpointEvery: number;
-  /**
-   * Teacher latents only: batches (of `batchSize` trials) per corpus task in the fixed latent pool the
-   * modules train on (`buildLatentPool`). Default 16 (512 trials per task).
-   */
-  readonly poolBatchesPerTask: number;
-}
+export type ModuleTrainingOptions = OptionsOf<typeof MODULE_TRAINING_OPTIONS>;
 
 /** The defaults of `ModuleTrainingOptions`. */
-export const DEFAULT_PRETRAINING: Readonly<ModuleTrainingOptions> = Object.freeze({
-  moduleSize: DEFAULT_MODULE_SIZE,
-  steps: 3000,
-  batchSize: 32,
-  learningRate: 1e-3,
-  clipValue: 1,
-  activation: DEFAULT_MODULE_ACTIVATION,
-  recurrentNoise: DEFAULT_MODULE_RECURRENT_NOISE,
-  recurrentInit: 'diag',
-  recurrentScale: 0.5,
-  maskWeighting: DEFAULT_LATENT_MASK_WEIGHTING,
-  evaluationTrials: 64,
-  logEvery: 100,
-  checkpointEvery: 500,
-  poolBatchesPerTask: 16,
-});
+export const DEFAULT_PRETRAINING: Readonly<ModuleTrainingOptions> = MODULE_TRAINING_OPTIONS.defaults;
 
 /** Names of the pre-training presets. */
 export type PretrainPresetName = 'quick' | 'standard';
@@ -73,25 +66,6 @@ export const PRETRAIN_PRESETS: Readonly<Record<PretrainPresetName, Partial<Modul
   quick: Object.freeze({ steps: 300, batchSize: 16, evaluationTrials: 32, logEvery: 50 }),
   standard: Object.freeze({}),
 });
-
-const { positiveInteger, nonNegativeInteger, positiveNumber, nonNegativeNumber, oneOf } = OPTION_CHECKS;
-
-const CHECKS: Readonly<Record<keyof ModuleTrainingOptions, OptionCheck>> = {
-  moduleSize: positiveInteger,
-  steps: nonNegativeInteger,
-  batchSize: positiveInteger,
-  learningRate: positiveNumber,
-  clipValue: nonNegativeNumber,
-  activation: oneOf(['softplus', 'relu', 'tanh']),
-  recurrentNoise: nonNegativeNumber,
-  recurrentInit: oneOf(['diag', 'randortho']),
-  recurrentScale: nonNegativeNumber,
-  maskWeighting: oneOf(['time', 'cost']),
-  evaluationTrials: positiveInteger,
-  logEvery: positiveInteger,
-  checkpointEvery: positiveInteger,
-  poolBatchesPerTask: positiveInteger,
-};
 
 /**
  * Merges `given` over a preset and the defaults, checking each value. Unknown keys are rejected with the
@@ -107,7 +81,7 @@ export function resolveModuleTraining(
       `unknown pre-training preset '${preset}'; the presets are ${Object.keys(PRETRAIN_PRESETS).join(', ')}`,
     );
   }
-  return resolveOptionValues('pre-training option', { ...DEFAULT_PRETRAINING, ...presetValues }, given, CHECKS);
+  return MODULE_TRAINING_OPTIONS.resolve(given, presetValues);
 }
 
 /** Task options as JSON (they are plain values; functions and undefined are dropped). */

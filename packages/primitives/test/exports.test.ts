@@ -87,6 +87,7 @@ const EXPORTS = [
   'loadTeacher',
   'MODULE_BANK_FORMAT',
   'MODULE_BANK_FORMAT_VERSION',
+  'MODULE_TRAINING_OPTIONS',
   'type ModuleBank',
   'type ModuleBankKind',
   'moduleCheckpointFolder',

@@ -1,11 +1,17 @@
 /**
  * The schema of `molap.config.json`, the input of a study plan (`planStudy`): the one place that says which
- * keys exist, so every command and every program reads the same config. Keys mirror the options of the libraries they are passed to
- * and flags override them (`--seeds` → `compare.seeds`). Only shapes and types are checked here; defaults
- * are the libraries' named constants, applied by the commands, and finer checks stay in the libraries.
+ * keys exist, so every command and every program reads the same config. The sections of the libraries' option records
+ * (network, MoLaP, pre-training, budget) are the fragments their declarations give (`defineOptions` of
+ * @molap/core), so a key, its type and its default are written once; flags override them (`--seeds` →
+ * `compare.seeds`).
  *
  * Unknown keys are errors (strict objects). `presets` are named partial configs applied with `--preset`.
  */
+
+import { NETWORK_OPTIONS } from '@molap/baselines';
+import { MOLAP_OPTIONS } from '@molap/composer';
+import { BUDGET_OPTIONS } from '@molap/core';
+import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
 import { z } from 'zod';
 
 /** Engine families of `@molap/backend` (`EngineKind`). */
@@ -57,15 +63,10 @@ export const backendSchema = z
   })
   .describe('Engine selection (CreateEngineOptions of @molap/backend).');
 
-/** A learning budget (`LearningBudget` of @molap/composer); the fields override the named preset. */
-export const budgetSchema = z
-  .strictObject({
-    preset: name.optional().describe('budget preset of @molap/baselines: quick or standard (default standard)'),
-    steps: z.int().min(0).optional().describe('optimiser steps per task'),
-    batchSize: positiveInteger.optional().describe('trials per optimiser step'),
-    evalEvery: z.int().min(0).optional().describe('evaluate every this many steps (0: only at the end)'),
-    evalTrials: positiveInteger.optional().describe('trials per task in each evaluation'),
-    criterion: z.number().gt(0).max(1).optional().describe('performance that counts as learned (default 0.9)'),
+/** A learning budget (`BUDGET_OPTIONS` of @molap/core); the fields override the named preset. */
+export const budgetSchema = BUDGET_OPTIONS.schema
+  .extend({
+    preset: name.optional().describe('budget preset of @molap/core: quick or standard (default standard)'),
   })
   .describe('Learning budget per task: a preset name, or an object whose fields override the preset.');
 
@@ -99,36 +100,15 @@ export const RUN_PRESET_NAMES = ['quick', 'standard', 'paper'] as const;
 const number = z.number();
 const nonNegative = z.number().min(0);
 
-/** `NetworkOptions` of `@molap/baselines` (a test keeps the keys in step with `NETWORK_DEFAULTS`). */
-export const networkSchema = z
-  .strictObject({
-    hiddenSize: positiveInteger.optional().describe('hidden units N (default 256)'),
-    activation: name.optional().describe('φ: softplus (default), relu or tanh'),
-    recurrentInit: name.optional().describe('W_rec initialisation: diag (default) or randortho'),
-    recurrentScale: nonNegative.optional().describe('scale of the W_rec initialisation (default 0.5)'),
-    recurrentNoise: nonNegative.optional().describe('σ_rec (default 0.05)'),
-    learningRate: number.positive().optional().describe('Adam learning rate (default 1e-3)'),
-    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none (default 1)'),
-  })
-  .describe('Network options of every RNN baseline (NetworkOptions of @molap/baselines); a model spec overrides them.');
+/** `NETWORK_OPTIONS` of `@molap/baselines`: the network options of every RNN baseline. */
+export const networkSchema = NETWORK_OPTIONS.schema.describe(
+  'Network options of every RNN baseline (NetworkOptions of @molap/baselines); a model spec overrides them.',
+);
 
-/** `MolapOptions` of `@molap/composer` (a test keeps the keys in step with `DEFAULT_MOLAP_OPTIONS`). */
-export const molapOptionsSchema = z
-  .strictObject({
-    trainable: name
-      .optional()
-      .describe('per-task weights that learn: input+readout (default), context+readout, readout'),
-    readoutSolver: name.optional().describe("gradient (default) or ridge (with trainable 'readout')"),
-    readoutInit: name.optional().describe('initial readout: glorot (default) or ridge'),
-    learningRate: number.positive().optional().describe('Adam learning rate (default 1e-3)'),
-    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none (default 1)'),
-    newTaskContext: name.optional().describe('context of tasks outside the corpus: mean-rule (default) or none'),
-    ridgeLambda: nonNegative.optional().describe('relative ridge of closed-form readouts (default 1e-3)'),
-    ridgeTrials: positiveInteger.optional().describe('trials of a closed-form readout (default 512)'),
-    logitClip: number.positive().optional().describe('target clipping before the logit (default 1e-3)'),
-    recurrentNoise: nonNegative.nullable().optional().describe("σ_rec of the task networks; null keeps the bank's"),
-  })
-  .describe('MoLaP options (MolapOptions of @molap/composer) of the molap and random-modules models.');
+/** `MOLAP_OPTIONS` of `@molap/composer`. */
+export const molapOptionsSchema = MOLAP_OPTIONS.schema.describe(
+  'MoLaP options (MolapOptions of @molap/composer) of the molap and random-modules models.',
+);
 
 /** `buildModuleBank` options of `@molap/primitives` besides the corpus, the seed and the engine. */
 export const bankSchema = z
@@ -156,22 +136,7 @@ export const bankSchema = z
       })
       .optional()
       .describe('extractLatents options'),
-    moduleSize: positiveInteger.optional().describe('units per module (default 32)'),
-    steps: z.int().min(0).optional().describe('optimiser steps per module'),
-    batchSize: positiveInteger.optional().describe('trials per pre-training step'),
-    learningRate: number.positive().optional().describe('Adam learning rate'),
-    clipValue: nonNegative.optional().describe('element-wise gradient clipping, 0: none'),
-    activation: name.optional().describe('φ of the modules: softplus (default), relu or tanh'),
-    recurrentNoise: nonNegative.optional().describe('σ_rec of the modules (default 0.05)'),
-    recurrentInit: name.optional().describe('diag (default) or randortho'),
-    recurrentScale: nonNegative.optional().describe('scale of the W_rec initialisation (default 0.5)'),
-    maskWeighting: name.optional().describe('time (default) or cost'),
-    evaluationTrials: positiveInteger.optional().describe('held-out trials per corpus task for the fit R²'),
-    logEvery: positiveInteger.optional().describe('steps per point of the logged loss curve'),
-    checkpointEvery: positiveInteger.optional().describe('steps between pre-training checkpoints'),
-    poolBatchesPerTask: positiveInteger
-      .optional()
-      .describe('teacher latents: batches per corpus task in the latent pool (default 16)'),
+    ...MODULE_TRAINING_OPTIONS.schema.shape,
     workers: positiveInteger.optional().describe('worker threads of the pre-training (default: one per core)'),
   })
   .describe(

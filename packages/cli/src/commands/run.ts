@@ -5,6 +5,9 @@
  * Ctrl-C stops at the next checkpoint; `molap run --resume <dir>` continues and ends with the same results.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import { NETWORK_OPTIONS } from '@molap/baselines';
+import { BUDGET_OPTIONS } from '@molap/core';
+import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
 import {
   createRunFolder,
   ENGINE_KINDS,
@@ -30,8 +33,12 @@ import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '..
 import { createRunDisplay } from '../run/display.js';
 import { formatSummary } from '../run/summary.js';
 
-const budget = (key: string, description: string, min: number) =>
-  flag.integer(description, { value: 'n', min, config: ['run', 'budget', key] });
+const budget = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
+  flag.integer(`${BUDGET_OPTIONS.specs[key].description} (overrides the budget preset)`, {
+    value: 'n',
+    min,
+    config: ['run', 'budget', key],
+  });
 
 /** Flags of the run options (shared by `molap run` and the thin verbs). */
 export const runOptions = {
@@ -56,12 +63,15 @@ export const runOptions = {
     value: 'preset',
     config: ['run', 'budget', 'preset'],
   }),
-  steps: budget('steps', 'optimiser steps per task (overrides the budget preset)', 0),
-  batchSize: budget('batchSize', 'trials per optimiser step', 1),
-  evalEvery: budget('evalEvery', 'evaluate every n steps for the learning curves (0: at the end only)', 0),
-  evalTrials: budget('evalTrials', 'trials per task in each learning-curve evaluation', 1),
-  criterion: flag.number('performance that counts as learned', { value: 'p', config: ['run', 'budget', 'criterion'] }),
-  hiddenSize: flag.integer('hidden units of the RNN baselines', {
+  steps: budget('steps', 0),
+  batchSize: budget('batchSize', 1),
+  evalEvery: budget('evalEvery', 0),
+  evalTrials: budget('evalTrials', 1),
+  criterion: flag.number(BUDGET_OPTIONS.specs.criterion.description, {
+    value: 'p',
+    config: ['run', 'budget', 'criterion'],
+  }),
+  hiddenSize: flag.integer(`${NETWORK_OPTIONS.specs.hiddenSize.description} of the RNN baselines`, {
     value: 'n',
     min: 1,
     config: ['run', 'network', 'hiddenSize'],
@@ -71,8 +81,12 @@ export const runOptions = {
     min: 1,
     config: ['run', 'bank', 'latents', 'k'],
   }),
-  moduleSize: flag.integer('units per module', { value: 'n', min: 1, config: ['run', 'bank', 'moduleSize'] }),
-  pretrainSteps: flag.integer('pre-training steps per module', {
+  moduleSize: flag.integer(MODULE_TRAINING_OPTIONS.specs.moduleSize.description, {
+    value: 'n',
+    min: 1,
+    config: ['run', 'bank', 'moduleSize'],
+  }),
+  pretrainSteps: flag.integer(MODULE_TRAINING_OPTIONS.specs.steps.description, {
     value: 'n',
     min: 0,
     config: ['run', 'bank', 'steps'],

@@ -104,7 +104,7 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
         extractor: record,
         ...(build.teacher ? { teacher: build.teacher } : {}),
         seed,
-        preset: plan.bank.preset as never,
+        preset: plan.bank.preset,
         taskOptions,
         ...(plan.bank.workers === undefined ? {} : { workers: plan.bank.workers }),
         ...(plugin ? { engine: build.engine } : { engineOptions: plan.backend }),
@@ -131,7 +131,7 @@ export async function randomModuleBank(
   seed: number,
 ): Promise<ModuleBank> {
   const primitives = await import('@molap/primitives');
-  const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+  const training = primitives.resolveModuleTraining(plan.bank.training, plan.bank.preset);
   return primitives.createRandomModuleBank({
     layout: primitives.bankLayout(registry.get(taskId), plan.taskOptions),
     k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,

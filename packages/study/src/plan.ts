@@ -6,6 +6,7 @@
  */
 
 import { errorKind, MolapError } from '@molap/core';
+import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
 import {
   closestName,
   InvalidOptionError,
@@ -42,7 +43,7 @@ export interface PlannedModel {
 /** How the module banks are built (`buildModuleBank` of @molap/primitives, split into its three steps). */
 export interface PlannedBank {
   /** Pre-training preset of @molap/primitives. */
-  readonly preset: string;
+  readonly preset: PretrainPresetName;
   /** Id of the latent extractor (`createLatentExtractorRegistry` of @molap/primitives). */
   readonly extractor: string;
   /**
@@ -54,7 +55,7 @@ export interface PlannedBank {
   /** Options of the extractor (its `resolveOptions` checked them). */
   readonly latents: Json;
   /** Module training options (over the preset). */
-  readonly training: Json;
+  readonly training: Partial<ModuleTrainingOptions>;
   /** Worker threads of the pre-training; undefined: the library's default (one per core). */
   readonly workers: number | undefined;
 }
@@ -316,7 +317,7 @@ export async function planStudy(
     });
   }
   await checked('run.bank', 'the pre-training options are listed in the @molap/primitives README', () =>
-    primitives.resolveModuleTraining(training as never, pretrainPreset as never),
+    primitives.resolveModuleTraining(training as Partial<ModuleTrainingOptions>, pretrainPreset as PretrainPresetName),
   );
 
   const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
@@ -344,7 +345,7 @@ export async function planStudy(
     budget,
     models,
     bank: {
-      preset: pretrainPreset,
+      preset: pretrainPreset as PretrainPresetName, // checked by resolveModuleTraining above
       extractor: extractorId,
       teacher,
       corpus: corpusOptions,

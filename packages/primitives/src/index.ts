@@ -127,7 +127,6 @@ export {
   type TrainedModule,
   trainModule,
 } from './module-training.js';
-export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
 export {
   corpusLayout,
   PretrainingAbortedError,

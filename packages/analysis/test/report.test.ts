@@ -59,6 +59,17 @@ describe('renderReport', () => {
     expect(page).toMatch(/1 seed × 2 tasks \(interval over tasks only\)/);
   });
 
+  it('draws the relative curves of the models that have them', async () => {
+    const relative = structuredClone(output.results);
+    const entry = relative.models.molap.robustness['input-noise'];
+    relative.models.molap.robustness['input-noise'] = { ...entry, relativePerformance: [1, 1.25], relativeAuc: 1.125 };
+    const page = await renderReport(relative);
+    const has = (text: string) => page.includes(text);
+    expect(has('<h3>Relative: performance ÷ unperturbed performance</h3><div class="plot"><svg')).toBe(true);
+    expect(has('extra input noise m (σ × (1 + m)): 2; performance ÷ unperturbed: 1.25; model: molap')).toBe(true);
+    expect(html.includes('No relative curve: no model reached 0.9 unperturbed on any task.')).toBe(true);
+  });
+
   it('says when a section has nothing to show', async () => {
     const bare = await renderReport({ ...output.results, heldOut: [], perturbations: [] });
     expect(bare.includes('No task was held out')).toBe(true);

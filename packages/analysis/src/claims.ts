@@ -25,8 +25,18 @@
  *   trials when never reached; interval below 0) or, when every pair needs the same trials, ends at a
  *   higher performance (interval above 0).
  */
-import { bootstrapMean, excludesZero, type Interval } from './bootstrap.js';
+import type { Interval } from './bootstrap.js';
 import { mean, normalisedAuc } from './curves.js';
+import {
+  byTaskAndSeed,
+  fmt,
+  formatDifference,
+  intervalExtent,
+  pairedFigure,
+  rowOf,
+  type Secondary,
+  type SeedTaskValues,
+} from './paired.js';
 import type {
   Claim,
   ClaimComparison,
@@ -58,93 +68,6 @@ export const CLAIM_RULES: Readonly<Record<Claim['id'], string>> = Object.freeze(
 export type ClaimInput = Pick<Results, 'models' | 'budget' | 'heldOut'>;
 
 type Comparison = ClaimComparison;
-type Secondary = Comparison['secondary'][number];
-/** Values by seed, then task (null: no value for that pair). */
-type SeedTaskValues = ReadonlyMap<number, ReadonlyMap<string, number | null>>;
-
-const fmt = (value: number) =>
-  Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
-const signed = (value: number) => (value > 0 ? `+${fmt(value)}` : value === 0 ? '0' : `−${fmt(-value)}`);
-const bound = (value: number) => (value < 0 ? `−${fmt(-value)}` : fmt(value));
-
-/** "2 seeds × 9 tasks" (with one seed: "1 seed × 9 tasks (interval over tasks only)"). */
-export function intervalExtent(interval: Interval): string {
-  const seeds = `${interval.seeds} seed${interval.seeds === 1 ? '' : 's'}`;
-  const tasks = `${interval.tasks} task${interval.tasks === 1 ? '' : 's'}`;
-  return `${seeds} × ${tasks}${interval.seeds === 1 ? ' (interval over tasks only)' : ''}`;
-}
-
-/** "MoLaP − multitask = +0.04 [0.01, 0.07]". */
-export function formatDifference(baseline: string, interval: Interval): string {
-  return `MoLaP − ${baseline} = ${signed(interval.mean)} [${bound(interval.low)}, ${bound(interval.high)}]`;
-}
-
-/**
- * Differences MoLaP − baseline on the seed-task pairs both have, as a `[seed][task]` grid, with the means
- * of each side over those pairs.
- */
-export function pairedDifferences(
-  molap: SeedTaskValues,
-  baseline: SeedTaskValues,
-): { grid: (number | null)[][]; molapMean: number; baselineMean: number } {
-  const grid: (number | null)[][] = [];
-  const m: number[] = [];
-  const b: number[] = [];
-  const tasks = [...new Set([...molap.values()].flatMap((row) => [...row.keys()]))];
-  for (const [seed, row] of molap) {
-    const other = baseline.get(seed);
-    grid.push(
-      tasks.map((task) => {
-        const x = row.get(task);
-        const y = other?.get(task);
-        if (x === undefined || x === null || y === undefined || y === null) return null;
-        m.push(x);
-        b.push(y);
-        return x - y;
-      }),
-    );
-  }
-  return { grid, molapMean: mean(m), baselineMean: mean(b) };
-}
-
-/** A figure of a comparison: the means, the difference with its interval, and whether it favours MoLaP. */
-function figure(
-  key: string,
-  metric: string,
-  better: 'higher' | 'lower',
-  molap: SeedTaskValues,
-  baseline: SeedTaskValues,
-): Secondary & { favours: boolean } {
-  const { grid, molapMean, baselineMean } = pairedDifferences(molap, baseline);
-  const difference = bootstrapMean(grid, { key });
-  return {
-    metric,
-    molapValue: difference === null ? null : molapMean,
-    baselineValue: difference === null ? null : baselineMean,
-    difference,
-    better,
-    favours: excludesZero(difference, better === 'higher' ? 'above' : 'below'),
-  };
-}
-
-function rowOf(values: Map<number, Map<string, number | null>>, seed: number): Map<string, number | null> {
-  const row = values.get(seed) ?? new Map<string, number | null>();
-  values.set(seed, row);
-  return row;
-}
-
-function byTaskAndSeed(
-  tasks: Readonly<Record<string, { perSeed: readonly { seed: number }[] }>>,
-  value: (taskId: string, index: number) => number | null,
-): SeedTaskValues {
-  const values = new Map<number, Map<string, number | null>>();
-  for (const [taskId, task] of Object.entries(tasks)) {
-    task.perSeed.forEach((entry, index) => {
-      rowOf(values, entry.seed).set(taskId, value(taskId, index));
-    });
-  }
-  return values;
-}
 
 function verdictOf(comparisons: readonly Comparison[]): ClaimVerdict {
   if (comparisons.length === 0) return 'not-tested';
@@ -271,7 +194,7 @@ export function evaluateClaims(input: ClaimInput): Claim[] {
   const efficiency = baselines.map((name): Comparison => {
     const model = input.models[name];
     const b = efficiencyOf(model, batchSize);
-    const updates = figure(
+    const updates = pairedFigure(
       `efficiency/${name}`,
       'parameter updates until criterion (per task and seed)',
       'lower',
@@ -297,14 +220,14 @@ export function evaluateClaims(input: ClaimInput): Claim[] {
     const model = input.models[name];
     const shared = sharedPerturbations(molap, model);
     if (shared.length === 0) return [];
-    const relative = figure(
+    const relative = pairedFigure(
       `robustness/${name}`,
       'relative AUC (tasks both learned to the floor)',
       'higher',
       robustnessBySeed(molap, shared, 'relative'),
       robustnessBySeed(model, shared, 'relative'),
     );
-    const absolute = figure(
+    const absolute = pairedFigure(
       `robustness-absolute/${name}`,
       'absolute AUC (every task)',
       'higher',
@@ -350,14 +273,14 @@ export function evaluateClaims(input: ClaimInput): Claim[] {
           .map(([label, tasks]): Comparison => {
             const b = generalisationOf(tasks, budgetTrials);
             const m = generalisationM;
-            const trials = figure(
+            const trials = pairedFigure(
               `generalisation/${label}`,
               'trials to criterion on held-out tasks (per task and seed)',
               'lower',
               trialsBySeed(molap.generalisation),
               trialsBySeed(tasks),
             );
-            const performance = figure(
+            const performance = pairedFigure(
               `generalisation-performance/${label}`,
               'final performance on held-out tasks',
               'higher',

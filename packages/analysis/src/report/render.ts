@@ -5,9 +5,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@molap/backend';
-import { formatDifference, intervalExtent } from '../claims.js';
 import { mean } from '../curves.js';
 import type { ExampleTrial } from '../examples.js';
+import { formatDifference, intervalExtent } from '../paired.js';
 import { RESULTS_JSON, writeResults } from '../results-file.js';
 import type { Claim, ClaimComparison, Results } from '../schema.js';
 import {

@@ -50,8 +50,8 @@ export const runOptions = {
     value: 'id,…',
     config: ['run', 'heldOut'],
   }),
-  seeds: flag.integers('each model is trained and analysed once per seed', {
-    value: 's,…',
+  seeds: flag.seeds('each model is trained and analysed once per seed: N (seeds 1..N), s,t,… or a..b', {
+    value: 'N|s,…',
     min: 0,
     config: ['run', 'seeds'],
   }),

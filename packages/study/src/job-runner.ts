@@ -10,6 +10,7 @@ import type { AnyStrategy, LearningCurvePoint, ModelCreation, MultiTaskModel, St
 import type { TaskRegistry } from '@molap/tasks';
 import { buildPretrainedBank, randomModuleBank } from './banks.js';
 import type { StudyEvent } from './events.js';
+import { jobFailure } from './failures.js';
 import type { JobOutput } from './job-store.js';
 import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
@@ -66,7 +67,12 @@ const curveEvents =
 /** Runs `job` (see the module comment) and returns its JSON output; its files go to `context.folders.files`. */
 export async function runStudyJob(job: StudyJob, context: JobRunContext): Promise<JobOutput> {
   const start = performance.now();
-  const value = await runKind(job, context);
+  let value: Json;
+  try {
+    value = await runKind(job, context);
+  } catch (error) {
+    throw jobFailure(error, job, context.plan, context.strategies);
+  }
   return { value, seconds: (performance.now() - start) / 1000 };
 }
 

@@ -6,10 +6,11 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { NETWORK_OPTIONS } from '@molap/baselines';
-import { BUDGET_OPTIONS } from '@molap/core';
+import { BUDGET_OPTIONS, isMolapError } from '@molap/core';
 import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
 import {
   createRunFolder,
+  DIVERGED_CODE,
   ENGINE_KINDS,
   formatSeconds,
   PACKAGE_VERSION,
@@ -135,6 +136,10 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 /** A failure of the pipeline as one line, with how to continue. */
 function failure(error: unknown, resume: string): CommandError {
   if (error instanceof CommandError) return error;
+  if (isMolapError(error) && error.code === DIVERGED_CODE) {
+    // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
+    return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+  }
   if (error instanceof TaskRegistryError) {
     return new CommandError(`${error.problem}${error.source ? ` (${error.source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,

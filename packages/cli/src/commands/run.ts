@@ -29,6 +29,7 @@ import { TaskRegistryError } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
+import { shellQuote } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
@@ -164,7 +165,7 @@ export const runCommand = defineCommand({
     'dimensionality analyses, and writes results.json and report.html into a new run folder',
     '(<out>/<timestamp>-<preset>/). Presets: quick (default; a few minutes on 2 cores), standard (the reported',
     'comparison; up to an hour), paper (all 20 Yang tasks; big machines). Flags and molap.config.json ("run": {...})',
-    'override every preset value. Ctrl-C stops at the next checkpoint (exit 130); --resume <dir> continues and',
+    'override every preset value. Ctrl-C or SIGTERM stops at the next checkpoint (exit 130 or 143); --resume <dir> continues and',
     'ends with the same results as an uninterrupted run.',
   ],
   args: [],
@@ -251,7 +252,7 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const resume = `molap run --resume ${where}`;
+      const resume = `molap run --resume ${shellQuote(where)}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
       const display = await createRunDisplay(plan, progress, mode);

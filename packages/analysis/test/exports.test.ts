@@ -23,6 +23,7 @@ const EXPORTS = [
   'CovarianceAccumulator',
   'createBuiltinPerturbationRegistry',
   'createPerturbationRegistry',
+  'crossCheckClaims',
   'cumulativeVarianceExplained',
   'type Dimensionality',
   'dimensionalityOf',

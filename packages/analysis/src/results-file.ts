@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@molap/backend';
+import { parseJsonText } from '@molap/core';
 import { z } from 'zod';
 import { RESULTS_FORMAT, RESULTS_SCHEMA_VERSION, type Results, resultsSchema } from './schema.js';
 
@@ -133,9 +134,9 @@ export async function readResults(path: string): Promise<Results> {
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parseJsonText(text, path);
   } catch (error) {
-    throw new ResultsFileError(`${path} is not valid JSON (${(error as Error).message})`);
+    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message);
   }
   return migrateResults(document, path);
 }

@@ -55,6 +55,7 @@ export type { VegaLiteSpec } from './report/charts.js';
 export { REPORT_HTML, REPORT_SECTIONS, type ReportOptions, renderReport, writeReport } from './report/render.js';
 export { renderSvg } from './report/svg.js';
 export {
+  crossCheckClaims,
   RESULTS_JSON,
   RESULTS_JSON_SCHEMA,
   ResultsFileError,

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@molap/backend';
+import { parseJsonText } from '@molap/core';
 import { z } from 'zod';
 import { robustnessFromCurves, skippedRobustness } from './assemble.js';
 import { evaluateClaims } from './claims.js';
@@ -99,11 +100,42 @@ function pathText(path: readonly PropertyKey[]): string {
   return text;
 }
 
-/** Problems of a value against the current results schema, each with its JSON path (empty when valid). */
+/**
+ * Problems of a value against the current results schema, each with its JSON path (empty when valid), then
+ * of its claims against its models (`crossCheckClaims`).
+ */
 export function validateResults(value: unknown): string[] {
   const parsed = resultsSchema.safeParse(value);
-  if (parsed.success) return [];
+  if (parsed.success) return crossCheckClaims(parsed.data);
   return parsed.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+}
+
+/**
+ * Claims that cite models the document does not hold: each claim's `molap` and every comparison's
+ * `baseline` must be a model of `models`, or `<model> (<variant>)` for one of its generalisation variants.
+ */
+export function crossCheckClaims(results: Results): string[] {
+  const problems: string[] = [];
+  const names = Object.keys(results.models);
+  const held = new Set(names);
+  for (const [name, model] of Object.entries(results.models)) {
+    for (const variant of Object.keys(model.generalisationVariants)) held.add(`${name} (${variant})`);
+  }
+  results.claims.forEach((claim, i) => {
+    if (claim.molap !== null && !results.models[claim.molap]) {
+      problems.push(
+        `$.claims[${i}].molap: claim '${claim.id}' is about model '${claim.molap}', which $.models does not hold (it holds ${names.join(', ')})`,
+      );
+    }
+    claim.comparisons.forEach((comparison, j) => {
+      if (!held.has(comparison.baseline)) {
+        problems.push(
+          `$.claims[${i}].comparisons[${j}].baseline: claim '${claim.id}' compares with '${comparison.baseline}', which $.models does not hold (it holds ${names.join(', ')})`,
+        );
+      }
+    });
+  });
+  return problems;
 }
 
 /**
@@ -165,9 +197,9 @@ export async function readResults(path: string): Promise<Results> {
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parseJsonText(text, path);
   } catch (error) {
-    throw new ResultsFileError(`${path} is not valid JSON (${(error as Error).message})`);
+    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message);
   }
   return migrateResults(document, path);
 }

@@ -28,6 +28,7 @@ const EXPORTS = [
   'CovarianceAccumulator',
   'createBuiltinPerturbationRegistry',
   'createPerturbationRegistry',
+  'crossCheckClaims',
   'cumulativeVarianceExplained',
   'type Dimensionality',
   'dimensionalityOf',

@@ -49,7 +49,7 @@ function overview(): string {
     `Usage:\n  molap <command> [options]\n  molap <command> --help     options and examples of a command`,
     `Commands:\n${columns(rows)}`,
     'Options:\n  --help, -h     show this help\n  --version, -v  print the version',
-    'Exit codes: 0 ok, 1 failure, 2 usage error (unknown command, flag, task id, bad value, bad config), 130 interrupted.',
+    'Exit codes: 0 ok, 1 failure, 2 usage error (unknown command, flag, task id, bad value, bad config), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
   ].join('\n\n');
 }
 

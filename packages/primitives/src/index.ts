@@ -92,6 +92,7 @@ export {
   fastIca,
   IcaConvergenceError,
 } from './fastica.js';
+export { checkModuleFits, MODULE_FIT_FLOOR, type ModuleFitFailure, modulesBelowFloor } from './fit-floor.js';
 export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
 export {
   buildLatentPool,

@@ -6,10 +6,11 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { NETWORK_OPTIONS } from '@molap/baselines';
-import { BUDGET_OPTIONS } from '@molap/core';
+import { BUDGET_OPTIONS, isMolapError } from '@molap/core';
 import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
 import {
   createRunFolder,
+  DIVERGED_CODE,
   ENGINE_KINDS,
   formatSeconds,
   PACKAGE_VERSION,
@@ -28,6 +29,7 @@ import { TaskRegistryError } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
+import { shellQuote } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
@@ -135,6 +137,10 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 /** A failure of the pipeline as one line, with how to continue. */
 function failure(error: unknown, resume: string): CommandError {
   if (error instanceof CommandError) return error;
+  if (isMolapError(error) && error.code === DIVERGED_CODE) {
+    // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
+    return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+  }
   if (error instanceof TaskRegistryError) {
     return new CommandError(`${error.problem}${error.source ? ` (${error.source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
@@ -159,7 +165,7 @@ export const runCommand = defineCommand({
     'dimensionality analyses, and writes results.json and report.html into a new run folder',
     '(<out>/<timestamp>-<preset>/). Presets: quick (default; a few minutes on 2 cores), standard (the reported',
     'comparison; up to an hour), paper (all 20 Yang tasks; big machines). Flags and molap.config.json ("run": {...})',
-    'override every preset value. Ctrl-C stops at the next checkpoint (exit 130); --resume <dir> continues and',
+    'override every preset value. Ctrl-C or SIGTERM stops at the next checkpoint (exit 130 or 143); --resume <dir> continues and',
     'ends with the same results as an uninterrupted run.',
   ],
   args: [],
@@ -246,7 +252,7 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const resume = `molap run --resume ${where}`;
+      const resume = `molap run --resume ${shellQuote(where)}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
       const display = await createRunDisplay(plan, progress, mode);

@@ -3,6 +3,15 @@ export {
   type ConformanceOptions,
   checkTaskConformance,
 } from './conformance.js';
+export {
+  defineTask,
+  MAX_STIMULI_PER_TRIAL,
+  msToStepsFloor,
+  type Stimulus,
+  type TaskDefinition,
+  type TrialBuilder,
+  type TrialConditions,
+} from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export {
   type DiscoverTaskPluginsOptions,
@@ -96,6 +105,7 @@ export type { MatchingCondition, MatchKind } from './yang19/matching.js';
 export {
   FIXATION_TARGET,
   MASK_FIXATION_FACTOR,
+  MASK_GRACE_MS,
   MASK_PRE_RESPONSE,
   MASK_RESPONSE,
   TARGET_BASELINE,

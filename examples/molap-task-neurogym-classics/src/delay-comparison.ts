@@ -1,6 +1,6 @@
 import { defineTask, InvalidOptionError, type Task, wrapAngle } from '@molap/tasks';
 import { checkDuration, numberField } from './conditions.js';
-import { classicDefaults, DELAY_COMPARISON_ID } from './ids.js';
+import { DELAY_COMPARISON_ID } from './ids.js';
 
 /** Period durations of delayed comparison, in ms. */
 export interface DelayComparisonTiming {
@@ -101,7 +101,6 @@ export function createDelayComparison(options: DelayComparisonOptions = {}): Tas
       tags: ['perceptual', 'working memory', 'two-alternative', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'stimulus1', 'delay', 'stimulus2', 'decision'],
-    defaults: classicDefaults(id),
     conditions: {
       sample: (rng): DelayComparisonCondition => {
         const secondHigher = rng.integer(2) === 1;

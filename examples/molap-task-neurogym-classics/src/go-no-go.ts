@@ -1,6 +1,6 @@
 import { defineTask, InvalidOptionError, type Task, wrapAngle } from '@molap/tasks';
 import { checkDuration } from './conditions.js';
-import { classicDefaults, GO_NO_GO_ID } from './ids.js';
+import { GO_NO_GO_ID } from './ids.js';
 
 /** Period durations of go/no-go, in ms. */
 export interface GoNoGoTiming {
@@ -57,7 +57,6 @@ export function createGoNoGo(options: GoNoGoOptions = {}): Task {
       tags: ['delayed response', 'go-no-go', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'stimulus', 'delay', 'decision'],
-    defaults: classicDefaults(id),
     conditions: {
       sample: (rng): GoNoGoCondition => ({ go: rng.integer(2) === 1 }),
       grid: () => [{ go: true }, { go: false }],

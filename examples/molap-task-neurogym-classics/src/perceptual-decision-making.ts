@@ -1,6 +1,6 @@
 import { defineTask, InvalidOptionError, type Task, TWO_PI, wrapAngle } from '@molap/tasks';
 import { checkDuration, numberField } from './conditions.js';
-import { classicDefaults, PERCEPTUAL_DECISION_MAKING_ID } from './ids.js';
+import { PERCEPTUAL_DECISION_MAKING_ID } from './ids.js';
 
 /** Period durations of perceptual decision making, in ms. */
 export interface PerceptualDecisionMakingTiming {
@@ -87,7 +87,6 @@ export function createPerceptualDecisionMaking(options: PerceptualDecisionMaking
       tags: ['perceptual', 'two-alternative', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'stimulus', 'delay', 'decision'],
-    defaults: classicDefaults(id),
     conditions: {
       sample: (rng): PerceptualDecisionMakingCondition => ({
         direction: (TWO_PI * rng.integer(choices)) / choices,

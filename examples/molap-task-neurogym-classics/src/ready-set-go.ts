@@ -1,6 +1,14 @@
-import { defineTask, InvalidOptionError, msToStepsFloor, type Task, TWO_PI, wrapAngle } from '@molap/tasks';
+import {
+  defineTask,
+  InvalidOptionError,
+  msToStepsFloor,
+  responseTimingScore,
+  type Task,
+  TWO_PI,
+  wrapAngle,
+} from '@molap/tasks';
 import { checkDuration, numberField } from './conditions.js';
-import { classicDefaults, READY_SET_GO_ID } from './ids.js';
+import { READY_SET_GO_ID } from './ids.js';
 
 /** Fixed period durations of ready-set-go, in ms (the measured interval is drawn per trial). */
 export interface ReadySetGoTiming {
@@ -51,6 +59,7 @@ export interface ReadySetGoCondition {
  * at the response direction (drawn per trial, uniform on the circle) on ring 1 (ready) and ring 2 (set),
  * so that the ring output has a direction to report. The fixation input is on until the set flash ends.
  * Trials differ in length (padded). Test mode: 8 intervals evenly spaced over the range × directions {0, π}.
+ * Scored by `responseTimingScore` (fixation must break within 100 ms of the produced time).
  */
 export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
   const id = options.id ?? READY_SET_GO_ID;
@@ -81,7 +90,9 @@ export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
       tags: ['timing', 'go-no-go', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'ready', 'measure', 'set', 'production', 'response'],
-    defaults: classicDefaults(id),
+    // When the network answers is the point of the task: Yang's last-step criterion would pass a network
+    // that answers hundreds of ms early, so a trial counts only if fixation breaks within 100 ms of the go.
+    score: responseTimingScore({ toleranceMs: 100 }),
     conditions: {
       sample: (rng): ReadySetGoCondition => ({
         measure: low + (high - low) * rng.uniform(),

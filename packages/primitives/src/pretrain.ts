@@ -15,7 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
-import { type Task, type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
+import { corpusTaskOptions, type Task, type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
 import {
   assembleModules,
   type BankLayout,
@@ -212,7 +212,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
     if (options[key] !== undefined) (given as Record<string, unknown>)[key] = options[key];
   }
   const training = resolveModuleTraining(given, options.preset ?? 'standard');
-  const taskOptions = options.taskOptions ?? {};
+  const taskOptions = corpusTaskOptions(tasks, options.taskOptions ?? {}) as CorpusTaskOptions;
   const layout = corpusLayout(tasks, taskOptions);
   checkPrimitives(options.primitives, tasks, layout, options.teacher);
   const { primitives, seed } = options;

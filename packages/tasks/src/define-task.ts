@@ -8,6 +8,7 @@
  * input noise σ_x·√(2τ/dt), and zero padding (mask 0, target angle −1) behind shorter trials.
  */
 import { wrapAngle } from './ring.js';
+import type { TaskScore } from './scores.js';
 import {
   type Batch,
   type ChannelLayout,
@@ -98,9 +99,13 @@ export interface TaskDefinition<P extends string, Condition> {
   readonly meta: TaskMeta;
   /** Period names in temporal order, e.g. `['fixation', 'stimulus', 'delay', 'decision'] as const`. */
   readonly periods: readonly P[];
+  /** Rule identity: the unit of the rule input this task switches on. Default: its id. */
+  readonly rule?: string;
   /** Options this task prefers over the library defaults (e.g. a longer dt). */
   readonly defaults?: Partial<TaskOptions>;
   readonly conditions: TrialConditions<Condition>;
+  /** How trials are judged (e.g. `responseTimingScore()` for timing tasks). Default: Yang's last-step criterion. */
+  readonly score?: TaskScore;
   /** Describes one trial with the given condition. */
   trial(trial: TrialBuilder<P>, condition: Condition): void;
 }
@@ -231,7 +236,8 @@ function builder<P extends string>(
  * Builds a frozen `Task` from a definition. The layout is the Yang corpus layout (fixation, two stimulus
  * rings, the rule one-hot over `options.rules`; outputs fixation + response ring), so the task shares
  * networks, module banks and read-outs with the Yang tasks and with other plugins. The rule unit switched
- * on is the task's own id.
+ * on is the task's rule (`rule`, default its id); with no `rules` option a task alone gets the rule block
+ * `composeRules([task])`, and tasks sharing a network get `composeRules(tasks)`.
  *
  * Errors in a trial description (no timing, no go cue, a go cue at step 0 or past the trial, a wrong
  * profile length) throw a RangeError naming the task and the trial.
@@ -269,13 +275,16 @@ export function defineTask<const P extends string, Condition>(definition: TaskDe
       for (const [k, period] of frozenPeriods.entries()) plan.setEpoch(b, period, trial.bounds[k], trial.bounds[k + 1]);
       for (const s of trial.stimuli) plan.addStimulus(b, s.ring, s.angle, s.strength, s.on, s.off, s.profile, s.noise);
     });
-    return renderPlan(plan, id, options, rng);
+    const batch = renderPlan(plan, id, options, rng, definition.rule ?? id);
+    return definition.score === undefined ? batch : { ...batch, score: definition.score };
   };
   return Object.freeze({
     id,
     apiVersion: TASK_API_VERSION,
     meta: Object.freeze({ ...definition.meta, tags: Object.freeze([...definition.meta.tags]) }),
     periods: frozenPeriods,
+    ...(definition.rule === undefined ? {} : { rule: definition.rule }),
+    ...(definition.score === undefined ? {} : { score: definition.score }),
     ...(definition.defaults === undefined ? {} : { defaults: Object.freeze({ ...definition.defaults }) }),
     layout,
     generate,

@@ -1,4 +1,6 @@
-import { InvalidOptionError } from './errors.js';
+import { closestName } from './closest-name.js';
+import { checkTaskConformance } from './conformance.js';
+import { hasMolapCode } from './errors.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
 import { TASK_API_VERSION, type Task } from './task.js';
@@ -18,6 +20,12 @@ export interface DiscoverTaskPluginsOptions {
    * not a skip. The project's package.json is not read.
    */
   readonly packages?: readonly string[];
+  /**
+   * Generate a small batch of every plugin task (both generation modes) and check it with
+   * `checkTaskConformance`; a task that fails is rejected (an error naming the task, the plugin and the first
+   * problem) and the plugin's other tasks load. Default true.
+   */
+  readonly conformance?: boolean;
 }
 
 /** A plugin package whose tasks were all loaded and checked. */
@@ -41,8 +49,13 @@ export interface SkippedPackage {
 export interface TaskPluginDiscovery {
   readonly loaded: readonly LoadedTaskPlugin[];
   readonly skipped: readonly SkippedPackage[];
-  /** One entry per broken plugin (or broken task in a plugin); a broken plugin is not loaded at all. */
+  /**
+   * One entry per broken plugin (or broken task in a plugin). A plugin whose manifest, module or task values
+   * are broken is not loaded at all; a task that fails the conformance check is left out alone.
+   */
   readonly errors: readonly TaskRegistryError[];
+  /** Problems that do not stop loading: unknown (misspelt) keys of a `molap` field (code `manifest-key`). */
+  readonly warnings: readonly TaskRegistryError[];
 }
 
 /** The package.json field that makes a package a task plugin. */
@@ -116,10 +129,33 @@ async function projectDependencies(node: Node, projectRoot: string): Promise<str
   return [...new Set(names)];
 }
 
-type Outcome =
-  | { readonly kind: 'loaded'; readonly plugin: LoadedTaskPlugin }
+type Outcome = (
+  | { readonly kind: 'loaded'; readonly plugin: LoadedTaskPlugin; readonly errors?: TaskRegistryError[] }
   | { readonly kind: 'skipped'; readonly skip: SkippedPackage }
-  | { readonly kind: 'failed'; readonly errors: TaskRegistryError[] };
+  | { readonly kind: 'failed'; readonly errors: TaskRegistryError[] }
+) & { warnings?: TaskRegistryError[] };
+
+/** Keys of the `molap` field a plugin may declare. */
+const MANIFEST_KEYS = ['apiVersion', 'tasks'] as const;
+/** Batch size of the conformance check at discovery: small, so discovery stays fast. */
+const DISCOVERY_CONFORMANCE_BATCH = 4;
+
+/** A `manifest-key` warning for each key of the `molap` field that molap does not read. */
+function unknownKeys(molap: Json, source: string): TaskRegistryError[] {
+  return Object.keys(molap)
+    .filter((key) => !(MANIFEST_KEYS as readonly string[]).includes(key))
+    .map((key) => {
+      const guess = closestName(key, MANIFEST_KEYS);
+      return new TaskRegistryError(
+        `unknown key "${key}" in the "molap" field of package.json${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`,
+        {
+          code: 'manifest-key',
+          source,
+          hint: `molap reads only ${MANIFEST_KEYS.map((k) => `"${k}"`).join(', ')}: ${guess === undefined ? 'remove the key' : `rename it to "${guess}"`}`,
+        },
+      );
+    });
+}
 
 const fail = (problem: string, details: ConstructorParameters<typeof TaskRegistryError>[1]): Outcome => ({
   kind: 'failed',
@@ -127,7 +163,13 @@ const fail = (problem: string, details: ConstructorParameters<typeof TaskRegistr
 });
 
 /** Loads one package; `explicit` turns "not installed" and "not a plugin" from skips into errors. */
-async function loadPackage(node: Node, name: string, projectRoot: string, explicit: boolean): Promise<Outcome> {
+async function loadPackage(
+  node: Node,
+  name: string,
+  projectRoot: string,
+  explicit: boolean,
+  conformance: boolean,
+): Promise<Outcome> {
   const notPlugin = (reason: string, hint: string): Outcome =>
     explicit
       ? fail(`${name} ${reason}`, { code: 'not-found', source: name, hint })
@@ -137,9 +179,12 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
   }
   const directory = await locatePackage(node, name, projectRoot);
   if (directory === undefined) {
+    const guess = explicit ? closestName(name, await knownPackages(node, projectRoot)) : undefined;
     return notPlugin(
       `is not installed (no node_modules/${name} from ${projectRoot} upwards)`,
-      `run npm install${explicit ? ` ${name}` : ''} in the project`,
+      guess === undefined
+        ? `run npm install${explicit ? ` ${name}` : ''} in the project`
+        : `did you mean "${guess}"? (it is installed); otherwise run npm install ${name} in the project`,
     );
   }
   let manifest: Json;
@@ -168,8 +213,9 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
       hint: `declare ${MANIFEST_EXAMPLE}`,
     });
   }
+  const warnings = unknownKeys(molap, source);
   if (molap.tasks === undefined && !explicit) {
-    return { kind: 'skipped', skip: { package: name, reason: 'its "molap" field declares no tasks' } };
+    return { kind: 'skipped', skip: { package: name, reason: 'its "molap" field declares no tasks' }, warnings };
   }
   if (molap.apiVersion !== TASK_API_VERSION) {
     return fail(`declares molap.apiVersion ${JSON.stringify(molap.apiVersion)}, expected ${TASK_API_VERSION}`, {
@@ -252,8 +298,53 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
     }
     if (id !== undefined) seen.add(id);
   });
-  if (errors.length > 0) return { kind: 'failed', errors };
-  return { kind: 'loaded', plugin: { package: name, version, directory, tasks: tasks as Task[] } };
+  if (errors.length > 0) return { kind: 'failed', errors, warnings };
+  let accepted = tasks as Task[];
+  const rejected: TaskRegistryError[] = [];
+  if (conformance) {
+    accepted = accepted.filter((task) => {
+      const problems = checkTaskConformance(guardPluginTask(task, source), {
+        options: { batchSize: DISCOVERY_CONFORMANCE_BATCH },
+      });
+      if (problems.length === 0) return true;
+      rejected.push(
+        new TaskRegistryError(
+          `task '${task.id}' fails the conformance check: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+          {
+            code: 'nonconforming-task',
+            source,
+            taskId: task.id,
+            hint: `the task is left out, the plugin's other tasks load: fix or update ${source} (checkTaskConformance(task) of @molap/tasks lists every problem)`,
+          },
+        ),
+      );
+      return false;
+    });
+  }
+  return { kind: 'loaded', plugin: { package: name, version, directory, tasks: accepted }, errors: rejected, warnings };
+}
+
+/** Names of the project's dependencies and of the packages installed in its node_modules (for suggestions). */
+async function knownPackages(node: Node, projectRoot: string): Promise<string[]> {
+  const names = new Set<string>();
+  try {
+    for (const name of await projectDependencies(node, projectRoot)) names.add(name);
+  } catch {
+    // no readable package.json: suggest from node_modules only
+  }
+  try {
+    for (const entry of await node.fs.readdir(node.path.join(projectRoot, 'node_modules'))) {
+      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('@')) {
+        for (const scoped of await node.fs.readdir(node.path.join(projectRoot, 'node_modules', entry))) {
+          names.add(`${entry}/${scoped}`);
+        }
+      } else names.add(entry);
+    }
+  } catch {
+    // no node_modules
+  }
+  return [...names];
 }
 
 /**
@@ -287,13 +378,16 @@ export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): 
   const loaded: LoadedTaskPlugin[] = [];
   const skipped: SkippedPackage[] = [];
   const errors: TaskRegistryError[] = [];
+  const warnings: TaskRegistryError[] = [];
   const provider = new Map<string, string>();
   for (const name of names) {
-    const outcome = await loadPackage(node, name, projectRoot, explicit);
+    const outcome = await loadPackage(node, name, projectRoot, explicit, options.conformance !== false);
+    warnings.push(...(outcome.warnings ?? []));
     if (outcome.kind === 'skipped') skipped.push(outcome.skip);
     else if (outcome.kind === 'failed') errors.push(...outcome.errors);
     else {
       const { plugin } = outcome;
+      errors.push(...(outcome.errors ?? []));
       const source = `${plugin.package}@${plugin.version}`;
       const clashes = plugin.tasks.filter((task) => provider.has(task.id));
       if (clashes.length > 0) {
@@ -304,7 +398,7 @@ export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): 
       loaded.push(plugin);
     }
   }
-  return { loaded, skipped, errors };
+  return { loaded, skipped, errors, warnings };
 }
 
 const duplicateAcrossPlugins = (id: string, first: string, source: string): TaskRegistryError =>
@@ -324,7 +418,7 @@ const duplicateAcrossPlugins = (id: string, first: string, source: string): Task
  */
 export function guardPluginTask(task: Task, source: string): Task {
   const fail = (doing: string, error: unknown): never => {
-    if (error instanceof InvalidOptionError || (error instanceof TaskRegistryError && error.code === 'task-failed')) {
+    if (hasMolapCode(error, 'invalid-option', 'task-failed')) {
       throw error;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -81,7 +81,9 @@ export {
   writeRingTarget,
 } from './ring.js';
 export { createRng } from './rng.js';
+export { composeRules, corpusTaskOptions, taskRule } from './rules.js';
 export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
+export { type ResponseTimingOptions, responseTimingScore, type TaskScore, YANG19_SCORE } from './scores.js';
 export {
   type Batch,
   type ChannelGroup,

@@ -61,7 +61,7 @@ describe('the config sections of the libraries', () => {
   it("have the options of the libraries' option records", () => {
     expect(Object.keys(networkSchema.shape).sort()).toEqual(Object.keys(NETWORK_DEFAULTS).sort());
     expect(Object.keys(molapOptionsSchema.shape).sort()).toEqual(Object.keys(DEFAULT_MOLAP_OPTIONS).sort());
-    const bankOnly = ['preset', 'corpus', 'latents', 'workers'];
+    const bankOnly = ['preset', 'corpus', 'extractor', 'teacher', 'latents', 'workers'];
     expect(
       Object.keys(bankSchema.shape)
         .filter((key) => !bankOnly.includes(key))

@@ -6,13 +6,13 @@ import type { JsonValue } from '@molap/backend';
 import { corpusTaskOptions } from '@molap/tasks';
 import type { ModuleBank } from './bank.js';
 import { type CorpusTaskOptions, resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
-import type { ExtractionInput, ExtractorRecord } from './extractor.js';
+import type { AnyLatentExtractor, BankLatents, ExtractionInput, ExtractorRecord } from './extractor.js';
 import type { ExtractorRegistry } from './extractor-registry.js';
 import { createLatentExtractorRegistry } from './extractors.js';
 import type { ExtractLatentsOptions } from './latents.js';
 import { corpusLayout, type PretrainModulesOptions, pretrainModules } from './pretrain.js';
 import { resolveModuleTraining } from './pretrain-options.js';
-import { teacherFingerprint } from './teacher.js';
+import { type Teacher, teacherFingerprint } from './teacher.js';
 import { isTeacherLatents } from './teacher-latents.js';
 
 /** The extractor `buildModuleBank` uses when none is named. */
@@ -69,16 +69,32 @@ export async function buildModuleBank(options: BuildModuleBankOptions): Promise<
   };
   extractor.check(input, resolved);
   const primitives = await extractor.extract(input, resolved);
-  const record: ExtractorRecord = {
+  return pretrainModules({
+    ...pretrain,
+    primitives,
+    extractor: extractorRecord(extractor, resolved, primitives, options.teacher),
+  });
+}
+
+/**
+ * What a bank records of the extractor that built its latents: id, version, resolved options and, for
+ * extractors that read a teacher, the teacher's fingerprint (a CCA bank built while a teacher was at hand
+ * does not depend on it, so it records none).
+ */
+export function extractorRecord(
+  extractor: AnyLatentExtractor,
+  options: object,
+  latents: BankLatents,
+  teacher: Teacher | undefined,
+): ExtractorRecord {
+  return {
     id: extractor.id,
     version: extractor.version,
-    options: JSON.parse(JSON.stringify(resolved)) as { [key: string]: JsonValue },
-    // Only extractors that read a teacher record it: a CCA bank built while a teacher was at hand does not depend on it.
-    teacher: isTeacherLatents(primitives)
-      ? primitives.teacher
-      : extractor.meta.needsTeacher && options.teacher
-        ? teacherFingerprint(options.teacher)
+    options: JSON.parse(JSON.stringify(options)) as { [key: string]: JsonValue },
+    teacher: isTeacherLatents(latents)
+      ? latents.teacher
+      : extractor.meta.needsTeacher && teacher
+        ? teacherFingerprint(teacher)
         : null,
   };
-  return pretrainModules({ ...pretrain, primitives, extractor: record });
 }

@@ -43,7 +43,7 @@ export {
   saveModuleBank,
   validateModuleBank,
 } from './bank-file.js';
-export { type BuildModuleBankOptions, buildModuleBank, DEFAULT_EXTRACTOR } from './build-bank.js';
+export { type BuildModuleBankOptions, buildModuleBank, DEFAULT_EXTRACTOR, extractorRecord } from './build-bank.js';
 export {
   type CorpusSample,
   type CorpusTaskCount,
@@ -70,14 +70,7 @@ export {
   inferredExtractor,
   type LatentExtractor,
 } from './extractor.js';
-export {
-  createExtractorRegistry,
-  EXTRACTOR_ID_PATTERN,
-  type ExtractorRegistry,
-  ExtractorRegistryError,
-  type ExtractorRegistryErrorCode,
-  validateExtractor,
-} from './extractor-registry.js';
+export { createExtractorRegistry, type ExtractorRegistry, validateExtractor } from './extractor-registry.js';
 export {
   BUILTIN_EXTRACTORS,
   type CcaExtractorOptions,

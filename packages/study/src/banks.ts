@@ -43,12 +43,15 @@ export interface BankBuild {
   /** Where the pre-training checkpoints go; a build finding some there resumes them. */
   readonly checkpointDir: string;
   readonly onBankEvent: (event: BankEvent) => void;
+  /** The network that teaches the bank, for extractors that read one (`plan.bank.teacher`). */
+  readonly teacher?: import('@molap/primitives').Teacher;
   readonly signal?: AbortSignal;
 }
 
 /**
- * Samples the corpus, extracts the latents and pre-trains the modules (`sampleCorpus`, `extractLatents`,
- * `pretrainModules` of @molap/primitives: `buildModuleBank` in three steps, so that each is reported).
+ * Extracts the latents with the plan's extractor (`createLatentExtractorRegistry` of @molap/primitives; a
+ * teacher for those that read one) and pre-trains the modules (`pretrainModules`): `buildModuleBank` in two
+ * reported steps.
  */
 export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank> {
   const { plan, registry, model, seed, onBankEvent } = build;
@@ -69,17 +72,24 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
   };
   const tasks = build.corpus.map((id) => registry.get(id));
   const taskOptions = plan.taskOptions;
-  const sample = await timed(
-    'corpus',
-    () => primitives.sampleCorpus({ ...plan.bank.corpus, tasks, seed, taskOptions }),
-    (value) => `${value.n} time steps of ${tasks.length} tasks`,
-  );
+  const extractor = primitives.createLatentExtractorRegistry().get(plan.bank.extractor);
+  const options = extractor.resolveOptions({ ...(plan.bank.corpus as object), ...(plan.bank.latents as object) });
+  const input = {
+    tasks,
+    taskOptions,
+    layout: primitives.corpusLayout(tasks, taskOptions),
+    seed,
+    engine: build.engine,
+    ...(build.teacher ? { teacher: build.teacher } : {}),
+  };
+  extractor.check(input, options);
   const latents = await timed(
     'latents',
-    () => primitives.extractLatents(sample, plan.bank.latents),
+    () => extractor.extract(input, options),
     (value) =>
-      `${value.k} ${value.method.toUpperCase()} latents, ρ ${Array.from(value.rho, (r) => r.toFixed(2)).join(' ')}`,
+      `${value.k} ${extractor.id} latents${'rho' in value && value.rho ? `, ρ ${Array.from(value.rho as ArrayLike<number>, (r) => r.toFixed(2)).join(' ')}` : ''}`,
   );
+  const record = primitives.extractorRecord(extractor, options, latents, build.teacher);
   // Plugin tasks cannot be looked up in the pre-training workers (they know the Yang tasks): train in this thread.
   const plugin = build.corpus.some(
     (id) => registry.get(id) !== (YANG19_TASKS as Readonly<Record<string, unknown>>)[id],
@@ -91,8 +101,10 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
         ...plan.bank.training,
         tasks,
         primitives: latents,
+        extractor: record,
+        ...(build.teacher ? { teacher: build.teacher } : {}),
         seed,
-        preset: plan.bank.preset as never,
+        preset: plan.bank.preset,
         taskOptions,
         ...(plan.bank.workers === undefined ? {} : { workers: plan.bank.workers }),
         ...(plugin ? { engine: build.engine } : { engineOptions: plan.backend }),
@@ -119,7 +131,7 @@ export async function randomModuleBank(
   seed: number,
 ): Promise<ModuleBank> {
   const primitives = await import('@molap/primitives');
-  const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+  const training = primitives.resolveModuleTraining(plan.bank.training, plan.bank.preset);
   return primitives.createRandomModuleBank({
     layout: primitives.bankLayout(registry.get(taskId), plan.taskOptions),
     k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,

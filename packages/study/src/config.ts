@@ -127,15 +127,18 @@ export const bankSchema = z
       })
       .optional()
       .describe('sampleCorpus options'),
-    latents: z
-      .strictObject({
-        method: name.optional().describe('cca (default) or pca'),
-        k: positiveInteger.optional().describe('number of latents = modules (default 8)'),
-        regularization: nonNegative.optional().describe('CCA ridge, relative (default 1e-3)'),
-        rankTolerance: number.positive().optional().describe('numerical rank tolerance (default 1e-5)'),
-      })
+    extractor: name
       .optional()
-      .describe('extractLatents options'),
+      .describe('latent extractor of @molap/primitives: cca (default), pca, teacher, teacher-cca, or a plugin'),
+    teacher: name
+      .optional()
+      .describe(
+        'for extractors that read a teacher: the model of the run whose trained network teaches the bank (default multitask)',
+      ),
+    latents: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("options of the extractor (k, and its own: cca's regularization, teacher's rotation, …)"),
     ...MODULE_TRAINING_OPTIONS.schema.shape,
     workers: positiveInteger.optional().describe('worker threads of the pre-training (default: one per core)'),
   })

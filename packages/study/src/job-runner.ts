@@ -92,7 +92,12 @@ async function runBank(job: StudyJob, context: JobRunContext): Promise<Json> {
         (input) => input.name === composer.PRETRAINED_BANK_INPUT,
       ),
     )?.name ?? 'bank';
+  const teacher =
+    context.plan.bank.teacher === null
+      ? undefined
+      : await primitives.loadTeacher(join(context.folders.inputFiles(job.inputs[0]), MODEL_FOLDER));
   const bank = await buildPretrainedBank({
+    ...(teacher ? { teacher } : {}),
     plan: context.plan,
     registry: context.registry,
     engine: context.engine,

@@ -4,7 +4,9 @@
  * (a module bank, a saved model). Nothing in a job is a live object, so an executor can run a job in this
  * thread, in another process or on another machine, given the plan and the input jobs' outputs.
  *
- *   bank/seed-<s>                         the module bank pre-trained on the corpus of seed s (files: bank/)
+ *   bank/seed-<s>                         the module bank pre-trained on the corpus of seed s (files: bank/);
+ *                                         reads the train job of the teacher model of seed s when the
+ *                                         extractor learns from a network (`plan.bank.teacher`)
  *   train/<model>/seed-<s>                model learns the corpus (files: model/); reads the bank job when
  *                                         its strategy needs a pre-trained bank
  *   <stage>/<model>/seed-<s>              an analysis stage of the trained model (robustness, dimensionality,
@@ -67,6 +69,16 @@ export const jobId = {
 export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrainedBankInput: string): StudyJob[] {
   const jobs: StudyJob[] = [];
   const banks = new Set<number>();
+  const trained = new Set<string>();
+  const train = (model: string, seed: number, inputs: string[]) => {
+    const id = jobId.train(model, seed);
+    if (!trained.has(id)) {
+      trained.add(id);
+      jobs.push({ id, kind: 'train', seed, model, inputs });
+    }
+    return id;
+  };
+  const teacher = plan.bank.teacher;
   const stages = STUDY_STAGES.filter((stage) => plan.analyses[stage.analysis]);
   for (const model of plan.models) {
     const strategy = strategies.get(model.strategy);
@@ -74,10 +86,11 @@ export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrai
     for (const seed of plan.seeds) {
       if (needsBank && !banks.has(seed)) {
         banks.add(seed);
-        jobs.push({ id: jobId.bank(seed), kind: 'bank', seed, inputs: [] });
+        // A bank taught by a network needs that network trained first (it reads no bank itself: planStudy checks).
+        const inputs = teacher === null ? [] : [train(teacher, seed, [])];
+        jobs.push({ id: jobId.bank(seed), kind: 'bank', seed, inputs });
       }
-      const train = jobId.train(model.name, seed);
-      jobs.push({ id: train, kind: 'train', seed, model: model.name, inputs: needsBank ? [jobId.bank(seed)] : [] });
+      const trainId = train(model.name, seed, needsBank ? [jobId.bank(seed)] : []);
       for (const stage of stages) {
         jobs.push({
           id: jobId.stage(stage.id, model.name, seed),
@@ -85,7 +98,7 @@ export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrai
           seed,
           model: model.name,
           stage: stage.id,
-          inputs: [train],
+          inputs: [trainId],
         });
       }
       if (plan.analyses.generalisation) {
@@ -99,7 +112,7 @@ export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrai
               model: model.name,
               way,
               task,
-              inputs: [train],
+              inputs: [trainId],
             });
           }
         }

@@ -6,6 +6,7 @@
  */
 
 import { errorKind, isMolapError, MolapError } from '@molap/core';
+import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
 import {
   closestName,
   corpusTaskOptions,
@@ -42,11 +43,19 @@ export interface PlannedModel {
 /** How the module banks are built (`buildModuleBank` of @molap/primitives, split into its three steps). */
 export interface PlannedBank {
   /** Pre-training preset of @molap/primitives. */
-  readonly preset: string;
+  readonly preset: PretrainPresetName;
+  /** Id of the latent extractor (`createLatentExtractorRegistry` of @molap/primitives). */
+  readonly extractor: string;
+  /**
+   * Name of the model whose trained network of the same seed teaches the bank (extractors that read a
+   * teacher, e.g. 'teacher'); null for the others.
+   */
+  readonly teacher: string | null;
   readonly corpus: Json;
+  /** Options of the extractor (its `resolveOptions` checked them). */
   readonly latents: Json;
   /** Module training options (over the preset). */
-  readonly training: Json;
+  readonly training: Partial<ModuleTrainingOptions>;
   /** Worker threads of the pre-training; undefined: the library's default (one per core). */
   readonly workers: number | undefined;
 }
@@ -260,12 +269,60 @@ export async function planStudy(
   const {
     preset: pretrainPreset = 'standard',
     corpus: corpusOptions = {},
-    latents = {},
+    latents: latentSettings = {},
+    extractor: extractorSetting,
+    teacher: teacherSetting,
     workers,
     ...training
   } = settings.bank;
+  const { method, ...latents } = latentSettings as { method?: string } & Json;
+  if (extractorSetting !== undefined && method !== undefined && extractorSetting !== method) {
+    throw new MolapError(
+      'usage',
+      `run.bank.extractor is '${extractorSetting}' but run.bank.latents.method is '${method}'`,
+      {
+        hint: 'name the extractor once, in run.bank.extractor',
+      },
+    );
+  }
+  const extractorId = extractorSetting ?? method ?? primitives.DEFAULT_EXTRACTOR;
+  const extractor = await checked(
+    'run.bank.extractor',
+    'the extractors are listed in the @molap/primitives README',
+    () => primitives.createLatentExtractorRegistry().get(extractorId),
+  );
+  await checked(
+    'run.bank.latents',
+    `the options of the '${extractorId}' extractor are listed in the @molap/primitives README`,
+    () => extractor.resolveOptions({ ...corpusOptions, ...latents }),
+  );
+  let teacher: string | null = null;
+  if (extractor.meta.needsTeacher) {
+    teacher = teacherSetting ?? models.find((model) => model.strategy === 'multitask')?.name ?? null;
+    const spec = models.find((model) => model.name === teacher);
+    if (!spec) {
+      throw new MolapError(
+        'usage',
+        teacherSetting === undefined
+          ? `the '${extractorId}' extractor builds MoLaP's modules from a network trained on the corpus, and the run has no multitask model to be that teacher`
+          : `run.bank.teacher names model "${teacherSetting}", which is not one of the run's models (${models.map((model) => model.name).join(', ')})`,
+        {
+          hint: "add 'multitask' to run.models (--models), or set run.bank.teacher to a model of the run that learns every corpus task",
+        },
+      );
+    }
+    if ((registry.get(spec.strategy).inputs ?? []).length > 0) {
+      throw new MolapError('usage', `model "${teacher}" cannot teach the bank: it is itself built on a module bank`, {
+        hint: 'set run.bank.teacher to a network trained from scratch, e.g. multitask',
+      });
+    }
+  } else if (teacherSetting !== undefined) {
+    throw new MolapError('usage', `run.bank.teacher is set, but the '${extractorId}' extractor reads no teacher`, {
+      hint: "remove run.bank.teacher, or use an extractor that reads one (run.bank.extractor: 'teacher')",
+    });
+  }
   await checked('run.bank', 'the pre-training options are listed in the @molap/primitives README', () =>
-    primitives.resolveModuleTraining(training as never, pretrainPreset as never),
+    primitives.resolveModuleTraining(training as Partial<ModuleTrainingOptions>, pretrainPreset as PretrainPresetName),
   );
 
   const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
@@ -292,7 +349,15 @@ export async function planStudy(
     seeds: [...settings.seeds],
     budget,
     models,
-    bank: { preset: pretrainPreset, corpus: corpusOptions, latents, training, workers },
+    bank: {
+      preset: pretrainPreset as PretrainPresetName, // checked by resolveModuleTraining above
+      extractor: extractorId,
+      teacher,
+      corpus: corpusOptions,
+      latents,
+      training,
+      workers,
+    },
     perturbations,
     analysisTrials: settings.analysisTrials,
     analyses: {

@@ -101,7 +101,7 @@ export const pretrainCommand = defineCommand({
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
       const k = (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT;
-      const { steps } = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+      const { steps } = primitives.resolveModuleTraining(plan.bank.training, plan.bank.preset);
       const moduleSteps = new Map<number, number>();
       let started = 0;
       const onBankEvent = (event: BankEvent) => {

@@ -190,7 +190,7 @@ export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode
       modularOnly: spec.skipReason({ hiddenSize: 1, modules: undefined, strategy: 'any' }) !== undefined,
     };
   });
-  const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+  const training = primitives.resolveModuleTraining(plan.bank.training, plan.bank.preset);
   const bank: BankShape = {
     k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,
     moduleSize: training.moduleSize,

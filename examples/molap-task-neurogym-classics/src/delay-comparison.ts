@@ -1,25 +1,6 @@
-import {
-  InvalidOptionError,
-  type Rng,
-  ringBump,
-  TASK_API_VERSION,
-  type Task,
-  type TaskOptions,
-  wrapAngle,
-} from '@molap/tasks';
-import {
-  addInputNoise,
-  addRingInput,
-  addRingNoise,
-  allocateBatch,
-  classicLayout,
-  finishBatch,
-  periodBounds,
-  writeFixationAndRule,
-  writeResponse,
-} from './classic-batch.js';
-import { type ConditionSource, checkDuration, numberField, trialConditions } from './conditions.js';
-import { classicDefaults, DELAY_COMPARISON_ID } from './ids.js';
+import { defineTask, InvalidOptionError, type Task, wrapAngle } from '@molap/tasks';
+import { checkDuration, numberField } from './conditions.js';
+import { DELAY_COMPARISON_ID } from './ids.js';
 
 /** Period durations of delayed comparison, in ms. */
 export interface DelayComparisonTiming {
@@ -69,8 +50,6 @@ export interface DelayComparisonCondition {
   readonly f2: number;
 }
 
-const PERIODS = ['fixation', 'stimulus1', 'delay', 'stimulus2', 'decision'] as const;
-
 /**
  * Delayed comparison (neurogym `DelayComparison`; Romo's parametric working memory, as modelled by Barak,
  * Tsodyks & Romo 2010): two frequencies separated by a delay; the network reports whether the first or the
@@ -105,34 +84,15 @@ export function createDelayComparison(options: DelayComparisonOptions = {}): Tas
     throw new InvalidOptionError('stimulusDirection', options, 'Pass directions in radians (finite numbers).');
   }
   const timing = { ...DELAY_COMPARISON_TIMING, ...options.timing };
-  for (const period of PERIODS)
-    checkDuration(`timing.${period}`, timing[period], period === 'fixation' || period === 'delay' ? 0 : 1);
+  for (const [period, ms] of Object.entries(timing))
+    checkDuration(`timing.${period}`, ms, period === 'fixation' || period === 'delay' ? 0 : 1);
   const all = pairs.flat();
   const low = Math.min(...all);
   const span = Math.max(...all) - low;
   const strength = (f: number) => (1 + (f - low) / span) / 2;
 
-  const source: ConditionSource<DelayComparisonCondition> = {
-    sample: (rng) => {
-      const secondHigher = rng.integer(2) === 1;
-      const [a, b] = pairs[rng.integer(pairs.length)];
-      return secondHigher === a < b ? { f1: a, f2: b } : { f1: b, f2: a };
-    },
-    grid: () =>
-      pairs.flatMap(([a, b]) => [
-        { f1: a, f2: b },
-        { f1: b, f2: a },
-      ]),
-    parse: (raw, index) => {
-      const f1 = numberField(raw, index, 'f1', 'Pass the first frequency in Hz.');
-      const f2 = numberField(raw, index, 'f2', 'Pass the second frequency in Hz, different from f1.', (f) => f !== f1);
-      return { f1, f2 };
-    },
-  };
-
-  return {
+  return defineTask({
     id,
-    apiVersion: TASK_API_VERSION,
     meta: {
       displayName: 'Delayed comparison',
       description: 'Hold a frequency in memory over a delay and report whether a second one is higher or lower.',
@@ -140,42 +100,37 @@ export function createDelayComparison(options: DelayComparisonOptions = {}): Tas
       link: 'https://www.jneurosci.org/content/30/28/9424',
       tags: ['perceptual', 'working memory', 'two-alternative', 'supervised', 'neurogym'],
     },
-    periods: PERIODS,
-    defaults: classicDefaults(id),
-    layout: classicLayout,
-    generate(rng: Rng, taskOptions: TaskOptions) {
-      const { dt, ringSize } = taskOptions;
-      const conditions = trialConditions(source, rng, taskOptions);
-      const bounds = periodBounds(
-        PERIODS.map((period) => timing[period]),
-        dt,
-      );
-      const [, first, delay, second, decision] = bounds;
-      const batch = allocateBatch(
-        id,
-        PERIODS,
-        taskOptions,
-        conditions.map(() => bounds),
-      );
-      const unit = ringBump(stimulusDirection, ringSize);
-      const stimulus = new Float32Array(ringSize);
-      const noiseStd = sigma / Math.sqrt(dt);
-      const addNoise = taskOptions.noise && noiseStd > 0;
-      conditions.forEach(({ f1, f2 }, b) => {
-        writeFixationAndRule(batch, b, 0, decision);
-        for (const [f, from, to] of [
-          [f1, first, delay],
-          [f2, second, decision],
-        ]) {
-          const s = strength(f);
-          for (let i = 0; i < ringSize; i++) stimulus[i] = unit[i] * s;
-          addRingInput(batch, b, 1, from, to, stimulus);
-          if (addNoise) addRingNoise(batch, rng, b, 1, from, to, noiseStd);
-        }
-        writeResponse(batch, b, decision, wrapAngle(f1 > f2 ? responseDirections[0] : responseDirections[1]));
-      });
-      addInputNoise(batch, rng, taskOptions);
-      return finishBatch(batch);
+    periods: ['fixation', 'stimulus1', 'delay', 'stimulus2', 'decision'],
+    conditions: {
+      sample: (rng): DelayComparisonCondition => {
+        const secondHigher = rng.integer(2) === 1;
+        const [a, b] = pairs[rng.integer(pairs.length)];
+        return secondHigher === a < b ? { f1: a, f2: b } : { f1: b, f2: a };
+      },
+      grid: () =>
+        pairs.flatMap(([a, b]) => [
+          { f1: a, f2: b },
+          { f1: b, f2: a },
+        ]),
+      parse: (raw, index) => {
+        const f1 = numberField(raw, index, 'f1', 'Pass the first frequency in Hz.');
+        const f2 = numberField(
+          raw,
+          index,
+          'f2',
+          'Pass the second frequency in Hz, different from f1.',
+          (f) => f !== f1,
+        );
+        return { f1, f2 };
+      },
     },
-  };
+    trial(trial, { f1, f2 }) {
+      const noise = sigma / Math.sqrt(trial.dt);
+      trial.timing(timing);
+      trial.fixateUntil('decision');
+      trial.show({ ring: 1, during: 'stimulus1', angle: stimulusDirection, strength: strength(f1), noise });
+      trial.show({ ring: 1, during: 'stimulus2', angle: stimulusDirection, strength: strength(f2), noise });
+      trial.respond('decision', f1 > f2 ? responseDirections[0] : responseDirections[1]);
+    },
+  });
 }

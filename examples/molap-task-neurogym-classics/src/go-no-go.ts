@@ -1,24 +1,6 @@
-import {
-  InvalidOptionError,
-  type Rng,
-  ringBump,
-  TASK_API_VERSION,
-  type Task,
-  type TaskOptions,
-  wrapAngle,
-} from '@molap/tasks';
-import {
-  addInputNoise,
-  addRingInput,
-  allocateBatch,
-  classicLayout,
-  finishBatch,
-  periodBounds,
-  writeFixationAndRule,
-  writeResponse,
-} from './classic-batch.js';
-import { type ConditionSource, checkDuration, trialConditions } from './conditions.js';
-import { classicDefaults, GO_NO_GO_ID } from './ids.js';
+import { defineTask, InvalidOptionError, type Task, wrapAngle } from '@molap/tasks';
+import { checkDuration } from './conditions.js';
+import { GO_NO_GO_ID } from './ids.js';
 
 /** Period durations of go/no-go, in ms. */
 export interface GoNoGoTiming {
@@ -48,8 +30,6 @@ export interface GoNoGoCondition {
   readonly go: boolean;
 }
 
-const PERIODS = ['fixation', 'stimulus', 'delay', 'decision'] as const;
-
 /**
  * Go/no-go (neurogym `GoNogo`): a cue tells whether to respond after a delay. neurogym's one-hot go and
  * no-go channels become two cue locations on ring 1 (Yang's bump, strength 1): the go cue at
@@ -63,26 +43,11 @@ export function createGoNoGo(options: GoNoGoOptions = {}): Task {
   const goDirection = wrapAngle(checkAngle('goDirection', options.goDirection ?? 0));
   const noGoDirection = wrapAngle(checkAngle('noGoDirection', options.noGoDirection ?? Math.PI));
   const timing = { ...GO_NO_GO_TIMING, ...options.timing };
-  for (const period of PERIODS) checkDuration(`timing.${period}`, timing[period], period === 'fixation' ? 0 : 1);
+  for (const [period, ms] of Object.entries(timing))
+    checkDuration(`timing.${period}`, ms, period === 'fixation' ? 0 : 1);
 
-  const source: ConditionSource<GoNoGoCondition> = {
-    sample: (rng) => ({ go: rng.integer(2) === 1 }),
-    grid: () => [{ go: true }, { go: false }],
-    parse: (raw, index) => {
-      if (typeof raw.go !== 'boolean') {
-        throw new InvalidOptionError(
-          `conditions[${index}].go`,
-          raw.go,
-          'Pass go: true (respond) or go: false (keep fixating).',
-        );
-      }
-      return { go: raw.go };
-    },
-  };
-
-  return {
+  return defineTask({
     id,
-    apiVersion: TASK_API_VERSION,
     meta: {
       displayName: 'Go/No-go',
       description: 'Respond after a delay to the go cue; keep fixating after the no-go cue.',
@@ -91,34 +56,29 @@ export function createGoNoGo(options: GoNoGoOptions = {}): Task {
       link: 'https://elifesciences.org/articles/43191',
       tags: ['delayed response', 'go-no-go', 'supervised', 'neurogym'],
     },
-    periods: PERIODS,
-    defaults: classicDefaults(id),
-    layout: classicLayout,
-    generate(rng: Rng, taskOptions: TaskOptions) {
-      const { dt, ringSize } = taskOptions;
-      const conditions = trialConditions(source, rng, taskOptions);
-      const bounds = periodBounds(
-        PERIODS.map((period) => timing[period]),
-        dt,
-      );
-      const [, stimulusStart, stimulusEnd, decisionStart] = bounds;
-      const batch = allocateBatch(
-        id,
-        PERIODS,
-        taskOptions,
-        conditions.map(() => bounds),
-      );
-      const goCue = Float32Array.from(ringBump(goDirection, ringSize));
-      const noGoCue = Float32Array.from(ringBump(noGoDirection, ringSize));
-      conditions.forEach(({ go }, b) => {
-        writeFixationAndRule(batch, b, 0, decisionStart);
-        addRingInput(batch, b, 1, stimulusStart, stimulusEnd, go ? goCue : noGoCue);
-        writeResponse(batch, b, decisionStart, go ? goDirection : undefined);
-      });
-      addInputNoise(batch, rng, taskOptions);
-      return finishBatch(batch);
+    periods: ['fixation', 'stimulus', 'delay', 'decision'],
+    conditions: {
+      sample: (rng): GoNoGoCondition => ({ go: rng.integer(2) === 1 }),
+      grid: () => [{ go: true }, { go: false }],
+      parse: (raw, index) => {
+        if (typeof raw.go !== 'boolean') {
+          throw new InvalidOptionError(
+            `conditions[${index}].go`,
+            raw.go,
+            'Pass go: true (respond) or go: false (keep fixating).',
+          );
+        }
+        return { go: raw.go };
+      },
     },
-  };
+    trial(trial, { go }) {
+      trial.timing(timing);
+      trial.fixateUntil('decision');
+      trial.show({ ring: 1, during: 'stimulus', angle: go ? goDirection : noGoDirection });
+      if (go) trial.respond('decision', goDirection);
+      else trial.withhold('decision');
+    },
+  });
 }
 
 function checkAngle(name: string, value: unknown): number {

@@ -1,25 +1,6 @@
-import {
-  InvalidOptionError,
-  type Rng,
-  TASK_API_VERSION,
-  type Task,
-  type TaskOptions,
-  TWO_PI,
-  wrapAngle,
-} from '@molap/tasks';
-import {
-  addInputNoise,
-  addRingInput,
-  addRingNoise,
-  allocateBatch,
-  classicLayout,
-  finishBatch,
-  periodBounds,
-  writeFixationAndRule,
-  writeResponse,
-} from './classic-batch.js';
-import { type ConditionSource, checkDuration, numberField, trialConditions } from './conditions.js';
-import { classicDefaults, PERCEPTUAL_DECISION_MAKING_ID } from './ids.js';
+import { defineTask, InvalidOptionError, type Task, TWO_PI, wrapAngle } from '@molap/tasks';
+import { checkDuration, numberField } from './conditions.js';
+import { PERCEPTUAL_DECISION_MAKING_ID } from './ids.js';
 
 /** Period durations of perceptual decision making, in ms. */
 export interface PerceptualDecisionMakingTiming {
@@ -62,8 +43,6 @@ export interface PerceptualDecisionMakingCondition {
   readonly coherence: number;
 }
 
-const PERIODS = ['fixation', 'stimulus', 'delay', 'decision'] as const;
-
 /**
  * Perceptual decision making (neurogym `PerceptualDecisionMaking`; Britten et al. 1992): a noisy
  * stimulus on ring 1 favours one of `choices` directions by its coherence; after the stimulus (and delay)
@@ -94,33 +73,11 @@ export function createPerceptualDecisionMaking(options: PerceptualDecisionMaking
   if (!(sigma >= 0 && Number.isFinite(sigma)))
     throw new InvalidOptionError('sigma', sigma, 'Pass a finite number >= 0.');
   const timing = { ...PERCEPTUAL_DECISION_MAKING_TIMING, ...options.timing };
-  for (const period of PERIODS)
-    checkDuration(`timing.${period}`, timing[period], period === 'stimulus' || period === 'decision' ? 1 : 0);
+  for (const [period, ms] of Object.entries(timing))
+    checkDuration(`timing.${period}`, ms, period === 'stimulus' || period === 'decision' ? 1 : 0);
 
-  const source: ConditionSource<PerceptualDecisionMakingCondition> = {
-    sample: (rng) => ({
-      direction: (TWO_PI * rng.integer(choices)) / choices,
-      coherence: coherences[rng.integer(coherences.length)],
-    }),
-    grid: () =>
-      Array.from({ length: choices }, (_, k) =>
-        coherences.map((coherence) => ({ direction: (TWO_PI * k) / choices, coherence })),
-      ).flat(),
-    parse: (raw, index) => ({
-      direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the correct direction in radians.')),
-      coherence: numberField(
-        raw,
-        index,
-        'coherence',
-        'Pass the coherence in percent, in [0, 100].',
-        (c) => c >= 0 && c <= 100,
-      ),
-    }),
-  };
-
-  return {
+  return defineTask({
     id,
-    apiVersion: TASK_API_VERSION,
     meta: {
       displayName: 'Perceptual decision making',
       description: 'Report which of several directions a noisy, coherence-graded stimulus favours.',
@@ -129,37 +86,37 @@ export function createPerceptualDecisionMaking(options: PerceptualDecisionMaking
       link: 'https://www.jneurosci.org/content/12/12/4745',
       tags: ['perceptual', 'two-alternative', 'supervised', 'neurogym'],
     },
-    periods: PERIODS,
-    defaults: classicDefaults(id),
-    layout: classicLayout,
-    generate(rng: Rng, taskOptions: TaskOptions) {
-      const { dt, ringSize } = taskOptions;
-      const conditions = trialConditions(source, rng, taskOptions);
-      const bounds = periodBounds(
-        PERIODS.map((period) => timing[period]),
-        dt,
-      );
-      const [, stimulusStart, stimulusEnd, decisionStart] = bounds;
-      const batch = allocateBatch(
-        id,
-        PERIODS,
-        taskOptions,
-        conditions.map(() => bounds),
-      );
-      const stimulus = new Float32Array(ringSize);
-      const noiseStd = sigma / Math.sqrt(dt);
-      const addNoise = taskOptions.noise && noiseStd > 0;
-      conditions.forEach(({ direction, coherence }, b) => {
-        for (let i = 0; i < ringSize; i++) {
-          stimulus[i] = 0.5 + Math.cos((TWO_PI * i) / ringSize - direction) * (coherence / 200);
-        }
-        writeFixationAndRule(batch, b, 0, decisionStart);
-        addRingInput(batch, b, 1, stimulusStart, stimulusEnd, stimulus);
-        if (addNoise) addRingNoise(batch, rng, b, 1, stimulusStart, stimulusEnd, noiseStd);
-        writeResponse(batch, b, decisionStart, direction);
-      });
-      addInputNoise(batch, rng, taskOptions);
-      return finishBatch(batch);
+    periods: ['fixation', 'stimulus', 'delay', 'decision'],
+    conditions: {
+      sample: (rng): PerceptualDecisionMakingCondition => ({
+        direction: (TWO_PI * rng.integer(choices)) / choices,
+        coherence: coherences[rng.integer(coherences.length)],
+      }),
+      grid: () =>
+        Array.from({ length: choices }, (_, k) =>
+          coherences.map((coherence) => ({ direction: (TWO_PI * k) / choices, coherence })),
+        ).flat(),
+      parse: (raw, index) => ({
+        direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the correct direction in radians.')),
+        coherence: numberField(
+          raw,
+          index,
+          'coherence',
+          'Pass the coherence in percent, in [0, 100].',
+          (c) => c >= 0 && c <= 100,
+        ),
+      }),
     },
-  };
+    trial(trial, { direction, coherence }) {
+      const { dt, ringSize } = trial;
+      const profile = Array.from(
+        { length: ringSize },
+        (_, i) => 0.5 + Math.cos((TWO_PI * i) / ringSize - direction) * (coherence / 200),
+      );
+      trial.timing(timing);
+      trial.fixateUntil('decision');
+      trial.show({ ring: 1, during: 'stimulus', profile, noise: sigma / Math.sqrt(dt) });
+      trial.respond('decision', direction);
+    },
+  });
 }

@@ -1,25 +1,14 @@
 import {
+  defineTask,
   InvalidOptionError,
-  type Rng,
-  ringBump,
-  TASK_API_VERSION,
+  msToStepsFloor,
+  responseTimingScore,
   type Task,
-  type TaskOptions,
   TWO_PI,
   wrapAngle,
 } from '@molap/tasks';
-import {
-  addInputNoise,
-  addRingInput,
-  allocateBatch,
-  classicLayout,
-  finishBatch,
-  toSteps,
-  writeFixationAndRule,
-  writeResponse,
-} from './classic-batch.js';
-import { type ConditionSource, checkDuration, numberField, trialConditions } from './conditions.js';
-import { classicDefaults, READY_SET_GO_ID } from './ids.js';
+import { checkDuration, numberField } from './conditions.js';
+import { READY_SET_GO_ID } from './ids.js';
 
 /** Fixed period durations of ready-set-go, in ms (the measured interval is drawn per trial). */
 export interface ReadySetGoTiming {
@@ -57,8 +46,6 @@ export interface ReadySetGoCondition {
   readonly direction: number;
 }
 
-const PERIODS = ['fixation', 'ready', 'measure', 'set', 'production', 'response'] as const;
-
 /**
  * Ready-set-go interval reproduction (neurogym `ReadySetGo`; Remington, Narain, Hosseini & Jazayeri
  * 2018): a ready flash and a set flash separated by the measured interval; the network must respond
@@ -72,6 +59,7 @@ const PERIODS = ['fixation', 'ready', 'measure', 'set', 'production', 'response'
  * at the response direction (drawn per trial, uniform on the circle) on ring 1 (ready) and ring 2 (set),
  * so that the ring output has a direction to report. The fixation input is on until the set flash ends.
  * Trials differ in length (padded). Test mode: 8 intervals evenly spaced over the range × directions {0, π}.
+ * Scored by `responseTimingScore` (fixation must break within 100 ms of the produced time).
  */
 export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
   const id = options.id ?? READY_SET_GO_ID;
@@ -91,27 +79,8 @@ export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
     );
   }
 
-  const source: ConditionSource<ReadySetGoCondition> = {
-    sample: (rng) => ({ measure: low + (high - low) * rng.uniform(), direction: TWO_PI * rng.uniform() }),
-    grid: () =>
-      Array.from({ length: TEST_MEASURES }, (_, k) =>
-        TEST_DIRECTIONS.map((direction) => ({ measure: low + ((high - low) * k) / TEST_MEASURES, direction })),
-      ).flat(),
-    parse: (raw, index) => ({
-      measure: numberField(
-        raw,
-        index,
-        'measure',
-        `Pass the interval in ms, > ${timing.ready} (the ready flash).`,
-        (m) => m > timing.ready,
-      ),
-      direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the response direction in radians.')),
-    }),
-  };
-
-  return {
+  return defineTask({
     id,
-    apiVersion: TASK_API_VERSION,
     meta: {
       displayName: 'Ready-set-go',
       description: 'Measure the interval between two flashes and reproduce it (times a gain) after the second.',
@@ -120,42 +89,48 @@ export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
       link: 'https://www.sciencedirect.com/science/article/pii/S0896627318304185',
       tags: ['timing', 'go-no-go', 'supervised', 'neurogym'],
     },
-    periods: PERIODS,
-    defaults: classicDefaults(id),
-    layout: classicLayout,
-    generate(rng: Rng, taskOptions: TaskOptions) {
-      const { dt, ringSize } = taskOptions;
-      const conditions = trialConditions(source, rng, taskOptions);
-      const fixation = toSteps(timing.fixation, dt);
-      const ready = toSteps(timing.ready, dt);
-      const set = toSteps(timing.set, dt);
-      const bounds = conditions.map(({ measure }) => {
-        const measured = toSteps(measure, dt);
-        const produced = toSteps(toSteps(measure, dt) * dt * gain, dt);
-        const setStart = fixation + measured;
-        const productionStart = setStart + set;
-        return [
-          0,
-          fixation,
-          fixation + ready,
-          setStart,
-          productionStart,
-          productionStart + produced,
-          productionStart + 2 * produced,
-        ];
-      });
-      const batch = allocateBatch(id, PERIODS, taskOptions, bounds);
-      const flash = new Float32Array(ringSize);
-      conditions.forEach(({ direction }, b) => {
-        const [, readyStart, readyEnd, setStart, productionStart, responseStart] = bounds[b];
-        flash.set(ringBump(direction, ringSize));
-        writeFixationAndRule(batch, b, 0, productionStart);
-        addRingInput(batch, b, 1, readyStart, readyEnd, flash);
-        addRingInput(batch, b, 2, setStart, productionStart, flash);
-        writeResponse(batch, b, responseStart, direction);
-      });
-      addInputNoise(batch, rng, taskOptions);
-      return finishBatch(batch);
+    periods: ['fixation', 'ready', 'measure', 'set', 'production', 'response'],
+    // When the network answers is the point of the task: Yang's last-step criterion would pass a network
+    // that answers hundreds of ms early, so a trial counts only if fixation breaks within 100 ms of the go.
+    score: responseTimingScore({ toleranceMs: 100 }),
+    conditions: {
+      sample: (rng): ReadySetGoCondition => ({
+        measure: low + (high - low) * rng.uniform(),
+        direction: TWO_PI * rng.uniform(),
+      }),
+      grid: () =>
+        Array.from({ length: TEST_MEASURES }, (_, k) =>
+          TEST_DIRECTIONS.map((direction) => ({ measure: low + ((high - low) * k) / TEST_MEASURES, direction })),
+        ).flat(),
+      parse: (raw, index) => ({
+        measure: numberField(
+          raw,
+          index,
+          'measure',
+          `Pass the interval in ms, > ${timing.ready} (the ready flash).`,
+          (m) => m > timing.ready,
+        ),
+        direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the response direction in radians.')),
+      }),
     },
-  };
+    trial(trial, { measure, direction }) {
+      const { dt } = trial;
+      // Whole steps as neurogym: the interval floored to dt, the produced interval gain × that, floored again.
+      const measured = msToStepsFloor(measure, dt) * dt;
+      const ready = msToStepsFloor(timing.ready, dt) * dt;
+      const produced = msToStepsFloor(measured * gain, dt) * dt;
+      trial.timing({
+        fixation: timing.fixation,
+        ready,
+        measure: measured - ready,
+        set: timing.set,
+        production: produced,
+        response: produced,
+      });
+      trial.fixateUntil('production');
+      trial.show({ ring: 1, during: 'ready', angle: direction });
+      trial.show({ ring: 2, during: 'set', angle: direction });
+      trial.respond('response', direction);
+    },
+  });
 }

@@ -8,7 +8,6 @@ import { createGoNoGo } from './go-no-go.js';
 import { createPerceptualDecisionMaking } from './perceptual-decision-making.js';
 import { createReadySetGo } from './ready-set-go.js';
 
-export * from './classic-batch.js';
 export * from './delay-comparison.js';
 export * from './go-no-go.js';
 export * from './ids.js';

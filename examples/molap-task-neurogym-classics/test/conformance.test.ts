@@ -1,6 +1,6 @@
-import { checkTaskConformance, createTaskRegistry, resolveTaskOptions, yang19 } from '@molap/tasks';
+import { checkTaskConformance, composeRules, createTaskRegistry, resolveTaskOptions, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { NEUROGYM_CLASSICS_IDS, NEUROGYM_CLASSICS_RULES, tasks } from '../src/tasks.js';
+import { NEUROGYM_CLASSICS_IDS, tasks } from '../src/tasks.js';
 
 /** Generated from a registry: every task of the plugin, under several option sets. */
 const registry = createTaskRegistry({ tasks, source: 'molap-task-neurogym-classics' });
@@ -22,11 +22,20 @@ it('exports the four tasks in order, with scoped ids', () => {
   for (const id of registry.ids()) expect(id).toMatch(/^neurogym\/[a-z-]+$/);
 });
 
-/** One corpus: the 20 Yang tasks and this plugin's tasks in one registry, with one shared rule block. */
+/** One corpus: the 20 Yang tasks and this plugin's tasks in one registry, with one composed rule block. */
 describe('mixed with the Yang corpus', () => {
   const corpus = createTaskRegistry({ tasks: yang19, source: '@molap/tasks' });
   for (const task of tasks) corpus.register(task, { source: 'molap-task-neurogym-classics' });
-  const options = { rules: NEUROGYM_CLASSICS_RULES, batchSize: 8 };
+  const options = { rules: composeRules(corpus.list()), batchSize: 8 };
+
+  it('composes the Yang rules, then the plugin rules in code-point order', () => {
+    expect(options.rules.slice(20)).toEqual([
+      'neurogym/delay-comparison',
+      'neurogym/go-no-go',
+      'neurogym/perceptual-decision-making',
+      'neurogym/ready-set-go',
+    ]);
+  });
 
   it('gives every task the same channel layout (89 inputs, 33 outputs)', () => {
     const layouts = corpus.list().map((task) => JSON.stringify(task.layout(resolveTaskOptions(task, options))));

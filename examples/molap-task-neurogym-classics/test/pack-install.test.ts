@@ -58,7 +58,7 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const script = (body: string) => `
-const { checkTaskConformance, createRng, createTaskRegistry, discoverTaskPlugins, registerDiscovered, resolveTaskOptions } = tasksModule;
+const { checkTaskConformance, composeRules, createRng, createTaskRegistry, discoverTaskPlugins, registerDiscovered, resolveTaskOptions, yang19 } = tasksModule;
 const discovery = await discoverTaskPlugins({ projectRoot: process.cwd() });
 const registry = createTaskRegistry();
 const registerErrors = registerDiscovered(registry, discovery);
@@ -66,6 +66,8 @@ const shapes = registry.list().map((task) => {
   const batch = task.generate(createRng(7), resolveTaskOptions(task, { batchSize: 4 }));
   return [task.id, registry.source(task.id), batch.steps > 0, batch.batchSize, batch.inputSize, batch.outputSize];
 });
+const rules = composeRules([...yang19, ...registry.list()]);
+const mixed = [...yang19.slice(0, 2), ...registry.list()].map((task) => task.generate(createRng(1), resolveTaskOptions(task, { batchSize: 2, rules })).inputSize);
 const conformance = registry.list().flatMap((task) => checkTaskConformance(task, { options: { batchSize: 4 } }));
 ${body}
 console.log(JSON.stringify({
@@ -73,6 +75,7 @@ console.log(JSON.stringify({
   skipped: discovery.skipped,
   errors: [...discovery.errors, ...registerErrors].map((e) => e.message),
   shapes,
+  mixed,
   conformance,
 }));
 `;
@@ -111,11 +114,12 @@ describe('the packed plugin installed in a fresh project', () => {
     expect(result.loaded).toEqual([['molap-task-neurogym-classics', '0.1.0', 4]]);
     const source = 'molap-task-neurogym-classics@0.1.0';
     expect(result.shapes).toEqual([
-      ['neurogym/perceptual-decision-making', source, true, 4, 89, 33],
-      ['neurogym/go-no-go', source, true, 4, 89, 33],
-      ['neurogym/ready-set-go', source, true, 4, 89, 33],
-      ['neurogym/delay-comparison', source, true, 4, 89, 33],
+      ['neurogym/perceptual-decision-making', source, true, 4, 66, 33],
+      ['neurogym/go-no-go', source, true, 4, 66, 33],
+      ['neurogym/ready-set-go', source, true, 4, 66, 33],
+      ['neurogym/delay-comparison', source, true, 4, 66, 33],
     ]);
+    expect(result.mixed).toEqual(Array(6).fill(89));
     expect(result.conformance).toEqual([]);
   });
 });

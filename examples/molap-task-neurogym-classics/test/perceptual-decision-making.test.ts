@@ -1,17 +1,18 @@
 import { createRng, InvalidOptionError, resolveTaskOptions, TWO_PI } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { createPerceptualDecisionMaking, NEUROGYM_CLASSICS_RULES } from '../src/tasks.js';
+import { createPerceptualDecisionMaking } from '../src/tasks.js';
 import { at, std } from './support.js';
 
 const task = createPerceptualDecisionMaking();
-const rule = 1 + 64 + NEUROGYM_CLASSICS_RULES.indexOf(task.id);
+/** Alone, a task's rule block is its own rule: one unit after fixation and the two rings. */
+const rule = 1 + 64;
 
 describe('perceptual decision making, test mode', () => {
   const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
   const { x, y, m, angle, ring, responseRing } = at(batch);
 
   it('has the grid choices × coherences and neurogym timing (decision 500 ms)', () => {
-    expect([batch.steps, batch.batchSize, batch.inputSize, batch.outputSize]).toEqual([130, 10, 89, 33]);
+    expect([batch.steps, batch.batchSize, batch.inputSize, batch.outputSize]).toEqual([130, 10, 66, 33]);
     expect([...batch.epochs.stimulus.start]).toEqual(Array(10).fill(5));
     expect([...batch.epochs.delay.start]).toEqual(Array(10).fill(105));
     expect([...batch.epochs.delay.end]).toEqual(Array(10).fill(105));
@@ -82,7 +83,7 @@ describe('perceptual decision making, random mode', () => {
   it('is noise free and deterministic with noise off', () => {
     const quiet = resolveTaskOptions(task, { batchSize: 4, noise: false });
     const batch = task.generate(createRng(5), quiet);
-    expect(new Set(Array.from(batch.inputs.subarray(0, 4 * 89 * 5)))).toEqual(new Set([0, 1]));
+    expect(new Set(Array.from(batch.inputs.subarray(0, 4 * 66 * 5)))).toEqual(new Set([0, 1]));
   });
 });
 

@@ -1,4 +1,4 @@
-import { createRng, resolveTaskOptions, ringBump } from '@molap/tasks';
+import { createRng, performance, resolveTaskOptions, ringBump, YANG19_SCORE } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
 import { createReadySetGo } from '../src/tasks.js';
 import { at } from './support.js';
@@ -69,5 +69,34 @@ describe('ready-set-go, random mode and options', () => {
     expect(() => task.generate(createRng(1), options)).toThrow(
       'Invalid option conditions[0].measure: 20. Pass the interval in ms, > 83',
     );
+  });
+});
+
+describe('ready-set-go, scored on timing', () => {
+  const batch = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
+  const B = batch.batchSize;
+  const nOut = batch.outputSize;
+  /** Hand-made outputs: the targets, with the fixation output dropped `earlyMs` before each trial's go cue. */
+  const answering = (earlyMs: number) => {
+    const outputs = Float32Array.from(batch.targets);
+    const early = earlyMs / batch.dt;
+    for (let b = 0; b < B; b++) {
+      const go = batch.goCue[b];
+      for (let t = go - early; t < go; t++) {
+        outputs[(t * B + b) * nOut] = 0.05;
+        for (let i = 1; i < nOut; i++) outputs[(t * B + b) * nOut + i] = batch.targets[(go * B + b) * nOut + i];
+      }
+    }
+    return outputs;
+  };
+
+  it('passes a network that answers on time, and fails one that answers 300 ms early', () => {
+    expect(task.score?.id).toBe('response-timing');
+    expect(performance(answering(0), batch)).toMatchObject({ mean: 1, score: 'response-timing' });
+    expect(performance(answering(300), batch).mean).toBe(0);
+  });
+
+  it('where Yang’s last-step criterion would pass the early answer', () => {
+    expect(performance(answering(300), { ...batch, score: YANG19_SCORE }).mean).toBe(1);
   });
 });

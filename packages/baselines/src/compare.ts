@@ -34,7 +34,7 @@ import {
   type StrategyRegistry,
   validateBudget,
 } from '@molap/core';
-import { createTaskRegistry, type TaskOptions, type TaskRegistry, yang19 } from '@molap/tasks';
+import { corpusTaskOptions, createTaskRegistry, type TaskOptions, type TaskRegistry, yang19 } from '@molap/tasks';
 import { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
 import {
   COMPARISON_FORMAT,
@@ -307,7 +307,12 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
   const registry = options.registry ?? createBaselineRegistry();
   const context = options.context ?? {};
   const tasks = context.tasks ?? createYang19Registry();
-  for (const id of options.tasks) tasks.get(id);
+  // One rule block for every task of the comparison, composed from them unless the caller gave one.
+  const taskOptions = corpusTaskOptions(
+    options.tasks.map((id) => tasks.get(id)),
+    context.taskOptions,
+  );
+  const shareOptions = context.taskOptions !== undefined || taskOptions.rules !== undefined;
 
   const compared: (ComparedStrategy & { readonly strategy: AnyStrategy })[] = [];
   for (const entry of options.strategies) {
@@ -340,7 +345,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
         seed,
         tasks: [...options.tasks],
         budget: c.budget,
-        ...(context.taskOptions ? { taskOptions: context.taskOptions } : {}),
+        ...(shareOptions ? { taskOptions } : {}),
         ...(options.checkpointDir ? { checkpointDir: join(options.checkpointDir, jobFolder(c.label, seed)) } : {}),
       });
     }

@@ -36,7 +36,7 @@ import {
   validateBudget,
   writeStrategyDocument,
 } from '@molap/core';
-import { type Batch, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
+import { type Batch, resolveTaskOptions, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
 import { z } from 'zod';
 import { RnnNetwork } from './network.js';
 import { NETWORK_OPTION_SPECS } from './options.js';
@@ -125,7 +125,9 @@ class MultitaskModel implements MultiTaskModel {
         deriveSeed(options.seed, SEED_PURPOSE.initialisation),
       );
     } else if (!sameGeometry(this.network, geometry)) {
-      throw new RangeError('these tasks have another input/output layout than the tasks this network learned');
+      throw new RangeError(
+        `tasks ${taskIds.join(', ')} need ${geometry.inputSize} inputs and ${geometry.outputSize} outputs, but this network has ${this.network.config.inputSize} and ${this.network.config.outputSize}: it can only learn tasks its input layout represents (its rule block was composed for the tasks it was built on: ${this.learned.join(', ') || 'none yet'}). Build the model for the whole set of tasks at once (list them all in one run or compare, so that their rule block is composed together), or set tasks.options.rules to a block that includes them.`,
+      );
     }
     const network = this.network;
     if (this.options.newTaskWeights === 'rule-inputs' && this.learned.length > 0) {
@@ -238,7 +240,20 @@ class MultitaskModel implements MultiTaskModel {
       strategyVersion: 1,
       options: { ...this.options },
       learnedTasks: this.learned,
-      state: { hasNetwork: this.network !== undefined, ruleInputTasks: [...this.ruleInputTasks] },
+      state: {
+        hasNetwork: this.network !== undefined,
+        ruleInputTasks: [...this.ruleInputTasks],
+        // The rule block of the network's inputs (recorded; the task options of the context rebuild it).
+        rules:
+          this.learned.length > 0
+            ? [
+                ...resolveTaskOptions(this.context.tasks.get(this.learned[0]), {
+                  ...this.context.taskOptions,
+                  mode: 'random',
+                }).rules,
+              ]
+            : [],
+      },
     });
   }
 

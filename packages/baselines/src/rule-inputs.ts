@@ -14,14 +14,14 @@
  * passes through the new column, so their noisy outputs change slightly.
  */
 import type { EngineModel, RnnParameters } from '@molap/backend';
-import { resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
+import { resolveTaskOptions, type Task, type TaskOptions, taskRule } from '@molap/tasks';
 
 /** The W_in column of each task's own rule unit; throws for a task without one. */
 export function ruleInputColumns(tasks: readonly Task[], taskOptions: Partial<TaskOptions> = {}): number[] {
   return tasks.map((task) => {
     const options = resolveTaskOptions(task, { ...taskOptions, mode: 'random' });
     const group = task.layout(options).inputs.find((candidate) => candidate.role === 'rule');
-    const index = options.rules.indexOf(task.id);
+    const index = options.rules.indexOf(taskRule(task));
     if (group === undefined || index < 0 || index >= group.size) {
       throw new RangeError(
         `task '${task.id}' has no rule input unit of its own (its rule list is ${options.rules.join(', ') || 'empty'}): learn it with newTaskWeights 'all', or add its id to the rules task option`,

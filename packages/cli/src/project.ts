@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { isMolapError } from '@molap/core';
 import {
   createTaskRegistry,
   discoverTaskPlugins,
@@ -12,7 +13,7 @@ import {
   type Task,
   type TaskPluginDiscovery,
   type TaskRegistry,
-  TaskRegistryError,
+  type TaskRegistryError,
   yang19,
 } from '@molap/tasks';
 import type { CliIo, CommandInput, projectOptions } from './command.js';
@@ -83,7 +84,10 @@ export interface TaskCatalog {
   readonly registry: TaskRegistry;
   /** Undefined when discovery did not run (no package.json and no `tasks.plugins`). */
   readonly discovery: TaskPluginDiscovery | undefined;
-  /** Broken plugins and id clashes: each names its source and a hint. */
+  /**
+   * Broken plugins, tasks rejected by the conformance check, id clashes and misspelt manifest keys: each
+   * names its source and a hint. `--strict` fails on any of them.
+   */
   readonly problems: readonly TaskRegistryError[];
   /** Why discovery did not run, when it did not. */
   readonly note: string | undefined;
@@ -108,7 +112,7 @@ export async function loadTaskCatalog(project: Project, plugins: readonly string
     ...(plugins === undefined ? {} : { packages: plugins }),
   });
   const clashes = registerDiscovered(registry, discovery);
-  return { registry, discovery, problems: [...discovery.errors, ...clashes], note: undefined };
+  return { registry, discovery, problems: [...discovery.errors, ...clashes, ...discovery.warnings], note: undefined };
 }
 
 /** Prints each plugin problem as a warning, then applies `--strict` (see `failOnPluginProblems`). */
@@ -118,7 +122,7 @@ export function reportPluginProblems(catalog: TaskCatalog, io: CliIo, strict: bo
 }
 
 /** `--strict`: a broken plugin or an id clash is a failure (exit 1). */
-export function failOnPluginProblems(catalog: TaskCatalog): void {
+export function failOnPluginProblems(catalog: { readonly problems: readonly unknown[] }): void {
   const count = catalog.problems.length;
   if (count === 0) return;
   throw new CommandError(`${count} task plugin problem${count === 1 ? '' : 's'} (--strict)`, {
@@ -131,7 +135,7 @@ export function findTask(registry: TaskRegistry, id: string): Task {
   try {
     return registry.get(id);
   } catch (error) {
-    if (error instanceof TaskRegistryError && error.code === 'unknown-id') {
+    if (isMolapError(error) && error.code === 'unknown-id') {
       throw new UsageError(error.problem, {
         hint: "`molap tasks list` lists them; a plugin's tasks need the plugin among the project's dependencies (`molap tasks doctor` shows what was found)",
       });

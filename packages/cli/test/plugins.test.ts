@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratch, linkExamplePlugin, molap, type Scratch } from './support.js';
+import { createScratch, linkExamplePlugin, linkFixturePackage, molap, type Scratch } from './support.js';
 
 const NEUROGYM_IDS = [
   'neurogym/perceptual-decision-making',
@@ -148,6 +148,125 @@ describe.concurrent('task plugins of the project', () => {
     expect(exported.code).toBe(0);
     const batch = await readNpz(join(clean.root, 'gng.npz'));
     expect(batch.taskId).toBe('neurogym/go-no-go');
-    expect(batch.inputSize).toBe(89);
+    expect(batch.inputSize).toBe(66); // alone, a plugin task's rule block is its own rule
+  });
+});
+
+/**
+ * Plugins a user gets wrong: a task whose batch has a wrong-shaped target (built on the example plugin's
+ * go/no-go), a manifest with a misspelt key, and a misspelt --plugins name.
+ */
+describe('conformance and manifest checks at discovery', () => {
+  let lab: Scratch;
+  beforeAll(() => {
+    lab = createScratch('molap-cli-lab-');
+    lab.write('package.json', {
+      name: 'lab',
+      private: true,
+      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-task-bad': '1.0.0', 'molap-task-typo': '1.0.0' },
+    });
+    linkExamplePlugin(lab);
+    lab.write('node_modules/molap-task-bad/package.json', {
+      name: 'molap-task-bad',
+      version: '1.0.0',
+      type: 'module',
+      molap: { apiVersion: 1, tasks: './tasks.js' },
+    });
+    lab.write(
+      'node_modules/molap-task-bad/tasks.js',
+      `import { createGoNoGo } from 'molap-task-neurogym-classics';
+const good = createGoNoGo({ id: 'bad/fine' });
+const base = createGoNoGo({ id: 'bad/short-targets' });
+export const tasks = [good, { ...base, generate(rng, options) { const batch = base.generate(rng, options); return { ...batch, targets: batch.targets.subarray(1) }; } }];
+`,
+    );
+    lab.write('node_modules/molap-task-typo/package.json', {
+      name: 'molap-task-typo',
+      version: '1.0.0',
+      molap: { apiVersion: 1, task: './tasks.js' },
+    });
+  });
+  afterAll(() => lab.remove());
+
+  it('doctor rejects the non-conforming task only, flags the misspelt key, and --strict fails on both', async () => {
+    const result = await molap(['tasks', 'doctor'], { cwd: lab.root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✔ molap-task-bad@1.0.0: 1 task (bad/fine)');
+    expect(result.stdout).toMatch(
+      /✖ task 'bad\/short-targets' fails the conformance check: random mode: targets must be a Float32Array/,
+    );
+    expect(result.stdout).toContain('      source: molap-task-bad@1.0.0');
+    expect(result.stdout).toContain(
+      '✖ unknown key "task" in the "molap" field of package.json (did you mean "tasks"?)',
+    );
+    const strict = await molap(['tasks', 'doctor', '--strict'], { cwd: lab.root });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('2 task plugin problems (--strict)');
+    const plot = await molap(['tasks', 'plot', 'bad/short-targets', '--out', 'x.svg'], { cwd: lab.root });
+    expect(plot.code).toBe(2);
+    expect(plot.stderr).toContain("unknown task 'bad/short-targets'");
+  });
+
+  it('suggests the installed name for a misspelt --plugins name', async () => {
+    const result = await molap(['tasks', 'doctor', '--json', '--plugins', 'molap-task-neurogym-clasics'], {
+      cwd: lab.root,
+    });
+    expect(JSON.parse(result.stdout).problems).toEqual([
+      expect.objectContaining({
+        code: 'not-found',
+        hint: 'did you mean "molap-task-neurogym-classics"? (it is installed); otherwise run npm install molap-task-neurogym-clasics in the project',
+      }),
+    ]);
+  });
+});
+
+/** A third-party strategy package (a "molap" field with apiVersion 2), compared next to the baselines. */
+describe('plugin strategies', () => {
+  let lab: Scratch;
+  beforeAll(() => {
+    lab = createScratch('molap-cli-strategy-');
+    lab.write('package.json', {
+      name: 'lab',
+      private: true,
+      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-strategy-lab': '1.0.0' },
+    });
+    linkExamplePlugin(lab);
+    linkFixturePackage(lab, 'molap-strategy-lab');
+  });
+  afterAll(() => lab.remove());
+
+  it('compares a discovered strategy with a baseline on Yang and plugin tasks, no rules option set', async () => {
+    const args = ['compare', '--tasks', 'fdgo,neurogym/go-no-go', '--strategies', 'multitask,lab/narrow-multitask'];
+    const budget = [
+      '--budget',
+      'quick',
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--eval-trials',
+      '8',
+      '--eval-every',
+      '0',
+    ];
+    const result = await molap([...args, ...budget, '--parallelism', '1', '--json', '--quiet'], { cwd: lab.root });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const table = JSON.parse(result.stdout);
+    expect(table.strategies.map((s: { name: string }) => s.name)).toEqual(['multitask', 'lab/narrow-multitask']);
+    expect(table.rows.map((row: { taskId: string }) => row.taskId)).toEqual([
+      'fdgo',
+      'neurogym/go-no-go',
+      'fdgo',
+      'neurogym/go-no-go',
+    ]);
+  });
+
+  it('suggests the discovered strategy for a misspelt name', async () => {
+    const result = await molap(['compare', '--tasks', 'fdgo', '--strategies', 'lab/narow-multitask'], {
+      cwd: lab.root,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Did you mean "lab/narrow-multitask"?');
   });
 });

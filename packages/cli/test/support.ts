@@ -81,6 +81,13 @@ export function createScratch(prefix = 'molap-cli-'): Scratch {
 export const examplePlugin = join(repoRoot, 'examples/molap-task-neurogym-classics');
 
 /** Installs the example plugin into `scratch` as `node_modules/molap-task-neurogym-classics` (a symlink, as npm links a local package). */
+/** Links the fixture package `test/fixtures/<name>` into the scratch project's node_modules. */
+export function linkFixturePackage(scratch: Scratch, name: string): void {
+  const target = join(scratch.root, 'node_modules', name);
+  mkdirSync(dirname(target), { recursive: true });
+  symlinkSync(join(packageRoot, 'test', 'fixtures', name), target, 'dir');
+}
+
 export function linkExamplePlugin(scratch: Scratch, folder = '.'): void {
   const target = join(scratch.root, folder, 'node_modules', 'molap-task-neurogym-classics');
   mkdirSync(dirname(target), { recursive: true });

@@ -371,9 +371,11 @@ export class MolapModel implements MultiTaskModel {
       trainableParameters: trainable,
       parameterUpdates: parameterUpdates(trainable, 1),
       curve: [point],
-      trialsToCriterion: result.performance >= budget.criterion ? this.options.ridgeTrials : null,
+      trialsToCriterion:
+        result.performance >= (evaluation.score?.criterion ?? budget.criterion) ? this.options.ridgeTrials : null,
       performance: result.performance,
       loss: result.loss,
+      ...(evaluation.score === undefined ? {} : { score: evaluation.score.id }),
     };
   }
 

@@ -33,6 +33,7 @@ export function lookUpTasks(context: StrategyContext, taskIds: readonly string[]
 export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): TaskGeometry {
   let geometry: TaskGeometry | undefined;
   let first = '';
+  let firstRules = '';
   for (const task of tasks) {
     const options = resolveTaskOptions(task, { ...context.taskOptions, mode: 'random' });
     const layout = task.layout(options);
@@ -40,13 +41,18 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
     if (geometry === undefined) {
       geometry = current;
       first = task.id;
+      firstRules = JSON.stringify(options.rules);
     } else if (
       geometry.inputSize !== current.inputSize ||
       geometry.outputSize !== current.outputSize ||
       geometry.alpha !== current.alpha
     ) {
+      const rulesDiffer = firstRules !== JSON.stringify(options.rules);
       throw new RangeError(
-        `tasks '${first}' and '${task.id}' cannot share a network: inputs ${geometry.inputSize} vs ${current.inputSize}, outputs ${geometry.outputSize} vs ${current.outputSize}, α ${geometry.alpha} vs ${current.alpha}; use tasks with the same layout (same rules, ring size, dt and τ)`,
+        `tasks '${first}' and '${task.id}' cannot share a network: inputs ${geometry.inputSize} vs ${current.inputSize}, outputs ${geometry.outputSize} vs ${current.outputSize}, α ${geometry.alpha} vs ${current.alpha}` +
+          (rulesDiffer
+            ? `; their rule blocks differ (${JSON.parse(firstRules).length} vs ${options.rules.length} rules): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
+            : '; use tasks with the same layout (same ring size, dt and τ)'),
       );
     }
   }

@@ -1,6 +1,7 @@
 /**
- * Evaluating an engine model on a task batch: one forward pass, Yang's performance criterion on the
- * outputs (`performance` of `@molap/tasks`) and the masked squared-error loss the engine computes.
+ * Evaluating an engine model on a task batch: one forward pass, the task's score on the outputs
+ * (`performance` of `@molap/tasks`: the task's own score, Yang's criterion by default) and the masked
+ * squared-error loss the engine computes.
  */
 import {
   type EngineModel,
@@ -13,7 +14,10 @@ import { type Batch, performance } from '@molap/tasks';
 
 /** Result of evaluating a model on one batch. */
 export interface BatchEvaluation {
-  /** Yang performance in [0, 1]: fraction of trials correct at their last time step. */
+  /**
+   * Performance in [0, 1] by the batch's score (the task's own, `batch.score`), else Yang's: the fraction of
+   * trials correct at their last time step.
+   */
   readonly performance: number;
   /**
    * Masked squared-error loss averaged over the real (unpadded) steps of the trials: Σ((y − ŷ)·mask)² /

@@ -21,6 +21,7 @@ export {
   validateBudget,
 } from './budgets.js';
 export { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
+export { type DiscoveredPluginRegistries, registerDiscoveredPlugins } from './discovered.js';
 export {
   BAD_INPUT_CODES,
   errorKind,

@@ -318,7 +318,10 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
     const curve = curves.get(id)!;
     const steps = stepsOfTask.get(id) ?? 0;
     const final = curve[curve.length - 1];
-    const reached = curve.find((point) => point.performance >= budget.criterion);
+    // The task's own score may set its criterion; Yang's (the budget's) otherwise.
+    const score = options.evaluation.get(id)!.score;
+    const criterion = score?.criterion ?? budget.criterion;
+    const reached = curve.find((point) => point.performance >= criterion);
     return {
       taskId: id,
       steps,
@@ -329,6 +332,7 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
       trialsToCriterion: reached ? reached.trials : null,
       performance: final.performance,
       loss: final.loss,
+      ...(score === undefined ? {} : { score: score.id }),
     };
   });
   return { records, aborted: result.aborted, steps: result.endStep };

@@ -18,7 +18,10 @@ export interface LearningBudget {
   readonly evalEvery: number;
   /** Trials per task in each evaluation (fixed, seeded evaluation batches). */
   readonly evalTrials: number;
-  /** Performance that counts as learned, for trials-to-criterion. Yang's criterion; default 0.9. */
+  /**
+   * Performance that counts as learned, for trials-to-criterion. Yang's criterion; default 0.9. A task whose
+   * score has its own `criterion` uses that one.
+   */
   readonly criterion: number;
 }
 
@@ -28,7 +31,7 @@ export interface LearningCurvePoint {
   readonly step: number;
   /** Trials seen on this task so far (steps × batch size). */
   readonly trials: number;
-  /** Yang performance in [0, 1] on the evaluation batch. */
+  /** Performance in [0, 1] on the evaluation batch, by the task's score (default Yang's criterion). */
   readonly performance: number;
   /** Masked squared-error loss on the evaluation batch. */
   readonly loss: number;
@@ -50,6 +53,11 @@ export interface TaskLearningRecord {
   readonly trialsToCriterion: number | null;
   readonly performance: number;
   readonly loss: number;
+  /**
+   * Id of the task's own score (`Task.score` of @molap/tasks) when it has one, which then judged every
+   * point of the curve (and set the criterion); absent: Yang's last-step criterion (`yang19-last-step`).
+   */
+  readonly score?: string;
 }
 
 /** A perturbation applied at evaluation time; magnitudes are relative where that makes sense. */

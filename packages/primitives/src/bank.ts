@@ -32,6 +32,7 @@ import {
   resolveTaskOptions,
   type Task,
   type TaskOptions,
+  taskRule,
 } from '@molap/tasks';
 import type { BankLatents, ExtractorRecord } from './extractor.js';
 import { assertPositiveInteger } from './sample.js';
@@ -405,7 +406,7 @@ export function fitTaskToBank(bank: ModuleBank, task: Task, taskOptions: Partial
   }
   return {
     sensoryChannels: sensoryChannels(layout),
-    bankRuleChannel: ruleChannel(bank.layout, task.id),
+    bankRuleChannel: ruleChannel(bank.layout, taskRule(task)),
     inCorpus: bank.corpus?.taskIds.includes(task.id) ?? false,
     layout,
   };

@@ -3,8 +3,9 @@
  * extractor, then pre-train one module per latent (MoLaP §2–3).
  */
 import type { JsonValue } from '@molap/backend';
+import { corpusTaskOptions } from '@molap/tasks';
 import type { ModuleBank } from './bank.js';
-import { resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
+import { type CorpusTaskOptions, resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
 import type { AnyLatentExtractor, BankLatents, ExtractionInput, ExtractorRecord } from './extractor.js';
 import type { ExtractorRegistry } from './extractor-registry.js';
 import { createLatentExtractorRegistry } from './extractors.js';
@@ -55,7 +56,8 @@ export async function buildModuleBank(options: BuildModuleBankOptions): Promise<
   );
   resolveModuleTraining(trainingOptions, options.preset ?? 'standard');
   const tasks = resolveCorpusTasks(options.tasks);
-  const taskOptions = options.taskOptions ?? {};
+  // One rule block for the corpus tasks, composed from them unless the caller gave one.
+  const taskOptions = corpusTaskOptions(tasks, options.taskOptions ?? {}) as CorpusTaskOptions;
   const input: ExtractionInput = {
     tasks,
     taskOptions,

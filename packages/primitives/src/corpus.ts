@@ -7,6 +7,7 @@
 import { taskSeedKey } from '@molap/core';
 import {
   type Batch,
+  corpusTaskOptions,
   createRng,
   resolveTaskOptions,
   type Task,
@@ -79,7 +80,7 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   if (!Number.isSafeInteger(options.seed)) {
     throw new RangeError(`seed must be an integer, got ${options.seed}: pass the seed of the corpus draw (e.g. 1).`);
   }
-  const taskOptions = options.taskOptions ?? {};
+  const taskOptions = corpusTaskOptions(tasks, options.taskOptions ?? {}) as CorpusTaskOptions;
   for (const key of ['batchSize', 'mode', 'conditions'] as const) {
     if (key in taskOptions) {
       throw new RangeError(

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
 import { MolapError } from '@molap/core';
-import { type Task, type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
+import { corpusTaskOptions, type Task, type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
 import {
   assembleModules,
   type BankLayout,
@@ -213,7 +213,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
     if (options[key] !== undefined) (given as Record<string, unknown>)[key] = options[key];
   }
   const training = resolveModuleTraining(given, options.preset ?? 'standard');
-  const taskOptions = options.taskOptions ?? {};
+  const taskOptions = corpusTaskOptions(tasks, options.taskOptions ?? {}) as CorpusTaskOptions;
   const layout = corpusLayout(tasks, taskOptions);
   checkPrimitives(options.primitives, tasks, layout, options.teacher);
   const { primitives, seed } = options;

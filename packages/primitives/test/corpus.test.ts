@@ -129,6 +129,10 @@ describe('sampleCorpus', () => {
     expect(() => sampleCorpus({ tasks: [taskA], seed: 1, trialsPerTask: 0, taskOptions: quiet })).toThrow(
       /trialsPerTask must be a positive integer/,
     );
-    expect(() => sampleCorpus({ tasks: [taskA], seed: 1 })).toThrow(/include 'test\/toy-a' in rules/);
+    expect(() => sampleCorpus({ tasks: [taskA], seed: 1, taskOptions: { rules: ['fdgo'] } })).toThrow(
+      /has no unit for task 'test\/toy-a'/,
+    );
+    // Without a rules option the corpus composes its own rule block.
+    expect(sampleCorpus({ tasks: [taskA], seed: 1, trialsPerTask: 2 }).perTask).toHaveLength(1);
   });
 });

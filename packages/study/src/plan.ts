@@ -5,11 +5,11 @@
  * run rebuilds exactly the same models from it.
  */
 
-import { errorKind, MolapError } from '@molap/core';
+import { errorKind, isMolapError, MolapError } from '@molap/core';
 import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
 import {
   closestName,
-  InvalidOptionError,
+  corpusTaskOptions,
   resolveTaskOptions,
   type Task,
   type TaskOptions,
@@ -190,13 +190,18 @@ export async function planStudy(
       },
     );
   }
-  const taskOptions = (config.tasks?.options ?? {}) as Partial<TaskOptions>;
+  // One rule block for every task of the run (corpus and held-out), composed from them unless the config
+  // gives one: plugin and Yang tasks share networks and banks. Unchanged for Yang-only runs.
+  const taskOptions = corpusTaskOptions(
+    settings.tasks.map((id) => context.registry.get(id)),
+    (config.tasks?.options ?? {}) as Partial<TaskOptions>,
+  );
   for (const id of settings.tasks) {
     const task = context.registry.get(id);
     try {
       task.layout(resolveTaskOptions(task, taskOptions));
     } catch (error) {
-      if (!(error instanceof InvalidOptionError)) throw error;
+      if (!(isMolapError(error) && error.code === 'invalid-option')) throw error;
       throw new MolapError('usage', `task "${id}": ${error.message}`, {
         hint: 'set the task options in molap.config.json: "tasks": { "options": { ... } }',
         cause: error,

@@ -1,3 +1,4 @@
+import { performance } from './metrics.js';
 import { resolveTaskOptions } from './options.js';
 import { circularDistance, populationVector, TWO_PI } from './ring.js';
 import { createRng } from './rng.js';
@@ -209,6 +210,32 @@ function checkBatch(task: Task, options: TaskOptions, batch: Batch, problems: Pr
     problems.add('steps', `T = ${T} but the longest trial has ${longest} steps (T should be the longest trial)`);
 }
 
+/**
+ * The task's score (if any) is on its batches, and judges outputs equal to the targets (a perfect network)
+ * correct on every trial, without throwing.
+ */
+function checkScore(task: Task, batch: Batch, problems: Problems): void {
+  if (task.score === undefined) return;
+  if (batch.score !== task.score) {
+    problems.add(
+      'score-missing',
+      `the task has the score '${task.score.id}' but its batches do not carry it (batch.score)`,
+    );
+    return;
+  }
+  try {
+    const { mean } = performance(batch.targets, batch);
+    if (mean !== 1) {
+      problems.add(
+        'score-perfect',
+        `the score '${task.score.id}' gives ${mean} (not 1) to outputs equal to the targets`,
+      );
+    }
+  } catch (error) {
+    problems.add('score', error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
+  }
+}
+
 /** Periods present in trial b must tile [0, trialSteps[b]) in the task's order; absent ones are −1/−1. */
 function checkEpochs(task: Task, batch: Batch, b: number, problems: Problems): void {
   const names = Object.keys(batch.epochs);
@@ -274,6 +301,7 @@ export function checkTaskConformance(task: Task, conformance: ConformanceOptions
       continue;
     }
     checkBatch(task, options, batch, found);
+    checkScore(task, batch, found);
     if (mode === 'random') {
       const again = differences(batch, task.generate(createRng(seed), options));
       if (again.length > 0) found.add('determinism', `the same seed gave different ${again.join(', ')}`);

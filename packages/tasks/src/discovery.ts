@@ -1,4 +1,6 @@
-import { InvalidOptionError } from './errors.js';
+import { closestName } from './closest-name.js';
+import { checkTaskConformance } from './conformance.js';
+import { hasMolapCode } from './errors.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
 import { TASK_API_VERSION, type Task } from './task.js';
@@ -18,6 +20,12 @@ export interface DiscoverTaskPluginsOptions {
    * not a skip. The project's package.json is not read.
    */
   readonly packages?: readonly string[];
+  /**
+   * Generate a small batch of every plugin task (both generation modes) and check it with
+   * `checkTaskConformance`; a task that fails is rejected (an error naming the task, the plugin and the first
+   * problem) and the plugin's other tasks load. Default true.
+   */
+  readonly conformance?: boolean;
 }
 
 /** A plugin package whose tasks were all loaded and checked. */
@@ -27,8 +35,21 @@ export interface LoadedTaskPlugin {
   readonly version: string;
   /** Folder of the installed package. */
   readonly directory: string;
-  /** Its tasks, in the order of its `tasks` export; each passed `validateTask`, no id repeats. */
+  /** The module path of each kind it declares (`molap.tasks`, `molap.strategies`, …), relative to `directory`. */
+  readonly manifest: Readonly<Partial<Record<PluginKind, string>>>;
+  /**
+   * Its tasks, in the order of its `tasks` export; each passed `validateTask` and the conformance check, no
+   * id repeats.
+   */
   readonly tasks: readonly Task[];
+  /**
+   * Its strategies, perturbations and latent extractors (apiVersion 2), as exported: plain plugin values
+   * `{ id, version, meta, defaults, create, … }`, checked when registered (`registerDiscoveredPlugins` of
+   * @molap/core).
+   */
+  readonly strategies: readonly object[];
+  readonly perturbations: readonly object[];
+  readonly extractors: readonly object[];
 }
 
 /** A dependency that was looked at and is not a task plugin (not an error). */
@@ -41,16 +62,31 @@ export interface SkippedPackage {
 export interface TaskPluginDiscovery {
   readonly loaded: readonly LoadedTaskPlugin[];
   readonly skipped: readonly SkippedPackage[];
-  /** One entry per broken plugin (or broken task in a plugin); a broken plugin is not loaded at all. */
+  /**
+   * One entry per broken plugin (or broken task in a plugin). A plugin whose manifest, module or task values
+   * are broken is not loaded at all; a task that fails the conformance check is left out alone.
+   */
   readonly errors: readonly TaskRegistryError[];
+  /** Problems that do not stop loading: unknown (misspelt) keys of a `molap` field (code `manifest-key`). */
+  readonly warnings: readonly TaskRegistryError[];
 }
 
-/** The package.json field that makes a package a task plugin. */
+/**
+ * The package.json field that makes a package a molap plugin. apiVersion 1: `tasks` only. apiVersion 2: any of
+ * `tasks`, `strategies`, `perturbations`, `extractors`, each the `./relative` path of a module inside the
+ * package that exports an array under that name (one module may export several kinds).
+ */
 export interface MolapPluginManifest {
-  /** Task API version the plugin implements; must equal `TASK_API_VERSION`. */
+  /** Manifest version: 1 or 2 (`MANIFEST_API_VERSIONS`). */
   readonly apiVersion: number;
-  /** `./relative` path of the module (inside the package) that exports `tasks: Task[]`. */
-  readonly tasks: string;
+  /** Module exporting `tasks: Task[]`. */
+  readonly tasks?: string;
+  /** Module exporting `strategies` (apiVersion 2). */
+  readonly strategies?: string;
+  /** Module exporting `perturbations` (apiVersion 2). */
+  readonly perturbations?: string;
+  /** Module exporting `extractors` (apiVersion 2). */
+  readonly extractors?: string;
 }
 
 /** npm package names (scoped or not); anything else could escape `node_modules` when joined to a path. */
@@ -116,10 +152,38 @@ async function projectDependencies(node: Node, projectRoot: string): Promise<str
   return [...new Set(names)];
 }
 
-type Outcome =
-  | { readonly kind: 'loaded'; readonly plugin: LoadedTaskPlugin }
+type Outcome = (
+  | { readonly kind: 'loaded'; readonly plugin: LoadedTaskPlugin; readonly errors?: TaskRegistryError[] }
   | { readonly kind: 'skipped'; readonly skip: SkippedPackage }
-  | { readonly kind: 'failed'; readonly errors: TaskRegistryError[] };
+  | { readonly kind: 'failed'; readonly errors: TaskRegistryError[] }
+) & { warnings?: TaskRegistryError[] };
+
+/** Versions of the `molap` field this package reads: 1 (tasks only) and 2 (tasks and the other plugin kinds). */
+export const MANIFEST_API_VERSIONS = [1, 2] as const;
+/** The kinds of plugin a package can provide (apiVersion 2); apiVersion 1 provides tasks only. */
+export const PLUGIN_KINDS = ['tasks', 'strategies', 'perturbations', 'extractors'] as const;
+/** One kind of plugin. */
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+/** Batch size of the conformance check at discovery: small, so discovery stays fast. */
+const DISCOVERY_CONFORMANCE_BATCH = 4;
+
+/** A `manifest-key` warning for each key of the `molap` field that molap does not read. */
+function unknownKeys(molap: Json, source: string, apiVersion: 1 | 2): TaskRegistryError[] {
+  const known: readonly string[] = ['apiVersion', ...(apiVersion === 1 ? ['tasks'] : PLUGIN_KINDS)];
+  return Object.keys(molap)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const guess = closestName(key, known);
+      return new TaskRegistryError(
+        `unknown key "${key}" in the "molap" field of package.json${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`,
+        {
+          code: 'manifest-key',
+          source,
+          hint: `molap reads only ${known.map((k) => `"${k}"`).join(', ')} in apiVersion ${apiVersion}: ${guess === undefined ? (apiVersion === 1 && (PLUGIN_KINDS as readonly string[]).includes(key) ? 'declare "apiVersion": 2 to provide it' : 'remove the key') : `rename it to "${guess}"`}`,
+        },
+      );
+    });
+}
 
 const fail = (problem: string, details: ConstructorParameters<typeof TaskRegistryError>[1]): Outcome => ({
   kind: 'failed',
@@ -127,7 +191,13 @@ const fail = (problem: string, details: ConstructorParameters<typeof TaskRegistr
 });
 
 /** Loads one package; `explicit` turns "not installed" and "not a plugin" from skips into errors. */
-async function loadPackage(node: Node, name: string, projectRoot: string, explicit: boolean): Promise<Outcome> {
+async function loadPackage(
+  node: Node,
+  name: string,
+  projectRoot: string,
+  explicit: boolean,
+  conformance: boolean,
+): Promise<Outcome> {
   const notPlugin = (reason: string, hint: string): Outcome =>
     explicit
       ? fail(`${name} ${reason}`, { code: 'not-found', source: name, hint })
@@ -137,9 +207,12 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
   }
   const directory = await locatePackage(node, name, projectRoot);
   if (directory === undefined) {
+    const guess = explicit ? closestName(name, await knownPackages(node, projectRoot)) : undefined;
     return notPlugin(
       `is not installed (no node_modules/${name} from ${projectRoot} upwards)`,
-      `run npm install${explicit ? ` ${name}` : ''} in the project`,
+      guess === undefined
+        ? `run npm install${explicit ? ` ${name}` : ''} in the project`
+        : `did you mean "${guess}"? (it is installed); otherwise run npm install ${name} in the project`,
     );
   }
   let manifest: Json;
@@ -168,63 +241,35 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
       hint: `declare ${MANIFEST_EXAMPLE}`,
     });
   }
-  if (molap.tasks === undefined && !explicit) {
-    return { kind: 'skipped', skip: { package: name, reason: 'its "molap" field declares no tasks' } };
-  }
-  if (molap.apiVersion !== TASK_API_VERSION) {
-    return fail(`declares molap.apiVersion ${JSON.stringify(molap.apiVersion)}, expected ${TASK_API_VERSION}`, {
-      code: 'api-version',
-      source,
-      hint: `this @molap/tasks implements task API ${TASK_API_VERSION}: install a version of ${name} made for it (its peerDependencies name the @molap/tasks range)`,
-    });
-  }
-  const entry = molap.tasks;
-  const entryPath = typeof entry === 'string' ? node.path.resolve(directory, entry) : undefined;
-  if (
-    typeof entry !== 'string' ||
-    entryPath === undefined ||
-    !entry.startsWith('./') ||
-    node.path.relative(directory, entryPath).startsWith('..')
-  ) {
+  if (!(MANIFEST_API_VERSIONS as readonly unknown[]).includes(molap.apiVersion)) {
     return fail(
-      `molap.tasks must be a "./relative" path to a module inside the package, got ${JSON.stringify(entry)}`,
-      { code: 'invalid-manifest', source, hint: `declare ${MANIFEST_EXAMPLE}` },
-    );
-  }
-  if (!(await exists(node, entryPath))) {
-    return fail(`cannot find ${entry} (${entryPath})`, { code: 'missing-file', source, hint: BUILD_HINT });
-  }
-  const entryUrl = node.url.pathToFileURL(entryPath).href;
-  let module: Json;
-  try {
-    module = await import(/* @vite-ignore */ entryUrl);
-  } catch (cause) {
-    const missingModule = isRecord(cause) && cause.code === 'ERR_MODULE_NOT_FOUND';
-    return fail(`cannot import ${entry}: ${firstLine(cause)}`, {
-      code: 'import-failed',
-      source,
-      cause,
-      hint: missingModule
-        ? `a module it imports is missing: ${BUILD_HINT} Are its dependencies and its peer @molap/tasks installed?`
-        : `the module threw while loading; import it directly to see the whole error: node -e "import('${entryUrl}')"`,
-    });
-  }
-  const tasks = Array.isArray(module.tasks)
-    ? module.tasks
-    : isRecord(module.default) && Array.isArray(module.default.tasks)
-      ? module.default.tasks
-      : undefined;
-  if (tasks === undefined) {
-    const found = Object.keys(module).filter((key) => key !== '__esModule');
-    return fail(
-      `${entry} does not export a "tasks" array (its exports: ${found.length === 0 ? 'none' : found.join(', ')})`,
+      `declares molap.apiVersion ${JSON.stringify(molap.apiVersion)}, expected ${MANIFEST_API_VERSIONS.join(' or ')}`,
       {
-        code: 'bad-export',
+        code: 'api-version',
         source,
-        hint: 'export the plugin\'s tasks as "export const tasks = [myTask, …]" (module.exports = { tasks } in CommonJS)',
+        hint: `this @molap/tasks reads plugin manifests of API ${MANIFEST_API_VERSIONS.join(' and ')} (task API ${TASK_API_VERSION}): install a version of ${name} made for it (its peerDependencies name the @molap/tasks range)`,
       },
     );
   }
+  const apiVersion = molap.apiVersion as (typeof MANIFEST_API_VERSIONS)[number];
+  const warnings = unknownKeys(molap, source, apiVersion);
+  const kinds = (apiVersion === 1 ? (['tasks'] as const) : PLUGIN_KINDS).filter(
+    (kind: PluginKind) => molap[kind] !== undefined,
+  ) as PluginKind[];
+  if (kinds.length === 0 && !explicit) {
+    return {
+      kind: 'skipped',
+      skip: { package: name, reason: `its "molap" field declares no ${apiVersion === 1 ? 'tasks' : 'plugins'}` },
+      warnings,
+    };
+  }
+  const values: Partial<Record<PluginKind, unknown[]>> = {};
+  for (const kind of kinds.length === 0 ? (['tasks'] as PluginKind[]) : kinds) {
+    const loaded = await importKind(node, directory, source, molap[kind], kind);
+    if (!Array.isArray(loaded)) return loaded;
+    values[kind] = loaded;
+  }
+  const tasks = values.tasks ?? [];
   const errors: TaskRegistryError[] = [];
   const seen = new Set<string>();
   tasks.forEach((task: unknown, index: number) => {
@@ -252,8 +297,121 @@ async function loadPackage(node: Node, name: string, projectRoot: string, explic
     }
     if (id !== undefined) seen.add(id);
   });
-  if (errors.length > 0) return { kind: 'failed', errors };
-  return { kind: 'loaded', plugin: { package: name, version, directory, tasks: tasks as Task[] } };
+  if (errors.length > 0) return { kind: 'failed', errors, warnings };
+  let accepted = tasks as Task[];
+  const rejected: TaskRegistryError[] = [];
+  if (conformance) {
+    accepted = accepted.filter((task) => {
+      const problems = checkTaskConformance(guardPluginTask(task, source), {
+        options: { batchSize: DISCOVERY_CONFORMANCE_BATCH },
+      });
+      if (problems.length === 0) return true;
+      rejected.push(
+        new TaskRegistryError(
+          `task '${task.id}' fails the conformance check: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+          {
+            code: 'nonconforming-task',
+            source,
+            taskId: task.id,
+            hint: `the task is left out, the plugin's other tasks load: fix or update ${source} (checkTaskConformance(task) of @molap/tasks lists every problem)`,
+          },
+        ),
+      );
+      return false;
+    });
+  }
+  const plugin: LoadedTaskPlugin = {
+    package: name,
+    version,
+    directory,
+    manifest: Object.fromEntries(kinds.map((kind) => [kind, molap[kind] as string])),
+    tasks: accepted,
+    strategies: (values.strategies ?? []) as object[],
+    perturbations: (values.perturbations ?? []) as object[],
+    extractors: (values.extractors ?? []) as object[],
+  };
+  return { kind: 'loaded', plugin, errors: rejected, warnings };
+}
+
+/** Imports the module `entry` of a plugin and returns its export of `kind` (an array), or a failed outcome. */
+async function importKind(
+  node: Node,
+  directory: string,
+  source: string,
+  entry: unknown,
+  kind: PluginKind,
+): Promise<unknown[] | Outcome> {
+  const example = kind === 'tasks' ? MANIFEST_EXAMPLE : `"molap": {"apiVersion": 2, "${kind}": "./dist/${kind}.js"}`;
+  const entryPath = typeof entry === 'string' ? node.path.resolve(directory, entry) : undefined;
+  if (
+    typeof entry !== 'string' ||
+    entryPath === undefined ||
+    !entry.startsWith('./') ||
+    node.path.relative(directory, entryPath).startsWith('..')
+  ) {
+    return fail(
+      `molap.${kind} must be a "./relative" path to a module inside the package, got ${JSON.stringify(entry)}`,
+      { code: 'invalid-manifest', source, hint: `declare ${example}` },
+    );
+  }
+  if (!(await exists(node, entryPath))) {
+    return fail(`cannot find ${entry} (${entryPath})`, { code: 'missing-file', source, hint: BUILD_HINT });
+  }
+  const entryUrl = node.url.pathToFileURL(entryPath).href;
+  let module: Json;
+  try {
+    module = await import(/* @vite-ignore */ entryUrl);
+  } catch (cause) {
+    const missingModule = isRecord(cause) && cause.code === 'ERR_MODULE_NOT_FOUND';
+    return fail(`cannot import ${entry}: ${firstLine(cause)}`, {
+      code: 'import-failed',
+      source,
+      cause,
+      hint: missingModule
+        ? `a module it imports is missing: ${BUILD_HINT} Are its dependencies and its peer @molap/tasks installed?`
+        : `the module threw while loading; import it directly to see the whole error: node -e "import('${entryUrl}')"`,
+    });
+  }
+  const values = Array.isArray(module[kind])
+    ? module[kind]
+    : isRecord(module.default) && Array.isArray(module.default[kind])
+      ? module.default[kind]
+      : undefined;
+  if (values === undefined) {
+    const found = Object.keys(module).filter((key) => key !== '__esModule');
+    return fail(
+      `${entry} does not export a "${kind}" array (its exports: ${found.length === 0 ? 'none' : found.join(', ')})`,
+      {
+        code: 'bad-export',
+        source,
+        hint: `export the plugin's ${kind} as "export const ${kind} = [mine, …]" (module.exports = { ${kind} } in CommonJS)`,
+      },
+    );
+  }
+  return values as unknown[];
+}
+
+/** Names of the project's dependencies and of the packages installed in its node_modules (for suggestions). */
+async function knownPackages(node: Node, projectRoot: string): Promise<string[]> {
+  const names = new Set<string>();
+  try {
+    for (const name of await projectDependencies(node, projectRoot)) names.add(name);
+  } catch {
+    // no readable package.json: suggest from node_modules only
+  }
+  try {
+    for (const entry of await node.fs.readdir(node.path.join(projectRoot, 'node_modules'))) {
+      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('@')) {
+        for (const scoped of await node.fs.readdir(node.path.join(projectRoot, 'node_modules', entry))) {
+          names.add(`${entry}/${scoped}`);
+        }
+      } else names.add(entry);
+    }
+  } catch {
+    // no node_modules
+  }
+  return [...names];
 }
 
 /**
@@ -287,13 +445,16 @@ export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): 
   const loaded: LoadedTaskPlugin[] = [];
   const skipped: SkippedPackage[] = [];
   const errors: TaskRegistryError[] = [];
+  const warnings: TaskRegistryError[] = [];
   const provider = new Map<string, string>();
   for (const name of names) {
-    const outcome = await loadPackage(node, name, projectRoot, explicit);
+    const outcome = await loadPackage(node, name, projectRoot, explicit, options.conformance !== false);
+    warnings.push(...(outcome.warnings ?? []));
     if (outcome.kind === 'skipped') skipped.push(outcome.skip);
     else if (outcome.kind === 'failed') errors.push(...outcome.errors);
     else {
       const { plugin } = outcome;
+      errors.push(...(outcome.errors ?? []));
       const source = `${plugin.package}@${plugin.version}`;
       const clashes = plugin.tasks.filter((task) => provider.has(task.id));
       if (clashes.length > 0) {
@@ -304,7 +465,7 @@ export async function discoverTaskPlugins(options: DiscoverTaskPluginsOptions): 
       loaded.push(plugin);
     }
   }
-  return { loaded, skipped, errors };
+  return { loaded, skipped, errors, warnings };
 }
 
 const duplicateAcrossPlugins = (id: string, first: string, source: string): TaskRegistryError =>
@@ -324,7 +485,7 @@ const duplicateAcrossPlugins = (id: string, first: string, source: string): Task
  */
 export function guardPluginTask(task: Task, source: string): Task {
   const fail = (doing: string, error: unknown): never => {
-    if (error instanceof InvalidOptionError || (error instanceof TaskRegistryError && error.code === 'task-failed')) {
+    if (hasMolapCode(error, 'invalid-option', 'task-failed')) {
       throw error;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -55,3 +55,16 @@ export class InvalidOptionError extends Error {
     this.value = value;
   }
 }
+
+/**
+ * Whether `error` is a molap error (brand `Symbol.for('molap.error')`) with one of `codes`: identity by brand
+ * and code, never by `instanceof`, so errors from another copy or build (ESM and CommonJS) are recognised.
+ */
+export function hasMolapCode(error: unknown, ...codes: readonly string[]): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { [MOLAP_ERROR_BRAND]?: unknown })[MOLAP_ERROR_BRAND] === true &&
+    codes.includes(String((error as { code?: unknown }).code))
+  );
+}

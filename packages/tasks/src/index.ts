@@ -3,13 +3,25 @@ export {
   type ConformanceOptions,
   checkTaskConformance,
 } from './conformance.js';
+export {
+  defineTask,
+  MAX_STIMULI_PER_TRIAL,
+  msToStepsFloor,
+  type Stimulus,
+  type TaskDefinition,
+  type TrialBuilder,
+  type TrialConditions,
+} from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export {
   type DiscoverTaskPluginsOptions,
   discoverTaskPlugins,
   guardPluginTask,
   type LoadedTaskPlugin,
+  MANIFEST_API_VERSIONS,
   type MolapPluginManifest,
+  PLUGIN_KINDS,
+  type PluginKind,
   registerDiscovered,
   type SkippedPackage,
   type TaskPluginDiscovery,
@@ -72,7 +84,9 @@ export {
   writeRingTarget,
 } from './ring.js';
 export { createRng } from './rng.js';
+export { composeRules, corpusTaskOptions, taskRule } from './rules.js';
 export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
+export { type ResponseTimingOptions, responseTimingScore, type TaskScore, YANG19_SCORE } from './scores.js';
 export {
   type Batch,
   type ChannelGroup,
@@ -96,6 +110,7 @@ export type { MatchingCondition, MatchKind } from './yang19/matching.js';
 export {
   FIXATION_TARGET,
   MASK_FIXATION_FACTOR,
+  MASK_GRACE_MS,
   MASK_PRE_RESPONSE,
   MASK_RESPONSE,
   TARGET_BASELINE,

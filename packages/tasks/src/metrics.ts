@@ -3,6 +3,7 @@
  * [T, B, nOut] time-major like the batch (after the sigmoid for Yang's networks).
  */
 import { InvalidOptionError } from './errors.js';
+import { TaskRegistryError } from './registry-error.js';
 import { circularDistance, populationVector } from './ring.js';
 import type { Batch } from './task.js';
 
@@ -15,8 +16,10 @@ export const RESPONSE_TOLERANCE = 0.2 * Math.PI;
 export interface Performance {
   /** [B] 1 where the trial is correct, 0 otherwise. */
   readonly correct: Uint8Array;
-  /** Fraction of correct trials. */
+  /** Fraction of correct trials (the mean of the per-trial values of a task's own score). */
   readonly mean: number;
+  /** Id of the score that judged the trials (`yang19-last-step` unless the task has its own). */
+  readonly score: string;
 }
 
 function checkOutputs(outputs: Float32Array | Float64Array, batch: Batch): void {
@@ -32,15 +35,8 @@ function checkOutputs(outputs: Float32Array | Float64Array, batch: Batch): void 
   }
 }
 
-/**
- * Yang's `get_perf`: each trial is judged at its last real step (trialSteps − 1). If the target angle there
- * is −1 (must fixate), the trial is correct when the fixation output is > 0.5; otherwise when the fixation
- * output is <= 0.5 and the population vector of the ring outputs is within 0.2π of the target angle.
- * @param outputs ŷ, [T, B, nOut].
- * @param batch the batch the outputs answer (its layout names the fixation and response channels).
- */
-export function performance(outputs: Float32Array | Float64Array, batch: Batch): Performance {
-  checkOutputs(outputs, batch);
+/** Yang's per-trial judgement (see `performance`), without the checks. */
+export function yangCorrect(outputs: Float32Array | Float64Array, batch: Batch): Uint8Array {
   const fixation = batch.layout.outputs.find((group) => group.role === 'fixation');
   const ring = batch.layout.outputs.find((group) => group.role === 'response');
   if (!fixation || !ring) {
@@ -52,7 +48,6 @@ export function performance(outputs: Float32Array | Float64Array, batch: Batch):
   }
   const { batchSize: B, outputSize } = batch;
   const correct = new Uint8Array(B);
-  let count = 0;
   for (let b = 0; b < B; b++) {
     const t = batch.trialSteps[b] - 1;
     const row = (t * B + b) * outputSize;
@@ -65,9 +60,62 @@ export function performance(outputs: Float32Array | Float64Array, batch: Batch):
         !fixating &&
         circularDistance(target, populationVector(outputs, row + ring.start, ring.size)) < RESPONSE_TOLERANCE;
     correct[b] = ok ? 1 : 0;
-    count += correct[b];
   }
-  return { correct, mean: count / B };
+  return correct;
+}
+
+/**
+ * The performance of outputs on a batch: the batch's own score (`batch.score`, the task's) when it has one,
+ * else Yang's `get_perf`: each trial is judged at its last real step (trialSteps − 1). If the target angle
+ * there is −1 (must fixate), the trial is correct when the fixation output is > 0.5; otherwise when the
+ * fixation output is <= 0.5 and the population vector of the ring outputs is within 0.2π of the target angle.
+ * A task score that throws, or returns values outside [0, 1] or of the wrong length, is reported as an error
+ * naming the task and the score.
+ * @param outputs ŷ, [T, B, nOut].
+ * @param batch the batch the outputs answer (its layout names the fixation and response channels).
+ */
+export function performance(outputs: Float32Array | Float64Array, batch: Batch): Performance {
+  checkOutputs(outputs, batch);
+  const B = batch.batchSize;
+  if (batch.score === undefined) {
+    const correct = yangCorrect(outputs, batch);
+    let count = 0;
+    for (let b = 0; b < B; b++) count += correct[b];
+    return { correct, mean: count / B, score: 'yang19-last-step' };
+  }
+  const score = batch.score;
+  let values: ArrayLike<number>;
+  try {
+    values = score.score(outputs, batch);
+  } catch (error) {
+    throw new TaskRegistryError(
+      `the score '${score.id}' of task '${batch.taskId}' threw: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        code: 'task-failed',
+        taskId: batch.taskId,
+        hint: "this is a bug in the task's score: fix or update the plugin that provides the task",
+        cause: error,
+      },
+    );
+  }
+  const correct = new Uint8Array(B);
+  let sum = 0;
+  const bad = values?.length !== B ? -1 : Array.prototype.findIndex.call(values, (v: number) => !(v >= 0 && v <= 1));
+  if (bad !== -1 || values?.length !== B) {
+    throw new TaskRegistryError(
+      `the score '${score.id}' of task '${batch.taskId}' must give ${B} values in [0, 1] (one per trial), got ${values?.length !== B ? `${values?.length} values` : `${values[bad]} for trial ${bad}`}`,
+      {
+        code: 'task-failed',
+        taskId: batch.taskId,
+        hint: "this is a bug in the task's score: fix or update the plugin that provides the task",
+      },
+    );
+  }
+  for (let b = 0; b < B; b++) {
+    sum += values[b];
+    correct[b] = values[b] === 1 ? 1 : 0;
+  }
+  return { correct, mean: sum / B, score: score.id };
 }
 
 /**

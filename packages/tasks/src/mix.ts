@@ -94,5 +94,9 @@ export function mixBatches(batches: readonly Batch[]): Batch {
     epochs,
     layout: first.layout,
     trialTasks,
+    // One score judges a mixed batch only when every part has the same one.
+    ...(first.score !== undefined && batches.every((batch) => batch.score === first.score)
+      ? { score: first.score }
+      : {}),
   };
 }

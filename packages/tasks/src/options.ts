@@ -3,6 +3,7 @@
  * Precedence: library defaults < the task's own `defaults` < the caller's options.
  */
 import { InvalidOptionError } from './errors.js';
+import { composeRules, taskRule } from './rules.js';
 import type { GenerationMode, Task, TaskOptions } from './task.js';
 import { YANG19_RULES } from './yang19/rules.js';
 
@@ -61,7 +62,12 @@ export function resolveTaskOptions(task: Task, options: Partial<TaskOptions> = {
       );
     }
   }
-  const merged: TaskOptions = { ...DEFAULT_TASK_OPTIONS, ...task.defaults, ...dropUndefined(options) };
+  const merged: TaskOptions = {
+    ...DEFAULT_TASK_OPTIONS,
+    rules: composeRules([task]),
+    ...task.defaults,
+    ...dropUndefined(options),
+  };
   checkPositiveNumber('dt', merged.dt, 'dt is the time step in ms: pass a finite number > 0, e.g. 20.');
   checkInteger(
     'ringSize',
@@ -116,11 +122,12 @@ export function resolveTaskOptions(task: Task, options: Partial<TaskOptions> = {
   }
   const resolved = Object.freeze({ ...merged, rules: Object.freeze([...merged.rules]) });
   const usesRuleInput = task.layout(resolved).inputs.some((group) => group.role === 'rule');
-  if (usesRuleInput && !resolved.rules.includes(task.id)) {
+  const rule = taskRule(task);
+  if (usesRuleInput && !resolved.rules.includes(rule)) {
     throw new InvalidOptionError(
       'rules',
       resolved.rules,
-      `The rule input needs a unit for task '${task.id}': include '${task.id}' in rules (e.g. rules: [...YANG19_RULES, '${task.id}']).`,
+      `The rule input has no unit for ${rule === task.id ? `task '${task.id}'` : `rule '${rule}' of task '${task.id}'`}: a network's rule block is composed from the tasks it is built for. Build the model or bank on a set of tasks that includes '${task.id}', or leave the rules option unset so that molap composes it (composeRules(tasks) of @molap/tasks).`,
     );
   }
   return resolved;

@@ -23,7 +23,11 @@ export type TaskRegistryErrorCode =
   /** The host project cannot be read (no package.json, unreadable JSON). */
   | 'bad-project'
   /** A plugin's task threw while building its layout or generating trials (`guardPluginTask`). */
-  | 'task-failed';
+  | 'task-failed'
+  /** A plugin task whose generated batches break the task contract (`checkTaskConformance` at discovery). */
+  | 'nonconforming-task'
+  /** A key of a plugin's `molap` field that molap does not read (a warning; `--strict` fails on it). */
+  | 'manifest-key';
 
 /** Context of a `TaskRegistryError`. */
 export interface TaskRegistryErrorDetails {

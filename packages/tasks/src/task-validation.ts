@@ -59,6 +59,20 @@ export function validateTask(value: unknown): string[] {
     const repeated = periods.filter((name, index) => periods.indexOf(name) !== index);
     if (repeated.length > 0) problems.push(`periods repeat ${[...new Set(repeated)].join(', ')}`);
   }
+  if (value.rule !== undefined && (typeof value.rule !== 'string' || value.rule === '')) {
+    problems.push(`rule must be a non-empty string (the task's rule identity), got ${describe(value.rule)}`);
+  }
+  const score = value.score;
+  if (score !== undefined) {
+    if (!isRecord(score) || typeof score.id !== 'string' || score.id === '' || typeof score.score !== 'function') {
+      problems.push('score must be a TaskScore { id, description, criterion?, score(outputs, batch) }');
+    } else if (
+      score.criterion !== undefined &&
+      !(typeof score.criterion === 'number' && score.criterion > 0 && score.criterion <= 1)
+    ) {
+      problems.push(`score.criterion must be a number in (0, 1], got ${describe(score.criterion)}`);
+    }
+  }
   if (defaults !== undefined && !isRecord(defaults)) {
     problems.push(`defaults must be an object of TaskOptions fields, got ${describe(defaults)}`);
   }

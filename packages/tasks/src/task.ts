@@ -2,6 +2,7 @@
  * The task contract: what a task is, the options it is generated with, and the batch it produces.
  * Pure TypeScript over `Float32Array`; no compute library. Layout conventions: docs/architecture.md.
  */
+import type { TaskScore } from './scores.js';
 
 /** How trial conditions are chosen. */
 export type GenerationMode =
@@ -31,8 +32,10 @@ export interface TaskOptions {
   readonly tau: number;
   readonly mode: GenerationMode;
   /**
-   * Task ids spanned by the rule one-hot block of the input, in order. Default: the 20 Yang tasks in the
-   * reference rule order (85 inputs). The active rule unit is the task's own id.
+   * Rule ids spanned by the rule one-hot block of the input, in order; the active unit is the task's rule
+   * (`taskRule(task)`, its id unless it declares another). Default: `composeRules([task])`, i.e. the 20 Yang
+   * rules in reference order (85 inputs) for a Yang task. Tasks that share a network need one block:
+   * `composeRules(tasks)` (the study, `compare` and module banks compose it for their tasks).
    */
   readonly rules: readonly string[];
   /** `psychometric` mode only: one condition object per trial, in the task's own condition type. */
@@ -106,6 +109,8 @@ export interface Batch {
   readonly layout: ChannelLayout;
   /** [B] task id of each trial, set by `mixBatches` on mixed batches (absent: every trial is `taskId`). */
   readonly trialTasks?: readonly string[];
+  /** How the trials are judged: the task's own score (`Task.score`); absent: Yang's last-step criterion. */
+  readonly score?: TaskScore;
 }
 
 /**
@@ -140,8 +145,19 @@ export interface Task {
   readonly meta: TaskMeta;
   /** Period (epoch) names in temporal order, e.g. `['fix1', 'stim1', 'delay1', 'go1']`. */
   readonly periods: readonly string[];
+  /**
+   * Rule identity: the id of the unit of the rule one-hot input this task switches on (`taskRule`).
+   * Default: the task id. Variants of one task may share a rule. The rule block of a network is composed
+   * from the rules of the tasks that share it (`composeRules`).
+   */
+  readonly rule?: string;
   /** Options this task prefers over the library defaults (e.g. a longer dt). */
   readonly defaults?: Partial<TaskOptions>;
+  /**
+   * How the task's trials are judged (default: Yang's criterion at the last step, `YANG19_SCORE`). A task
+   * with a score puts it on every batch it generates (`Batch.score`), where evaluation finds it.
+   */
+  readonly score?: TaskScore;
   /** Input and output channels under the given options. */
   layout(options: TaskOptions): ChannelLayout;
   /**

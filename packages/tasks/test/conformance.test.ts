@@ -39,8 +39,8 @@ describe('checkTaskConformance', () => {
   });
 
   it('reports options the task cannot run with', () => {
-    expect(checkTaskConformance(toy)[0]).toMatch(
-      /^random mode: generate threw: Invalid option rules: .*include 'toy\/reach' in rules/,
+    expect(checkTaskConformance(toy, { options: { rules: ['fdgo'] } })[0]).toMatch(
+      /^random mode: generate threw: Invalid option rules: .*has no unit for task 'toy\/reach'/,
     );
   });
 

@@ -147,7 +147,7 @@ describe('discoverTaskPlugins over a project', () => {
     expect(error).toBeInstanceOf(TaskRegistryError);
     expect(error.code).toBe('api-version');
     expect(error.message).toMatch(
-      /^declares molap\.apiVersion 0, expected 1\n {2}source: molap-task-old@1\.0\.0\n {2}hint: /,
+      /^declares molap\.apiVersion 0, expected 1 or 2\n {2}source: molap-task-old@1\.0\.0\n {2}hint: /,
     );
   });
 

@@ -60,7 +60,7 @@ describe('resolveTaskOptions', () => {
     [{ rules: 'fdgo' }, 'rules', /array of distinct/],
     [{ rules: ['fdgo', 'fdgo'] }, 'rules[1]', /Duplicate/],
     [{ rules: ['fdgo', ''] }, 'rules[1]', /non-empty/],
-    [{ rules: ['dm1'] }, 'rules', /include 'fdgo' in rules/],
+    [{ rules: ['dm1'] }, 'rules', /has no unit for task 'fdgo'/],
     [{ batchsize: 32 }, 'batchsize', /Unknown option; the task options are dt, ringSize, batchSize/],
   ])('rejects %j naming %s', (options, name, message) => {
     const error = rejection(options);
@@ -71,7 +71,7 @@ describe('resolveTaskOptions', () => {
 
   it('does not require a rule unit for tasks without a rule input', () => {
     const plain = fixtureTask('acme/plain', false);
-    expect(resolveTaskOptions(plain).rules).toEqual([...YANG19_RULES]);
+    expect(resolveTaskOptions(plain).rules).toEqual(['acme/plain']);
     expect(rejection({ rules: ['dm1'] }, fixtureTask('acme/ruled', true)).message).toMatch(/'acme\/ruled'/);
   });
 

@@ -11,7 +11,14 @@ import { UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, writeTextFile } from '../output.js';
 import { createProgress, type Progress, progressMode } from '../progress.js';
-import { BUILTIN_TASKS_SOURCE, findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import {
+  BUILTIN_TASKS_SOURCE,
+  failOnPluginProblems,
+  findTask,
+  loadTaskCatalog,
+  openProject,
+  reportPluginProblems,
+} from '../project.js';
 
 /** Seeds when neither the config nor `--seeds` name any. */
 export const DEFAULT_COMPARE_SEEDS: readonly number[] = [1];
@@ -108,6 +115,13 @@ export const compareCommand = defineCommand({
     const strategies: readonly StrategySpecConfig[] =
       settings.strategies ?? baselines.BASELINE_STRATEGIES.map((strategy) => strategy.id);
     const known = baselines.createBaselineRegistry();
+    // Strategies of installed plugin packages (a "molap" field with apiVersion 2) join the baselines.
+    if (catalog.discovery) {
+      const { registerDiscoveredPlugins } = await import('@molap/core');
+      const refused = registerDiscoveredPlugins(catalog.discovery, { strategies: known });
+      for (const error of refused) input.io.stderr(`molap: warning: ${error.message}\n`);
+      if (refused.length > 0 && input.options.strict === true) failOnPluginProblems({ problems: refused });
+    }
     for (const spec of strategies) {
       const name = typeof spec === 'string' ? spec : spec.strategy;
       if (!known.has(name)) {
@@ -125,6 +139,7 @@ export const compareCommand = defineCommand({
     let table: Awaited<ReturnType<typeof baselines.compare>>;
     try {
       table = await baselines.compare({
+        registry: known,
         strategies,
         tasks: settings.tasks,
         budget: learningBudget,

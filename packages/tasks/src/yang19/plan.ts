@@ -48,23 +48,36 @@ export class TrialPlan {
   readonly stimulusStrength: Float64Array;
   readonly stimulusOn: Int32Array;
   readonly stimulusOff: Int32Array;
+  /**
+   * Optional per-stimulus ring profile (ringSize values, used instead of the bump at `stimulusAngle`; still
+   * multiplied by the strength) and per-stimulus noise std (added on the stimulus ring for [on, off) after the
+   * input noise, when noise is on). Yang's tasks use neither.
+   */
+  readonly stimulusProfile: (Float64Array | undefined)[] = [];
+  readonly stimulusNoise: Float64Array;
   /** Per period name: [B] start and [B] end step (exclusive), −1 where absent. */
   readonly epochs: Record<string, { start: Int32Array; end: Int32Array }>;
 
-  constructor(batchSize: number, periods: readonly string[]) {
+  /**
+   * @param batchSize B.
+   * @param periods the task's period names (each gets [B] start/end arrays, −1 until set).
+   * @param stimulusCapacity most stimuli the plan can hold (default 4 per trial, the most a Yang trial shows).
+   */
+  constructor(batchSize: number, periods: readonly string[], stimulusCapacity = batchSize * MAX_STIMULI_PER_TRIAL) {
     this.batchSize = batchSize;
     this.steps = new Int32Array(batchSize);
     this.fixationOff = new Int32Array(batchSize);
     this.goCue = new Int32Array(batchSize);
     this.respond = new Uint8Array(batchSize).fill(1);
     this.responseAngle = new Float64Array(batchSize);
-    const capacity = batchSize * MAX_STIMULI_PER_TRIAL;
+    const capacity = stimulusCapacity;
     this.stimulusTrial = new Int32Array(capacity);
     this.stimulusRing = new Int8Array(capacity);
     this.stimulusAngle = new Float64Array(capacity);
     this.stimulusStrength = new Float64Array(capacity);
     this.stimulusOn = new Int32Array(capacity);
     this.stimulusOff = new Int32Array(capacity);
+    this.stimulusNoise = new Float64Array(capacity);
     this.epochs = {};
     for (const period of periods) {
       this.epochs[period] = { start: new Int32Array(batchSize).fill(-1), end: new Int32Array(batchSize).fill(-1) };
@@ -72,8 +85,22 @@ export class TrialPlan {
   }
 
   /** Adds a stimulus bump on `ring` (1 or 2) for steps [on, off) of trial `trial`. */
-  addStimulus(trial: number, ring: number, angle: number, strength: number, on: number, off: number): void {
+  addStimulus(
+    trial: number,
+    ring: number,
+    angle: number,
+    strength: number,
+    on: number,
+    off: number,
+    profile?: Float64Array,
+    noise = 0,
+  ): void {
     const i = this.stimulusCount++;
+    if (i >= this.stimulusTrial.length) {
+      throw new RangeError(`the trial plan holds at most ${this.stimulusTrial.length} stimuli`);
+    }
+    this.stimulusProfile[i] = profile;
+    this.stimulusNoise[i] = noise;
     this.stimulusTrial[i] = trial;
     this.stimulusRing[i] = ring;
     this.stimulusAngle[i] = angle;
@@ -117,7 +144,7 @@ function replicateStep(array: Float32Array, block: number, first: number, count:
  * once in a template and written to every step of the segment, the input noise being added in that same
  * pass (`addNormalFrom`). The values are those of the reference's step-by-step construction.
  */
-export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions, rng: Rng): Batch {
+export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions, rng: Rng, rule = taskId): Batch {
   const layout = yang19Layout(options);
   const nIn = layout.inputSize;
   const nOut = layout.outputSize;
@@ -130,9 +157,9 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
     T = Math.max(T, steps[b]);
     if (steps[b] !== steps[0]) uniformLength = false;
   }
-  const ruleUnit = ruleStart(n) + options.rules.indexOf(taskId);
+  const ruleUnit = ruleStart(n) + options.rules.indexOf(rule);
   if (ruleUnit < ruleStart(n))
-    throw new Error(`rules has no unit for task '${taskId}' (resolveTaskOptions checks this).`);
+    throw new Error(`rules has no unit for rule '${rule}' of task '${taskId}' (resolveTaskOptions checks this).`);
   const inputs = new Float32Array(T * batchSize * nIn);
   const targets = new Float32Array(T * batchSize * nOut);
   const mask = new Float32Array(T * batchSize * nOut);
@@ -152,7 +179,9 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
   const stimuli = plan.stimulusCount;
   const stimulusRows = new Float64Array(stimuli * n);
   for (let s = 0; s < stimuli; s++) {
-    ringBump(plan.stimulusAngle[s], n, 1, bump);
+    const profile = plan.stimulusProfile[s];
+    if (profile === undefined) ringBump(plan.stimulusAngle[s], n, 1, bump);
+    else bump.set(profile);
     const strength = plan.stimulusStrength[s];
     for (let i = 0; i < n; i++) stimulusRows[s * n + i] = bump[i] * strength;
   }
@@ -233,6 +262,19 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
       }
     }
     first = end;
+  }
+
+  // Stimulus noise of plugin tasks (neurogym's per-stimulus noise), after the input noise.
+  if (options.noise) {
+    for (let s = 0; s < stimuli; s++) {
+      const sigma = plan.stimulusNoise[s];
+      if (!(sigma > 0)) continue;
+      const b = plan.stimulusTrial[s];
+      const channel = ringStart(plan.stimulusRing[s], n);
+      const off = Math.min(plan.stimulusOff[s], steps[b]);
+      for (let t = plan.stimulusOn[s]; t < off; t++)
+        rng.addNormal(inputs, sigma, (t * batchSize + b) * nIn + channel, n);
+    }
   }
 
   // Padding steps: target angle −1 like every "no response" step.

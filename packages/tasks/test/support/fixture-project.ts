@@ -55,11 +55,15 @@ export function fixtureTaskSource(id: string): string {
   }),
   generate(rng, options) {
     const layout = this.layout(options);
+    const B = options.mode === 'random' ? options.batchSize : options.mode === 'psychometric' ? options.conditions.length : 1;
+    const inputs = new Float32Array(2 * B).fill(1, 0, B);
+    if (options.noise) rng.addNormal(inputs, 0.01, 0, inputs.length);
+    const fill = (value) => Int32Array.from({ length: B }, () => value);
     return {
-      taskId: ${JSON.stringify(id)}, steps: 2, batchSize: 1, inputSize: 1, outputSize: 1, dt: options.dt,
-      inputs: Float32Array.of(1, 0), targets: Float32Array.of(0.8, 0.05), mask: Float32Array.of(1, 1),
-      targetAngle: Float32Array.of(-1, -1), trialSteps: Int32Array.of(2), goCue: Int32Array.of(1),
-      epochs: { fix1: { start: Int32Array.of(0), end: Int32Array.of(1) }, go1: { start: Int32Array.of(1), end: Int32Array.of(2) } },
+      taskId: ${JSON.stringify(id)}, steps: 2, batchSize: B, inputSize: 1, outputSize: 1, dt: options.dt,
+      inputs, targets: new Float32Array(2 * B).fill(0.8), mask: new Float32Array(2 * B).fill(1),
+      targetAngle: new Float32Array(2 * B).fill(-1), trialSteps: fill(2), goCue: fill(1),
+      epochs: { fix1: { start: fill(0), end: fill(1) }, go1: { start: fill(1), end: fill(2) } },
       layout,
     };
   },

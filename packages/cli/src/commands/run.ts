@@ -30,10 +30,11 @@ import { commonOptions, defineCommand, outputOptions, projectOptions } from '../
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { shellQuote } from '../output.js';
-import { createProgress, progressMode } from '../progress.js';
+import { createProgress, type Progress, type ProgressMode, progressMode } from '../progress.js';
 import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
 import { formatSummary } from '../run/summary.js';
+import { loadedPlugins } from './worker.js';
 
 const budget = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
   flag.integer(`${BUDGET_OPTIONS.specs[key].description} (overrides the budget preset)`, {
@@ -156,6 +157,47 @@ function failure(error: unknown, resume: string): CommandError {
   });
 }
 
+/** The Redis executor of `--executor`, or undefined for the local one. */
+async function redisExecutor(
+  given: string | undefined,
+  plan: StudyPlan,
+  runDir: string,
+  catalog: Awaited<ReturnType<typeof loadTaskCatalog>>,
+) {
+  if (given === undefined || given === 'local') return undefined;
+  const distributed = await import('@molap/distributed');
+  const url = given === 'redis' ? distributed.redisUrlFrom(undefined) : given;
+  if (url === undefined) {
+    throw new UsageError(`--executor redis reads the Redis URL from ${distributed.REDIS_URL_ENV}, which is not set`, {
+      hint: `set ${distributed.REDIS_URL_ENV}=redis://host:6379, or pass the URL: --executor redis://host:6379`,
+    });
+  }
+  if (!/^rediss?:/.test(url)) {
+    throw new UsageError(`--executor '${url}' is not an executor`, {
+      hint: 'use local, redis (URL from MOLAP_REDIS_URL), or a URL redis://host:port / rediss://host:port',
+    });
+  }
+  const target = distributed.parseRedisUrl(url);
+  return {
+    shown: given === 'redis' ? 'redis' : target.shown,
+    executor: (progress: Progress, mode: ProgressMode) =>
+      distributed.createRedisExecutor({
+        url,
+        plan,
+        runDir,
+        identity: { molapVersion: PACKAGE_VERSION, plugins: loadedPlugins(catalog) },
+        onStatus: (status) => {
+          if (mode === 'json') progress.event({ ...status, type: `executor-${status.type}` });
+          else if (status.type === 'refusal') {
+            progress.step(`worker ${status.worker} refused the run: ${status.differences.join('; ')}`);
+          } else if (status.type === 'requeued') {
+            progress.step(`${status.reason}: ${status.jobs} jobs enqueued again`);
+          }
+        },
+      }),
+  };
+}
+
 export const runCommand = defineCommand({
   words: ['run'],
   summary: 'the whole study: pre-train MoLaP, learn the tasks, compare, perturb, generalise, report',
@@ -175,6 +217,10 @@ export const runCommand = defineCommand({
       value: 'dir',
     }),
     dryRun: flag.boolean('print the plan (every option resolved, as JSON) and exit without running'),
+    executor: flag.string(
+      'where the jobs run: local (this process), or redis://host:port / rediss://… for `molap worker` processes anywhere; `redis` alone reads the URL from MOLAP_REDIS_URL (docs/distributed.md)',
+      { value: 'where', defaultText: 'local' },
+    ),
     out: flag.string('folder the run folder is created in', {
       value: 'dir',
       defaultText: 'molap-runs',
@@ -190,6 +236,7 @@ export const runCommand = defineCommand({
     'molap run --preset standard',
     'molap run --tasks fdgo,fdanti,delaygo --held-out delaygo --steps 200 --seeds 1,2',
     'molap run --resume molap-runs/20251126-142501-quick',
+    'molap run --preset standard --executor redis://localhost:6379',
     'molap run --preset standard --dry-run',
     'molap run --json --quiet > summary.json',
   ],
@@ -252,7 +299,8 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const resume = `molap run --resume ${shellQuote(where)}`;
+      const distributed = await redisExecutor(options.executor, plan, runDir, catalog);
+      const resume = `molap run --resume ${shellQuote(where)}${distributed ? ` --executor ${shellQuote(distributed.shown)}` : ''}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
       const display = await createRunDisplay(plan, progress, mode);
@@ -270,7 +318,14 @@ export const runCommand = defineCommand({
       const started = performance.now();
       let output: Awaited<ReturnType<typeof runStudy>>;
       try {
-        output = await runStudy(plan, { runDir, engine, registry: catalog.registry, onEvent: display.handle, signal });
+        output = await runStudy(plan, {
+          runDir,
+          engine,
+          registry: catalog.registry,
+          onEvent: display.handle,
+          signal,
+          ...(distributed ? { executor: distributed.executor(progress, mode) } : {}),
+        });
       } catch (error) {
         if (signal.aborted) {
           progress.end('failed', 'stopped');

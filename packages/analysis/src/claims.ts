@@ -297,7 +297,7 @@ export function evaluateClaims(input: ClaimInput): Claim[] {
               baselineValue: trials.baselineValue,
               difference: trials.difference,
               better: 'lower',
-              detail: `trials to criterion ${decidedText(trials, label)}; criterion reached ${fmt(100 * m.reached)} % vs ${fmt(100 * b.reached)} %; final performance ${decidedText(performance, label)}`,
+              detail: `${tie ? 'equal trials to criterion in every pair, so the final performance decides; ' : ''}trials to criterion ${decidedText(trials, label)}; criterion reached ${fmt(100 * m.reached)} % vs ${fmt(100 * b.reached)} %; final performance ${decidedText(performance, label)}`,
               secondary: [secondaryOf(performance)],
             };
           });

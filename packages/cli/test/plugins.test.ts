@@ -262,6 +262,30 @@ describe('plugin strategies', () => {
     ]);
   });
 
+  it('runs the comparison in worker threads that load the same plugins', async () => {
+    const args = ['compare', '--tasks', 'neurogym/go-no-go', '--strategies', 'lab/narrow-multitask,multitask'];
+    const budget = [
+      '--budget',
+      'quick',
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--eval-trials',
+      '8',
+      '--eval-every',
+      '0',
+    ];
+    const result = await molap([...args, ...budget, '--parallelism', '2', '--json'], { cwd: lab.root });
+    expect(result.code).toBe(0);
+    const events = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'start', mode: 'workers', workers: 2 });
+    expect(JSON.parse(result.stdout).rows).toHaveLength(2);
+  });
+
   it('suggests the discovered strategy for a misspelt name', async () => {
     const result = await molap(['compare', '--tasks', 'fdgo', '--strategies', 'lab/narow-multitask'], {
       cwd: lab.root,

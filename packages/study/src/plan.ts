@@ -10,6 +10,7 @@ import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitive
 import {
   closestName,
   corpusTaskOptions,
+  type PluginSource,
   resolveTaskOptions,
   type Task,
   type TaskOptions,
@@ -89,6 +90,12 @@ export interface StudyPlan {
   readonly backend: Json;
   /** Task plugins named in the config (`tasks.plugins`), if any. */
   readonly plugins: readonly string[] | undefined;
+  /**
+   * Where the plugin packages of the run's registry are installed (`pluginSources` of @molap/tasks), when
+   * the planner was given them: pre-training workers load the same plugins, so corpora with plugin tasks
+   * train on every core.
+   */
+  readonly pluginSources?: readonly PluginSource[];
 }
 
 const isRunPreset = (name: string | undefined): name is RunPresetName =>
@@ -144,6 +151,8 @@ export interface PlanContext {
   readonly strategyContext: import('@molap/core').StrategyContext;
   /** Every task is learned alike (`molap learn`): run.heldOut is ignored. */
   readonly ignoreHeldOut?: boolean;
+  /** The plugin packages of `registry` (`pluginSources(discovery)`), for worker threads. */
+  readonly pluginSources?: readonly PluginSource[];
 }
 
 /**
@@ -369,5 +378,6 @@ export async function planStudy(
     taskOptions,
     backend: config.backend ?? {},
     plugins: config.tasks?.plugins,
+    ...(context.pluginSources && context.pluginSources.length > 0 ? { pluginSources: context.pluginSources } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Engine } from '@molap/backend';
 import { planStudy, RUN_PRESET_NAMES, type StudyPlan } from '@molap/study';
-import type { TaskRegistry } from '@molap/tasks';
+import { pluginSources, type TaskRegistry } from '@molap/tasks';
 import type { CommandInput, projectOptions } from '../command.js';
 import type { OptionSpecs } from '../options.js';
 import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
@@ -31,6 +31,10 @@ export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
       registry: catalog.registry,
       strategyContext: { engine, tasks: catalog.registry },
       ...(options.ignoreHeldOut ? { ignoreHeldOut: true } : {}),
+      // Worker threads (module pre-training) load the same task plugins.
+      ...(catalog.discovery && catalog.discovery.loaded.length > 0
+        ? { pluginSources: pluginSources(catalog.discovery) }
+        : {}),
     });
     return { plan, registry: catalog.registry, engine };
   } catch (error) {

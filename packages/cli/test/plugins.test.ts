@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -292,5 +293,70 @@ describe('plugin strategies', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Did you mean "lab/narrow-multitask"?');
+  });
+});
+
+/** One `molap run` whose corpus holds Yang tasks and the tasks of two plugin packages, with no rules option. */
+describe('a run mixing Yang tasks and two plugins', () => {
+  let lab: Scratch;
+  beforeAll(() => {
+    lab = createScratch('molap-cli-mixed-');
+    lab.write('package.json', {
+      name: 'lab',
+      private: true,
+      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-task-reach': '1.0.0' },
+    });
+    linkExamplePlugin(lab);
+    linkFixturePackage(lab, 'molap-task-reach');
+    lab.write('molap.config.json', {
+      backend: { engine: 'native', threads: 1 },
+      run: {
+        tasks: ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1'],
+        heldOut: ['dm1'],
+        models: ['molap', 'multitask'],
+        budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
+        network: { hiddenSize: 16 },
+        bank: {
+          moduleSize: 4,
+          latents: { k: 2 },
+          steps: 4,
+          batchSize: 8,
+          evaluationTrials: 8,
+          corpus: { trialsPerTask: 16 },
+          workers: 2,
+        },
+        analysisTrials: 16,
+        perturbations: [{ id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 }],
+      },
+    });
+  });
+  afterAll(() => lab.remove());
+
+  it('runs the whole study: one composed rule block, no hand-typed rules', async () => {
+    const result = await molap(['run', '--json', '--out', 'mixed'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    const { runDir } = JSON.parse(result.stdout);
+    const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+    expect(JSON.stringify(results)).toContain('lab/delayed-reach');
+    expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
+  }, 120_000);
+
+  it('compares across the two plugins', async () => {
+    const args = ['compare', '--tasks', 'neurogym/go-no-go,lab/delayed-reach', '--strategies', 'multitask'];
+    const budget = [
+      '--budget',
+      'quick',
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--eval-trials',
+      '8',
+      '--eval-every',
+      '0',
+    ];
+    const result = await molap([...args, ...budget, '--json', '--quiet'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toHaveLength(2);
   });
 });

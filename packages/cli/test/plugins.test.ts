@@ -138,6 +138,13 @@ describe.concurrent('task plugins of the project', () => {
     const shown = await molap(['tasks', 'show', 'neurogym/go-no-go', '--json', '--trials', '20'], { cwd: clean.root });
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'neurogym/go-no-go', source: EXAMPLE_SOURCE });
+    const timing = await molap(['tasks', 'show', 'neurogym/ready-set-go', '--json', '--trials', '5'], {
+      cwd: clean.root,
+    });
+    expect(JSON.parse(timing.stdout)).toMatchObject({
+      rule: 'neurogym/ready-set-go',
+      score: { id: 'response-timing' },
+    });
     const closest = await molap(['tasks', 'show', 'go-no-go'], { cwd: clean.root });
     expect(closest.code).toBe(2);
     expect(closest.stderr).toContain("Did you mean 'neurogym/go-no-go'?");

@@ -311,16 +311,21 @@ describe('a run mixing Yang tasks and two plugins', () => {
     lab.write('package.json', {
       name: 'lab',
       private: true,
-      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-task-reach': '1.0.0' },
+      dependencies: {
+        'molap-task-neurogym-classics': '^0.1.0',
+        'molap-task-reach': '1.0.0',
+        'molap-strategy-lab': '1.0.0',
+      },
     });
     linkExamplePlugin(lab);
     linkFixturePackage(lab, 'molap-task-reach');
+    linkFixturePackage(lab, 'molap-strategy-lab');
     lab.write('molap.config.json', {
       backend: { engine: 'native', threads: 1 },
       run: {
         tasks: ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1'],
         heldOut: ['dm1'],
-        models: ['molap', 'multitask'],
+        models: ['molap', 'multitask', 'lab/narrow-multitask'],
         budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
         network: { hiddenSize: 16 },
         bank: {
@@ -339,13 +344,14 @@ describe('a run mixing Yang tasks and two plugins', () => {
   });
   afterAll(() => lab.remove());
 
-  it('runs the whole study: one composed rule block, no hand-typed rules', async () => {
+  it('runs the whole study with a third-party strategy next to MoLaP: one composed rule block, no rules typed', async () => {
     const result = await molap(['run', '--json', '--out', 'mixed'], { cwd: lab.root });
     expect(result.code, result.stderr).toBe(0);
     const { runDir } = JSON.parse(result.stdout);
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
     expect(JSON.stringify(results)).toContain('lab/delayed-reach');
     expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
+    expect(JSON.stringify(results)).toContain('lab/narrow-multitask');
   }, 120_000);
 
   it('compares across the two plugins', async () => {

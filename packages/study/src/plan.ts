@@ -153,6 +153,11 @@ export interface PlanContext {
   readonly ignoreHeldOut?: boolean;
   /** The plugin packages of `registry` (`pluginSources(discovery)`), for worker threads. */
   readonly pluginSources?: readonly PluginSource[];
+  /**
+   * The strategies the run's models may name: default `createBuiltinStrategyRegistry()`; add plugin
+   * strategies to it (`registerDiscoveredPlugins` of @molap/core) to compare a third-party baseline with MoLaP.
+   */
+  readonly strategies?: import('@molap/core').StrategyRegistry;
 }
 
 /**
@@ -239,7 +244,7 @@ export async function planStudy(
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
   await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
 
-  const registry = await createBuiltinStrategyRegistry();
+  const registry = context.strategies ?? (await createBuiltinStrategyRegistry());
   const known = registry.ids();
   const models: PlannedModel[] = [];
   for (const spec of settings.models) {

@@ -29,7 +29,14 @@ import { commonOptions, defineCommand, outputOptions, projectOptions } from '../
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { createProgress, progressMode } from '../progress.js';
-import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import {
+  catalogPluginSources,
+  findTask,
+  loadStrategyRegistry,
+  loadTaskCatalog,
+  openProject,
+  reportPluginProblems,
+} from '../project.js';
 import { createRunDisplay } from '../run/display.js';
 import { formatSummary } from '../run/summary.js';
 
@@ -209,6 +216,7 @@ export const runCommand = defineCommand({
     const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
+    const strategies = await loadStrategyRegistry(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');
     const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
@@ -227,6 +235,8 @@ export const runCommand = defineCommand({
         plan = await planStudy(loaded.config, options.preset, {
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
+          ...catalogPluginSources(catalog),
+          strategies,
         });
         if (options.dryRun) {
           io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
@@ -264,7 +274,14 @@ export const runCommand = defineCommand({
       const started = performance.now();
       let output: Awaited<ReturnType<typeof runStudy>>;
       try {
-        output = await runStudy(plan, { runDir, engine, registry: catalog.registry, onEvent: display.handle, signal });
+        output = await runStudy(plan, {
+          runDir,
+          engine,
+          registry: catalog.registry,
+          strategies,
+          onEvent: display.handle,
+          signal,
+        });
       } catch (error) {
         if (signal.aborted) {
           progress.end('failed', 'stopped');

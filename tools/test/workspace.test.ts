@@ -24,7 +24,7 @@ function internalDeps(manifest: Record<string, Record<string, string> | undefine
 describe('workspace layout', () => {
   it('has the packages of the architecture', () => {
     expect([...packageDirs].sort()).toEqual(
-      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'core', 'primitives', 'study', 'tasks'].sort(),
+      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'core', 'distributed', 'primitives', 'study', 'tasks'].sort(),
     );
   });
 

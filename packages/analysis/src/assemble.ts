@@ -6,7 +6,7 @@
  */
 import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/core';
 import type { StateDimensionality } from './analyse-model.js';
-import { mean, meanOrNull, normalisedAuc } from './curves.js';
+import { mean, meanCurve, meanOrNull, normalisedAuc, relativeCurve } from './curves.js';
 import type { PerturbationCurves } from './robustness.js';
 import type {
   DimensionalityResults,
@@ -103,25 +103,82 @@ export function generalisationEntry(
   };
 }
 
-/** The robustness entry of one perturbation over seeds (seeds in order). */
-export function robustnessEntry(perSeed: readonly PerturbationCurves[]): RobustnessResults {
-  const first = perSeed[0];
-  if (first.skipped !== undefined) {
-    return { magnitudes: first.magnitudes, performance: [], auc: null, skipped: first.skipped, perTask: {} };
-  }
+/**
+ * The robustness entry of one perturbation from its absolute per-task, per-seed curves: means over seeds
+ * and tasks, absolute AUC, and the relative figures (p(m) / p(0) of each seed whose p(0) is at least
+ * `floor`; tasks with a seed below it listed in `belowFloor`).
+ * @param perTask per task id, the curve of each seed: [seed][magnitude], seeds in `seeds` order.
+ */
+export function robustnessFromCurves(
+  magnitudes: readonly number[],
+  perTaskCurves: Readonly<Record<string, readonly (readonly number[])[]>>,
+  seeds: readonly number[],
+  floor: number,
+): RobustnessResults {
   const perTask: RobustnessResults['perTask'] = {};
+  const belowFloor: RobustnessResults['belowFloor'] = {};
+  for (const [taskId, curves] of Object.entries(perTaskCurves)) {
+    const performance = meanCurve(curves);
+    const relatives = curves.map((curve) => relativeCurve(curve, floor));
+    const kept = relatives.filter((curve): curve is number[] => curve !== null);
+    const relative = kept.length > 0 ? meanCurve(kept) : null;
+    const below = seeds.filter((_, i) => relatives[i] === null);
+    if (below.length > 0) belowFloor[taskId] = below;
+    perTask[taskId] = {
+      performance,
+      auc: normalisedAuc(magnitudes, performance),
+      perSeed: curves.map((curve) => [...curve]),
+      relative,
+      relativeAuc: relative === null ? null : normalisedAuc(magnitudes, relative),
+      perSeedRelativeAuc: relatives.map((curve) => (curve === null ? null : normalisedAuc(magnitudes, curve))),
+    };
+  }
+  const entries = Object.values(perTask);
+  const performance = meanCurve(entries.map((entry) => entry.performance));
+  const relativeCurves = entries.map((entry) => entry.relative).filter((curve): curve is number[] => curve !== null);
+  const relativePerformance = meanCurve(relativeCurves);
+  return {
+    magnitudes: [...magnitudes],
+    performance,
+    auc: normalisedAuc(magnitudes, performance),
+    relativePerformance,
+    relativeAuc: relativeCurves.length > 0 ? normalisedAuc(magnitudes, relativePerformance) : null,
+    belowFloor,
+    perTask,
+  };
+}
+
+/** The robustness entry of a perturbation skipped for the model. */
+export function skippedRobustness(magnitudes: readonly number[], skipped: string): RobustnessResults {
+  return {
+    magnitudes: [...magnitudes],
+    performance: [],
+    auc: null,
+    skipped,
+    relativePerformance: [],
+    relativeAuc: null,
+    belowFloor: {},
+    perTask: {},
+  };
+}
+
+/** The robustness entry of one perturbation over seeds (seeds in order; see `robustnessFromCurves`). */
+export function robustnessEntry(
+  perSeed: readonly PerturbationCurves[],
+  seeds: readonly number[],
+  floor: number,
+): RobustnessResults {
+  const first = perSeed[0];
+  if (first.skipped !== undefined) return skippedRobustness(first.magnitudes, first.skipped);
+  const curves: Record<string, number[][]> = {};
   for (const task of first.tasks) {
-    const curves = perSeed.map((seed) => {
+    curves[task.taskId] = perSeed.map((seed) => {
       const curve = seed.tasks.find((entry) => entry.taskId === task.taskId);
       if (!curve) throw new Error(`robustness of task '${task.taskId}' is missing for a seed`);
       return curve.performance;
     });
-    const performance = first.magnitudes.map((_, i) => mean(curves.map((curve) => curve[i])));
-    perTask[task.taskId] = { performance, auc: normalisedAuc(first.magnitudes, performance), perSeed: curves };
   }
-  const taskCurves = Object.values(perTask).map((entry) => entry.performance);
-  const performance = first.magnitudes.map((_, i) => mean(taskCurves.map((curve) => curve[i])));
-  return { magnitudes: first.magnitudes, performance, auc: normalisedAuc(first.magnitudes, performance), perTask };
+  return robustnessFromCurves(first.magnitudes, curves, seeds, floor);
 }
 
 function dimensionalityEntry(
@@ -156,6 +213,11 @@ export interface AssembleModelOptions {
   readonly corpus: readonly string[];
   readonly heldOut: readonly string[];
   readonly batchSize: number;
+  /**
+   * Unperturbed performance below which a task-seed pair is left out of the relative robustness figures
+   * (results.json's `relativeFloor`; the study uses the learning criterion).
+   */
+  readonly relativeFloor: number;
   /** Variant names and descriptions (besides the model's own mechanism). */
   readonly variants: readonly { readonly name: string; readonly description: string }[];
 }
@@ -185,6 +247,8 @@ export function assembleModel(stages: readonly SeedStages[], options: AssembleMo
           if (!found) throw new Error(`perturbation '${curves.id}' is missing for seed ${stage.seed}`);
           return found;
         }),
+        seeds,
+        options.relativeFloor,
       );
     }
   }

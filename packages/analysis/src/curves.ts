@@ -51,3 +51,29 @@ export function meanCurve(curves: readonly (readonly number[])[]): number[] {
   }
   return Array.from({ length }, (_, i) => mean(curves.map((curve) => curve[i])));
 }
+
+/**
+ * Performance relative to the unperturbed performance, p(m) / p(0), of a curve whose first point is
+ * magnitude 0; null when p(0) is below `floor` (a task not learned has no skill to lose, and a ratio
+ * to a small p(0) is noise). Values above 1 (a perturbation that helps) are kept.
+ * @param floor smallest p(0) for which the ratio is taken; must be > 0.
+ */
+export function relativeCurve(performance: readonly number[], floor: number): number[] | null {
+  if (!(floor > 0)) throw new RangeError(`the floor of relative curves must be > 0, got ${String(floor)}`);
+  const unperturbed = performance[0];
+  if (unperturbed === undefined || !(unperturbed >= floor)) return null;
+  return performance.map((value) => value / unperturbed);
+}
+
+/**
+ * Relative AUC: the normalised area (see `normalisedAuc`) under p(m) / p(0); 1 = no loss at any
+ * magnitude, whatever p(0) was. Null when p(0) is below `floor` (see `relativeCurve`).
+ */
+export function relativeAuc(
+  magnitudes: readonly number[],
+  performance: readonly number[],
+  floor: number,
+): number | null {
+  const curve = relativeCurve(performance, floor);
+  return curve === null ? null : normalisedAuc(magnitudes, curve);
+}

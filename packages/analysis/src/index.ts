@@ -8,9 +8,18 @@ export {
   stateAnalyses,
 } from './analyse-model.js';
 export { type AssembleModelOptions, assembleModel, type SeedStages, type TrainingStage } from './assemble.js';
+export {
+  BOOTSTRAP_RESAMPLES,
+  BOOTSTRAP_SEED,
+  type BootstrapOptions,
+  bootstrapMean,
+  excludesZero,
+  INTERVAL_LEVEL,
+  type Interval,
+} from './bootstrap.js';
 export { CLAIM_RULES, CLAIM_STATEMENTS, type ClaimInput, evaluateClaims } from './claims.js';
 export { CovarianceAccumulator, symmetricEigenvalues } from './covariance.js';
-export { mean, normalisedAuc } from './curves.js';
+export { mean, normalisedAuc, relativeAuc, relativeCurve } from './curves.js';
 export {
   componentsFor,
   cumulativeVarianceExplained,
@@ -46,6 +55,7 @@ export type { VegaLiteSpec } from './report/charts.js';
 export { REPORT_HTML, REPORT_SECTIONS, type ReportOptions, renderReport, writeReport } from './report/render.js';
 export { renderSvg } from './report/svg.js';
 export {
+  crossCheckClaims,
   RESULTS_JSON,
   RESULTS_JSON_SCHEMA,
   ResultsFileError,
@@ -63,9 +73,11 @@ export {
 } from './robustness.js';
 export {
   type Claim,
+  type ClaimComparison,
   type ClaimVerdict,
   type DimensionalityResults,
   type GeneralisationResults,
+  type IntervalResults,
   type ModelResults,
   type PerTaskResults,
   type PerturbationInfo,

@@ -5,7 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@molap/backend';
+import { parseJsonText } from '@molap/core';
 import { z } from 'zod';
+import { robustnessFromCurves, skippedRobustness } from './assemble.js';
+import { evaluateClaims } from './claims.js';
 import { RESULTS_FORMAT, RESULTS_SCHEMA_VERSION, type Results, resultsSchema } from './schema.js';
 
 /** The JSON Schema of `results.json` (draft 2020-12), generated from the zod schema. */
@@ -19,11 +22,66 @@ export const RESULTS_JSON = 'results.json';
 /** A document of schema version v → the same content in version v + 1. */
 export type ResultsMigration = (document: Record<string, unknown>) => Record<string, unknown>;
 
+type Loose = Record<string, unknown>;
+interface V1Robustness extends Loose {
+  readonly magnitudes: number[];
+  readonly skipped?: string;
+  readonly perTask: Record<string, Loose & { readonly perSeed: number[][] }>;
+}
+interface V1Document extends Loose {
+  readonly budget: { readonly criterion: number };
+  readonly seeds: number[];
+  readonly models: Record<string, Loose & { readonly robustness: Record<string, V1Robustness> }>;
+}
+
 /**
- * Migrations by the version they start from. Version 1 is the first schema, so there are none yet; a
- * version 2 adds `1: (v1) => v2` here, and `readResults` keeps reading version-1 files.
+ * Version 1 → 2: the relative robustness figures, computed from the per-seed curves version 1 already kept
+ * (floor: the budget's criterion; the absolute figures are kept as written), and the claims decided again
+ * by the version-2 rules (intervals over seeds × tasks) from the per-seed values version 1 kept.
  */
-export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({});
+export function migrateResultsV1(document: Record<string, unknown>): Record<string, unknown> {
+  const v1 = document as V1Document;
+  const floor = v1.budget.criterion;
+  const seeds = v1.seeds;
+  const models: Loose = {};
+  for (const [name, model] of Object.entries(v1.models)) {
+    const robustness: Loose = {};
+    for (const [id, entry] of Object.entries(model.robustness)) {
+      const relative =
+        entry.skipped !== undefined
+          ? skippedRobustness(entry.magnitudes, entry.skipped)
+          : robustnessFromCurves(
+              entry.magnitudes,
+              Object.fromEntries(Object.entries(entry.perTask).map(([task, value]) => [task, value.perSeed])),
+              seeds,
+              floor,
+            );
+      robustness[id] = {
+        ...entry,
+        relativePerformance: relative.relativePerformance,
+        relativeAuc: relative.relativeAuc,
+        belowFloor: relative.belowFloor,
+        perTask: Object.fromEntries(
+          Object.entries(entry.perTask).map(([task, value]) => {
+            const { relative: curve, relativeAuc, perSeedRelativeAuc } = relative.perTask[task];
+            return [task, { ...value, relative: curve, relativeAuc, perSeedRelativeAuc }];
+          }),
+        ),
+      };
+    }
+    models[name] = { ...model, robustness };
+  }
+  const { perturbations, models: _, claims: __, timings, ...rest } = v1;
+  const migrated = { ...rest, perturbations, relativeFloor: floor, models, claims: [], timings };
+  return { ...migrated, claims: evaluateClaims(migrated as never) };
+}
+
+/**
+ * Migrations by the version they start from; `readResults` reads every older version through them.
+ */
+export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
+  1: migrateResultsV1,
+});
 
 /** Thrown when a results document cannot be read: wrong format, newer version, or schema problems. */
 export class ResultsFileError extends Error {
@@ -42,11 +100,42 @@ function pathText(path: readonly PropertyKey[]): string {
   return text;
 }
 
-/** Problems of a value against the current results schema, each with its JSON path (empty when valid). */
+/**
+ * Problems of a value against the current results schema, each with its JSON path (empty when valid), then
+ * of its claims against its models (`crossCheckClaims`).
+ */
 export function validateResults(value: unknown): string[] {
   const parsed = resultsSchema.safeParse(value);
-  if (parsed.success) return [];
+  if (parsed.success) return crossCheckClaims(parsed.data);
   return parsed.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+}
+
+/**
+ * Claims that cite models the document does not hold: each claim's `molap` and every comparison's
+ * `baseline` must be a model of `models`, or `<model> (<variant>)` for one of its generalisation variants.
+ */
+export function crossCheckClaims(results: Results): string[] {
+  const problems: string[] = [];
+  const names = Object.keys(results.models);
+  const held = new Set(names);
+  for (const [name, model] of Object.entries(results.models)) {
+    for (const variant of Object.keys(model.generalisationVariants)) held.add(`${name} (${variant})`);
+  }
+  results.claims.forEach((claim, i) => {
+    if (claim.molap !== null && !results.models[claim.molap]) {
+      problems.push(
+        `$.claims[${i}].molap: claim '${claim.id}' is about model '${claim.molap}', which $.models does not hold (it holds ${names.join(', ')})`,
+      );
+    }
+    claim.comparisons.forEach((comparison, j) => {
+      if (!held.has(comparison.baseline)) {
+        problems.push(
+          `$.claims[${i}].comparisons[${j}].baseline: claim '${claim.id}' compares with '${comparison.baseline}', which $.models does not hold (it holds ${names.join(', ')})`,
+        );
+      }
+    });
+  });
+  return problems;
 }
 
 /**
@@ -81,7 +170,13 @@ export function migrateResults(document: unknown, source = 'the results document
         `${source} has schema version ${from}, which this version of @molap/analysis cannot migrate: re-run the analysis`,
       );
     }
-    current = { ...migrate(current), schemaVersion: from + 1 };
+    try {
+      current = { ...migrate(current), schemaVersion: from + 1 };
+    } catch (error) {
+      throw new ResultsFileError(
+        `${source} (schema version ${from}) cannot be migrated to version ${from + 1}: ${(error as Error).message}; check that it is a complete results file, or re-run the analysis`,
+      );
+    }
   }
   const problems = validateResults(current);
   if (problems.length > 0) {
@@ -102,9 +197,9 @@ export async function readResults(path: string): Promise<Results> {
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parseJsonText(text, path);
   } catch (error) {
-    throw new ResultsFileError(`${path} is not valid JSON (${(error as Error).message})`);
+    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message);
   }
   return migrateResults(document, path);
 }

@@ -1,17 +1,22 @@
 /**
- * The `results.json` schema, version 1: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 2: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
  * Units: performance is Yang's criterion in [0, 1]; loss is the masked squared error; trials and updates are
  * counts; timings are seconds. Values averaged over seeds say so; `perSeed` entries keep each seed's value.
+ *
+ * Version 2 (over 1): relative robustness (`relativeFloor`; per perturbation and task the curve
+ * p(m) / p(0) and its area, and the tasks below the floor), and claims decided on intervals (each
+ * comparison's `difference` with its 95 % bootstrap interval over seeds × tasks, which side favours MoLaP,
+ * and `secondary` rows shown but not deciding). `migrateResults` computes them for version-1 files.
  */
 import { z } from 'zod';
 
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -77,6 +82,10 @@ const perTaskEntry = z.strictObject({
   ),
 });
 
+const relativeCurve = z
+  .array(z.number().nonnegative())
+  .describe('Performance relative to the unperturbed performance, p(m) / p(0), at each magnitude (may exceed 1).');
+
 const robustnessEntry = z.strictObject({
   magnitudes: z.array(z.number().nonnegative()),
   performance: z
@@ -86,6 +95,17 @@ const robustnessEntry = z.strictObject({
     .nullable()
     .describe('Normalised area under `performance` (trapezoid rule ÷ magnitude range); null when skipped.'),
   skipped: z.string().optional().describe('Why the perturbation does not apply to this model.'),
+  relativePerformance: relativeCurve.describe(
+    'p(m) / p(0), mean over the task-seed pairs at or above `relativeFloor` (each task’s seeds first, then tasks); empty when skipped or when none is.',
+  ),
+  relativeAuc: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('Normalised area under `relativePerformance` (1 = no loss); null when skipped or no task counts.'),
+  belowFloor: taskRecord(z.array(z.number().int())).describe(
+    'Tasks left out of the relative figures, with the seeds whose unperturbed performance was below `relativeFloor`.',
+  ),
   perTask: taskRecord(
     z.strictObject({
       performance: z.array(performance),
@@ -93,6 +113,13 @@ const robustnessEntry = z.strictObject({
       perSeed: z
         .array(z.array(performance))
         .describe('Performance per seed (averaged over draws): [seed][magnitude], seeds in `seeds` order.'),
+      relative: relativeCurve
+        .nullable()
+        .describe('p(m) / p(0), mean over the seeds at or above the floor; null when no seed is.'),
+      relativeAuc: z.number().nonnegative().nullable().describe('Normalised area under `relative`.'),
+      perSeedRelativeAuc: z
+        .array(z.number().nonnegative().nullable())
+        .describe('Relative AUC per seed, seeds in `seeds` order; null for a seed below the floor.'),
     }),
   ),
 });
@@ -159,6 +186,19 @@ const modelEntry = z.strictObject({
   taskVariance: z.array(taskVariance).describe('Per seed; empty when the analysis was not run.'),
 });
 
+const interval = z
+  .strictObject({
+    mean: finite.describe('MoLaP − baseline, mean over the seed-task pairs both have.'),
+    low: finite,
+    high: finite,
+    level: z.number().gt(0).lt(1).describe('Coverage of [low, high], e.g. 0.95.'),
+    seeds: count.describe('Seeds resampled.'),
+    tasks: count.describe('Tasks resampled.'),
+    cells: count.describe('Seed-task pairs with a value.'),
+    resamples: count,
+  })
+  .describe('Percentile bootstrap over seeds × tasks (seeded: the same results give the same interval).');
+
 const verdict = z.enum(['supported', 'mixed', 'not-supported', 'not-tested']);
 
 const claim = z.strictObject({
@@ -175,12 +215,27 @@ const claim = z.strictObject({
       metric: z.string().describe("What is compared, e.g. 'mean AUC'."),
       molapValue: z.number().nullable(),
       baselineValue: z.number().nullable(),
+      difference: interval
+        .nullable()
+        .describe('MoLaP − baseline of `metric` with its interval; null when no seed-task pair has both.'),
+      better: z.enum(['higher', 'lower']).describe('Which sign of `difference` favours MoLaP.'),
       detail: z.string().describe('The comparison in words, with the numbers.'),
+      secondary: z
+        .array(
+          z.strictObject({
+            metric: z.string(),
+            molapValue: z.number().nullable(),
+            baselineValue: z.number().nullable(),
+            difference: interval.nullable(),
+            better: z.enum(['higher', 'lower']),
+          }),
+        )
+        .describe('Further figures of the comparison, shown but not deciding (e.g. the absolute AUC).'),
     }),
   ),
 });
 
-/** The zod schema of `results.json` (version 1). */
+/** The zod schema of `results.json` (version 2). */
 export const resultsSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -199,6 +254,13 @@ export const resultsSchema = z.strictObject({
     .positive()
     .describe('Trials per task of the analysis evaluations (robustness, dimensionality).'),
   perturbations: z.array(perturbationInfo),
+  relativeFloor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .describe(
+      'Unperturbed performance p(0) below which a task-seed pair is left out of the relative robustness figures (the criterion).',
+    ),
   models: z.record(z.string(), modelEntry),
   claims: z.array(claim),
   timings: z
@@ -206,7 +268,7 @@ export const resultsSchema = z.strictObject({
     .describe('Seconds per stage (summed over models and seeds) and in total.'),
 });
 
-/** A `results.json` document (version 1). */
+/** A `results.json` document (version 2). */
 export type Results = z.infer<typeof resultsSchema>;
 export type ModelResults = Results['models'][string];
 export type PerTaskResults = ModelResults['perTask'][string];
@@ -215,5 +277,7 @@ export type GeneralisationResults = ModelResults['generalisation'][string];
 export type DimensionalityResults = NonNullable<ModelResults['dimensionality']>;
 export type TaskVarianceResults = ModelResults['taskVariance'][number];
 export type Claim = Results['claims'][number];
+export type ClaimComparison = Claim['comparisons'][number];
+export type IntervalResults = NonNullable<ClaimComparison['difference']>;
 export type ClaimVerdict = z.infer<typeof verdict>;
 export type PerturbationInfo = Results['perturbations'][number];

@@ -32,8 +32,42 @@ describe('renderReport', () => {
     expect(/(src|href)="https?:/.test(html)).toBe(false);
     expect(html.includes('multitask (rule-inputs)')).toBe(true);
     const verdicts = output.results.claims.map((claim) => claim.verdict);
-    expect(verdicts).not.toContain('not-tested');
     for (const verdict of verdicts) expect(html.includes(`class="verdict ${verdict}"`), verdict).toBe(true);
+    // every comparison says its verdict with the deciding difference and interval
+    expect(html).toMatch(/not supported: MoLaP − multitask = [^<]*\[[^\]]+\], 2 seeds × 2 tasks/);
+    expect(html).toMatch(/absolute AUC \(every task\) \(not deciding\): MoLaP − multitask = /);
+    expect(html.includes('95 % interval')).toBe(true);
+    expect(html.includes('one seed is an anecdote')).toBe(false);
+    // both robustness measures, each explained, and the tasks below the floor listed
+    expect(html.includes('<h3>Relative AUC</h3>')).toBe(true);
+    expect(html.includes('<h3>Absolute AUC</h3>')).toBe(true);
+    expect(html).toMatch(/Left out of the relative figures \(unperturbed performance below 0.9\)/);
+    expect(html).toMatch(/<li>molap: fdgo \(seeds 1, 2\)/);
+  });
+
+  it('says that one seed is an anecdote and its intervals are over tasks only', async () => {
+    const [first] = output.results.seeds;
+    const oneSeed = structuredClone(output.results);
+    oneSeed.seeds = [first];
+    for (const claim of oneSeed.claims) {
+      for (const comparison of claim.comparisons) {
+        if (comparison.difference) comparison.difference = { ...comparison.difference, seeds: 1 };
+      }
+    }
+    const page = await renderReport(oneSeed);
+    expect(page.includes('one seed is an anecdote')).toBe(true);
+    expect(page).toMatch(/1 seed × 2 tasks \(interval over tasks only\)/);
+  });
+
+  it('draws the relative curves of the models that have them', async () => {
+    const relative = structuredClone(output.results);
+    const entry = relative.models.molap.robustness['input-noise'];
+    relative.models.molap.robustness['input-noise'] = { ...entry, relativePerformance: [1, 1.25], relativeAuc: 1.125 };
+    const page = await renderReport(relative);
+    const has = (text: string) => page.includes(text);
+    expect(has('<h3>Relative: performance ÷ unperturbed performance</h3><div class="plot"><svg')).toBe(true);
+    expect(has('extra input noise m (σ × (1 + m)): 2; performance ÷ unperturbed: 1.25; model: molap')).toBe(true);
+    expect(html.includes('No relative curve: no model reached 0.9 unperturbed on any task.')).toBe(true);
   });
 
   it('says when a section has nothing to show', async () => {

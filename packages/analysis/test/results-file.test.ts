@@ -49,7 +49,9 @@ describe('results.json', () => {
 
   it('refuses newer versions and other formats clearly, and migrates nothing it cannot', async () => {
     expect(() => migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 }, 'new.json')).toThrow(
-      /new.json has schema version 2, written by a newer @molap\/analysis.*upgrade/,
+      new RegExp(
+        `new.json has schema version ${RESULTS_SCHEMA_VERSION + 1}, written by a newer @molap/analysis.*upgrade`,
+      ),
     );
     expect(() => migrateResults({ ...results, format: 'molap-comparison' })).toThrow(/not a molap results file/);
     expect(() => migrateResults({ ...results, schemaVersion: 0 })).toThrow(/invalid schemaVersion 0/);
@@ -60,6 +62,27 @@ describe('results.json', () => {
       await expect(readResults(path)).rejects.toThrow(ResultsFileError);
       await expect(readResults(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);
     });
+  });
+
+  it('migrates a version-1 file: relative robustness from its per-seed curves, claims decided again', () => {
+    const added = [
+      'relativeFloor',
+      'relativePerformance',
+      'relativeAuc',
+      'belowFloor',
+      'relative',
+      'perSeedRelativeAuc',
+    ];
+    const v1 = JSON.parse(JSON.stringify(results, (key, value) => (added.includes(key) ? undefined : value)));
+    v1.schemaVersion = 1;
+    v1.claims = [{ id: 'efficiency', verdict: 'supported', note: 'version-1 claims are replaced' }];
+    // the migration gives exactly what the version-2 pipeline wrote for the same run
+    expect(migrateResults(v1, 'v1.json')).toEqual(results);
+    expect(RESULTS_SCHEMA_VERSION).toBe(2);
+    const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
+    expect(() => migrateResults(broken, 'broken.json')).toThrow(
+      /broken.json \(schema version 1\) cannot be migrated to version 2/,
+    );
   });
 
   it('writeResults refuses invalid results and leaves no partial file', async () => {

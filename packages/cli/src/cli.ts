@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 import { ExitCode, main } from './main.js';
 
-// Ctrl-C: stop at once with the conventional code (no stack trace, no half-written files: writes are atomic).
-// Interruptible commands (molap run) get an aborted signal instead, stop at the next checkpoint and say how to
-// resume; a second Ctrl-C stops at once.
+// Ctrl-C (SIGINT) and SIGTERM (what Slurm, docker stop and timeouts send) are handled alike: stop at once with
+// the conventional code (no stack trace, no half-written files: writes are atomic). Interruptible commands
+// (molap run, pretrain, learn) get an aborted signal instead, stop at the next checkpoint, release the run
+// folder's lock and say how to resume; a second signal stops at once.
 const controller = new AbortController();
 let interruptible = false;
-process.on('SIGINT', () => {
-  if (interruptible && !controller.signal.aborted) {
-    process.stderr.write('\nmolap: stopping at the next checkpoint (Ctrl-C again to stop at once)\n');
-    controller.abort();
+let received: NodeJS.Signals | undefined;
+const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+const onSignal = (signal: NodeJS.Signals) => {
+  const again = received !== undefined;
+  received ??= signal;
+  if (interruptible && !again) {
+    const how = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    process.stderr.write(`\nmolap: stopping at the next checkpoint (${how} again to stop at once)\n`);
+    controller.abort(signal);
     return;
   }
-  process.stderr.write('\nmolap: interrupted\n');
-  process.exit(ExitCode.interrupted);
-});
+  process.stderr.write(`\nmolap: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}\n`);
+  process.exit(exitCodeOf(signal));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
-process.exitCode = await main(process.argv.slice(2), undefined, undefined, {
+const code = await main(process.argv.slice(2), undefined, undefined, {
   signal: controller.signal,
   interruptible: () => {
     interruptible = true;
   },
 });
+// A command stopped by SIGTERM reports "interrupted"; the process ends with SIGTERM's conventional code.
+process.exitCode = code === ExitCode.interrupted && received !== undefined ? exitCodeOf(received) : code;

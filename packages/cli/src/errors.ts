@@ -3,9 +3,10 @@
 /**
  * Exit codes of the `molap` command: 0 ok; 1 the work failed (I/O, training, a broken plugin under
  * `--strict`); 2 usage error (unknown command, flag, task id, strategy or preset, a bad value, a malformed
- * or unknown config key); 130 interrupted (Ctrl-C).
+ * or unknown config key); 130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM). An interruptible
+ * command stops at a checkpoint on either signal and says how to resume.
  */
-export const ExitCode = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const ExitCode = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 /** Details of a `molap` error: what to do about it. */
 export interface CliErrorDetails {

@@ -14,6 +14,7 @@ import { pretrainCommand } from './commands/pretrain.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { TASKS_COMMANDS } from './commands/tasks.js';
+import { workerCommand } from './commands/worker.js';
 import { CommandError, ExitCode, UsageError } from './errors.js';
 import { parseCommandLine } from './options.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -23,6 +24,7 @@ export { type CliIo, ExitCode };
 /** Every command, in the order `molap --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   runCommand as CommandSpec,
+  workerCommand as CommandSpec,
   pretrainCommand as CommandSpec,
   learnCommand as CommandSpec,
   perturbCommand as CommandSpec,
@@ -49,7 +51,7 @@ function overview(): string {
     `Usage:\n  molap <command> [options]\n  molap <command> --help     options and examples of a command`,
     `Commands:\n${columns(rows)}`,
     'Options:\n  --help, -h     show this help\n  --version, -v  print the version',
-    'Exit codes: 0 ok, 1 failure, 2 usage error (unknown command, flag, task id, bad value, bad config), 130 interrupted.',
+    'Exit codes: 0 ok, 1 failure, 2 usage error (unknown command, flag, task id, bad value, bad config), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
   ].join('\n\n');
 }
 

@@ -8,7 +8,7 @@ import { closestName } from '@molap/tasks';
 import { UsageError } from './errors.js';
 
 /** How a flag's text becomes a value. */
-export type OptionKind = 'boolean' | 'string' | 'integer' | 'number' | 'list' | 'integer-list' | 'choice';
+export type OptionKind = 'boolean' | 'string' | 'integer' | 'number' | 'list' | 'integer-list' | 'seeds' | 'choice';
 
 /** One flag. `T` is the type of its parsed value. */
 export interface OptionSpec<T = unknown> {
@@ -60,6 +60,12 @@ export const flag = {
   /** Comma-separated integers: `--seeds 1,2,3`. */
   integers: <E extends Extra>(description: string, extra?: E) =>
     ({ kind: 'integer-list', description, ...extra }) as OptionSpec<number[]> & E,
+  /**
+   * Seeds: `--seeds 3` is a count (seeds 1, 2, 3; the value stays the number 3, which `run.seeds` reads as a
+   * count), `--seeds 4,7` lists seeds, `--seeds 2..4` is a range (2, 3, 4); one given seed is `--seeds 5..5`.
+   */
+  seeds: <E extends Extra>(description: string, extra?: E) =>
+    ({ kind: 'seeds', description, ...extra }) as OptionSpec<number | number[]> & E,
   choice: <C extends string, E extends Extra>(choices: readonly C[], description: string, extra?: E) =>
     ({ kind: 'choice', description, choices, ...extra }) as unknown as OptionSpec<C> & E,
 };
@@ -135,6 +141,25 @@ function convert(key: string, spec: OptionSpec, text: string): unknown {
         return integer(word);
       });
     }
+    case 'seeds': {
+      const seedsText = 'a count N (seeds 1..N), a list s,t,… or a range a..b of integers >= 0';
+      if (/^\s*\d+\s*$/.test(text)) {
+        const count = Number(text);
+        if (!Number.isSafeInteger(count) || count < 1) fail(seedsText);
+        return count;
+      }
+      const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
+      if (range) {
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && to >= from && to - from < 10_000)) {
+          fail(`${seedsText} (a..b with a <= b)`);
+        }
+        return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      }
+      const words = text.split(',').map((word) => word.trim());
+      if (words.some((word) => !/^\d+$/.test(word))) fail(seedsText);
+      return words.map((word) => integer(word));
+    }
     case 'choice': {
       if (!spec.choices!.includes(text)) {
         const guess = closestName(text, spec.choices!);
@@ -160,6 +185,8 @@ function example(spec: OptionSpec): string {
       return '0.5';
     case 'integer-list':
       return '1,2,3';
+    case 'seeds':
+      return '3';
     case 'list':
       return 'a,b';
     case 'choice':

@@ -45,3 +45,12 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
   const { writeFileAtomic } = await import('@molap/backend');
   await writeOutput(path, (target) => writeFileAtomic(target, text));
 }
+
+/**
+ * `text` as one word of a POSIX shell: unchanged when it holds only safe characters, else in single quotes
+ * (a `'` inside becomes `'\''`), so a printed command can be pasted as it is (paths with spaces, `$`, quotes).
+ */
+export function shellQuote(text: string): string {
+  if (text !== '' && /^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

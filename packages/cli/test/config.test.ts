@@ -114,7 +114,7 @@ describe.concurrent('molap.config.json', () => {
   });
 
   it.each([
-    ['bad-json', /^molap: molap\.config\.json is not valid JSON: .+/],
+    ['bad-json', /^molap: molap\.config\.json is not valid JSON at line 1, column 37: unexpected '}'$/],
     ['unknown-key', /^molap: molap\.config\.json: unknown key "compare\.sedds"\. Did you mean "seeds"\?$/],
     ['unknown-top', /^molap: molap\.config\.json: unknown key "task"\. Did you mean "tasks"\?$/],
     ['wrong-type', /^molap: molap\.config\.json: compare\.seeds\[1\] must be an integer, got "2"$/],

@@ -252,6 +252,19 @@ describe.concurrent('molap run --dry-run: presets, config file and flags', () =>
       project.remove();
     }
   });
+
+  it('takes --seeds and run.seeds as a count N (seeds 1..N), a list or a range', async () => {
+    const project = createScratch();
+    try {
+      expect((await plan(['--seeds', '3'], project.root)).seeds).toEqual([1, 2, 3]);
+      expect((await plan(['--seeds', '4..6'], project.root)).seeds).toEqual([4, 5, 6]);
+      project.write('molap.config.json', { run: { seeds: 2 } });
+      expect((await plan([], project.root)).seeds).toEqual([1, 2]);
+      expect((await plan(['--seeds', '2,5'], project.root)).seeds).toEqual([2, 5]);
+    } finally {
+      project.remove();
+    }
+  }, 90_000);
 });
 
 describe.concurrent('molap run: bad input', () => {
@@ -279,6 +292,9 @@ describe.concurrent('molap run: bad input', () => {
       'readout-noise',
     ],
     [['--seeds', '1,1'], 2, 'molap: run.seeds lists 1 twice', undefined],
+    [['--seeds', '0'], 2, 'molap: --seeds must be a count N (seeds 1..N), a list s,t,… or a range a..b', '--seeds 3'],
+    [['--seeds', '3..1'], 2, 'molap: --seeds must be a count N (seeds 1..N), a list s,t,… or a range a..b', undefined],
+    [['--seeds', '1,x'], 2, 'molap: --seeds must be a count N (seeds 1..N), a list s,t,… or a range a..b', undefined],
     [['--hidden-size', '0'], 2, 'molap: --hidden-size must be an integer >= 1, got "0"', undefined],
     [['--resume', 'nowhere'], 2, 'molap: nowhere is not a run folder (it has no run.json)', 'pass the folder'],
   ])('%j exits %i', async (flags, code, message, hint) => {

@@ -11,6 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type JsonValue, writeFileAtomic } from '@molap/backend';
 import { MolapError } from './errors.js';
+import { describeCharacter, jsonErrorOffset, lineAndColumn } from './json-text.js';
 
 /** What a document reader checks. */
 export interface DocumentFormat {
@@ -39,17 +40,14 @@ export function parseJsonText(text: string, path: string, hint?: string): unknow
   try {
     return JSON.parse(body);
   } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
+    const offset = jsonErrorOffset(body) ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? Number.NaN);
     let where = '';
-    if (at) {
-      const before = body.slice(0, Number(at[1]));
-      const line = before.split('\n').length;
-      const column = Number(at[1]) - before.lastIndexOf('\n');
-      where = ` at line ${line}, column ${column}`;
+    if (Number.isFinite(offset)) {
+      const { line, column } = lineAndColumn(body, offset);
+      where = ` at line ${line}, column ${column}: unexpected ${describeCharacter(body, offset)}`;
     }
-    throw new MolapError('file-format', `${path} is not valid JSON${where} (${message})`, {
-      ...(hint ? { hint } : {}),
+    throw new MolapError('file-format', `${path} is not valid JSON${where}`, {
+      hint: hint ?? 'fix the JSON syntax (no comments or trailing commas)',
       cause: error,
     });
   }

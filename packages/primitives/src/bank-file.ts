@@ -22,6 +22,7 @@ import {
   saveModel,
   writeFileAtomic,
 } from '@molap/backend';
+import { parseJsonText } from '@molap/core';
 import { bankNetworkConfig, type ModuleBank, validateLayout } from './bank.js';
 import { type BankLatents, type ExtractorRecord, inferredExtractor } from './extractor.js';
 import { isTeacherLatents } from './teacher-latents.js';
@@ -157,9 +158,10 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   }
   let document: BankDocument;
   try {
-    document = JSON.parse(text) as BankDocument;
+    document = parseJsonText(text, path) as BankDocument;
   } catch (error) {
-    throw new ModelFileError(path, `is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`);
+    const problem = (error as { problem?: string }).problem ?? (error as Error).message;
+    throw new ModelFileError(path, `${problem.slice(path.length + 1)}; the file is corrupt or truncated`);
   }
   if (document === null || typeof document !== 'object' || document.format !== MODULE_BANK_FORMAT) {
     throw new ModelFileError(

@@ -8,12 +8,13 @@
  * - `teacher-cca`: CCA between those states and the targets: the corpus' dynamics that the outputs rely on.
  */
 import { createEngine, type Engine } from '@molap/backend';
+import { defineOptions, OPTION_KINDS, option } from '@molap/core';
+import { z } from 'zod';
 import { DEFAULT_CORPUS_BATCH_SIZE, DEFAULT_CORPUS_TRIALS_PER_TASK, sampleCorpus } from './corpus.js';
 import type { ExtractionInput, LatentExtractor } from './extractor.js';
 import { createExtractorRegistry, type ExtractorRegistry } from './extractor-registry.js';
 import { DEFAULT_ICA_MAX_ITERATIONS, DEFAULT_ICA_TOLERANCE } from './fastica.js';
 import { DEFAULT_LATENT_COUNT, DEFAULT_RANK_TOLERANCE, DEFAULT_REGULARIZATION, extractLatents } from './latents.js';
-import { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
 import { checkTeacher, type Teacher, teacherFingerprint } from './teacher.js';
 import {
   sampleTeacherStates,
@@ -24,12 +25,23 @@ import {
   teacherPrincipalLatents,
 } from './teacher-latents.js';
 
-const { positiveInteger, nonNegativeNumber, oneOf } = OPTION_CHECKS;
-const fraction: OptionCheck = (v) => (typeof v === 'number' && v > 0 && v < 1 ? undefined : 'a number in (0, 1)');
-const timeConstants: OptionCheck = (v) =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)
-    ? undefined
-    : 'an array of time constants in ms (> 0)';
+const { positiveInteger, nonNegativeNumber, oneOf } = OPTION_KINDS;
+const fraction = OPTION_KINDS.between(0, 1);
+const timeConstants = OPTION_KINDS.custom<readonly number[]>(
+  z.array(z.number().positive()),
+  'an array of time constants in ms (> 0)',
+);
+/** The options every extractor shares: k and how the corpus sample is drawn. */
+const sharedOptions = (trialsPerTask: number) => ({
+  k: option(positiveInteger, DEFAULT_LATENT_COUNT, 'number of latents = modules'),
+  rankTolerance: option(
+    fraction,
+    DEFAULT_RANK_TOLERANCE,
+    'numerical rank tolerance, relative to the largest singular value',
+  ),
+  trialsPerTask: option(positiveInteger, trialsPerTask, 'corpus trials per task of the sample'),
+  batchSize: option(positiveInteger, DEFAULT_CORPUS_BATCH_SIZE, 'trials per generated batch of the sample'),
+});
 
 const MARTON =
   'Márton, Gagnon, Lajoie & Rajan (2021). Efficient and robust multi-task learning in the brain with modular latent primitives. arXiv:2105.14108';
@@ -64,22 +76,15 @@ const targetSpace = (method: 'cca' | 'pca') => async (input: ExtractionInput, op
   });
 };
 
-const CCA_DEFAULTS: CcaExtractorOptions = Object.freeze({
-  k: DEFAULT_LATENT_COUNT,
-  regularization: DEFAULT_REGULARIZATION,
-  rankTolerance: DEFAULT_RANK_TOLERANCE,
-  trialsPerTask: DEFAULT_CORPUS_TRIALS_PER_TASK,
-  batchSize: DEFAULT_CORPUS_BATCH_SIZE,
-  historyTimeConstants: Object.freeze([]) as readonly number[],
+const CCA_OPTIONS = defineOptions("'cca' extractor option", {
+  ...sharedOptions(DEFAULT_CORPUS_TRIALS_PER_TASK),
+  regularization: option(nonNegativeNumber, DEFAULT_REGULARIZATION, 'CCA ridge, relative to the covariances'),
+  historyTimeConstants: option(
+    timeConstants,
+    Object.freeze([]) as readonly number[],
+    'leaky input-history traces (ms) appended to the input; [] for the instantaneous input',
+  ),
 });
-const CCA_CHECKS = {
-  k: positiveInteger,
-  regularization: nonNegativeNumber,
-  rankTolerance: fraction,
-  trialsPerTask: positiveInteger,
-  batchSize: positiveInteger,
-  historyTimeConstants: timeConstants,
-};
 
 /** `cca`: regularised CCA between the instantaneous sensory input (optionally with history traces) and the targets. */
 export const ccaExtractor: LatentExtractor<CcaExtractorOptions> = Object.freeze({
@@ -93,27 +98,15 @@ export const ccaExtractor: LatentExtractor<CcaExtractorOptions> = Object.freeze(
     link: MARTON_LINK,
     tags: Object.freeze(['target-space', 'instantaneous']),
   }),
-  defaults: CCA_DEFAULTS,
-  resolveOptions: (given?: Partial<CcaExtractorOptions>) =>
-    resolveOptionValues("'cca' extractor option", CCA_DEFAULTS, given, CCA_CHECKS),
+  defaults: CCA_OPTIONS.defaults,
+  resolveOptions: (given?: Partial<CcaExtractorOptions>) => CCA_OPTIONS.resolve(given),
   check: () => {},
   extract: targetSpace('cca'),
 });
 
 /** Options of the `pca` extractor. */
 export type PcaExtractorOptions = Omit<CcaExtractorOptions, 'regularization' | 'historyTimeConstants'>;
-const PCA_DEFAULTS: PcaExtractorOptions = Object.freeze({
-  k: DEFAULT_LATENT_COUNT,
-  rankTolerance: DEFAULT_RANK_TOLERANCE,
-  trialsPerTask: DEFAULT_CORPUS_TRIALS_PER_TASK,
-  batchSize: DEFAULT_CORPUS_BATCH_SIZE,
-});
-const PCA_CHECKS = {
-  k: positiveInteger,
-  rankTolerance: fraction,
-  trialsPerTask: positiveInteger,
-  batchSize: positiveInteger,
-};
+const PCA_OPTIONS = defineOptions("'pca' extractor option", sharedOptions(DEFAULT_CORPUS_TRIALS_PER_TASK));
 
 /** `pca`: principal axes of the targets (the ablation). */
 export const pcaExtractor: LatentExtractor<PcaExtractorOptions> = Object.freeze({
@@ -124,9 +117,8 @@ export const pcaExtractor: LatentExtractor<PcaExtractorOptions> = Object.freeze(
     description: "Principal axes of the corpus' targets: the ablation of the input–output CCA (MoLaP §2).",
     tags: Object.freeze(['target-space', 'instantaneous', 'ablation']),
   }),
-  defaults: PCA_DEFAULTS,
-  resolveOptions: (given?: Partial<PcaExtractorOptions>) =>
-    resolveOptionValues("'pca' extractor option", PCA_DEFAULTS, given, PCA_CHECKS),
+  defaults: PCA_OPTIONS.defaults,
+  resolveOptions: (given?: Partial<PcaExtractorOptions>) => PCA_OPTIONS.resolve(given),
   check: () => {},
   extract: (input: ExtractionInput, options: PcaExtractorOptions) =>
     targetSpace('pca')(input, { ...options, regularization: 0, historyTimeConstants: [] }),
@@ -183,24 +175,16 @@ export interface TeacherExtractorOptions extends TeacherSampling {
   readonly icaMaxIterations: number;
   readonly icaTolerance: number;
 }
-const TEACHER_DEFAULTS: TeacherExtractorOptions = Object.freeze({
-  k: DEFAULT_LATENT_COUNT,
-  rankTolerance: DEFAULT_RANK_TOLERANCE,
-  trialsPerTask: DEFAULT_TEACHER_TRIALS_PER_TASK,
-  batchSize: DEFAULT_CORPUS_BATCH_SIZE,
-  rotation: 'none' as const,
-  icaMaxIterations: DEFAULT_ICA_MAX_ITERATIONS,
-  icaTolerance: DEFAULT_ICA_TOLERANCE,
+const TEACHER_OPTIONS = defineOptions("'teacher' extractor option", {
+  ...sharedOptions(DEFAULT_TEACHER_TRIALS_PER_TASK),
+  rotation: option(
+    oneOf<TeacherRotation>(['none', 'ica']),
+    'none',
+    "'none' (principal components) or 'ica' (FastICA rotation within their span)",
+  ),
+  icaMaxIterations: option(positiveInteger, DEFAULT_ICA_MAX_ITERATIONS, 'FastICA iterations before it gives up'),
+  icaTolerance: option(fraction, DEFAULT_ICA_TOLERANCE, 'FastICA convergence tolerance'),
 });
-const TEACHER_CHECKS = {
-  k: positiveInteger,
-  rankTolerance: fraction,
-  trialsPerTask: positiveInteger,
-  batchSize: positiveInteger,
-  rotation: oneOf(['none', 'ica']),
-  icaMaxIterations: positiveInteger,
-  icaTolerance: fraction,
-};
 
 /** `teacher`: top-k principal components (optionally ICA-rotated) of the states of a network trained on the corpus. */
 export const teacherExtractor: LatentExtractor<TeacherExtractorOptions> = Object.freeze({
@@ -215,9 +199,8 @@ export const teacherExtractor: LatentExtractor<TeacherExtractorOptions> = Object
     tags: Object.freeze(['dynamics', 'teacher']),
     needsTeacher: true,
   }),
-  defaults: TEACHER_DEFAULTS,
-  resolveOptions: (given?: Partial<TeacherExtractorOptions>) =>
-    resolveOptionValues("'teacher' extractor option", TEACHER_DEFAULTS, given, TEACHER_CHECKS),
+  defaults: TEACHER_OPTIONS.defaults,
+  resolveOptions: (given?: Partial<TeacherExtractorOptions>) => TEACHER_OPTIONS.resolve(given),
   check: checkTeacherInput,
   extract: (input: ExtractionInput, options: TeacherExtractorOptions) => {
     checkTeacherInput(input);
@@ -241,20 +224,10 @@ export const teacherExtractor: LatentExtractor<TeacherExtractorOptions> = Object
 export interface TeacherCcaExtractorOptions extends TeacherSampling {
   readonly regularization: number;
 }
-const TEACHER_CCA_DEFAULTS: TeacherCcaExtractorOptions = Object.freeze({
-  k: DEFAULT_LATENT_COUNT,
-  rankTolerance: DEFAULT_RANK_TOLERANCE,
-  trialsPerTask: DEFAULT_TEACHER_TRIALS_PER_TASK,
-  batchSize: DEFAULT_CORPUS_BATCH_SIZE,
-  regularization: DEFAULT_REGULARIZATION,
+const TEACHER_CCA_OPTIONS = defineOptions("'teacher-cca' extractor option", {
+  ...sharedOptions(DEFAULT_TEACHER_TRIALS_PER_TASK),
+  regularization: option(nonNegativeNumber, DEFAULT_REGULARIZATION, 'CCA ridge, relative to the covariances'),
 });
-const TEACHER_CCA_CHECKS = {
-  k: positiveInteger,
-  rankTolerance: fraction,
-  trialsPerTask: positiveInteger,
-  batchSize: positiveInteger,
-  regularization: nonNegativeNumber,
-};
 
 /** `teacher-cca`: CCA between a teacher's states and the targets; latent i is the state side of pair i. */
 export const teacherCcaExtractor: LatentExtractor<TeacherCcaExtractorOptions> = Object.freeze({
@@ -267,9 +240,8 @@ export const teacherCcaExtractor: LatentExtractor<TeacherCcaExtractorOptions> = 
     tags: Object.freeze(['dynamics', 'teacher']),
     needsTeacher: true,
   }),
-  defaults: TEACHER_CCA_DEFAULTS,
-  resolveOptions: (given?: Partial<TeacherCcaExtractorOptions>) =>
-    resolveOptionValues("'teacher-cca' extractor option", TEACHER_CCA_DEFAULTS, given, TEACHER_CCA_CHECKS),
+  defaults: TEACHER_CCA_OPTIONS.defaults,
+  resolveOptions: (given?: Partial<TeacherCcaExtractorOptions>) => TEACHER_CCA_OPTIONS.resolve(given),
   check: checkTeacherInput,
   extract: (input: ExtractionInput, options: TeacherCcaExtractorOptions) => {
     checkTeacherInput(input);

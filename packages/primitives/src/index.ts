@@ -92,6 +92,7 @@ export {
   fastIca,
   IcaConvergenceError,
 } from './fastica.js';
+export { checkModuleFits, MODULE_FIT_FLOOR, type ModuleFitFailure, modulesBelowFloor } from './fit-floor.js';
 export { type HistoryOptions, historyFeatures, type TimeMajorSequence } from './history.js';
 export {
   buildLatentPool,
@@ -127,7 +128,6 @@ export {
   type TrainedModule,
   trainModule,
 } from './module-training.js';
-export { OPTION_CHECKS, type OptionCheck, resolveOptionValues } from './option-checks.js';
 export {
   corpusLayout,
   PretrainingAbortedError,

@@ -15,6 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
+import { MolapError } from '@molap/core';
 import {
   corpusTaskOptions,
   createTaskRegistry,
@@ -443,7 +444,13 @@ import(workerData.moduleUrl)
   .then((module) => module.runPretrainWorker(workerData.input, (event) => parentPort.postMessage({ kind: 'progress', event }), controller.signal))
   .then(
     (result) => parentPort.postMessage({ kind: 'result', result }),
-    (error) => parentPort.postMessage({ kind: 'error', message: error && error.stack ? error.stack : String(error) }),
+    (error) => parentPort.postMessage({
+      kind: 'error',
+      message: error && error.stack ? error.stack : String(error),
+      molap: error && typeof error.code === 'string' && typeof error.problem === 'string'
+        ? { code: error.code, problem: error.problem, hint: error.hint, kind: error.kind }
+        : undefined,
+    }),
   );
 `;
 
@@ -497,15 +504,26 @@ async function trainInWorkers(pool: WorkerPoolOptions): Promise<TrainedModule[]>
         };
         worker.on(
           'message',
-          (message: { kind: string; event?: PretrainProgress; result?: TrainedModule[]; message?: string }) => {
+          (message: {
+            kind: string;
+            event?: PretrainProgress;
+            result?: TrainedModule[];
+            message?: string;
+            molap?: { code: string; problem: string; hint?: string; kind?: 'bad-input' | 'failure' };
+          }) => {
             if (message.kind === 'progress' && message.event) pool.onProgress?.(message.event);
             else if (message.kind === 'result') settle(() => resolve(message.result ?? []));
             else if (message.kind === 'error') {
+              const where = `module pre-training failed in worker ${w} (modules ${modules.join(', ')})`;
+              const known = message.molap;
               settle(() =>
                 reject(
-                  new Error(
-                    `module pre-training failed in worker ${w} (modules ${modules.join(', ')}): ${message.message}`,
-                  ),
+                  known
+                    ? new MolapError(known.code, `${where}: ${known.problem}`, {
+                        ...(known.hint === undefined ? {} : { hint: known.hint }),
+                        ...(known.kind === undefined ? {} : { kind: known.kind }),
+                      })
+                    : new Error(`${where}: ${message.message}`),
                 ),
               );
             }

@@ -96,7 +96,7 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
   const plugin = build.corpus.some(
     (id) => registry.get(id) !== (YANG19_TASKS as Readonly<Record<string, unknown>>)[id] && !inWorkers.has(id),
   );
-  return timed(
+  const bank = await timed(
     'pretrain',
     () =>
       primitives.pretrainModules({
@@ -121,6 +121,13 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
       return `${value.k} modules of ${value.moduleSize} units${fit}`;
     },
   );
+  if (!build.signal?.aborted) {
+    const training = primitives.resolveModuleTraining(plan.bank.training as never, plan.bank.preset as never);
+    primitives.checkModuleFits(bank, {
+      hint: `lower the pre-training learning rate (run.bank.learningRate, now ${training.learningRate}) or keep gradient clipping on (run.bank.clipValue, now ${training.clipValue})`,
+    });
+  }
+  return bank;
 }
 
 /**

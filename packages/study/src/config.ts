@@ -168,7 +168,13 @@ export const runSchema = z
       .array(name)
       .optional()
       .describe('tasks held out of pre-training and learned afterwards (generalisation)'),
-    seeds: z.array(z.int().min(0)).min(1).optional().describe('each model is trained and analysed once per seed'),
+    seeds: z
+      .union([
+        z.int().min(1).describe('a count N: seeds 1..N'),
+        z.array(z.int().min(0)).min(1).describe('the seeds themselves'),
+      ])
+      .optional()
+      .describe('each model is trained and analysed once per seed: a count N (seeds 1..N) or a list of seeds'),
     budget: z.union([name, budgetSchema]).optional().describe('per-task learning budget of every model'),
     models: z
       .array(strategySpecSchema)

@@ -12,7 +12,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MolapError } from '@molap/core';
+import { MolapError, parseJsonText } from '@molap/core';
 import type { MolapConfig } from './config.js';
 import type { StudyPlan } from './plan.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -112,9 +112,9 @@ export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord
   }
   let record: Partial<RunRecord>;
   try {
-    record = JSON.parse(text) as Partial<RunRecord>;
+    record = parseJsonText(text, paths.record) as Partial<RunRecord>;
   } catch (error) {
-    throw new MolapError('usage', `${paths.record} is not valid JSON (${message(error)})`, {
+    throw new MolapError('usage', (error as { problem?: string }).problem ?? message(error), {
       hint: 'the run folder is damaged: start a new run',
     });
   }

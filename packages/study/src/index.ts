@@ -48,6 +48,7 @@ export {
   localExecutor,
   type StudyExecutor,
 } from './executor.js';
+export { DIVERGED_CODE, describeJob, jobFailure } from './failures.js';
 export {
   createRunFolder,
   EXAMPLE_TRIALS_JSON,

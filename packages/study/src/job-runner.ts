@@ -3,13 +3,15 @@
  * outputs and files of the jobs it reads) and an engine. Everything a job needs is data, so the same function
  * runs a job in a worker process given the same plan and inputs.
  */
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingStage } from '@molap/analysis';
-import type { Engine } from '@molap/backend';
+import { type Engine, writeFileAtomic } from '@molap/backend';
 import type { AnyStrategy, LearningCurvePoint, ModelCreation, MultiTaskModel, StrategyRegistry } from '@molap/core';
 import type { TaskRegistry } from '@molap/tasks';
 import { buildPretrainedBank, randomModuleBank } from './banks.js';
 import type { StudyEvent } from './events.js';
+import { jobFailure } from './failures.js';
 import type { JobOutput } from './job-store.js';
 import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
@@ -63,11 +65,54 @@ const curveEvents =
   (taskId: string, point: LearningCurvePoint) =>
     context.onEvent?.({ type: 'curve', stage, model, seed, taskId, point });
 
-/** Runs `job` (see the module comment) and returns its JSON output; its files go to `context.folders.files`. */
+/** File in a job's checkpoint folder with the seconds its earlier sessions worked (a resumed job adds them). */
+export const ELAPSED_JSON = 'elapsed.json';
+/** How often a running job records its seconds so far (a killed session loses at most this much). */
+const ELAPSED_EVERY_MS = 5000;
+
+/** Seconds the earlier sessions of a job worked, from its checkpoint folder (0 for a first session). */
+async function earlierSeconds(checkpoints: string): Promise<number> {
+  const text = await readFile(join(checkpoints, ELAPSED_JSON), 'utf8').catch(() => undefined);
+  if (text === undefined) return 0;
+  try {
+    const seconds = (JSON.parse(text) as { seconds?: unknown }).seconds;
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : 0;
+  } catch {
+    return 0; // a damaged record (killed mid-write on a file system without atomic rename) counts as none
+  }
+}
+
+/**
+ * Runs `job` (see the module comment) and returns its JSON output; its files go to `context.folders.files`.
+ * `seconds` of the output is the sum over every session that worked on the job: a session records its
+ * seconds so far in the checkpoint folder (every few seconds and when it stops), and a resumed one adds them.
+ */
 export async function runStudyJob(job: StudyJob, context: JobRunContext): Promise<JobOutput> {
+  const checkpoints = context.folders.checkpoints;
+  const before = await earlierSeconds(checkpoints);
   const start = performance.now();
-  const value = await runKind(job, context);
-  return { value, seconds: (performance.now() - start) / 1000 };
+  const elapsed = () => before + (performance.now() - start) / 1000;
+  const record = async () => {
+    await mkdir(checkpoints, { recursive: true });
+    await writeFileAtomic(join(checkpoints, ELAPSED_JSON), `${JSON.stringify({ seconds: elapsed() })}\n`);
+  };
+  let writing = Promise.resolve();
+  const timer = setInterval(() => {
+    writing = writing.then(record).catch(() => {});
+  }, ELAPSED_EVERY_MS);
+  timer.unref();
+  let value: Json;
+  try {
+    value = await runKind(job, context);
+  } catch (error) {
+    clearInterval(timer);
+    await writing;
+    await record().catch(() => {});
+    throw jobFailure(error, job, context.plan, context.strategies);
+  }
+  clearInterval(timer);
+  await writing;
+  return { value, seconds: elapsed() };
 }
 
 async function runKind(job: StudyJob, context: JobRunContext): Promise<Json> {

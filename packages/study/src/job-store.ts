@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MolapError, writeJsonDocument } from '@molap/core';
+import { MolapError, parseJsonText, writeJsonDocument } from '@molap/core';
 import type { Json, StudyJob } from './jobs.js';
 
 /** A finished job's output. */
@@ -61,11 +61,12 @@ export class JobStore {
       throw error;
     }
     try {
-      const document = JSON.parse(text) as { id: string; seconds: number; value: Json };
+      const document = parseJsonText(text, path) as { id: string; seconds: number; value: Json };
       if (document.id !== job.id) throw new Error(`it holds the output of job '${document.id}'`);
       return { value: document.value, seconds: document.seconds };
     } catch (error) {
-      throw new MolapError('file-format', `${path} cannot be read (${(error as Error).message})`, {
+      const problem = (error as { problem?: string }).problem ?? `${path} cannot be read (${(error as Error).message})`;
+      throw new MolapError('file-format', problem, {
         hint: `delete ${this.dir(job)} to run job '${job.id}' again`,
         cause: error,
       });

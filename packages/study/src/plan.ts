@@ -17,7 +17,7 @@ import {
   type TaskRegistry,
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
-import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings } from './presets.js';
+import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
 import { createBuiltinStrategyRegistry } from './strategies.js';
 
 type Json = { readonly [key: string]: unknown };
@@ -109,7 +109,10 @@ export function basePreset(config: MolapConfig, presetFlag: string | undefined):
 /** The `run` section over its built-in preset (objects merge key by key, lists are replaced). */
 export function runSettings(config: MolapConfig, presetFlag: string | undefined): RunSettings {
   const base = basePreset(config, presetFlag);
-  return { ...(mergeLayers(RUN_PRESETS[base], config.run ?? {}) as RunSettings), preset: base };
+  const merged = mergeLayers(RUN_PRESETS[base], config.run ?? {}) as Omit<RunSettings, 'seeds'> & {
+    seeds: number | number[];
+  };
+  return { ...merged, preset: base, seeds: seedList(merged.seeds) };
 }
 
 /**

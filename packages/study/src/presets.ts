@@ -37,7 +37,16 @@ export const BUILTIN_PERTURBATION_IDS = [
 ] as const;
 
 /** The run section with every field set (what a preset provides). */
-export type RunSettings = Required<Omit<RunConfig, 'preset'>> & { readonly preset: RunPresetName };
+export type RunSettings = Required<Omit<RunConfig, 'preset' | 'seeds'>> & {
+  readonly preset: RunPresetName;
+  /** The seeds themselves (`run.seeds` may give a count N: seeds 1..N; see `seedList`). */
+  readonly seeds: readonly number[];
+};
+
+/** The seeds of `run.seeds`: a count N means seeds 1..N, a list is taken as it is. */
+export function seedList(seeds: number | readonly number[]): number[] {
+  return typeof seeds === 'number' ? Array.from({ length: seeds }, (_, i) => i + 1) : [...seeds];
+}
 
 const ALL_ANALYSES = { robustness: true, dimensionality: true, taskVariance: true, generalisation: true } as const;
 

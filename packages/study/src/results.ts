@@ -70,6 +70,7 @@ export async function assembleResults(
       corpus: plan.corpus,
       heldOut: enabled.generalisation ? plan.heldOut : [],
       batchSize: plan.budget.batchSize,
+      relativeFloor: plan.budget.criterion,
       variants,
     });
   }
@@ -117,6 +118,7 @@ export async function assembleResults(
           };
         })
       : [],
+    relativeFloor: plan.budget.criterion,
     models,
     claims: [],
     timings: { total, stages },

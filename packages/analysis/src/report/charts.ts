@@ -51,6 +51,13 @@ function base(extra: Record<string, unknown>): VegaLiteSpec {
 }
 
 const performanceAxis = { field: 'performance', type: 'quantitative', title: 'performance', scale: { domain: [0, 1] } };
+/** p(m) / p(0): from 0, and past 1 when a perturbation helps. */
+const relativeAxis = {
+  field: 'performance',
+  type: 'quantitative',
+  title: 'performance ÷ unperturbed',
+  scale: { domainMin: 0, nice: false },
+};
 
 /**
  * Learning curves, one panel per task (in `tasks` order), colour by model; with `mechanisms`, the line dash
@@ -161,14 +168,18 @@ export function generalisationSpec(results: Results): VegaLiteSpec {
 /**
  * Robustness curves: one panel per perturbation (in suite order, titled with the perturbation and its
  * magnitude), performance (mean over tasks and seeds) vs magnitude, one line per model that was not skipped.
+ * `relative`: performance ÷ unperturbed performance, over the task-seed pairs at or above the floor.
  */
-export function robustnessSpec(results: Results): VegaLiteSpec {
+export function robustnessSpec(results: Results, measure: 'absolute' | 'relative' = 'absolute'): VegaLiteSpec {
   const models = Object.keys(results.models);
+  const relative = measure === 'relative';
   const panels = results.perturbations.flatMap((perturbation) => {
     const rows = models.flatMap((model) => {
       const entry = results.models[model].robustness[perturbation.id];
       if (!entry || entry.skipped !== undefined) return [];
-      return entry.magnitudes.map((magnitude, i) => ({ model, magnitude, performance: entry.performance[i] }));
+      const values = relative ? entry.relativePerformance : entry.performance;
+      if (values.length !== entry.magnitudes.length) return [];
+      return entry.magnitudes.map((magnitude, i) => ({ model, magnitude, performance: values[i] }));
     });
     if (rows.length === 0) return [];
     return [
@@ -185,7 +196,7 @@ export function robustnessSpec(results: Results): VegaLiteSpec {
             title: perturbation.magnitude,
             axis: { values: perturbation.magnitudes, format: '.4~g', titleLimit: 400 },
           },
-          y: performanceAxis,
+          y: relative ? relativeAxis : performanceAxis,
           color: { field: 'model', type: 'nominal', title: 'model', scale: colourScale(models), sort: null },
         },
       },

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@molap/backend';
 import { mean } from '../curves.js';
 import type { ExampleTrial } from '../examples.js';
+import { formatDifference, intervalExtent } from '../paired.js';
 import { RESULTS_JSON, writeResults } from '../results-file.js';
-import type { Claim, Results } from '../schema.js';
+import type { Claim, ClaimComparison, Results } from '../schema.js';
 import {
   exampleTrialSpec,
   generalisationSeries,
@@ -122,25 +123,40 @@ function runSection(results: Results): string {
   return `<dl class="run">${items.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>`;
 }
 
+/** "supported: MoLaP − multitask = +0.04 [0.01, 0.07], 3 seeds × 9 tasks" (the deciding figure). */
+export function comparisonVerdict(comparison: ClaimComparison): string {
+  const verdict = comparison.supported ? 'supported' : comparison.difference === null ? 'undecided' : 'not supported';
+  if (comparison.difference === null) return `${verdict}: no seed-task pair to compare`;
+  return `${verdict}: ${formatDifference(comparison.baseline, comparison.difference)}, ${intervalExtent(comparison.difference)}`;
+}
+
+function comparisonItem(comparison: ClaimComparison): string {
+  const mark = comparison.supported ? '✔' : comparison.difference === null ? '?' : '✘';
+  const secondary = comparison.secondary
+    .map(
+      (row) =>
+        `<br><span class="note">${escapeHtml(row.metric)} (not deciding): ${escapeHtml(row.difference === null ? 'no pair to compare' : `${formatDifference(comparison.baseline, row.difference)}, ${intervalExtent(row.difference)}`)}</span>`,
+    )
+    .join('');
+  return `<li><span class="verdict ${comparison.supported ? 'supported' : 'not-supported'}">${mark}</span> vs <strong>${escapeHtml(comparison.baseline)}</strong> — <strong>${escapeHtml(comparisonVerdict(comparison))}</strong> (${escapeHtml(comparison.metric)}, ${comparison.better} is better for MoLaP)<br><span class="note">${escapeHtml(comparison.detail)}</span>${secondary}</li>`;
+}
+
 function claimsSection(results: Results): string {
   if (results.claims.length === 0) return '<p class="note">No claims were evaluated.</p>';
+  const seeds = results.seeds.length;
+  const intervals = `<p class="note">Each figure is MoLaP − baseline, the mean over seed-task pairs with its 95 % interval: a percentile bootstrap over seeds × tasks (${seeds} seed${seeds === 1 ? '' : 's'}; seeded, so the same results give the same interval). A comparison is supported only when its interval excludes 0 on MoLaP’s side.${seeds === 1 ? ' <strong>This run has one seed: the intervals are over tasks only, and one seed is an anecdote</strong> (run <code>molap run --seeds 3</code> for intervals over seeds).' : ''}</p>`;
   const rows = results.claims.map((claim): Cell[] => [
     { html: `<strong>${escapeHtml(claim.id)}</strong><br><span class="note">${escapeHtml(claim.statement)}</span>` },
     { html: escapeHtml(VERDICT_TEXT[claim.verdict]), className: `verdict ${claim.verdict}` },
     {
-      html:
-        claim.verdict === 'not-tested'
-          ? escapeHtml(claim.reason ?? '')
-          : `<ul>${claim.comparisons
-              .map(
-                (comparison) =>
-                  `<li><span class="verdict ${comparison.supported ? 'supported' : 'not-supported'}">${comparison.supported ? '✔' : '✘'}</span> vs <strong>${escapeHtml(comparison.baseline)}</strong>: ${escapeHtml(comparison.detail)}</li>`,
-              )
-              .join('')}</ul>`,
+      html: [
+        claim.verdict === 'not-tested' ? escapeHtml(claim.reason ?? '') : '',
+        claim.comparisons.length > 0 ? `<ul>${claim.comparisons.map(comparisonItem).join('')}</ul>` : '',
+      ].join(''),
     },
     { html: `<span class="note">${escapeHtml(claim.rule)}</span>` },
   ]);
-  return table(['claim', 'this run', 'evidence (MoLaP vs baseline)', 'decision rule'], rows, 'data claims');
+  return intervals + table(['claim', 'this run', 'evidence (MoLaP vs baseline)', 'decision rule'], rows, 'data claims');
 }
 
 function parametersSection(results: Results): string {
@@ -189,27 +205,61 @@ function parametersSection(results: Results): string {
 
 async function robustnessSection(results: Results): Promise<string> {
   if (results.perturbations.length === 0) return '<p class="note">The robustness analysis was not run.</p>';
-  const rows = Object.entries(results.models).map(([name, model]): Cell[] => [
-    name,
-    ...results.perturbations.map((perturbation) => {
-      const entry = model.robustness[perturbation.id];
-      if (!entry) return '—';
-      if (entry.skipped !== undefined)
-        return { html: `<span class="note" title="${escapeHtml(entry.skipped)}">skipped</span>` };
-      return formatNumber(entry.auc);
-    }),
-  ]);
+  const aucRows = (measure: 'auc' | 'relativeAuc') =>
+    Object.entries(results.models).map(([name, model]): Cell[] => [
+      name,
+      ...results.perturbations.map((perturbation) => {
+        const entry = model.robustness[perturbation.id];
+        if (!entry) return '—';
+        if (entry.skipped !== undefined)
+          return { html: `<span class="note" title="${escapeHtml(entry.skipped)}">skipped</span>` };
+        return formatNumber(entry[measure]);
+      }),
+    ]);
+  const floor = formatNumber(results.relativeFloor);
+  const below = Object.entries(results.models).flatMap(([name, model]) => {
+    const tasks = new Map<string, Set<number>>();
+    for (const entry of Object.values(model.robustness)) {
+      for (const [task, seeds] of Object.entries(entry.belowFloor)) {
+        const set = tasks.get(task) ?? new Set<number>();
+        for (const seed of seeds) set.add(seed);
+        tasks.set(task, set);
+      }
+    }
+    if (tasks.size === 0) return [];
+    const list = [...tasks].map(
+      ([task, seeds]) => `${task} (seed${seeds.size === 1 ? '' : 's'} ${[...seeds].join(', ')})`,
+    );
+    return [`<li>${escapeHtml(name)}: ${escapeHtml(list.join(', '))}</li>`];
+  });
+  const anyRelative = Object.values(results.models).some((model) =>
+    Object.values(model.robustness).some((entry) => entry.relativeAuc !== null),
+  );
+  const headers = ['model', ...results.perturbations.map((perturbation) => perturbation.displayName)];
   const skipped = Object.entries(results.models).flatMap(([name, model]) =>
     Object.entries(model.robustness)
       .filter(([, entry]) => entry.skipped !== undefined)
       .map(([id, entry]) => `<li>${escapeHtml(name)}, ${escapeHtml(id)}: ${escapeHtml(entry.skipped ?? '')}</li>`),
   );
   return [
+    '<p><strong>Absolute</strong>: performance under the perturbation, so a model scores low both when it loses its skills and when it never had them. ',
+    `<strong>Relative</strong>: performance divided by the same model’s unperturbed performance on the task, p(m) / p(0), so it measures only how much of a learned skill is lost; task-seed pairs with p(0) below ${floor} (the criterion) are left out, so a task never learned cannot look robust. The robustness claim is decided on the relative measure.</p>`,
+    '<h3>Relative: performance ÷ unperturbed performance</h3>',
+    anyRelative
+      ? await plot(robustnessSpec(results, 'relative'))
+      : `<p class="note">No relative curve: no model reached ${floor} unperturbed on any task.</p>`,
+    '<h3>Relative AUC</h3>',
+    table(headers, aucRows('relativeAuc')),
+    below.length > 0
+      ? `<p class="note">Left out of the relative figures (unperturbed performance below ${floor}):</p><ul class="note">${below.join('')}</ul>`
+      : `<p class="note">Every task reached ${floor} unperturbed, in every seed and model.</p>`,
+    '<h3>Absolute performance</h3>',
     await plot(robustnessSpec(results)),
     '<p class="note">Performance averaged over corpus tasks, seeds and random draws, on fixed evaluation trials. Magnitude 0 is the unperturbed model.</p>',
-    '<h3>Normalised area under each curve</h3>',
-    table(['model', ...results.perturbations.map((perturbation) => perturbation.displayName)], rows),
-    '<p class="note">Trapezoid rule over the magnitude grid divided by the grid’s range: 1 = perfect at every magnitude.</p>',
+    '<h3>Absolute AUC</h3>',
+    table(headers, aucRows('auc')),
+    '<p class="note">Both areas: trapezoid rule over the magnitude grid divided by the grid’s range; absolute 1 = perfect at every magnitude, relative 1 = nothing lost at any magnitude (above 1 when a perturbation helps).</p>',
+    '<p class="note">Magnitudes are matched across architectures: unit silencing clamps a fraction of all hidden units (of 256 dense units or of k × n module units alike), weight noise has σ relative to the std of the perturbed matrix’s parameter entries (MoLaP’s structural zeros between modules stay zero and do not count in the std), input and state noise scale each model’s own noise σ.</p>',
     skipped.length > 0 ? `<ul class="note">${skipped.join('')}</ul>` : '',
   ].join('');
 }

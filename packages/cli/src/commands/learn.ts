@@ -6,7 +6,7 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createBuiltinStrategyRegistry, randomModuleBank } from '@molap/study';
+import { createBuiltinStrategyRegistry, jobFailure, randomModuleBank } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -39,6 +39,7 @@ export const learnCommand = defineCommand({
       defaultText: 'molap',
     }),
     bank: flag.string('module bank folder of MoLaP (from molap pretrain)', { value: 'dir' }),
+    restart: flag.boolean('drop the learning checkpoints in --out and start from step 0'),
     out: flag.string('folder to save the model into', { value: 'dir', required: true }),
     tasks,
     ...seedOption,
@@ -99,7 +100,8 @@ export const learnCommand = defineCommand({
         tasks: registry,
         ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
       };
-      const strategy = (await createBuiltinStrategyRegistry()).get(spec.strategy);
+      const strategies = await createBuiltinStrategyRegistry();
+      const strategy = strategies.get(spec.strategy);
       const inputs: Record<string, unknown> = {};
       for (const { name: inputName } of strategy.inputs ?? []) {
         if (inputName === composer.PRETRAINED_BANK_INPUT) {
@@ -120,6 +122,7 @@ export const learnCommand = defineCommand({
         const schedule = strategy.meta.schedule;
         const progress = await createProgress(progressMode(options), io);
         progress.step(`${spec.name} learns ${plan.tasks.join(', ')} (seed ${seed})`);
+        if (options.restart) await rm(learningCheckpoints(out), { recursive: true, force: true });
         let records: Awaited<ReturnType<typeof model.learn>>;
         try {
           records = await model.learn(plan.tasks, core.budgetFor(plan.budget, schedule, plan.tasks.length), {
@@ -134,7 +137,10 @@ export const learnCommand = defineCommand({
           signal.throwIfAborted();
         } catch (error) {
           progress.end('failed', signal.aborted ? 'stopped' : undefined);
-          if (!signal.aborted) throw error;
+          if (!signal.aborted) {
+            const job = { id: 'learn', kind: 'train' as const, seed, model: spec.name, inputs: [] };
+            throw jobFailure(error, job, plan, strategies, 'then run the command again with --restart');
+          }
           io.stderr(
             `molap: interrupted; run the same command again to resume from the checkpoints in ${options.out}\n`,
           );

@@ -6,7 +6,13 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BankEvent, buildPretrainedBank, formatSeconds } from '@molap/study';
+import {
+  type BankEvent,
+  buildPretrainedBank,
+  createBuiltinStrategyRegistry,
+  formatSeconds,
+  jobFailure,
+} from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
@@ -61,6 +67,7 @@ export const pretrainCommand = defineCommand({
   args: [],
   interruptible: true,
   options: {
+    restart: flag.boolean('drop the pre-training checkpoints in --out and start from step 0'),
     out: flag.string('folder to save the bank into', { value: 'dir', required: true }),
     tasks,
     heldOut,
@@ -119,6 +126,8 @@ export const pretrainCommand = defineCommand({
           progress.status(`pre-train ${k} modules: ${Math.round(fraction * 100)} %${left}`);
         }
       };
+      if (options.restart) await rm(pretrainingCheckpoints(out), { recursive: true, force: true });
+      const strategies = await createBuiltinStrategyRegistry();
       let bank: Awaited<ReturnType<typeof buildPretrainedBank>>;
       try {
         bank = await buildPretrainedBank({
@@ -134,7 +143,10 @@ export const pretrainCommand = defineCommand({
         });
       } catch (error) {
         progress.end('failed', signal.aborted ? 'stopped' : undefined);
-        if (!signal.aborted) throw error;
+        if (!signal.aborted) {
+          const job = { id: 'pretrain', kind: 'bank' as const, seed, inputs: [] };
+          throw jobFailure(error, job, plan, strategies, 'then run the command again with --restart');
+        }
         io.stderr(`molap: interrupted; run the same command again to resume from the checkpoints in ${options.out}\n`);
         return ExitCode.interrupted;
       }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExampleTrial } from '@molap/analysis';
+import { parseJsonText } from '@molap/core';
 import { EXAMPLE_TRIALS_JSON } from '@molap/study';
 import { commonOptions, defineCommand } from '../command.js';
 import { CommandError, UsageError } from '../errors.js';
@@ -45,8 +46,10 @@ export const reportCommand = defineCommand({
         cause: error,
       });
     }
-    const examples = await readFile(join(dir, EXAMPLE_TRIALS_JSON), 'utf8').then(
-      (text) => JSON.parse(text) as ExampleTrial[],
+    const examplesPath = join(dir, EXAMPLE_TRIALS_JSON);
+    const examples = await readFile(examplesPath, 'utf8').then(
+      (text) =>
+        parseJsonText(text, examplesPath, 'delete it to render the report without example trials') as ExampleTrial[],
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined;
         throw new CommandError(`cannot read ${join(dir, EXAMPLE_TRIALS_JSON)}: ${error.message}`, { cause: error });

@@ -6,10 +6,11 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { NETWORK_OPTIONS } from '@molap/baselines';
-import { BUDGET_OPTIONS } from '@molap/core';
+import { BUDGET_OPTIONS, isMolapError } from '@molap/core';
 import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
 import {
   createRunFolder,
+  DIVERGED_CODE,
   ENGINE_KINDS,
   formatSeconds,
   PACKAGE_VERSION,
@@ -28,7 +29,8 @@ import { TaskRegistryError } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
-import { createProgress, progressMode } from '../progress.js';
+import { shellQuote } from '../output.js';
+import { createProgress, type Progress, type ProgressMode, progressMode } from '../progress.js';
 import {
   catalogPluginSources,
   findTask,
@@ -39,6 +41,7 @@ import {
 } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
 import { formatSummary } from '../run/summary.js';
+import { loadedPlugins } from './worker.js';
 
 const budget = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
   flag.integer(`${BUDGET_OPTIONS.specs[key].description} (overrides the budget preset)`, {
@@ -57,8 +60,8 @@ export const runOptions = {
     value: 'id,…',
     config: ['run', 'heldOut'],
   }),
-  seeds: flag.integers('each model is trained and analysed once per seed', {
-    value: 's,…',
+  seeds: flag.seeds('each model is trained and analysed once per seed: N (seeds 1..N), s,t,… or a..b', {
+    value: 'N|s,…',
     min: 0,
     config: ['run', 'seeds'],
   }),
@@ -142,6 +145,10 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 /** A failure of the pipeline as one line, with how to continue. */
 function failure(error: unknown, resume: string): CommandError {
   if (error instanceof CommandError) return error;
+  if (isMolapError(error) && error.code === DIVERGED_CODE) {
+    // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
+    return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+  }
   if (error instanceof TaskRegistryError) {
     return new CommandError(`${error.problem}${error.source ? ` (${error.source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
@@ -157,6 +164,47 @@ function failure(error: unknown, resume: string): CommandError {
   });
 }
 
+/** The Redis executor of `--executor`, or undefined for the local one. */
+async function redisExecutor(
+  given: string | undefined,
+  plan: StudyPlan,
+  runDir: string,
+  catalog: Awaited<ReturnType<typeof loadTaskCatalog>>,
+) {
+  if (given === undefined || given === 'local') return undefined;
+  const distributed = await import('@molap/distributed');
+  const url = given === 'redis' ? distributed.redisUrlFrom(undefined) : given;
+  if (url === undefined) {
+    throw new UsageError(`--executor redis reads the Redis URL from ${distributed.REDIS_URL_ENV}, which is not set`, {
+      hint: `set ${distributed.REDIS_URL_ENV}=redis://host:6379, or pass the URL: --executor redis://host:6379`,
+    });
+  }
+  if (!/^rediss?:/.test(url)) {
+    throw new UsageError(`--executor '${url}' is not an executor`, {
+      hint: 'use local, redis (URL from MOLAP_REDIS_URL), or a URL redis://host:port / rediss://host:port',
+    });
+  }
+  const target = distributed.parseRedisUrl(url);
+  return {
+    shown: given === 'redis' ? 'redis' : target.shown,
+    executor: (progress: Progress, mode: ProgressMode) =>
+      distributed.createRedisExecutor({
+        url,
+        plan,
+        runDir,
+        identity: { molapVersion: PACKAGE_VERSION, plugins: loadedPlugins(catalog) },
+        onStatus: (status) => {
+          if (mode === 'json') progress.event({ ...status, type: `executor-${status.type}` });
+          else if (status.type === 'refusal') {
+            progress.step(`worker ${status.worker} refused the run: ${status.differences.join('; ')}`);
+          } else if (status.type === 'requeued') {
+            progress.step(`${status.reason}: ${status.jobs} jobs enqueued again`);
+          }
+        },
+      }),
+  };
+}
+
 export const runCommand = defineCommand({
   words: ['run'],
   summary: 'the whole study: pre-train MoLaP, learn the tasks, compare, perturb, generalise, report',
@@ -166,7 +214,7 @@ export const runCommand = defineCommand({
     'dimensionality analyses, and writes results.json and report.html into a new run folder',
     '(<out>/<timestamp>-<preset>/). Presets: quick (default; a few minutes on 2 cores), standard (the reported',
     'comparison; up to an hour), paper (all 20 Yang tasks; big machines). Flags and molap.config.json ("run": {...})',
-    'override every preset value. Ctrl-C stops at the next checkpoint (exit 130); --resume <dir> continues and',
+    'override every preset value. Ctrl-C or SIGTERM stops at the next checkpoint (exit 130 or 143); --resume <dir> continues and',
     'ends with the same results as an uninterrupted run.',
   ],
   args: [],
@@ -176,6 +224,10 @@ export const runCommand = defineCommand({
       value: 'dir',
     }),
     dryRun: flag.boolean('print the plan (every option resolved, as JSON) and exit without running'),
+    executor: flag.string(
+      'where the jobs run: local (this process), or redis://host:port / rediss://… for `molap worker` processes anywhere; `redis` alone reads the URL from MOLAP_REDIS_URL (docs/distributed.md)',
+      { value: 'where', defaultText: 'local' },
+    ),
     out: flag.string('folder the run folder is created in', {
       value: 'dir',
       defaultText: 'molap-runs',
@@ -191,6 +243,7 @@ export const runCommand = defineCommand({
     'molap run --preset standard',
     'molap run --tasks fdgo,fdanti,delaygo --held-out delaygo --steps 200 --seeds 1,2',
     'molap run --resume molap-runs/20251126-142501-quick',
+    'molap run --preset standard --executor redis://localhost:6379',
     'molap run --preset standard --dry-run',
     'molap run --json --quiet > summary.json',
   ],
@@ -256,7 +309,8 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const resume = `molap run --resume ${where}`;
+      const distributed = await redisExecutor(options.executor, plan, runDir, catalog);
+      const resume = `molap run --resume ${shellQuote(where)}${distributed ? ` --executor ${shellQuote(distributed.shown)}` : ''}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
       const display = await createRunDisplay(plan, progress, mode);
@@ -281,6 +335,7 @@ export const runCommand = defineCommand({
           strategies,
           onEvent: display.handle,
           signal,
+          ...(distributed ? { executor: distributed.executor(progress, mode) } : {}),
         });
       } catch (error) {
         if (signal.aborted) {

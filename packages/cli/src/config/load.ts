@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isMolapError, parseJsonText } from '@molap/core';
 import { type MolapConfig, type MolapConfigFile, mergeLayers, molapConfigSchema, presetSchema } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { UsageError } from '../errors.js';
@@ -92,10 +93,11 @@ async function readConfigFile(file: string, label: string, explicit: boolean): P
       cause,
     });
   }
+  // A byte-order mark (editors on Windows write one) is skipped; a syntax error names the line and column.
   try {
-    return JSON.parse(text);
+    return parseJsonText(text, label);
   } catch (cause) {
-    throw new UsageError(`${label} is not valid JSON: ${(cause as Error).message}`, {
+    throw new UsageError(isMolapError(cause) ? cause.problem : String(cause), {
       hint: 'fix the JSON syntax (no comments or trailing commas); `molap config schema` prints the schema',
       cause,
     });

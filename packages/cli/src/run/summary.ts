@@ -32,9 +32,12 @@ export function formatSummary(results: Results): string {
       claim.verdict === 'not-tested'
         ? (claim.reason ?? '')
         : claim.comparisons
-            .map((comparison) => `${comparison.baseline} ${comparison.supported ? '✔' : '✘'}`)
+            .map(
+              (comparison) =>
+                `${comparison.baseline} ${comparison.supported ? '✔' : comparison.difference === null ? '?' : '✘'}`,
+            )
             .join(', '),
     ]),
   );
-  return `${header}\n${table}\nclaims about ${results.claims[0]?.molap ?? 'MoLaP'} (✔ MoLaP better than that model)\n${claims}`;
+  return `${header}\n${table}\nclaims about ${results.claims[0]?.molap ?? 'MoLaP'} (✔ MoLaP better than that model, its 95 % interval over seeds × tasks excluding 0; ? undecided; intervals in the report)\n${claims}`;
 }

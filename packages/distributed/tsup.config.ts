@@ -1,0 +1,3 @@
+import { molapBuild } from '../../tsup.shared.js';
+
+export default molapBuild();

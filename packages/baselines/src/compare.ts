@@ -29,12 +29,22 @@ import {
   type LearningBudget,
   type LearningCurvePoint,
   type LearningSchedule,
+  registerDiscoveredPlugins,
   resolveBudget,
   runJobsInWorkers,
   type StrategyRegistry,
   validateBudget,
 } from '@molap/core';
-import { corpusTaskOptions, createTaskRegistry, type TaskOptions, type TaskRegistry, yang19 } from '@molap/tasks';
+import {
+  corpusTaskOptions,
+  createTaskRegistry,
+  loadPluginSources,
+  type PluginSource,
+  registerDiscovered,
+  type TaskOptions,
+  type TaskRegistry,
+  yang19,
+} from '@molap/tasks';
 import { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
 import {
   COMPARISON_FORMAT,
@@ -106,6 +116,12 @@ export interface CompareOptions {
    * and tasks the workers need.
    */
   readonly workerSetup?: string;
+  /**
+   * Plugin packages whose tasks and strategies the comparison uses (`pluginSources(discovery)` of
+   * @molap/tasks): worker threads load the same plugins, so comparisons of plugin tasks and plugin strategies
+   * run in parallel without a workerSetup module.
+   */
+  readonly plugins?: readonly PluginSource[];
   readonly onProgress?: (event: CompareProgress) => void;
   /**
    * Folder of the comparison's checkpoints: each job learns with its own checkpoint folder
@@ -249,6 +265,8 @@ function normaliseSpec(entry: string | AnyStrategy | StrategySpec): StrategySpec
 /** Data a comparison worker receives. @internal */
 export interface WorkerInput {
   readonly setup?: string;
+  /** Plugin packages to load in the worker (tasks and strategies), as discovered by the main thread. */
+  readonly plugins?: readonly PluginSource[];
   readonly job: ComparisonJob;
   readonly engine?: CreateEngineOptions;
 }
@@ -261,6 +279,11 @@ export async function runComparisonWorker(
 ): Promise<ComparisonJobResult> {
   const registry = createBaselineRegistry();
   let tasks = createYang19Registry();
+  if (input.plugins && input.plugins.length > 0) {
+    const discovery = await loadPluginSources(input.plugins);
+    registerDiscovered(tasks, discovery);
+    registerDiscoveredPlugins(discovery, { strategies: registry });
+  }
   if (input.setup) {
     const module = (await import(input.setup)) as {
       setup?: () =>
@@ -358,12 +381,18 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
   const workers = Math.min(requested, jobs.length);
   const moduleUrl = builtModuleUrl(import.meta.url);
   const builtIn = (strategy: AnyStrategy) => BASELINE_STRATEGIES.includes(strategy);
+  // Workers load the plugins again from where the main thread found them (`options.plugins`).
+  const plugins = options.plugins ?? [];
+  const pluginStrategies = new Set(plugins.flatMap((plugin) => plugin.strategyIds));
+  const workerTasks = new Set([...yang19.map((task) => task.id), ...plugins.flatMap((plugin) => plugin.taskIds)]);
   let reason: string | undefined;
   if (workers <= 1) reason = jobs.length <= 1 ? 'one job' : 'parallelism 1';
   else if (!moduleUrl) reason = 'the package runs from its TypeScript sources (workers need the build)';
-  else if (!options.workerSetup && !compared.every((c) => builtIn(c.strategy))) {
+  else if (!options.workerSetup && !compared.every((c) => builtIn(c.strategy) || pluginStrategies.has(c.name))) {
     reason = 'custom strategies without a workerSetup module';
-  } else if (!options.workerSetup && context.tasks) reason = 'a custom task registry without a workerSetup module';
+  } else if (!options.workerSetup && context.tasks && !options.tasks.every((id) => workerTasks.has(id))) {
+    reason = 'a custom task registry without a workerSetup module';
+  }
   const report = options.onProgress;
   report?.({
     type: 'start',
@@ -380,6 +409,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
       run: 'runComparisonWorker',
       jobs: jobs.map((job) => ({
         job,
+        ...(plugins.length > 0 ? { plugins } : {}),
         ...(options.workerSetup ? { setup: moduleSpecifier(options.workerSetup) } : {}),
         ...(context.engine ? { engine: context.engine } : {}),
       })),

@@ -9,6 +9,8 @@ import { isMolapError } from '@molap/core';
 import {
   createTaskRegistry,
   discoverTaskPlugins,
+  type PluginSource,
+  pluginSources,
   registerDiscovered,
   type Task,
   type TaskPluginDiscovery,
@@ -142,4 +144,30 @@ export function findTask(registry: TaskRegistry, id: string): Task {
     }
     throw error;
   }
+}
+
+/**
+ * The strategies a run may name: the built-in ones (MoLaP, random modules, the baselines) and those of the
+ * project's plugin packages (a `molap` field with apiVersion 2). A plugin strategy that cannot be registered
+ * is a warning (a failure with `--strict`).
+ */
+export async function loadStrategyRegistry(catalog: TaskCatalog, io: CliIo, strict: boolean) {
+  const [{ createBuiltinStrategyRegistry }, { registerDiscoveredPlugins }] = await Promise.all([
+    import('@molap/study'),
+    import('@molap/core'),
+  ]);
+  const strategies = await createBuiltinStrategyRegistry();
+  if (catalog.discovery) {
+    const refused = registerDiscoveredPlugins(catalog.discovery, { strategies });
+    for (const error of refused) io.stderr(`molap: warning: ${error.message}\n`);
+    if (strict) failOnPluginProblems({ problems: refused });
+  }
+  return strategies;
+}
+
+/** The plugin sources of a catalog for worker threads (`pluginSources` of @molap/tasks), or none. */
+export function catalogPluginSources(catalog: TaskCatalog): { readonly pluginSources?: PluginSource[] } {
+  return catalog.discovery && catalog.discovery.loaded.length > 0
+    ? { pluginSources: pluginSources(catalog.discovery) }
+    : {};
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,13 @@ describe.concurrent('task plugins of the project', () => {
     const shown = await molap(['tasks', 'show', 'neurogym/go-no-go', '--json', '--trials', '20'], { cwd: clean.root });
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'neurogym/go-no-go', source: EXAMPLE_SOURCE });
+    const timing = await molap(['tasks', 'show', 'neurogym/ready-set-go', '--json', '--trials', '5'], {
+      cwd: clean.root,
+    });
+    expect(JSON.parse(timing.stdout)).toMatchObject({
+      rule: 'neurogym/ready-set-go',
+      score: { id: 'response-timing' },
+    });
     const closest = await molap(['tasks', 'show', 'go-no-go'], { cwd: clean.root });
     expect(closest.code).toBe(2);
     expect(closest.stderr).toContain("Did you mean 'neurogym/go-no-go'?");
@@ -262,11 +270,106 @@ describe('plugin strategies', () => {
     ]);
   });
 
+  it('runs the comparison in worker threads that load the same plugins', async () => {
+    const args = ['compare', '--tasks', 'neurogym/go-no-go', '--strategies', 'lab/narrow-multitask,multitask'];
+    const budget = [
+      '--budget',
+      'quick',
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--eval-trials',
+      '8',
+      '--eval-every',
+      '0',
+    ];
+    const result = await molap([...args, ...budget, '--parallelism', '2', '--json'], { cwd: lab.root });
+    expect(result.code).toBe(0);
+    const events = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'start', mode: 'workers', workers: 2 });
+    expect(JSON.parse(result.stdout).rows).toHaveLength(2);
+  });
+
   it('suggests the discovered strategy for a misspelt name', async () => {
     const result = await molap(['compare', '--tasks', 'fdgo', '--strategies', 'lab/narow-multitask'], {
       cwd: lab.root,
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Did you mean "lab/narrow-multitask"?');
+  });
+});
+
+/** One `molap run` whose corpus holds Yang tasks and the tasks of two plugin packages, with no rules option. */
+describe('a run mixing Yang tasks and two plugins', () => {
+  let lab: Scratch;
+  beforeAll(() => {
+    lab = createScratch('molap-cli-mixed-');
+    lab.write('package.json', {
+      name: 'lab',
+      private: true,
+      dependencies: {
+        'molap-task-neurogym-classics': '^0.1.0',
+        'molap-task-reach': '1.0.0',
+        'molap-strategy-lab': '1.0.0',
+      },
+    });
+    linkExamplePlugin(lab);
+    linkFixturePackage(lab, 'molap-task-reach');
+    linkFixturePackage(lab, 'molap-strategy-lab');
+    lab.write('molap.config.json', {
+      backend: { engine: 'native', threads: 1 },
+      run: {
+        tasks: ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1'],
+        heldOut: ['dm1'],
+        models: ['molap', 'multitask', 'lab/narrow-multitask'],
+        budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
+        network: { hiddenSize: 16 },
+        bank: {
+          moduleSize: 4,
+          latents: { k: 2 },
+          steps: 4,
+          batchSize: 8,
+          evaluationTrials: 8,
+          corpus: { trialsPerTask: 16 },
+          workers: 2,
+        },
+        analysisTrials: 16,
+        perturbations: [{ id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 }],
+      },
+    });
+  });
+  afterAll(() => lab.remove());
+
+  it('runs the whole study with a third-party strategy next to MoLaP: one composed rule block, no rules typed', async () => {
+    const result = await molap(['run', '--json', '--out', 'mixed'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    const { runDir } = JSON.parse(result.stdout);
+    const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+    expect(JSON.stringify(results)).toContain('lab/delayed-reach');
+    expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
+    expect(JSON.stringify(results)).toContain('lab/narrow-multitask');
+  }, 120_000);
+
+  it('compares across the two plugins', async () => {
+    const args = ['compare', '--tasks', 'neurogym/go-no-go,lab/delayed-reach', '--strategies', 'multitask'];
+    const budget = [
+      '--budget',
+      'quick',
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--eval-trials',
+      '8',
+      '--eval-every',
+      '0',
+    ];
+    const result = await molap([...args, ...budget, '--json', '--quiet'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toHaveLength(2);
   });
 });

@@ -32,6 +32,8 @@ describe.concurrent('molap tasks (built-in tasks)', () => {
     const result = await run('tasks', 'show', 'delaygo');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('periods   fix1 → stim1 → delay1 → go1');
+    expect(result.stdout).toContain('rule      delaygo (its unit in the rule block');
+    expect(result.stdout).toContain('score     yang19-last-step: Correct when, at the last step of the trial');
     expect(result.stdout).toContain('inputs (85)');
     expect(result.stdout).toMatch(/ring1\s+sensory\s+1–32/);
     expect(result.stdout).toMatch(/rule\s+rule\s+65–84/);

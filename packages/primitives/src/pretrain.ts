@@ -16,7 +16,17 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
 import { MolapError } from '@molap/core';
-import { corpusTaskOptions, type Task, type TaskRegistry, YANG19_TASKS } from '@molap/tasks';
+import {
+  corpusTaskOptions,
+  createTaskRegistry,
+  loadPluginSources,
+  type PluginSource,
+  registerDiscovered,
+  type Task,
+  type TaskRegistry,
+  YANG19_TASKS,
+  yang19,
+} from '@molap/tasks';
 import {
   assembleModules,
   type BankLayout,
@@ -70,6 +80,11 @@ export interface PretrainModulesOptions extends Partial<ModuleTrainingOptions> {
   readonly engine?: Engine;
   /** Engine selection for the workers (always one thread each) and for a default in-thread engine. */
   readonly engineOptions?: CreateEngineOptions;
+  /**
+   * Plugin packages whose tasks are in the corpus (`pluginSources(discovery)` of @molap/tasks): the workers
+   * load the same plugins, so a corpus with plugin tasks trains on every core.
+   */
+  readonly plugins?: readonly PluginSource[];
   /** Module (URL or absolute path) whose `setup()` returns `{ tasks }`, so workers can find custom corpus tasks. */
   readonly workerSetup?: string;
   /** Checkpoint folder: one sub-folder per module; an interrupted run given the same folder resumes exactly. */
@@ -108,6 +123,7 @@ const RUN_KEYS = [
   'engine',
   'engineOptions',
   'workerSetup',
+  'plugins',
   'checkpointDir',
   'onProgress',
   'signal',
@@ -225,11 +241,15 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
   }
   const workers = Math.min(requested, k);
   const moduleUrl = ownModuleUrl();
+  const plugins = options.plugins ?? [];
+  const pluginTaskIds = new Set(plugins.flatMap((plugin) => plugin.taskIds));
   let reason: string | undefined;
   if (workers <= 1) reason = k <= 1 ? 'one module' : 'workers: 1';
   else if (options.engine) reason = 'an engine was given (it runs in this thread)';
   else if (!moduleUrl) reason = 'the package runs from its TypeScript sources (workers need the build)';
-  else if (!options.workerSetup && !tasks.every(isBuiltIn)) reason = 'custom corpus tasks without a workerSetup module';
+  else if (!options.workerSetup && !tasks.every((task) => isBuiltIn(task) || pluginTaskIds.has(task.id))) {
+    reason = 'custom corpus tasks without a workerSetup module or plugins';
+  }
   options.onProgress?.({
     type: 'start',
     modules: k,
@@ -254,6 +274,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
         options: training,
         bankSeed: seed,
         ...(options.workerSetup ? { setup: options.workerSetup } : {}),
+        ...(plugins.length > 0 ? { plugins } : {}),
         ...(pool ? { pool } : {}),
         ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}),
         ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
@@ -324,6 +345,8 @@ export interface PretrainWorkerInput {
   readonly options: ModuleTrainingOptions;
   readonly bankSeed: number;
   readonly setup?: string;
+  /** Plugin packages to load (their tasks join the Yang tasks). */
+  readonly plugins?: readonly PluginSource[];
   readonly engineOptions?: CreateEngineOptions;
   readonly checkpointDir?: string;
   /** The latent pool (SharedArrayBuffers: shared, not copied). */
@@ -339,6 +362,11 @@ export async function runPretrainWorker(
   signal: AbortSignal,
 ): Promise<TrainedModule[]> {
   let registry: Pick<TaskRegistry, 'get'> | undefined;
+  if (input.plugins && input.plugins.length > 0) {
+    const withPlugins = createTaskRegistry({ tasks: yang19, source: '@molap/tasks' });
+    registerDiscovered(withPlugins, await loadPluginSources(input.plugins));
+    registry = withPlugins;
+  }
   if (input.setup) {
     const module = (await import(input.setup)) as {
       setup?: () => { tasks?: TaskRegistry } | Promise<{ tasks?: TaskRegistry }>;

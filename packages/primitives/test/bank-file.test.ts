@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { type Engine, ModelFileError, saveModel } from '@molap/backend';
 import { YANG19_TASKS } from '@molap/tasks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+
 import {
   BANK_JSON,
   bankLayout,
@@ -153,4 +158,35 @@ describe.runIf(existsSync(dist))('pretrainModules in worker threads (the build)'
     expect(parallel.network.parameters).toEqual(serial.network.parameters);
     expect(parallel.log.map((l) => l.heldOutR2)).toEqual(serial.log.map((l) => l.heldOutR2));
   });
+});
+
+/**
+ * Plugin tasks in the pre-training workers. Run with plain Node in a child process: the plugin imports
+ * @molap/tasks like any installed package, which this test process would resolve to TypeScript sources.
+ */
+describe.runIf(existsSync(dist))('pretrainModules in worker threads with plugin tasks', () => {
+  it('loads the plugins of the discovery in every worker, with the bank of one thread', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'molap-plugin-workers-'));
+    try {
+      await mkdir(join(project, 'node_modules'));
+      const fixture = fileURLToPath(new URL('./fixtures/molap-task-reach', import.meta.url));
+      await symlink(fixture, join(project, 'node_modules', 'molap-task-reach'), 'dir');
+      const tasksDist = fileURLToPath(new URL('../../tasks/dist/index.js', import.meta.url));
+      const script = fileURLToPath(new URL('./fixtures/pretrain-with-plugins.mjs', import.meta.url));
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [script, pathToFileURL(dist).href, pathToFileURL(tasksDist).href],
+        { cwd: project },
+      );
+      expect(JSON.parse(stdout)).toEqual({
+        errors: [],
+        starts: [{ type: 'start', modules: 2, mode: 'workers', workers: 2 }],
+        // The rule block is composed for the corpus: the 20 Yang rules, then the plugin's.
+        rules: ['lab/delayed-reach'],
+        same: true,
+      });
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -90,9 +90,11 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
       `${value.k} ${extractor.id} latents${'rho' in value && value.rho ? `, ρ ${Array.from(value.rho as ArrayLike<number>, (r) => r.toFixed(2)).join(' ')}` : ''}`,
   );
   const record = primitives.extractorRecord(extractor, options, latents, build.teacher);
-  // Plugin tasks cannot be looked up in the pre-training workers (they know the Yang tasks): train in this thread.
+  // Pre-training workers know the Yang tasks and load the plugins of `plan.pluginSources`; a corpus with other
+  // tasks trains in this thread.
+  const inWorkers = new Set(plan.pluginSources?.flatMap((source) => source.taskIds) ?? []);
   const plugin = build.corpus.some(
-    (id) => registry.get(id) !== (YANG19_TASKS as Readonly<Record<string, unknown>>)[id],
+    (id) => registry.get(id) !== (YANG19_TASKS as Readonly<Record<string, unknown>>)[id] && !inWorkers.has(id),
   );
   const bank = await timed(
     'pretrain',
@@ -108,6 +110,7 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
         taskOptions,
         ...(plan.bank.workers === undefined ? {} : { workers: plan.bank.workers }),
         ...(plugin ? { engine: build.engine } : { engineOptions: plan.backend }),
+        ...(plan.pluginSources ? { plugins: plan.pluginSources } : {}),
         checkpointDir: build.checkpointDir,
         onProgress: (progress) => onBankEvent({ type: 'pretrain', model, seed, progress }),
         ...(build.signal ? { signal: build.signal } : {}),

@@ -10,6 +10,7 @@ import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitive
 import {
   closestName,
   corpusTaskOptions,
+  type PluginSource,
   resolveTaskOptions,
   type Task,
   type TaskOptions,
@@ -89,6 +90,12 @@ export interface StudyPlan {
   readonly backend: Json;
   /** Task plugins named in the config (`tasks.plugins`), if any. */
   readonly plugins: readonly string[] | undefined;
+  /**
+   * Where the plugin packages of the run's registry are installed (`pluginSources` of @molap/tasks), when
+   * the planner was given them: pre-training workers load the same plugins, so corpora with plugin tasks
+   * train on every core.
+   */
+  readonly pluginSources?: readonly PluginSource[];
 }
 
 const isRunPreset = (name: string | undefined): name is RunPresetName =>
@@ -147,6 +154,13 @@ export interface PlanContext {
   readonly strategyContext: import('@molap/core').StrategyContext;
   /** Every task is learned alike (`molap learn`): run.heldOut is ignored. */
   readonly ignoreHeldOut?: boolean;
+  /** The plugin packages of `registry` (`pluginSources(discovery)`), for worker threads. */
+  readonly pluginSources?: readonly PluginSource[];
+  /**
+   * The strategies the run's models may name: default `createBuiltinStrategyRegistry()`; add plugin
+   * strategies to it (`registerDiscoveredPlugins` of @molap/core) to compare a third-party baseline with MoLaP.
+   */
+  readonly strategies?: import('@molap/core').StrategyRegistry;
 }
 
 /**
@@ -233,7 +247,7 @@ export async function planStudy(
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
   await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
 
-  const registry = await createBuiltinStrategyRegistry();
+  const registry = context.strategies ?? (await createBuiltinStrategyRegistry());
   const known = registry.ids();
   const models: PlannedModel[] = [];
   for (const spec of settings.models) {
@@ -372,5 +386,6 @@ export async function planStudy(
     taskOptions,
     backend: config.backend ?? {},
     plugins: config.tasks?.plugins,
+    ...(context.pluginSources && context.pluginSources.length > 0 ? { pluginSources: context.pluginSources } : {}),
   };
 }

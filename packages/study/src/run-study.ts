@@ -32,6 +32,8 @@ export interface RunStudyOptions {
   readonly onEvent?: (event: StudyEvent) => void;
   /** Stops at the next checkpoint; the run folder keeps every finished job. */
   readonly signal?: AbortSignal;
+  /** The strategies the plan's models name: default `createBuiltinStrategyRegistry()` (the one planStudy used). */
+  readonly strategies?: import('@molap/core').StrategyRegistry;
   /** Runs the jobs; default `localExecutor` (this thread, one after the other). */
   readonly executor?: StudyExecutor;
 }
@@ -67,7 +69,7 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
   const { runDir, signal } = options;
   const onEvent = options.onEvent ?? (() => {});
   const [analysis, composer] = await Promise.all([import('@molap/analysis'), import('@molap/composer')]);
-  const strategies = await createBuiltinStrategyRegistry();
+  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
   const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT);
   const store = new JobStore(runPaths(runDir).state);
   const outputs = new Map<string, JobOutput>();

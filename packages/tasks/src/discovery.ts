@@ -537,3 +537,65 @@ export function registerDiscovered(registry: TaskRegistry, discovery: TaskPlugin
   }
   return errors;
 }
+
+/**
+ * What a worker thread needs to load the same plugins as the main thread, as JSON: where each loaded plugin
+ * is installed, the module of each kind, and the ids the main thread accepted (tasks rejected by the
+ * conformance check stay out).
+ */
+export interface PluginSource {
+  readonly package: string;
+  readonly version: string;
+  readonly directory: string;
+  readonly manifest: Readonly<Partial<Record<PluginKind, string>>>;
+  readonly taskIds: readonly string[];
+  readonly strategyIds: readonly string[];
+}
+
+const idOf = (value: object): string => String((value as { id?: unknown }).id);
+
+/** The plugin sources of a discovery (structured-cloneable), for `loadPluginSources` in worker threads. */
+export function pluginSources(discovery: Pick<TaskPluginDiscovery, 'loaded'>): PluginSource[] {
+  return discovery.loaded.map((plugin) => ({
+    package: plugin.package,
+    version: plugin.version,
+    directory: plugin.directory,
+    manifest: { ...plugin.manifest },
+    taskIds: plugin.tasks.map((task) => task.id),
+    strategyIds: plugin.strategies.map(idOf),
+  }));
+}
+
+/**
+ * Loads the plugins of `sources` again (in a worker thread): imports the same modules from the same folders
+ * and keeps the tasks the main thread accepted, without running discovery or the conformance check again.
+ * Register the result like a discovery: `registerDiscovered(registry, loaded)`.
+ * @throws TaskRegistryError when a module can no longer be imported (the installation changed meanwhile).
+ */
+export async function loadPluginSources(sources: readonly PluginSource[]): Promise<TaskPluginDiscovery> {
+  const node = await nodeModules();
+  const loaded: LoadedTaskPlugin[] = [];
+  for (const source of sources) {
+    const name = `${source.package}@${source.version}`;
+    const values: Partial<Record<PluginKind, unknown[]>> = {};
+    for (const kind of Object.keys(source.manifest) as PluginKind[]) {
+      const result = await importKind(node, source.directory, name, source.manifest[kind], kind);
+      if (!Array.isArray(result)) {
+        throw result.kind === 'failed' ? result.errors[0] : new Error(`cannot load ${kind} of ${name}`);
+      }
+      values[kind] = result;
+    }
+    const tasks = (values.tasks ?? []) as Task[];
+    loaded.push({
+      package: source.package,
+      version: source.version,
+      directory: source.directory,
+      manifest: source.manifest,
+      tasks: tasks.filter((task) => source.taskIds.includes(task.id)),
+      strategies: (values.strategies ?? []) as object[],
+      perturbations: (values.perturbations ?? []) as object[],
+      extractors: (values.extractors ?? []) as object[],
+    });
+  }
+  return { loaded, skipped: [], errors: [], warnings: [] };
+}

@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { type BudgetConfig, ENGINE_KINDS, type StrategySpecConfig, TFJS_BACKENDS } from '@molap/study';
-import { closestName } from '@molap/tasks';
+import { closestName, pluginSources } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { flag } from '../options.js';
@@ -140,6 +140,10 @@ export const compareCommand = defineCommand({
     try {
       table = await baselines.compare({
         registry: known,
+        // Worker threads load the same plugins (tasks and strategies) from where discovery found them.
+        ...(catalog.discovery && catalog.discovery.loaded.length > 0
+          ? { plugins: pluginSources(catalog.discovery) }
+          : {}),
         strategies,
         tasks: settings.tasks,
         budget: learningBudget,

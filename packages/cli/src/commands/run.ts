@@ -31,7 +31,14 @@ import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { shellQuote } from '../output.js';
 import { createProgress, type Progress, type ProgressMode, progressMode } from '../progress.js';
-import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import {
+  catalogPluginSources,
+  findTask,
+  loadStrategyRegistry,
+  loadTaskCatalog,
+  openProject,
+  reportPluginProblems,
+} from '../project.js';
 import { createRunDisplay } from '../run/display.js';
 import { formatSummary } from '../run/summary.js';
 import { loadedPlugins } from './worker.js';
@@ -262,6 +269,7 @@ export const runCommand = defineCommand({
     const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
+    const strategies = await loadStrategyRegistry(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');
     const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
@@ -280,6 +288,8 @@ export const runCommand = defineCommand({
         plan = await planStudy(loaded.config, options.preset, {
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
+          ...catalogPluginSources(catalog),
+          strategies,
         });
         if (options.dryRun) {
           io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
@@ -322,6 +332,7 @@ export const runCommand = defineCommand({
           runDir,
           engine,
           registry: catalog.registry,
+          strategies,
           onEvent: display.handle,
           signal,
           ...(distributed ? { executor: distributed.executor(progress, mode) } : {}),

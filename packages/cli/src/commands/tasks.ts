@@ -13,8 +13,10 @@ import {
   resolveTaskOptions,
   type Task,
   type TaskOptions,
+  taskRule,
   trialLengthStats,
   writeNpz,
+  YANG19_SCORE,
 } from '@molap/tasks';
 import { type CommandInput, commonOptions, defineCommand, projectOptions } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -140,6 +142,10 @@ export const tasksShow = defineCommand({
       link: task.meta.link,
       tags: [...task.meta.tags],
       periods: [...task.periods],
+      rule: taskRule(task),
+      score: task.score
+        ? { id: task.score.id, description: task.score.description, criterion: task.score.criterion ?? null }
+        : { id: YANG19_SCORE.id, description: YANG19_SCORE.description, criterion: null },
       taskDefaults: task.defaults ?? {},
       options: shown,
       inputs: layout.inputs,
@@ -171,6 +177,8 @@ export const tasksShow = defineCommand({
       `paper     ${task.meta.paper}${task.meta.link ? ` <${task.meta.link}>` : ''}`,
       `tags      ${task.meta.tags.join(', ')}`,
       `periods   ${task.periods.join(' → ')}`,
+      `rule      ${taskRule(task)} (its unit in the rule block composed for the tasks that share a network)`,
+      `score     ${description.score.id}: ${description.score.description}${description.score.criterion === null ? '' : ` Criterion ${description.score.criterion}.`}`,
       `defaults  ${defaults.length === 0 ? '(library defaults)' : defaults.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}${task.defaults?.rules ? `, rules: ${task.defaults.rules.length} ids` : ''}`,
       `options   dt ${options.dt} ms, ringSize ${options.ringSize}, batchSize ${options.batchSize}, noise ${options.noise ? `on (σx ${options.inputNoiseSigma})` : 'off'}, tau ${options.tau} ms, ${options.rules.length} rules`,
       '',

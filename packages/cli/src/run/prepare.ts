@@ -7,7 +7,13 @@ import { planStudy, RUN_PRESET_NAMES, type StudyPlan } from '@molap/study';
 import type { TaskRegistry } from '@molap/tasks';
 import type { CommandInput, projectOptions } from '../command.js';
 import type { OptionSpecs } from '../options.js';
-import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import {
+  catalogPluginSources,
+  loadStrategyRegistry,
+  loadTaskCatalog,
+  openProject,
+  reportPluginProblems,
+} from '../project.js';
 
 /** A checked plan, its task registry and an engine (the caller disposes it). */
 export interface PreparedRun {
@@ -31,6 +37,9 @@ export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
       registry: catalog.registry,
       strategyContext: { engine, tasks: catalog.registry },
       ...(options.ignoreHeldOut ? { ignoreHeldOut: true } : {}),
+      // Worker threads (module pre-training) load the same task plugins; plugin strategies join the built-in ones.
+      ...catalogPluginSources(catalog),
+      strategies: await loadStrategyRegistry(catalog, input.io, options.strict),
     });
     return { plan, registry: catalog.registry, engine };
   } catch (error) {

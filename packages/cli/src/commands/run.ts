@@ -26,7 +26,7 @@ import {
   TFJS_BACKENDS,
 } from '@molap/study';
 import { TaskRegistryError } from '@molap/tasks';
-import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
+import { type CliIo, commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
 import { shellQuote } from '../output.js';
@@ -164,13 +164,30 @@ function failure(error: unknown, resume: string): CommandError {
   });
 }
 
+/** `--dry-run`: the plan as JSON on stdout; its jobs, their estimated cost and wall times on stderr. */
+async function dryRun(plan: StudyPlan, io: CliIo, mode: ProgressMode): Promise<number> {
+  io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  if (mode === 'quiet') return ExitCode.ok;
+  const { estimateRun, formatEstimate } = await import('../run/estimate.js');
+  const estimate = await estimateRun(plan);
+  if (mode === 'json') {
+    io.stderr(
+      `${JSON.stringify({
+        type: 'estimate',
+        jobs: estimate.jobs.map(({ job, seconds }) => ({ id: job.id, seconds: Math.round(seconds) })),
+        workSeconds: Math.round(estimate.workSeconds),
+        wall: estimate.wall.map(({ workers, seconds }) => ({ workers, seconds: Math.round(seconds) })),
+      })}\n`,
+    );
+  } else io.stderr(formatEstimate(estimate));
+  return ExitCode.ok;
+}
+
+/** Least time between two lines of the queue's state (jobs done, running on which worker, waiting). */
+const QUEUE_LINE_INTERVAL_MS = 15_000;
+
 /** The Redis executor of `--executor`, or undefined for the local one. */
-async function redisExecutor(
-  given: string | undefined,
-  plan: StudyPlan,
-  runDir: string,
-  catalog: Awaited<ReturnType<typeof loadTaskCatalog>>,
-) {
+async function redisExecutor(given: string | undefined, catalog: Awaited<ReturnType<typeof loadTaskCatalog>>) {
   if (given === undefined || given === 'local') return undefined;
   const distributed = await import('@molap/distributed');
   const url = given === 'redis' ? distributed.redisUrlFrom(undefined) : given;
@@ -185,10 +202,12 @@ async function redisExecutor(
     });
   }
   const target = distributed.parseRedisUrl(url);
+  (await distributed.connectRedis(target)).disconnect();
   return {
     shown: given === 'redis' ? 'redis' : target.shown,
-    executor: (progress: Progress, mode: ProgressMode) =>
-      distributed.createRedisExecutor({
+    executor: (plan: StudyPlan, runDir: string, progress: Progress, mode: ProgressMode) => {
+      let shownAt = Number.NEGATIVE_INFINITY;
+      return distributed.createRedisExecutor({
         url,
         plan,
         runDir,
@@ -199,9 +218,16 @@ async function redisExecutor(
             progress.step(`worker ${status.worker} refused the run: ${status.differences.join('; ')}`);
           } else if (status.type === 'requeued') {
             progress.step(`${status.reason}: ${status.jobs} jobs enqueued again`);
+          } else if (Date.now() - shownAt >= QUEUE_LINE_INTERVAL_MS) {
+            shownAt = Date.now();
+            const running = status.running.map(({ job, worker }) => `${worker} ${job}`).join(', ');
+            progress.step(
+              `queue ${status.queue}: ${status.done}/${status.total} jobs done, ${status.running.length} running${running ? ` (${running})` : ''}, ${status.queued} waiting`,
+            );
           }
         },
-      }),
+      });
+    },
   };
 }
 
@@ -276,12 +302,11 @@ export const runCommand = defineCommand({
     try {
       let plan: StudyPlan;
       let runDir: string;
+      // Redis is checked (reachable, password) before any work or folder.
+      const distributed = options.dryRun ? undefined : await redisExecutor(options.executor, catalog);
       if (record) {
         plan = record.plan;
-        if (options.dryRun) {
-          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-          return ExitCode.ok;
-        }
+        if (options.dryRun) return dryRun(plan, io, progressMode(options));
         runDir = resolve(cwd, resumeFrom!);
         for (const id of plan.tasks) findTask(catalog.registry, id);
       } else {
@@ -291,10 +316,7 @@ export const runCommand = defineCommand({
           ...catalogPluginSources(catalog),
           strategies,
         });
-        if (options.dryRun) {
-          io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-          return ExitCode.ok;
-        }
+        if (options.dryRun) return dryRun(plan, io, progressMode(options));
         const runRecord: RunRecord = {
           format: RUN_FORMAT,
           formatVersion: RUN_FORMAT_VERSION,
@@ -309,7 +331,6 @@ export const runCommand = defineCommand({
         runDir = await createRunFolder(parent, runRecord, new Date());
       }
       const where = shown(cwd, runDir);
-      const distributed = await redisExecutor(options.executor, plan, runDir, catalog);
       const resume = `molap run --resume ${shellQuote(where)}${distributed ? ` --executor ${shellQuote(distributed.shown)}` : ''}`;
       const mode = progressMode(options);
       const progress = await createProgress(mode, io);
@@ -335,7 +356,7 @@ export const runCommand = defineCommand({
           strategies,
           onEvent: display.handle,
           signal,
-          ...(distributed ? { executor: distributed.executor(progress, mode) } : {}),
+          ...(distributed ? { executor: distributed.executor(plan, runDir, progress, mode) } : {}),
         });
       } catch (error) {
         if (signal.aborted) {

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { StudyPlan } from '@molap/study';
 import { commonOptions, defineCommand, projectOptions } from '../command.js';
@@ -69,13 +70,14 @@ export const workerCommand = defineCommand({
     if (concurrency > 1) return startProcesses(process.argv.slice(2), concurrency, io, signal);
     const { project } = await openProject(input, { builtinPresets: [] });
     const shown = distributed.shownUrl(url);
-    io.stderr(`molap worker: connecting to ${shown}\n`);
+    const name = options.name ?? `${hostname()}:${process.pid}`;
+    io.stderr(`molap worker ${name}: connecting to ${shown}\n`);
     await distributed.runWorker({
       url,
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       ...(options.queue === undefined ? {} : { queue: options.queue }),
       ...(options.lockSeconds === undefined ? {} : { lockSeconds: options.lockSeconds }),
-      ...(options.name === undefined ? {} : { name: options.name }),
+      name,
       once: options.once === true,
       signal,
       loadTasks: async (plan: StudyPlan) => {
@@ -96,7 +98,7 @@ export const workerCommand = defineCommand({
                   : event.type === 'job-error'
                     ? `job ${event.job} failed: ${event.error.split('\n')[0]}`
                     : `run of queue ${event.queue} ended`;
-        io.stderr(`molap worker: ${line}\n`);
+        io.stderr(`molap worker ${name}: ${line}\n`);
       },
     });
     return signal.aborted ? ExitCode.interrupted : ExitCode.ok;

@@ -178,8 +178,12 @@ export class RunDisplay {
   }
 }
 
-/** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
-export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
+/** What the cost model of a plan needs (`stageCosts` of @molap/study): the bank's shape, the suite, schedules. */
+export async function costInputs(plan: StudyPlan): Promise<{
+  bank: BankShape;
+  suite: SuiteSize[];
+  schedules: Map<string, string>;
+}> {
   const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
   const perturbations = analysis.createBuiltinPerturbationRegistry();
   const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
@@ -201,5 +205,10 @@ export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode
   const schedules = new Map(
     (await createBuiltinStrategyRegistry()).list().map((strategy) => [strategy.id, strategy.meta.schedule as string]),
   );
-  return new RunDisplay({ plan, progress, mode, bank, suite, schedules });
+  return { bank, suite, schedules };
+}
+
+/** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
+export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
+  return new RunDisplay({ plan, progress, mode, ...(await costInputs(plan)) });
 }

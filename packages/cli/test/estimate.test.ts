@@ -1,0 +1,58 @@
+/**
+ * `molap run --dry-run`: besides the plan, its jobs, their estimated cost and the wall time on 1, 4 and 16
+ * workers, scheduled as the Redis executor takes jobs.
+ */
+import type { StudyJob } from '@molap/study';
+import { describe, expect, it } from 'vitest';
+import { scheduleSeconds } from '../src/run/estimate.js';
+import { createScratch, molap } from './support.js';
+
+const job = (id: string, inputs: string[] = []): StudyJob => ({ id, kind: 'train', seed: 1, inputs });
+
+describe('scheduleSeconds', () => {
+  it('gives each free worker the first job whose inputs are done', () => {
+    const jobs = [
+      { job: job('a'), seconds: 2 },
+      { job: job('b', ['a']), seconds: 1 },
+      { job: job('c'), seconds: 3 },
+    ];
+    expect(scheduleSeconds(jobs, 1)).toBe(6);
+    // worker 1: a (0–2), then b (2–3); worker 2: c (0–3), since b waits for a.
+    expect(scheduleSeconds(jobs, 2)).toBe(3);
+    expect(scheduleSeconds(jobs, 16)).toBe(3);
+    // a chain cannot go faster than its length
+    expect(
+      scheduleSeconds(
+        [
+          { job: job('a'), seconds: 2 },
+          { job: job('b', ['a']), seconds: 5 },
+        ],
+        4,
+      ),
+    ).toBe(7);
+  });
+});
+
+describe('molap run --dry-run --preset paper', () => {
+  it('prints the plan, and its jobs, costs and wall times on 1, 4 and 16 workers', async () => {
+    const scratch = createScratch();
+    try {
+      const result = await molap(['run', '--dry-run', '--preset', 'paper'], { cwd: scratch.root });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).preset).toBe('paper');
+      expect(result.stderr).toMatch(/^135 jobs, about \d+ h \d+ min of work:/);
+      expect(result.stderr).toMatch(/ 21 × train +\d+ h/);
+      const wall = /1 worker (.+), 4 workers (.+), 16 workers (.+)\n/.exec(result.stderr);
+      expect(wall).not.toBeNull();
+      const json = await molap(['run', '--dry-run', '--preset', 'paper', '--json'], { cwd: scratch.root });
+      const estimate = JSON.parse(json.stderr.trim());
+      expect(estimate.jobs).toHaveLength(135);
+      const [one, four, sixteen] = estimate.wall.map((row: { seconds: number }) => row.seconds);
+      expect(one).toBe(estimate.workSeconds);
+      expect(four).toBeLessThan(one);
+      expect(sixteen).toBeLessThan(four);
+    } finally {
+      scratch.remove();
+    }
+  }, 60_000);
+});

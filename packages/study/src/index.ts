@@ -31,6 +31,7 @@ export {
   taskOptionsSchema,
   tasksSchema,
 } from './config.js';
+export { checkEngineEnvironment } from './environment.js';
 export {
   type BankShape,
   formatSeconds,
@@ -85,6 +86,18 @@ export {
   RUN_PRESETS,
   type RunSettings,
 } from './presets.js';
+export {
+  capAtCores,
+  checkResources,
+  estimateResources,
+  formatBytes,
+  longestTrialSteps,
+  memoryLimit,
+  parseByteSize,
+  type ResourceInput,
+  type ResourceItem,
+  type ResourcePlan,
+} from './resources.js';
 export { assembleResults, type StudyResults } from './results.js';
 export { type RunStudyOptions, runStudy, type StudyOutput } from './run-study.js';
 export { STUDY_STAGES } from './stages/index.js';

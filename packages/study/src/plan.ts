@@ -5,6 +5,8 @@
  * run rebuilds exactly the same models from it.
  */
 
+import { availableParallelism } from 'node:os';
+import { NETWORK_OPTIONS } from '@molap/baselines';
 import { errorKind, MolapError } from '@molap/core';
 import {
   closestName,
@@ -16,6 +18,7 @@ import {
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings } from './presets.js';
+import { checkResources, estimateResources, memoryLimit } from './resources.js';
 import { createBuiltinStrategyRegistry } from './strategies.js';
 
 type Json = { readonly [key: string]: unknown };
@@ -135,6 +138,8 @@ export interface PlanContext {
   readonly strategyContext: import('@molap/core').StrategyContext;
   /** Every task is learned alike (`molap learn`): run.heldOut is ignored. */
   readonly ignoreHeldOut?: boolean;
+  /** Memory the study may use, in bytes (`--max-memory`); default and upper bound: the machine's memory. */
+  readonly maxMemory?: number;
 }
 
 /**
@@ -238,6 +243,58 @@ export async function planStudy(
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
+  const {
+    preset: pretrainPreset = 'standard',
+    corpus: corpusOptions = {},
+    latents = {},
+    workers,
+    ...training
+  } = settings.bank;
+  const moduleTraining = await checked(
+    'run.bank',
+    'the pre-training options are listed in the @molap/primitives README',
+    () => primitives.resolveModuleTraining(training as never, pretrainPreset as never),
+  );
+
+  // The resource plan, before any model is created or any folder made: refuse what cannot fit.
+  const k = (latents as { k?: number }).k ?? primitives.DEFAULT_LATENT_COUNT;
+  const modularOf = (strategy: string) => registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
+  const needsBank = models.some((model) =>
+    (registry.get(model.strategy).inputs ?? []).some((input) => input.name === composer.PRETRAINED_BANK_INPUT),
+  );
+  const resourcePlan = estimateResources({
+    tasks: settings.tasks.map((id) => context.registry.get(id)),
+    corpus: corpus.map((id) => context.registry.get(id)),
+    taskOptions,
+    batchSize: budget.batchSize,
+    evalTrials: budget.evalTrials,
+    analysisTrials: settings.analysisTrials,
+    models: models.map((model) => {
+      if (modularOf(model.strategy)) {
+        return {
+          name: model.name,
+          units: k * moduleTraining.moduleSize,
+          option: `lower run.bank.latents.k (--modules, now ${k}) or run.bank.moduleSize (--module-size, now ${moduleTraining.moduleSize})`,
+        };
+      }
+      const units = (model.options as { hiddenSize?: number }).hiddenSize ?? NETWORK_OPTIONS.defaults.hiddenSize;
+      return { name: model.name, units, option: `lower run.network.hiddenSize (--hidden-size, now ${units})` };
+    }),
+    ...(needsBank
+      ? {
+          bank: {
+            trialsPerTask:
+              (corpusOptions as { trialsPerTask?: number }).trialsPerTask ?? primitives.DEFAULT_CORPUS_TRIALS_PER_TASK,
+            batchSize: moduleTraining.batchSize,
+            moduleSize: moduleTraining.moduleSize,
+            k,
+            workers: Math.min(workers ?? availableParallelism(), k),
+          },
+        }
+      : {}),
+  });
+  checkResources(resourcePlan, memoryLimit(context.maxMemory));
+
   for (const model of models) {
     const strategy = registry.get(model.strategy);
     const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
@@ -251,17 +308,6 @@ export async function planStudy(
       }
     });
   }
-
-  const {
-    preset: pretrainPreset = 'standard',
-    corpus: corpusOptions = {},
-    latents = {},
-    workers,
-    ...training
-  } = settings.bank;
-  await checked('run.bank', 'the pre-training options are listed in the @molap/primitives README', () =>
-    primitives.resolveModuleTraining(training as never, pretrainPreset as never),
-  );
 
   const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
   const perturbations = settings.perturbations.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));

@@ -55,6 +55,7 @@ export const learnCommand = defineCommand({
     threads,
     plugins: runOptions.plugins,
     strict: runOptions.strict,
+    maxMemory: runOptions.maxMemory,
     ...outputOptions,
     ...projectOptions,
     ...commonOptions,

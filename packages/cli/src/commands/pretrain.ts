@@ -81,6 +81,7 @@ export const pretrainCommand = defineCommand({
     threads,
     plugins,
     strict,
+    maxMemory: runOptions.maxMemory,
     ...outputOptions,
     ...projectOptions,
     ...commonOptions,

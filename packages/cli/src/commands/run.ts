@@ -33,6 +33,7 @@ import { shellQuote } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { findTask, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
+import { machineConfig, maxMemoryOf } from '../run/prepare.js';
 import { formatSummary } from '../run/summary.js';
 
 const budget = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
@@ -116,6 +117,10 @@ export const runOptions = {
     config: ['tasks', 'plugins'],
   }),
   strict: flag.boolean('fail (exit 1) when a task plugin is broken, instead of warning'),
+  maxMemory: flag.string(
+    "refuse, before any work, a run whose estimated memory exceeds this size (512M, 4G; default and upper bound: the machine's memory)",
+    { value: 'size' },
+  ),
 };
 
 /** A path for messages: relative to the current folder when inside it. */
@@ -211,12 +216,15 @@ export const runCommand = defineCommand({
         );
       }
     }
-    const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+    const { project, loaded: opened } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+    const maxMemory = maxMemoryOf(options);
+    const loaded = { ...opened, config: machineConfig(opened.config, io) };
     const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');
-    const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
+    const engineOptions =
+      (record ? machineConfig({ backend: record.plan.backend } as never, io).backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
     try {
       let plan: StudyPlan;
@@ -233,6 +241,7 @@ export const runCommand = defineCommand({
         plan = await planStudy(loaded.config, options.preset, {
           registry: catalog.registry,
           strategyContext: { engine, tasks: catalog.registry },
+          ...(maxMemory === undefined ? {} : { maxMemory }),
         });
         if (options.dryRun) {
           io.stdout(`${JSON.stringify(plan, null, 2)}\n`);

@@ -6,6 +6,7 @@
  */
 
 export { type BankBuild, type BankEvent, type BankStep, buildPretrainedBank, randomModuleBank } from './banks.js';
+export { type ClaimOptions, claimCheckpoints, IDENTITY_JSON, identityDifferences } from './checkpoint-identity.js';
 export {
   type BudgetConfig,
   backendSchema,

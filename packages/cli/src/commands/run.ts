@@ -202,8 +202,9 @@ export const runCommand = defineCommand({
     const { options, io, cwd, signal } = input;
     const resumeFrom = options.resume;
     if (resumeFrom !== undefined) {
+      // --engine may be given: it says explicitly that the run continues on another engine.
       const changed = [
-        ...input.configValues.map((value) => value.flag),
+        ...input.configValues.map((value) => value.flag).filter((name) => name !== '--engine'),
         ...(options.preset === undefined ? [] : ['--preset']),
         ...(options.config === undefined ? [] : ['--config']),
       ];
@@ -223,9 +224,22 @@ export const runCommand = defineCommand({
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');
+    const recorded = record && {
+      ...(record.plan.backend as object),
+      ...(options.engine ? { engine: options.engine } : {}),
+    };
     const engineOptions =
-      (record ? machineConfig({ backend: record.plan.backend } as never, io).backend : loaded.config.backend) ?? {};
+      (recorded ? machineConfig({ backend: recorded } as never, io).backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
+    if (record?.engine !== undefined && record.engine !== engine.name && options.engine === undefined) {
+      await engine.dispose();
+      throw new UsageError(
+        `${resumeFrom} was started on the ${record.engine} engine; this session would continue it on ${engine.name}${process.env.MOLAP_ENGINE ? ` (MOLAP_ENGINE=${process.env.MOLAP_ENGINE})` : ''}, whose numbers differ`,
+        {
+          hint: `resume on ${record.engine} (unset MOLAP_ENGINE and MOLAP_TFJS_BACKEND), or say so explicitly with --engine ${engine.name.startsWith('tfjs') ? 'tfjs' : engine.name}`,
+        },
+      );
+    }
     try {
       let plan: StudyPlan;
       let runDir: string;
@@ -256,6 +270,7 @@ export const runCommand = defineCommand({
           seeds: plan.seeds,
           config: loaded.config,
           plan,
+          engine: engine.name,
         };
         const parent = loaded.config.run?.out ?? resolve(cwd, 'molap-runs');
         runDir = await createRunFolder(parent, runRecord, new Date());

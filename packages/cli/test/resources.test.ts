@@ -91,6 +91,28 @@ describe.concurrent('refused before any work (exit 2, no run folder)', () => {
   });
 });
 
+describe.concurrent('molap tasks export is sized before the batch is built', () => {
+  it.each([
+    [
+      '1000000',
+      /^molap: the batch would take about [\d.]+ GB \(1000000 trials × \d+ steps × \d+ channels \(float32\)\), more than this machine's memory/,
+      'hint: lower --batch-size',
+    ],
+    [
+      '20000',
+      /^molap: the export would write about [\d.]+ GB \(20000 trials × \d+ steps × \d+ channels \(float32\)\), more than 256 MB$/,
+      'hint: add --force to write it anyway',
+    ],
+  ])('--batch-size %s is refused', async (size, message, hint) => {
+    const file = `export-${size}.npz`;
+    const result = await run(['tasks', 'export', 'fdgo', '--mode', 'random', '--batch-size', size, '--out', file]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(firstLine(result.stderr)).toMatch(message);
+    expect(result.stderr).toContain(hint);
+    expect(existsSync(join(scratch.root, file))).toBe(false);
+  });
+});
+
 describe.concurrent('threads and workers beyond the cores', () => {
   it('are capped at the cores with a note', async () => {
     const result = await run(['run', '--dry-run', '--threads', '10000', '--workers', '5000']);

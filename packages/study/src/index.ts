@@ -88,8 +88,11 @@ export {
   type RunSettings,
 } from './presets.js';
 export {
+  type BatchEstimate,
   capAtCores,
   checkResources,
+  EXPORT_FORCE_BYTES,
+  estimateBatch,
   estimateResources,
   formatBytes,
   longestTrialSteps,

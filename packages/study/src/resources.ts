@@ -10,7 +10,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { MolapError } from '@molap/core';
-import { resolveTaskOptions, type Task, type TaskOptions, trialLengthStats } from '@molap/tasks';
+import { createRng, resolveTaskOptions, type Task, type TaskOptions, trialLengthStats } from '@molap/tasks';
 
 /** Bytes of a float32. */
 const F32 = 4;
@@ -206,4 +206,46 @@ export function checkResources(plan: ResourcePlan, limit: { bytes: number; sourc
 export function capAtCores(value: number | undefined, what: string, cores = availableParallelism()) {
   if (value === undefined || value <= cores) return { value, note: undefined };
   return { value: cores, note: `${what} ${value} is capped at the ${cores} cores of this machine` };
+}
+
+/** Size above which an export asks for `--force` (256 MB): a file that large is rarely what was meant. */
+export const EXPORT_FORCE_BYTES = 256 * 1024 ** 2;
+
+/** The size of one batch of `task` under `options`, before it is generated. */
+export interface BatchEstimate {
+  /** Longest trial, in steps of dt. */
+  readonly steps: number;
+  readonly batchSize: number;
+  /** Channels of inputs, targets and mask, and the target angle. */
+  readonly channels: number;
+  /** Bytes of the float32 arrays `[T, B, channels]`. */
+  readonly bytes: number;
+}
+
+/**
+ * How large one batch of `task` would be (e.g. for `molap tasks export`), measured on a probe batch at a
+ * coarse dt (and at most 32 ring units) and scaled, so a huge batch is never built to find out.
+ */
+export function estimateBatch(task: Task, options: Partial<TaskOptions>): BatchEstimate {
+  const resolved = resolveTaskOptions(task, options);
+  const probeDt = Math.max(resolved.dt, PROBE_DT_MS);
+  const probe = resolveTaskOptions(task, {
+    ...options,
+    dt: probeDt,
+    tau: Math.max(resolved.tau, probeDt),
+    ringSize: Math.min(resolved.ringSize, 32),
+    batchSize: Math.min(resolved.batchSize, 8),
+    noise: false,
+  });
+  const layout = task.layout(resolved);
+  const channels = layout.inputSize + 2 * layout.outputSize + 1;
+  const lengths = resolved.mode === 'random' ? longestTrialSteps(task, options) : Number.NaN;
+  let steps = lengths;
+  let batchSize = resolved.batchSize;
+  if (resolved.mode !== 'random') {
+    const batch = task.generate(createRng(0), probe);
+    steps = Math.ceil((batch.steps * probeDt) / resolved.dt);
+    batchSize = batch.batchSize;
+  }
+  return { steps, batchSize, channels, bytes: steps * batchSize * channels * F32 };
 }

@@ -95,7 +95,8 @@ async function prune(dir: string, latest: string, keep: number): Promise<void> {
 
 /**
  * Loads the checkpoint `latest.json` points to, or returns `undefined` when the folder holds no checkpoint
- * yet. A pointer to a missing or damaged checkpoint is an error (never a silent restart from scratch).
+ * yet. When that checkpoint is missing or damaged, the newest older step folder that loads is used, with a
+ * process warning (`MolapCheckpointWarning`); when none loads it is an error (never a silent restart).
  */
 export async function readLatestCheckpoint(
   dir: string,
@@ -120,22 +121,54 @@ export async function readLatestCheckpoint(
       `is not a molap checkpoint pointer (format ${JSON.stringify(pointer?.format)})`,
     );
   }
-  if (typeof pointer.formatVersion !== 'number' || pointer.formatVersion > CHECKPOINT_FORMAT_VERSION) {
+  if (pointer.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+    // Other versions are refused both ways: an older molap's checkpoints are not continued as if they were ours.
+    const newer = typeof pointer.formatVersion === 'number' && pointer.formatVersion > CHECKPOINT_FORMAT_VERSION;
     throw new ModelFileError(
       pointerPath,
-      `has format version ${JSON.stringify(pointer.formatVersion)}; this @molap/backend reads version ${CHECKPOINT_FORMAT_VERSION}: upgrade it`,
+      `has format version ${JSON.stringify(pointer.formatVersion)}; this @molap/backend reads version ${CHECKPOINT_FORMAT_VERSION}: ${newer ? 'upgrade it' : 'delete the checkpoint folder to start over'}`,
     );
   }
   if (typeof pointer.folder !== 'string' || !/^step-\d{8,}$/.test(pointer.folder)) {
     throw new ModelFileError(pointerPath, `names an invalid checkpoint folder ${JSON.stringify(pointer.folder)}`);
   }
   const path = join(dir, pointer.folder);
+  try {
+    const loaded = await loadStep(path, pointer.step as number);
+    return { ...loaded, path };
+  } catch (error) {
+    if (!(error instanceof ModelFileError)) throw error;
+    // The newest checkpoint is damaged (a disk error, a truncated copy): fall back to the newest older one
+    // that loads, with a warning; only when none does is it an error (never a silent restart from scratch).
+    const older = (await readdir(dir))
+      .filter((entry) => /^step-\d{8,}$/.test(entry) && entry !== pointer.folder)
+      .map((entry) => ({ entry, step: Number(entry.slice('step-'.length)) }))
+      .filter(({ step }) => step < (pointer.step as number))
+      .sort((a, b) => b.step - a.step);
+    for (const { entry, step } of older) {
+      try {
+        const loaded = await loadStep(join(dir, entry), step);
+        process.emitWarning(
+          `the newest checkpoint ${path} is damaged (${error.message}); resuming from the previous good one, step ${step}`,
+          { type: 'MolapCheckpointWarning', code: 'MOLAP_CHECKPOINT_FALLBACK' },
+        );
+        return { ...loaded, path: join(dir, entry) };
+      } catch (olderError) {
+        if (!(olderError instanceof ModelFileError)) throw olderError;
+      }
+    }
+    throw error;
+  }
+}
+
+/** Loads the step folder `path` and checks it holds `step`. */
+async function loadStep(path: string, step: number): Promise<LoadedModel> {
   const loaded = await loadModel(path);
-  if (loaded.trainingStep !== pointer.step) {
+  if (loaded.trainingStep !== step) {
     throw new ModelFileError(
       join(path, 'model.json'),
-      `holds training step ${String(loaded.trainingStep)} but ${LATEST_JSON} says ${String(pointer.step)}`,
+      `holds training step ${String(loaded.trainingStep)} but ${LATEST_JSON} says ${String(step)}`,
     );
   }
-  return { ...loaded, path };
+  return loaded;
 }

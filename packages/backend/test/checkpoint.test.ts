@@ -112,6 +112,30 @@ describe('checkpoints', () => {
     }
   }, 60_000);
 
+  it('falls back to the previous good checkpoint when the newest is damaged, with a warning', async () => {
+    const dir = join(root, 'damaged-newest');
+    await writeCheckpoint(dir, snapshot(10));
+    await writeCheckpoint(dir, snapshot(20));
+    await writeFile(join(dir, 'step-00000020', 'weights.bin'), 'truncated');
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const latest = await readLatestCheckpoint(dir);
+      expect(latest?.trainingStep).toBe(10);
+      expect(latest?.path).toBe(join(dir, 'step-00000010'));
+      expect(latest?.parameters).toEqual(snapshot(10).parameters);
+      await new Promise((resume) => setImmediate(resume));
+      expect(warnings.join('\n')).toMatch(
+        /MolapCheckpointWarning: the newest checkpoint .*step-00000020 is damaged .*resuming from the previous good one, step 10/,
+      );
+      await writeFile(join(dir, 'step-00000010', 'weights.bin'), 'truncated too');
+      await expect(readLatestCheckpoint(dir)).rejects.toBeInstanceOf(ModelFileError);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects a damaged pointer or a pointer to a missing checkpoint, naming the file', async () => {
     const dir = join(root, 'bad-pointer');
     await writeCheckpoint(dir, snapshot(10));
@@ -125,5 +149,7 @@ describe('checkpoints', () => {
     expect(error.file).toBe(join(dir, 'step-00000099', 'model.json'));
     await writeFile(pointer, good.replace('"formatVersion": 1', '"formatVersion": 7'));
     await expect(readLatestCheckpoint(dir)).rejects.toThrow(/format version 7; .* upgrade/);
+    await writeFile(pointer, good.replace('"formatVersion": 1', '"formatVersion": 0'));
+    await expect(readLatestCheckpoint(dir)).rejects.toThrow(/format version 0; .* delete the checkpoint folder/);
   });
 });

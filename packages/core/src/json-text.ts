@@ -37,8 +37,8 @@ export function jsonErrorOffset(text: string): number | undefined {
       if (char.charCodeAt(0) < 0x20) fail();
       if (char === '\\') {
         i++;
-        const escape = text[i];
-        if (escape === 'u') {
+        const escaped = text[i];
+        if (escaped === 'u') {
           for (let k = 1; k <= 4; k++) {
             if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
               i += k;
@@ -46,7 +46,7 @@ export function jsonErrorOffset(text: string): number | undefined {
             }
           }
           i += 5;
-        } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) i++;
+        } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) i++;
         else fail();
       } else i++;
     }

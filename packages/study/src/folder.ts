@@ -39,6 +39,8 @@ export interface RunRecord {
   readonly config: MolapConfig;
   /** What the run does; a resumed run follows it. */
   readonly plan: StudyPlan;
+  /** Engine the run started on (`native` or `tfjs`); a resume on another one is refused unless explicit. */
+  readonly engine?: string;
 }
 
 /** Folders inside a run folder. */

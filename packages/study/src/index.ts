@@ -6,6 +6,7 @@
  */
 
 export { type BankBuild, type BankEvent, type BankStep, buildPretrainedBank, randomModuleBank } from './banks.js';
+export { type ClaimOptions, claimCheckpoints, IDENTITY_JSON, identityDifferences } from './checkpoint-identity.js';
 export {
   type BudgetConfig,
   backendSchema,
@@ -31,6 +32,7 @@ export {
   taskOptionsSchema,
   tasksSchema,
 } from './config.js';
+export { checkEngineEnvironment } from './environment.js';
 export {
   type BankShape,
   formatSeconds,
@@ -85,6 +87,21 @@ export {
   RUN_PRESETS,
   type RunSettings,
 } from './presets.js';
+export {
+  type BatchEstimate,
+  capAtCores,
+  checkResources,
+  EXPORT_FORCE_BYTES,
+  estimateBatch,
+  estimateResources,
+  formatBytes,
+  longestTrialSteps,
+  memoryLimit,
+  parseByteSize,
+  type ResourceInput,
+  type ResourceItem,
+  type ResourcePlan,
+} from './resources.js';
 export { assembleResults, type StudyResults } from './results.js';
 export { type RunStudyOptions, runStudy, type StudyOutput } from './run-study.js';
 export { STUDY_STAGES } from './stages/index.js';

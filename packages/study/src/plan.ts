@@ -5,6 +5,8 @@
  * run rebuilds exactly the same models from it.
  */
 
+import { availableParallelism } from 'node:os';
+import { NETWORK_OPTIONS } from '@molap/baselines';
 import { errorKind, isMolapError, MolapError } from '@molap/core';
 import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
 import {
@@ -18,6 +20,7 @@ import {
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
+import { checkResources, estimateResources, memoryLimit } from './resources.js';
 import { createBuiltinStrategyRegistry } from './strategies.js';
 
 type Json = { readonly [key: string]: unknown };
@@ -161,6 +164,8 @@ export interface PlanContext {
    * strategies to it (`registerDiscoveredPlugins` of @molap/core) to compare a third-party baseline with MoLaP.
    */
   readonly strategies?: import('@molap/core').StrategyRegistry;
+  /** Memory the study may use, in bytes (`--max-memory`); default and upper bound: the machine's memory. */
+  readonly maxMemory?: number;
 }
 
 /**
@@ -269,20 +274,6 @@ export async function planStudy(
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
-  for (const model of models) {
-    const strategy = registry.get(model.strategy);
-    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
-      ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
-      : 'the network options are listed in the @molap/baselines README (run.network)';
-    await checked(`model "${model.name}"`, section, async () => {
-      if (strategy.checkOptions) strategy.checkOptions(model.options);
-      else if ((strategy.inputs ?? []).length === 0) {
-        const created = await strategy.create(context.strategyContext, model.options);
-        await created.dispose();
-      }
-    });
-  }
-
   const {
     preset: pretrainPreset = 'standard',
     corpus: corpusOptions = {},
@@ -338,9 +329,65 @@ export async function planStudy(
       hint: "remove run.bank.teacher, or use an extractor that reads one (run.bank.extractor: 'teacher')",
     });
   }
-  await checked('run.bank', 'the pre-training options are listed in the @molap/primitives README', () =>
-    primitives.resolveModuleTraining(training as Partial<ModuleTrainingOptions>, pretrainPreset as PretrainPresetName),
+  const moduleTraining = await checked(
+    'run.bank',
+    'the pre-training options are listed in the @molap/primitives README',
+    () =>
+      primitives.resolveModuleTraining(training as Partial<ModuleTrainingOptions>, pretrainPreset as PretrainPresetName),
   );
+
+  // The resource plan, before any model is created or any folder made: refuse what cannot fit.
+  const k = (latents as { k?: number }).k ?? primitives.DEFAULT_LATENT_COUNT;
+  const modularOf = (strategy: string) => registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
+  const needsBank = models.some((model) =>
+    (registry.get(model.strategy).inputs ?? []).some((input) => input.name === composer.PRETRAINED_BANK_INPUT),
+  );
+  const resourcePlan = estimateResources({
+    tasks: settings.tasks.map((id) => context.registry.get(id)),
+    corpus: corpus.map((id) => context.registry.get(id)),
+    taskOptions,
+    batchSize: budget.batchSize,
+    evalTrials: budget.evalTrials,
+    analysisTrials: settings.analysisTrials,
+    models: models.map((model) => {
+      if (modularOf(model.strategy)) {
+        return {
+          name: model.name,
+          units: k * moduleTraining.moduleSize,
+          option: `lower run.bank.latents.k (--modules, now ${k}) or run.bank.moduleSize (--module-size, now ${moduleTraining.moduleSize})`,
+        };
+      }
+      const units = (model.options as { hiddenSize?: number }).hiddenSize ?? NETWORK_OPTIONS.defaults.hiddenSize;
+      return { name: model.name, units, option: `lower run.network.hiddenSize (--hidden-size, now ${units})` };
+    }),
+    ...(needsBank
+      ? {
+          bank: {
+            trialsPerTask:
+              (corpusOptions as { trialsPerTask?: number }).trialsPerTask ?? primitives.DEFAULT_CORPUS_TRIALS_PER_TASK,
+            batchSize: moduleTraining.batchSize,
+            moduleSize: moduleTraining.moduleSize,
+            k,
+            workers: Math.min(workers ?? availableParallelism(), k),
+          },
+        }
+      : {}),
+  });
+  checkResources(resourcePlan, memoryLimit(context.maxMemory));
+
+  for (const model of models) {
+    const strategy = registry.get(model.strategy);
+    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
+      ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
+      : 'the network options are listed in the @molap/baselines README (run.network)';
+    await checked(`model "${model.name}"`, section, async () => {
+      if (strategy.checkOptions) strategy.checkOptions(model.options);
+      else if ((strategy.inputs ?? []).length === 0) {
+        const created = await strategy.create(context.strategyContext, model.options);
+        await created.dispose();
+      }
+    });
+  }
 
   const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
   const perturbations = settings.perturbations.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));

@@ -6,7 +6,7 @@
  */
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createBuiltinStrategyRegistry, jobFailure, randomModuleBank } from '@molap/study';
+import { claimCheckpoints, createBuiltinStrategyRegistry, type Json, jobFailure, randomModuleBank } from '@molap/study';
 import { closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -55,6 +55,7 @@ export const learnCommand = defineCommand({
     threads,
     plugins: runOptions.plugins,
     strict: runOptions.strict,
+    maxMemory: runOptions.maxMemory,
     ...outputOptions,
     ...projectOptions,
     ...commonOptions,
@@ -122,7 +123,20 @@ export const learnCommand = defineCommand({
         const schedule = strategy.meta.schedule;
         const progress = await createProgress(progressMode(options), io);
         progress.step(`${spec.name} learns ${plan.tasks.join(', ')} (seed ${seed})`);
-        if (options.restart) await rm(learningCheckpoints(out), { recursive: true, force: true });
+        const identity = {
+          model: spec.name,
+          strategy: spec.strategy,
+          options: spec.options,
+          seed,
+          tasks: plan.tasks,
+          budget: plan.budget,
+          taskOptions: plan.taskOptions,
+          engine: runEngine.name,
+        };
+        await claimCheckpoints(learningCheckpoints(out), identity as Json, {
+          restart: options.restart === true,
+          shown: join(options.out, 'learning-checkpoints'),
+        });
         let records: Awaited<ReturnType<typeof model.learn>>;
         try {
           records = await model.learn(plan.tasks, core.budgetFor(plan.budget, schedule, plan.tasks.length), {

@@ -9,8 +9,10 @@ import { join, resolve } from 'node:path';
 import {
   type BankEvent,
   buildPretrainedBank,
+  claimCheckpoints,
   createBuiltinStrategyRegistry,
   formatSeconds,
+  type Json,
   jobFailure,
 } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
@@ -81,6 +83,7 @@ export const pretrainCommand = defineCommand({
     threads,
     plugins,
     strict,
+    maxMemory: runOptions.maxMemory,
     ...outputOptions,
     ...projectOptions,
     ...commonOptions,
@@ -126,7 +129,12 @@ export const pretrainCommand = defineCommand({
           progress.status(`pre-train ${k} modules: ${Math.round(fraction * 100)} %${left}`);
         }
       };
-      if (options.restart) await rm(pretrainingCheckpoints(out), { recursive: true, force: true });
+      const { workers: _workers, ...bankOptions } = plan.bank;
+      await claimCheckpoints(
+        pretrainingCheckpoints(out),
+        { seed, corpus: plan.corpus, bank: bankOptions, taskOptions: plan.taskOptions, engine: engine.name } as Json,
+        { restart: options.restart === true, shown: join(options.out, 'pretraining-checkpoints') },
+      );
       const strategies = await createBuiltinStrategyRegistry();
       let bank: Awaited<ReturnType<typeof buildPretrainedBank>>;
       try {

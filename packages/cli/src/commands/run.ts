@@ -40,6 +40,7 @@ import {
   reportPluginProblems,
 } from '../project.js';
 import { createRunDisplay } from '../run/display.js';
+import { machineConfig, maxMemoryOf } from '../run/prepare.js';
 import { formatSummary } from '../run/summary.js';
 import { loadedPlugins } from './worker.js';
 
@@ -124,6 +125,10 @@ export const runOptions = {
     config: ['tasks', 'plugins'],
   }),
   strict: flag.boolean('fail (exit 1) when a task plugin is broken, instead of warning'),
+  maxMemory: flag.string(
+    "refuse, before any work, a run whose estimated memory exceeds this size (512M, 4G; default and upper bound: the machine's memory)",
+    { value: 'size' },
+  ),
 };
 
 /** A path for messages: relative to the current folder when inside it. */
@@ -277,8 +282,9 @@ export const runCommand = defineCommand({
     const { options, io, cwd, signal } = input;
     const resumeFrom = options.resume;
     if (resumeFrom !== undefined) {
+      // --engine may be given: it says explicitly that the run continues on another engine.
       const changed = [
-        ...input.configValues.map((value) => value.flag),
+        ...input.configValues.map((value) => value.flag).filter((name) => name !== '--engine'),
         ...(options.preset === undefined ? [] : ['--preset']),
         ...(options.config === undefined ? [] : ['--config']),
       ];
@@ -291,14 +297,30 @@ export const runCommand = defineCommand({
         );
       }
     }
-    const { project, loaded } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+    const { project, loaded: opened } = await openProject(input, { builtinPresets: RUN_PRESET_NAMES });
+    const maxMemory = maxMemoryOf(options);
+    const loaded = { ...opened, config: machineConfig(opened.config, io) };
     const record = resumeFrom === undefined ? undefined : await readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
     const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : loaded.config.tasks?.plugins);
     reportPluginProblems(catalog, io, options.strict === true);
     const strategies = await loadStrategyRegistry(catalog, io, options.strict === true);
     const backend = await import('@molap/backend');
-    const engineOptions = (record ? record.plan.backend : loaded.config.backend) ?? {};
+    const recorded = record && {
+      ...(record.plan.backend as object),
+      ...(options.engine ? { engine: options.engine } : {}),
+    };
+    const engineOptions =
+      (recorded ? machineConfig({ backend: recorded } as never, io).backend : loaded.config.backend) ?? {};
     const engine = await backend.createEngine(engineOptions as Parameters<typeof backend.createEngine>[0]);
+    if (record?.engine !== undefined && record.engine !== engine.name && options.engine === undefined) {
+      await engine.dispose();
+      throw new UsageError(
+        `${resumeFrom} was started on the ${record.engine} engine; this session would continue it on ${engine.name}${process.env.MOLAP_ENGINE ? ` (MOLAP_ENGINE=${process.env.MOLAP_ENGINE})` : ''}, whose numbers differ`,
+        {
+          hint: `resume on ${record.engine} (unset MOLAP_ENGINE and MOLAP_TFJS_BACKEND), or say so explicitly with --engine ${engine.name.startsWith('tfjs') ? 'tfjs' : engine.name}`,
+        },
+      );
+    }
     try {
       let plan: StudyPlan;
       let runDir: string;
@@ -315,6 +337,7 @@ export const runCommand = defineCommand({
           strategyContext: { engine, tasks: catalog.registry },
           ...catalogPluginSources(catalog),
           strategies,
+          ...(maxMemory === undefined ? {} : { maxMemory }),
         });
         if (options.dryRun) return dryRun(plan, io, progressMode(options));
         const runRecord: RunRecord = {
@@ -326,6 +349,7 @@ export const runCommand = defineCommand({
           seeds: plan.seeds,
           config: loaded.config,
           plan,
+          engine: engine.name,
         };
         const parent = loaded.config.run?.out ?? resolve(cwd, 'molap-runs');
         runDir = await createRunFolder(parent, runRecord, new Date());

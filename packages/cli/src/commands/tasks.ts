@@ -4,7 +4,13 @@
  * plugin discovery found.
  */
 import { resolve } from 'node:path';
-import type { MolapConfig } from '@molap/study';
+import {
+  EXPORT_FORCE_BYTES,
+  estimateBatch,
+  formatBytes as formatSize,
+  type MolapConfig,
+  memoryLimit,
+} from '@molap/study';
 import {
   type Batch,
   createRng,
@@ -208,6 +214,29 @@ const batchOptions = {
   }),
 };
 
+/**
+ * Refuses, before the batch is built, an export that cannot fit in memory (exit 2) or that is larger than
+ * `EXPORT_FORCE_BYTES` without `--force`, naming its shape and the options that set it.
+ */
+function checkExportSize(task: Task, options: Partial<TaskOptions>, force: boolean): void {
+  const estimate = estimateBatch(task, options);
+  const shape = `${estimate.batchSize} trials × ${estimate.steps} steps × ${estimate.channels} channels (float32)`;
+  const fix = 'lower --batch-size, raise tasks.options.dt or lower tasks.options.ringSize';
+  const limit = memoryLimit();
+  if (estimate.bytes > limit.bytes) {
+    throw new UsageError(
+      `the batch would take about ${formatSize(estimate.bytes)} (${shape}), more than ${limit.source} (${formatSize(limit.bytes)})`,
+      { hint: fix },
+    );
+  }
+  if (estimate.bytes > EXPORT_FORCE_BYTES && !force) {
+    throw new UsageError(
+      `the export would write about ${formatSize(estimate.bytes)} (${shape}), more than ${formatSize(EXPORT_FORCE_BYTES)}`,
+      { hint: `add --force to write it anyway, or ${fix}` },
+    );
+  }
+}
+
 /** The batch `tasks plot` and `tasks export` work on: same task, options, mode and seed, same batch. */
 function generate(task: Task, config: MolapConfig, mode: GenerationMode, seed: number): Batch {
   return task.generate(createRng(seed), resolveTaskOptions(task, taskOptions(config, mode)));
@@ -277,6 +306,7 @@ export const tasksExport = defineCommand({
     out: flag.string('.npz file to write', { value: 'file', required: true }),
     ...batchOptions,
     compress: flag.boolean('deflate the arrays (like np.savez_compressed)'),
+    force: flag.boolean('write an export larger than 256 MB'),
     json: flag.boolean('print what was written as JSON'),
     ...taskSourceOptions,
     ...commonOptions,
@@ -290,6 +320,7 @@ export const tasksExport = defineCommand({
     const task = findTask(catalog.registry, input.args[0]);
     const { mode } = input.options;
     const seed = input.options.seed ?? DEFAULT_SEED;
+    checkExportSize(task, taskOptions(config, mode), input.options.force === true);
     const batch = generate(task, config, mode, seed);
     const out = resolve(input.cwd, input.options.out);
     await writeOutput(out, (target) => writeNpz(batch, target, { compress: input.options.compress === true }));

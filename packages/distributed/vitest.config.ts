@@ -1,3 +1,4 @@
 import { molapProject } from '../../vitest.shared.js';
 
-export default molapProject('distributed');
+// After the other projects: the end-to-end tests start Redis, coordinators and worker processes.
+export default molapProject('distributed', { groupOrder: 1 });

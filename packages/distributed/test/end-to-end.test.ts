@@ -6,14 +6,16 @@
  * and a job that always throws stops the run after its attempts, naming the job, the worker and the error.
  *
  * Skipped, with a message, when redis-server is not installed (tools/install-redis.sh installs it; CI has it).
+ * These tests use the built `molap` binary (npm test builds it first) and run after the other projects
+ * (`sequence.groupOrder` in vitest.config.ts), so their worker processes do not slow the others' timed tests.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { YANG19_RULES } from '@molap/tasks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createScratch, linkExamplePlugin, molap, repoRoot, type Scratch, startMolap } from '../../cli/test/support.js';
 import { findRedisServer, type RedisServer, startRedis } from './redis.js';
-import { createScratch, linkExamplePlugin, molap, repoRoot, type Scratch, startMolap } from './support.js';
 
 const server = findRedisServer();
 if (!server) {
@@ -161,7 +163,7 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
   }, 90_000);
 
   it('refuses, naming the difference, to serve a coordinator of another molap version', async () => {
-    const { connectRedis, parseRedisUrl } = await import('@molap/distributed');
+    const { connectRedis, parseRedisUrl } = await import('../src/connection.js');
     const client = await connectRedis(parseRedisUrl(redis.url));
     const plan = { preset: 'quick' };
     const meta = {
@@ -203,7 +205,7 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
       }
     });
     const { queue } = readJson(join(runDir, 'state', 'distributed.json'));
-    const { connectRedis, parseRedisUrl } = await import('@molap/distributed');
+    const { connectRedis, parseRedisUrl } = await import('../src/connection.js');
     const client = await connectRedis(parseRedisUrl(redis.url));
     try {
       const key = `molap:${queue}:bank/seed-1`;

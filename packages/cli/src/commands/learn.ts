@@ -133,7 +133,7 @@ export const learnCommand = defineCommand({
           taskOptions: plan.taskOptions,
           engine: runEngine.name,
         };
-        await claimCheckpoints(learningCheckpoints(out), identity as Json, {
+        await claimCheckpoints(learningCheckpoints(out), identity as unknown as Json, {
           restart: options.restart === true,
           shown: join(options.out, 'learning-checkpoints'),
         });

@@ -24,7 +24,18 @@ function internalDeps(manifest: Record<string, Record<string, string> | undefine
 describe('workspace layout', () => {
   it('has the packages of the architecture', () => {
     expect([...packageDirs].sort()).toEqual(
-      ['analysis', 'backend', 'baselines', 'cli', 'composer', 'core', 'distributed', 'primitives', 'study', 'tasks'].sort(),
+      [
+        'analysis',
+        'backend',
+        'baselines',
+        'cli',
+        'composer',
+        'core',
+        'distributed',
+        'primitives',
+        'study',
+        'tasks',
+      ].sort(),
     );
   });
 
@@ -63,7 +74,14 @@ describe.each(packageDirs)('package %s', (dir) => {
   });
 
   it('has the shared files', () => {
-    for (const file of ['tsconfig.json', 'tsup.config.ts', 'vitest.config.ts', 'README.md', 'src/index.ts', 'test/exports.test.ts']) {
+    for (const file of [
+      'tsconfig.json',
+      'tsup.config.ts',
+      'vitest.config.ts',
+      'README.md',
+      'src/index.ts',
+      'test/exports.test.ts',
+    ]) {
       expect(existsSync(join(packageRoot, file)), file).toBe(true);
     }
   });

@@ -6,10 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine } from '@molap/backend';
-import { createYang19Registry, ewc, independent, multitask } from '@molap/baselines';
-import { molap, PRETRAINED_BANK_INPUT, RANDOM_BANK_INPUT, randomModules } from '@molap/composer';
-import type { LearningBudget, ModelCreation, StrategyContext } from '@molap/core';
-import { bankLayout, buildModuleBank, createRandomModuleBank } from '@molap/primitives';
+import { createYang19Registry } from '@molap/baselines';
+import type { LearningBudget, StrategyContext } from '@molap/core';
 
 /** A few steps of 8 trials; evaluation on 32 trials. */
 export const TINY_BUDGET: LearningBudget = { steps: 8, batchSize: 8, evalEvery: 4, evalTrials: 32, criterion: 0.9 };

@@ -36,7 +36,7 @@ import {
 } from '@molap/core';
 import { createRng, resolveTaskOptions } from '@molap/tasks';
 import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
-import { type ContinualMethod, SequentialModel, type SequentialOptions, type TaskEndContext } from './sequential.js';
+import { type ContinualMethod, SequentialModel, type TaskEndContext } from './sequential.js';
 
 /** Default λ of `ewc` (chosen for Yang's tasks and loss scale; see the README). */
 export const DEFAULT_EWC_LAMBDA = 1e4;

@@ -30,7 +30,7 @@ import {
 import { createRng } from '@molap/tasks';
 import { z } from 'zod';
 import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
-import { type ContinualMethod, SequentialModel, type SequentialOptions, type TaskEndContext } from './sequential.js';
+import { type ContinualMethod, SequentialModel, type TaskEndContext } from './sequential.js';
 
 /** Weight matrices that can be superposed; each gets its own context per task over its input (column) axis. */
 export type SuperposedLayer = 'input' | 'recurrent' | 'readout';

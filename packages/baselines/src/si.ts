@@ -37,13 +37,7 @@ import {
   type StrategyContext,
 } from '@molap/core';
 import { NETWORK_OPTION_SPECS, SEQUENTIAL_OPTION_SPECS } from './options.js';
-import {
-  type ContinualMethod,
-  SequentialModel,
-  type SequentialOptions,
-  type StepInfo,
-  type TaskEndContext,
-} from './sequential.js';
+import { type ContinualMethod, SequentialModel, type StepInfo, type TaskEndContext } from './sequential.js';
 
 /** Default c of `si` (Yang et al. 2019's continual-learning networks: c = 1, ξ = 0.01; see the README). */
 export const DEFAULT_SI_C = 1;

@@ -1,7 +1,8 @@
 /** Plain-text tables and files written by commands. */
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CommandError } from './errors.js';
+import { CommandError, UsageError } from './errors.js';
 
 /** A left-aligned table with a header row; cells are padded to the widest entry of their column. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -37,6 +38,34 @@ export async function writeOutput(path: string, write: (path: string) => Promise
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split('\n', 1)[0] : String(cause);
     throw new CommandError(`cannot write ${path}: ${message}`, { cause });
+  }
+}
+
+/**
+ * Checks, before any work, that `path` can be written later: its folder exists or can be made and is
+ * writable, and `path` is not a folder. Refuses with exit 2 naming the option, so a long computation never
+ * ends in "cannot write".
+ * @param option the flag that named the path, e.g. '--out'.
+ * @param shown the path as the user gave it (messages).
+ */
+export async function checkWritable(path: string, option: string, shown = path): Promise<void> {
+  const refuse = (why: string): never => {
+    throw new UsageError(`${option} ${shown} cannot be written: ${why}`, {
+      hint: `choose a file in a folder you can write to, e.g. ${option} results/table.json`,
+    });
+  };
+  const folder = dirname(path);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (cause) {
+    refuse(`its folder cannot be made (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  }
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) refuse('it is a folder');
+  try {
+    await access(info ? path : folder, constants.W_OK);
+  } catch {
+    refuse(info ? 'the file is read-only' : 'its folder is not writable');
   }
 }
 

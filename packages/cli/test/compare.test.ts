@@ -109,6 +109,20 @@ describe.concurrent('molap compare', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('refuses an --out that cannot be written before any training (exit 2, nothing trained)', async () => {
+    scratch.write('not-a-folder', 'a file');
+    const underFile = await run('compare', '--out', 'not-a-folder/table.json');
+    expect(underFile.code).toBe(2);
+    expect(underFile.stderr.split('\n')[0]).toMatch(
+      /^molap: --out not-a-folder\/table\.json cannot be written: its folder cannot be made \((EEXIST|ENOTDIR)\)$/,
+    );
+    expect(underFile.stderr).not.toContain('seed 1 done');
+    scratch.write('a-folder/kept.txt', 'x');
+    const folder = await run('compare', '--out', 'a-folder');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr.split('\n')[0]).toBe('molap: --out a-folder cannot be written: it is a folder');
+  });
+
   it('exits 2 when no tasks are given', async () => {
     const empty = createScratch();
     try {

@@ -12,7 +12,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { YANG19_RULES } from '@molap/tasks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createScratch, linkExamplePlugin, molap, repoRoot, type Scratch, startMolap } from '../../cli/test/support.js';
 import { findRedisServer, type RedisServer, startRedis } from './redis.js';
@@ -264,15 +263,18 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
         [
           "import { tasks as classics } from 'molap-task-neurogym-classics';",
           'const [base] = classics;',
-          'export const tasks = [{ ...base, id: "lab/crashes", meta: { ...base.meta, displayName: "Crashes" },',
-          '  generate() { throw new Error("lab/crashes cannot make trials"); } }];',
+          'export const tasks = [{ ...base, id: "lab/crashes", rule: base.rule ?? base.id, meta: { ...base.meta, displayName: "Crashes" },',
+          // Small batches work (discovery's conformance check, the resource plan's probe, training on 8 trials);
+          // the 16 evaluation trials fail, every time: a job that always throws.
+          '  generate(rng, options) { if (options.batchSize > 8) throw new Error("lab/crashes cannot make trials");',
+          '    return { ...base.generate(rng, options), taskId: "lab/crashes" }; } }];',
         ].join('\n'),
       );
       const config = JSON.parse(fixture('tiny-study.config.json'));
       config.run = { ...config.run, tasks: ['fdgo', 'dm1', 'lab/crashes'], heldOut: ['lab/crashes'] };
       config.run.models = ['multitask'];
       config.run.seeds = [1];
-      config.tasks = { options: { rules: [...YANG19_RULES, 'lab/crashes'] } };
+      // No rules option: the rule inputs are composed for the run's tasks (the Yang rules, then the plugin's).
       project.write('molap.config.json', config);
       worker('steady', project.root);
       const result = await molap(['run', '--out', 'runs', '--executor', redis.url], { cwd: project.root });

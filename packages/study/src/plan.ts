@@ -333,7 +333,10 @@ export async function planStudy(
     'run.bank',
     'the pre-training options are listed in the @molap/primitives README',
     () =>
-      primitives.resolveModuleTraining(training as Partial<ModuleTrainingOptions>, pretrainPreset as PretrainPresetName),
+      primitives.resolveModuleTraining(
+        training as Partial<ModuleTrainingOptions>,
+        pretrainPreset as PretrainPresetName,
+      ),
   );
 
   // The resource plan, before any model is created or any folder made: refuse what cannot fit.

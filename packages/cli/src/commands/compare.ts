@@ -9,7 +9,7 @@ import { closestName, pluginSources } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { flag } from '../options.js';
-import { formatNumber, formatTable, writeTextFile } from '../output.js';
+import { checkWritable, formatNumber, formatTable, writeTextFile } from '../output.js';
 import { createProgress, type Progress, progressMode } from '../progress.js';
 import {
   BUILTIN_TASKS_SOURCE,
@@ -133,6 +133,7 @@ export const compareCommand = defineCommand({
     }
     const learningBudget = resolveBudget(settings.budget, (await import('@molap/core')).BUDGET_PRESETS);
     const out = settings.out;
+    if (out !== undefined) await checkWritable(out, '--out', relative(input.cwd, out) || out);
 
     const progress = await createProgress(progressMode(input.options), input.io);
     const started = Date.now();

@@ -25,7 +25,6 @@ import {
   summariseModels,
   TFJS_BACKENDS,
 } from '@molap/study';
-import { TaskRegistryError } from '@molap/tasks';
 import { type CliIo, commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
@@ -154,8 +153,11 @@ function failure(error: unknown, resume: string): CommandError {
     // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
     return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
   }
-  if (error instanceof TaskRegistryError) {
-    return new CommandError(`${error.problem}${error.source ? ` (${error.source})` : ''}`, {
+  if (isMolapError(error) && 'source' in error) {
+    // A task registry error (a plugin's task failed): recognised by its brand and fields, not by its class, so
+    // an error from the CommonJS build of @molap/tasks is recognised too.
+    const source = (error as { source?: string }).source;
+    return new CommandError(`${error.problem}${source ? ` (${source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
       cause: error,
     });

@@ -232,8 +232,6 @@ export async function planStudy(
 
   const core = await import('@molap/core');
   const composer = await import('@molap/composer');
-  const primitives = await import('@molap/primitives');
-  const analysis = await import('@molap/analysis');
 
   const { preset: budgetPreset = 'standard', ...budgetFields } =
     typeof settings.budget === 'string' ? { preset: settings.budget } : settings.budget;
@@ -274,6 +272,74 @@ export async function planStudy(
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
+  const { bank, moduleTraining, k } = await planBank(settings.bank, models, registry);
+
+  // The resource plan, before any model is created or any folder made: refuse what cannot fit.
+  await checkPlanResources({
+    settings,
+    context,
+    corpus,
+    taskOptions,
+    budget,
+    models,
+    registry,
+    bank,
+    moduleTraining,
+    k,
+  });
+
+  for (const model of models) {
+    const strategy = registry.get(model.strategy);
+    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
+      ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
+      : 'the network options are listed in the @molap/baselines README (run.network)';
+    await checked(`model "${model.name}"`, section, async () => {
+      if (strategy.checkOptions) strategy.checkOptions(model.options);
+      else if ((strategy.inputs ?? []).length === 0) {
+        const created = await strategy.create(context.strategyContext, model.options);
+        await created.dispose();
+      }
+    });
+  }
+
+  const perturbations = await planPerturbations(settings.perturbations);
+
+  return {
+    preset: presetFlag ?? settings.preset,
+    basePreset: settings.preset,
+    tasks: [...settings.tasks],
+    heldOut: [...settings.heldOut],
+    corpus,
+    seeds: [...settings.seeds],
+    budget,
+    models,
+    bank,
+    perturbations,
+    analysisTrials: settings.analysisTrials,
+    analyses: {
+      robustness: settings.analyses.robustness ?? true,
+      dimensionality: settings.analyses.dimensionality ?? true,
+      taskVariance: settings.analyses.taskVariance ?? true,
+      generalisation: settings.analyses.generalisation ?? true,
+    },
+    taskOptions,
+    backend: config.backend ?? {},
+    plugins: config.tasks?.plugins,
+    ...(context.pluginSources && context.pluginSources.length > 0 ? { pluginSources: context.pluginSources } : {}),
+  };
+}
+
+/**
+ * The bank of a plan: the extractor and its options, the teacher (for extractors that read one: a model of the
+ * run trained from scratch, by default its multitask model) and the module training options, each checked.
+ * @returns the planned bank, the resolved module training options and k (the number of modules).
+ */
+async function planBank(
+  settings: RunSettings['bank'],
+  models: readonly PlannedModel[],
+  registry: import('@molap/core').StrategyRegistry,
+): Promise<{ bank: PlannedBank; moduleTraining: ModuleTrainingOptions; k: number }> {
+  const primitives = await import('@molap/primitives');
   const {
     preset: pretrainPreset = 'standard',
     corpus: corpusOptions = {},
@@ -282,7 +348,7 @@ export async function planStudy(
     teacher: teacherSetting,
     workers,
     ...training
-  } = settings.bank;
+  } = settings;
   const { method, ...latents } = latentSettings as { method?: string } & Json;
   if (extractorSetting !== undefined && method !== undefined && extractorSetting !== method) {
     throw new MolapError(
@@ -339,8 +405,61 @@ export async function planStudy(
       ),
   );
 
-  // The resource plan, before any model is created or any folder made: refuse what cannot fit.
-  const k = (latents as { k?: number }).k ?? primitives.DEFAULT_LATENT_COUNT;
+  return {
+    bank: {
+      preset: pretrainPreset as PretrainPresetName, // checked by resolveModuleTraining above
+      extractor: extractorId,
+      teacher,
+      corpus: corpusOptions,
+      latents,
+      training,
+      workers,
+    },
+    moduleTraining,
+    k: (latents as { k?: number }).k ?? primitives.DEFAULT_LATENT_COUNT,
+  };
+}
+
+/** The perturbation runs of a plan: ids known, magnitudes checked. */
+async function planPerturbations(entries: RunSettings['perturbations']): Promise<StudyPlan['perturbations']> {
+  const analysis = await import('@molap/analysis');
+  const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
+  const perturbations = entries.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
+  for (const entry of perturbations) {
+    if (!perturbationRegistry.has(entry.id)) {
+      const ids = perturbationRegistry.list().map((spec) => spec.id);
+      const guess = closestName(entry.id, ids);
+      throw new MolapError('usage', `unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+        hint: `the perturbations are ${ids.join(', ')}`,
+      });
+    }
+    await checked(`perturbation "${entry.id}"`, 'magnitudes start at 0 and increase', () =>
+      analysis.resolvePerturbationRun({ ...entry, spec: perturbationRegistry.get(entry.id) }),
+    );
+  }
+
+  return perturbations;
+}
+
+/**
+ * The resource plan of a study (`estimateResources`): refuses, naming the options to change, what cannot fit
+ * in the machine's memory or `context.maxMemory`.
+ */
+async function checkPlanResources(plan: {
+  readonly settings: RunSettings;
+  readonly context: PlanContext;
+  readonly corpus: readonly string[];
+  readonly taskOptions: Partial<TaskOptions>;
+  readonly budget: PlannedBudget;
+  readonly models: readonly PlannedModel[];
+  readonly registry: import('@molap/core').StrategyRegistry;
+  readonly bank: PlannedBank;
+  readonly moduleTraining: ModuleTrainingOptions;
+  readonly k: number;
+}): Promise<void> {
+  const { settings, context, corpus, taskOptions, budget, models, registry, bank, moduleTraining, k } = plan;
+  const composer = await import('@molap/composer');
+  const primitives = await import('@molap/primitives');
   const modularOf = (strategy: string) => registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
   const needsBank = models.some((model) =>
     (registry.get(model.strategy).inputs ?? []).some((input) => input.name === composer.PRETRAINED_BANK_INPUT),
@@ -367,75 +486,14 @@ export async function planStudy(
       ? {
           bank: {
             trialsPerTask:
-              (corpusOptions as { trialsPerTask?: number }).trialsPerTask ?? primitives.DEFAULT_CORPUS_TRIALS_PER_TASK,
+              (bank.corpus as { trialsPerTask?: number }).trialsPerTask ?? primitives.DEFAULT_CORPUS_TRIALS_PER_TASK,
             batchSize: moduleTraining.batchSize,
             moduleSize: moduleTraining.moduleSize,
             k,
-            workers: Math.min(workers ?? availableParallelism(), k),
+            workers: Math.min(bank.workers ?? availableParallelism(), k),
           },
         }
       : {}),
   });
   checkResources(resourcePlan, memoryLimit(context.maxMemory));
-
-  for (const model of models) {
-    const strategy = registry.get(model.strategy);
-    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
-      ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
-      : 'the network options are listed in the @molap/baselines README (run.network)';
-    await checked(`model "${model.name}"`, section, async () => {
-      if (strategy.checkOptions) strategy.checkOptions(model.options);
-      else if ((strategy.inputs ?? []).length === 0) {
-        const created = await strategy.create(context.strategyContext, model.options);
-        await created.dispose();
-      }
-    });
-  }
-
-  const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
-  const perturbations = settings.perturbations.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
-  for (const entry of perturbations) {
-    if (!perturbationRegistry.has(entry.id)) {
-      const ids = perturbationRegistry.list().map((spec) => spec.id);
-      const guess = closestName(entry.id, ids);
-      throw new MolapError('usage', `unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-        hint: `the perturbations are ${ids.join(', ')}`,
-      });
-    }
-    await checked(`perturbation "${entry.id}"`, 'magnitudes start at 0 and increase', () =>
-      analysis.resolvePerturbationRun({ ...entry, spec: perturbationRegistry.get(entry.id) }),
-    );
-  }
-
-  return {
-    preset: presetFlag ?? settings.preset,
-    basePreset: settings.preset,
-    tasks: [...settings.tasks],
-    heldOut: [...settings.heldOut],
-    corpus,
-    seeds: [...settings.seeds],
-    budget,
-    models,
-    bank: {
-      preset: pretrainPreset as PretrainPresetName, // checked by resolveModuleTraining above
-      extractor: extractorId,
-      teacher,
-      corpus: corpusOptions,
-      latents,
-      training,
-      workers,
-    },
-    perturbations,
-    analysisTrials: settings.analysisTrials,
-    analyses: {
-      robustness: settings.analyses.robustness ?? true,
-      dimensionality: settings.analyses.dimensionality ?? true,
-      taskVariance: settings.analyses.taskVariance ?? true,
-      generalisation: settings.analyses.generalisation ?? true,
-    },
-    taskOptions,
-    backend: config.backend ?? {},
-    plugins: config.tasks?.plugins,
-    ...(context.pluginSources && context.pluginSources.length > 0 ? { pluginSources: context.pluginSources } : {}),
-  };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { robustnessFromCurves, skippedRobustness } from './assemble.js';
 import { evaluateClaims } from './claims.js';
 import { RESULTS_FORMAT, RESULTS_SCHEMA_VERSION, type Results, resultsSchema } from './schema.js';
+import { taskScores } from './scores.js';
 
 /** The JSON Schema of `results.json` (draft 2020-12), generated from the zod schema. */
 export const RESULTS_JSON_SCHEMA: Readonly<Record<string, unknown>> = Object.freeze(
@@ -77,10 +78,28 @@ export function migrateResultsV1(document: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Version 2 → 3: `scores`, Yang's last-step criterion with the budget's criterion for every task of the
+ * corpus and the held-out list. Version 2 recorded no score; it was written before task-owned scores
+ * reached results.json, when every built-in task was judged by Yang's criterion. (A version-2 run of a plugin
+ * task with its own score, possible only with builds of the few commits in between, is labelled Yang's
+ * too: run it again to get its score's name.) Every number is kept.
+ */
+export function migrateResultsV2(document: Record<string, unknown>): Record<string, unknown> {
+  const { corpus, heldOut, budget } = document as {
+    readonly corpus: string[];
+    readonly heldOut: string[];
+    readonly budget: { readonly criterion: number };
+  };
+  const tasks = [...new Set([...corpus, ...heldOut])].map((id) => ({ id }));
+  return { ...document, scores: taskScores(tasks, budget.criterion) };
+}
+
+/**
  * Migrations by the version they start from; `readResults` reads every older version through them.
  */
 export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
   1: migrateResultsV1,
+  2: migrateResultsV2,
 });
 
 /** Thrown when a results document cannot be read: wrong format, newer version, or schema problems. */
@@ -102,12 +121,23 @@ function pathText(path: readonly PropertyKey[]): string {
 
 /**
  * Problems of a value against the current results schema, each with its JSON path (empty when valid), then
- * of its claims against its models (`crossCheckClaims`).
+ * tasks without a `scores` entry, then claims that cite models it does not hold (`crossCheckClaims`).
  */
 export function validateResults(value: unknown): string[] {
   const parsed = resultsSchema.safeParse(value);
-  if (parsed.success) return crossCheckClaims(parsed.data);
+  if (parsed.success) return [...missingScores(parsed.data), ...crossCheckClaims(parsed.data)];
   return parsed.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+}
+
+/** Tasks of `corpus` and `heldOut` that do not say how they were scored (no `scores` entry). */
+function missingScores(results: Results): string[] {
+  const problems: string[] = [];
+  for (const task of new Set([...results.corpus, ...results.heldOut])) {
+    if (!results.scores[task]) {
+      problems.push(`$.scores: task '${task}' has no score entry (every task of corpus and heldOut needs one)`);
+    }
+  }
+  return problems;
 }
 
 /**

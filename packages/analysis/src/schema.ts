@@ -1,22 +1,27 @@
 /**
- * The `results.json` schema, version 2: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 3: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
- * Units: performance is Yang's criterion in [0, 1]; loss is the masked squared error; trials and updates are
- * counts; timings are seconds. Values averaged over seeds say so; `perSeed` entries keep each seed's value.
+ * Units: performance is in [0, 1], by each task's score (`scores`: Yang's criterion unless the task has its
+ * own); loss is the masked squared error; trials and updates are counts; timings are seconds. Values averaged
+ * over seeds say so; `perSeed` entries keep each seed's value.
  *
  * Version 2 (over 1): relative robustness (`relativeFloor`; per perturbation and task the curve
  * p(m) / p(0) and its area, and the tasks below the floor), and claims decided on intervals (each
  * comparison's `difference` with its 95 % bootstrap interval over seeds × tasks, which side favours MoLaP,
  * and `secondary` rows shown but not deciding). `migrateResults` computes them for version-1 files.
+ *
+ * Version 3 (over 2): `scores`, how the trials of each task were judged (the task's own score, or Yang's
+ * last-step criterion) and the criterion its trials to criterion were counted against. Version-2 files get
+ * Yang's criterion and the budget's criterion for every task (see `migrateResultsV2`).
  */
 import { z } from 'zod';
 
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -35,6 +40,21 @@ const budget = z.strictObject({
   evalEvery: count,
   evalTrials: z.number().int().positive(),
   criterion: z.number().gt(0).max(1),
+});
+
+const scoreEntry = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .describe(
+      "Id of the score that judged the task's trials: 'yang19-last-step' (Yang et al.'s criterion at the last step) or the task's own (e.g. 'response-timing').",
+    ),
+  criterion: z
+    .number()
+    .gt(0)
+    .max(1)
+    .describe("Performance that counts as learned (trials to criterion): the score's own, else the budget's."),
+  description: z.string().describe('What counts as a correct trial, in one sentence.'),
 });
 
 const perturbationInfo = z.strictObject({
@@ -235,7 +255,7 @@ const claim = z.strictObject({
   ),
 });
 
-/** The zod schema of `results.json` (version 2). */
+/** The zod schema of `results.json` (version 3). */
 export const resultsSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -248,6 +268,9 @@ export const resultsSchema = z.strictObject({
   corpus: z.array(z.string()).min(1).describe('Tasks learned in the main phase (the pre-training corpus).'),
   heldOut: z.array(z.string()).describe('Tasks held out of pre-training and learned afterwards (generalisation).'),
   budget: budget.describe('Per-task learning budget (interleaved strategies get steps × tasks for the curriculum).'),
+  scores: taskRecord(scoreEntry).describe(
+    'How the trials of each task (corpus and held out) were judged: performance, learning curves, robustness and claims all use this score.',
+  ),
   analysisTrials: z
     .number()
     .int()
@@ -268,7 +291,7 @@ export const resultsSchema = z.strictObject({
     .describe('Seconds per stage (summed over models and seeds) and in total.'),
 });
 
-/** A `results.json` document (version 2). */
+/** A `results.json` document (version 3). */
 export type Results = z.infer<typeof resultsSchema>;
 export type ModelResults = Results['models'][string];
 export type PerTaskResults = ModelResults['perTask'][string];
@@ -281,3 +304,4 @@ export type ClaimComparison = Claim['comparisons'][number];
 export type IntervalResults = NonNullable<ClaimComparison['difference']>;
 export type ClaimVerdict = z.infer<typeof verdict>;
 export type PerturbationInfo = Results['perturbations'][number];
+export type TaskScoreResults = Results['scores'][string];

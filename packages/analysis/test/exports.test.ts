@@ -85,6 +85,7 @@ const EXPORTS = [
   'robustnessCurves',
   'type RobustnessOptions',
   'type RobustnessResults',
+  'scoreLabel',
   'type SeedStages',
   'stateAnalyses',
   'type StateAnalysesOptions',
@@ -92,6 +93,9 @@ const EXPORTS = [
   'stateNoise',
   'symmetricEigenvalues',
   'type TaskRobustness',
+  'taskScoreEntry',
+  'type TaskScoreResults',
+  'taskScores',
   'taskVariance',
   'type TaskVariance',
   'type TaskVarianceOptions',
@@ -103,6 +107,7 @@ const EXPORTS = [
   'type VegaLiteSpec',
   'writeReport',
   'writeResults',
+  'YANG19_SCORE_LABEL',
 ];
 
 it('exports exactly its public surface', async () => {

@@ -70,6 +70,18 @@ describe('renderReport', () => {
     expect(html.includes('No relative curve: no model reached 0.9 unperturbed on any task.')).toBe(true);
   });
 
+  it('says which score judged each task: Yang’s last-step criterion or the task’s own', async () => {
+    expect(html).toContain('<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9 for every task</dd>');
+    expect(html.match(/<td><em>score<\/em><\/td>/g)).toHaveLength(2); // per-task and held-out tables
+    const timed = structuredClone(output.results);
+    timed.scores.dm1 = { id: 'response-timing', criterion: 0.8, description: 'Correct when on time.' };
+    const page = await renderReport(timed);
+    expect(page).toContain(
+      '<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9: fdgo, reactgo; response-timing ≥ 0.8: dm1</dd>',
+    );
+    expect(page).toContain('<span class="note" title="Correct when on time.">response-timing ≥ 0.8</span>');
+  });
+
   it('says when a section has nothing to show', async () => {
     const bare = await renderReport({ ...output.results, heldOut: [], perturbations: [] });
     expect(bare.includes('No task was held out')).toBe(true);

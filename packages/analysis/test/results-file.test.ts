@@ -74,15 +74,38 @@ describe('results.json', () => {
       'perSeedRelativeAuc',
     ];
     const v1 = JSON.parse(JSON.stringify(results, (key, value) => (added.includes(key) ? undefined : value)));
+    delete v1.scores; // added by version 3
     v1.schemaVersion = 1;
     v1.claims = [{ id: 'efficiency', verdict: 'supported', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
-    expect(RESULTS_SCHEMA_VERSION).toBe(2);
+    expect(RESULTS_SCHEMA_VERSION).toBe(3);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
       /broken.json \(schema version 1\) cannot be migrated to version 2/,
     );
+  });
+
+  it("migrates a version-2 file: every task scored by Yang's last-step criterion against the budget's", () => {
+    const { scores, ...v2 } = structuredClone(results) as Results & { schemaVersion: number };
+    v2.schemaVersion = 2;
+    expect(Object.keys(scores)).toEqual([...results.corpus, ...results.heldOut]);
+    expect(migrateResults(v2, 'v2.json')).toEqual(results);
+    expect(migrateResults(v2).scores.fdgo).toEqual({
+      id: 'yang19-last-step',
+      criterion: results.budget.criterion,
+      description: expect.stringMatching(/^Correct when, at the last step of the trial/),
+    });
+  });
+
+  it('refuses a document that does not say how a task was scored', () => {
+    const copy = structuredClone(results);
+    delete (copy.scores as Record<string, unknown>).reactgo;
+    expect(validateResults(copy)).toEqual([
+      "$.scores: task 'reactgo' has no score entry (every task of corpus and heldOut needs one)",
+    ]);
+    copy.scores.fdgo = { ...copy.scores.fdgo, criterion: 1.5 };
+    expect(validateResults(copy)).toEqual([expect.stringMatching(/^\$\.scores\.fdgo\.criterion: /)]);
   });
 
   it('writeResults refuses invalid results and leaves no partial file', async () => {

@@ -20,6 +20,11 @@ export interface BatchEvaluation {
    */
   readonly performance: number;
   /**
+   * Id of the score that judged the trials: the task's own (`batch.score.id`), else `yang19-last-step`
+   * (`YANG19_SCORE` of @molap/tasks).
+   */
+  readonly score: string;
+  /**
    * Masked squared-error loss averaged over the real (unpadded) steps of the trials: Σ((y − ŷ)·mask)² /
    * (Σ_b trialSteps_b · nOut). For a batch without padding this is the engine's (and Yang's) loss.
    */
@@ -39,8 +44,10 @@ export async function evaluateOnBatch(
   const result = await model.forward(batch, options);
   let realSteps = 0;
   for (let b = 0; b < batch.batchSize; b++) realSteps += batch.trialSteps[b];
+  const judged = performance(result.outputs, batch);
   return {
-    performance: performance(result.outputs, batch).mean,
+    performance: judged.mean,
+    score: judged.score,
     loss:
       realSteps > 0 && realSteps < batch.steps * batch.batchSize
         ? (result.loss * batch.steps * batch.batchSize) / realSteps

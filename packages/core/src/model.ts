@@ -87,8 +87,13 @@ export interface EvaluationOptions {
 /** Result of evaluating one task on one batch. */
 export interface TaskEvaluation {
   readonly taskId: string;
-  /** Yang performance in [0, 1]. */
+  /** Performance in [0, 1] by the task's score (`score`). */
   readonly performance: number;
+  /**
+   * Id of the score that judged the trials: the task's own (`Task.score` of @molap/tasks), else
+   * `yang19-last-step` (Yang's last-step criterion). `evaluateOnBatch` fills it in.
+   */
+  readonly score: string;
   readonly loss: number;
   /** ŷ [T, B, nOut]. */
   readonly outputs: Float32Array;

@@ -1,5 +1,5 @@
 import { createNativeEngine, initRnnParameters, type RnnConfig } from '@molap/backend';
-import { createRng, mixBatches, resolveTaskOptions, yang19 } from '@molap/tasks';
+import { createRng, mixBatches, resolveTaskOptions, responseTimingScore, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
 import { evaluateOnBatch, ParameterUploads } from '../src/evaluation.js';
 import { evaluationBatch } from '../src/learning.js';
@@ -35,6 +35,11 @@ describe('evaluateOnBatch', () => {
     expect(joined.loss).toBeCloseTo(expectedLoss, 6);
     const direct = await model.forward(a, { noiseScale: 0 });
     expect(first.loss).toBe(direct.loss);
+    // it says which score judged the trials: Yang's by default, the batch's (the task's) own otherwise
+    expect([joined.score, first.score]).toEqual(['yang19-last-step', 'yang19-last-step']);
+    const timed = await evaluateOnBatch(model, { ...a, score: responseTimingScore() }, { noiseScale: 0 });
+    expect(timed.score).toBe('response-timing');
+    expect(timed.loss).toBe(first.loss);
     model.dispose();
     await engine.dispose();
   });

@@ -4,6 +4,7 @@
  */
 import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingStage } from '@molap/analysis';
 import type { StrategyRegistry, TaskLearningRecord } from '@molap/core';
+import type { TaskRegistry } from '@molap/tasks';
 import type { JobOutput } from './job-store.js';
 import { jobId, OWN_WAY } from './jobs.js';
 import type { StudyPlan } from './plan.js';
@@ -22,11 +23,13 @@ export interface StudyResults {
 /**
  * The results of a study whose jobs are all done.
  * @param outputs the output of every job, by job id.
+ * @param tasks where the plan's tasks are looked up (for the score that judged each: results.json `scores`).
  */
 export async function assembleResults(
   plan: StudyPlan,
   strategies: StrategyRegistry,
   outputs: ReadonlyMap<string, JobOutput>,
+  tasks: Pick<TaskRegistry, 'get'>,
 ): Promise<StudyResults> {
   const analysis = await import('@molap/analysis');
   const output = (id: string) => {
@@ -102,6 +105,10 @@ export async function assembleResults(
     corpus: [...plan.corpus],
     heldOut: [...plan.heldOut],
     budget: { ...plan.budget },
+    scores: analysis.taskScores(
+      plan.tasks.map((id) => tasks.get(id)),
+      plan.budget.criterion,
+    ),
     analysisTrials: plan.analysisTrials,
     perturbations: enabled.robustness
       ? plan.perturbations.map((entry) => {

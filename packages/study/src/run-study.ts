@@ -109,7 +109,7 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
       }),
   });
 
-  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs);
+  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry);
   const { writeFileAtomic } = await import('@molap/backend');
   await writeFileAtomic(runPaths(runDir).exampleTrials, JSON.stringify(exampleTrials));
   await analysis.writeReport(runDir, results, { exampleTrials });

@@ -10,6 +10,7 @@ import type { ExampleTrial } from '../examples.js';
 import { formatDifference, intervalExtent } from '../paired.js';
 import { RESULTS_JSON, writeResults } from '../results-file.js';
 import type { Claim, ClaimComparison, Results } from '../schema.js';
+import { scoreLabel } from '../scores.js';
 import {
   exampleTrialSpec,
   generalisationSeries,
@@ -91,6 +92,32 @@ async function plot(spec: Parameters<typeof renderSvg>[0]): Promise<string> {
   return `<div class="plot">${await renderSvg(spec)}</div>`;
 }
 
+/** The run's scores in one line: each score with its criterion and the tasks it judged. */
+function scoresLine(results: Results): string {
+  const groups = new Map<string, string[]>();
+  for (const task of [...results.corpus, ...results.heldOut]) {
+    const entry = results.scores[task];
+    const label = entry ? scoreLabel(entry) : 'unknown';
+    groups.set(label, [...(groups.get(label) ?? []), task]);
+  }
+  if (groups.size === 1) return `${[...groups.keys()][0]} for every task`;
+  return [...groups].map(([label, tasks]) => `${label}: ${tasks.join(', ')}`).join('; ');
+}
+
+/** A table row saying how each task is scored, with what counts as correct on hover. */
+function scoreRow(results: Results, tasks: readonly string[]): Cell[] {
+  return [
+    { html: '<em>score</em>' },
+    ...tasks.map((task): Cell => {
+      const entry = results.scores[task];
+      if (!entry) return '—';
+      return {
+        html: `<span class="note" title="${escapeHtml(entry.description)}">${escapeHtml(scoreLabel(entry))}</span>`,
+      };
+    }),
+  ];
+}
+
 function runSection(results: Results): string {
   const { budget } = results;
   const items: [string, string][] = [
@@ -102,6 +129,7 @@ function runSection(results: Results): string {
       'budget per task',
       `${formatNumber(budget.steps)} steps of ${budget.batchSize} trials; evaluation every ${budget.evalEvery} steps on ${budget.evalTrials} trials; criterion ${budget.criterion}`,
     ],
+    ['scores', scoresLine(results)],
     ['analysis trials', `${results.analysisTrials} per task`],
     [
       'models',
@@ -199,7 +227,8 @@ function parametersSection(results: Results): string {
     ),
     '<p class="note">Means over corpus tasks (and seeds). Updates = trainable parameters × optimiser steps; updates to criterion count the steps until the criterion was first reached, over the tasks where it was.</p>',
     '<h3>Final performance / trials to criterion per task</h3>',
-    table(['model', ...results.corpus], perTask),
+    table(['model', ...results.corpus], [scoreRow(results, results.corpus), ...perTask]),
+    '<p class="note">The score row says how each task’s trials are judged and the performance that counts as learned: Yang’s last-step criterion (fixation and response direction at the last step of the trial) unless the task brings its own score (hover for what counts as correct).</p>',
   ].join('');
 }
 
@@ -285,7 +314,7 @@ async function generalisationSection(results: Results): Promise<string> {
   return [
     await plot(generalisationSpec(results)),
     '<h3>Trials to criterion (final performance, trainable parameters)</h3>',
-    table(['model', ...results.heldOut], rows),
+    table(['model', ...results.heldOut], [scoreRow(results, results.heldOut), ...rows]),
   ].join('');
 }
 

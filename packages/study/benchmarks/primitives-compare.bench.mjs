@@ -25,6 +25,7 @@ import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import {
   bankLayout,
   buildModuleBank,
+  createLatentExtractorRegistry,
   createRandomModuleBank,
   loadModuleBank,
   loadTeacher,
@@ -129,9 +130,13 @@ async function cached(kind, key, seed, run) {
 }
 
 const rows = [];
+// A teacher is trained (or read from the cache) only when an extractor reads one.
+const extractorRegistry = createLatentExtractorRegistry();
+const needsTeacher = extractors.some((id) => extractorRegistry.get(id).meta.needsTeacher === true);
 for (const seed of seeds) {
-  const teacherRun = await ensureTeacher({ cache, seed, threads, log });
-  const teacher = await loadTeacher(teacherRun.dir);
+  const teacher = needsTeacher
+    ? await loadTeacher((await ensureTeacher({ cache, seed, threads, log })).dir)
+    : undefined;
   for (const extractor of extractors) {
     const key = {
       extractor,
@@ -140,10 +145,10 @@ for (const seed of seeds) {
       molapOptions,
       budget,
       tasks: TASKS,
-      teacher: teacher.fileSha256,
+      teacher: teacher?.fileSha256 ?? null,
     };
     const result = await cached(extractor, key, seed, async () => {
-      const bankKey = { extractor, latentOptions, pretraining, teacher: teacher.fileSha256 };
+      const bankKey = { extractor, latentOptions, pretraining, teacher: teacher?.fileSha256 ?? null };
       const bankDir = join(cache, 'banks', `${extractor}-${hash(bankKey)}-seed-${seed}`);
       let bank;
       let pretrainSeconds = null;
@@ -156,7 +161,7 @@ for (const seed of seeds) {
           seed,
           extractor,
           latents: latentOptions,
-          teacher,
+          ...(teacher ? { teacher } : {}),
           ...pretraining,
           engineOptions: { engine: 'native' },
         });

@@ -63,6 +63,21 @@ describe('molap new task', () => {
     const tested = node(join(repoRoot, 'node_modules/vitest/vitest.mjs'), ['run', '--reporter=dot'], plugin);
     expect(stripVTControlCharacters(tested)).toMatch(/Tests\s+5 passed \(5\)/);
 
+    // what npm would publish: the built module, the manifest and the README, no sources or tests
+    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: plugin,
+        env: cleanEnv,
+        encoding: 'utf8',
+      }),
+    );
+    const shipped = packed.files.map((file: { path: string }) => file.path).sort();
+    expect(shipped).toEqual(expect.arrayContaining(['README.md', 'dist/tasks.cjs', 'dist/tasks.js', 'package.json']));
+    expect(
+      shipped.filter((file: string) => !file.startsWith('dist/') && !/^(README\.md|package\.json)$/.test(file)),
+    ).toEqual([]);
+
     const host = join(scratch.root, 'lab');
     scratch.write('lab/package.json', { name: 'lab', private: true, dependencies: { [NAME]: 'file:../plugin' } });
     link(host, NAME, plugin);

@@ -9,6 +9,7 @@ import { bench } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
 import { CONFIG_COMMANDS } from './commands/config.js';
 import { learnCommand } from './commands/learn.js';
+import { newTaskCommand } from './commands/new.js';
 import { perturbCommand } from './commands/perturb.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { reportCommand } from './commands/report.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   perturbCommand as CommandSpec,
   reportCommand as CommandSpec,
   ...(TASKS_COMMANDS as readonly CommandSpec[]),
+  newTaskCommand as CommandSpec,
   compareCommand as CommandSpec,
   bench as CommandSpec,
   ...(CONFIG_COMMANDS as readonly CommandSpec[]),

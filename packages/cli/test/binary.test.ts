@@ -12,6 +12,7 @@ const COMMANDS = [
   'tasks plot',
   'tasks export',
   'tasks doctor',
+  'new task',
   'compare',
   'bench',
   'config show',

@@ -323,7 +323,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
     lab.write('molap.config.json', {
       backend: { engine: 'native', threads: 1 },
       run: {
-        tasks: ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1'],
+        tasks: ['fdgo', 'neurogym/go-no-go', 'neurogym/ready-set-go', 'lab/delayed-reach', 'dm1'],
         heldOut: ['dm1'],
         models: ['molap', 'multitask', 'lab/narrow-multitask'],
         budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
@@ -352,6 +352,15 @@ describe('a run mixing Yang tasks and two plugins', () => {
     expect(JSON.stringify(results)).toContain('lab/delayed-reach');
     expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
     expect(JSON.stringify(results)).toContain('lab/narrow-multitask');
+    // which score judged each task: ready-set-go its own (timing), the others Yang's last-step criterion
+    expect(results.scores['neurogym/ready-set-go']).toMatchObject({ id: 'response-timing', criterion: 0.9 });
+    for (const id of ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1']) {
+      expect(results.scores[id].id, id).toBe('yang19-last-step');
+    }
+    const report = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(report).toContain(
+      '<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9: fdgo, neurogym/go-no-go, lab/delayed-reach, dm1; response-timing ≥ 0.9: neurogym/ready-set-go</dd>',
+    );
   }, 120_000);
 
   it('compares across the two plugins', async () => {

@@ -3,7 +3,8 @@
  * Its results.json must equal, to the bit (timings and the creating package aside), the one molap c73fb79
  * wrote for the same config (`fixtures/tiny-study.results.json`): the redesign changes no number. (The fixture
  * was regenerated for results schema 2, which added relative robustness and claims with intervals; every
- * number c73fb79 wrote is unchanged, and the claims are decided by the version-2 rules.)
+ * number c73fb79 wrote is unchanged, and the claims are decided by the version-2 rules; for schema 3 it only
+ * gained `scores`, Yang's last-step criterion for each task.)
  *
  * When a change is meant to change results (a new kernel's summation order, a new default), regenerate the
  * fixture with `node packages/cli/bin/molap.js run --json --out <dir>` in a folder holding

@@ -91,6 +91,14 @@ export { composeRules, corpusTaskOptions, taskRule } from './rules.js';
 export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
 export { type ResponseTimingOptions, responseTimingScore, type TaskScore, YANG19_SCORE } from './scores.js';
 export {
+  defaultTaskId,
+  TASK_PLUGIN_PREFIX,
+  type WriteTaskPluginOptions,
+  type WrittenTaskPlugin,
+  writeTaskPlugin,
+} from './starter.js';
+export { STARTER_TOOL_VERSIONS, type TaskPluginNames, taskPluginFiles } from './starter-files.js';
+export {
   type Batch,
   type ChannelGroup,
   type ChannelLayout,
@@ -104,6 +112,7 @@ export {
 } from './task.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';
 export { YANG19_LINK, YANG19_PAPER } from './yang19/define.js';
 export type { GoCondition, GoTiming } from './yang19/go.js';

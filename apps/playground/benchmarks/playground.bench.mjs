@@ -30,14 +30,38 @@ try {
   for (const name of await readdir(join(outDir, 'assets'))) {
     const bytes = await readFile(join(outDir, 'assets', name));
     const kind = extname(name).slice(1);
-    files.push({ name, kind, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, atStart: html.includes(name) });
+    files.push({
+      name,
+      kind,
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      atStart: html.includes(name),
+    });
   }
   const code = files.filter((file) => file.kind === 'js' || file.kind === 'wasm');
   const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
   const size = {
     total: { raw: sum(code, 'raw'), gzip: sum(code, 'gzip') },
-    atStart: { raw: sum(code.filter((f) => f.atStart), 'raw'), gzip: sum(code.filter((f) => f.atStart), 'gzip') },
-    wasm: { raw: sum(code.filter((f) => f.kind === 'wasm'), 'raw'), gzip: sum(code.filter((f) => f.kind === 'wasm'), 'gzip') },
+    atStart: {
+      raw: sum(
+        code.filter((f) => f.atStart),
+        'raw',
+      ),
+      gzip: sum(
+        code.filter((f) => f.atStart),
+        'gzip',
+      ),
+    },
+    wasm: {
+      raw: sum(
+        code.filter((f) => f.kind === 'wasm'),
+        'raw',
+      ),
+      gzip: sum(
+        code.filter((f) => f.kind === 'wasm'),
+        'gzip',
+      ),
+    },
   };
 
   const server = await serveStatic(outDir, { isolated: true });
@@ -57,7 +81,12 @@ try {
     await server.close();
   }
   times.sort((a, b) => a - b);
-  const firstTrial = { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], loads };
+  const firstTrial = {
+    median: times[Math.floor(times.length / 2)],
+    min: times[0],
+    max: times[times.length - 1],
+    loads,
+  };
   const result = { size, files, firstTrialMs: firstTrial, chromium: browser.version(), cpus: cpus().length, load };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -75,7 +104,9 @@ try {
     process.stdout.write(
       `time to first trial drawn (navigation start → plotTrial's SVG in the page), ${loads} fresh loads: median ${firstTrial.median.toFixed(0)} ms (min ${firstTrial.min.toFixed(0)}, max ${firstTrial.max.toFixed(0)})\n`,
     );
-    process.stdout.write(`Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start\n`);
+    process.stdout.write(
+      `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start\n`,
+    );
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'tools'],
+    projects: ['packages/*', 'examples/*', 'apps/*', 'tools'],
     reporters: ['default', './tools/summary-reporter.ts'],
   },
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a benchmark suite: `npm run bench -- <suite> [options]`. Each suite is a plain ESM script,
-// packages/<package>/benchmarks/<suite>.bench.mjs, that imports the package's build; the packages are
-// built first (nx skips what is up to date).
+// packages/<package>/benchmarks/<suite>.bench.mjs (or apps/<app>/benchmarks/…), that imports the package's
+// build; the packages are built first (nx skips what is up to date).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const suites = new Map();
-for (const pkg of readdirSync(join(root, 'packages'))) {
-  const dir = join(root, 'packages', pkg, 'benchmarks');
+for (const pkg of ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(root, group)).map((name) => join(group, name)),
+)) {
+  const dir = join(root, pkg, 'benchmarks');
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir)) {
     const match = /^(.+)\.bench\.mjs$/.exec(file);

@@ -8,7 +8,9 @@ import { molapBuild } from '../../tsup.shared.js';
 const fflateRoot = dirname(createRequire(import.meta.url).resolve('fflate/package.json'));
 const fflateLicense = readFileSync(join(fflateRoot, 'LICENSE'), 'utf8').trim().replaceAll('*/', '* /');
 
+// Two entries: the Node one and the browser one (export condition `browser`); ESM shares their chunks.
 export default molapBuild({
+  entry: ['src/index.ts', 'src/browser.ts'],
   noExternal: ['fflate'],
   banner: { js: `/*! Bundled: fflate (zip/deflate)\n${fflateLicense}\n*/` },
 });

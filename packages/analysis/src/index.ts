@@ -51,18 +51,34 @@ export {
   stateNoise,
   unitSilencing,
 } from './perturbations.js';
-export type { VegaLiteSpec } from './report/charts.js';
-export { REPORT_HTML, REPORT_SECTIONS, type ReportOptions, renderReport, writeReport } from './report/render.js';
+export {
+  exampleTrialSpec,
+  generalisationSpec,
+  learningCurvesSpec,
+  robustnessSpec,
+  taskVarianceSpec,
+  type VegaLiteSpec,
+  varianceExplainedSpec,
+} from './report/charts.js';
+export {
+  comparisonVerdict,
+  REPORT_HTML,
+  REPORT_SECTIONS,
+  type ReportOptions,
+  renderReport,
+} from './report/render.js';
 export { renderSvg } from './report/svg.js';
+export { writeReport } from './report/write.js';
 export {
   crossCheckClaims,
+  migrateResults,
+  parseResults,
   RESULTS_JSON,
   RESULTS_JSON_SCHEMA,
   ResultsFileError,
-  readResults,
   validateResults,
-  writeResults,
-} from './results-file.js';
+} from './results-document.js';
+export { readResults, writeResults } from './results-file.js';
 export {
   type PerturbationCurves,
   type PerturbationRun,

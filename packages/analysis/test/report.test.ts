@@ -10,8 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExampleTrial } from '../src/examples.js';
 import { angleDifference, generalisationSpec, robustnessSpec, sortedVarianceRows } from '../src/report/charts.js';
-import { REPORT_HTML, REPORT_SECTIONS, renderReport, writeReport } from '../src/report/render.js';
-import { RESULTS_JSON, readResults } from '../src/results-file.js';
+import { REPORT_HTML, REPORT_SECTIONS, renderReport } from '../src/report/render.js';
+import { writeReport } from '../src/report/write.js';
+import { RESULTS_JSON } from '../src/results-document.js';
+import { readResults } from '../src/results-file.js';
 import type { Results } from '../src/schema.js';
 import { withTemporaryDir } from './helpers.js';
 

@@ -3,14 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import {
-  migrateResults,
-  RESULTS_JSON_SCHEMA,
-  ResultsFileError,
-  readResults,
-  validateResults,
-  writeResults,
-} from '../src/results-file.js';
+import { migrateResults, RESULTS_JSON_SCHEMA, ResultsFileError, validateResults } from '../src/results-document.js';
+import { readResults, writeResults } from '../src/results-file.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../src/schema.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { withTemporaryDir } from './helpers.js';

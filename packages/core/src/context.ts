@@ -4,7 +4,7 @@
  */
 
 import { type Batch, resolveTaskOptions, type Task } from '@molap/tasks';
-import { evaluationBatch } from './learning.js';
+import { evaluationBatch } from './learning-data.js';
 import { inputNoiseStd } from './perturb.js';
 import type { StrategyContext } from './strategy.js';
 

@@ -11,7 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type JsonValue, writeFileAtomic } from '@molap/backend';
 import { MolapError } from './errors.js';
-import { describeCharacter, jsonErrorOffset, lineAndColumn } from './json-text.js';
+import { parseJsonText } from './json-text.js';
 
 /** What a document reader checks. */
 export interface DocumentFormat {
@@ -29,29 +29,6 @@ export interface DocumentFormat {
 export type FormattedDocument = { readonly format: string; readonly formatVersion: number } & {
   readonly [key: string]: unknown;
 };
-
-/**
- * Parses JSON text of `path`: a leading byte-order mark is ignored, and a syntax error names the file,
- * the line and the column.
- * @throws MolapError 'file-format'.
- */
-export function parseJsonText(text: string, path: string, hint?: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    const offset = jsonErrorOffset(body) ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? Number.NaN);
-    let where = '';
-    if (Number.isFinite(offset)) {
-      const { line, column } = lineAndColumn(body, offset);
-      where = ` at line ${line}, column ${column}: unexpected ${describeCharacter(body, offset)}`;
-    }
-    throw new MolapError('file-format', `${path} is not valid JSON${where}`, {
-      hint: hint ?? 'fix the JSON syntax (no comments or trailing commas)',
-      cause: error,
-    });
-  }
-}
 
 /**
  * Reads and checks a JSON document.

@@ -37,7 +37,6 @@ export { type BatchEvaluation, evaluateOnBatch, ParameterUploads } from './evalu
 export {
   type DocumentFormat,
   type FormattedDocument,
-  parseJsonText,
   readJsonDocument,
   readStrategyDocument,
   STRATEGY_FORMAT,
@@ -47,21 +46,24 @@ export {
   writeJsonDocument,
   writeStrategyDocument,
 } from './files.js';
+export { parseJsonText } from './json-text.js';
 export {
-  DEFAULT_CRITERION,
   type EngineLearningOptions,
   type EngineLearningResult,
+  learnEngineModel,
+  type PointEvaluation,
+} from './learning.js';
+export {
+  DEFAULT_CRITERION,
   EVALUATION_BATCH_SIZE,
   type EvaluationBatchOptions,
   evaluationBatch,
   evaluationBatches,
   evaluationNoiseSeed,
-  learnEngineModel,
-  type PointEvaluation,
   type TaskScheduleOptions,
   type TrainingSchedule,
   taskSchedule,
-} from './learning.js';
+} from './learning-data.js';
 export { loadSavedModel } from './load.js';
 export type {
   EvaluationOptions,

@@ -2,8 +2,10 @@
  * Where JSON text goes wrong: the offset of the first character a JSON parser cannot accept, and how to
  * show that character. `JSON.parse` of Node 20 names a position for some errors only ("Unexpected token ']',
  * ...") and shows invisible characters (a byte-order mark, a no-break space) as themselves, so messages
- * computed here name the line, the column and the character's code point.
+ * computed here name the line, the column and the character's code point; `parseJsonText` parses with such
+ * messages.
  */
+import { MolapError } from './errors.js';
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
@@ -154,3 +156,26 @@ const INVISIBLE: Readonly<Record<number, string>> = {
   13: 'carriage return',
   0: 'NUL',
 };
+
+/**
+ * Parses JSON text of `path`: a leading byte-order mark is ignored, and a syntax error names the file,
+ * the line and the column.
+ * @throws MolapError 'file-format'.
+ */
+export function parseJsonText(text: string, path: string, hint?: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const offset = jsonErrorOffset(body) ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? Number.NaN);
+    let where = '';
+    if (Number.isFinite(offset)) {
+      const { line, column } = lineAndColumn(body, offset);
+      where = ` at line ${line}, column ${column}: unexpected ${describeCharacter(body, offset)}`;
+    }
+    throw new MolapError('file-format', `${path} is not valid JSON${where}`, {
+      hint: hint ?? 'fix the JSON syntax (no comments or trailing commas)',
+      cause: error,
+    });
+  }
+}

@@ -2,7 +2,7 @@ import { createNativeEngine, initRnnParameters, type RnnConfig } from '@molap/ba
 import { createRng, mixBatches, resolveTaskOptions, responseTimingScore, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
 import { evaluateOnBatch, ParameterUploads } from '../src/evaluation.js';
-import { evaluationBatch } from '../src/learning.js';
+import { evaluationBatch } from '../src/learning-data.js';
 
 const delaydm1 = yang19.find((task) => task.id === 'delaydm1')!;
 

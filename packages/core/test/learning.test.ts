@@ -5,7 +5,8 @@ import { createNativeEngine, type Engine, initRnnParameters, type RnnConfig } fr
 import { yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBudget } from '../src/budgets.js';
-import { evaluationBatch, evaluationBatches, learnEngineModel, taskSchedule } from '../src/learning.js';
+import { learnEngineModel } from '../src/learning.js';
+import { evaluationBatch, evaluationBatches, taskSchedule } from '../src/learning-data.js';
 
 const fdgo = yang19.find((task) => task.id === 'fdgo')!;
 const dm1 = yang19.find((task) => task.id === 'dm1')!;

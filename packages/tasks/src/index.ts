@@ -45,9 +45,8 @@ export {
   decodeNpzArrays,
   encodeNpz,
   type NpzOptions,
-  readNpz,
-  writeNpz,
 } from './npz.js';
+export { readNpz, writeNpz } from './npz-file.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,

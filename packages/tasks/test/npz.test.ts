@@ -6,7 +6,8 @@ import { zipSync } from 'fflate/browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng, mixBatches, resolveTaskOptions, YANG19_TASKS } from '../src/index.js';
 import { decodeNpy, encodeNpy } from '../src/npy.js';
-import { decodeNpz, decodeNpzArrays, encodeNpz, readNpz, writeNpz } from '../src/npz.js';
+import { decodeNpz, decodeNpzArrays, encodeNpz } from '../src/npz.js';
+import { readNpz, writeNpz } from '../src/npz-file.js';
 import type { Batch, Rng, TaskOptions } from '../src/task.js';
 import { toyTask } from './support/toy-task.js';
 

@@ -2,13 +2,9 @@
  * The self-contained HTML report of a run: every section of results.json as tables and inline SVG plots
  * (Vega-Lite rendered in Node, see `svg.ts`), with no scripts and no external resources.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@molap/backend';
 import { mean } from '../curves.js';
 import type { ExampleTrial } from '../examples.js';
 import { formatDifference, intervalExtent } from '../paired.js';
-import { RESULTS_JSON, writeResults } from '../results-file.js';
 import type { Claim, ClaimComparison, Results } from '../schema.js';
 import { scoreLabel } from '../scores.js';
 import {
@@ -411,12 +407,4 @@ ${body}
 </body>
 </html>
 `;
-}
-
-/** Writes `results.json` and `report.html` into `dir` (created if needed), each atomically. */
-export async function writeReport(dir: string, results: Results, options: ReportOptions = {}): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const html = await renderReport(results, options);
-  await writeResults(join(dir, RESULTS_JSON), results);
-  await writeFileAtomic(join(dir, REPORT_HTML), html);
 }

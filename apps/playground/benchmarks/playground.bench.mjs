@@ -1,0 +1,113 @@
+// The playground's weight and first paint: the built page's JavaScript and WebAssembly (raw and gzip, what
+// loads at start and what loads on demand), and the time from navigation to the first trial drawn, in
+// headless Chromium (fresh browser context per load, so nothing is cached), served with the COOP/COEP headers.
+//
+// npm run bench -- playground [--loads 10] [--json]
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { serveStatic } from '../scripts/serve.mjs';
+
+const { values } = parseArgs({
+  options: { loads: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+});
+const loads = Number(values.loads);
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const scratch = await mkdtemp(join(tmpdir(), 'molap-playground-bench-'));
+const outDir = join(scratch, 'site');
+const load = loadavg()[0];
+
+try {
+  await build({ root: appRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const html = await readFile(join(outDir, 'index.html'), 'utf8');
+  const files = [];
+  for (const name of await readdir(join(outDir, 'assets'))) {
+    const bytes = await readFile(join(outDir, 'assets', name));
+    const kind = extname(name).slice(1);
+    files.push({
+      name,
+      kind,
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      atStart: html.includes(name),
+    });
+  }
+  const code = files.filter((file) => file.kind === 'js' || file.kind === 'wasm');
+  const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
+  const size = {
+    total: { raw: sum(code, 'raw'), gzip: sum(code, 'gzip') },
+    atStart: {
+      raw: sum(
+        code.filter((f) => f.atStart),
+        'raw',
+      ),
+      gzip: sum(
+        code.filter((f) => f.atStart),
+        'gzip',
+      ),
+    },
+    wasm: {
+      raw: sum(
+        code.filter((f) => f.kind === 'wasm'),
+        'raw',
+      ),
+      gzip: sum(
+        code.filter((f) => f.kind === 'wasm'),
+        'gzip',
+      ),
+    },
+  };
+
+  const server = await serveStatic(outDir, { isolated: true });
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  const times = [];
+  try {
+    for (let i = 0; i < loads; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.locator('#trial svg').waitFor();
+      times.push(await page.evaluate(() => performance.getEntriesByName('molap:first-trial')[0].startTime));
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  times.sort((a, b) => a - b);
+  const firstTrial = {
+    median: times[Math.floor(times.length / 2)],
+    min: times[0],
+    max: times[times.length - 1],
+    loads,
+  };
+  const result = { size, files, firstTrialMs: firstTrial, chromium: browser.version(), cpus: cpus().length, load };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+    process.stdout.write(`playground bundle (JS + wasm), gzip -9:\n`);
+    for (const file of files.filter((f) => f.kind === 'js' || f.kind === 'wasm')) {
+      process.stdout.write(
+        `  ${file.name.padEnd(32)} ${kb(file.raw).padStart(11)} raw ${kb(file.gzip).padStart(10)} gzip  ${file.atStart ? 'at start' : 'on demand'}\n`,
+      );
+    }
+    process.stdout.write(
+      `  total ${kb(size.total.gzip)} gzip (${kb(size.total.raw)} raw); at start ${kb(size.atStart.gzip)} gzip; WebAssembly files ${kb(size.wasm.gzip)} gzip\n`,
+    );
+    process.stdout.write(
+      `time to first trial drawn (navigation start → plotTrial's SVG in the page), ${loads} fresh loads: median ${firstTrial.median.toFixed(0)} ms (min ${firstTrial.min.toFixed(0)}, max ${firstTrial.max.toFixed(0)})\n`,
+    );
+    process.stdout.write(
+      `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start\n`,
+    );
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,248 @@
+/**
+ * The playground end to end, in headless Chromium (playwright-core; skipped only when no Chromium executable
+ * can be found: run tools/install-chromium.sh): the page is built once with Vite from the packages' builds
+ * (as a user's bundler would use them), served as static files with and without the cross-origin isolation
+ * headers, and fed a results.json written by a real tiny `molap run`.
+ */
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serveStatic } from '../scripts/serve.mjs';
+
+const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(appRoot, '../..');
+const molapBinary = join(repoRoot, 'packages/cli/bin/molap.js');
+
+/** A tiny study (as in the CLI's tests): two corpus tasks, 4 modules of 4 units, a few steps. Seconds, not science. */
+const TINY_CONFIG = {
+  backend: { engine: 'native', threads: 1 },
+  run: {
+    tasks: ['fdgo', 'dm1'],
+    heldOut: [],
+    models: ['molap', 'multitask'],
+    budget: { preset: 'quick', steps: 8, batchSize: 8, evalEvery: 4, evalTrials: 16 },
+    network: { hiddenSize: 16 },
+    bank: {
+      moduleSize: 4,
+      latents: { k: 4 },
+      steps: 8,
+      batchSize: 8,
+      evaluationTrials: 8,
+      corpus: { trialsPerTask: 32 },
+      workers: 1,
+    },
+    analysisTrials: 16,
+    perturbations: [{ id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 }],
+  },
+};
+
+async function findChromium(): Promise<string | undefined> {
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (!candidate) continue;
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/** Runs the built `molap` binary in `cwd`; resolves with its stdout, rejects with its stderr. */
+function molap(args: readonly string[], cwd: string): Promise<string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  return new Promise((done, fail) =>
+    execFile(
+      process.execPath,
+      [molapBinary, ...args],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => (error ? fail(new Error(`molap ${args.join(' ')} failed: ${stderr}`)) : done(stdout)),
+    ),
+  );
+}
+
+const executablePath = await findChromium();
+const describeInChromium = executablePath ? describe : describe.skip;
+if (!executablePath) {
+  console.warn(
+    'playground tests skipped: no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser): run tools/install-chromium.sh',
+  );
+}
+
+describeInChromium('the playground in headless Chromium', () => {
+  let scratch: string;
+  let resultsPath: string;
+  let servers: { isolated: { url: string; close(): Promise<void> }; plain: { url: string; close(): Promise<void> } };
+  let context: BrowserContext;
+  /** Console errors and uncaught exceptions of the pages of the current test. */
+  const errors: string[] = [];
+  beforeEach(() => {
+    errors.length = 0;
+  });
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'molap-playground-'));
+    const outDir = join(scratch, 'site');
+    const { build } = await import('vite');
+    const run = join(scratch, 'project');
+    await Promise.all([
+      build({ root: appRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } }),
+      (async () => {
+        await import('node:fs/promises').then(({ mkdir }) => mkdir(run, { recursive: true }));
+        await writeFile(join(run, 'molap.config.json'), JSON.stringify(TINY_CONFIG));
+        const { runDir } = JSON.parse(await molap(['run', '--json', '--quiet', '--out', 'tiny'], run));
+        resultsPath = join(resolve(run, runDir), 'results.json');
+      })(),
+    ]);
+    servers = {
+      isolated: await serveStatic(outDir, { isolated: true }),
+      plain: await serveStatic(outDir, { isolated: false }),
+    };
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+      viewport: { width: 1400, height: 1000 },
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await servers?.isolated.close();
+    await servers?.plain.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function openPage(url: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (entry) => {
+      if (entry.type() === 'error') errors.push(`${url}: ${entry.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`${url}: ${String(error)}`));
+    await page.goto(url);
+    await page.locator('#trial svg').waitFor();
+    return page;
+  }
+
+  it('loads cross-origin isolated with no console error and draws fdgo', async () => {
+    const page = await openPage(servers.isolated.url);
+    await expect(page.locator('#environment').getAttribute('data-isolated')).resolves.toBe('true');
+    await expect(page.locator('#environment').getAttribute('data-simd')).resolves.toBe('true');
+    await expect(page.locator('#trial').getAttribute('data-task-id')).resolves.toBe('fdgo');
+    const svg = await page.locator('#trial svg').innerHTML();
+    expect(svg).toContain('fdgo');
+    expect(await page.locator('#trial svg rect').count()).toBeGreaterThan(50);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('steps through the test-mode conditions and draws a plugin task', async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.selectOption('select[name="mode"]', 'test');
+    await expect(page.locator('#trial-position').textContent()).resolves.toMatch(/^condition 1 of \d+/);
+    const first = await page.locator('#trial svg').innerHTML();
+    await page.click('#trial-next');
+    await expect(page.locator('#trial-position').textContent()).resolves.toMatch(/^condition 2 of/);
+    expect(await page.locator('#trial svg').innerHTML()).not.toBe(first);
+    await page.click('#trial-previous');
+    await page.click('#trial-previous');
+    const total = Number(/of (\d+)/.exec((await page.locator('#trial-position').textContent()) ?? '')?.[1]);
+    await expect(page.locator('#trial-position').textContent()).resolves.toMatch(
+      new RegExp(`^condition ${total} of ${total}`),
+    );
+
+    const plugin = await page.locator('#task-select option[value*="/"]').first().getAttribute('value');
+    expect(plugin).toBeTruthy();
+    await page.selectOption('#task-select', plugin!);
+    await expect(page.locator('#trial').getAttribute('data-task-id')).resolves.toBe(plugin);
+    expect(await page.locator('#task-about').textContent()).toContain('molap-task-neurogym-classics');
+
+    await page.fill('input[name="dt"]', '0');
+    await page.locator('input[name="dt"]').dispatchEvent('change');
+    await expect(page.locator('#task-problems .message.error').textContent()).resolves.toMatch(/dt/);
+    expect(await page.locator('#trial svg').count()).toBe(1);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('opens the results.json of a tiny molap run: its claims table matches the file', async () => {
+    const results = JSON.parse(await readFile(resultsPath, 'utf8'));
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="results"]');
+    await page.setInputFiles('#results-file', resultsPath);
+    const panel = page.locator('.run-panel');
+    await panel.waitFor();
+    const rows = panel.locator('table.claims tbody tr');
+    await expect(rows.count()).resolves.toBe(results.claims.length);
+    for (const [i, claim] of results.claims.entries()) {
+      const row = rows.nth(i);
+      await expect(row.getAttribute('data-claim')).resolves.toBe(claim.id);
+      await expect(row.locator('td.verdict').getAttribute('class')).resolves.toBe(`verdict ${claim.verdict}`);
+      await expect(row.locator('li[data-baseline]').count()).resolves.toBe(claim.comparisons.length);
+      for (const [j, comparison] of claim.comparisons.entries()) {
+        await expect(row.locator('li[data-baseline]').nth(j).getAttribute('data-baseline')).resolves.toBe(
+          comparison.baseline,
+        );
+      }
+    }
+    const perTask = panel.locator('table.per-task tbody tr');
+    await expect(perTask.count()).resolves.toBe(Object.keys(results.models).length);
+    const firstModel = Object.keys(results.models)[0];
+    const cell = await perTask.first().locator('td').first().textContent();
+    expect(cell).toBe(results.models[firstModel].perTask[results.corpus[0]].performance.toFixed(2));
+    await panel.locator('.chart.learning svg').waitFor();
+    await panel.locator('.chart.robustness svg').waitFor();
+
+    // a second run side by side
+    await page.setInputFiles('#results-file', resultsPath);
+    await page.locator('.run-panel').nth(1).waitFor();
+    await expect(page.locator('.run-panel').count()).resolves.toBe(2);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('says what is wrong with a damaged, newer or huge file, and keeps the rest working', async () => {
+    const text = await readFile(resultsPath, 'utf8');
+    const damaged = join(scratch, 'damaged.json');
+    await writeFile(damaged, text.slice(0, Math.floor(text.length / 2)));
+    const newer = join(scratch, 'newer.json');
+    await writeFile(newer, JSON.stringify({ ...JSON.parse(text), schemaVersion: 99 }));
+    const huge = join(scratch, 'huge.json');
+    await writeFile(huge, '');
+    await truncate(huge, 65 * 1024 * 1024);
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="results"]');
+    await page.setInputFiles('#results-file', [damaged, resultsPath, newer, huge]);
+    await page.locator('.run-panel').waitFor(); // messages and runs appear together
+    const messages = page.locator('#results-problems .message.error');
+    await expect(messages.count()).resolves.toBe(3);
+    expect(await messages.nth(0).textContent()).toMatch(/damaged\.json is not valid JSON at line \d+, column \d+/);
+    expect(await messages.nth(1).textContent()).toMatch(/newer\.json has schema version 99.*upgrade @molap\/analysis/);
+    expect(await messages.nth(2).textContent()).toMatch(/huge\.json is 65\.0 MiB, larger than/);
+    await expect(page.locator('.run-panel').count()).resolves.toBe(1);
+    // the tasks view still works
+    await page.click('nav button[data-view="tasks"]');
+    await page.click('#trial-next');
+    await expect(page.locator('#trial').getAttribute('data-trial')).resolves.toBe('1');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('works in a page that is not cross-origin isolated (one thread)', async () => {
+    const page = await openPage(servers.plain.url);
+    await expect(page.locator('#environment').getAttribute('data-isolated')).resolves.toBe('false');
+    expect(await page.locator('#environment').textContent()).toContain('one thread');
+    await page.click('nav button[data-view="results"]');
+    await page.setInputFiles('#results-file', resultsPath);
+    await page.locator('.run-panel table.claims').waitFor();
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+});

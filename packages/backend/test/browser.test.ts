@@ -1,0 +1,74 @@
+/**
+ * The browser entry (`src/browser.ts`, export condition `browser`): the exports of `index.ts` minus the
+ * Node-only ones pinned here, and no Node built-in reached from it.
+ */
+import { expect, it } from 'vitest';
+import { nodeImportsOf } from '../../../tools/browser-entry.js';
+import { exportList } from '../../../tools/export-list.js';
+
+/** Exports that read or write files (models, checkpoints, layers exports), run worker threads, or choose an engine among them: Node only. */
+const NODE_ONLY = [
+  'CHECKPOINT_FORMAT',
+  'CHECKPOINT_FORMAT_VERSION',
+  'checkpointFolderName',
+  'createEngine',
+  'type CreateEngineOptions',
+  'createModelFromFile',
+  'createNativeEngine',
+  'DEFAULT_CHECKPOINTS_KEPT',
+  'DEFAULT_ENGINE',
+  'deriveNoiseSeed',
+  'describeEngineSelection',
+  'ENGINE_ENV',
+  'type EngineAttempt',
+  'type EngineKind',
+  'type EngineSelection',
+  'EngineUnavailableError',
+  'EXPORTED_READOUT_LAYER',
+  'EXPORTED_RNN_LAYER',
+  'exportLayersModel',
+  'type JsonValue',
+  'LATEST_JSON',
+  'LAYERS_MODEL_JSON',
+  'LAYERS_WEIGHTS_BIN',
+  'type LayersExportOptions',
+  'type LayersModelArtifacts',
+  'type LayersWeightSpec',
+  'type LoadedModel',
+  'loadModel',
+  'MODEL_FORMAT',
+  'MODEL_FORMAT_VERSION',
+  'MODEL_JSON',
+  'ModelFileError',
+  'type ModelSnapshot',
+  'type NativeEngine',
+  'type NativeEngineOptions',
+  'readLatestCheckpoint',
+  'saveModel',
+  'type SelectedEngine',
+  'type SettingSource',
+  'snapshotModel',
+  'type StepContext',
+  'TFJS_BACKEND_ENV',
+  'toLayersModelArtifacts',
+  'train',
+  'type TrainCheckpointOptions',
+  'TrainingDivergedError',
+  'type TrainOptions',
+  'type TrainResult',
+  'WEIGHTS_BIN',
+  'writeCheckpoint',
+  'type WriteCheckpointOptions',
+  'writeFileAtomic',
+];
+
+it('exports everything but the Node-only names', () => {
+  const all = exportList(new URL('../src/index.ts', import.meta.url));
+  const browser = exportList(new URL('../src/browser.ts', import.meta.url));
+  expect(all.filter((name) => !browser.includes(name))).toEqual(NODE_ONLY);
+  expect(browser.filter((name) => !all.includes(name))).toEqual([]);
+});
+
+it('reaches no Node built-in', () => {
+  expect(nodeImportsOf(new URL('../src/browser.ts', import.meta.url))).toEqual([]);
+});

@@ -1,0 +1,103 @@
+/**
+ * The browser entry of @molap/core (export condition `browser`): every export of `index.ts` except those of
+ * the modules that need Node (`files.ts`, `learning.ts`, `load.ts`, `workers.ts`). Bundlers pick it for web pages; Node picks
+ * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
+ */
+export {
+  BYTES_PER_PARAMETER,
+  countRnnParameters,
+  parameterBytes,
+  parameterUpdates,
+  type RnnParameterCount,
+} from './accounting.js';
+export {
+  BUDGET_OPTIONS,
+  BUDGET_PRESETS,
+  type BudgetPresetName,
+  budgetFor,
+  resolveBudget,
+  validateBudget,
+} from './budgets.js';
+export { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
+export { type DiscoveredPluginRegistries, registerDiscoveredPlugins } from './discovered.js';
+export {
+  BAD_INPUT_CODES,
+  errorKind,
+  InvalidValueError,
+  isMolapError,
+  MOLAP_ERROR_BRAND,
+  MolapError,
+  type MolapErrorDetails,
+  type MolapErrorKind,
+  type MolapErrorLike,
+} from './errors.js';
+export { type BatchEvaluation, evaluateOnBatch, ParameterUploads } from './evaluation.js';
+export { parseJsonText } from './json-text.js';
+export {
+  DEFAULT_CRITERION,
+  EVALUATION_BATCH_SIZE,
+  type EvaluationBatchOptions,
+  evaluationBatch,
+  evaluationBatches,
+  evaluationNoiseSeed,
+  type TaskScheduleOptions,
+  type TrainingSchedule,
+  taskSchedule,
+} from './learning-data.js';
+export type {
+  EvaluationOptions,
+  LearningBudget,
+  LearningCurvePoint,
+  LearnOptions,
+  MultiTaskModel,
+  ParameterCount,
+  Perturbation,
+  TaskEvaluation,
+  TaskLearningRecord,
+} from './model.js';
+export {
+  defineOptions,
+  OPTION_KINDS,
+  type OptionalShape,
+  type OptionKind,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionsDeclaration,
+  type OptionsOf,
+  type OptionValues,
+  option,
+} from './options.js';
+export {
+  inputNoiseStd,
+  moduleLesionMask,
+  PERTURBATION_KINDS,
+  type PerturbBatchOptions,
+  perturbBatch,
+  perturbParameters,
+  perturbRunOptions,
+  silencingMask,
+  validatePerturbation,
+} from './perturb.js';
+export {
+  createRegistry,
+  PLUGIN_ID_PATTERN,
+  type Plugin,
+  type PluginMeta,
+  type Registry,
+  type RegistryOptions,
+} from './registry.js';
+export { deriveSeed, SEED_PURPOSE, taskSeedKey } from './seeds.js';
+export {
+  type AnyStrategy,
+  createStrategyRegistry,
+  type GeneralisationVariant,
+  LEARNING_SCHEDULES,
+  type LearningSchedule,
+  type ModelCreation,
+  type Strategy,
+  type StrategyContext,
+  type StrategyInput,
+  type StrategyMeta,
+  type StrategyRegistry,
+  strategyInput,
+} from './strategy.js';

@@ -1,0 +1,40 @@
+/**
+ * The browser entry (`src/browser.ts`, export condition `browser`): the exports of `index.ts` minus the
+ * Node-only ones pinned here, and no Node built-in reached from it.
+ */
+import { expect, it } from 'vitest';
+import { nodeImportsOf } from '../../../tools/browser-entry.js';
+import { exportList } from '../../../tools/export-list.js';
+
+/** Exports that read or write files or load plugin packages: Node only. */
+const NODE_ONLY = [
+  'discoverTaskPlugins',
+  'type DiscoverTaskPluginsOptions',
+  'guardPluginTask',
+  'type LoadedTaskPlugin',
+  'loadPluginSources',
+  'MANIFEST_API_VERSIONS',
+  'type MolapPluginManifest',
+  'PLUGIN_KINDS',
+  'type PluginKind',
+  'type PluginSource',
+  'pluginSources',
+  'readNpz',
+  'registerDiscovered',
+  'type SkippedPackage',
+  'type TaskPluginDiscovery',
+  'writeNpz',
+];
+
+it('exports everything but the Node-only names', () => {
+  const all = exportList(new URL('../src/index.ts', import.meta.url));
+  const browser = exportList(new URL('../src/browser.ts', import.meta.url));
+  expect(all.filter((name) => !browser.includes(name))).toEqual(NODE_ONLY);
+  expect(browser.filter((name) => !all.includes(name))).toEqual([]);
+});
+
+it('reaches no Node built-in', () => {
+  expect(nodeImportsOf(new URL('../src/browser.ts', import.meta.url))).toEqual([]);
+  // the check can fail: the Node entry does reach them
+  expect(nodeImportsOf(new URL('../src/index.ts', import.meta.url))).toContain('npz-file.ts → node:fs/promises');
+});

@@ -26,6 +26,8 @@ export default defineConfig({
   base: './',
   plugins: [noNodeBuiltins()],
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2048 },
+  // The training worker is an ES module (it shares chunks with the page).
+  worker: { format: 'es' },
   server: { headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
 });

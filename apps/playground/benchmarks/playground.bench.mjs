@@ -35,6 +35,7 @@ async function nodeStepsPerSecond() {
     await build({
       root: appRoot,
       logLevel: 'error',
+      publicDir: false,
       ssr: { external: ['@molap/backend', '@molap/tasks'] },
       build: { ssr: 'src/train/session.ts', outDir, emptyOutDir: true },
     });

@@ -1,12 +1,14 @@
-// The playground's weight and first paint: the built page's JavaScript and WebAssembly (raw and gzip, what
-// loads at start and what loads on demand), and the time from navigation to the first trial drawn, in
-// headless Chromium (fresh browser context per load, so nothing is cached), served with the COOP/COEP headers.
+// The playground's weight, first paint and live training: the built page's JavaScript and WebAssembly (raw
+// and gzip, what loads at start and what loads on demand); the time from navigation to the first trial drawn,
+// in headless Chromium (fresh browser context per load, so nothing is cached), served with the COOP/COEP
+// headers; and training steps per second of the train-live view (fdgo, 4 × 16 units, batch 32, native
+// engine, one thread) in the page's Web Worker vs the same session code on the same engine in Node.
 //
-// npm run bench -- playground [--loads 10] [--json]
+// npm run bench -- playground [--loads 10] [--steps 400] [--json]
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -14,9 +16,52 @@ import { build } from 'vite';
 import { serveStatic } from '../scripts/serve.mjs';
 
 const { values } = parseArgs({
-  options: { loads: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+  options: {
+    loads: { type: 'string', default: '10' },
+    steps: { type: 'string', default: '400' },
+    json: { type: 'boolean', default: false },
+  },
 });
 const loads = Number(values.loads);
+const steps = Number(values.steps);
+/** Chunks (of 20 steps) skipped before rates are kept: compilation and warm-up. */
+const WARMUP_STEPS = 60;
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
+/** Steps per second of the session in Node: `src/train/session.ts` built for Node, the Node entry of the packages. */
+async function nodeStepsPerSecond() {
+  const outDir = join(appRoot, 'dist-bench');
+  try {
+    await build({
+      root: appRoot,
+      logLevel: 'error',
+      publicDir: false,
+      ssr: { external: ['@molap/backend', '@molap/tasks'] },
+      build: { ssr: 'src/train/session.ts', outDir, emptyOutDir: true },
+    });
+    const { createSession } = await import(pathToFileURL(join(outDir, 'session.js')).href);
+    const { createNativeEngine } = await import('@molap/backend');
+    const { yang19 } = await import('@molap/tasks');
+    const engine = await createNativeEngine({ threads: 1 });
+    const session = createSession(
+      engine,
+      yang19.find((task) => task.id === 'fdgo'),
+    );
+    const rates = [];
+    while (session.step < steps) {
+      const start = performance.now();
+      await session.train(20);
+      const rate = 20 / ((performance.now() - start) / 1000);
+      await session.evaluate();
+      if (session.step > WARMUP_STEPS) rates.push(rate);
+    }
+    session.dispose();
+    await engine.dispose();
+    return { median: median(rates), chunks: rates.length, simd: engine.simd };
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const scratch = await mkdtemp(join(tmpdir(), 'molap-playground-bench-'));
@@ -80,6 +125,34 @@ try {
     await browser.close();
     await server.close();
   }
+  // live training in the page
+  const trainServer = await serveStatic(outDir, { isolated: true });
+  const trainBrowser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  let pageTraining;
+  try {
+    const page = await trainBrowser.newPage();
+    await page.goto(trainServer.url);
+    await page.click('nav button[data-view="train"]');
+    await page.click('#train-start');
+    const rates = new Map();
+    for (;;) {
+      const data = await page.evaluate(() => ({ ...document.getElementById('train').dataset }));
+      const step = Number(data.step ?? 0);
+      if (step > WARMUP_STEPS && data.stepsPerSecond) rates.set(step, Number(data.stepsPerSecond));
+      if (step >= steps) break;
+      await page.waitForTimeout(50);
+    }
+    await page.click('#train-stop');
+    pageTraining = {
+      median: median([...rates.values()]),
+      chunks: rates.size,
+      simd: (await page.locator('#train').getAttribute('data-simd')) === 'true',
+    };
+  } finally {
+    await trainBrowser.close();
+    await trainServer.close();
+  }
+  const nodeTraining = await nodeStepsPerSecond();
   times.sort((a, b) => a - b);
   const firstTrial = {
     median: times[Math.floor(times.length / 2)],
@@ -87,7 +160,17 @@ try {
     max: times[times.length - 1],
     loads,
   };
-  const result = { size, files, firstTrialMs: firstTrial, chromium: browser.version(), cpus: cpus().length, load };
+  const training = { page: pageTraining, node: nodeTraining, ratio: nodeTraining.median / pageTraining.median };
+  const result = {
+    size,
+    files,
+    firstTrialMs: firstTrial,
+    training,
+    chromium: browser.version(),
+    cpus: cpus().length,
+    load,
+    loadAtEnd: loadavg()[0],
+  };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
@@ -105,7 +188,10 @@ try {
       `time to first trial drawn (navigation start → plotTrial's SVG in the page), ${loads} fresh loads: median ${firstTrial.median.toFixed(0)} ms (min ${firstTrial.min.toFixed(0)}, max ${firstTrial.max.toFixed(0)})\n`,
     );
     process.stdout.write(
-      `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start\n`,
+      `training steps/s (fdgo, 4 × 16 units, batch 32, native engine, 1 thread; median over 20-step chunks after step ${WARMUP_STEPS}, to step ${steps}): page ${pageTraining.median.toFixed(1)} (SIMD ${pageTraining.simd}), Node ${nodeTraining.median.toFixed(1)} (SIMD ${nodeTraining.simd}); Node / page = ${training.ratio.toFixed(2)}\n`,
+    );
+    process.stdout.write(
+      `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start, ${result.loadAtEnd.toFixed(2)} at end\n`,
     );
   }
 } finally {

@@ -1,8 +1,9 @@
-/** The playground page: the tasks view and the results explorer, switched by the header's buttons. */
+/** The playground page: the tasks view, live training and the results explorer, switched by the header's buttons. */
 import { h, message } from './dom.js';
 import { browserEnvironment, describeEnvironment } from './environment.js';
 import { mountResultsView } from './results-view.js';
 import { mountTasksView } from './tasks-view.js';
+import { mountTrainView } from './train-view.js';
 import './style.css';
 
 const environment = browserEnvironment();
@@ -40,4 +41,5 @@ function mount(id: string, view: (root: HTMLElement) => void): void {
 }
 mount('tasks', mountTasksView);
 mount('results', mountResultsView);
+mount('train', mountTrainView);
 document.body.append(h('footer', { class: 'note' }, 'molap playground — runs entirely in this page.'));

@@ -67,6 +67,9 @@ function molap(args: readonly string[], cwd: string): Promise<string> {
   );
 }
 
+/** Steps within which fdgo must reach 0.9 in the page (seed 1 reaches it at 40; docs/playground.md). */
+const FDGO_STEPS = 200;
+
 const executablePath = await findChromium();
 const describeInChromium = executablePath ? describe : describe.skip;
 if (!executablePath) {
@@ -235,6 +238,59 @@ describeInChromium('the playground in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  /**
+   * The training view's numbers once `done(data, argument)` holds (polled; the worker reports every 20
+   * steps). `done` runs in the page: it sees only its parameters.
+   */
+  async function trainingUntil(
+    page: Page,
+    done: (data: DOMStringMap, argument: number) => boolean,
+    argument = 0,
+    timeout = 90_000,
+  ) {
+    const handle = await page.waitForFunction(
+      ([source, value]) => {
+        const data = document.getElementById('train')!.dataset;
+        return new Function('data', 'argument', `return (${source})(data, argument)`)(data, value)
+          ? { ...data }
+          : false;
+      },
+      [done.toString(), argument] as const,
+      { timeout, polling: 250 },
+    );
+    return (await handle.jsonValue()) as Record<string, string>;
+  }
+
+  it(`trains fdgo live to ≥ 0.9 within ${FDGO_STEPS} steps; lesioning every module drops it; stop, resume, reset`, async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.click('#train-start');
+    const learned = await trainingUntil(page, (data) => Number(data.performance) >= 0.9 || Number(data.step) >= 400);
+    expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
+    expect(Number(learned.step)).toBeLessThanOrEqual(FDGO_STEPS);
+    await expect(page.locator('#train').getAttribute('data-simd')).resolves.toBe('true');
+
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
+    await expect(page.locator('#train-start').textContent()).resolves.toBe('Resume');
+    const stoppedAt = Number(await page.locator('#train').getAttribute('data-step'));
+    for (const module of [0, 1, 2, 3]) await page.check(`input[name="lesion"][value="${module}"]`);
+    const lesioned = await trainingUntil(page, (data) => data.lesioned === '0,1,2,3');
+    expect(Number(lesioned.performance)).toBeLessThan(0.5);
+    expect(Number(lesioned.step)).toBe(stoppedAt); // evaluated while stopped: no training in between
+    for (const module of [0, 1, 2, 3]) await page.uncheck(`input[name="lesion"][value="${module}"]`);
+    const restored = await trainingUntil(page, (data) => data.lesioned === '' && Number(data.performance) >= 0.9);
+    expect(Number(restored.step)).toBe(stoppedAt);
+
+    await page.click('#train-start'); // resume
+    await trainingUntil(page, (data, after) => Number(data.step) > after, stoppedAt);
+    await page.click('#train-reset');
+    await trainingUntil(page, (data) => data.step === '0');
+    await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   it('works in a page that is not cross-origin isolated (one thread)', async () => {
     const page = await openPage(servers.plain.url);
     await expect(page.locator('#environment').getAttribute('data-isolated')).resolves.toBe('false');
@@ -242,6 +298,10 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.click('nav button[data-view="results"]');
     await page.setInputFiles('#results-file', resultsPath);
     await page.locator('.run-panel table.claims').waitFor();
+    await page.click('nav button[data-view="train"]');
+    await page.click('#train-start');
+    await trainingUntil(page, (data) => Number(data.step) >= 20);
+    await page.click('#train-stop');
     await page.close();
     expect(errors).toEqual([]);
   });

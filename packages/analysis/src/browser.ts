@@ -1,7 +1,8 @@
 /**
- * The browser entry of @molap/analysis (export condition `browser`): every export of `index.ts` except those of
- * the modules that need Node (`report/write.ts`, `results-file.ts`). Bundlers pick it for web pages; Node picks
- * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
+ * The browser entry of @molap/analysis (export condition `browser`): every export of `index.ts` except those
+ * of the modules that need Node (`report/write.ts`, `results-file.ts`). Bundlers pick it for web pages; Node
+ * picks `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node
+ * module.
  */
 export {
   type AnalysisTrialsOptions,

@@ -1,7 +1,9 @@
 /**
- * The browser entry of @molap/backend (export condition `browser`): every export of `index.ts` except those of
- * the modules that need Node (`checkpoint.ts`, `layers-export.ts`, `model-file.ts`, `native/engine.ts`, `select.ts`, `trainer.ts`). Bundlers pick it for web pages; Node picks
- * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
+ * The browser entry of @molap/backend (export condition `browser`): every export of `index.ts` except those
+ * of the modules that need Node (`checkpoint.ts`, `layers-export.ts`, `model-file.ts`, `select.ts`,
+ * `trainer.ts`), and `createNativeEngine` from `native/browser-engine.ts` (one thread) instead of
+ * `native/engine.ts` (Node worker threads). Bundlers pick it for web pages; Node picks `index.ts`.
+ * `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
  */
 export {
   type Activation,
@@ -51,6 +53,7 @@ export {
   validateParameterRecord,
   validateUnitMask,
 } from './model-options.js';
+export { createNativeEngine, type NativeEngine, type NativeEngineOptions } from './native/browser-engine.js';
 export { fillNoise, noiseIndex, noiseSample } from './noise.js';
 export {
   createRandom,

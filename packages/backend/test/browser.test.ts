@@ -14,7 +14,6 @@ const NODE_ONLY = [
   'createEngine',
   'type CreateEngineOptions',
   'createModelFromFile',
-  'createNativeEngine',
   'DEFAULT_CHECKPOINTS_KEPT',
   'DEFAULT_ENGINE',
   'deriveNoiseSeed',
@@ -41,8 +40,6 @@ const NODE_ONLY = [
   'MODEL_JSON',
   'ModelFileError',
   'type ModelSnapshot',
-  'type NativeEngine',
-  'type NativeEngineOptions',
   'readLatestCheckpoint',
   'saveModel',
   'type SelectedEngine',
@@ -71,4 +68,12 @@ it('exports everything but the Node-only names', () => {
 
 it('reaches no Node built-in', () => {
   expect(nodeImportsOf(new URL('../src/browser.ts', import.meta.url))).toEqual([]);
+});
+
+it('runs the native engine on one thread, and refuses more with a hint', async () => {
+  const { createNativeEngine } = await import('../src/browser.js');
+  const engine = await createNativeEngine();
+  expect(engine.threads).toBe(1);
+  await engine.dispose();
+  await expect(createNativeEngine({ threads: 2 })).rejects.toThrow(/one thread in a browser for now; pass threads: 1/);
 });

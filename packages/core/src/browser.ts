@@ -1,7 +1,8 @@
 /**
  * The browser entry of @molap/core (export condition `browser`): every export of `index.ts` except those of
- * the modules that need Node (`files.ts`, `learning.ts`, `load.ts`, `workers.ts`). Bundlers pick it for web pages; Node picks
- * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
+ * the modules that need Node (`files.ts`, `learning.ts`, `load.ts`, `workers.ts`). Bundlers pick it for web
+ * pages; Node picks `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here
+ * reaches a Node module.
  */
 export {
   BYTES_PER_PARAMETER,

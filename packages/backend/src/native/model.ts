@@ -35,7 +35,7 @@ import type { Heap } from './heap.js';
 import { ACTIVATION_CODES, type Kernels, OUTPUT_CODES } from './kernels.js';
 import type { PassJob } from './passes.js';
 import { PHASE } from './protocol.js';
-import type { PassRunner } from './threads.js';
+import type { PassRunner } from './runner.js';
 
 /** What a model needs from its engine. */
 export interface NativeContext {

@@ -8,25 +8,10 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_SOURCE } from './generated/worker.generated.js';
 import type { Kernels } from './kernels.js';
-import { encodeJob, type PassJob } from './passes.js';
+import { encodeJob } from './passes.js';
 import { CONTROL, JOB_SLOTS, PHASE, runPhase } from './protocol.js';
+import type { PassRunner } from './runner.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
-
-/** Runs one pass of a job on all threads and returns when every thread is done. */
-export interface PassRunner {
-  readonly threads: number;
-  run(phase: typeof PHASE.trials | typeof PHASE.weightGradients, job: PassJob): void;
-  dispose(): Promise<void>;
-}
-
-/** The single-threaded runner: the calling thread does all the work. */
-export function createInlineRunner(kernels: Kernels): PassRunner {
-  return {
-    threads: 1,
-    run: (phase, job) => runPhase(kernels, phase, { ...job, threads: 1 }, 0),
-    dispose: async () => {},
-  };
-}
 
 /**
  * A pool of `threads − 1` workers over `memory` plus the calling thread.

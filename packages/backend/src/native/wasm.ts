@@ -78,10 +78,14 @@ export interface KernelExports {
 
 let compiled: WasmModule | undefined;
 
-/** Whether this JavaScript engine validates WebAssembly SIMD128 and shared memory (threads). */
+/**
+ * Whether this JavaScript engine validates WebAssembly SIMD128 and may create shared memory (threads; a web
+ * page may only where it is cross-origin isolated).
+ */
 export function wasmSimdSupported(): boolean {
   try {
     kernelModule();
+    new (webAssembly().Memory)({ initial: 1, maximum: 1, shared: true });
     return true;
   } catch {
     return false;
@@ -90,7 +94,9 @@ export function wasmSimdSupported(): boolean {
 
 /** The compiled kernel module (compiled once per thread, then cached). */
 export function kernelModule(): WasmModule {
-  if (!compiled) compiled = new (webAssembly().Module)(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  // atob (not Node's Buffer) so that the same code runs in web pages; a Web Worker may compile synchronously.
+  if (!compiled)
+    compiled = new (webAssembly().Module)(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
   return compiled;
 }
 

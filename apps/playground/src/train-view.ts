@@ -1,0 +1,165 @@
+/**
+ * The live-training view: fdgo learned by a modular network (4 modules of 16 units) in a Web Worker with the
+ * native engine, the learning curve growing as it learns; stop, resume and reset; lesion modules (silence
+ * their units) and watch the performance change, while training or stopped.
+ */
+import { h, message } from './dom.js';
+import type { FromWorker, ToWorker } from './train/protocol.js';
+import type { Evaluation } from './train/session.js';
+
+const WIDTH = 560;
+const HEIGHT = 220;
+const PAD = { left: 44, right: 12, top: 12, bottom: 34 };
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function svgElement(tag: string, attributes: Record<string, string | number>): SVGElement {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  return element;
+}
+
+/** The learning curve: performance (0–1) against training steps; lesioned evaluations as separate dots. */
+function drawCurve(svg: SVGSVGElement, points: readonly Evaluation[]): void {
+  const intact = points.filter((point) => point.lesioned.length === 0);
+  const lesioned = points.filter((point) => point.lesioned.length > 0);
+  const maxStep = Math.max(100, ...points.map((point) => point.step));
+  const x = (step: number) => PAD.left + (step / maxStep) * (WIDTH - PAD.left - PAD.right);
+  const y = (value: number) => HEIGHT - PAD.bottom - value * (HEIGHT - PAD.top - PAD.bottom);
+  const children: SVGElement[] = [];
+  for (const value of [0, 0.5, 0.9, 1]) {
+    children.push(
+      svgElement('line', {
+        x1: PAD.left,
+        x2: WIDTH - PAD.right,
+        y1: y(value),
+        y2: y(value),
+        stroke: value === 0.9 ? '#c85200' : '#dde3ea',
+        'stroke-dasharray': value === 0.9 ? '4 3' : '',
+      }),
+    );
+    const label = svgElement('text', { x: PAD.left - 6, y: y(value) + 4, 'text-anchor': 'end', 'font-size': 11 });
+    label.textContent = String(value);
+    children.push(label);
+  }
+  const axis = svgElement('text', {
+    x: (WIDTH + PAD.left) / 2,
+    y: HEIGHT - 6,
+    'text-anchor': 'middle',
+    'font-size': 11,
+  });
+  axis.textContent = `training steps (0–${maxStep})`;
+  children.push(axis);
+  if (intact.length > 0) {
+    children.push(
+      svgElement('polyline', {
+        points: intact.map((point) => `${x(point.step).toFixed(1)},${y(point.performance).toFixed(1)}`).join(' '),
+        fill: 'none',
+        stroke: '#2f6ea6',
+        'stroke-width': 2,
+      }),
+    );
+  }
+  for (const point of lesioned) {
+    children.push(svgElement('circle', { cx: x(point.step), cy: y(point.performance), r: 3.5, fill: '#b8322a' }));
+  }
+  svg.replaceChildren(...children);
+}
+
+/** Mounts the view; the worker starts on the first click on Start. */
+export function mountTrainView(root: HTMLElement): void {
+  const start = h('button', { type: 'button', id: 'train-start' }, 'Start');
+  const stop = h('button', { type: 'button', id: 'train-stop', disabled: true }, 'Stop');
+  const reset = h('button', { type: 'button', id: 'train-reset' }, 'Reset');
+  const lesions = h('fieldset', { id: 'train-lesions', class: 'lesions' }, h('legend', {}, 'lesion modules'));
+  const status = h('p', { id: 'train-status', class: 'status' }, 'fdgo, 4 modules of 16 units; press Start.');
+  const problems = h('div', { class: 'problems', id: 'train-problems' });
+  const svg = document.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
+  svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
+  svg.setAttribute('width', String(WIDTH));
+  svg.setAttribute('id', 'train-curve');
+  root.append(
+    h(
+      'p',
+      { class: 'note' },
+      'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights) learns fdgo with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are evaluations with lesioned modules.',
+    ),
+    h('div', { class: 'train-controls' }, start, stop, reset),
+    lesions,
+    status,
+    problems,
+    svg,
+  );
+
+  let worker: Worker | undefined;
+  const points: Evaluation[] = [];
+  let engineText = '';
+  const send = (command: ToWorker) => {
+    if (!worker) {
+      worker = new Worker(new URL('./train/worker.ts', import.meta.url), { type: 'module', name: 'molap-train' });
+      worker.addEventListener('message', (event: MessageEvent<FromWorker>) => receive(event.data));
+      worker.addEventListener('error', (event) => {
+        problems.replaceChildren(message('error', `the training worker failed: ${event.message}`, 'reload the page'));
+      });
+    }
+    worker.postMessage(command);
+  };
+  const lesionedModules = () =>
+    [...lesions.querySelectorAll<HTMLInputElement>('input[name="lesion"]:checked')].map((input) => Number(input.value));
+
+  function receive(data: FromWorker): void {
+    switch (data.type) {
+      case 'ready':
+        engineText = `${data.engine} engine, ${data.simd ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no shared WebAssembly memory here)'}, ${data.threads} thread`;
+        lesions.replaceChildren(
+          h('legend', {}, 'lesion modules'),
+          ...data.modules.map((size, index) =>
+            h(
+              'label',
+              {},
+              h('input', { type: 'checkbox', name: 'lesion', value: index }),
+              ` module ${index + 1} (${size} units)`,
+            ),
+          ),
+        );
+        root.dataset.simd = String(data.simd);
+        return;
+      case 'state':
+        start.textContent = data.step > 0 ? 'Resume' : 'Start';
+        start.disabled = data.running;
+        stop.disabled = !data.running;
+        if (!data.running && data.step === 0) {
+          points.length = 0;
+          drawCurve(svg, points);
+          status.textContent = `${engineText} · reset: press Start.`;
+          root.dataset.step = '0';
+        }
+        return;
+      case 'progress': {
+        const { evaluation } = data;
+        points.push(evaluation);
+        drawCurve(svg, points);
+        const lesionText =
+          evaluation.lesioned.length > 0
+            ? ` with module${evaluation.lesioned.length === 1 ? '' : 's'} ${evaluation.lesioned.map((m) => m + 1).join(', ')} lesioned`
+            : '';
+        status.textContent = `${engineText} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${lesionText} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        root.dataset.step = String(evaluation.step);
+        root.dataset.performance = String(evaluation.performance);
+        root.dataset.lesioned = evaluation.lesioned.join(',');
+        if (data.stepsPerSecond > 0) root.dataset.stepsPerSecond = String(data.stepsPerSecond);
+        return;
+      }
+      case 'error':
+        problems.replaceChildren(message('error', data.message, 'press Reset to start again'));
+        start.disabled = false;
+        stop.disabled = true;
+        return;
+    }
+  }
+
+  start.addEventListener('click', () => send({ type: 'start' }));
+  stop.addEventListener('click', () => send({ type: 'stop' }));
+  reset.addEventListener('click', () => send({ type: 'reset' }));
+  lesions.addEventListener('change', () => send({ type: 'lesion', modules: lesionedModules() }));
+  drawCurve(svg, points);
+}

@@ -1,3 +1,13 @@
+export {
+  BUILTIN_TASKS_SOURCE,
+  type CatalogReport,
+  describeCatalog,
+  listTasks,
+  openTaskCatalog,
+  type TaskCatalog,
+  type TaskCatalogOptions,
+  type TaskListing,
+} from './catalog.js';
 export { closestName, editDistance } from './closest-name.js';
 export {
   type ConformanceOptions,
@@ -30,6 +40,7 @@ export {
   type TaskPluginDiscovery,
 } from './discovery.js';
 export { InvalidOptionError } from './errors.js';
+export { type DescribeTaskOptions, describeTask, type TaskDescription, taskBatch } from './inspect.js';
 export {
   FIXATION_THRESHOLD,
   maskedSquaredError,

@@ -1,12 +1,11 @@
 /**
- * The tasks of a project: the 20 Yang et al. 2019 tasks plus the plugins found among the project's direct
- * dependencies (or the packages listed), with what discovery reported, and that catalog as data for a listing
- * (`listTasks`) or a diagnosis (`describeCatalog`, `molap tasks doctor`).
+ * The tasks of a project as data: the catalog `openTaskCatalog` makes (the 20 Yang et al. 2019 tasks plus the
+ * plugins found among the project's direct dependencies, with what discovery reported), for a listing
+ * (`listTasks`) or a diagnosis (`describeCatalog`, `molap tasks doctor`). Pure: fit for a browser.
  */
-import { discoverTaskPlugins, registerDiscovered, type SkippedPackage, type TaskPluginDiscovery } from './discovery.js';
-import { createTaskRegistry, type TaskRegistry } from './registry.js';
+import type { SkippedPackage, TaskPluginDiscovery } from './discovery.js';
+import type { TaskRegistry } from './registry.js';
 import type { TaskRegistryError } from './registry-error.js';
-import { yang19 } from './yang19/index.js';
 
 /** Source recorded for the built-in tasks. */
 export const BUILTIN_TASKS_SOURCE = '@molap/tasks';
@@ -23,37 +22,6 @@ export interface TaskCatalog {
   readonly problems: readonly TaskRegistryError[];
   /** Why discovery did not run, when it did not. */
   readonly note: string | undefined;
-}
-
-/** Options of `openTaskCatalog`. */
-export interface TaskCatalogOptions {
-  /** Absolute folder of the project. */
-  readonly projectRoot: string;
-  /** Whether the folder has a package.json (plugins are discovered among its dependencies). */
-  readonly hasPackageJson: boolean;
-  /** Load exactly these plugin packages instead of discovering them. */
-  readonly plugins?: readonly string[];
-}
-
-/**
- * Builds the registry: the 20 Yang tasks (source `BUILTIN_TASKS_SOURCE`), then the plugins listed in
- * `plugins` or, without a list, those among the project's direct dependencies. Problems are collected, not
- * thrown, so one broken plugin does not hide the others.
- */
-export async function openTaskCatalog(options: TaskCatalogOptions): Promise<TaskCatalog> {
-  const registry = createTaskRegistry({ tasks: yang19, source: BUILTIN_TASKS_SOURCE });
-  const { projectRoot, plugins } = options;
-  if (plugins === undefined && !options.hasPackageJson) {
-    return {
-      registry,
-      discovery: undefined,
-      problems: [],
-      note: `no package.json in ${projectRoot}: only the built-in tasks are available (plugins are found among a project's dependencies)`,
-    };
-  }
-  const discovery = await discoverTaskPlugins({ projectRoot, ...(plugins === undefined ? {} : { packages: plugins }) });
-  const clashes = registerDiscovered(registry, discovery);
-  return { registry, discovery, problems: [...discovery.errors, ...clashes, ...discovery.warnings], note: undefined };
 }
 
 /** One task of a listing. */

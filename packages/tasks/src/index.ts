@@ -3,9 +3,7 @@ export {
   type CatalogReport,
   describeCatalog,
   listTasks,
-  openTaskCatalog,
   type TaskCatalog,
-  type TaskCatalogOptions,
   type TaskListing,
 } from './catalog.js';
 export { closestName, editDistance } from './closest-name.js';
@@ -59,6 +57,7 @@ export {
   readNpz,
   writeNpz,
 } from './npz.js';
+export { openTaskCatalog, type TaskCatalogOptions } from './open-catalog.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,

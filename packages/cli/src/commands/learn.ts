@@ -12,6 +12,7 @@ import { RESTART_HINT, runOptions, seedOption, singleSeed } from '../flags.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, json } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
+import { resumeVerb, unlessStopped } from '../run/failure.js';
 import { prepareRun } from '../run/prepare.js';
 
 const { tasks, budget, steps, batchSize, evalEvery, evalTrials, criterion, hiddenSize, engine, tfjsBackend, threads } =
@@ -68,31 +69,28 @@ export const learnCommand = defineCommand({
     try {
       const seed = singleSeed(plan.seeds, 'learn');
       const progress = await createProgress(progressMode(options), io);
-      const learned = await learnModelInto({
-        plan,
-        registry,
-        engine,
-        seed,
-        ...(options.model === undefined ? {} : { model: options.model }),
-        ...(options.bank === undefined ? {} : { bank: resolve(input.cwd, options.bank) }),
-        out: resolve(input.cwd, options.out),
-        shown: options.out,
-        restart: options.restart === true,
-        retry: RESTART_HINT,
-        signal,
-        onStart: (start) => progress.step(`${start.model} learns ${start.tasks.join(', ')} (seed ${start.seed})`),
-        onProgress: (taskId, point) => {
-          progress.event({ type: 'curve', model: options.model ?? 'molap', taskId, point } as { type: string });
-          progress.status(`${taskId}: ${point.trials} trials, performance ${point.performance.toFixed(2)}`);
-        },
-      }).catch((error: unknown) => {
-        progress.end('failed', signal.aborted ? 'stopped' : undefined);
-        if (!signal.aborted) throw error;
-      });
-      if (learned === undefined) {
-        io.stderr(`molap: interrupted; run the same command again to resume from the checkpoints in ${options.out}\n`);
-        return ExitCode.interrupted;
-      }
+      const learned = await unlessStopped(
+        learnModelInto({
+          plan,
+          registry,
+          engine,
+          seed,
+          ...(options.model === undefined ? {} : { model: options.model }),
+          ...(options.bank === undefined ? {} : { bank: resolve(input.cwd, options.bank) }),
+          out: resolve(input.cwd, options.out),
+          shown: options.out,
+          restart: options.restart === true,
+          retry: RESTART_HINT,
+          signal,
+          onStart: (start) => progress.step(`${start.model} learns ${start.tasks.join(', ')} (seed ${start.seed})`),
+          onProgress: (taskId, point) => {
+            progress.event({ type: 'curve', model: options.model ?? 'molap', taskId, point } as { type: string });
+            progress.status(`${taskId}: ${point.trials} trials, performance ${point.performance.toFixed(2)}`);
+          },
+        }),
+        { progress, signal, io, stopped: resumeVerb(options.out) },
+      );
+      if (learned === undefined) return ExitCode.interrupted;
       progress.end('done', `saved the model in ${options.out}`);
       const rows = learned.records.map((record) => [
         record.taskId,

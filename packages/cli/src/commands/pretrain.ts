@@ -12,6 +12,7 @@ import { RESTART_HINT, runOptions, seedOption, singleSeed } from '../flags.js';
 import { flag } from '../options.js';
 import { json } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
+import { resumeVerb, unlessStopped } from '../run/failure.js';
 import { prepareRun } from '../run/prepare.js';
 import { bankProgress } from '../text/bank.js';
 
@@ -59,25 +60,22 @@ export const pretrainCommand = defineCommand({
     try {
       const seed = singleSeed(plan.seeds, 'pretrain');
       const progress = await createProgress(progressMode(options), io);
-      const bank = await pretrainBankInto({
-        plan,
-        registry,
-        engine,
-        seed,
-        out: resolve(input.cwd, options.out),
-        shown: options.out,
-        restart: options.restart === true,
-        retry: RESTART_HINT,
-        onBankEvent: bankProgress(plan, progress),
-        signal,
-      }).catch((error: unknown) => {
-        progress.end('failed', signal.aborted ? 'stopped' : undefined);
-        if (!signal.aborted) throw error;
-      });
-      if (bank === undefined) {
-        io.stderr(`molap: interrupted; run the same command again to resume from the checkpoints in ${options.out}\n`);
-        return ExitCode.interrupted;
-      }
+      const bank = await unlessStopped(
+        pretrainBankInto({
+          plan,
+          registry,
+          engine,
+          seed,
+          out: resolve(input.cwd, options.out),
+          shown: options.out,
+          restart: options.restart === true,
+          retry: RESTART_HINT,
+          onBankEvent: bankProgress(plan, progress),
+          signal,
+        }),
+        { progress, signal, io, stopped: resumeVerb(options.out) },
+      );
+      if (bank === undefined) return ExitCode.interrupted;
       progress.end('done', `saved the bank in ${options.out}`);
       io.stdout(options.json ? json(summarizeModuleBank(bank)) : `${describeModuleBank(bank)}\n`);
       return ExitCode.ok;

@@ -22,7 +22,7 @@ import {
 } from '../project.js';
 import { createRunDisplay, executorStatusReporter } from '../run/display.js';
 import { printDryRun } from '../run/estimate.js';
-import { studyFailure } from '../run/failure.js';
+import { studyFailure, unlessStopped } from '../run/failure.js';
 import { machineConfig, maxMemoryOf } from '../run/prepare.js';
 import { formatSummary } from '../run/summary.js';
 import { loadedPlugins } from './worker.js';
@@ -135,8 +135,8 @@ export const runCommand = defineCommand({
       const display = await createRunDisplay(plan, progress, mode);
       display.begin({ runDir, where, resumed: record !== undefined, engine: engine.name });
       const started = performance.now();
-      const output = await study
-        .runStudy(plan, {
+      const output = await unlessStopped(
+        study.runStudy(plan, {
           runDir,
           engine,
           registry: catalog.registry,
@@ -154,16 +154,16 @@ export const runCommand = defineCommand({
                 }),
               }
             : {}),
-        })
-        .catch((error: unknown) => {
-          progress.end('failed', signal.aborted ? 'stopped' : undefined);
-          if (signal.aborted) return undefined;
-          throw studyFailure(error, resume);
-        });
-      if (output === undefined) {
-        io.stderr(`molap: interrupted; the run folder keeps every checkpoint. Continue with:\n  ${resume}\n`);
-        return ExitCode.interrupted;
-      }
+        }),
+        {
+          progress,
+          signal,
+          io,
+          stopped: `molap: interrupted; the run folder keeps every checkpoint. Continue with:\n  ${resume}\n`,
+          describe: (error) => studyFailure(error, resume),
+        },
+      );
+      if (output === undefined) return ExitCode.interrupted;
       display.finish((performance.now() - started) / 1000, output);
       io.stdout(
         options.json

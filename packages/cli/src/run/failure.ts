@@ -1,7 +1,9 @@
-/** A failure of `molap run` (or of a verb that works on one piece of a run) as one line, with how to continue. */
+/** A failure or an interruption of `molap run` (or of a verb that works on one piece of a run), with how to continue. */
 import { isMolapError } from '@molap/core';
 import { DIVERGED_CODE } from '@molap/study';
+import type { CliIo } from '../command.js';
 import { CommandError } from '../errors.js';
+import type { Progress } from '../progress.js';
 
 /** File-system error codes and what they mean for the user. */
 const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
@@ -40,3 +42,31 @@ export function studyFailure(error: unknown, resume: string): CommandError {
     cause: error,
   });
 }
+
+/**
+ * The result of `work`, or undefined when `signal` stopped it (then `stopped` is printed: how to continue).
+ * A failure ends `progress` ('stopped' when interrupted) and is rethrown through `describe` when given.
+ */
+export async function unlessStopped<T>(
+  work: Promise<T>,
+  how: {
+    readonly progress: Progress;
+    readonly signal: AbortSignal;
+    readonly io: CliIo;
+    readonly stopped: string;
+    readonly describe?: (error: unknown) => unknown;
+  },
+): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    how.progress.end('failed', how.signal.aborted ? 'stopped' : undefined);
+    if (!how.signal.aborted) throw how.describe ? how.describe(error) : error;
+    how.io.stderr(how.stopped);
+    return undefined;
+  }
+}
+
+/** What an interrupted `molap pretrain` or `molap learn` prints: the same command resumes. */
+export const resumeVerb = (out: string) =>
+  `molap: interrupted; run the same command again to resume from the checkpoints in ${out}\n`;

@@ -106,7 +106,9 @@ export {
   type Results,
   type RobustnessResults,
   resultsSchema,
+  type TaskScoreResults,
   type TaskVarianceResults,
 } from './schema.js';
+export { scoreLabel, taskScoreEntry, taskScores, YANG19_SCORE_LABEL } from './scores.js';
 export { ACTIVE_UNIT_THRESHOLD, type TaskVariance, type TaskVarianceOptions, taskVariance } from './task-variance.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -44,6 +44,8 @@ export {
   type ComparedStrategy,
   type ComparisonRow,
   type ComparisonRun,
+  type ComparisonSummary,
   type ComparisonTable,
+  summariseComparison,
   validateComparisonTable,
 } from './table.js';

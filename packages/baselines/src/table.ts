@@ -239,3 +239,34 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '$'
 export function validateComparisonTable(value: unknown): string[] {
   return validateAgainstSchema(value, COMPARISON_TABLE_SCHEMA);
 }
+
+/** A comparison table in a few figures: per strategy label, means over seeds (`summariseComparison`). */
+export interface ComparisonSummary {
+  /** Strategy labels, in the table's order (the columns). */
+  readonly labels: string[];
+  /** Per task (in the table's order): mean final performance of each label, over the seeds. */
+  readonly tasks: { readonly taskId: string; readonly performance: number[] }[];
+  /** Mean final performance of each label over every task and seed. */
+  readonly performance: number[];
+  /** Mean trainable parameters per task of each label. */
+  readonly trainableParameters: number[];
+}
+
+/** Mean final performance per task and strategy over the seeds, and mean trainable parameters per strategy. */
+export function summariseComparison(table: ComparisonTable): ComparisonSummary {
+  const labels = table.strategies.map((strategy) => strategy.label);
+  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const cell = (label: string, taskId: string | undefined, pick: (row: ComparisonRow) => number) =>
+    mean(
+      table.rows.filter((row) => row.strategy === label && (taskId === undefined || row.taskId === taskId)).map(pick),
+    );
+  return {
+    labels,
+    tasks: table.tasks.map((taskId) => ({
+      taskId,
+      performance: labels.map((label) => cell(label, taskId, (row) => row.performance)),
+    })),
+    performance: labels.map((label) => cell(label, undefined, (row) => row.performance)),
+    trainableParameters: labels.map((label) => cell(label, undefined, (row) => row.trainableParameters)),
+  };
+}

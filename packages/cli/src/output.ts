@@ -83,3 +83,11 @@ export function shellQuote(text: string): string {
   if (text !== '' && /^[\w@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/** `value` as indented JSON and a newline (the `--json` output of commands), through `replacer` if given. */
+export const json = (value: unknown, replacer?: (key: string, value: unknown) => unknown): string =>
+  `${JSON.stringify(value, replacer, 2)}\n`;
+
+/** A `JSON.stringify` replacer writing NaN as null (JSON has no NaN). */
+export const nanToNull = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && Number.isNaN(value) ? null : value;

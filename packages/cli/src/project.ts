@@ -1,31 +1,24 @@
 /**
  * The project a command runs in: its folder (where `molap.config.json` and the task plugins are looked
- * up), its config, and the task registry: the built-in Yang et al. 2019 tasks plus the plugins found among
- * the project's direct dependencies (or listed in `tasks.plugins`).
+ * up), its config, and its task catalog (`openTaskCatalog` of @molap/tasks: the built-in Yang et al. 2019
+ * tasks plus the plugins found among the project's direct dependencies or listed in `tasks.plugins`).
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isMolapError } from '@molap/core';
+import { isMolapError, type StrategyRegistry } from '@molap/core';
 import {
-  createTaskRegistry,
-  discoverTaskPlugins,
+  openTaskCatalog,
   type PluginSource,
   pluginSources,
-  registerDiscovered,
   type Task,
-  type TaskPluginDiscovery,
+  type TaskCatalog,
   type TaskRegistry,
-  type TaskRegistryError,
-  yang19,
 } from '@molap/tasks';
 import type { CliIo, CommandInput, projectOptions } from './command.js';
 import { CONFIG_FILE_NAME } from './config/constants.js';
 import type { LoadedConfig } from './config/load.js';
 import { CommandError, UsageError } from './errors.js';
 import type { OptionSpecs } from './options.js';
-
-/** Source recorded for the built-in tasks. */
-export const BUILTIN_TASKS_SOURCE = '@molap/tasks';
 
 /** Where a command runs. */
 export interface Project {
@@ -81,40 +74,13 @@ export async function openProject<S extends OptionSpecs & typeof projectOptions>
   return { project, loaded };
 }
 
-/** The task registry of a project and what plugin discovery reported. */
-export interface TaskCatalog {
-  readonly registry: TaskRegistry;
-  /** Undefined when discovery did not run (no package.json and no `tasks.plugins`). */
-  readonly discovery: TaskPluginDiscovery | undefined;
-  /**
-   * Broken plugins, tasks rejected by the conformance check, id clashes and misspelt manifest keys: each
-   * names its source and a hint. `--strict` fails on any of them.
-   */
-  readonly problems: readonly TaskRegistryError[];
-  /** Why discovery did not run, when it did not. */
-  readonly note: string | undefined;
-}
-
-/**
- * Builds the registry: the 20 Yang tasks (source `@molap/tasks`), then the plugins listed in `plugins` or,
- * without a list, those among the project's direct dependencies.
- */
-export async function loadTaskCatalog(project: Project, plugins: readonly string[] | undefined): Promise<TaskCatalog> {
-  const registry = createTaskRegistry({ tasks: yang19, source: BUILTIN_TASKS_SOURCE });
-  if (plugins === undefined && !project.hasPackageJson) {
-    return {
-      registry,
-      discovery: undefined,
-      problems: [],
-      note: `no package.json in ${project.root}: only the built-in tasks are available (plugins are found among a project's dependencies)`,
-    };
-  }
-  const discovery = await discoverTaskPlugins({
+/** The task registry of a project (`openTaskCatalog` of @molap/tasks, from its folder and plugin list). */
+export function loadTaskCatalog(project: Project, plugins: readonly string[] | undefined): Promise<TaskCatalog> {
+  return openTaskCatalog({
     projectRoot: project.root,
-    ...(plugins === undefined ? {} : { packages: plugins }),
+    hasPackageJson: project.hasPackageJson,
+    ...(plugins === undefined ? {} : { plugins }),
   });
-  const clashes = registerDiscovered(registry, discovery);
-  return { registry, discovery, problems: [...discovery.errors, ...clashes, ...discovery.warnings], note: undefined };
 }
 
 /** Prints each plugin problem as a warning, then applies `--strict` (see `failOnPluginProblems`). */
@@ -147,16 +113,21 @@ export function findTask(registry: TaskRegistry, id: string): Task {
 }
 
 /**
- * The strategies a run may name: the built-in ones (MoLaP, random modules, the baselines) and those of the
- * project's plugin packages (a `molap` field with apiVersion 2). A plugin strategy that cannot be registered
- * is a warning (a failure with `--strict`).
+ * The strategies a command may name: `base` (default the built-in ones: MoLaP, random modules, the baselines)
+ * and those of the project's plugin packages (a `molap` field with apiVersion 2). A plugin strategy that
+ * cannot be registered is a warning (a failure with `--strict`).
  */
-export async function loadStrategyRegistry(catalog: TaskCatalog, io: CliIo, strict: boolean) {
+export async function loadStrategyRegistry(
+  catalog: TaskCatalog,
+  io: CliIo,
+  strict: boolean,
+  base?: StrategyRegistry,
+): Promise<StrategyRegistry> {
   const [{ createBuiltinStrategyRegistry }, { registerDiscoveredPlugins }] = await Promise.all([
     import('@molap/study'),
     import('@molap/core'),
   ]);
-  const strategies = await createBuiltinStrategyRegistry();
+  const strategies = base ?? (await createBuiltinStrategyRegistry());
   if (catalog.discovery) {
     const refused = registerDiscoveredPlugins(catalog.discovery, { strategies });
     for (const error of refused) io.stderr(`molap: warning: ${error.message}\n`);
@@ -170,4 +141,17 @@ export function catalogPluginSources(catalog: TaskCatalog): { readonly pluginSou
   return catalog.discovery && catalog.discovery.loaded.length > 0
     ? { pluginSources: pluginSources(catalog.discovery) }
     : {};
+}
+
+/**
+ * The project's config and task catalog, from the `--project`, `--config`, `--preset`, `--plugins` flags;
+ * prints plugin warnings (or fails under `--strict`).
+ */
+export async function openTaskProject<S extends OptionSpecs & typeof projectOptions>(
+  input: CommandInput<S>,
+): Promise<{ config: LoadedConfig['config']; catalog: TaskCatalog }> {
+  const { project, loaded } = await openProject(input);
+  const catalog = await loadTaskCatalog(project, loaded.config.tasks?.plugins);
+  reportPluginProblems(catalog, input.io, (input.options as { strict?: boolean }).strict === true);
+  return { config: loaded.config, catalog };
 }

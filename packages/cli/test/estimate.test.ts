@@ -2,36 +2,8 @@
  * `molap run --dry-run`: besides the plan, its jobs, their estimated cost and the wall time on 1, 4 and 16
  * workers, scheduled as the Redis executor takes jobs.
  */
-import type { StudyJob } from '@molap/study';
 import { describe, expect, it } from 'vitest';
-import { scheduleSeconds } from '../src/run/estimate.js';
 import { createScratch, molap } from './support.js';
-
-const job = (id: string, inputs: string[] = []): StudyJob => ({ id, kind: 'train', seed: 1, inputs });
-
-describe('scheduleSeconds', () => {
-  it('gives each free worker the first job whose inputs are done', () => {
-    const jobs = [
-      { job: job('a'), seconds: 2 },
-      { job: job('b', ['a']), seconds: 1 },
-      { job: job('c'), seconds: 3 },
-    ];
-    expect(scheduleSeconds(jobs, 1)).toBe(6);
-    // worker 1: a (0–2), then b (2–3); worker 2: c (0–3), since b waits for a.
-    expect(scheduleSeconds(jobs, 2)).toBe(3);
-    expect(scheduleSeconds(jobs, 16)).toBe(3);
-    // a chain cannot go faster than its length
-    expect(
-      scheduleSeconds(
-        [
-          { job: job('a'), seconds: 2 },
-          { job: job('b', ['a']), seconds: 5 },
-        ],
-        4,
-      ),
-    ).toBe(7);
-  });
-});
 
 describe('molap run --dry-run --preset paper', () => {
   it('prints the plan, and its jobs, costs and wall times on 1, 4 and 16 workers', async () => {

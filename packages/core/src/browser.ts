@@ -14,8 +14,10 @@ export {
 export {
   BUDGET_OPTIONS,
   BUDGET_PRESETS,
+  type BudgetConfigValue,
   type BudgetPresetName,
   budgetFor,
+  budgetFromConfig,
   resolveBudget,
   validateBudget,
 } from './budgets.js';

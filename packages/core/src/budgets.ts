@@ -3,8 +3,10 @@
  * sequence spend `steps` on each task, and interleaved strategies get `steps × tasks` for the whole
  * curriculum (`budgetFor`), so every strategy sees the same number of training trials.
  */
+
+import { closestName } from '@molap/tasks';
 import { z } from 'zod';
-import { InvalidValueError } from './errors.js';
+import { InvalidValueError, MolapError } from './errors.js';
 import type { LearningBudget } from './model.js';
 import { defineOptions, OPTION_KINDS, option } from './options.js';
 import type { LearningSchedule } from './strategy.js';
@@ -72,4 +74,32 @@ export function resolveBudget(budget: LearningBudget | BudgetPresetName): Learni
     return preset;
   }
   return budget;
+}
+
+/** A budget as a config file gives it: a preset name, or `{ preset?, …fields }` whose fields override the preset. */
+export type BudgetConfigValue = string | (Partial<LearningBudget> & { readonly preset?: string });
+
+/**
+ * The budget of a config value (see `BudgetConfigValue`): the preset's values (`defaultPreset` when it names
+ * none), overridden by the fields given. The fields are checked where the budget is used (`validateBudget`).
+ * @throws MolapError 'unknown-id' (bad input) for an unknown preset, naming the closest one.
+ */
+export function budgetFromConfig(
+  config: BudgetConfigValue | undefined,
+  defaultPreset: BudgetPresetName = 'standard',
+): LearningBudget {
+  const { preset = defaultPreset, ...fields } = typeof config === 'string' ? { preset: config } : (config ?? {});
+  const base = (BUDGET_PRESETS as Readonly<Record<string, LearningBudget>>)[preset];
+  if (base === undefined) {
+    const names = Object.keys(BUDGET_PRESETS);
+    const guess = closestName(preset, names);
+    throw new MolapError(
+      'unknown-id',
+      `unknown budget preset "${preset}"${guess ? `. Did you mean "${guess}"?` : ''}`,
+      {
+        hint: `the presets are ${names.join(', ')}; --steps, --batch-size, --eval-every, --eval-trials and --criterion override their values`,
+      },
+    );
+  }
+  return { ...base, ...fields };
 }

@@ -74,7 +74,14 @@ parentPort.on('message', (message) => {
     })
     .then(
       (result) => parentPort.postMessage({ kind: 'result', index, result }),
-      (error) => parentPort.postMessage({ kind: 'error', index, message: error && error.stack ? error.stack : String(error) }),
+      (error) => parentPort.postMessage({
+        kind: 'error',
+        index,
+        message: error && error.stack ? error.stack : String(error),
+        molap: error && typeof error.code === 'string' && typeof error.problem === 'string'
+          ? { code: error.code, problem: error.problem, hint: error.hint, kind: error.kind }
+          : undefined,
+      }),
     );
 });
 `;
@@ -82,12 +89,19 @@ parentPort.on('message', (message) => {
 type WorkerMessage<Result, Event> =
   | { readonly kind: 'progress'; readonly index: number; readonly event: Event }
   | { readonly kind: 'result'; readonly index: number; readonly result: Result }
-  | { readonly kind: 'error'; readonly index: number; readonly message: string };
+  | {
+      readonly kind: 'error';
+      readonly index: number;
+      readonly message: string;
+      /** The code, problem, hint and kind of a molap error (any error with a string `code` and `problem`). */
+      readonly molap?: { code: string; problem: string; hint?: string; kind?: 'bad-input' | 'failure' };
+    };
 
 /**
  * Runs every job in worker threads and returns their results in job order (see the module comment).
- * @throws MolapError 'worker-failed' naming the job and the thread when a job throws or a thread dies; the
- *   signal's reason when aborted (after the running jobs returned, so their checkpoints are written).
+ * @throws MolapError naming the job and the thread when a job throws (a molap error keeps its code, hint and
+ *   kind; any other error is 'worker-failed' with its stack) or a thread dies ('worker-failed'); the signal's
+ *   reason when aborted (after the running jobs returned, so their checkpoints are written).
  */
 export async function runJobsInWorkers<Input, Result, Event = unknown>(
   options: WorkerPoolOptions<Input, Event>,
@@ -143,14 +157,15 @@ export async function runJobsInWorkers<Input, Result, Event = unknown>(
         } else if (signal?.aborted) {
           finish(); // a job that stopped on the abort: the pool rejects with the signal's reason
         } else {
+          const where = `${label} ${message.index} failed in worker thread ${slot}`;
+          const known = message.molap;
           fail(
-            new MolapError(
-              'worker-failed',
-              `${label} ${message.index} failed in worker thread ${slot}: ${message.message}`,
-              {
-                kind: 'failure',
-              },
-            ),
+            known
+              ? new MolapError(known.code, `${where}: ${known.problem}`, {
+                  ...(typeof known.hint === 'string' ? { hint: known.hint } : {}),
+                  ...(known.kind === undefined ? {} : { kind: known.kind }),
+                })
+              : new MolapError('worker-failed', `${where}: ${message.message}`, { kind: 'failure' }),
           );
         }
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUDGET_PRESETS, budgetFor, resolveBudget } from '../src/budgets.js';
+import { BUDGET_PRESETS, budgetFor, budgetFromConfig, resolveBudget } from '../src/budgets.js';
+import { errorKind } from '../src/errors.js';
 
 describe('budgets', () => {
   it('gives interleaved strategies the whole curriculum and the others the per-task budget', () => {
@@ -12,5 +13,28 @@ describe('budgets', () => {
   it('resolves preset names and names the presets for an unknown one', () => {
     expect(resolveBudget('quick')).toBe(BUDGET_PRESETS.quick);
     expect(() => resolveBudget('slow' as never)).toThrow(/presets are quick, standard/);
+  });
+});
+
+describe('budgetFromConfig', () => {
+  it('takes the preset named (or the default) and lets the fields given override it', () => {
+    expect(budgetFromConfig(undefined)).toEqual(BUDGET_PRESETS.standard);
+    expect(budgetFromConfig(undefined, 'quick')).toEqual(BUDGET_PRESETS.quick);
+    expect(budgetFromConfig('quick')).toEqual(BUDGET_PRESETS.quick);
+    expect(budgetFromConfig({ preset: 'quick', steps: 5 })).toEqual({ ...BUDGET_PRESETS.quick, steps: 5 });
+    expect(budgetFromConfig({ criterion: 0.5 })).toEqual({ ...BUDGET_PRESETS.standard, criterion: 0.5 });
+  });
+
+  it('refuses an unknown preset as bad input, with the closest name', () => {
+    let refused: unknown;
+    try {
+      budgetFromConfig('quik');
+    } catch (error) {
+      refused = error;
+    }
+    expect(errorKind(refused)).toBe('bad-input');
+    expect((refused as Error).message).toMatch(
+      /^unknown budget preset "quik". Did you mean "quick"\?\n {2}hint: the presets are quick, standard;/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMolapError } from '../src/errors.js';
+import { errorKind, isMolapError } from '../src/errors.js';
 import { builtModuleUrl, runJobsInWorkers } from '../src/workers.js';
 
 let dir: string;
@@ -20,6 +20,12 @@ export async function square(input, report) {
   await new Promise((resolve) => setTimeout(resolve, input.wait ?? 5));
   if (input.n === 13) throw new Error('unlucky ' + input.n);
   return { n: input.n, square: input.n * input.n };
+}
+export async function diverge(input) {
+  const error = new Error('training diverged at step 3: loss is NaN. lower the learning rate');
+  Object.assign(error, { code: 'training-diverged', problem: 'training diverged at step 3: loss is NaN', hint: 'lower the learning rate', kind: 'failure' });
+  if (input.bad) Object.assign(error, { code: 'invalid-option', problem: 'n must be positive', hint: undefined, kind: 'bad-input' });
+  throw error;
 }
 export async function slow(input, report, signal) {
   for (let step = 0; step < 200; step++) {
@@ -59,6 +65,27 @@ describe('runJobsInWorkers', () => {
     expect(events).toHaveLength(7);
     expect(new Set(events.map((event) => event.thread)).size).toBe(3);
     expect(await runJobsInWorkers({ moduleUrl, run: 'square', jobs: [], parallelism: 2 })).toEqual([]);
+  });
+
+  it('keeps the code, hint and kind of a molap error thrown by a job', async () => {
+    const diverged = await runJobsInWorkers({
+      moduleUrl,
+      run: 'diverge',
+      jobs: [{}],
+      parallelism: 1,
+      label: 'module',
+    }).catch((error: unknown) => error);
+    expect(isMolapError(diverged) && diverged.code).toBe('training-diverged');
+    expect(errorKind(diverged)).toBe('failure');
+    expect((diverged as Error).message).toMatch(
+      /^module 0 failed in worker thread 0: training diverged at step 3: loss is NaN\n {2}hint: lower the learning rate$/,
+    );
+    const bad = await runJobsInWorkers({ moduleUrl, run: 'diverge', jobs: [{ bad: true }], parallelism: 1 }).catch(
+      (error: unknown) => error,
+    );
+    expect(isMolapError(bad) && bad.code).toBe('invalid-option');
+    expect(errorKind(bad)).toBe('bad-input');
+    expect((bad as Error).message).toBe('job 0 failed in worker thread 0: n must be positive');
   });
 
   it('names the job and the thread of a failure, and a missing export', async () => {

@@ -76,6 +76,40 @@ export function redisUrlFrom(given: string | undefined, env: NodeJS.ProcessEnv =
   return url === undefined || url === '' ? undefined : url;
 }
 
+/** The executor an `--executor` choice names: where its jobs go and how to name it again in a command. */
+export interface ExecutorChoice {
+  /** The checked Redis URL. */
+  readonly target: RedisTarget;
+  /** `redis` when the URL came from `MOLAP_REDIS_URL`, else the URL without its password. */
+  readonly shown: string;
+}
+
+/**
+ * The Redis executor an executor choice names (`molap run --executor`): undefined for `local` (or none), the
+ * URL of `MOLAP_REDIS_URL` for `redis`, else the URL given (`redis://host:port`, `rediss://…`).
+ * @throws MolapError 'usage' (bad input) when `redis` is given without `MOLAP_REDIS_URL`, or the choice is
+ *   neither local, redis nor a Redis URL; 'invalid-option' for a malformed Redis URL.
+ */
+export function executorChoice(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ExecutorChoice | undefined {
+  if (given === undefined || given === 'local') return undefined;
+  const url = given === 'redis' ? redisUrlFrom(undefined, env) : given;
+  if (url === undefined) {
+    throw new MolapError('usage', `--executor redis reads the Redis URL from ${REDIS_URL_ENV}, which is not set`, {
+      hint: `set ${REDIS_URL_ENV}=redis://host:6379, or pass the URL: --executor redis://host:6379`,
+    });
+  }
+  if (!/^rediss?:/.test(url)) {
+    throw new MolapError('usage', `--executor '${url}' is not an executor`, {
+      hint: 'use local, redis (URL from MOLAP_REDIS_URL), or a URL redis://host:port / rediss://host:port',
+    });
+  }
+  const target = parseRedisUrl(url);
+  return { target, shown: given === 'redis' ? 'redis' : target.shown };
+}
+
 /** What a Redis error means for the user, or undefined when it is not one of the known ones. */
 export function redisProblem(error: unknown, target: RedisTarget): MolapError | undefined {
   const text = error instanceof Error ? error.message : String(error);

@@ -7,6 +7,8 @@
 export {
   CONNECT_TIMEOUT_SECONDS,
   connectRedis,
+  type ExecutorChoice,
+  executorChoice,
   parseRedisUrl,
   REDIS_URL_ENV,
   type RedisTarget,

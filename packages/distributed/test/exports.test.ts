@@ -12,6 +12,8 @@ const EXPORTS = [
   'createRedisExecutor',
   'DEFAULT_ATTEMPTS',
   'DEFAULT_LOCK_SECONDS',
+  'executorChoice',
+  'type ExecutorChoice',
   'identityDifferences',
   'PACKAGE_NAME',
   'PACKAGE_VERSION',

@@ -2,10 +2,11 @@
  * Module pre-training (MoLaP §3): k modules, module i trained on its own to produce latent v_i(t) of the
  * corpus, then frozen and gathered into a module bank.
  *
- * Modules are independent, so they train in parallel: `workers` worker threads (default: one per core, at
- * most k), each with its own single-thread engine; module i goes to worker i mod workers. A module depends
- * only on its seed and the options, and engines give the same results for any thread count, so the bank is
- * bit-identical whatever the number of workers (tested).
+ * Modules are independent, so they train in parallel: one job per module in `workers` worker threads of
+ * core's pool (`runJobsInWorkers`; default one per core, at most k), each thread with its own single-thread
+ * engine, taking the next module when it finishes one. A module depends only on its seed and the options,
+ * and engines give the same results for any thread count, so the bank is bit-identical whatever the number of
+ * workers and whichever thread trained which module (tested).
  *
  * Workers import this package's build and look the corpus tasks up by id: the Yang tasks of `@molap/tasks`
  * always, other tasks through a `workerSetup` module (an ES module URL or path exporting
@@ -13,9 +14,8 @@
  * tests), modules train in this thread, one after the other, and the `start` progress event says why.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
-import { MolapError } from '@molap/core';
+import { builtModuleUrl, runJobsInWorkers } from '@molap/core';
 import {
   corpusTaskOptions,
   createTaskRegistry,
@@ -197,12 +197,6 @@ export function corpusLayout(tasks: readonly Task[], taskOptions: CorpusTaskOpti
   return layout;
 }
 
-/** URL of this module's build, which workers import; undefined when running from TypeScript sources. */
-function ownModuleUrl(): string | undefined {
-  const url = import.meta.url;
-  return typeof url === 'string' && /\.(c|m)?js$/.test(url) ? url : undefined;
-}
-
 const isBuiltIn = (task: Task) => (YANG19_TASKS as Readonly<Record<string, Task>>)[task.id] === task;
 
 /**
@@ -240,7 +234,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
     throw new RangeError(`workers must be an integer >= 1, got ${String(options.workers)}`);
   }
   const workers = Math.min(requested, k);
-  const moduleUrl = ownModuleUrl();
+  const moduleUrl = builtModuleUrl(import.meta.url);
   const plugins = options.plugins ?? [];
   const pluginTaskIds = new Set(plugins.flatMap((plugin) => plugin.taskIds));
   let reason: string | undefined;
@@ -263,25 +257,33 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
     : undefined;
   let trained: TrainedModule[];
   if (reason === undefined) {
-    trained = await trainInWorkers({
+    const input: PretrainWorkerInput = {
+      taskIds: tasks.map((task) => task.id),
+      taskOptions: taskOptionsJson(taskOptions),
+      primitives,
+      layout,
+      options: training,
+      bankSeed: seed,
+      ...(options.workerSetup ? { setup: options.workerSetup } : {}),
+      ...(plugins.length > 0 ? { plugins } : {}),
+      ...(pool ? { pool } : {}),
+      ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}),
+      ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
+    };
+    let completed = 0;
+    trained = await runJobsInWorkers<PretrainWorkerInput, TrainedModule, PretrainProgress>({
       moduleUrl: moduleUrl!,
-      workers,
-      input: {
-        taskIds: tasks.map((task) => task.id),
-        taskOptions: taskOptionsJson(taskOptions),
-        primitives,
-        layout,
-        options: training,
-        bankSeed: seed,
-        ...(options.workerSetup ? { setup: options.workerSetup } : {}),
-        ...(plugins.length > 0 ? { plugins } : {}),
-        ...(pool ? { pool } : {}),
-        ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}),
-        ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
+      run: 'runPretrainWorker',
+      jobs: Array.from({ length: k }, (_, module) => ({ ...input, module })),
+      parallelism: workers,
+      label: 'pre-training of module',
+      onProgress: (event) => {
+        if (event.type === 'module-end') completed++;
+        options.onProgress?.(event);
       },
-      k,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      throw options.signal?.aborted ? new PretrainingAbortedError(completed, k, options.checkpointDir) : error;
     });
   } else {
     const engine = options.engine ?? (await createEngine(options.engineOptions));
@@ -351,16 +353,15 @@ export interface PretrainWorkerInput {
   readonly checkpointDir?: string;
   /** The latent pool (SharedArrayBuffers: shared, not copied). */
   readonly pool?: LatentPool;
-  /** Modules this worker trains, in order. */
-  readonly modules?: readonly number[];
+  /** The module this job trains. */
+  readonly module?: number;
 }
 
-/** The body of a pre-training worker: resolves the tasks, creates a one-thread engine, trains its modules. @internal */
-export async function runPretrainWorker(
-  input: PretrainWorkerInput,
-  report: (event: PretrainProgress) => void,
-  signal: AbortSignal,
-): Promise<TrainedModule[]> {
+/** The corpus tasks and the one-thread engine of a worker thread, made for its first job and kept for the next. */
+let workerState: { readonly key: string; readonly ready: Promise<{ tasks: Task[]; engine: Engine }> } | undefined;
+
+/** The corpus tasks of a job: the Yang tasks, plugin tasks and those of a `workerSetup` module. */
+async function workerTasks(input: PretrainWorkerInput): Promise<Task[]> {
   let registry: Pick<TaskRegistry, 'get'> | undefined;
   if (input.plugins && input.plugins.length > 0) {
     const withPlugins = createTaskRegistry({ tasks: yang19, source: '@molap/tasks' });
@@ -375,37 +376,50 @@ export async function runPretrainWorker(
       throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
     registry = (await module.setup()).tasks;
   }
-  const tasks = input.taskIds.map((id) => {
+  return input.taskIds.map((id) => {
     if (registry) return registry.get(id);
     const task = (YANG19_TASKS as Readonly<Record<string, Task>>)[id];
     if (!task) throw new Error(`corpus task '${id}' is not a Yang task: give pretrainModules a workerSetup module`);
     return task;
   });
-  const engine = await createEngine({ ...input.engineOptions, threads: 1 });
-  try {
-    const context: ModuleTrainingContext = {
-      engine,
-      tasks,
-      primitives: input.primitives,
-      layout: input.layout,
-      options: input.options,
-      taskOptions: input.taskOptions,
-      bankSeed: input.bankSeed,
-      ...(input.pool ? { pool: input.pool } : {}),
-      ...(input.checkpointDir ? { checkpointDir: input.checkpointDir } : {}),
-      signal,
-      onProgress: report,
+}
+
+/**
+ * One job of the pre-training pool (`runJobsInWorkers` of @molap/core), run in a worker thread: trains module
+ * `input.module` with the thread's tasks and one-thread engine (made for the thread's first job). @internal
+ */
+export async function runPretrainWorker(
+  input: PretrainWorkerInput,
+  report: (event: PretrainProgress) => void,
+  signal: AbortSignal,
+): Promise<TrainedModule> {
+  const key = JSON.stringify([input.taskIds, input.plugins ?? null, input.setup ?? null, input.engineOptions ?? null]);
+  if (workerState?.key !== key) {
+    const previous = workerState;
+    workerState = {
+      key,
+      ready: (async () => {
+        if (previous) await (await previous.ready.catch(() => undefined))?.engine.dispose();
+        const tasks = await workerTasks(input);
+        return { tasks, engine: await createEngine({ ...input.engineOptions, threads: 1 }) };
+      })(),
     };
-    const trained: TrainedModule[] = [];
-    for (const index of input.modules ?? []) {
-      const module = await trainModule(context, index);
-      trained.push(module);
-      if (module.aborted) break;
-    }
-    return trained;
-  } finally {
-    await engine.dispose();
   }
+  const { tasks, engine } = await workerState.ready;
+  const context: ModuleTrainingContext = {
+    engine,
+    tasks,
+    primitives: input.primitives,
+    layout: input.layout,
+    options: input.options,
+    taskOptions: input.taskOptions,
+    bankSeed: input.bankSeed,
+    ...(input.pool ? { pool: input.pool } : {}),
+    ...(input.checkpointDir ? { checkpointDir: input.checkpointDir } : {}),
+    signal,
+    onProgress: report,
+  };
+  return trainModule(context, input.module ?? 0);
 }
 
 /** The latent pool of teacher latents, built in this thread with the given engine or a new one. */
@@ -433,116 +447,5 @@ async function teacherPool(
   } finally {
     model.dispose();
     if (!options.engine) await engine.dispose();
-  }
-}
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const controller = new AbortController();
-parentPort.on('message', (message) => { if (message && message.kind === 'abort') controller.abort(); });
-import(workerData.moduleUrl)
-  .then((module) => module.runPretrainWorker(workerData.input, (event) => parentPort.postMessage({ kind: 'progress', event }), controller.signal))
-  .then(
-    (result) => parentPort.postMessage({ kind: 'result', result }),
-    (error) => parentPort.postMessage({
-      kind: 'error',
-      message: error && error.stack ? error.stack : String(error),
-      molap: error && typeof error.code === 'string' && typeof error.problem === 'string'
-        ? { code: error.code, problem: error.problem, hint: error.hint, kind: error.kind }
-        : undefined,
-    }),
-  );
-`;
-
-/**
- * The parent's Node flags without custom export conditions: workers import the package builds, never the
- * TypeScript sources a test runner's `--conditions` would select.
- */
-function workerExecArgv(): string[] {
-  const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i];
-    if (arg === '--conditions' || arg === '-C') i++;
-    else if (!arg.startsWith('--conditions=')) argv.push(arg);
-  }
-  return argv;
-}
-
-interface WorkerPoolOptions {
-  readonly moduleUrl: string;
-  readonly workers: number;
-  readonly input: PretrainWorkerInput;
-  readonly k: number;
-  readonly onProgress?: (event: PretrainProgress) => void;
-  readonly signal?: AbortSignal;
-}
-
-/** Trains the modules in `workers` threads (module i in worker i mod workers) and gathers them. */
-async function trainInWorkers(pool: WorkerPoolOptions): Promise<TrainedModule[]> {
-  const threads: Worker[] = [];
-  const onAbort = () => {
-    for (const worker of threads) worker.postMessage({ kind: 'abort' });
-  };
-  pool.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const runs = Array.from({ length: pool.workers }, (_, w) => {
-      const modules = Array.from({ length: pool.k }, (_, i) => i).filter((i) => i % pool.workers === w);
-      return new Promise<TrainedModule[]>((resolve, reject) => {
-        const worker = new Worker(WORKER_SOURCE, {
-          eval: true,
-          workerData: { moduleUrl: pool.moduleUrl, input: { ...pool.input, modules } },
-          execArgv: workerExecArgv(),
-        });
-        threads.push(worker);
-        if (pool.signal?.aborted) worker.postMessage({ kind: 'abort' });
-        let settled = false;
-        const settle = (action: () => void) => {
-          if (settled) return;
-          settled = true;
-          action();
-          void worker.terminate();
-        };
-        worker.on(
-          'message',
-          (message: {
-            kind: string;
-            event?: PretrainProgress;
-            result?: TrainedModule[];
-            message?: string;
-            molap?: { code: string; problem: string; hint?: string; kind?: 'bad-input' | 'failure' };
-          }) => {
-            if (message.kind === 'progress' && message.event) pool.onProgress?.(message.event);
-            else if (message.kind === 'result') settle(() => resolve(message.result ?? []));
-            else if (message.kind === 'error') {
-              const where = `module pre-training failed in worker ${w} (modules ${modules.join(', ')})`;
-              const known = message.molap;
-              settle(() =>
-                reject(
-                  known
-                    ? new MolapError(known.code, `${where}: ${known.problem}`, {
-                        ...(known.hint === undefined ? {} : { hint: known.hint }),
-                        ...(known.kind === undefined ? {} : { kind: known.kind }),
-                      })
-                    : new Error(`${where}: ${message.message}`),
-                ),
-              );
-            }
-          },
-        );
-        worker.on('error', (error) => settle(() => reject(error)));
-        worker.on('exit', (code) =>
-          settle(() =>
-            reject(new Error(`pre-training worker ${w} exited with code ${code} before reporting its modules`)),
-          ),
-        );
-      });
-    });
-    const results = await Promise.all(runs).catch(async (error) => {
-      await Promise.all(threads.map((worker) => worker.terminate()));
-      throw error;
-    });
-    return results.flat();
-  } finally {
-    pool.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -34,6 +34,16 @@ export {
 } from './config.js';
 export { checkEngineEnvironment } from './environment.js';
 export {
+  type CostInputs,
+  costInputs,
+  ESTIMATE_WORKERS,
+  estimateRun,
+  type JobEstimate,
+  type RunEstimate,
+  scheduleSeconds,
+  WORK_PER_SECOND,
+} from './estimate.js';
+export {
   type BankShape,
   formatSeconds,
   RunClock,
@@ -90,6 +100,7 @@ export {
 export {
   type BatchEstimate,
   capAtCores,
+  checkExportSize,
   checkResources,
   EXPORT_FORCE_BYTES,
   estimateBatch,
@@ -104,8 +115,26 @@ export {
 } from './resources.js';
 export { assembleResults, type StudyResults } from './results.js';
 export { type RunStudyOptions, runStudy, type StudyOutput } from './run-study.js';
+export {
+  checkResumedEngine,
+  fitToMachine,
+  type MachineFit,
+  resumedBackend,
+  type StartRunOptions,
+  startRunFolder,
+} from './session.js';
 export { STUDY_STAGES } from './stages/index.js';
 export type { AnalysisSwitch, StageContext, StudyStage } from './stages/stage.js';
+export {
+  type LearnedModel,
+  type LearnModelOptions,
+  learningCheckpoints,
+  learnModelInto,
+  type PretrainBankOptions,
+  pretrainBankInto,
+  pretrainingCheckpoints,
+  type StandaloneOptions,
+} from './standalone.js';
 export { createBuiltinStrategyRegistry } from './strategies.js';
-export { type ModelSummary, summariseModels } from './summary.js';
+export { type ModelSummary, type StudySummary, summariseModels, summariseStudy } from './summary.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -249,3 +249,30 @@ export function estimateBatch(task: Task, options: Partial<TaskOptions>): BatchE
   }
   return { steps, batchSize, channels, bytes: steps * batchSize * channels * F32 };
 }
+
+/**
+ * Refuses, before the batch is built, an export of `task` under `options` that cannot fit in memory, or that
+ * is larger than `EXPORT_FORCE_BYTES` without `force`, naming its shape and the options that set it.
+ * @throws MolapError 'usage' (bad input) with the options to change.
+ */
+export function checkExportSize(task: Task, options: Partial<TaskOptions>, force: boolean): BatchEstimate {
+  const estimate = estimateBatch(task, options);
+  const shape = `${estimate.batchSize} trials × ${estimate.steps} steps × ${estimate.channels} channels (float32)`;
+  const fix = 'lower --batch-size, raise tasks.options.dt or lower tasks.options.ringSize';
+  const limit = memoryLimit();
+  if (estimate.bytes > limit.bytes) {
+    throw new MolapError(
+      'usage',
+      `the batch would take about ${formatBytes(estimate.bytes)} (${shape}), more than ${limit.source} (${formatBytes(limit.bytes)})`,
+      { hint: fix },
+    );
+  }
+  if (estimate.bytes > EXPORT_FORCE_BYTES && !force) {
+    throw new MolapError(
+      'usage',
+      `the export would write about ${formatBytes(estimate.bytes)} (${shape}), more than ${formatBytes(EXPORT_FORCE_BYTES)}`,
+      { hint: `add --force to write it anyway, or ${fix}` },
+    );
+  }
+  return estimate;
+}

@@ -3,6 +3,8 @@
  * tasks and on all tasks, trainable parameters per task and the mean normalised robustness AUC.
  */
 import type { Results } from '@molap/analysis';
+import type { StudyPlan } from './plan.js';
+import type { StudyOutput } from './run-study.js';
 
 const mean = (values: readonly number[]) =>
   values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -39,4 +41,36 @@ export function summariseModels(results: Results): ModelSummary[] {
       robustness: mean(aucs),
     };
   });
+}
+
+/** A finished study in a few figures (`molap run --json`): its files, its models' summaries, its verdicts. */
+export interface StudySummary {
+  /** The run folder. */
+  readonly runDir: string;
+  /** Path of results.json. */
+  readonly results: string;
+  /** Path of report.html. */
+  readonly report: string;
+  readonly preset: string;
+  readonly seeds: readonly number[];
+  readonly models: ModelSummary[];
+  /** Each claim's id and verdict (`supported`, `not-supported`, …). */
+  readonly claims: { readonly id: string; readonly verdict: string }[];
+}
+
+/** The summary of a study that `runStudy` finished in `runDir` (figures that are NaN stay NaN). */
+export function summariseStudy(
+  runDir: string,
+  plan: Pick<StudyPlan, 'preset' | 'seeds'>,
+  output: Pick<StudyOutput, 'results' | 'resultsFile' | 'reportFile'>,
+): StudySummary {
+  return {
+    runDir,
+    results: output.resultsFile,
+    report: output.reportFile,
+    preset: plan.preset,
+    seeds: plan.seeds,
+    models: summariseModels(output.results),
+    claims: output.results.claims.map(({ id, verdict }) => ({ id, verdict })),
+  };
 }

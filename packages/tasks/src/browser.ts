@@ -1,8 +1,16 @@
 /**
  * The browser entry of @molap/tasks (export condition `browser`): every export of `index.ts` except those of
- * the modules that need Node (`discovery.ts`, `npz-file.ts`). Bundlers pick it for web pages; Node picks
+ * the modules that need Node (`discovery.ts`, `npz-file.ts`, `open-catalog.ts`, `starter.ts`). Bundlers pick it for web pages; Node picks
  * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
  */
+export {
+  BUILTIN_TASKS_SOURCE,
+  type CatalogReport,
+  describeCatalog,
+  listTasks,
+  type TaskCatalog,
+  type TaskListing,
+} from './catalog.js';
 export { closestName, editDistance } from './closest-name.js';
 export {
   type ConformanceOptions,
@@ -19,6 +27,7 @@ export {
 } from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export { InvalidOptionError } from './errors.js';
+export { type DescribeTaskOptions, describeTask, type TaskDescription, taskBatch } from './inspect.js';
 export {
   FIXATION_THRESHOLD,
   maskedSquaredError,
@@ -89,6 +98,7 @@ export {
   type TaskMeta,
   type TaskOptions,
 } from './task.js';
+export { STARTER_TOOL_VERSIONS, type TaskPluginNames, taskPluginFiles } from './starter-files.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';
@@ -106,3 +116,4 @@ export {
   TARGET_BASELINE,
 } from './yang19/plan.js';
 export { YANG19_RULES, type Yang19Rule } from './yang19/rules.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -1,3 +1,11 @@
+export {
+  BUILTIN_TASKS_SOURCE,
+  type CatalogReport,
+  describeCatalog,
+  listTasks,
+  type TaskCatalog,
+  type TaskListing,
+} from './catalog.js';
 export { closestName, editDistance } from './closest-name.js';
 export {
   type ConformanceOptions,
@@ -30,6 +38,7 @@ export {
   type TaskPluginDiscovery,
 } from './discovery.js';
 export { InvalidOptionError } from './errors.js';
+export { type DescribeTaskOptions, describeTask, type TaskDescription, taskBatch } from './inspect.js';
 export {
   FIXATION_THRESHOLD,
   maskedSquaredError,
@@ -47,6 +56,7 @@ export {
   type NpzOptions,
 } from './npz.js';
 export { readNpz, writeNpz } from './npz-file.js';
+export { openTaskCatalog, type TaskCatalogOptions } from './open-catalog.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,

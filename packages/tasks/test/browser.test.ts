@@ -8,6 +8,7 @@ import { exportList } from '../../../tools/export-list.js';
 
 /** Exports that read or write files or load plugin packages: Node only. */
 const NODE_ONLY = [
+  'defaultTaskId',
   'discoverTaskPlugins',
   'type DiscoverTaskPluginsOptions',
   'guardPluginTask',
@@ -15,6 +16,7 @@ const NODE_ONLY = [
   'loadPluginSources',
   'MANIFEST_API_VERSIONS',
   'type MolapPluginManifest',
+  'openTaskCatalog',
   'PLUGIN_KINDS',
   'type PluginKind',
   'type PluginSource',
@@ -22,8 +24,13 @@ const NODE_ONLY = [
   'readNpz',
   'registerDiscovered',
   'type SkippedPackage',
+  'TASK_PLUGIN_PREFIX',
+  'type TaskCatalogOptions',
   'type TaskPluginDiscovery',
   'writeNpz',
+  'writeTaskPlugin',
+  'type WriteTaskPluginOptions',
+  'type WrittenTaskPlugin',
 ];
 
 it('exports everything but the Node-only names', () => {

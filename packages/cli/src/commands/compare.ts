@@ -4,26 +4,30 @@
  * `ComparisonTable` in `--out`.
  */
 import { relative } from 'node:path';
-import { type BudgetConfig, ENGINE_KINDS, type StrategySpecConfig, TFJS_BACKENDS } from '@molap/study';
-import { closestName, pluginSources } from '@molap/tasks';
+import { BASELINE_STRATEGIES, compare, createBaselineRegistry } from '@molap/baselines';
+import { type BudgetPresetName, budgetFromConfig } from '@molap/core';
+import { ENGINE_KINDS, TFJS_BACKENDS } from '@molap/study';
+import { BUILTIN_TASKS_SOURCE, closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { UsageError } from '../errors.js';
+import { runOptions } from '../flags.js';
 import { flag } from '../options.js';
-import { checkWritable, formatNumber, formatTable, writeTextFile } from '../output.js';
-import { createProgress, type Progress, progressMode } from '../progress.js';
+import { checkWritable, json, writeTextFile } from '../output.js';
+import { createProgress, progressMode } from '../progress.js';
 import {
-  BUILTIN_TASKS_SOURCE,
-  failOnPluginProblems,
+  catalogPluginSources,
   findTask,
+  loadStrategyRegistry,
   loadTaskCatalog,
   openProject,
   reportPluginProblems,
 } from '../project.js';
+import { compareReporter, formatComparison, formatDuration } from '../text/compare.js';
 
 /** Seeds when neither the config nor `--seeds` name any. */
 export const DEFAULT_COMPARE_SEEDS: readonly number[] = [1];
 /** Budget preset when neither the config nor `--budget` name one: the budget of the reported comparisons. */
-export const DEFAULT_BUDGET_PRESET = 'standard';
+export const DEFAULT_BUDGET_PRESET: BudgetPresetName = 'standard';
 
 const budget = (key: string, description: string, min: number) =>
   flag.integer(description, { value: 'n', min, config: ['compare', 'budget', key] });
@@ -85,11 +89,8 @@ export const compareCommand = defineCommand({
     }),
     ...outputOptions,
     ...projectOptions,
-    plugins: flag.list('load exactly these task plugin packages instead of discovering them', {
-      value: 'pkg,…',
-      config: ['tasks', 'plugins'],
-    }),
-    strict: flag.boolean('fail (exit 1) when a task plugin is broken, instead of warning'),
+    plugins: runOptions.plugins,
+    strict: runOptions.strict,
     ...commonOptions,
   },
   examples: [
@@ -98,156 +99,61 @@ export const compareCommand = defineCommand({
     'molap compare --preset paper --json > table.json',
   ],
   async run(input) {
+    const { options, io } = input;
     const { project, loaded } = await openProject(input);
     const { config } = loaded;
     const settings = config.compare ?? {};
-    if (settings.tasks === undefined) {
+    const { tasks } = settings;
+    if (tasks === undefined) {
       throw new UsageError('molap compare needs the task ids to learn', {
         hint: 'pass --tasks fdgo,dm1 or set "compare": { "tasks": [...] } in molap.config.json',
       });
     }
     const catalog = await loadTaskCatalog(project, config.tasks?.plugins);
-    reportPluginProblems(catalog, input.io, input.options.strict === true);
-    for (const id of settings.tasks) findTask(catalog.registry, id);
-    const pluginTasks = settings.tasks.some((id) => catalog.registry.source(id) !== BUILTIN_TASKS_SOURCE);
-
-    const baselines = await import('@molap/baselines');
-    const strategies: readonly StrategySpecConfig[] =
-      settings.strategies ?? baselines.BASELINE_STRATEGIES.map((strategy) => strategy.id);
-    const known = baselines.createBaselineRegistry();
+    reportPluginProblems(catalog, io, options.strict === true);
+    for (const id of tasks) findTask(catalog.registry, id);
     // Strategies of installed plugin packages (a "molap" field with apiVersion 2) join the baselines.
-    if (catalog.discovery) {
-      const { registerDiscoveredPlugins } = await import('@molap/core');
-      const refused = registerDiscoveredPlugins(catalog.discovery, { strategies: known });
-      for (const error of refused) input.io.stderr(`molap: warning: ${error.message}\n`);
-      if (refused.length > 0 && input.options.strict === true) failOnPluginProblems({ problems: refused });
-    }
-    for (const spec of strategies) {
-      const name = typeof spec === 'string' ? spec : spec.strategy;
-      if (!known.has(name)) {
-        const guess = closestName(name, known.ids());
-        throw new UsageError(`unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-          hint: `the strategies are ${known.ids().join(', ')}`,
-        });
-      }
-    }
-    const learningBudget = resolveBudget(settings.budget, (await import('@molap/core')).BUDGET_PRESETS);
-    const out = settings.out;
-    if (out !== undefined) await checkWritable(out, '--out', relative(input.cwd, out) || out);
-
-    const progress = await createProgress(progressMode(input.options), input.io);
-    const started = Date.now();
-    let table: Awaited<ReturnType<typeof baselines.compare>>;
-    try {
-      table = await baselines.compare({
-        registry: known,
-        // Worker threads load the same plugins (tasks and strategies) from where discovery found them.
-        ...(catalog.discovery && catalog.discovery.loaded.length > 0
-          ? { plugins: pluginSources(catalog.discovery) }
-          : {}),
-        strategies,
-        tasks: settings.tasks,
-        budget: learningBudget,
-        seeds: settings.seeds ?? DEFAULT_COMPARE_SEEDS,
-        ...(settings.parallelism === undefined ? {} : { parallelism: settings.parallelism }),
-        context: {
-          ...(config.backend ? { engine: config.backend } : {}),
-          ...(pluginTasks ? { tasks: catalog.registry } : {}),
-          ...(config.tasks?.options ? { taskOptions: config.tasks.options } : {}),
-        },
-        onProgress: progressReporter(progress),
+    const registry = await loadStrategyRegistry(catalog, io, options.strict === true, createBaselineRegistry());
+    const strategies = settings.strategies ?? BASELINE_STRATEGIES.map((strategy) => strategy.id);
+    for (const name of strategies.map((spec) => (typeof spec === 'string' ? spec : spec.strategy))) {
+      if (registry.has(name)) continue;
+      const guess = closestName(name, registry.ids());
+      throw new UsageError(`unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+        hint: `the strategies are ${registry.ids().join(', ')}`,
       });
-    } catch (error) {
+    }
+    const budget = budgetFromConfig(settings.budget, DEFAULT_BUDGET_PRESET);
+    const { out } = settings;
+    const shownOut = out && (relative(input.cwd, out) || out);
+    if (out !== undefined) await checkWritable(out, '--out', shownOut);
+    const progress = await createProgress(progressMode(options), io);
+    const started = Date.now();
+    const pluginTasks = tasks.some((id) => catalog.registry.source(id) !== BUILTIN_TASKS_SOURCE);
+    const plugins = catalogPluginSources(catalog).pluginSources;
+    const table = await compare({
+      registry,
+      // Worker threads load the same plugins (tasks and strategies) from where discovery found them.
+      ...(plugins ? { plugins } : {}),
+      strategies,
+      tasks,
+      budget,
+      seeds: settings.seeds ?? DEFAULT_COMPARE_SEEDS,
+      ...(settings.parallelism === undefined ? {} : { parallelism: settings.parallelism }),
+      context: {
+        ...(config.backend ? { engine: config.backend } : {}),
+        ...(pluginTasks ? { tasks: catalog.registry } : {}),
+        ...(config.tasks?.options ? { taskOptions: config.tasks.options } : {}),
+      },
+      onProgress: compareReporter(progress),
+    }).catch((error: unknown) => {
       progress.end('failed');
       throw error;
-    }
+    });
     progress.end('done', `compare: ${table.runs.length} jobs in ${formatDuration(Date.now() - started)}`);
     if (out !== undefined) {
-      await writeTextFile(out, `${JSON.stringify(table, null, 2)}\n`);
-      if (!input.options.quiet) input.io.stderr(`wrote ${relative(input.cwd, out) || out}\n`);
+      await writeTextFile(out, json(table));
+      if (!options.quiet) io.stderr(`wrote ${shownOut}\n`);
     }
-    if (input.options.json) input.io.stdout(`${JSON.stringify(table, null, 2)}\n`);
-    else input.io.stdout(summarise(table));
+    io.stdout(options.json ? json(table) : formatComparison(table));
   },
 });
-
-/** The budget of a config: the preset's values, overridden by the fields given. */
-function resolveBudget(
-  config: BudgetConfig | string | undefined,
-  presets: Readonly<Record<string, import('@molap/core').LearningBudget>>,
-) {
-  const { preset = DEFAULT_BUDGET_PRESET, ...fields } =
-    typeof config === 'string' ? { preset: config } : (config ?? {});
-  const base = presets[preset];
-  if (base === undefined) {
-    const guess = closestName(preset, Object.keys(presets));
-    throw new UsageError(`unknown budget preset "${preset}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-      hint: `the presets are ${Object.keys(presets).join(', ')}; --steps, --batch-size, --eval-every, --eval-trials and --criterion override their values`,
-    });
-  }
-  return { ...base, ...fields };
-}
-
-type CompareEvent = Parameters<NonNullable<import('@molap/baselines').CompareOptions['onProgress']>>[0];
-
-/** Maps compare's progress events to the display: a status line per learning-curve point, a step per job. */
-function progressReporter(progress: Progress): (event: CompareEvent) => void {
-  let jobs = 0;
-  let done = 0;
-  return (event) => {
-    progress.event(event);
-    switch (event.type) {
-      case 'start':
-        jobs = event.jobs;
-        progress.step(
-          `compare: ${event.jobs} job${event.jobs === 1 ? '' : 's'} ${
-            event.mode === 'workers' ? `on ${event.workers} worker threads` : `in this thread (${event.reason})`
-          }`,
-        );
-        break;
-      case 'job-start':
-        progress.status(`[${done}/${jobs}] ${event.strategy} seed ${event.seed}: starting`);
-        break;
-      case 'curve':
-        progress.status(
-          `[${done}/${jobs}] ${event.strategy} seed ${event.seed}: ${event.taskId} step ${event.point.step}, performance ${event.point.performance.toFixed(2)}`,
-        );
-        break;
-      case 'job-end':
-        done++;
-        progress.step(`[${done}/${jobs}] ${event.strategy} seed ${event.seed} done`);
-        break;
-    }
-  };
-}
-
-const formatDuration = (ms: number): string => {
-  const seconds = Math.round(ms / 1000);
-  return seconds < 60 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-};
-
-/** Mean final performance per task (rows) and strategy (columns) over the seeds, and mean trainable parameters. */
-function summarise(table: import('@molap/baselines').ComparisonTable): string {
-  const labels = table.strategies.map((strategy) => strategy.label);
-  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-  const cell = (label: string, taskId: string | undefined, pick: (row: (typeof table.rows)[number]) => number) =>
-    mean(
-      table.rows.filter((row) => row.strategy === label && (taskId === undefined || row.taskId === taskId)).map(pick),
-    );
-  const rows = table.tasks.map((taskId) => [
-    taskId,
-    ...labels.map((label) => cell(label, taskId, (row) => row.performance).toFixed(3)),
-  ]);
-  rows.push(['mean', ...labels.map((label) => cell(label, undefined, (row) => row.performance).toFixed(3))]);
-  rows.push([
-    'trainable/task',
-    ...labels.map((label) =>
-      formatNumber(
-        cell(label, undefined, (row) => row.trainableParameters),
-        0,
-      ),
-    ),
-  ]);
-  const seeds = table.seeds.length;
-  return `final performance, mean over ${seeds} seed${seeds === 1 ? '' : 's'} (${table.seeds.join(', ')})\n${formatTable(['task', ...labels], rows)}`;
-}

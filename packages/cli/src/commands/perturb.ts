@@ -7,12 +7,11 @@ import { resolve } from 'node:path';
 import { createBuiltinStrategyRegistry } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { runOptions, seedOption, singleSeed } from '../flags.js';
 import { flag } from '../options.js';
 import { formatNumber, formatTable, writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { prepareRun } from '../run/prepare.js';
-import { seedOption, singleSeed } from './pretrain.js';
-import { runOptions } from './run.js';
 
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 

@@ -4,13 +4,16 @@
  * event as a JSON line (`--json`, plus a `run-progress` line after each stage); or nothing (`--quiet`).
  */
 
+import type { CoordinatorStatus } from '@molap/distributed';
 import {
   type BankEvent,
   type BankShape,
-  createBuiltinStrategyRegistry,
+  costInputs,
   formatSeconds,
+  PACKAGE_VERSION,
   RunClock,
   type StudyEvent,
+  type StudyOutput,
   type StudyPlan,
   type SuiteSize,
   stageCosts,
@@ -96,6 +99,35 @@ export class RunDisplay {
     } as { type: string });
   }
 
+  /** The run's first line (and `run-start` event): its folder, preset, models, seeds, tasks and engine. */
+  begin(run: {
+    readonly runDir: string;
+    readonly where: string;
+    readonly resumed: boolean;
+    readonly engine: string;
+  }): void {
+    const { preset, basePreset, models, seeds, corpus, heldOut } = this.plan;
+    this.progress.event({
+      type: 'run-start',
+      runDir: run.runDir,
+      resumed: run.resumed,
+      preset,
+      molapVersion: PACKAGE_VERSION,
+      engine: run.engine,
+    } as { type: string });
+    this.progress.step(
+      `${run.resumed ? 'resuming' : 'run folder'} ${run.where}: preset ${preset}${preset === basePreset ? '' : ` (over ${basePreset})`}, ${models.length} models × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}, ${corpus.length} corpus + ${heldOut.length} held-out tasks, engine ${run.engine}`,
+    );
+  }
+
+  /** The run's last line (and `run-end` event): its time and files. */
+  finish(seconds: number, output: Pick<StudyOutput, 'resultsFile' | 'reportFile'>): void {
+    this.progress.end('done', `molap run: done in ${formatSeconds(seconds)}`);
+    this.progress.event({ type: 'run-end', seconds, results: output.resultsFile, report: output.reportFile } as {
+      type: string;
+    });
+  }
+
   /** Handles one event of the pipeline. */
   readonly handle = (event: StudyEvent): void => {
     if (this.mode === 'json') this.progress.event(event);
@@ -178,37 +210,32 @@ export class RunDisplay {
   }
 }
 
-/** What the cost model of a plan needs (`stageCosts` of @molap/study): the bank's shape, the suite, schedules. */
-export async function costInputs(plan: StudyPlan): Promise<{
-  bank: BankShape;
-  suite: SuiteSize[];
-  schedules: Map<string, string>;
-}> {
-  const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
-  const perturbations = analysis.createBuiltinPerturbationRegistry();
-  const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
-    const spec = perturbations.get(id);
-    const { magnitudes, draws } = analysis.resolvePerturbationRun({ spec, ...grid });
-    return {
-      evaluations: magnitudes.length * draws,
-      modularOnly: spec.skipReason({ hiddenSize: 1, modules: undefined, strategy: 'any' }) !== undefined,
-    };
-  });
-  const training = primitives.resolveModuleTraining(plan.bank.training, plan.bank.preset);
-  const bank: BankShape = {
-    k: (plan.bank.latents.k as number | undefined) ?? primitives.DEFAULT_LATENT_COUNT,
-    moduleSize: training.moduleSize,
-    steps: training.steps,
-    batchSize: training.batchSize,
-    workers: plan.bank.workers,
-  };
-  const schedules = new Map(
-    (await createBuiltinStrategyRegistry()).list().map((strategy) => [strategy.id, strategy.meta.schedule as string]),
-  );
-  return { bank, suite, schedules };
-}
-
 /** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
 export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
   return new RunDisplay({ plan, progress, mode, ...(await costInputs(plan)) });
+}
+
+/** Least time between two lines of the queue's state (jobs done, running on which worker, waiting). */
+const QUEUE_LINE_INTERVAL_MS = 15_000;
+
+/**
+ * The display of the Redis executor's status: every event as a JSON line (`--json`), else refusals and
+ * requeued jobs as lines and the queue's state at most every 15 s.
+ */
+export function executorStatusReporter(progress: Progress, mode: ProgressMode): (status: CoordinatorStatus) => void {
+  let shownAt = Number.NEGATIVE_INFINITY;
+  return (status) => {
+    if (mode === 'json') progress.event({ ...status, type: `executor-${status.type}` });
+    else if (status.type === 'refusal') {
+      progress.step(`worker ${status.worker} refused the run: ${status.differences.join('; ')}`);
+    } else if (status.type === 'requeued') {
+      progress.step(`${status.reason}: ${status.jobs} jobs enqueued again`);
+    } else if (Date.now() - shownAt >= QUEUE_LINE_INTERVAL_MS) {
+      shownAt = Date.now();
+      const running = status.running.map(({ job, worker }) => `${worker} ${job}`).join(', ');
+      progress.step(
+        `queue ${status.queue}: ${status.done}/${status.total} jobs done, ${status.running.length} running${running ? ` (${running})` : ''}, ${status.queued} waiting`,
+      );
+    }
+  };
 }

@@ -1,117 +1,10 @@
 /**
- * What `molap run --dry-run` says about the work of a plan: its jobs (`studyJobs`), the estimated cost of each
- * (`stageCosts` of @molap/study: multiply-adds of the recurrent networks), and the wall time on 1, 4 and 16
- * workers. Seconds come from one rate, `WORK_PER_SECOND`, measured with the local executor on a 2-core
- * machine, so a worker is assumed as fast as that machine. Wall times schedule the jobs in the study's order,
- * each on the worker free first once the jobs it reads are done (list scheduling of the job graph).
+ * What `molap run --dry-run` prints: the plan as JSON on stdout, and on stderr the estimate of its work
+ * (`estimateRun` of @molap/study) as text, or as one JSON line with `--json`.
  */
-import {
-  createBuiltinStrategyRegistry,
-  formatSeconds,
-  STUDY_STAGES,
-  type StudyJob,
-  type StudyPlan,
-  stageCosts,
-  stageKey,
-  studyJobs,
-} from '@molap/study';
-import { costInputs } from './display.js';
-
-/**
- * Estimated work (`stageCosts` units) per second of one worker: the standard preset's estimated work
- * (6.67e11) over its measured 45 minutes with the local executor on 2 cores (packages/cli/README.md,
- * "Measured"). The quick preset’s (2.94e10 over 2 min 48 s) gives 1.75e8: estimates are good to a factor 1.5.
- */
-export const WORK_PER_SECOND = 2.5e8;
-
-/** Worker counts of the estimate. */
-export const ESTIMATE_WORKERS = [1, 4, 16] as const;
-
-/** One job and its estimated seconds. */
-export interface JobEstimate {
-  readonly job: StudyJob;
-  readonly seconds: number;
-}
-
-/** The estimate of a plan. */
-export interface RunEstimate {
-  readonly jobs: readonly JobEstimate[];
-  /** Sum of the jobs' seconds (one worker, no waiting). */
-  readonly workSeconds: number;
-  /** Wall seconds with each number of workers. */
-  readonly wall: readonly { readonly workers: number; readonly seconds: number }[];
-}
-
-/**
- * Wall seconds of the jobs on `workers` workers, scheduled as the Redis executor does: whenever a worker is
- * free, it takes the first job (in the study's order) whose inputs are done; when none is, it waits for the
- * next job to become ready.
- */
-export function scheduleSeconds(jobs: readonly JobEstimate[], workers: number): number {
-  const finish = new Map<string, number>();
-  const free = new Array<number>(workers).fill(0);
-  const pending = [...jobs];
-  let end = 0;
-  while (pending.length > 0) {
-    let worker = 0;
-    for (let w = 1; w < workers; w++) if (free[w]! < free[worker]!) worker = w;
-    const now = free[worker]!;
-    const readyAt = (entry: JobEstimate) =>
-      entry.job.inputs.every((input) => finish.has(input))
-        ? Math.max(0, ...entry.job.inputs.map((input) => finish.get(input)!))
-        : Number.POSITIVE_INFINITY;
-    let index = pending.findIndex((entry) => readyAt(entry) <= now);
-    if (index < 0) {
-      // Nothing is ready now: the job that becomes ready first (the study's order breaks ties).
-      let soonest = Number.POSITIVE_INFINITY;
-      pending.forEach((entry, i) => {
-        const at = readyAt(entry);
-        if (at < soonest) [soonest, index] = [at, i];
-      });
-    }
-    const [{ job, seconds }] = pending.splice(index, 1) as [JobEstimate];
-    const done = Math.max(now, readyAt({ job, seconds })) + seconds;
-    free[worker] = done;
-    finish.set(job.id, done);
-    end = Math.max(end, done);
-  }
-  return end;
-}
-
-/** Jobs, costs and wall times of a plan (see the module comment). */
-export async function estimateRun(plan: StudyPlan, rate = WORK_PER_SECOND): Promise<RunEstimate> {
-  const [{ bank, suite, schedules }, strategies, composer] = await Promise.all([
-    costInputs(plan),
-    createBuiltinStrategyRegistry(),
-    import('@molap/composer'),
-  ]);
-  const costs = stageCosts(plan, bank, suite, schedules);
-  const costOf = (job: StudyJob): number => {
-    switch (job.kind) {
-      case 'bank': {
-        const molap = plan.models.find((model) => model.strategy === 'molap');
-        return molap ? (costs.get(stageKey(molap.name, job.seed, 'pretrain'))?.cost ?? 0) : 0;
-      }
-      case 'train':
-        return costs.get(stageKey(job.model!, job.seed, 'train'))?.cost ?? 0;
-      case 'stage': {
-        const analysis = STUDY_STAGES.find((stage) => stage.id === job.stage)?.analysis ?? '';
-        return costs.get(stageKey(job.model!, job.seed, analysis))?.cost ?? 0;
-      }
-      case 'generalisation':
-        return costs.get(stageKey(job.model!, job.seed, 'generalisation', `${job.task} (${job.way})`))?.cost ?? 0;
-    }
-  };
-  const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT).map((job) => ({
-    job,
-    seconds: costOf(job) / rate,
-  }));
-  return {
-    jobs,
-    workSeconds: jobs.reduce((sum, entry) => sum + entry.seconds, 0),
-    wall: ESTIMATE_WORKERS.map((workers) => ({ workers, seconds: scheduleSeconds(jobs, workers) })),
-  };
-}
+import { formatSeconds, type RunEstimate, type StudyPlan } from '@molap/study';
+import type { CliIo } from '../command.js';
+import type { ProgressMode } from '../progress.js';
 
 /** The estimate as text: jobs by kind, the longest jobs, the wall times. */
 export function formatEstimate(estimate: RunEstimate): string {
@@ -135,4 +28,22 @@ export function formatEstimate(estimate: RunEstimate): string {
       .join(', ')}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `--dry-run`: the plan as JSON on stdout; its jobs, their estimated cost and wall times on stderr. */
+export async function printDryRun(plan: StudyPlan, io: CliIo, mode: ProgressMode): Promise<void> {
+  io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  if (mode === 'quiet') return;
+  const { estimateRun } = await import('@molap/study');
+  const estimate = await estimateRun(plan);
+  if (mode === 'json') {
+    io.stderr(
+      `${JSON.stringify({
+        type: 'estimate',
+        jobs: estimate.jobs.map(({ job, seconds }) => ({ id: job.id, seconds: Math.round(seconds) })),
+        workSeconds: Math.round(estimate.workSeconds),
+        wall: estimate.wall.map(({ workers, seconds }) => ({ workers, seconds: Math.round(seconds) })),
+      })}\n`,
+    );
+  } else io.stderr(formatEstimate(estimate));
 }

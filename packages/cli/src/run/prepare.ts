@@ -4,8 +4,7 @@
  */
 import type { Engine } from '@molap/backend';
 import {
-  capAtCores,
-  checkEngineEnvironment,
+  fitToMachine,
   type MolapConfig,
   parseByteSize,
   planStudy,
@@ -23,24 +22,11 @@ import {
   reportPluginProblems,
 } from '../project.js';
 
-/**
- * The config fitted to this machine before any engine or worker starts: the engine environment variables
- * checked (exit 2 naming the variable), native threads and pre-training workers capped at the cores (with a
- * note on stderr).
- */
+/** The config fitted to this machine (`fitToMachine` of @molap/study), with a note on stderr for each change. */
 export function machineConfig(config: MolapConfig, io: CliIo): MolapConfig {
-  checkEngineEnvironment();
-  const backend = (config.backend ?? {}) as { threads?: number };
-  const bank = (config.run?.bank ?? {}) as { workers?: number };
-  const threads = capAtCores(backend.threads, 'backend.threads (--threads)');
-  const workers = capAtCores(bank.workers, 'run.bank.workers (--workers)');
-  for (const note of [threads.note, workers.note]) if (note) io.stderr(`molap: note: ${note}\n`);
-  if (!threads.note && !workers.note) return config;
-  return {
-    ...config,
-    ...(threads.note ? { backend: { ...config.backend, threads: threads.value } } : {}),
-    ...(workers.note ? { run: { ...config.run, bank: { ...config.run?.bank, workers: workers.value } } } : {}),
-  } as MolapConfig;
+  const fitted = fitToMachine(config);
+  for (const note of fitted.notes) io.stderr(`molap: note: ${note}\n`);
+  return fitted.config;
 }
 
 /** `--max-memory` in bytes, when given. */

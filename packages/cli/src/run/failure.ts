@@ -1,0 +1,72 @@
+/** A failure or an interruption of `molap run` (or of a verb that works on one piece of a run), with how to continue. */
+import { isMolapError } from '@molap/core';
+import { DIVERGED_CODE } from '@molap/study';
+import type { CliIo } from '../command.js';
+import { CommandError } from '../errors.js';
+import type { Progress } from '../progress.js';
+
+/** File-system error codes and what they mean for the user. */
+const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EIO: 'input/output error',
+};
+
+/**
+ * The error of a study that stopped on `error`, with the command that continues it (`resume`) in its hint;
+ * a diverged training keeps its own hint (resuming would repeat it).
+ */
+export function studyFailure(error: unknown, resume: string): CommandError {
+  if (error instanceof CommandError) return error;
+  if (isMolapError(error) && error.code === DIVERGED_CODE) {
+    // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
+    return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+  }
+  if (isMolapError(error) && 'source' in error) {
+    // A task registry error (a plugin's task failed): recognised by its brand and fields, not by its class, so
+    // an error from the CommonJS build of @molap/tasks is recognised too.
+    const source = (error as { source?: string }).source;
+    return new CommandError(`${error.problem}${source ? ` (${source})` : ''}`, {
+      hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
+      cause: error,
+    });
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const text = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+  const problem = code ? FILE_SYSTEM_PROBLEMS[code] : undefined;
+  return new CommandError(problem ? `${problem} while writing the run (${text})` : text, {
+    hint: `${problem ? 'free some space or fix the folder, then continue' : 'the run folder keeps every finished stage: after fixing the cause, continue'} with \`${resume}\``,
+    cause: error,
+  });
+}
+
+/**
+ * The result of `work`, or undefined when `signal` stopped it (then `stopped` is printed: how to continue).
+ * A failure ends `progress` ('stopped' when interrupted) and is rethrown through `describe` when given.
+ */
+export async function unlessStopped<T>(
+  work: Promise<T>,
+  how: {
+    readonly progress: Progress;
+    readonly signal: AbortSignal;
+    readonly io: CliIo;
+    readonly stopped: string;
+    readonly describe?: (error: unknown) => unknown;
+  },
+): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    how.progress.end('failed', how.signal.aborted ? 'stopped' : undefined);
+    if (!how.signal.aborted) throw how.describe ? how.describe(error) : error;
+    how.io.stderr(how.stopped);
+    return undefined;
+  }
+}
+
+/** What an interrupted `molap pretrain` or `molap learn` prints: the same command resumes. */
+export const resumeVerb = (out: string) =>
+  `molap: interrupted; run the same command again to resume from the checkpoints in ${out}\n`;

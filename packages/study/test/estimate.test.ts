@@ -1,0 +1,57 @@
+/**
+ * The estimate of a plan's work (`molap run --dry-run`): jobs scheduled on workers as the Redis executor takes
+ * them, and the estimate of a preset's plan.
+ */
+import { createEngine } from '@molap/backend';
+import { createTaskRegistry, yang19 } from '@molap/tasks';
+import { describe, expect, it } from 'vitest';
+import { estimateRun, planStudy, type StudyJob, scheduleSeconds } from '../src/index.js';
+
+const job = (id: string, inputs: string[] = []): StudyJob => ({ id, kind: 'train', seed: 1, inputs });
+
+describe('scheduleSeconds', () => {
+  it('gives each free worker the first job whose inputs are done', () => {
+    const jobs = [
+      { job: job('a'), seconds: 2 },
+      { job: job('b', ['a']), seconds: 1 },
+      { job: job('c'), seconds: 3 },
+    ];
+    expect(scheduleSeconds(jobs, 1)).toBe(6);
+    // worker 1: a (0–2), then b (2–3); worker 2: c (0–3), since b waits for a.
+    expect(scheduleSeconds(jobs, 2)).toBe(3);
+    expect(scheduleSeconds(jobs, 16)).toBe(3);
+    // a chain cannot go faster than its length
+    expect(
+      scheduleSeconds(
+        [
+          { job: job('a'), seconds: 2 },
+          { job: job('b', ['a']), seconds: 5 },
+        ],
+        4,
+      ),
+    ).toBe(7);
+  });
+});
+
+describe('estimateRun', () => {
+  it('costs every job of the quick plan and is faster on more workers', async () => {
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    const plan = await planStudy({}, 'quick', { registry, strategyContext: { engine, tasks: registry } }).finally(() =>
+      engine.dispose(),
+    );
+    const estimate = await estimateRun(plan);
+    expect(estimate.jobs.length).toBeGreaterThan(0);
+    expect(estimate.jobs.every(({ seconds }) => seconds >= 0)).toBe(true);
+    expect(estimate.workSeconds).toBeCloseTo(
+      estimate.jobs.reduce((sum, { seconds }) => sum + seconds, 0),
+      6,
+    );
+    const [one, four, sixteen] = estimate.wall.map(({ seconds }) => seconds);
+    expect(one).toBeCloseTo(estimate.workSeconds, 6);
+    expect(four).toBeLessThanOrEqual(one);
+    expect(sixteen).toBeLessThanOrEqual(four);
+    // twice the rate, half the time
+    expect((await estimateRun(plan, 5e8)).workSeconds).toBeCloseTo(estimate.workSeconds / 2, 6);
+  });
+});

@@ -86,6 +86,7 @@ export { createRng } from './rng.js';
 export { composeRules, corpusTaskOptions, taskRule } from './rules.js';
 export { createTaskSampler, type TaskSampler, type TaskSamplerOptions, YANG19_RULE_WEIGHTS } from './sampler.js';
 export { type ResponseTimingOptions, responseTimingScore, type TaskScore, YANG19_SCORE } from './scores.js';
+export { STARTER_TOOL_VERSIONS, type TaskPluginNames, taskPluginFiles } from './starter-files.js';
 export {
   type Batch,
   type ChannelGroup,
@@ -98,9 +99,9 @@ export {
   type TaskMeta,
   type TaskOptions,
 } from './task.js';
-export { STARTER_TOOL_VERSIONS, type TaskPluginNames, taskPluginFiles } from './starter-files.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';
 export { YANG19_LINK, YANG19_PAPER } from './yang19/define.js';
 export type { GoCondition, GoTiming } from './yang19/go.js';
@@ -116,4 +117,3 @@ export {
   TARGET_BASELINE,
 } from './yang19/plan.js';
 export { YANG19_RULES, type Yang19Rule } from './yang19/rules.js';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { exportList } from './export-list.js';
 
 /** Specifiers of a module's imports, static (`import … from`, `export … from`) and dynamic (`import('…')`). */
 function importedSpecifiers(path: string): { specifier: string; typeOnly: boolean }[] {
@@ -56,4 +57,18 @@ export function nodeImportsOf(entry: URL): string[] {
   };
   walk(fileURLToPath(entry));
   return problems.sort();
+}
+
+/**
+ * How a package's browser entry differs from its main entry (`src/browser.ts` against `src/index.ts` in
+ * `srcDir`): `nodeOnly`, the exports it leaves out, and `browserOnly`, exports the main entry lacks (there
+ * should be none). Both lists sorted like `exportList`.
+ */
+export function browserEntryDifference(srcDir: URL): { nodeOnly: string[]; browserOnly: string[] } {
+  const all = exportList(new URL('index.ts', srcDir));
+  const browser = exportList(new URL('browser.ts', srcDir));
+  return {
+    nodeOnly: all.filter((name) => !browser.includes(name)),
+    browserOnly: browser.filter((name) => !all.includes(name)),
+  };
 }

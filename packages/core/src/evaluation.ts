@@ -11,6 +11,7 @@ import {
   type RunOptions,
 } from '@molap/backend';
 import { type Batch, performance } from '@molap/tasks';
+import { timePhase } from './phases.js';
 
 /** Result of evaluating a model on one batch. */
 export interface BatchEvaluation {
@@ -35,11 +36,19 @@ export interface BatchEvaluation {
   readonly states?: Float32Array;
 }
 
-/** Runs `model` over `batch` and scores it. The model is not changed. */
-export async function evaluateOnBatch(
+/** Runs `model` over `batch` and scores it. The model is not changed. Counts as the `evaluation` phase. */
+export function evaluateOnBatch(
   model: EngineModel,
   batch: Batch,
   options: RunOptions & { readonly keepStates?: boolean } = {},
+): Promise<BatchEvaluation> {
+  return timePhase('evaluation', () => evaluate(model, batch, options));
+}
+
+async function evaluate(
+  model: EngineModel,
+  batch: Batch,
+  options: RunOptions & { readonly keepStates?: boolean },
 ): Promise<BatchEvaluation> {
   const result = await model.forward(batch, options);
   let realSteps = 0;

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { type JsonValue, writeFileAtomic } from '@molap/backend';
 import { MolapError } from './errors.js';
 import { parseJsonText } from './json-text.js';
+import { timePhase } from './phases.js';
 
 /** What a document reader checks. */
 export interface DocumentFormat {
@@ -81,9 +82,11 @@ export async function readJsonDocument<T extends FormattedDocument = FormattedDo
 }
 
 /** Writes a JSON document atomically (parent folders created), pretty-printed with a final newline. */
-export async function writeJsonDocument(path: string, document: JsonValue | object): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`);
+export function writeJsonDocument(path: string, document: JsonValue | object): Promise<void> {
+  return timePhase('files', async () => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`);
+  });
 }
 
 /** Format name of `strategy.json`. */

@@ -101,6 +101,7 @@ export {
   silencingMask,
   validatePerturbation,
 } from './perturb.js';
+export { phaseSeconds, timePhase, WORK_PHASES, type WorkPhase } from './phases.js';
 export {
   createRegistry,
   PLUGIN_ID_PATTERN,

@@ -13,6 +13,7 @@ import {
   type Task,
   type TaskOptions,
 } from '@molap/tasks';
+import { timePhase } from './phases.js';
 import { taskSeedKey } from './seeds.js';
 
 /** Yang's performance criterion used when a budget does not say otherwise. */
@@ -52,6 +53,10 @@ export interface EvaluationBatchOptions {
  * task gets the same trials whichever other tasks are evaluated with it.
  */
 export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
+  return timePhase('batches', () => generateEvaluationBatch(task, options));
+}
+
+function generateEvaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
   if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
     throw new RangeError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
   }

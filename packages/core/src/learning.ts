@@ -28,6 +28,7 @@ import { validateBudget } from './budgets.js';
 import { evaluateOnBatch } from './evaluation.js';
 import { evaluationNoiseSeed, type TrainingSchedule } from './learning-data.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
+import { timePhase } from './phases.js';
 
 /** Performance and loss of one task at one point, from the caller's evaluation. */
 export interface PointEvaluation {
@@ -144,30 +145,35 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
       await options.onProgress?.(id, point);
     }
     if (options.checkpointDir) {
-      await writeFileAtomic(
-        join(options.checkpointDir, CURVE_FILE),
-        `${JSON.stringify({ format: 'molap-learning-curve', formatVersion: 1, points: stored })}\n`,
+      const curveFile = join(options.checkpointDir, CURVE_FILE);
+      await timePhase('files', () =>
+        writeFileAtomic(
+          curveFile,
+          `${JSON.stringify({ format: 'molap-learning-curve', formatVersion: 1, points: stored })}\n`,
+        ),
       );
     }
   };
 
-  if (startStep === 0) await evaluateAll(0);
+  if (startStep === 0) await timePhase('evaluation', () => evaluateAll(0));
   const every = options.checkpointEvery ?? (budget.evalEvery > 0 ? budget.evalEvery : 100);
-  const result = await train({
-    model,
-    steps: budget.steps,
-    nextBatch: (step) => schedule.batchAt(step),
-    seed: options.seed,
-    ...(options.extraGradients ? { extraGradients: options.extraGradients } : {}),
-    ...(budget.evalEvery > 0 ? { evalEvery: budget.evalEvery } : {}),
-    evaluate: ({ step }) => evaluateAll(step),
-    onStep: ({ step }) => {
-      const id = schedule.taskAt(step);
-      stepsOfTask.set(id, (stepsOfTask.get(id) ?? 0) + 1);
-    },
-    ...(options.checkpointDir ? { checkpoint: { dir: options.checkpointDir, every } } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const result = await timePhase('training', () =>
+    train({
+      model,
+      steps: budget.steps,
+      nextBatch: (step) => timePhase('batches', () => schedule.batchAt(step)),
+      seed: options.seed,
+      ...(options.extraGradients ? { extraGradients: options.extraGradients } : {}),
+      ...(budget.evalEvery > 0 ? { evalEvery: budget.evalEvery } : {}),
+      evaluate: ({ step }) => timePhase('evaluation', () => evaluateAll(step)),
+      onStep: ({ step }) => {
+        const id = schedule.taskAt(step);
+        stepsOfTask.set(id, (stepsOfTask.get(id) ?? 0) + 1);
+      },
+      ...(options.checkpointDir ? { checkpoint: { dir: options.checkpointDir, every } } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
 
   const records = schedule.taskIds.map((id): TaskLearningRecord => {
     const curve = curves.get(id)!;

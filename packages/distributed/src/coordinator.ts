@@ -331,7 +331,11 @@ class Coordinator {
     }
     const store = this.context.store;
     await writeBundle(store.filesDir(job), files);
-    const output: JobOutput = { value: result.value as Json, seconds: result.seconds };
+    const output: JobOutput = {
+      value: result.value as Json,
+      seconds: result.seconds,
+      ...(result.phases === undefined ? {} : { phases: result.phases as JobOutput['phases'] }),
+    };
     await store.write(job, output);
     this.uploaded.set(job.id, result.files);
     this.done.set(job.id, output);

@@ -68,6 +68,8 @@ export interface JobPayload {
 export interface JobResult {
   readonly value: unknown;
   readonly seconds: number;
+  /** Seconds of the worker's work phases during the job (`JobOutput.phases`), for profiles. */
+  readonly phases?: Readonly<Record<string, number>>;
   readonly worker: string;
   readonly files: FileDigests;
 }
@@ -104,7 +106,13 @@ export const payloadSchema = z
   .strict();
 
 export const resultSchema = z
-  .object({ value: z.unknown(), seconds: z.number().nonnegative(), worker: z.string(), files: digests })
+  .object({
+    value: z.unknown(),
+    seconds: z.number().nonnegative(),
+    phases: z.record(z.enum(['batches', 'training', 'evaluation', 'files']), z.number().nonnegative()).optional(),
+    worker: z.string(),
+    files: digests,
+  })
   .strict();
 
 export const metaSchema = z

@@ -278,7 +278,13 @@ async function runJob(
     if (Object.keys(bundle).length > 0) multi.hset(key, bundle);
     const replies = await multi.exec();
     for (const [error] of replies ?? []) if (error) throw error;
-    return { value: output.value, seconds: output.seconds, worker, files: bundleDigests(bundle) };
+    return {
+      value: output.value,
+      seconds: output.seconds,
+      ...(output.phases === undefined ? {} : { phases: output.phases }),
+      worker,
+      files: bundleDigests(bundle),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

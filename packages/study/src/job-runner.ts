@@ -7,7 +7,16 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingStage } from '@molap/analysis';
 import { type Engine, writeFileAtomic } from '@molap/backend';
-import type { AnyStrategy, LearningCurvePoint, ModelCreation, MultiTaskModel, StrategyRegistry } from '@molap/core';
+import {
+  type AnyStrategy,
+  type LearningCurvePoint,
+  type ModelCreation,
+  type MultiTaskModel,
+  phaseSeconds,
+  type StrategyRegistry,
+  WORK_PHASES,
+  type WorkPhase,
+} from '@molap/core';
 import type { TaskRegistry } from '@molap/tasks';
 import { buildPretrainedBank, randomModuleBank } from './banks.js';
 import type { StudyEvent } from './events.js';
@@ -101,6 +110,7 @@ export async function runStudyJob(job: StudyJob, context: JobRunContext): Promis
     writing = writing.then(record).catch(() => {});
   }, ELAPSED_EVERY_MS);
   timer.unref();
+  const phasesBefore = phaseSeconds();
   let value: Json;
   try {
     value = await runKind(job, context);
@@ -112,7 +122,11 @@ export async function runStudyJob(job: StudyJob, context: JobRunContext): Promis
   }
   clearInterval(timer);
   await writing;
-  return { value, seconds: elapsed() };
+  const phasesAfter = phaseSeconds();
+  const phases = Object.fromEntries(
+    WORK_PHASES.map((phase) => [phase, phasesAfter[phase] - phasesBefore[phase]]),
+  ) as Record<WorkPhase, number>;
+  return { value, seconds: elapsed(), phases };
 }
 
 async function runKind(job: StudyJob, context: JobRunContext): Promise<Json> {

@@ -2,13 +2,13 @@
  * Where the outputs of a study's jobs live in the run folder, so that an interrupted study resumes at job
  * granularity: a job whose output file exists is done and is not run again.
  *
- *   state/jobs/<job id>/output.json    { id, seconds, value }: the job's JSON output (written last, atomically)
+ *   state/jobs/<job id>/output.json    { id, seconds, phases, value }: the job's JSON output (written last, atomically)
  *   state/jobs/<job id>/files/          the job's files (a module bank, a saved model)
  *   state/jobs/<job id>/checkpoints/    checkpoints of a job in progress (a resumed job continues from them)
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MolapError, parseJsonText, writeJsonDocument } from '@molap/core';
+import { MolapError, parseJsonText, type WorkPhase, writeJsonDocument } from '@molap/core';
 import type { Json, StudyJob } from './jobs.js';
 
 /** A finished job's output. */
@@ -17,6 +17,12 @@ export interface JobOutput {
   readonly value: Json;
   /** Seconds the job took when it ran. */
   readonly seconds: number;
+  /**
+   * Seconds of this thread's work phases during the job's last session (`phaseSeconds` of @molap/core:
+   * batches, training, evaluation, files); absent in outputs of earlier versions, and zero for jobs whose
+   * work ran in other threads only. For profiles (`npm run bench -- study`), not for results.
+   */
+  readonly phases?: Readonly<Record<WorkPhase, number>>;
 }
 
 /** Folders and output files of the jobs of one run folder. */
@@ -61,9 +67,13 @@ export class JobStore {
       throw error;
     }
     try {
-      const document = parseJsonText(text, path) as { id: string; seconds: number; value: Json };
+      const document = parseJsonText(text, path) as JobOutput & { id: string };
       if (document.id !== job.id) throw new Error(`it holds the output of job '${document.id}'`);
-      return { value: document.value, seconds: document.seconds };
+      return {
+        value: document.value,
+        seconds: document.seconds,
+        ...(document.phases === undefined ? {} : { phases: document.phases }),
+      };
     } catch (error) {
       const problem = (error as { problem?: string }).problem ?? `${path} cannot be read (${(error as Error).message})`;
       throw new MolapError('file-format', problem, {
@@ -76,7 +86,12 @@ export class JobStore {
   /** Records a finished job (its files must already be in `filesDir`), then drops its checkpoints. */
   async write(job: Pick<StudyJob, 'id'>, output: JobOutput): Promise<void> {
     await mkdir(this.dir(job), { recursive: true });
-    await writeJsonDocument(this.outputPath(job), { id: job.id, seconds: output.seconds, value: output.value });
+    await writeJsonDocument(this.outputPath(job), {
+      id: job.id,
+      seconds: output.seconds,
+      ...(output.phases === undefined ? {} : { phases: output.phases }),
+      value: output.value,
+    });
     await rm(this.checkpointDir(job), { recursive: true, force: true });
   }
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Benchmark `study`: the wall time of one `molap run` with the local executor, then with the Redis executor
+// Benchmark `executors`: the wall time of one `molap run` with the local executor, then with the Redis executor
 // and 1 and 2 `molap worker` processes (a redis-server started here on a free port, persistence off), and the
 // overhead of going through Redis per job.
 //
-//   npm run bench -- study [--preset quick] [--config molap.config.json] [--workers 1,2] [--json]
+//   npm run bench -- executors [--preset quick] [--config molap.config.json] [--workers 1,2] [--json]
 //
 // Every run is the real binary (packages/cli/bin/molap.js) in a scratch project; the results.json of every
 // Redis run is checked equal to the local run's (timings aside). Overhead per job = (Redis wall time with one

@@ -89,6 +89,7 @@ const EXPORTS = [
   'resolveBudget',
   'type RnnParameterCount',
   'runJobsInWorkers',
+  'scoreLabel',
   'SEED_PURPOSE',
   'silencingMask',
   'type Strategy',
@@ -108,6 +109,9 @@ const EXPORTS = [
   'type TaskLearningRecord',
   'taskSchedule',
   'type TaskScheduleOptions',
+  'taskScoreEntry',
+  'type TaskScoreEntry',
+  'taskScores',
   'taskSeedKey',
   'type TrainingSchedule',
   'validateBudget',
@@ -117,6 +121,7 @@ const EXPORTS = [
   'type WorkerPoolOptions',
   'writeJsonDocument',
   'writeStrategyDocument',
+  'YANG19_SCORE_LABEL',
 ];
 
 it('exports exactly its public surface', async () => {

@@ -1,45 +1,49 @@
 /**
- * Template of a molap task. Copy this file into your plugin's `src/`, rename the task, and export it from
- * the module your package.json `molap.tasks` field names (`export const tasks = [myTask]`).
+ * Memory saccade: a molap task. Edit the periods, the conditions and the trial below; `npm test` checks the
+ * task against molap's task contract (`checkTaskConformance`), `npm run build` writes dist/tasks.js.
  *
  * A task is written like the methods section of a paper: name the periods, say how the condition of a
  * trial is drawn, listed and read, then describe one trial. `defineTask` of @molap/tasks writes the batch
- * by Yang et al.'s conventions (the same as the 20 built-in tasks), so you never write targets, the loss
+ * by Yang et al.'s conventions (those of molap's 20 built-in tasks), so you never write targets, the loss
  * mask, input noise or padding yourself:
  *
- * - inputs [T, B, 1 + 2·ringSize + rules]: fixation, ring 1, ring 2, the rule one-hot (your task's unit on);
+ * - inputs [T, B, 1 + 2·ringSize + rules]: fixation, ring 1, ring 2, the rule block (your task's unit on);
  * - outputs [T, B, 1 + ringSize]: fixation (target 0.8 until the go cue) and the response ring (a bump at
  *   the response direction from the go cue on; 0.05 elsewhere);
  * - loss mask: 0 for the first 100 ms (MASK_GRACE_MS), 1 until the go cue, 0 for 100 ms, then 5 to the end;
  * - input noise σ_x·√(2τ/dt) on every input (options `noise`, `inputNoiseSigma`, `tau`).
+ *
+ * Times are in ms, angles in radians on [0, 2π).
  */
 import { defineTask, InvalidOptionError, TWO_PI, wrapAngle } from '@molap/tasks';
 
 /** What varies from trial to trial. Keep it a plain object: `psychometric` mode reads it from JSON. */
-export interface MyCondition {
+export interface Condition {
   /** Cue direction, radians. */
   readonly angle: number;
   /** Delay between cue and go, ms. */
   readonly delayMs: number;
 }
 
-const DELAYS_MS = [200, 400, 800];
+/** Delays drawn in training and listed in the test grid, ms. */
+export const DELAYS_MS = [200, 400, 800];
 
-export const myTask = defineTask({
-  // Scoped, lower-kebab: 'your-lab/task-name'. It is also the task's rule identity.
+export const task = defineTask({
+  // Lower-kebab, best scoped ('your-lab/task-name'): unique across plugins. Also the task's rule identity.
   id: 'my-lab/memory-saccade',
   meta: {
     displayName: 'Memory saccade',
     description: 'Remember where a cue flashed and look there after a delay.',
+    // The paper the task comes from (shown by molap tasks show and list --json): replace with yours.
     paper: 'Funahashi, Bruce & Goldman-Rakic 1989 (J Neurophysiol)',
     link: 'https://doi.org/10.1152/jn.1989.61.2.331',
     tags: ['working memory', 'delayed response'],
   },
-  // Period names in temporal order. `as const` is implied: a misspelt period below fails to compile.
+  // Period names in temporal order; a misspelt period below fails to compile.
   periods: ['fixation', 'cue', 'delay', 'go'],
   conditions: {
     // random mode (training): one trial's condition, from the seeded rng only.
-    sample: (rng): MyCondition => ({
+    sample: (rng): Condition => ({
       angle: TWO_PI * rng.uniform(),
       delayMs: DELAYS_MS[rng.integer(DELAYS_MS.length)],
     }),
@@ -64,6 +68,10 @@ export const myTask = defineTask({
     // 4. What is expected: fixate until the go period, then report `angle` (or `trial.withhold('go')`).
     trial.respond('go', angle);
   },
+  // How trials are judged. Default: Yang's criterion at the last step. When *when* the network answers
+  // matters (interval timing, reaction times), import responseTimingScore from @molap/tasks and use
+  // score: responseTimingScore({ toleranceMs: 100 }),
 });
 
-// In your tests: expect(checkTaskConformance(myTask)).toEqual([]).
+/** Every task of the plugin: the module named by the package.json "molap.tasks" field exports `tasks`. */
+export const tasks = [task];

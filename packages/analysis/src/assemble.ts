@@ -106,20 +106,24 @@ export function generalisationEntry(
 /**
  * The robustness entry of one perturbation from its absolute per-task, per-seed curves: means over seeds
  * and tasks, absolute AUC, and the relative figures (p(m) / p(0) of each seed whose p(0) is at least
- * `floor`; tasks with a seed below it listed in `belowFloor`).
+ * the task's floor; tasks with a seed below it listed in `belowFloor`).
  * @param perTask per task id, the curve of each seed: [seed][magnitude], seeds in `seeds` order.
+ * @param floor the floor of every task not in `taskFloors` (the budget's criterion).
+ * @param taskFloors per task id, its own floor: the criterion of the task's own score (results.json
+ *   `scores.<task>.criterion`), which judged its performance.
  */
 export function robustnessFromCurves(
   magnitudes: readonly number[],
   perTaskCurves: Readonly<Record<string, readonly (readonly number[])[]>>,
   seeds: readonly number[],
   floor: number,
+  taskFloors: Readonly<Record<string, number>> = {},
 ): RobustnessResults {
   const perTask: RobustnessResults['perTask'] = {};
   const belowFloor: RobustnessResults['belowFloor'] = {};
   for (const [taskId, curves] of Object.entries(perTaskCurves)) {
     const performance = meanCurve(curves);
-    const relatives = curves.map((curve) => relativeCurve(curve, floor));
+    const relatives = curves.map((curve) => relativeCurve(curve, taskFloors[taskId] ?? floor));
     const kept = relatives.filter((curve): curve is number[] => curve !== null);
     const relative = kept.length > 0 ? meanCurve(kept) : null;
     const below = seeds.filter((_, i) => relatives[i] === null);
@@ -167,6 +171,7 @@ export function robustnessEntry(
   perSeed: readonly PerturbationCurves[],
   seeds: readonly number[],
   floor: number,
+  taskFloors: Readonly<Record<string, number>> = {},
 ): RobustnessResults {
   const first = perSeed[0];
   if (first.skipped !== undefined) return skippedRobustness(first.magnitudes, first.skipped);
@@ -178,7 +183,7 @@ export function robustnessEntry(
       return curve.performance;
     });
   }
-  return robustnessFromCurves(first.magnitudes, curves, seeds, floor);
+  return robustnessFromCurves(first.magnitudes, curves, seeds, floor, taskFloors);
 }
 
 function dimensionalityEntry(
@@ -218,6 +223,11 @@ export interface AssembleModelOptions {
    * (results.json's `relativeFloor`; the study uses the learning criterion).
    */
   readonly relativeFloor: number;
+  /**
+   * Per task id, the floor of a task judged by its own score: that score's criterion (results.json
+   * `scores.<task>.criterion`). Tasks not listed use `relativeFloor`.
+   */
+  readonly taskFloors?: Readonly<Record<string, number>>;
   /** Variant names and descriptions (besides the model's own mechanism). */
   readonly variants: readonly { readonly name: string; readonly description: string }[];
 }
@@ -249,6 +259,7 @@ export function assembleModel(stages: readonly SeedStages[], options: AssembleMo
         }),
         seeds,
         options.relativeFloor,
+        options.taskFloors,
       );
     }
   }

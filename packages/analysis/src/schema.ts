@@ -116,7 +116,7 @@ const robustnessEntry = z.strictObject({
     .describe('Normalised area under `performance` (trapezoid rule ÷ magnitude range); null when skipped.'),
   skipped: z.string().optional().describe('Why the perturbation does not apply to this model.'),
   relativePerformance: relativeCurve.describe(
-    'p(m) / p(0), mean over the task-seed pairs at or above `relativeFloor` (each task’s seeds first, then tasks); empty when skipped or when none is.',
+    'p(m) / p(0), mean over the task-seed pairs at or above their floor (`relativeFloor`, or the criterion of the task’s own score in `scores`; each task’s seeds first, then tasks); empty when skipped or when none is.',
   ),
   relativeAuc: z
     .number()
@@ -124,7 +124,7 @@ const robustnessEntry = z.strictObject({
     .nullable()
     .describe('Normalised area under `relativePerformance` (1 = no loss); null when skipped or no task counts.'),
   belowFloor: taskRecord(z.array(z.number().int())).describe(
-    'Tasks left out of the relative figures, with the seeds whose unperturbed performance was below `relativeFloor`.',
+    'Tasks left out of the relative figures, with the seeds whose unperturbed performance was below their floor (`relativeFloor`, or the criterion of the task’s own score).',
   ),
   perTask: taskRecord(
     z.strictObject({
@@ -282,7 +282,7 @@ export const resultsSchema = z.strictObject({
     .gt(0)
     .max(1)
     .describe(
-      'Unperturbed performance p(0) below which a task-seed pair is left out of the relative robustness figures (the criterion).',
+      "Unperturbed performance p(0) below which a task-seed pair is left out of the relative robustness figures (the budget's criterion); a task judged by its own score uses that score's criterion (`scores`).",
     ),
   models: z.record(z.string(), modelEntry),
   claims: z.array(claim),

@@ -70,4 +70,18 @@ describe('robustnessFromCurves', () => {
     expect(entry.relativePerformance).toEqual([]);
     expect(entry.belowFloor).toEqual({ a: [1] });
   });
+
+  it("holds a task with its own score to that score's criterion, the others to the budget's", () => {
+    // both tasks reach 0.8 unperturbed: below the budget's 0.9, above the timing score's own 0.75
+    const curves = { fdgo: [[0.8, 0.8, 0.4, 0.4]], 'lab/timing': [[0.8, 0.8, 0.4, 0.4]] };
+    const yangOnly = robustnessFromCurves(MAGNITUDES, curves, [1], 0.9);
+    expect(yangOnly.belowFloor).toEqual({ fdgo: [1], 'lab/timing': [1] });
+    const own = robustnessFromCurves(MAGNITUDES, curves, [1], 0.9, { 'lab/timing': 0.75 });
+    expect(own.belowFloor).toEqual({ fdgo: [1] });
+    expect(own.perTask.fdgo!.relative).toBeNull();
+    expect(own.perTask['lab/timing']!.relative).toEqual([1, 1, 0.5, 0.5]);
+    expect(own.relativePerformance).toEqual([1, 1, 0.5, 0.5]);
+    // a floor given for a task equal to the budget's changes nothing (the study lists every task)
+    expect(robustnessFromCurves(MAGNITUDES, curves, [1], 0.9, { fdgo: 0.9, 'lab/timing': 0.9 })).toEqual(yangOnly);
+  });
 });

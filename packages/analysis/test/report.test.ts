@@ -82,6 +82,9 @@ describe('renderReport', () => {
       '<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9: fdgo, reactgo; response-timing ≥ 0.8: dm1</dd>',
     );
     expect(page).toContain('<span class="note" title="Correct when on time.">response-timing ≥ 0.8</span>');
+    // the relative robustness floor: the budget's criterion, the task's own for dm1
+    expect(html).toContain('p(0) below 0.9 (the criterion) are left out');
+    expect(page).toContain('p(0) below 0.9 (the criterion; its own score’s criterion for dm1: 0.8) are left out');
   });
 
   it('says when a section has nothing to show', async () => {

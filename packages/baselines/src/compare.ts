@@ -33,6 +33,7 @@ import {
   resolveBudget,
   runJobsInWorkers,
   type StrategyRegistry,
+  taskScores,
   validateBudget,
 } from '@molap/core';
 import {
@@ -331,10 +332,8 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
   const context = options.context ?? {};
   const tasks = context.tasks ?? createYang19Registry();
   // One rule block for every task of the comparison, composed from them unless the caller gave one.
-  const taskOptions = corpusTaskOptions(
-    options.tasks.map((id) => tasks.get(id)),
-    context.taskOptions,
-  );
+  const corpus = options.tasks.map((id) => tasks.get(id));
+  const taskOptions = corpusTaskOptions(corpus, context.taskOptions);
   const shareOptions = context.taskOptions !== undefined || taskOptions.rules !== undefined;
 
   const compared: (ComparedStrategy & { readonly strategy: AnyStrategy })[] = [];
@@ -449,6 +448,8 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
     tasks: [...options.tasks],
     seeds: [...options.seeds],
     budget: { ...budget },
+    // Which score judged each task, and the criterion its trials to criterion count against.
+    scores: taskScores(corpus, budget.criterion),
     strategies: compared.map(({ strategy: _strategy, ...rest }) => rest),
     rows: results.flatMap((result) => result.rows),
     runs: results.map((result) => result.run),

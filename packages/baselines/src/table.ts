@@ -1,9 +1,15 @@
 /**
  * The comparison table: plain data (JSON), its JSON Schema, and a validator that checks a value against
- * that schema (the subset of JSON Schema the schema uses: type, properties, required, additionalProperties,
- * items, enum, const, minimum, maximum).
+ * that schema (the subset of JSON Schema the schema uses: type, properties, required, additionalProperties
+ * (false or a schema), items, enum, const, minimum, maximum).
  */
-import type { LearningBudget, LearningCurvePoint, LearningSchedule } from '@molap/core';
+import {
+  type LearningBudget,
+  type LearningCurvePoint,
+  type LearningSchedule,
+  type TaskScoreEntry,
+  taskScoreEntry,
+} from '@molap/core';
 
 /** Format name of a comparison table. */
 export const COMPARISON_FORMAT = 'molap-comparison';
@@ -29,7 +35,7 @@ export interface ComparisonRow {
   readonly strategy: string;
   readonly seed: number;
   readonly taskId: string;
-  /** Yang performance at the end of learning (all tasks learned), in [0, 1]. */
+  /** Performance at the end of learning (all tasks learned), in [0, 1], by the task's score (`scores`). */
   readonly performance: number;
   /** Masked squared-error loss at the end. */
   readonly loss: number;
@@ -37,7 +43,7 @@ export interface ComparisonRow {
   readonly performanceAfterLearning: number;
   /** Sequential strategies: performanceAfterLearning − performance; null for the others. */
   readonly forgetting: number | null;
-  /** Trials of this task seen when its learning curve first reached the criterion; null if never. */
+  /** Trials of this task seen when its learning curve first reached its criterion (`scores`); null if never. */
   readonly trialsToCriterion: number | null;
   readonly steps: number;
   readonly trials: number;
@@ -63,6 +69,12 @@ export interface ComparisonTable {
   readonly seeds: readonly number[];
   /** The per-task budget given to `compare`. */
   readonly budget: LearningBudget;
+  /**
+   * Per task id, the score that judged its trials and the criterion its trials to criterion count against:
+   * Yang's last-step criterion (`yang19-last-step`) with the budget's criterion, unless the task brings its
+   * own score. Absent in tables written before it was added, which were all judged by Yang's criterion.
+   */
+  readonly scores?: { readonly [taskId: string]: TaskScoreEntry };
   readonly strategies: readonly ComparedStrategy[];
   /** Rows in strategy order, then seed order, then task order. */
   readonly rows: readonly ComparisonRow[];
@@ -100,6 +112,19 @@ export const COMPARISON_TABLE_SCHEMA: Schema = {
     tasks: { type: 'array', items: { type: 'string' } },
     seeds: { type: 'array', items: { type: 'integer' } },
     budget: budgetSchema,
+    scores: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['id', 'criterion', 'description'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          criterion: { type: 'number', minimum: 0, maximum: 1 },
+          description: { type: 'string' },
+        },
+      },
+    },
     strategies: {
       type: 'array',
       items: {
@@ -230,6 +255,9 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '$'
     for (const [key, item] of Object.entries(record)) {
       if (key in properties) problems.push(...validateAgainstSchema(item, properties[key], `${path}.${key}`));
       else if (schema.additionalProperties === false) problems.push(`${path}: unexpected property '${key}'`);
+      else if (typeof schema.additionalProperties === 'object') {
+        problems.push(...validateAgainstSchema(item, schema.additionalProperties as Schema, `${path}.${key}`));
+      }
     }
   }
   return problems;
@@ -244,8 +272,11 @@ export function validateComparisonTable(value: unknown): string[] {
 export interface ComparisonSummary {
   /** Strategy labels, in the table's order (the columns). */
   readonly labels: string[];
-  /** Per task (in the table's order): mean final performance of each label, over the seeds. */
-  readonly tasks: { readonly taskId: string; readonly performance: number[] }[];
+  /**
+   * Per task (in the table's order): mean final performance of each label, over the seeds, and the score that
+   * judged it (the table's `scores`; Yang's last-step criterion with the budget's criterion when it has none).
+   */
+  readonly tasks: { readonly taskId: string; readonly performance: number[]; readonly score: TaskScoreEntry }[];
   /** Mean final performance of each label over every task and seed. */
   readonly performance: number[];
   /** Mean trainable parameters per task of each label. */
@@ -265,6 +296,7 @@ export function summariseComparison(table: ComparisonTable): ComparisonSummary {
     tasks: table.tasks.map((taskId) => ({
       taskId,
       performance: labels.map((label) => cell(label, taskId, (row) => row.performance)),
+      score: table.scores?.[taskId] ?? taskScoreEntry({}, table.budget.criterion),
     })),
     performance: labels.map((label) => cell(label, undefined, (row) => row.performance)),
     trainableParameters: labels.map((label) => cell(label, undefined, (row) => row.trainableParameters)),

@@ -29,8 +29,8 @@ describe.concurrent('molap compare', () => {
   it('runs the configured comparison: a table on stdout, progress on stderr, the JSON table in --out', async () => {
     const result = await run('compare', '--out', 'runs/table.json', '--parallelism', '1');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^final performance, mean over 1 seed \(1\)\ntask\s+mt16\s+ewc16\n/);
-    expect(result.stdout).toMatch(/\nfdgo\s+[\d.]+\s+[\d.]+\n/);
+    expect(result.stdout).toMatch(/^final performance, mean over 1 seed \(1\)\ntask\s+mt16\s+ewc16\s+score\n/);
+    expect(result.stdout).toMatch(/\nfdgo\s+[\d.]+\s+[\d.]+\s+Yang's last-step criterion ≥ 0\.9\n/);
     expect(result.stdout).toMatch(/\ntrainable\/task\s+\d+\s+\d+\n$/);
     expect(result.stderr).toContain('compare: 2 jobs in this thread (parallelism 1)');
     expect(result.stderr).toContain('✔ [2/2] ewc16 seed 1 done');

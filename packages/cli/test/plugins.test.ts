@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateComparisonTable } from '@molap/baselines';
 import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratch, linkExamplePlugin, linkFixturePackage, molap, type Scratch } from './support.js';
@@ -381,4 +382,47 @@ describe('a run mixing Yang tasks and two plugins', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).rows).toHaveLength(2);
   });
+});
+
+/** `molap learn` and `molap compare` say which score judged each task, as the report does. */
+describe('the score of each task in learn and compare', () => {
+  const tasks = ['--tasks', 'fdgo,neurogym/ready-set-go'];
+  const budget = ['--budget', 'quick', '--steps', '2', '--batch-size', '4', '--eval-trials', '8', '--eval-every', '0'];
+  /** The table row of `task` (whitespace collapsed). */
+  const row = (stdout: string, task: string) =>
+    stdout
+      .split('\n')
+      .find((line) => line.startsWith(`${task} `))
+      ?.replace(/\s+/g, ' ');
+
+  it('molap learn: a score column in the table and the scores in --json', async () => {
+    const args = ['learn', ...tasks, ...budget, '--model', 'multitask', '--hidden-size', '16', '--threads', '1'];
+    const text = await molap([...args, '--out', 'learned-text', '--quiet'], { cwd: clean.root });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(/^task\s.*\sscore$/);
+    expect(row(text.stdout, 'fdgo')).toMatch(/ Yang's last-step criterion ≥ 0\.9$/);
+    expect(row(text.stdout, 'neurogym/ready-set-go')).toMatch(/ response-timing ≥ 0\.9$/);
+    const json = await molap([...args, '--out', 'learned-json', '--json', '--quiet'], { cwd: clean.root });
+    expect(json.code, json.stderr).toBe(0);
+    const { scores } = JSON.parse(json.stdout);
+    expect(scores.fdgo).toMatchObject({ id: 'yang19-last-step', criterion: 0.9 });
+    expect(scores['neurogym/ready-set-go']).toMatchObject({ id: 'response-timing', criterion: 0.9 });
+  }, 120_000);
+
+  it('molap compare: a score column in the table and the scores in the comparison table', async () => {
+    const args = ['compare', ...tasks, ...budget, '--strategies', 'multitask', '--parallelism', '1', '--quiet'];
+    const text = await molap(args, { cwd: clean.root });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/\ntask\s+multitask\s+score\n/);
+    expect(row(text.stdout, 'fdgo')).toMatch(/^fdgo \d\.\d{3} Yang's last-step criterion ≥ 0\.9$/);
+    expect(row(text.stdout, 'neurogym/ready-set-go')).toMatch(
+      /^neurogym\/ready-set-go \d\.\d{3} response-timing ≥ 0\.9$/,
+    );
+    const json = await molap([...args, '--json'], { cwd: clean.root });
+    expect(json.code, json.stderr).toBe(0);
+    const table = JSON.parse(json.stdout);
+    expect(validateComparisonTable(table)).toEqual([]);
+    expect(table.scores.fdgo).toMatchObject({ id: 'yang19-last-step', criterion: 0.9 });
+    expect(table.scores['neurogym/ready-set-go']).toMatchObject({ id: 'response-timing', criterion: 0.9 });
+  }, 120_000);
 });

@@ -110,6 +110,7 @@ export {
   type Registry,
   type RegistryOptions,
 } from './registry.js';
+export { scoreLabel, type TaskScoreEntry, taskScoreEntry, taskScores, YANG19_SCORE_LABEL } from './scores.js';
 export { deriveSeed, SEED_PURPOSE, taskSeedKey } from './seeds.js';
 export {
   type AnyStrategy,

@@ -90,6 +90,7 @@ const EXPORTS = [
   'resolveBudget',
   'type RnnParameterCount',
   'runJobsInWorkers',
+  'scoreLabel',
   'SEED_PURPOSE',
   'silencingMask',
   'type Strategy',
@@ -109,6 +110,9 @@ const EXPORTS = [
   'type TaskLearningRecord',
   'taskSchedule',
   'type TaskScheduleOptions',
+  'taskScoreEntry',
+  'type TaskScoreEntry',
+  'taskScores',
   'taskSeedKey',
   'timePhase',
   'type TrainingSchedule',
@@ -121,6 +125,7 @@ const EXPORTS = [
   'type WorkPhase',
   'writeJsonDocument',
   'writeStrategyDocument',
+  'YANG19_SCORE_LABEL',
 ];
 
 it('exports exactly its public surface', async () => {

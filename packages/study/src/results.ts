@@ -38,6 +38,13 @@ export async function assembleResults(
     return found.value;
   };
   const enabled = plan.analyses;
+  // Which score judged each task; a task with its own score is held to its own criterion, also as the floor
+  // of its relative robustness figures (the budget's criterion for the others, as `relativeFloor` says).
+  const scores = analysis.taskScores(
+    plan.tasks.map((id) => tasks.get(id)),
+    plan.budget.criterion,
+  );
+  const taskFloors = Object.fromEntries(Object.entries(scores).map(([id, score]) => [id, score.criterion]));
   const models: Results['models'] = {};
   const exampleTrials: ExampleTrial[] = [];
   for (const spec of plan.models) {
@@ -74,6 +81,7 @@ export async function assembleResults(
       heldOut: enabled.generalisation ? plan.heldOut : [],
       batchSize: plan.budget.batchSize,
       relativeFloor: plan.budget.criterion,
+      taskFloors,
       variants,
     });
   }
@@ -105,10 +113,7 @@ export async function assembleResults(
     corpus: [...plan.corpus],
     heldOut: [...plan.heldOut],
     budget: { ...plan.budget },
-    scores: analysis.taskScores(
-      plan.tasks.map((id) => tasks.get(id)),
-      plan.budget.criterion,
-    ),
+    scores,
     analysisTrials: plan.analysisTrials,
     perturbations: enabled.robustness
       ? plan.perturbations.map((entry) => {

@@ -8,7 +8,7 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '@molap/backend';
-import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/core';
+import type { LearningCurvePoint, ParameterCount, TaskLearningRecord, TaskScoreEntry } from '@molap/core';
 import { MolapError } from '@molap/core';
 import type { ModuleBank } from '@molap/primitives';
 import { closestName, type TaskRegistry } from '@molap/tasks';
@@ -136,6 +136,11 @@ export interface LearnedModel {
   readonly records: readonly TaskLearningRecord[];
   /** Parameters of the model: total, trainable per task, … (`parameterCount`). */
   readonly parameters: ParameterCount;
+  /**
+   * Per task id, the score that judged its trials and the criterion of its trials to criterion: Yang's
+   * last-step criterion with the budget's criterion, unless the task brings its own score (`taskScores`).
+   */
+  readonly scores: { readonly [taskId: string]: TaskScoreEntry };
 }
 
 /**
@@ -226,7 +231,16 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
       });
     await save(out, join(out, 'model'), () => model.save(out));
     await rm(learningCheckpoints(out), { recursive: true, force: true });
-    return { model: spec.name, strategy: model.strategy, records, parameters: model.parameterCount() };
+    return {
+      model: spec.name,
+      strategy: model.strategy,
+      records,
+      parameters: model.parameterCount(),
+      scores: core.taskScores(
+        plan.tasks.map((id) => registry.get(id)),
+        plan.budget.criterion,
+      ),
+    };
   } finally {
     await model.dispose();
   }

@@ -242,6 +242,11 @@ async function robustnessSection(results: Results): Promise<string> {
       }),
     ]);
   const floor = formatNumber(results.relativeFloor);
+  // Tasks judged by their own score are held to its criterion (the study's `taskFloors`).
+  const ownFloors = Object.entries(results.scores)
+    .filter(([, score]) => score.criterion !== results.relativeFloor)
+    .map(([task, score]) => `${escapeHtml(task)}: ${formatNumber(score.criterion)}`);
+  const ownFloorText = ownFloors.length > 0 ? `; its own score’s criterion for ${ownFloors.join(', ')}` : '';
   const below = Object.entries(results.models).flatMap(([name, model]) => {
     const tasks = new Map<string, Set<number>>();
     for (const entry of Object.values(model.robustness)) {
@@ -268,7 +273,7 @@ async function robustnessSection(results: Results): Promise<string> {
   );
   return [
     '<p><strong>Absolute</strong>: performance under the perturbation, so a model scores low both when it loses its skills and when it never had them. ',
-    `<strong>Relative</strong>: performance divided by the same model’s unperturbed performance on the task, p(m) / p(0), so it measures only how much of a learned skill is lost; task-seed pairs with p(0) below ${floor} (the criterion) are left out, so a task never learned cannot look robust. The robustness claim is decided on the relative measure.</p>`,
+    `<strong>Relative</strong>: performance divided by the same model’s unperturbed performance on the task, p(m) / p(0), so it measures only how much of a learned skill is lost; task-seed pairs with p(0) below ${floor} (the criterion${ownFloorText}) are left out, so a task never learned cannot look robust. The robustness claim is decided on the relative measure.</p>`,
     '<h3>Relative: performance ÷ unperturbed performance</h3>',
     anyRelative
       ? await plot(robustnessSpec(results, 'relative'))

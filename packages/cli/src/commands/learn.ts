@@ -5,6 +5,7 @@
  * checkpoints.
  */
 import { resolve } from 'node:path';
+import { scoreLabel } from '@molap/core';
 import { learnModelInto } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode } from '../errors.js';
@@ -98,8 +99,10 @@ export const learnCommand = defineCommand({
         record.trialsToCriterion === null ? '–' : String(record.trialsToCriterion),
         formatNumber(record.trainableParameters, 0),
         formatNumber(record.parameterUpdates, 0),
+        // Which score judged the task, with the criterion its trials to criterion count against.
+        scoreLabel(learned.scores[record.taskId]),
       ]);
-      const headers = ['task', 'performance', 'trials to criterion', 'trainable', 'updates'];
+      const headers = ['task', 'performance', 'trials to criterion', 'trainable', 'updates', 'score'];
       io.stdout(options.json ? json(learned) : formatTable(headers, rows));
       return ExitCode.ok;
     } finally {

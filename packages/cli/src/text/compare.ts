@@ -1,6 +1,7 @@
 /** The human output of `molap compare`: progress lines from its events, and the summary table. */
 import type { CompareProgress, ComparisonTable } from '@molap/baselines';
 import { summariseComparison } from '@molap/baselines';
+import { scoreLabel } from '@molap/core';
 import { formatNumber, formatTable } from '../output.js';
 import type { Progress } from '../progress.js';
 
@@ -41,12 +42,20 @@ export const formatDuration = (ms: number): string => {
   return seconds < 60 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 };
 
-/** Mean final performance per task (rows) and strategy (columns) over the seeds, and mean trainable parameters. */
+/**
+ * Mean final performance per task (rows) and strategy (columns) over the seeds, the score that judged each task
+ * (last column), and mean trainable parameters.
+ */
 export function formatComparison(table: ComparisonTable): string {
   const summary = summariseComparison(table);
-  const rows = summary.tasks.map(({ taskId, performance }) => [taskId, ...performance.map((p) => p.toFixed(3))]);
-  rows.push(['mean', ...summary.performance.map((p) => p.toFixed(3))]);
-  rows.push(['trainable/task', ...summary.trainableParameters.map((n) => formatNumber(n, 0))]);
+  // The last column says which score judged each task (and its criterion), as the report does.
+  const rows = summary.tasks.map(({ taskId, performance, score }) => [
+    taskId,
+    ...performance.map((p) => p.toFixed(3)),
+    scoreLabel(score),
+  ]);
+  rows.push(['mean', ...summary.performance.map((p) => p.toFixed(3)), '']);
+  rows.push(['trainable/task', ...summary.trainableParameters.map((n) => formatNumber(n, 0)), '']);
   const seeds = table.seeds.length;
-  return `final performance, mean over ${seeds} seed${seeds === 1 ? '' : 's'} (${table.seeds.join(', ')})\n${formatTable(['task', ...summary.labels], rows)}`;
+  return `final performance, mean over ${seeds} seed${seeds === 1 ? '' : 's'} (${table.seeds.join(', ')})\n${formatTable(['task', ...summary.labels, 'score'], rows)}`;
 }

@@ -1,4 +1,4 @@
-/** The `scores` section of results.json: which score judged each task, and with which criterion. */
+/** Which score judged each task, and with which criterion (results.json `scores`, learn and compare tables). */
 import { responseTimingScore, YANG19_SCORE, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
 import { scoreLabel, taskScoreEntry, taskScores, YANG19_SCORE_LABEL } from '../src/scores.js';

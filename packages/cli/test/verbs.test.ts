@@ -66,7 +66,7 @@ describe('molap pretrain, learn and perturb', () => {
     const learn = await run('learn', '--model', 'mt16', '--tasks', 'fdgo,dm1', '--out', 'models/mt16');
     expect(learn.code, learn.stderr).toBe(0);
     expect(learn.stdout).toMatch(
-      /^task\s+performance\s+trials to criterion\s+trainable\s+updates\nfdgo\s+[\d.]+\s+\S+\s+2193\s/,
+      /^task\s+performance\s+trials to criterion\s+trainable\s+updates\s+score\nfdgo\s+[\d.]+\s+\S+\s+2193\s+\d+\s+Yang's last-step criterion ≥ 0\.9\n/,
     );
     const perturb = await run('perturb', 'models/mt16', '--json', '--out', 'curves/mt16.json', '--quiet');
     expect(perturb.code, perturb.stderr).toBe(0);

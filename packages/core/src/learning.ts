@@ -125,37 +125,39 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
     stepsOfTask.set(id, (stepsOfTask.get(id) ?? 0) + 1);
   }
 
-  const evaluateAll = async (globalStep: number) => {
-    for (const id of schedule.taskIds) {
-      const result = await evaluateOnBatch(model, options.evaluation.get(id)!, {
-        ...options.evaluationRunOptions,
-        noiseSeed: noiseSeeds.get(id),
-      });
-      const steps = stepsOfTask.get(id) ?? 0;
-      const point: LearningCurvePoint = {
-        step: steps,
-        trials: steps * budget.batchSize,
-        performance: result.performance,
-        loss: result.loss,
-      };
-      const curve = curves.get(id)!;
-      if (stored.some((entry) => entry.taskId === id && entry.globalStep === globalStep)) continue;
-      curve.push(point);
-      stored.push({ taskId: id, globalStep, point });
-      await options.onProgress?.(id, point);
-    }
-    if (options.checkpointDir) {
-      const curveFile = join(options.checkpointDir, CURVE_FILE);
-      await timePhase('files', () =>
-        writeFileAtomic(
-          curveFile,
-          `${JSON.stringify({ format: 'molap-learning-curve', formatVersion: 1, points: stored })}\n`,
-        ),
-      );
-    }
-  };
+  // Evaluating every task, recording the points and writing the curve file counts as the evaluation phase.
+  const evaluateAll = (globalStep: number) =>
+    timePhase('evaluation', async () => {
+      for (const id of schedule.taskIds) {
+        const result = await evaluateOnBatch(model, options.evaluation.get(id)!, {
+          ...options.evaluationRunOptions,
+          noiseSeed: noiseSeeds.get(id),
+        });
+        const steps = stepsOfTask.get(id) ?? 0;
+        const point: LearningCurvePoint = {
+          step: steps,
+          trials: steps * budget.batchSize,
+          performance: result.performance,
+          loss: result.loss,
+        };
+        const curve = curves.get(id)!;
+        if (stored.some((entry) => entry.taskId === id && entry.globalStep === globalStep)) continue;
+        curve.push(point);
+        stored.push({ taskId: id, globalStep, point });
+        await options.onProgress?.(id, point);
+      }
+      if (options.checkpointDir) {
+        const curveFile = join(options.checkpointDir, CURVE_FILE);
+        await timePhase('files', () =>
+          writeFileAtomic(
+            curveFile,
+            `${JSON.stringify({ format: 'molap-learning-curve', formatVersion: 1, points: stored })}\n`,
+          ),
+        );
+      }
+    });
 
-  if (startStep === 0) await timePhase('evaluation', () => evaluateAll(0));
+  if (startStep === 0) await evaluateAll(0);
   const every = options.checkpointEvery ?? (budget.evalEvery > 0 ? budget.evalEvery : 100);
   const result = await timePhase('training', () =>
     train({
@@ -165,7 +167,7 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
       seed: options.seed,
       ...(options.extraGradients ? { extraGradients: options.extraGradients } : {}),
       ...(budget.evalEvery > 0 ? { evalEvery: budget.evalEvery } : {}),
-      evaluate: ({ step }) => timePhase('evaluation', () => evaluateAll(step)),
+      evaluate: ({ step }) => evaluateAll(step),
       onStep: ({ step }) => {
         const id = schedule.taskAt(step);
         stepsOfTask.set(id, (stepsOfTask.get(id) ?? 0) + 1);

@@ -334,7 +334,7 @@ class Coordinator {
     const output: JobOutput = {
       value: result.value as Json,
       seconds: result.seconds,
-      ...(result.phases === undefined ? {} : { phases: result.phases as JobOutput['phases'] }),
+      ...(result.phases === undefined ? {} : { phases: result.phases }),
     };
     await store.write(job, output);
     this.uploaded.set(job.id, result.files);

@@ -10,6 +10,7 @@
  *   molap:<queue>:molap-refusals          list: JSON of the workers that refused the run, and why
  */
 import { createHash } from 'node:crypto';
+import { WORK_PHASES, type WorkPhase } from '@molap/core';
 import type { StudyJob, StudyPlan } from '@molap/study';
 import { z } from 'zod';
 
@@ -69,7 +70,7 @@ export interface JobResult {
   readonly value: unknown;
   readonly seconds: number;
   /** Seconds of the worker's work phases during the job (`JobOutput.phases`), for profiles. */
-  readonly phases?: Readonly<Record<string, number>>;
+  readonly phases?: Readonly<Record<WorkPhase, number>>;
   readonly worker: string;
   readonly files: FileDigests;
 }
@@ -109,7 +110,7 @@ export const resultSchema = z
   .object({
     value: z.unknown(),
     seconds: z.number().nonnegative(),
-    phases: z.record(z.enum(['batches', 'training', 'evaluation', 'files']), z.number().nonnegative()).optional(),
+    phases: z.record(z.enum(WORK_PHASES), z.number().nonnegative()).optional(),
     worker: z.string(),
     files: digests,
   })

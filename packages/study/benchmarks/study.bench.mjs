@@ -85,18 +85,19 @@ function jobOutputs(runDir) {
     .map((path) => JSON.parse(readFileSync(join(jobsDir, path), 'utf8')));
 }
 
-/** Stage and model of a job id (see `jobId` of @molap/study). */
+/**
+ * Stage and model of a job id (see `jobId` of @molap/study): `<kind or stage>/<model>/…`, the model in its
+ * file-name-safe form (`safeName`), shown as it is.
+ */
 function describeJob(id) {
-  const [kind, ...rest] = id.split('/');
+  const [kind, model] = id.split('/');
   if (kind === 'bank') return { stage: 'pre-train modules', model: 'molap' };
-  if (kind === 'train') return { stage: 'train', model: decodeURIComponent(rest[0].replace(/_/g, '%')) };
-  return { stage: kind, model: decodeURIComponent(rest[0].replace(/_/g, '%')) };
+  return { stage: kind, model };
 }
 
 /** Optimiser steps a training job took: the sum of the steps of its task records. */
 function trainingSteps(value) {
-  const records = value?.records ?? value?.learning?.records ?? [];
-  return Array.isArray(records) ? records.reduce((sum, record) => sum + (record.steps ?? 0), 0) : 0;
+  return (value.records ?? []).reduce((sum, record) => sum + record.steps, 0);
 }
 
 const emptyPhases = () => Object.fromEntries(PHASES.map((phase) => [phase, 0]));

@@ -149,8 +149,8 @@ export function mountTasksView(root: HTMLElement): void {
       h('strong', {}, task.meta.displayName),
       ` (${task.id}, from ${registry.source(task.id)}) — ${task.meta.description} `,
       task.meta.link
-        ? h('a', { href: task.meta.link, target: '_blank', rel: 'noopener' }, task.meta.paper)
-        : task.meta.paper,
+        ? h('a', { href: task.meta.link, target: '_blank', rel: 'noopener' }, task.meta.paper || task.meta.link)
+        : (task.meta.paper ?? ''),
     );
     position.textContent = `${state.mode === 'test' ? 'condition' : 'trial'} ${state.trial + 1} of ${current.batchSize} · ${current.trialSteps[state.trial]} steps of ${current.dt} ms`;
     figure.replaceChildren(svgFigure(plotTrial(current, state.trial), 'trial-plot'));

@@ -31,10 +31,12 @@ export const DELAYS_MS = [200, 400, 800];
 export const task = defineTask({
   // Lower-kebab, best scoped ('your-lab/task-name'): unique across plugins. Also the task's rule identity.
   id: 'my-lab/memory-saccade',
+  // The task's version is this package's (package.json) unless you give it one here, e.g. version: '1.0.0'.
   meta: {
     displayName: 'Memory saccade',
     description: 'Remember where a cue flashed and look there after a delay.',
-    // The paper the task comes from (shown by molap tasks show and list --json): replace with yours.
+    // The paper the task comes from and where to read it (shown by molap tasks show and list --json):
+    // replace them with yours, or leave both out.
     paper: 'Funahashi, Bruce & Goldman-Rakic 1989 (J Neurophysiol)',
     link: 'https://doi.org/10.1152/jn.1989.61.2.331',
     tags: ['working memory', 'delayed response'],

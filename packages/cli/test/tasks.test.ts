@@ -63,7 +63,7 @@ describe.concurrent('molap tasks (built-in tasks)', () => {
     const result = await run('tasks', 'show', 'delaygoo');
     expect(result.code).toBe(2);
     const [first, hint] = result.stderr.split('\n');
-    expect(first).toMatch(/^molap: unknown task 'delaygoo'\. Did you mean 'delaygo'\? Known tasks: fdgo, reactgo, /);
+    expect(first).toMatch(/^molap: unknown task 'delaygoo'\. Did you mean 'delaygo'\? Known task ids: fdgo, reactgo, /);
     expect(hint).toContain('molap tasks list');
     expect(result.stdout).toBe('');
   });

@@ -1,25 +1,24 @@
 /**
  * The one registry of molap's plugins (strategies, perturbations, latent extractors): plain values with an
  * id, a version and metadata, kept in registration order. Created explicitly; nothing registers itself on
- * import. Duplicate ids throw; an unknown id lists the registered ones and suggests the closest.
+ * import. Duplicate ids throw; an unknown id lists the registered ones and suggests the closest. The meta
+ * checks, the error codes and their texts are those of the task registry of @molap/tasks (`plugin-shape`
+ * there: this package sits above it), so every registry of molap says the same things the same way.
  */
-import { closestName } from '@molap/tasks';
+import {
+  duplicateIdMessage,
+  invalidPluginMessage,
+  type PluginMeta,
+  pluginMetaProblems,
+  unknownIdMessage,
+} from '@molap/tasks';
 import { MolapError } from './errors.js';
 
 /** Ids: lower-kebab, optionally scoped: `multitask`, `random-modules`, `lab/my-strategy`. */
 export const PLUGIN_ID_PATTERN = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*\/)?[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** What people read about a plugin. */
-export interface PluginMeta {
-  /** Name people use, e.g. 'Multitask RNN (Yang et al. 2019)'. */
-  readonly displayName: string;
-  /** One or two sentences. */
-  readonly description: string;
-  /** The paper it comes from, as a citation. */
-  readonly paper?: string;
-  readonly link?: string;
-  readonly tags?: readonly string[];
-}
+/** What people read about a plugin: the meta every molap plugin shares, tasks included (from @molap/tasks). */
+export type { PluginMeta };
 
 /**
  * The shape every plugin shares: `{ id, version, meta, defaults }` plus what its kind adds (`create`,
@@ -76,20 +75,7 @@ export function pluginProblems(plugin: Plugin): string[] {
   if (!(Number.isSafeInteger(plugin.version) && plugin.version >= 1)) {
     problems.push(`version must be an integer >= 1, got ${JSON.stringify(plugin.version)}`);
   }
-  const meta = plugin.meta;
-  if (meta === null || typeof meta !== 'object') problems.push('meta must be an object');
-  else {
-    for (const field of ['displayName', 'description'] as const) {
-      if (typeof meta[field] !== 'string' || meta[field] === '')
-        problems.push(`meta.${field} must be a non-empty string`);
-    }
-    for (const field of ['paper', 'link'] as const) {
-      if (meta[field] !== undefined && typeof meta[field] !== 'string') problems.push(`meta.${field} must be a string`);
-    }
-    if (meta.tags !== undefined && !(Array.isArray(meta.tags) && meta.tags.every((tag) => typeof tag === 'string'))) {
-      problems.push('meta.tags must be a list of strings');
-    }
-  }
+  problems.push(...pluginMetaProblems(plugin.meta));
   if (plugin.defaults === null || typeof plugin.defaults !== 'object') problems.push('defaults must be an object');
   return problems;
 }
@@ -104,15 +90,17 @@ export function createRegistry<P extends Plugin>(options: RegistryOptions<P>): R
       const problems = pluginProblems(plugin);
       if (problems.length === 0 && options.validate) problems.push(...options.validate(plugin));
       if (problems.length > 0) {
-        const id = typeof plugin?.id === 'string' ? ` '${plugin.id}'` : '';
-        throw new MolapError('invalid-plugin', `invalid ${kind}${id}: ${problems.join('; ')}`, {
-          hint: `see the ${kind} interface in the package README`,
-        });
+        const { problem, hint } = invalidPluginMessage(
+          kind,
+          plugin,
+          problems,
+          `see the ${kind} interface in the package README`,
+        );
+        throw new MolapError('invalid-plugin', problem, { hint });
       }
       if (entries.has(plugin.id)) {
-        throw new MolapError('duplicate-id', `duplicate ${kind} id '${plugin.id}': one is already registered`, {
-          hint: `give yours another id, e.g. 'lab/${plugin.id.replace(/^.*\//, '')}'`,
-        });
+        const { problem, hint } = duplicateIdMessage(kind, plugin.id);
+        throw new MolapError('duplicate-id', problem, { hint });
       }
       entries.set(plugin.id, plugin);
       return registry;
@@ -120,15 +108,8 @@ export function createRegistry<P extends Plugin>(options: RegistryOptions<P>): R
     get(id) {
       const plugin = entries.get(id);
       if (plugin) return plugin;
-      const known = [...entries.keys()];
-      const guess = typeof id === 'string' ? closestName(id, known) : undefined;
-      throw new MolapError(
-        'unknown-id',
-        `unknown ${kind} '${String(id)}'${guess ? `. Did you mean '${guess}'?` : ''}`,
-        {
-          hint: `${known.length === 0 ? 'the registry is empty' : `the registered ${kind} ids are ${known.join(', ')}`}; register one with registry.register(…)${options.hint ? `, or ${options.hint}` : ''}`,
-        },
-      );
+      const { problem, hint } = unknownIdMessage(kind, id, [...entries.keys()], options.hint);
+      throw new MolapError('unknown-id', problem, { hint });
     },
     has: (id) => entries.has(id),
     list: () => [...entries.values()],

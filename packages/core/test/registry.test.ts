@@ -54,11 +54,16 @@ describe('createRegistry', () => {
     const error = thrown(() => registry.get('mutlitask'));
     expect(error.code).toBe('unknown-id');
     expect(error.kind).toBe('bad-input');
-    expect(error.problem).toBe("unknown widget 'mutlitask'. Did you mean 'multitask'?");
-    expect(error.hint).toBe(
-      'the registered widget ids are multitask, psp; register one with registry.register(…), or try X',
+    expect(error.problem).toBe(
+      "unknown widget 'mutlitask'. Did you mean 'multitask'? Known widget ids: multitask, psp.",
     );
-    expect(thrown(() => registry.get('zzzzzzzz')).problem).toBe("unknown widget 'zzzzzzzz'");
+    expect(error.hint).toBe('register one with registry.register(…), or try X');
+    expect(thrown(() => registry.get('zzzzzzzz')).problem).toBe(
+      "unknown widget 'zzzzzzzz'. Known widget ids: multitask, psp.",
+    );
+    expect(thrown(() => createRegistry({ kind: 'widget' }).get('a')).problem).toBe(
+      "unknown widget 'a'. The registry is empty.",
+    );
   });
 
   it('rejects malformed plugins with every problem', () => {
@@ -68,6 +73,10 @@ describe('createRegistry', () => {
     );
     expect(error.code).toBe('invalid-plugin');
     expect(error.problem).toMatch(/id must be lower-kebab.*version must be an integer >= 1.*meta.displayName/);
+    const paperless = { ...plugin('lab/no-paper'), meta: { displayName: 'x', description: 'y', link: 42 } };
+    expect(thrown(() => registry.register(paperless as never)).problem).toBe(
+      "invalid widget 'lab/no-paper': meta.link must be a string (a URL) or left out, got 42",
+    );
     expect(thrown(() => registry.register(plugin('ok'))).problem).toMatch(/own problem/);
   });
 });

@@ -121,7 +121,7 @@ describe('banks from teacher latents: bad input is refused before any module tra
   it('an unknown extractor names the registered ones and the closest', async () => {
     await refused(
       { extractor: 'teachr' },
-      /unknown latent extractor 'teachr'. Did you mean 'teacher'\?\n {2}hint: the registered latent extractor ids are cca, pca, teacher, teacher-cca/,
+      /unknown latent extractor 'teachr'. Did you mean 'teacher'\? Known latent extractor ids: cca, pca, teacher, teacher-cca\.\n {2}hint: register one with registry\.register/,
     );
   });
 

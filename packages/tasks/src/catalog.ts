@@ -4,6 +4,7 @@
  * (`listTasks`) or a diagnosis (`describeCatalog`, `molap tasks doctor`). Pure: fit for a browser.
  */
 import type { SkippedPackage, TaskPluginDiscovery } from './discovery.js';
+import { identityFields } from './inspect.js';
 import type { TaskRegistry } from './registry.js';
 import type { TaskRegistryError } from './registry-error.js';
 
@@ -30,9 +31,12 @@ export interface TaskListing {
   readonly name: string;
   /** Package that registered it (`BUILTIN_TASKS_SOURCE` for the Yang tasks), or 'unknown'. */
   readonly source: string;
+  /** The task's own version (`Task.version`, semver), when it has one. */
+  readonly version?: string;
   readonly tags: string[];
-  readonly paper: string;
-  readonly link: string;
+  /** The paper it comes from and where to read it, when the task gives them. */
+  readonly paper?: string;
+  readonly link?: string;
   /** Named periods of a trial, in order. */
   readonly periods: string[];
 }
@@ -44,8 +48,7 @@ export function listTasks(registry: TaskRegistry, options: { readonly tag?: stri
     name: task.meta.displayName,
     source: registry.source(task.id) ?? 'unknown',
     tags: [...task.meta.tags],
-    paper: task.meta.paper,
-    link: task.meta.link,
+    ...identityFields(task),
     periods: [...task.periods],
   }));
 }

@@ -96,6 +96,12 @@ export interface TrialBuilder<P extends string> {
 export interface TaskDefinition<P extends string, Condition> {
   /** `scope/name` in lower-kebab, e.g. `mylab/interval-reproduction`. */
   readonly id: string;
+  /**
+   * Version of the task, semver ('1.0.0'): bump it when its trials change. Optional: a plugin task without
+   * one gets its package's version at discovery.
+   */
+  readonly version?: string;
+  /** Name, description, tags; `paper` and `link` when the task comes from a paper. */
   readonly meta: TaskMeta;
   /** Period names in temporal order, e.g. `['fixation', 'stimulus', 'delay', 'decision'] as const`. */
   readonly periods: readonly P[];
@@ -281,6 +287,7 @@ export function defineTask<const P extends string, Condition>(definition: TaskDe
   return Object.freeze({
     id,
     apiVersion: TASK_API_VERSION,
+    ...(definition.version === undefined ? {} : { version: definition.version }),
     meta: Object.freeze({ ...definition.meta, tags: Object.freeze([...definition.meta.tags]) }),
     periods: frozenPeriods,
     ...(definition.rule === undefined ? {} : { rule: definition.rule }),

@@ -1,6 +1,7 @@
 import { closestName } from './closest-name.js';
 import { checkTaskConformance } from './conformance.js';
 import { hasMolapCode } from './errors.js';
+import { SEMVER_PATTERN } from './plugin-shape.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
 import { TASK_API_VERSION, type Task } from './task.js';
@@ -39,7 +40,7 @@ export interface LoadedTaskPlugin {
   readonly manifest: Readonly<Partial<Record<PluginKind, string>>>;
   /**
    * Its tasks, in the order of its `tasks` export; each passed `validateTask` and the conformance check, no
-   * id repeats.
+   * id repeats. A task without a `version` of its own has the package's (`withPackageVersion`).
    */
   readonly tasks: readonly Task[];
   /**
@@ -279,7 +280,7 @@ async function loadPackage(
     if (problems.length > 0) {
       errors.push(
         new TaskRegistryError(`${label} is invalid: ${problems.join('; ')}`, {
-          code: 'invalid-task',
+          code: 'invalid-plugin',
           source,
           taskId: id,
           hint: 'each task must satisfy the Task interface of @molap/tasks; checkTaskConformance(task) checks generated batches too',
@@ -325,12 +326,27 @@ async function loadPackage(
     version,
     directory,
     manifest: Object.fromEntries(kinds.map((kind) => [kind, molap[kind] as string])),
-    tasks: accepted,
+    tasks: accepted.map((task) => withPackageVersion(task, version)),
     strategies: (values.strategies ?? []) as object[],
     perturbations: (values.perturbations ?? []) as object[],
     extractors: (values.extractors ?? []) as object[],
   };
   return { kind: 'loaded', plugin, errors: rejected, warnings };
+}
+
+/**
+ * The task with its package's version as its own (`Task.version`) when it gives none and the package's is
+ * semver: a frozen copy of the task's fields whose `layout` and `generate` call the task's. A task with a
+ * version of its own is returned as it is.
+ */
+export function withPackageVersion(task: Task, packageVersion: string): Task {
+  if (task.version !== undefined || !SEMVER_PATTERN.test(packageVersion)) return task;
+  return Object.freeze({
+    ...task,
+    version: packageVersion,
+    layout: (options) => task.layout(options),
+    generate: (rng, options) => task.generate(rng, options),
+  } satisfies Task);
 }
 
 /** Imports the module `entry` of a plugin and returns its export of `kind` (an array), or a failed outcome. */
@@ -591,7 +607,9 @@ export async function loadPluginSources(sources: readonly PluginSource[]): Promi
       version: source.version,
       directory: source.directory,
       manifest: source.manifest,
-      tasks: tasks.filter((task) => source.taskIds.includes(task.id)),
+      tasks: tasks
+        .filter((task) => source.taskIds.includes(task.id))
+        .map((task) => withPackageVersion(task, source.version)),
       strategies: (values.strategies ?? []) as object[],
       perturbations: (values.perturbations ?? []) as object[],
       extractors: (values.extractors ?? []) as object[],

@@ -71,6 +71,18 @@ export {
   plotTrial,
 } from './plot.js';
 export {
+  duplicateIdMessage,
+  invalidPluginMessage,
+  type PluginMeta,
+  type PluginMetaRules,
+  pluginMetaProblems,
+  REGISTRY_ERROR_CODES,
+  type RegistryErrorCode,
+  type RegistryMessage,
+  SEMVER_PATTERN,
+  unknownIdMessage,
+} from './plugin-shape.js';
+export {
   createTaskRegistry,
   type ListOptions,
   type RegisterOptions,

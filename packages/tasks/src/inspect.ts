@@ -16,8 +16,11 @@ export interface TaskDescription {
   readonly description: string;
   /** Package that registered it, or 'unknown'. */
   readonly source: string;
-  readonly paper: string;
-  readonly link: string;
+  /** The task's own version (`Task.version`, semver), when it has one. */
+  readonly version?: string;
+  /** The paper it comes from and where to read it, when the task gives them. */
+  readonly paper?: string;
+  readonly link?: string;
   readonly tags: string[];
   /** Named periods of a trial, in order. */
   readonly periods: string[];
@@ -49,6 +52,19 @@ export interface DescribeTaskOptions {
   readonly source?: string;
 }
 
+/**
+ * The optional parts of a task's identity, those it gives: `version`, `paper`, `link` (an empty paper or
+ * link counts as not given). Shared by `describeTask` and `listTasks`.
+ */
+export function identityFields(task: Task): { version?: string; paper?: string; link?: string } {
+  const { paper, link } = task.meta;
+  return {
+    ...(task.version === undefined ? {} : { version: task.version }),
+    ...(paper ? { paper } : {}),
+    ...(link ? { link } : {}),
+  };
+}
+
 /** The description of a task under the given options (see `TaskDescription`). */
 export function describeTask(task: Task, options: DescribeTaskOptions): TaskDescription {
   const taskOptions = options.taskOptions ?? {};
@@ -63,8 +79,7 @@ export function describeTask(task: Task, options: DescribeTaskOptions): TaskDesc
     name: task.meta.displayName,
     description: task.meta.description,
     source: options.source ?? 'unknown',
-    paper: task.meta.paper,
-    link: task.meta.link,
+    ...identityFields(task),
     tags: [...task.meta.tags],
     periods: [...task.periods],
     rule: taskRule(task),

@@ -1,4 +1,5 @@
 import { MOLAP_ERROR_BRAND } from './errors.js';
+import { REGISTRY_ERROR_CODES } from './plugin-shape.js';
 
 /** What went wrong, as a stable code a CLI or a test can switch on. */
 export type TaskRegistryErrorCode =
@@ -6,8 +7,8 @@ export type TaskRegistryErrorCode =
   | 'duplicate-id'
   /** `get`/`source` of an id nobody registered. */
   | 'unknown-id'
-  /** A task value does not satisfy the `Task` contract. */
-  | 'invalid-task'
+  /** A task value does not satisfy the `Task` contract (the code of every molap registry, `RegistryErrorCode`). */
+  | 'invalid-plugin'
   /** A plugin's package.json `molap` field is missing parts or malformed. */
   | 'invalid-manifest'
   /** A plugin implements another task API version. */
@@ -51,7 +52,10 @@ export class TaskRegistryError extends Error {
   override readonly name = 'TaskRegistryError';
   readonly [MOLAP_ERROR_BRAND] = true as const;
   readonly code: TaskRegistryErrorCode;
-  /** An unknown id is the caller's to fix; a broken plugin or project is a failure. */
+  /**
+   * The registry's codes (`invalid-plugin`, `duplicate-id`, `unknown-id`) are the caller's to fix, as in every
+   * molap registry; a plugin that cannot be loaded or a broken project is a failure.
+   */
   readonly kind: 'bad-input' | 'failure';
   /** The problem alone, without the source and hint lines. */
   readonly problem: string;
@@ -65,7 +69,7 @@ export class TaskRegistryError extends Error {
     if (details.hint !== undefined) lines.push(`  hint: ${details.hint}`);
     super(lines.join('\n'), details.cause === undefined ? undefined : { cause: details.cause });
     this.code = details.code;
-    this.kind = details.code === 'unknown-id' || details.code === 'duplicate-id' ? 'bad-input' : 'failure';
+    this.kind = (REGISTRY_ERROR_CODES as readonly string[]).includes(details.code) ? 'bad-input' : 'failure';
     this.problem = problem;
     this.source = details.source;
     this.hint = details.hint;

@@ -1,4 +1,4 @@
-import { closestName } from './closest-name.js';
+import { duplicateIdMessage, invalidPluginMessage, unknownIdMessage } from './plugin-shape.js';
 import { TaskRegistryError } from './registry-error.js';
 import type { Task } from './task.js';
 import { validateTask } from './task-validation.js';
@@ -22,7 +22,7 @@ export interface ListOptions {
 export interface TaskRegistry {
   /**
    * Adds a task after checking it (`validateTask`).
-   * @throws TaskRegistryError `invalid-task` listing every problem, or `duplicate-id` naming the first
+   * @throws TaskRegistryError `invalid-plugin` listing every problem, or `duplicate-id` naming the first
    *   registrant's source.
    * @returns the registry, for chaining.
    */
@@ -57,47 +57,47 @@ interface Entry {
   readonly source: string | undefined;
 }
 
-const HOW_TO_ADD =
-  'register it with registry.register(task), or install a task plugin (npm install molap-task-<name>) ' +
-  'and load it with registerDiscovered(registry, await discoverTaskPlugins({ projectRoot }))';
+/** What to say after an unknown id, besides `registry.register(…)`. */
+const OR_INSTALL_A_PLUGIN =
+  'install a task plugin (npm install molap-task-<name>) and load it with ' +
+  'registerDiscovered(registry, await discoverTaskPlugins({ projectRoot }))';
 
-/** Creates an empty task registry (or one holding `options.tasks`). Each call returns a new, independent registry. */
+/**
+ * Creates an empty task registry (or one holding `options.tasks`). Each call returns a new, independent
+ * registry. Its errors are those of every molap registry (`createRegistry` of @molap/core): the same codes
+ * and texts (`invalidPluginMessage`, `duplicateIdMessage`, `unknownIdMessage`).
+ */
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries = new Map<string, Entry>();
 
   const entry = (id: string): Entry => {
     const found = entries.get(id);
     if (found !== undefined) return found;
-    const known = [...entries.keys()];
-    const suggestion = typeof id === 'string' ? closestName(id, known) : undefined;
-    const problem =
-      `unknown task '${String(id)}'.` +
-      (suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`) +
-      (known.length === 0 ? ' The registry is empty.' : ` Known tasks: ${known.join(', ')}.`);
-    throw new TaskRegistryError(problem, { code: 'unknown-id', taskId: String(id), hint: HOW_TO_ADD });
+    const { problem, hint } = unknownIdMessage('task', id, [...entries.keys()], OR_INSTALL_A_PLUGIN);
+    throw new TaskRegistryError(problem, { code: 'unknown-id', taskId: String(id), hint });
   };
 
   const registry: TaskRegistry = {
     register(task, { source } = {}) {
       const problems = validateTask(task);
-      const id = typeof task?.id === 'string' ? task.id : undefined;
       if (problems.length > 0) {
-        throw new TaskRegistryError(`invalid task${id === undefined ? '' : ` '${id}'`}: ${problems.join('; ')}`, {
-          code: 'invalid-task',
-          source,
-          taskId: id,
-          hint: 'a task is a Task value from @molap/tasks: see the Task interface and validateTask()',
-        });
+        const { problem, hint } = invalidPluginMessage(
+          'task',
+          task,
+          problems,
+          'a task is a Task value from @molap/tasks: see the Task interface and validateTask()',
+        );
+        const id = typeof task?.id === 'string' ? task.id : undefined;
+        throw new TaskRegistryError(problem, { code: 'invalid-plugin', source, taskId: id, hint });
       }
       const first = entries.get(task.id);
       if (first !== undefined) {
-        const firstSource = first.source === undefined ? 'a register() call without a source' : first.source;
-        throw new TaskRegistryError(`duplicate task id '${task.id}': already registered by ${firstSource}`, {
-          code: 'duplicate-id',
-          source,
-          taskId: task.id,
-          hint: 'task ids are unique across all plugins: give one task a scoped id (scope/name) or remove one of the two providers',
-        });
+        const { problem, hint } = duplicateIdMessage(
+          'task',
+          task.id,
+          first.source ?? 'a register() call without a source',
+        );
+        throw new TaskRegistryError(problem, { code: 'duplicate-id', source, taskId: task.id, hint });
       }
       entries.set(task.id, { task, source });
       return registry;

@@ -1,4 +1,5 @@
 import { describeValue as describe } from './errors.js';
+import { pluginMetaProblems, SEMVER_PATTERN } from './plugin-shape.js';
 import { TASK_API_VERSION, type Task } from './task.js';
 
 /** One lower-kebab segment: `go`, `dm1`, `ready-set-go`. */
@@ -6,15 +7,13 @@ const KEBAB = '[a-z0-9]+(?:-[a-z0-9]+)*';
 /** A task id: bare lower-kebab (`fdgo`) or `scope/name` with both parts lower-kebab (`neurogym/go-no-go`). */
 export const TASK_ID_PATTERN = new RegExp(`^${KEBAB}(?:/${KEBAB})?$`);
 
-const META_TEXT_FIELDS = ['displayName', 'description', 'paper', 'link'] as const;
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks that a value has the shape of a `Task` (what can be checked without generating a batch: id
- * format, API version, functions, metadata, periods). Generated batches are checked by
- * `checkTaskConformance`.
+ * format, API version, functions, version, metadata (`pluginMetaProblems`, tags required), periods).
+ * Generated batches are checked by `checkTaskConformance`.
  * @returns the problems found, each a short sentence naming the field; empty when the task is valid.
  */
 export function validateTask(value: unknown): string[] {
@@ -35,21 +34,12 @@ export function validateTask(value: unknown): string[] {
     if (typeof value[method] !== 'function')
       problems.push(`${method} must be a function, got ${describe(value[method])}`);
   }
-  if (!isRecord(meta)) {
-    problems.push(`meta must be an object {displayName, description, paper, link, tags}, got ${describe(meta)}`);
-  } else {
-    for (const field of META_TEXT_FIELDS) {
-      if (typeof meta[field] !== 'string')
-        problems.push(`meta.${field} must be a string, got ${describe(meta[field])}`);
-    }
-    for (const field of ['displayName', 'description'] as const) {
-      if (typeof meta[field] === 'string' && meta[field].trim() === '')
-        problems.push(`meta.${field} must not be empty`);
-    }
-    if (!Array.isArray(meta.tags) || meta.tags.some((tag) => typeof tag !== 'string' || tag === '')) {
-      problems.push('meta.tags must be an array of non-empty strings');
-    }
+  if (value.version !== undefined && !(typeof value.version === 'string' && SEMVER_PATTERN.test(value.version))) {
+    problems.push(
+      `version must be a semver string 'MAJOR.MINOR.PATCH' (e.g. '1.0.0') or left out, got ${describe(value.version)}`,
+    );
   }
+  problems.push(...pluginMetaProblems(meta, { tagsRequired: true }));
   if (!Array.isArray(periods) || periods.length === 0) {
     problems.push('periods must be a non-empty array of period names in temporal order');
   } else {

@@ -2,6 +2,7 @@
  * The task contract: what a task is, the options it is generated with, and the batch it produces.
  * Pure TypeScript over `Float32Array`; no compute library. Layout conventions: docs/architecture.md.
  */
+import type { PluginMeta } from './plugin-shape.js';
 import type { TaskScore } from './scores.js';
 
 /** How trial conditions are chosen. */
@@ -64,15 +65,11 @@ export interface ChannelLayout {
   readonly outputSize: number;
 }
 
-/** Descriptive metadata, as neurogym puts it on its environments. */
-export interface TaskMeta {
-  /** Name people use, e.g. 'Dly Anti'. */
-  readonly displayName: string;
-  /** One-sentence description. */
-  readonly description: string;
-  /** Paper the task comes from. */
-  readonly paper: string;
-  readonly link: string;
+/**
+ * Descriptive metadata, as neurogym puts it on its environments: the meta of every molap plugin
+ * (`PluginMeta`), with tags always given (a task registry lists tasks by tag; `[]` for none).
+ */
+export interface TaskMeta extends PluginMeta {
   readonly tags: readonly string[];
 }
 
@@ -142,6 +139,11 @@ export interface Task {
   readonly id: string;
   /** The task contract version the task implements (`TASK_API_VERSION`). */
   readonly apiVersion: number;
+  /**
+   * Version of the task itself, semver (`SEMVER_PATTERN`), e.g. '1.2.0': bump it when its trials change.
+   * Optional; discovery gives a plugin task without one its package's version.
+   */
+  readonly version?: string;
   readonly meta: TaskMeta;
   /** Period (epoch) names in temporal order, e.g. `['fix1', 'stim1', 'delay1', 'go1']`. */
   readonly periods: readonly string[];

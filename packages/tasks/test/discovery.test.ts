@@ -187,7 +187,7 @@ describe('discoverTaskPlugins over a project', () => {
 
   it('rejects a plugin with an invalid task as a whole', () => {
     const error = errorOf('molap-task-invalid@1.0.0');
-    expect(error.code).toBe('invalid-task');
+    expect(error.code).toBe('invalid-plugin');
     expect(error.taskId).toBe('Invalid_Id');
     expect(error.problem).toMatch(/^tasks\[1\] \('Invalid_Id'\) is invalid: id 'Invalid_Id' must be lower-kebab/);
     expect(error.problem).toContain('generate must be a function');

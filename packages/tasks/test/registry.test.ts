@@ -48,9 +48,10 @@ describe('createTaskRegistry', () => {
     expect(error.code).toBe('duplicate-id');
     expect(error.taskId).toBe('acme/alpha');
     expect(error.source).toBe('molap-task-copy@2.0.0');
+    expect(error.kind).toBe('bad-input');
     expect(error.message).toContain("duplicate task id 'acme/alpha': already registered by molap-task-acme@1.0.0");
     expect(error.message).toContain('  source: molap-task-copy@2.0.0');
-    expect(error.message).toMatch(/ {2}hint: .*scoped id/);
+    expect(error.message).toMatch(/ {2}hint: .*another \(scoped\) id, e\.g\. 'lab\/alpha'/);
     const anonymous = createTaskRegistry().register(toyTask('x'));
     expect(catchError(() => anonymous.register(toyTask('x'))).problem).toContain('a register() call without a source');
   });
@@ -59,8 +60,9 @@ describe('createTaskRegistry', () => {
     const registry = createTaskRegistry({ tasks: [toyTask('fdgo'), toyTask('neurogym/go-no-go')] });
     const typo = catchError(() => registry.get('fdgp'));
     expect(typo.code).toBe('unknown-id');
-    expect(typo.message).toContain("unknown task 'fdgp'. Did you mean 'fdgo'? Known tasks: fdgo, neurogym/go-no-go.");
-    expect(typo.hint).toContain('registry.register(task)');
+    expect(typo.kind).toBe('bad-input');
+    expect(typo.problem).toBe("unknown task 'fdgp'. Did you mean 'fdgo'? Known task ids: fdgo, neurogym/go-no-go.");
+    expect(typo.hint).toContain('registry.register(…)');
     expect(typo.hint).toContain('npm install molap-task-<name>');
     expect(typo.hint).toContain('discoverTaskPlugins');
     expect(catchError(() => registry.get('go-no-go')).problem).toContain("Did you mean 'neurogym/go-no-go'?");
@@ -72,7 +74,8 @@ describe('createTaskRegistry', () => {
   it('rejects invalid tasks at registration with every problem listed', () => {
     const bad = { ...toyTask('Bad_Id'), apiVersion: 2, periods: [], generate: 'no' } as unknown as Task;
     const error = catchError(() => createTaskRegistry().register(bad, { source: 'acme@0.0.1' }));
-    expect(error.code).toBe('invalid-task');
+    expect(error.code).toBe('invalid-plugin');
+    expect(error.kind).toBe('bad-input');
     expect(error.problem).toContain("invalid task 'Bad_Id'");
     expect(error.problem).toContain("id 'Bad_Id' must be lower-kebab");
     expect(error.problem).toContain('apiVersion is 2, expected 1');
@@ -112,6 +115,40 @@ describe('validateTask', () => {
     expect(validateTask({ ...task, meta: undefined })[0]).toContain('meta must be an object');
     expect(validateTask({ ...task, periods: ['fix1', 'go1', 'fix1'] })).toEqual(['periods repeat fix1']);
     expect(validateTask({ ...task, defaults: 5 })).toEqual(['defaults must be an object of TaskOptions fields, got 5']);
+  });
+
+  it('takes paper and link as optional, and checks them when given', () => {
+    const { paper: _paper, link: _link, ...meta } = toyTask().meta;
+    expect(validateTask({ ...toyTask(), meta })).toEqual([]);
+    expect(validateTask({ ...toyTask(), meta: { ...meta, paper: 'Funahashi et al. 1989', link: '' } })).toEqual([]);
+    expect(validateTask({ ...toyTask(), meta: { ...meta, paper: 1989, link: ['https://doi.org'] } })).toEqual([
+      "meta.paper must be a string (a citation, e.g. 'Yang et al. 2019, Nature Neuroscience') or left out, got 1989",
+      'meta.link must be a string (a URL) or left out, got an array of length 1',
+    ]);
+    expect(validateTask({ ...toyTask(), meta: { ...meta, tags: undefined } })).toEqual([
+      'meta.tags must be an array of non-empty strings',
+    ]);
+  });
+
+  it.each([
+    ['1.0.0', true],
+    ['0.3.12', true],
+    ['2.0.0-beta.1', true],
+    ['1.2.3-rc.1+build.5', true],
+    ['1.0', false],
+    ['v1.0.0', false],
+    ['01.0.0', false],
+    ['1.0.0-', false],
+    [1, false],
+  ])('version %j valid: %s', (version, valid) => {
+    const problems = validateTask({ ...toyTask(), version });
+    expect(problems).toEqual(
+      valid
+        ? []
+        : [
+            `version must be a semver string 'MAJOR.MINOR.PATCH' (e.g. '1.0.0') or left out, got ${JSON.stringify(version)}`,
+          ],
+    );
   });
 });
 

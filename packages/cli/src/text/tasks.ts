@@ -31,12 +31,16 @@ const stats = (label: string, s: TaskDescription['trialLength']['test']) =>
 export function formatTaskDescription(task: TaskDescription): string {
   const { options, score, taskDefaults } = task;
   const defaults = Object.entries(taskDefaults).filter(([key]) => key !== 'rules');
+  const paper = [task.paper, task.link === undefined ? undefined : `<${task.link}>`].filter(
+    (part) => part !== undefined,
+  );
   const lines = [
     `${task.id}: ${task.name}`,
     `  ${task.description}`,
     '',
     `source    ${task.source}`,
-    `paper     ${task.paper}${task.link ? ` <${task.link}>` : ''}`,
+    ...(task.version === undefined ? [] : [`version   ${task.version}`]),
+    ...(paper.length === 0 ? [] : [`paper     ${paper.join(' ')}`]),
     `tags      ${task.tags.join(', ')}`,
     `periods   ${task.periods.join(' → ')}`,
     `rule      ${task.rule} (its unit in the rule block composed for the tasks that share a network)`,

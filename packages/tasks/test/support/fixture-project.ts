@@ -37,15 +37,27 @@ export function createFixtureDir(prefix = 'molap-tasks-'): FixtureDir {
   };
 }
 
+/** Fields of a fixture task that differ between tests (`fixtureTaskSource`). */
+export interface FixtureTaskFields {
+  /** `Task.version`; left out when undefined. */
+  readonly version?: string;
+  /**
+   * Leave `meta.paper` and `meta.link` out (they are optional); by default both are '' (how tasks written
+   * when they were required said "none").
+   */
+  readonly noPaper?: boolean;
+}
+
 /**
  * Source of a plain-JavaScript task (ESM or CJS body) with the given id: a complete `Task` value that
  * builds a one-trial batch, written without importing @molap/tasks so fixtures need no build.
  */
-export function fixtureTaskSource(id: string): string {
+export function fixtureTaskSource(id: string, fields: FixtureTaskFields = {}): string {
+  const paper = fields.noPaper ? '' : `paper: '', link: '', `;
   return `({
   id: ${JSON.stringify(id)},
-  apiVersion: 1,
-  meta: { displayName: ${JSON.stringify(id)}, description: 'Fixture task.', paper: '', link: '', tags: ['fixture'] },
+  apiVersion: 1,${fields.version === undefined ? '' : `\n  version: ${JSON.stringify(fields.version)},`}
+  meta: { displayName: ${JSON.stringify(id)}, description: 'Fixture task.', ${paper}tags: ['fixture'] },
   periods: ['fix1', 'go1'],
   layout: (options) => ({
     inputs: [{ name: 'fixation', role: 'fixation', start: 0, size: 1 }],
@@ -81,5 +93,5 @@ export const pluginManifest = (version = '1.0.0', tasks = './dist/tasks.js', api
 /** An ESM plugin exporting tasks with these ids. */
 export const esmPlugin = (ids: readonly string[], version = '1.0.0'): FixturePackage => ({
   manifest: pluginManifest(version),
-  files: { 'dist/tasks.js': `export const tasks = [${ids.map(fixtureTaskSource).join(',\n')}];\n` },
+  files: { 'dist/tasks.js': `export const tasks = [${ids.map((id) => fixtureTaskSource(id)).join(',\n')}];\n` },
 });

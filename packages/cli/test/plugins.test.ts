@@ -138,7 +138,17 @@ describe.concurrent('task plugins of the project', () => {
   it('shows, plots and exports a plugin task', async () => {
     const shown = await molap(['tasks', 'show', 'neurogym/go-no-go', '--json', '--trials', '20'], { cwd: clean.root });
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'neurogym/go-no-go', source: EXAMPLE_SOURCE });
+    // the plugin's tasks give no version of their own: they carry the package's
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: 'neurogym/go-no-go',
+      source: EXAMPLE_SOURCE,
+      version: EXAMPLE_SOURCE.split('@')[1],
+    });
+    const text = await molap(['tasks', 'show', 'neurogym/go-no-go', '--trials', '5'], { cwd: clean.root });
+    expect(text.stdout).toContain(`\nversion   ${EXAMPLE_SOURCE.split('@')[1]}\n`);
+    expect((await molap(['tasks', 'show', 'fdgo', '--trials', '5'], { cwd: clean.root })).stdout).not.toContain(
+      '\nversion ',
+    );
     const timing = await molap(['tasks', 'show', 'neurogym/ready-set-go', '--json', '--trials', '5'], {
       cwd: clean.root,
     });

@@ -10,11 +10,7 @@ import type { StudyPlan } from '@molap/study';
 import { commonOptions, defineCommand, projectOptions } from '../command.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
-import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
-
-/** Task plugins a catalog loaded: package → version. */
-export const loadedPlugins = (catalog: Awaited<ReturnType<typeof loadTaskCatalog>>): Record<string, string> =>
-  Object.fromEntries((catalog.discovery?.loaded ?? []).map((plugin) => [plugin.package, plugin.version]));
+import { loadedPlugins, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 
 export const workerCommand = defineCommand({
   words: ['worker'],

@@ -1,6 +1,7 @@
 /** The built-in baseline strategies and the registry holding them. */
 
-import { type AnyStrategy, createStrategyRegistry, type StrategyRegistry } from '@molap/core';
+import { type AnyStrategy, createStrategyRegistry, MolapError, type StrategyRegistry } from '@molap/core';
+import { closestName } from '@molap/tasks';
 import { ewc, sequential } from './ewc.js';
 import { independent } from './independent.js';
 import { multitask } from './multitask.js';
@@ -20,4 +21,24 @@ export const BASELINE_STRATEGIES: readonly AnyStrategy[] = Object.freeze([
 /** A new registry holding the built-in strategies; register your own strategies on it to compare them. */
 export function createBaselineRegistry(): StrategyRegistry {
   return createStrategyRegistry(BASELINE_STRATEGIES);
+}
+
+/**
+ * Checks that every strategy named in `strategies` (a name, or a spec `{ strategy: name }`) is in `registry`,
+ * before any comparison work starts. Strategies given as values are not looked up.
+ * @throws MolapError 'unknown-id' (bad input) for the first unknown name, with the closest registered name
+ *   and, in the hint, every registered one.
+ */
+export function checkStrategyNames(
+  registry: StrategyRegistry,
+  strategies: readonly (string | AnyStrategy | { readonly strategy: string | AnyStrategy })[],
+): void {
+  for (const entry of strategies) {
+    const name = typeof entry === 'string' ? entry : 'strategy' in entry ? entry.strategy : entry;
+    if (typeof name !== 'string' || registry.has(name)) continue;
+    const guess = closestName(name, registry.ids());
+    throw new MolapError('unknown-id', `unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      hint: `the strategies are ${registry.ids().join(', ')}`,
+    });
+  }
 }

@@ -2,7 +2,7 @@
  * @molap/baselines: the multi-task strategies MoLaP is compared with (multitask, independent, PSP, EWC,
  * sequential), as strategies of @molap/core, and `compare`, which runs any of them on the same tasks.
  */
-export { BASELINE_STRATEGIES, createBaselineRegistry } from './builtins.js';
+export { BASELINE_STRATEGIES, checkStrategyNames, createBaselineRegistry } from './builtins.js';
 export {
   type CompareOptions,
   type CompareProgress,

@@ -7,6 +7,7 @@ import { exportList, valueExports } from '../../../tools/export-list.js';
 
 const EXPORTS = [
   'BASELINE_STRATEGIES',
+  'checkStrategyNames',
   'compare',
   'type ComparedStrategy',
   'type CompareOptions',

@@ -1,7 +1,7 @@
 /** Plain-text tables and files written by commands. */
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { CommandError, UsageError } from './errors.js';
 
 /** A left-aligned table with a header row; cells are padded to the widest entry of their column. */
@@ -73,6 +73,12 @@ export async function checkWritable(path: string, option: string, shown = path):
 export async function writeTextFile(path: string, text: string): Promise<void> {
   const { writeFileAtomic } = await import('@molap/backend');
   await writeOutput(path, (target) => writeFileAtomic(target, text));
+}
+
+/** `path` for messages: relative to `cwd` when inside it (`.` for `cwd` itself), else as it is. */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /**

@@ -155,3 +155,7 @@ export async function openTaskProject<S extends OptionSpecs & typeof projectOpti
   reportPluginProblems(catalog, input.io, (input.options as { strict?: boolean }).strict === true);
   return { config: loaded.config, catalog };
 }
+
+/** The task plugins a catalog loaded, package → version (a worker's identity; `WorkerIdentity.plugins`). */
+export const loadedPlugins = (catalog: TaskCatalog): Record<string, string> =>
+  Object.fromEntries((catalog.discovery?.loaded ?? []).map((plugin) => [plugin.package, plugin.version]));

@@ -110,6 +110,21 @@ export function executorChoice(
   return { target, shown: given === 'redis' ? 'redis' : target.shown };
 }
 
+/**
+ * `executorChoice` with its server checked before any work: for a Redis executor, a connection is opened,
+ * answered (PING) and closed, so an unreachable server or a wrong password is named within
+ * `CONNECT_TIMEOUT_SECONDS`; undefined for the local executor (nothing is contacted).
+ * @throws what `executorChoice` throws; MolapError 'redis-unreachable' or 'redis-auth' (see `connectRedis`).
+ */
+export async function checkedExecutorChoice(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ExecutorChoice | undefined> {
+  const choice = executorChoice(given, env);
+  if (choice) (await connectRedis(choice.target)).disconnect();
+  return choice;
+}
+
 /** What a Redis error means for the user, or undefined when it is not one of the known ones. */
 export function redisProblem(error: unknown, target: RedisTarget): MolapError | undefined {
   const text = error instanceof Error ? error.message : String(error);

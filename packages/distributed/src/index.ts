@@ -6,6 +6,7 @@
  */
 export {
   CONNECT_TIMEOUT_SECONDS,
+  checkedExecutorChoice,
   connectRedis,
   type ExecutorChoice,
   executorChoice,

@@ -1,7 +1,7 @@
 /** `executorChoice`: what `molap run --executor` names, checked before any work. */
 import { errorKind, isMolapError } from '@molap/core';
 import { describe, expect, it } from 'vitest';
-import { executorChoice } from '../src/index.js';
+import { checkedExecutorChoice, executorChoice } from '../src/index.js';
 
 describe('executorChoice', () => {
   it('is the local executor for nothing and for local', () => {
@@ -36,5 +36,27 @@ describe('executorChoice', () => {
     const other = refused('kubernetes');
     expect(errorKind(other)).toBe('bad-input');
     expect((other as Error).message).toMatch(/--executor 'kubernetes' is not an executor\n {2}hint: use local, redis/);
+  });
+});
+
+describe('checkedExecutorChoice', () => {
+  it('is the local executor for nothing and for local, without contacting anything', async () => {
+    await expect(checkedExecutorChoice(undefined, {})).resolves.toBeUndefined();
+    await expect(checkedExecutorChoice('local', {})).resolves.toBeUndefined();
+  });
+
+  it('refuses a choice that is not an executor before connecting', async () => {
+    const error = await checkedExecutorChoice('kubernetes', {}).catch((caught: unknown) => caught);
+    expect(errorKind(error)).toBe('bad-input');
+    expect((error as Error).message).toMatch(/--executor 'kubernetes' is not an executor/);
+  });
+
+  it('names an unreachable server before any work, without its password', async () => {
+    const error = await checkedExecutorChoice('redis', { MOLAP_REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(isMolapError(error) && error.code).toBe('redis-unreachable');
+    expect((error as Error).message).toContain('redis://:***@127.0.0.1:1');
+    expect((error as Error).message).not.toContain('hunter2');
   });
 });

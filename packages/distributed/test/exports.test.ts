@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { exportList, valueExports } from '../../../tools/export-list.js';
 
 const EXPORTS = [
+  'checkedExecutorChoice',
   'CONNECT_TIMEOUT_SECONDS',
   'connectRedis',
   'type CoordinatorStatus',

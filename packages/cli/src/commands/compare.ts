@@ -3,31 +3,15 @@
  * `backend`, `tasks`) and flags. Progress on stderr, the table on stdout (or as JSON), and the whole
  * `ComparisonTable` in `--out`.
  */
-import { relative } from 'node:path';
-import { BASELINE_STRATEGIES, compare, createBaselineRegistry } from '@molap/baselines';
-import { type BudgetPresetName, budgetFromConfig } from '@molap/core';
+import { compare } from '@molap/baselines';
 import { ENGINE_KINDS, TFJS_BACKENDS } from '@molap/study';
-import { BUILTIN_TASKS_SOURCE, closestName } from '@molap/tasks';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
-import { UsageError } from '../errors.js';
+import { DEFAULT_BUDGET_PRESET, DEFAULT_COMPARE_SEEDS, prepareComparison } from '../compare/prepare.js';
 import { runOptions } from '../flags.js';
 import { flag } from '../options.js';
-import { checkWritable, json, writeTextFile } from '../output.js';
+import { json, writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
-import {
-  catalogPluginSources,
-  findTask,
-  loadStrategyRegistry,
-  loadTaskCatalog,
-  openProject,
-  reportPluginProblems,
-} from '../project.js';
 import { compareReporter, formatComparison, formatDuration } from '../text/compare.js';
-
-/** Seeds when neither the config nor `--seeds` name any. */
-export const DEFAULT_COMPARE_SEEDS: readonly number[] = [1];
-/** Budget preset when neither the config nor `--budget` name one: the budget of the reported comparisons. */
-export const DEFAULT_BUDGET_PRESET: BudgetPresetName = 'standard';
 
 const budget = (key: string, description: string, min: number) =>
   flag.integer(description, { value: 'n', min, config: ['compare', 'budget', key] });
@@ -100,59 +84,19 @@ export const compareCommand = defineCommand({
   ],
   async run(input) {
     const { options, io } = input;
-    const { project, loaded } = await openProject(input);
-    const { config } = loaded;
-    const settings = config.compare ?? {};
-    const { tasks } = settings;
-    if (tasks === undefined) {
-      throw new UsageError('molap compare needs the task ids to learn', {
-        hint: 'pass --tasks fdgo,dm1 or set "compare": { "tasks": [...] } in molap.config.json',
-      });
-    }
-    const catalog = await loadTaskCatalog(project, config.tasks?.plugins);
-    reportPluginProblems(catalog, io, options.strict === true);
-    for (const id of tasks) findTask(catalog.registry, id);
-    // Strategies of installed plugin packages (a "molap" field with apiVersion 2) join the baselines.
-    const registry = await loadStrategyRegistry(catalog, io, options.strict === true, createBaselineRegistry());
-    const strategies = settings.strategies ?? BASELINE_STRATEGIES.map((strategy) => strategy.id);
-    for (const name of strategies.map((spec) => (typeof spec === 'string' ? spec : spec.strategy))) {
-      if (registry.has(name)) continue;
-      const guess = closestName(name, registry.ids());
-      throw new UsageError(`unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
-        hint: `the strategies are ${registry.ids().join(', ')}`,
-      });
-    }
-    const budget = budgetFromConfig(settings.budget, DEFAULT_BUDGET_PRESET);
-    const { out } = settings;
-    const shownOut = out && (relative(input.cwd, out) || out);
-    if (out !== undefined) await checkWritable(out, '--out', shownOut);
+    const prepared = await prepareComparison(input);
     const progress = await createProgress(progressMode(options), io);
     const started = Date.now();
-    const pluginTasks = tasks.some((id) => catalog.registry.source(id) !== BUILTIN_TASKS_SOURCE);
-    const plugins = catalogPluginSources(catalog).pluginSources;
-    const table = await compare({
-      registry,
-      // Worker threads load the same plugins (tasks and strategies) from where discovery found them.
-      ...(plugins ? { plugins } : {}),
-      strategies,
-      tasks,
-      budget,
-      seeds: settings.seeds ?? DEFAULT_COMPARE_SEEDS,
-      ...(settings.parallelism === undefined ? {} : { parallelism: settings.parallelism }),
-      context: {
-        ...(config.backend ? { engine: config.backend } : {}),
-        ...(pluginTasks ? { tasks: catalog.registry } : {}),
-        ...(config.tasks?.options ? { taskOptions: config.tasks.options } : {}),
+    const table = await compare({ ...prepared.options, onProgress: compareReporter(progress) }).catch(
+      (error: unknown) => {
+        progress.end('failed');
+        throw error;
       },
-      onProgress: compareReporter(progress),
-    }).catch((error: unknown) => {
-      progress.end('failed');
-      throw error;
-    });
+    );
     progress.end('done', `compare: ${table.runs.length} jobs in ${formatDuration(Date.now() - started)}`);
-    if (out !== undefined) {
-      await writeTextFile(out, json(table));
-      if (!options.quiet) io.stderr(`wrote ${shownOut}\n`);
+    if (prepared.out !== undefined) {
+      await writeTextFile(prepared.out, json(table));
+      if (!options.quiet) io.stderr(`wrote ${prepared.shownOut}\n`);
     }
     io.stdout(options.json ? json(table) : formatComparison(table));
   },

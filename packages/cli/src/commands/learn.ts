@@ -5,16 +5,16 @@
  * checkpoints.
  */
 import { resolve } from 'node:path';
-import { scoreLabel } from '@molap/core';
 import { learnModelInto } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode } from '../errors.js';
 import { RESTART_HINT, runOptions, seedOption, singleSeed } from '../flags.js';
 import { flag } from '../options.js';
-import { formatNumber, formatTable, json } from '../output.js';
+import { json } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { resumeVerb, unlessStopped } from '../run/failure.js';
 import { prepareRun } from '../run/prepare.js';
+import { formatLearned } from '../text/learn.js';
 
 const { tasks, budget, steps, batchSize, evalEvery, evalTrials, criterion, hiddenSize, engine, tfjsBackend, threads } =
   runOptions;
@@ -93,17 +93,7 @@ export const learnCommand = defineCommand({
       );
       if (learned === undefined) return ExitCode.interrupted;
       progress.end('done', `saved the model in ${options.out}`);
-      const rows = learned.records.map((record) => [
-        record.taskId,
-        record.performance.toFixed(3),
-        record.trialsToCriterion === null ? '–' : String(record.trialsToCriterion),
-        formatNumber(record.trainableParameters, 0),
-        formatNumber(record.parameterUpdates, 0),
-        // Which score judged the task, with the criterion its trials to criterion count against.
-        scoreLabel(learned.scores[record.taskId]),
-      ]);
-      const headers = ['task', 'performance', 'trials to criterion', 'trainable', 'updates', 'score'];
-      io.stdout(options.json ? json(learned) : formatTable(headers, rows));
+      io.stdout(options.json ? json(learned) : formatLearned(learned));
       return ExitCode.ok;
     } finally {
       await engine.dispose();

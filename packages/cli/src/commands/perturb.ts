@@ -9,11 +9,10 @@ import { commonOptions, defineCommand, outputOptions, projectOptions } from '../
 import { ExitCode, UsageError } from '../errors.js';
 import { runOptions, seedOption, singleSeed } from '../flags.js';
 import { flag } from '../options.js';
-import { formatNumber, formatTable, writeTextFile } from '../output.js';
+import { writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { prepareRun } from '../run/prepare.js';
-
-const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+import { formatPerturbationCurves } from '../text/perturb.js';
 
 export const perturbCommand = defineCommand({
   words: ['perturb'],
@@ -101,23 +100,7 @@ export const perturbCommand = defineCommand({
           io.stdout(`${JSON.stringify(document, null, 2)}\n`);
           return ExitCode.ok;
         }
-        const rows = curves.map((curve) =>
-          curve.skipped
-            ? [curve.id, '–', curve.skipped]
-            : [
-                curve.id,
-                mean(curve.tasks.map((task) => task.auc)).toFixed(3),
-                curve.magnitudes
-                  .map(
-                    (magnitude, i) =>
-                      `${formatNumber(magnitude)}: ${mean(curve.tasks.map((task) => task.performance[i])).toFixed(2)}`,
-                  )
-                  .join('  '),
-              ],
-        );
-        io.stdout(
-          `mean performance over ${tasks.length} tasks (${plan.analysisTrials} trials each) at each magnitude\n${formatTable(['perturbation', 'AUC', 'magnitude: performance'], rows)}`,
-        );
+        io.stdout(formatPerturbationCurves(curves, tasks.length, plan.analysisTrials));
         return ExitCode.ok;
       } finally {
         await model.dispose();

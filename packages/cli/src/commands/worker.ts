@@ -2,19 +2,14 @@
  * `molap worker <url>`: takes the jobs of `molap run --executor <url>` from Redis and runs them here
  * (`runWorker` of @molap/distributed). `--concurrency N` starts N worker processes, each with its own engine.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { StudyPlan } from '@molap/study';
 import { commonOptions, defineCommand, projectOptions } from '../command.js';
-import { CommandError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
-import { loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
-
-/** Task plugins a catalog loaded: package → version. */
-export const loadedPlugins = (catalog: Awaited<ReturnType<typeof loadTaskCatalog>>): Record<string, string> =>
-  Object.fromEntries((catalog.discovery?.loaded ?? []).map((plugin) => [plugin.package, plugin.version]));
+import { loadedPlugins, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import { workerEventLine } from '../text/worker.js';
+import { startWorkerProcesses } from '../worker/processes.js';
 
 export const workerCommand = defineCommand({
   words: ['worker'],
@@ -67,7 +62,7 @@ export const workerCommand = defineCommand({
     }
     distributed.parseRedisUrl(url);
     const concurrency = options.concurrency ?? 1;
-    if (concurrency > 1) return startProcesses(process.argv.slice(2), concurrency, io, signal);
+    if (concurrency > 1) return startWorkerProcesses(process.argv.slice(2), concurrency, io, signal);
     const { project } = await openProject(input, { builtinPresets: [] });
     const shown = distributed.shownUrl(url);
     const name = options.name ?? `${hostname()}:${process.pid}`;
@@ -85,49 +80,8 @@ export const workerCommand = defineCommand({
         reportPluginProblems(catalog, io, false);
         return { registry: catalog.registry, plugins: loadedPlugins(catalog) };
       },
-      onEvent: (event) => {
-        const line =
-          event.type === 'waiting'
-            ? `waiting for a run on ${shown}`
-            : event.type === 'serving'
-              ? `serving run ${event.runName} (queue ${event.queue})`
-              : event.type === 'job-start'
-                ? `job ${event.job}`
-                : event.type === 'job-end'
-                  ? `job ${event.job} done in ${event.seconds.toFixed(1)} s`
-                  : event.type === 'job-error'
-                    ? `job ${event.job} failed: ${event.error.split('\n')[0]}`
-                    : `run of queue ${event.queue} ended`;
-        io.stderr(`molap worker ${name}: ${line}\n`);
-      },
+      onEvent: (event) => io.stderr(`molap worker ${name}: ${workerEventLine(event, shown)}\n`),
     });
     return signal.aborted ? ExitCode.interrupted : ExitCode.ok;
   },
 });
-
-/** `--concurrency N`: N child processes of this command with `--concurrency 1`; ends when all have ended. */
-async function startProcesses(
-  argv: readonly string[],
-  count: number,
-  io: { stderr(text: string): void },
-  signal: AbortSignal,
-): Promise<number> {
-  const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
-  if (!existsSync(cli)) {
-    throw new CommandError('--concurrency needs the built CLI (dist/cli.js)', { hint: 'run `npm run build` first' });
-  }
-  const args = [...argv];
-  const at = args.findIndex((arg) => arg === '--concurrency' || arg.startsWith('--concurrency='));
-  args.splice(at, args[at] === '--concurrency' ? 2 : 1, '--concurrency', '1');
-  const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit'] }),
-  );
-  signal.addEventListener('abort', () => {
-    for (const child of children) child.kill('SIGINT');
-  });
-  io.stderr(`molap worker: started ${count} worker processes (${children.map((child) => child.pid).join(', ')})\n`);
-  const codes = await Promise.all(
-    children.map((child) => new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)))),
-  );
-  return codes.find((code) => code !== 0) ?? ExitCode.ok;
-}

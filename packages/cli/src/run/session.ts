@@ -1,0 +1,143 @@
+/**
+ * What `molap run` opens before it works: the config (or, with `--resume`, the config and plan its run
+ * folder recorded), the task catalog and strategies, an engine, the executor (a Redis server is checked
+ * before any work or folder) and the checked plan; then the run folder and the command that continues it.
+ */
+import { resolve } from 'node:path';
+import type { Engine } from '@molap/backend';
+import type { StrategyRegistry } from '@molap/core';
+import type { CoordinatorStatus, ExecutorChoice } from '@molap/distributed';
+import * as study from '@molap/study';
+import type { TaskCatalog } from '@molap/tasks';
+import type { CommandInput, projectOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import type { OptionSpecs } from '../options.js';
+import { shellQuote } from '../output.js';
+import {
+  catalogPluginSources,
+  findTask,
+  loadedPlugins,
+  loadStrategyRegistry,
+  loadTaskCatalog,
+  openProject,
+  reportPluginProblems,
+} from '../project.js';
+import { machineConfig, maxMemoryOf } from './prepare.js';
+
+/** The flags of `molap run` a session reads (the others reach the config through `openProject`). */
+interface RunSessionFlags {
+  readonly resume?: string;
+  readonly dryRun?: boolean;
+  readonly executor?: string;
+  readonly engine?: string;
+  readonly preset?: string;
+  readonly config?: string;
+  readonly strict?: boolean;
+  readonly maxMemory?: string;
+}
+
+/** A run ready to start or continue. */
+export interface RunSession {
+  /** The checked plan: the one the run folder recorded when resuming. */
+  readonly plan: study.StudyPlan;
+  /** The record of the run folder `--resume` names, else undefined. */
+  readonly record: study.RunRecord | undefined;
+  /** `--resume` as given, else undefined. */
+  readonly resumeFrom: string | undefined;
+  /** The config fitted to this machine (file < preset < flags). */
+  readonly config: study.MolapConfig;
+  readonly catalog: TaskCatalog;
+  /** The built-in strategies and those of the project's plugins. */
+  readonly strategies: StrategyRegistry;
+  /** Engine of this process; the caller disposes it. */
+  readonly engine: Engine;
+  /** The Redis executor `--executor` names (its server answered), undefined for local or `--dry-run`. */
+  readonly executor: ExecutorChoice | undefined;
+}
+
+/** Refuses flags that change the config of a resumed run (`--engine` may move it to another engine). */
+function refuseConfigChanges(input: Pick<CommandInput<OptionSpecs>, 'configValues'>, options: RunSessionFlags): void {
+  const changed = [
+    ...input.configValues.map((value) => value.flag).filter((name) => name !== '--engine'),
+    ...(options.preset === undefined ? [] : ['--preset']),
+    ...(options.config === undefined ? [] : ['--config']),
+  ];
+  if (options.resume !== undefined && changed.length > 0) {
+    throw new UsageError(
+      `--resume continues a run with the config it started with: ${changed.join(', ')} cannot change it`,
+      { hint: 'drop those flags, or start a new run with them' },
+    );
+  }
+}
+
+/** Opens the run the flags name: a new one (config, preset, flags) or, with `--resume`, the recorded one. */
+export async function openRunSession<S extends OptionSpecs & typeof projectOptions>(
+  input: CommandInput<S>,
+): Promise<RunSession> {
+  const { io, cwd } = input;
+  const options = input.options as RunSessionFlags;
+  const { resume: resumeFrom, strict = false } = options;
+  refuseConfigChanges(input, options);
+  const { project, loaded } = await openProject(input, { builtinPresets: study.RUN_PRESET_NAMES });
+  const maxMemory = maxMemoryOf(options);
+  const config = machineConfig(loaded.config, io);
+  const record = resumeFrom === undefined ? undefined : await study.readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
+  const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : config.tasks?.plugins);
+  reportPluginProblems(catalog, io, strict);
+  const strategies = await loadStrategyRegistry(catalog, io, strict);
+  const backend = record
+    ? machineConfig({ backend: study.resumedBackend(record, options.engine) }, io).backend
+    : config.backend;
+  const engine = await (await import('@molap/backend')).createEngine((backend ?? {}) as never);
+  try {
+    if (record)
+      study.checkResumedEngine(record, engine.name, { shown: resumeFrom!, explicit: options.engine !== undefined });
+    const local = options.dryRun || options.executor === undefined || options.executor === 'local';
+    const executor = local
+      ? undefined
+      : await (await import('@molap/distributed')).checkedExecutorChoice(options.executor);
+    const plan =
+      record?.plan ??
+      (await study.planStudy(config, options.preset, {
+        registry: catalog.registry,
+        strategyContext: { engine, tasks: catalog.registry },
+        ...catalogPluginSources(catalog),
+        strategies,
+        ...(maxMemory === undefined ? {} : { maxMemory }),
+      }));
+    if (!options.dryRun) for (const id of record ? plan.tasks : []) findTask(catalog.registry, id);
+    return { plan, record, resumeFrom, config, catalog, strategies, engine, executor };
+  } catch (error) {
+    await engine.dispose();
+    throw error;
+  }
+}
+
+/** The run folder: the one resumed, else a new one (plan and config recorded) in run.out or `<cwd>/molap-runs`. */
+export async function openRunFolder(session: RunSession, cwd: string): Promise<string> {
+  if (session.resumeFrom !== undefined) return resolve(cwd, session.resumeFrom);
+  return study.startRunFolder(session.plan, {
+    config: session.config,
+    engine: session.engine.name,
+    parent: session.config.run?.out ?? resolve(cwd, 'molap-runs'),
+  });
+}
+
+/** The command that continues the run in `where` (as shown to the user), on the same executor. */
+export const resumeCommand = (where: string, executor: ExecutorChoice | undefined): string =>
+  `molap run --resume ${shellQuote(where)}${executor ? ` --executor ${shellQuote(executor.shown)}` : ''}`;
+
+/** `runStudy`'s executor option for the session: the Redis executor, or nothing for the local one. */
+export async function sessionExecutor(
+  session: RunSession,
+  runDir: string,
+  onStatus: (status: CoordinatorStatus) => void,
+): Promise<Pick<study.RunStudyOptions, 'executor'>> {
+  if (!session.executor) return {};
+  const { createRedisExecutor } = await import('@molap/distributed');
+  const plugins = loadedPlugins(session.catalog);
+  const identity = { molapVersion: study.PACKAGE_VERSION, plugins };
+  return {
+    executor: createRedisExecutor({ url: session.executor.target.url, plan: session.plan, runDir, identity, onStatus }),
+  };
+}

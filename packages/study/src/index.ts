@@ -124,13 +124,17 @@ export {
   startRunFolder,
 } from './session.js';
 export { STUDY_STAGES } from './stages/index.js';
+export { type PlanRobustnessOptions, planRobustnessCurves } from './stages/robustness.js';
 export type { AnalysisSwitch, StageContext, StudyStage } from './stages/stage.js';
 export {
   type LearnedModel,
   type LearnModelOptions,
   learningCheckpoints,
   learnModelInto,
+  type PerturbedModel,
+  type PerturbSavedModelOptions,
   type PretrainBankOptions,
+  perturbSavedModel,
   pretrainBankInto,
   pretrainingCheckpoints,
   type StandaloneOptions,

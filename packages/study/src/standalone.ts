@@ -3,12 +3,20 @@
  * (`pretrainBankInto`, `molap pretrain`), or one model of the plan that learns the plan's tasks
  * (`learnModelInto`, `molap learn`). Both keep checkpoints inside the folder while they work, so a call
  * stopped by its signal and made again with the same folder resumes; the checkpoints are removed once the
- * result is saved.
+ * result is saved. And the plan's perturbation suite on a model saved by either of them or by a study
+ * (`perturbSavedModel`, `molap perturb`).
  */
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PerturbationCurves, TaskRobustness } from '@molap/analysis';
 import type { Engine } from '@molap/backend';
-import type { LearningCurvePoint, ParameterCount, TaskLearningRecord, TaskScoreEntry } from '@molap/core';
+import type {
+  LearningCurvePoint,
+  ParameterCount,
+  StrategyRegistry,
+  TaskLearningRecord,
+  TaskScoreEntry,
+} from '@molap/core';
 import { MolapError } from '@molap/core';
 import type { ModuleBank } from '@molap/primitives';
 import { closestName, type TaskRegistry } from '@molap/tasks';
@@ -17,6 +25,7 @@ import { claimCheckpoints } from './checkpoint-identity.js';
 import { jobFailure } from './failures.js';
 import type { Json, StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
+import { planRobustnessCurves } from './stages/robustness.js';
 import { createBuiltinStrategyRegistry } from './strategies.js';
 
 /** Checkpoint folder of a bank being pre-trained into `out` (removed once the bank is saved). */
@@ -241,6 +250,82 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
         plan.budget.criterion,
       ),
     };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Options of `perturbSavedModel`. */
+export interface PerturbSavedModelOptions {
+  /** The checked plan: its perturbation suite, analysis trials and task options. */
+  readonly plan: StudyPlan;
+  /** Where the model's task ids are looked up. */
+  readonly registry: TaskRegistry;
+  /** Engine the model runs on (the caller disposes it). */
+  readonly engine: Engine;
+  /** Seed of the analysis trials and the perturbations' draws (a run's model: the seed it was trained with). */
+  readonly seed: number;
+  /** Absolute folder of the saved model (strategy.json and its weights). */
+  readonly model: string;
+  /** `model` as the user named it, for messages (default `model`). */
+  readonly shown?: string;
+  /** Where the saved model's strategy is looked up (default the built-in strategies). */
+  readonly strategies?: StrategyRegistry;
+  /** Called once the model is loaded, before the first evaluation. */
+  readonly onStart?: (start: { readonly strategy: string; readonly tasks: readonly string[] }) => void;
+  /** Each task's curve under each perturbation, as soon as it is measured. */
+  readonly onCurve?: (perturbationId: string, curve: TaskRobustness) => void;
+  /** Stops between evaluations; the call then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** What `perturbSavedModel` measured: the document `molap perturb --json` prints. */
+export interface PerturbedModel {
+  /** Id of the saved model's strategy. */
+  readonly strategy: string;
+  readonly seed: number;
+  /** The tasks the model learned, which were measured. */
+  readonly tasks: readonly string[];
+  /** Trials per task of every evaluation. */
+  readonly analysisTrials: number;
+  /** One entry per perturbation of the plan (`planRobustnessCurves`). */
+  readonly curves: PerturbationCurves[];
+}
+
+/**
+ * Loads a saved model (`loadSavedModel` of @molap/core) and measures the plan's perturbation suite on the
+ * tasks it learned, exactly as the robustness stage of a study does (`planRobustnessCurves`).
+ * @throws MolapError 'usage' when the folder holds no model this registry can load; the signal's abort when
+ *   stopped.
+ */
+export async function perturbSavedModel(options: PerturbSavedModelOptions): Promise<PerturbedModel> {
+  const { plan, registry, engine, seed, shown = options.model } = options;
+  const [analysis, core] = await Promise.all([import('@molap/analysis'), import('@molap/core')]);
+  const context = {
+    engine,
+    tasks: registry,
+    ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
+  };
+  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
+  const model = await core.loadSavedModel(options.model, context, strategies).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+    throw new MolapError('usage', `cannot load a model from ${shown}: ${message}`, {
+      hint: 'pass a folder molap learn saved a model into, or a model of a run folder (<run>/state/jobs/train/<model>/seed-<s>/files/model)',
+      cause: error,
+    });
+  });
+  try {
+    const tasks = model.learnedTasks();
+    options.onStart?.({ strategy: model.strategy, tasks });
+    const curves = await planRobustnessCurves(model, {
+      plan,
+      seed,
+      tasks: tasks.map((id) => registry.get(id)),
+      perturbations: analysis.createBuiltinPerturbationRegistry(),
+      ...(options.onCurve ? { onCurve: options.onCurve } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { strategy: model.strategy, seed, tasks, analysisTrials: plan.analysisTrials, curves };
   } finally {
     await model.dispose();
   }

@@ -5,17 +5,21 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBuiltinPerturbationRegistry } from '@molap/analysis';
 import { createEngine, type Engine } from '@molap/backend';
-import { errorKind } from '@molap/core';
+import { errorKind, loadSavedModel } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createBuiltinStrategyRegistry,
   learningCheckpoints,
   learnModelInto,
   type MolapConfig,
+  perturbSavedModel,
   planStudy,
   pretrainBankInto,
   pretrainingCheckpoints,
+  STUDY_STAGES,
   type StudyPlan,
 } from '../src/index.js';
 
@@ -88,5 +92,43 @@ describe('pretrainBankInto and learnModelInto', () => {
     expect((refusals[0] as Error).message).toMatch(/^banks\/a already holds a module bank/);
     expect((refusals[2] as Error).message).toMatch(/^unknown model "multitsk". Did you mean "multitask"\?/);
     expect((refusals[3] as Error).message).toMatch(/needs the module bank to learn on/);
+
+    // The perturbation suite on the saved model measures what the study's robustness stage measures.
+    const curvesSeen: string[] = [];
+    const perturbed = await perturbSavedModel({
+      plan,
+      registry,
+      engine,
+      seed: 1,
+      model: modelDir,
+      onCurve: (id, curve) => curvesSeen.push(`${id} ${curve.taskId}`),
+    });
+    expect(perturbed).toMatchObject({ strategy: 'molap', seed: 1, tasks: plan.tasks });
+    expect(perturbed.curves.map((entry) => entry.id)).toEqual(plan.perturbations.map((entry) => entry.id));
+    expect(curvesSeen).toHaveLength(plan.perturbations.length * plan.tasks.length);
+    const stage = STUDY_STAGES.find((candidate) => candidate.id === 'robustness');
+    const model = await loadSavedModel(modelDir, { engine, tasks: registry }, await createBuiltinStrategyRegistry());
+    try {
+      const staged = await stage?.run(model, {
+        plan,
+        seed: 1,
+        modelName: 'molap',
+        corpusTasks: plan.tasks.map((id) => registry.get(id)),
+        perturbations: createBuiltinPerturbationRegistry(),
+      });
+      expect(staged).toEqual(JSON.parse(JSON.stringify(perturbed.curves)));
+    } finally {
+      await model.dispose();
+    }
+    const notAModel = await perturbSavedModel({
+      plan,
+      registry,
+      engine,
+      seed: 1,
+      model: bankDir,
+      shown: 'banks/a',
+    }).catch((e: unknown) => e);
+    expect(errorKind(notAModel)).toBe('bad-input');
+    expect((notAModel as Error).message).toMatch(/^cannot load a model from banks\/a: /);
   }, 120_000);
 });

@@ -48,8 +48,6 @@ export {
   type PerturbationDefaults,
   type PerturbationMeta,
   type PerturbationRegistry,
-  PerturbationRegistryError,
-  type PerturbationRegistryErrorCode,
   type PerturbationSpec,
   type PerturbedModel,
   readoutNoise,

@@ -6,14 +6,22 @@
  * Magnitude 0 is always "unperturbed": it maps to a perturbation that changes nothing (σ 0, fraction 0,
  * noise × 1) or, for module lesions, to no perturbation at all.
  */
-import type { MultiTaskModel, Perturbation } from '@molap/core';
+import {
+  createRegistry,
+  type MultiTaskModel,
+  type Perturbation,
+  PLUGIN_ID_PATTERN,
+  type PluginMeta,
+  pluginProblems,
+  type Registry,
+} from '@molap/core';
 import { createRng } from '@molap/tasks';
 
 /** What a perturbation needs to know about the model it perturbs. */
 export type PerturbedModel = Pick<MultiTaskModel, 'hiddenSize' | 'modules' | 'strategy'>;
 
 /** Descriptive metadata of a perturbation. */
-export interface PerturbationMeta {
+export interface PerturbationMeta extends PluginMeta {
   /** Name in reports, e.g. 'Recurrent weight noise'. */
   readonly displayName: string;
   /** One or two sentences: what is perturbed and how. */
@@ -50,7 +58,7 @@ export interface PerturbationSpec {
 }
 
 /** Perturbation ids: lower-kebab, optionally scoped (`lab/my-perturbation`). */
-export const PERTURBATION_ID_PATTERN = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*\/)?[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const PERTURBATION_ID_PATTERN = PLUGIN_ID_PATTERN;
 
 /** Problems of a magnitude grid for `spec` (empty when valid). */
 export function magnitudeGridProblems(magnitudes: readonly number[], maxMagnitude?: number): string[] {
@@ -199,46 +207,25 @@ export const BUILTIN_PERTURBATIONS: readonly PerturbationSpec[] = Object.freeze(
   moduleLesion,
 ]);
 
-/** What went wrong in a perturbation registry call. */
-export type PerturbationRegistryErrorCode = 'duplicate-id' | 'unknown-id' | 'invalid-perturbation';
+/**
+ * Perturbation specs by id: a registry of @molap/core (`createRegistry`), with the errors every molap
+ * registry gives (MolapError 'invalid-plugin', 'duplicate-id', 'unknown-id' with the closest id).
+ */
+export type PerturbationRegistry = Registry<PerturbationSpec>;
 
-/** Error of the perturbation registry; `code` says what went wrong, the message what to do. */
-export class PerturbationRegistryError extends Error {
-  override readonly name = 'PerturbationRegistryError';
-  readonly code: PerturbationRegistryErrorCode;
-  constructor(message: string, code: PerturbationRegistryErrorCode) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/** Perturbation specs by id. */
-export interface PerturbationRegistry {
-  /** Adds a spec after checking it; throws on a duplicate id or a malformed spec. Returns the registry. */
-  register(spec: PerturbationSpec): PerturbationRegistry;
-  /** @throws PerturbationRegistryError `unknown-id`, listing the known ids. */
-  get(id: string): PerturbationSpec;
-  has(id: string): boolean;
-  /** Specs in registration order. */
-  list(): PerturbationSpec[];
-  ids(): string[];
-}
-
-/** Problems of a perturbation spec (empty when well formed). */
+/** Problems of a perturbation spec (empty when well formed): the shared plugin fields, then its own. */
 export function validatePerturbationSpec(spec: PerturbationSpec): string[] {
   if (spec === null || typeof spec !== 'object') return ['a perturbation must be an object'];
+  return [...pluginProblems(spec), ...perturbationFieldProblems(spec)];
+}
+
+/** Problems of the fields a perturbation adds to the plugin shape. */
+function perturbationFieldProblems(spec: PerturbationSpec): string[] {
   const problems: string[] = [];
-  if (typeof spec.id !== 'string' || !PERTURBATION_ID_PATTERN.test(spec.id)) {
-    problems.push(`id must be lower-kebab (optionally scope/name), got ${JSON.stringify(spec.id)}`);
+  if (typeof spec.meta?.magnitude !== 'string' || spec.meta.magnitude === '') {
+    problems.push('meta.magnitude must be a non-empty string (what the magnitude means, e.g. the axis label)');
   }
-  if (!(Number.isSafeInteger(spec.version) && spec.version >= 1)) problems.push('version must be an integer >= 1');
-  for (const field of ['displayName', 'description', 'magnitude'] as const) {
-    if (typeof spec.meta?.[field] !== 'string' || spec.meta[field] === '') {
-      problems.push(`meta.${field} must be a non-empty string`);
-    }
-  }
-  if (spec.defaults === null || typeof spec.defaults !== 'object') problems.push('defaults must be an object');
-  else {
+  if (spec.defaults !== null && typeof spec.defaults === 'object') {
     problems.push(...magnitudeGridProblems(spec.defaults.magnitudes, spec.maxMagnitude).map((p) => `defaults.${p}`));
     if (!(Number.isSafeInteger(spec.defaults.draws) && spec.defaults.draws >= 1)) {
       problems.push('defaults.draws must be an integer >= 1');
@@ -251,41 +238,12 @@ export function validatePerturbationSpec(spec: PerturbationSpec): string[] {
 
 /** An empty registry, or one holding `specs` (registered in order). Nothing registers itself on import. */
 export function createPerturbationRegistry(specs: readonly PerturbationSpec[] = []): PerturbationRegistry {
-  const entries = new Map<string, PerturbationSpec>();
-  const registry: PerturbationRegistry = {
-    register(spec) {
-      const problems = validatePerturbationSpec(spec);
-      if (problems.length > 0) {
-        const id = typeof spec?.id === 'string' ? ` '${spec.id}'` : '';
-        throw new PerturbationRegistryError(
-          `invalid perturbation${id}: ${problems.join('; ')}`,
-          'invalid-perturbation',
-        );
-      }
-      if (entries.has(spec.id)) {
-        throw new PerturbationRegistryError(
-          `duplicate perturbation id '${spec.id}': one is already registered; give yours another id (e.g. 'lab/${spec.id.replace(/^.*\//, '')}')`,
-          'duplicate-id',
-        );
-      }
-      entries.set(spec.id, spec);
-      return registry;
-    },
-    get(id) {
-      const spec = entries.get(id);
-      if (spec) return spec;
-      const known = [...entries.keys()];
-      throw new PerturbationRegistryError(
-        `unknown perturbation '${String(id)}'. ${known.length === 0 ? 'The registry is empty.' : `Known perturbations: ${known.join(', ')}.`} Register one with registry.register(spec), or start from createBuiltinPerturbationRegistry().`,
-        'unknown-id',
-      );
-    },
-    has: (id) => entries.has(id),
-    list: () => [...entries.values()],
-    ids: () => [...entries.keys()],
-  };
-  for (const spec of specs) registry.register(spec);
-  return registry;
+  return createRegistry<PerturbationSpec>({
+    kind: 'perturbation',
+    validate: perturbationFieldProblems,
+    hint: 'start from createBuiltinPerturbationRegistry()',
+    plugins: specs,
+  });
 }
 
 /** A new registry holding the built-in suite (`BUILTIN_PERTURBATIONS`). */

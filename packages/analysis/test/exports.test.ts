@@ -65,8 +65,6 @@ const EXPORTS = [
   'type PerturbationInfo',
   'type PerturbationMeta',
   'type PerturbationRegistry',
-  'PerturbationRegistryError',
-  'type PerturbationRegistryErrorCode',
   'type PerturbationRun',
   'type PerturbationSpec',
   'type PerturbedModel',

@@ -1,3 +1,4 @@
+import { MolapError } from '@molap/core';
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_PERTURBATIONS,
@@ -6,7 +7,6 @@ import {
   lesionedModules,
   magnitudeGridProblems,
   moduleLesion,
-  PerturbationRegistryError,
   type PerturbationSpec,
   unitSilencing,
 } from '../src/perturbations.js';
@@ -88,17 +88,25 @@ describe('createPerturbationRegistry', () => {
 
   it('refuses duplicates, unknown ids and malformed specs with clear errors', () => {
     const registry = createBuiltinPerturbationRegistry();
-    expect(() => registry.register(unitSilencing)).toThrow(/duplicate perturbation id 'unit-silencing'/);
-    const unknown = (() => {
+    const failure = (act: () => unknown) => {
       try {
-        registry.get('unit-silenced');
+        act();
       } catch (error) {
-        return error as PerturbationRegistryError;
+        return error as MolapError;
       }
-    })();
-    expect(unknown).toBeInstanceOf(PerturbationRegistryError);
-    expect(unknown?.code).toBe('unknown-id');
-    expect(unknown?.message).toMatch(/Known perturbations: recurrent-weight-noise, unit-silencing/);
+      throw new Error('expected an error');
+    };
+    const duplicate = failure(() => registry.register(unitSilencing));
+    expect(duplicate.code).toBe('duplicate-id');
+    expect(duplicate.message).toMatch(/^duplicate perturbation id 'unit-silencing'/);
+    const unknown = failure(() => registry.get('unit-silenced'));
+    expect(unknown).toBeInstanceOf(MolapError);
+    expect(unknown.code).toBe('unknown-id');
+    expect(unknown.message).toMatch(/^unknown perturbation 'unit-silenced'\. Did you mean 'unit-silencing'\?/);
+    expect(unknown.message).toMatch(/Known perturbation ids: recurrent-weight-noise, unit-silencing/);
+    expect(unknown.hint).toMatch(/createBuiltinPerturbationRegistry\(\)/);
+    expect(failure(() => registry.register({ ...custom, id: 'Bad Id' })).code).toBe('invalid-plugin');
+    expect(() => registry.register({ ...custom, meta: { ...custom.meta, magnitude: '' } })).toThrow(/meta.magnitude/);
     expect(() => registry.register({ ...custom, id: 'Bad Id' })).toThrow(/lower-kebab/);
     expect(() => registry.register({ ...custom, defaults: { magnitudes: [0.5, 1], draws: 0 } })).toThrow(
       /defaults.magnitudes must start at 0.*draws must be an integer/,

@@ -107,6 +107,7 @@ export {
   PLUGIN_ID_PATTERN,
   type Plugin,
   type PluginMeta,
+  pluginProblems,
   type Registry,
   type RegistryOptions,
 } from './registry.js';

@@ -81,6 +81,7 @@ const EXPORTS = [
   'type Plugin',
   'PLUGIN_ID_PATTERN',
   'type PluginMeta',
+  'pluginProblems',
   'type PointEvaluation',
   'readJsonDocument',
   'readStrategyDocument',

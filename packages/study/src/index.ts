@@ -131,12 +131,12 @@ export {
   type LearnModelOptions,
   learningCheckpoints,
   learnModelInto,
-  type PerturbedModel,
   type PerturbSavedModelOptions,
   type PretrainBankOptions,
   perturbSavedModel,
   pretrainBankInto,
   pretrainingCheckpoints,
+  type SavedModelRobustness,
   type StandaloneOptions,
 } from './standalone.js';
 export { createBuiltinStrategyRegistry } from './strategies.js';

@@ -280,7 +280,7 @@ export interface PerturbSavedModelOptions {
 }
 
 /** What `perturbSavedModel` measured: the document `molap perturb --json` prints. */
-export interface PerturbedModel {
+export interface SavedModelRobustness {
   /** Id of the saved model's strategy. */
   readonly strategy: string;
   readonly seed: number;
@@ -298,7 +298,7 @@ export interface PerturbedModel {
  * @throws MolapError 'usage' when the folder holds no model this registry can load; the signal's abort when
  *   stopped.
  */
-export async function perturbSavedModel(options: PerturbSavedModelOptions): Promise<PerturbedModel> {
+export async function perturbSavedModel(options: PerturbSavedModelOptions): Promise<SavedModelRobustness> {
   const { plan, registry, engine, seed, shown = options.model } = options;
   const [analysis, core] = await Promise.all([import('@molap/analysis'), import('@molap/core')]);
   const context = {

@@ -4,7 +4,7 @@
  * normalised area under each curve, over the tasks the model learned.
  */
 import { resolve } from 'node:path';
-import { type PerturbedModel, perturbSavedModel } from '@molap/study';
+import { perturbSavedModel, type SavedModelRobustness } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode } from '../errors.js';
 import { runOptions, seedOption, singleSeed } from '../flags.js';
@@ -49,7 +49,7 @@ export const perturbCommand = defineCommand({
     try {
       const seed = singleSeed(plan.seeds, 'perturb');
       const progress = await createProgress(progressMode(options), io);
-      let document: PerturbedModel;
+      let document: SavedModelRobustness;
       try {
         document = await perturbSavedModel({
           plan,

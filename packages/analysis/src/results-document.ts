@@ -93,11 +93,21 @@ export function migrateResultsV2(document: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Version 3 → 4: `taskVersions`, empty: version 3 did not record which version of each task it measured
+ * (the built-in tasks have none anyway; `createdBy` names the release). Every number is kept.
+ */
+export function migrateResultsV3(document: Record<string, unknown>): Record<string, unknown> {
+  const { analysisTrials, ...rest } = document;
+  return { ...rest, taskVersions: {}, analysisTrials };
+}
+
+/**
  * Migrations by the version they start from; `readResults` reads every older version through them.
  */
 export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
   1: migrateResultsV1,
   2: migrateResultsV2,
+  3: migrateResultsV3,
 });
 
 /** Thrown when a results document cannot be read: wrong format, newer version, or schema problems. */

@@ -1,5 +1,5 @@
 /**
- * The `results.json` schema, version 3: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 4: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
@@ -15,13 +15,17 @@
  * Version 3 (over 2): `scores`, how the trials of each task were judged (the task's own score, or Yang's
  * last-step criterion) and the criterion its trials to criterion were counted against. Version-2 files get
  * Yang's criterion and the budget's criterion for every task (see `migrateResultsV2`).
+ *
+ * Version 4 (over 3): `taskVersions`, the version of every task of the run that declares one (a plugin's
+ * tasks: their own `version`, else their package's), so a result says which definition of a task it measured.
+ * Version-3 files get an empty record (not recorded then; see `migrateResultsV3`).
  */
 import { z } from 'zod';
 
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 3;
+export const RESULTS_SCHEMA_VERSION = 4;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -255,7 +259,7 @@ const claim = z.strictObject({
   ),
 });
 
-/** The zod schema of `results.json` (version 3). */
+/** The zod schema of `results.json` (version 4). */
 export const resultsSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -270,6 +274,9 @@ export const resultsSchema = z.strictObject({
   budget: budget.describe('Per-task learning budget (interleaved strategies get steps × tasks for the curriculum).'),
   scores: taskRecord(scoreEntry).describe(
     'How the trials of each task (corpus and held out) were judged: performance, learning curves, robustness and claims all use this score.',
+  ),
+  taskVersions: taskRecord(z.string().min(1)).describe(
+    "Version of each task of the run that declares one (semver; a plugin's tasks: their own, else their package's). The built-in Yang tasks have none: `createdBy` names the release that defined them.",
   ),
   analysisTrials: z
     .number()
@@ -291,7 +298,7 @@ export const resultsSchema = z.strictObject({
     .describe('Seconds per stage (summed over models and seeds) and in total.'),
 });
 
-/** A `results.json` document (version 3). */
+/** A `results.json` document (version 4). */
 export type Results = z.infer<typeof resultsSchema>;
 export type ModelResults = Results['models'][string];
 export type PerTaskResults = ModelResults['perTask'][string];

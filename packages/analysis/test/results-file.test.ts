@@ -69,11 +69,12 @@ describe('results.json', () => {
     ];
     const v1 = JSON.parse(JSON.stringify(results, (key, value) => (added.includes(key) ? undefined : value)));
     delete v1.scores; // added by version 3
+    delete v1.taskVersions; // added by version 4
     v1.schemaVersion = 1;
     v1.claims = [{ id: 'efficiency', verdict: 'supported', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
-    expect(RESULTS_SCHEMA_VERSION).toBe(3);
+    expect(RESULTS_SCHEMA_VERSION).toBe(4);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
       /broken.json \(schema version 1\) cannot be migrated to version 2/,
@@ -81,7 +82,7 @@ describe('results.json', () => {
   });
 
   it("migrates a version-2 file: every task scored by Yang's last-step criterion against the budget's", () => {
-    const { scores, ...v2 } = structuredClone(results) as Results & { schemaVersion: number };
+    const { scores, taskVersions: _, ...v2 } = structuredClone(results) as Results & { schemaVersion: number };
     v2.schemaVersion = 2;
     expect(Object.keys(scores)).toEqual([...results.corpus, ...results.heldOut]);
     expect(migrateResults(v2, 'v2.json')).toEqual(results);
@@ -90,6 +91,18 @@ describe('results.json', () => {
       criterion: results.budget.criterion,
       description: expect.stringMatching(/^Correct when, at the last step of the trial/),
     });
+  });
+
+  it('migrates a version-3 file: no task version recorded', () => {
+    const { taskVersions, ...v3 } = structuredClone(results) as Results & { schemaVersion: number };
+    v3.schemaVersion = 3;
+    expect(taskVersions).toEqual({});
+    expect(migrateResults(v3, 'v3.json')).toEqual(results);
+    const withPlugin = { ...results, taskVersions: { 'lab/rsg': '1.2.0' } };
+    expect(validateResults(withPlugin)).toEqual([]);
+    expect(validateResults({ ...results, taskVersions: { fdgo: '' } })).toEqual([
+      expect.stringMatching(/^\$\.taskVersions\.fdgo: /),
+    ]);
   });
 
   it('refuses a document that does not say how a task was scored', () => {

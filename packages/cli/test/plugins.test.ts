@@ -368,6 +368,12 @@ describe('a run mixing Yang tasks and two plugins', () => {
     for (const id of ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1']) {
       expect(results.scores[id].id, id).toBe('yang19-last-step');
     }
+    // which definition of each task was measured: the plugins' tasks carry their package's version
+    expect(results.taskVersions).toEqual({
+      'neurogym/go-no-go': EXAMPLE_SOURCE.split('@')[1],
+      'neurogym/ready-set-go': EXAMPLE_SOURCE.split('@')[1],
+      'lab/delayed-reach': '1.0.0',
+    });
     const report = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(report).toContain(
       '<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9: fdgo, neurogym/go-no-go, lab/delayed-reach, dm1; response-timing ≥ 0.9: neurogym/ready-set-go</dd>',

@@ -4,7 +4,7 @@
  */
 import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingStage } from '@molap/analysis';
 import type { StrategyRegistry, TaskLearningRecord } from '@molap/core';
-import type { TaskRegistry } from '@molap/tasks';
+import type { Task, TaskRegistry } from '@molap/tasks';
 import type { JobOutput } from './job-store.js';
 import { jobId, OWN_WAY } from './jobs.js';
 import type { StudyPlan } from './plan.js';
@@ -20,10 +20,18 @@ export interface StudyResults {
   readonly exampleTrials: ExampleTrial[];
 }
 
+/** The version of each task that declares one (results.json `taskVersions`), by task id. */
+function taskVersions(tasks: readonly Pick<Task, 'id' | 'version'>[]): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const task of tasks) if (task.version !== undefined) versions[task.id] = task.version;
+  return versions;
+}
+
 /**
  * The results of a study whose jobs are all done.
  * @param outputs the output of every job, by job id.
- * @param tasks where the plan's tasks are looked up (for the score that judged each: results.json `scores`).
+ * @param tasks where the plan's tasks are looked up (for the score that judged each, results.json `scores`, and
+ *   their versions, `taskVersions`).
  */
 export async function assembleResults(
   plan: StudyPlan,
@@ -114,6 +122,7 @@ export async function assembleResults(
     heldOut: [...plan.heldOut],
     budget: { ...plan.budget },
     scores,
+    taskVersions: taskVersions(plan.tasks.map((id) => tasks.get(id))),
     analysisTrials: plan.analysisTrials,
     perturbations: enabled.robustness
       ? plan.perturbations.map((entry) => {

@@ -47,7 +47,7 @@ export function listTasks(registry: TaskRegistry, options: { readonly tag?: stri
     id: task.id,
     name: task.meta.displayName,
     source: registry.source(task.id) ?? 'unknown',
-    tags: [...task.meta.tags],
+    tags: [...(task.meta.tags ?? [])],
     ...identityFields(task),
     periods: [...task.periods],
   }));

@@ -288,7 +288,7 @@ export function defineTask<const P extends string, Condition>(definition: TaskDe
     id,
     apiVersion: TASK_API_VERSION,
     ...(definition.version === undefined ? {} : { version: definition.version }),
-    meta: Object.freeze({ ...definition.meta, tags: Object.freeze([...definition.meta.tags]) }),
+    meta: Object.freeze({ ...definition.meta, tags: Object.freeze([...(definition.meta.tags ?? [])]) }),
     periods: frozenPeriods,
     ...(definition.rule === undefined ? {} : { rule: definition.rule }),
     ...(definition.score === undefined ? {} : { score: definition.score }),

@@ -80,7 +80,7 @@ export function describeTask(task: Task, options: DescribeTaskOptions): TaskDesc
     description: task.meta.description,
     source: options.source ?? 'unknown',
     ...identityFields(task),
-    tags: [...task.meta.tags],
+    tags: [...(task.meta.tags ?? [])],
     periods: [...task.periods],
     rule: taskRule(task),
     score: task.score

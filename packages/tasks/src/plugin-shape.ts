@@ -36,7 +36,7 @@ export interface PluginMeta {
 
 /** Options of `pluginMetaProblems`. */
 export interface PluginMetaRules {
-  /** Whether `meta.tags` must be given (tasks: yes, a registry lists them by tag). Default false. */
+  /** Whether `meta.tags` must be given (default false: every registry of molap takes them as optional). */
   readonly tagsRequired?: boolean;
 }
 

@@ -105,7 +105,9 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     get: (id) => entry(id).task,
     has: (id) => entries.has(id),
     list: ({ tag } = {}) =>
-      [...entries.values()].map(({ task }) => task).filter((task) => tag === undefined || task.meta.tags.includes(tag)),
+      [...entries.values()]
+        .map(({ task }) => task)
+        .filter((task) => tag === undefined || (task.meta.tags ?? []).includes(tag)),
     ids: () => [...entries.keys()],
     source: (id) => entry(id).source,
   };

@@ -39,7 +39,7 @@ export function validateTask(value: unknown): string[] {
       `version must be a semver string 'MAJOR.MINOR.PATCH' (e.g. '1.0.0') or left out, got ${describe(value.version)}`,
     );
   }
-  problems.push(...pluginMetaProblems(meta, { tagsRequired: true }));
+  problems.push(...pluginMetaProblems(meta));
   if (!Array.isArray(periods) || periods.length === 0) {
     problems.push('periods must be a non-empty array of period names in temporal order');
   } else {

@@ -70,7 +70,8 @@ export interface ChannelLayout {
  * (`PluginMeta`), with tags always given (a task registry lists tasks by tag; `[]` for none).
  */
 export interface TaskMeta extends PluginMeta {
-  readonly tags: readonly string[];
+  /** Keywords, e.g. 'working memory' (optional, as for every plugin); `registry.list({ tag })` filters by them. */
+  readonly tags?: readonly string[];
 }
 
 /**

@@ -125,7 +125,9 @@ describe('validateTask', () => {
       "meta.paper must be a string (a citation, e.g. 'Yang et al. 2019, Nature Neuroscience') or left out, got 1989",
       'meta.link must be a string (a URL) or left out, got an array of length 1',
     ]);
-    expect(validateTask({ ...toyTask(), meta: { ...meta, tags: undefined } })).toEqual([
+    // tags are optional, as for every plugin; given, they must be strings
+    expect(validateTask({ ...toyTask(), meta: { ...meta, tags: undefined } })).toEqual([]);
+    expect(validateTask({ ...toyTask(), meta: { ...meta, tags: 'go' } })).toEqual([
       'meta.tags must be an array of non-empty strings',
     ]);
   });

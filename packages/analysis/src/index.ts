@@ -74,6 +74,7 @@ export {
   RESULTS_JSON,
   RESULTS_JSON_SCHEMA,
   ResultsFileError,
+  type ResultsFileErrorDetails,
   validateResults,
 } from './results-document.js';
 export { readResults, writeResults } from './results-file.js';

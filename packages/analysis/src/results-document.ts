@@ -3,7 +3,7 @@
  * version is migrated step by step to the current one; a document of a newer version, or of another format,
  * is refused with a message that says what to do. `results-file.ts` reads and writes the file.
  */
-import { parseJsonText } from '@molap/core';
+import { MolapError, parseJsonText } from '@molap/core';
 import { z } from 'zod';
 import { robustnessFromCurves, skippedRobustness } from './assemble.js';
 import { evaluateClaims } from './claims.js';
@@ -110,14 +110,34 @@ export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Ob
   3: migrateResultsV3,
 });
 
-/** Thrown when a results document cannot be read: wrong format, newer version, or schema problems. */
-export class ResultsFileError extends Error {
+/** Details of a `ResultsFileError`. */
+export interface ResultsFileErrorDetails {
+  /**
+   * 'file-format' (not a results document, or invalid: the default), 'file-version' (newer than this
+   * package), 'file-read' (the file cannot be read), 'invalid-results' (results about to be written are
+   * invalid: a bug of the writer, kind 'failure').
+   */
+  readonly code?: 'file-format' | 'file-version' | 'file-read' | 'invalid-results';
+  /** Every problem found, with its JSON path (default: the one problem). */
+  readonly problems?: readonly string[];
+  readonly cause?: unknown;
+}
+
+/**
+ * Thrown when a results document cannot be read (wrong format, newer version, schema problems) or written
+ * (invalid results): a `MolapError` with its `code`, and every problem found in `problems`.
+ */
+export class ResultsFileError extends MolapError {
   override readonly name = 'ResultsFileError';
   /** Every problem found, with its JSON path (schema problems), or the single reason. */
   readonly problems: readonly string[];
-  constructor(message: string, problems: readonly string[] = [message]) {
-    super(message);
-    this.problems = problems;
+  constructor(problem: string, details: ResultsFileErrorDetails = {}) {
+    const code = details.code ?? 'file-format';
+    super(code, problem, {
+      kind: code === 'invalid-results' ? 'failure' : 'bad-input',
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+    });
+    this.problems = details.problems ?? [problem];
   }
 }
 
@@ -199,6 +219,7 @@ export function migrateResults(document: unknown, source = 'the results document
   if (version > RESULTS_SCHEMA_VERSION) {
     throw new ResultsFileError(
       `${source} has schema version ${version}, written by a newer @molap/analysis; this version reads up to ${RESULTS_SCHEMA_VERSION}: upgrade @molap/analysis (and @molap/cli) to read it`,
+      { code: 'file-version' },
     );
   }
   for (let from = version; from < RESULTS_SCHEMA_VERSION; from++) {
@@ -213,6 +234,7 @@ export function migrateResults(document: unknown, source = 'the results document
     } catch (error) {
       throw new ResultsFileError(
         `${source} (schema version ${from}) cannot be migrated to version ${from + 1}: ${(error as Error).message}; check that it is a complete results file, or re-run the analysis`,
+        { cause: error },
       );
     }
   }
@@ -220,7 +242,7 @@ export function migrateResults(document: unknown, source = 'the results document
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('; ');
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
-    throw new ResultsFileError(`${source} does not match the results schema: ${shown}${more}`, problems);
+    throw new ResultsFileError(`${source} does not match the results schema: ${shown}${more}`, { problems });
   }
   return current as Results;
 }
@@ -236,7 +258,7 @@ export function parseResults(text: string, source = 'the results document'): Res
   try {
     document = parseJsonText(text, source);
   } catch (error) {
-    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message);
+    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message, { cause: error });
   }
   return migrateResults(document, source);
 }

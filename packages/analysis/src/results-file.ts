@@ -13,7 +13,10 @@ export async function readResults(path: string): Promise<Results> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ResultsFileError(`${path} cannot be read (${(error as Error).message})`);
+    throw new ResultsFileError(`${path} cannot be read (${(error as Error).message})`, {
+      code: 'file-read',
+      cause: error,
+    });
   }
   return parseResults(text, path);
 }
@@ -22,7 +25,10 @@ export async function readResults(path: string): Promise<Results> {
 export async function writeResults(path: string, results: Results): Promise<void> {
   const problems = validateResults(results);
   if (problems.length > 0) {
-    throw new ResultsFileError(`the results do not match their schema: ${problems.slice(0, 5).join('; ')}`, problems);
+    throw new ResultsFileError(`the results do not match their schema: ${problems.slice(0, 5).join('; ')}`, {
+      code: 'invalid-results',
+      problems,
+    });
   }
   await writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -85,6 +85,7 @@ const EXPORTS = [
   'RESULTS_JSON_SCHEMA',
   'RESULTS_SCHEMA_VERSION',
   'ResultsFileError',
+  'type ResultsFileErrorDetails',
   'resultsSchema',
   'robustnessCurves',
   'type RobustnessOptions',

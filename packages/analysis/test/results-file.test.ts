@@ -1,6 +1,7 @@
 /** results.json: schema, versions, migration and refusal, atomic writing, the shipped JSON Schema. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorKind, isMolapError, type MolapError } from '@molap/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { migrateResults, RESULTS_JSON_SCHEMA, ResultsFileError, validateResults } from '../src/results-document.js';
@@ -55,6 +56,26 @@ describe('results.json', () => {
       await writeFile(path, '{ nope');
       await expect(readResults(path)).rejects.toThrow(ResultsFileError);
       await expect(readResults(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);
+      // molap errors with a code, the caller's to fix (a CLI's exit code 2), whichever build threw them
+      const codes = await Promise.all(
+        [path, join(dir, 'missing.json')].map((file) => readResults(file).catch((error: MolapError) => error)),
+      );
+      expect(codes.map((error) => [isMolapError(error), error.code, errorKind(error)])).toEqual([
+        [true, 'file-format', 'bad-input'],
+        [true, 'file-read', 'bad-input'],
+      ]);
+      const newer = (() => {
+        try {
+          migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 });
+        } catch (error) {
+          return error as MolapError;
+        }
+      })();
+      expect(newer?.code).toBe('file-version');
+      const unwritable = await writeResults(join(dir, 'bad.json'), { ...results, seeds: [] }).catch(
+        (error: MolapError) => error,
+      );
+      expect([unwritable.code, errorKind(unwritable)]).toEqual(['invalid-results', 'failure']);
     });
   });
 

@@ -9,6 +9,7 @@
  *   W ← (W Wᵀ)^{−1/2} W                       (symmetric decorrelation),
  * until max_i (1 − |⟨w_i, w_i^old⟩|) < tolerance. The start is a random orthogonal matrix from `seed`.
  */
+import { MolapError } from '@molap/core';
 import { createRng } from '@molap/tasks';
 import { symmetricEigen } from './linalg.js';
 
@@ -27,8 +28,8 @@ export const DEFAULT_ICA_MAX_ITERATIONS = 500;
 /** Default `tolerance` of FastICA. */
 export const DEFAULT_ICA_TOLERANCE = 1e-6;
 
-/** FastICA stopped at its iteration limit without converging. */
-export class IcaConvergenceError extends Error {
+/** FastICA stopped at its iteration limit without converging: MolapError 'ica-not-converged', the options to change. */
+export class IcaConvergenceError extends MolapError {
   override readonly name = 'IcaConvergenceError';
   constructor(
     readonly iterations: number,
@@ -36,8 +37,10 @@ export class IcaConvergenceError extends Error {
     readonly tolerance: number,
   ) {
     super(
+      'ica-not-converged',
       `FastICA did not converge in ${iterations} iterations (last change ${change.toExponential(2)}, tolerance ${tolerance.toExponential(2)}): ` +
         `raise ica.maxIterations (e.g. ${iterations * 4}), loosen ica.tolerance, lower k (weakly non-Gaussian directions rotate slowly), or use rotation: 'none'.`,
+      { kind: 'bad-input' },
     );
   }
 }

@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
-import { builtModuleUrl, runJobsInWorkers } from '@molap/core';
+import { builtModuleUrl, MolapError, runJobsInWorkers } from '@molap/core';
 import {
   corpusTaskOptions,
   createTaskRegistry,
@@ -129,10 +129,11 @@ const RUN_KEYS = [
   'signal',
 ];
 
-/** Thrown when a pre-training run is stopped by its signal. */
-export class PretrainingAbortedError extends Error {
+/** Thrown when a pre-training run is stopped by its signal: MolapError 'aborted' (kind 'failure'). */
+export class PretrainingAbortedError extends MolapError {
   constructor(completedModules: number, k: number, checkpointDir: string | undefined) {
     super(
+      'aborted',
       `module pre-training was stopped after ${completedModules} of ${k} modules` +
         (checkpointDir
           ? `; run pretrainModules again with checkpointDir '${checkpointDir}' to resume`

@@ -95,6 +95,7 @@ describe('pretrainModules', () => {
         },
       });
       await expect(stopped).rejects.toThrow(PretrainingAbortedError);
+      await expect(stopped).rejects.toMatchObject({ code: 'aborted', kind: 'failure' });
       await expect(stopped).rejects.toThrow(/after 1 of 2 modules; run pretrainModules again with checkpointDir/);
       const resumed = await pretrainModules({
         ...base,

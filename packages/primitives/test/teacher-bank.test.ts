@@ -151,6 +151,7 @@ describe('banks from teacher latents: bad input is refused before any module tra
 
   it('ICA that does not converge reports its iterations and the fix', async () => {
     await refused({ latents: { k: 3, trialsPerTask: 16, rotation: 'ica', icaMaxIterations: 1 } }, IcaConvergenceError);
+    expect(new IcaConvergenceError(1, 0.5, 1e-6)).toMatchObject({ code: 'ica-not-converged', kind: 'bad-input' });
     await refused(
       { latents: { k: 3, trialsPerTask: 16, rotation: 'ica', icaMaxIterations: 1 } },
       /did not converge in 1 iterations .*raise ica\.maxIterations/,

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExampleTrial } from '@molap/analysis';
-import { parseJsonText } from '@molap/core';
+import { errorKind, isMolapError, parseJsonText } from '@molap/core';
 import { EXAMPLE_TRIALS_JSON } from '@molap/study';
 import { commonOptions, defineCommand } from '../command.js';
 import { CommandError, UsageError } from '../errors.js';
@@ -40,8 +40,9 @@ export const reportCommand = defineCommand({
     try {
       results = await analysis.readResults(join(dir, analysis.RESULTS_JSON));
     } catch (error) {
-      if (!(error instanceof analysis.ResultsFileError)) throw error;
-      throw new UsageError(error.message, {
+      // the file is missing, damaged, of another format or a newer version: the user's to fix
+      if (!isMolapError(error) || errorKind(error) !== 'bad-input') throw error;
+      throw new UsageError(error.problem, {
         hint: `pass a run folder of molap run that finished (it writes ${analysis.RESULTS_JSON} at the end)`,
         cause: error,
       });

@@ -27,6 +27,7 @@ export {
   type TrainableFlags,
   type TrainingBatch,
 } from './engine.js';
+export { EVENT_LOOP_TURN_MS, giveEventLoopTurn } from './event-loop.js';
 export {
   DEFAULT_INPUT_SCALE,
   DEFAULT_RECURRENT_INIT,

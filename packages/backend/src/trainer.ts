@@ -10,6 +10,7 @@
 import { DEFAULT_CHECKPOINTS_KEPT, readLatestCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EngineModel, PARAMETER_NAMES, type RnnConfig, type RnnGradients, type TrainingBatch } from './engine.js';
 import { MOLAP_ERROR_BRAND } from './errors.js';
+import { giveEventLoopTurn } from './event-loop.js';
 import type { JsonValue } from './model-file.js';
 import { createRandom } from './random.js';
 
@@ -273,6 +274,7 @@ export async function train<Evaluation = unknown>(options: TrainOptions<Evaluati
     lastLoss = loss;
     step += 1;
     await options.onStep?.({ step: step - 1, loss });
+    await giveEventLoopTurn();
     if (options.evalEvery !== undefined && step % options.evalEvery === 0) await runEvaluation();
     if (checkpoint && step % checkpoint.every === 0) await saveCheckpoint();
   }

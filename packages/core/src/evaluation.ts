@@ -5,6 +5,7 @@
  */
 import {
   type EngineModel,
+  giveEventLoopTurn,
   PARAMETER_NAMES,
   type ParameterName,
   type RnnParameters,
@@ -50,6 +51,7 @@ async function evaluate(
   batch: Batch,
   options: RunOptions & { readonly keepStates?: boolean },
 ): Promise<BatchEvaluation> {
+  await giveEventLoopTurn();
   const result = await model.forward(batch, options);
   let realSteps = 0;
   for (let b = 0; b < batch.batchSize; b++) realSteps += batch.trialSteps[b];

@@ -288,4 +288,39 @@ describe.skipIf(!server)('molap run --executor redis://… with molap worker pro
       project.remove();
     }
   }, 90_000);
+
+  it('keeps a long job on its worker: training renews the job lock, nothing is run twice', async () => {
+    // A job that trains for several lock durations in one thread while another worker waits: the waiting
+    // worker checks for stalled jobs twice a second. Training gives the event loop turns, so the busy worker
+    // renews its lock and no job is taken over and run again (its first result thrown away).
+    const project = createScratch('molap-cli-distributed-long-');
+    try {
+      const config = JSON.parse(fixture('tiny-study.config.json'));
+      config.run = {
+        ...config.run,
+        models: ['multitask'],
+        seeds: [1],
+        budget: { ...config.run.budget, steps: 250, batchSize: 32, evalEvery: 0 },
+        network: { hiddenSize: 64 },
+      };
+      project.write('molap.config.json', config);
+      const long = [1, 2].map((n) =>
+        startMolap(['worker', redis.url, '--name', `long${n}`, '--lock-seconds', '1'], { cwd: project.root }),
+      );
+      workers.push(...long);
+      const started = performance.now();
+      const result = await molap(['run', '--json', '--out', 'runs', '--executor', redis.url], { cwd: project.root });
+      expect(result.code, result.stderr).toBe(0);
+      const logs = long.map(({ output }) => output.stderr).join('');
+      const starts = logs.split('\n').filter((line) => line.endsWith('job train/multitask/seed-1'));
+      expect(starts, logs).toHaveLength(1);
+      expect(logs).toMatch(/job train\/multitask\/seed-1 done in (\d+\.\d) s/);
+      const seconds = Number(/job train\/multitask\/seed-1 done in (\d+\.\d) s/.exec(logs)?.[1]);
+      // the test means something only if the job outlived its lock several times
+      expect(seconds, `the job took ${seconds} s of ${(performance.now() - started) / 1000} s`).toBeGreaterThan(2);
+    } finally {
+      await stopWorkers();
+      project.remove();
+    }
+  }, 90_000);
 });

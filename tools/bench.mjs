@@ -3,7 +3,7 @@
 // packages/<package>/benchmarks/<suite>.bench.mjs (or apps/<app>/benchmarks/…), that imports the package's
 // build; the packages are built first (nx skips what is up to date).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,9 +25,20 @@ if (!suite || !suites.has(suite)) {
   const known = [...suites.keys()].sort().join(', ') || '(none yet)';
   process.stderr.write(
     `${suite ? `unknown benchmark suite "${suite}"` : 'no benchmark suite given'}. Known suites: ${known}.\n` +
-      'Usage: npm run bench -- <suite> [--json]\n',
+      "Usage: npm run bench -- <suite> [--json] (--help: the suite's options)\n",
   );
   process.exit(2);
+}
+if (rest.includes('--help') || rest.includes('-h')) {
+  // The suite's usage is its leading comment block: print it instead of running (a benchmark takes minutes).
+  const lines = readFileSync(suites.get(suite), 'utf8').split('\n');
+  const usage = [];
+  for (const line of lines.slice(lines[0].startsWith('#!') ? 1 : 0)) {
+    if (!line.startsWith('//')) break;
+    usage.push(line.replace(/^\/\/ ?/, ''));
+  }
+  process.stdout.write(`${usage.join('\n') || `no usage written at the top of ${suites.get(suite)}`}\n`);
+  process.exit(0);
 }
 const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], {
   cwd: root,

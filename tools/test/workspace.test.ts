@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,5 +138,27 @@ describe('dependency graph', () => {
         dir,
       ).toEqual([]);
     }
+  });
+});
+
+describe('benchmark suites', () => {
+  const suites = ['packages', 'apps'].flatMap((group) =>
+    readdirSync(join(root, group)).flatMap((name) => {
+      const dir = join(root, group, name, 'benchmarks');
+      return existsSync(dir)
+        ? readdirSync(dir)
+            .filter((file) => file.endsWith('.bench.mjs'))
+            .map((file) => file.slice(0, -'.bench.mjs'.length))
+        : [];
+    }),
+  );
+
+  it.each(suites)('%s prints its usage with --help instead of running', (suite) => {
+    const result = spawnSync(process.execPath, [join(root, 'tools/bench.mjs'), suite, '--help'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`npm run bench -- ${suite}`);
   });
 });

@@ -25,6 +25,7 @@ import type { JobOutput } from './job-store.js';
 import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { STUDY_STAGES } from './stages/index.js';
+import { planStrategyContext } from './strategies.js';
 
 /** Folder of the module bank inside a bank job's files, and of the saved model inside a train job's. */
 export const BANK_FOLDER = 'bank';
@@ -58,11 +59,7 @@ function modelOf(job: StudyJob, context: JobRunContext): { name: string; strateg
   return { name: spec.name, strategy: context.strategies.get(spec.strategy), options: spec.options as Json };
 }
 
-const strategyContext = (context: JobRunContext) => ({
-  engine: context.engine,
-  tasks: context.registry,
-  ...(Object.keys(context.plan.taskOptions).length > 0 ? { taskOptions: context.plan.taskOptions } : {}),
-});
+const strategyContext = (context: JobRunContext) => planStrategyContext(context.plan, context.registry, context.engine);
 
 /** The trained model of a stage or generalisation job, loaded from its train job's files. */
 function trainedModelDir(job: StudyJob, context: JobRunContext): string {

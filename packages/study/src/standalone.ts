@@ -26,7 +26,7 @@ import { jobFailure } from './failures.js';
 import type { Json, StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { planRobustnessCurves } from './stages/robustness.js';
-import { createBuiltinStrategyRegistry } from './strategies.js';
+import { createBuiltinStrategyRegistry, planStrategyContext } from './strategies.js';
 
 /** Checkpoint folder of a bank being pre-trained into `out` (removed once the bank is saved). */
 export const pretrainingCheckpoints = (out: string) => join(out, 'pretraining-checkpoints');
@@ -199,11 +199,7 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
       throw new MolapError('usage', `model "${spec.name}" needs the input '${input}', which molap learn cannot make`);
     }
   }
-  const context = {
-    engine,
-    tasks: registry,
-    ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
-  };
+  const context = planStrategyContext(plan, registry, engine);
   const model = await strategy.create(context, spec.options, { seed, corpus: plan.corpus, inputs });
   try {
     options.onStart?.({ model: spec.name, tasks: plan.tasks, seed });
@@ -301,11 +297,7 @@ export interface SavedModelRobustness {
 export async function perturbSavedModel(options: PerturbSavedModelOptions): Promise<SavedModelRobustness> {
   const { plan, registry, engine, seed, shown = options.model } = options;
   const [analysis, core] = await Promise.all([import('@molap/analysis'), import('@molap/core')]);
-  const context = {
-    engine,
-    tasks: registry,
-    ...(Object.keys(plan.taskOptions).length > 0 ? { taskOptions: plan.taskOptions } : {}),
-  };
+  const context = planStrategyContext(plan, registry, engine);
   const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
   const model = await core.loadSavedModel(options.model, context, strategies).catch((error: unknown) => {
     const message = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { validateComparisonTable } from '@molap/baselines';
 import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratch, linkExamplePlugin, linkFixturePackage, molap, type Scratch } from './support.js';
+import {
+  createScratch,
+  linkExamplePackage,
+  linkExamplePlugin,
+  linkFixturePackage,
+  molap,
+  type Scratch,
+} from './support.js';
 
 const NEUROGYM_IDS = [
   'neurogym/perceptual-decision-making',
@@ -247,15 +254,15 @@ describe('plugin strategies', () => {
     lab.write('package.json', {
       name: 'lab',
       private: true,
-      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-strategy-lab': '1.0.0' },
+      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-strategy-l2': '^0.1.0' },
     });
     linkExamplePlugin(lab);
-    linkFixturePackage(lab, 'molap-strategy-lab');
+    linkExamplePackage(lab, 'molap-strategy-l2');
   });
   afterAll(() => lab.remove());
 
   it('compares a discovered strategy with a baseline on Yang and plugin tasks, no rules option set', async () => {
-    const args = ['compare', '--tasks', 'fdgo,neurogym/go-no-go', '--strategies', 'multitask,lab/narrow-multitask'];
+    const args = ['compare', '--tasks', 'fdgo,neurogym/go-no-go', '--strategies', 'multitask,lab/l2'];
     const budget = [
       '--budget',
       'quick',
@@ -272,7 +279,7 @@ describe('plugin strategies', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const table = JSON.parse(result.stdout);
-    expect(table.strategies.map((s: { name: string }) => s.name)).toEqual(['multitask', 'lab/narrow-multitask']);
+    expect(table.strategies.map((s: { name: string }) => s.name)).toEqual(['multitask', 'lab/l2']);
     expect(table.rows.map((row: { taskId: string }) => row.taskId)).toEqual([
       'fdgo',
       'neurogym/go-no-go',
@@ -282,7 +289,7 @@ describe('plugin strategies', () => {
   });
 
   it('runs the comparison in worker threads that load the same plugins', async () => {
-    const args = ['compare', '--tasks', 'neurogym/go-no-go', '--strategies', 'lab/narrow-multitask,multitask'];
+    const args = ['compare', '--tasks', 'neurogym/go-no-go', '--strategies', 'lab/l2,multitask'];
     const budget = [
       '--budget',
       'quick',
@@ -306,11 +313,11 @@ describe('plugin strategies', () => {
   });
 
   it('suggests the discovered strategy for a misspelt name', async () => {
-    const result = await molap(['compare', '--tasks', 'fdgo', '--strategies', 'lab/narow-multitask'], {
+    const result = await molap(['compare', '--tasks', 'fdgo', '--strategies', 'lab/l3'], {
       cwd: lab.root,
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Did you mean "lab/narrow-multitask"?');
+    expect(result.stderr).toContain('Did you mean "lab/l2"?');
   });
 });
 
@@ -325,18 +332,18 @@ describe('a run mixing Yang tasks and two plugins', () => {
       dependencies: {
         'molap-task-neurogym-classics': '^0.1.0',
         'molap-task-reach': '1.0.0',
-        'molap-strategy-lab': '1.0.0',
+        'molap-strategy-l2': '^0.1.0',
       },
     });
     linkExamplePlugin(lab);
     linkFixturePackage(lab, 'molap-task-reach');
-    linkFixturePackage(lab, 'molap-strategy-lab');
+    linkExamplePackage(lab, 'molap-strategy-l2');
     lab.write('molap.config.json', {
       backend: { engine: 'native', threads: 1 },
       run: {
         tasks: ['fdgo', 'neurogym/go-no-go', 'neurogym/ready-set-go', 'lab/delayed-reach', 'dm1'],
         heldOut: ['dm1'],
-        models: ['molap', 'multitask', 'lab/narrow-multitask'],
+        models: ['molap', 'multitask', 'lab/l2'],
         budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
         network: { hiddenSize: 16 },
         bank: {
@@ -362,7 +369,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
     expect(JSON.stringify(results)).toContain('lab/delayed-reach');
     expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
-    expect(JSON.stringify(results)).toContain('lab/narrow-multitask');
+    expect(JSON.stringify(results)).toContain('lab/l2');
     // which score judged each task: ready-set-go its own (timing), the others Yang's last-step criterion
     expect(results.scores['neurogym/ready-set-go']).toMatchObject({ id: 'response-timing', criterion: 0.9 });
     for (const id of ['fdgo', 'neurogym/go-no-go', 'lab/delayed-reach', 'dm1']) {

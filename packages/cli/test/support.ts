@@ -80,7 +80,6 @@ export function createScratch(prefix = 'molap-cli-'): Scratch {
 /** The example plugin of the repository (built by `npm test`). */
 export const examplePlugin = join(repoRoot, 'examples/molap-task-neurogym-classics');
 
-/** Installs the example plugin into `scratch` as `node_modules/molap-task-neurogym-classics` (a symlink, as npm links a local package). */
 /** Links the fixture package `test/fixtures/<name>` into the scratch project's node_modules. */
 export function linkFixturePackage(scratch: Scratch, name: string): void {
   const target = join(scratch.root, 'node_modules', name);
@@ -88,8 +87,16 @@ export function linkFixturePackage(scratch: Scratch, name: string): void {
   symlinkSync(join(packageRoot, 'test', 'fixtures', name), target, 'dir');
 }
 
+/** Installs the example plugin into `scratch` as `node_modules/molap-task-neurogym-classics` (a symlink, as npm links a local package). */
 export function linkExamplePlugin(scratch: Scratch, folder = '.'): void {
   const target = join(scratch.root, folder, 'node_modules', 'molap-task-neurogym-classics');
   mkdirSync(dirname(target), { recursive: true });
   symlinkSync(examplePlugin, target, 'dir');
+}
+
+/** Links the repository's example package `examples/<name>` into the scratch project's node_modules. */
+export function linkExamplePackage(scratch: Scratch, name: string): void {
+  const target = join(scratch.root, 'node_modules', name);
+  mkdirSync(dirname(target), { recursive: true });
+  symlinkSync(join(repoRoot, 'examples', name), target, 'dir');
 }

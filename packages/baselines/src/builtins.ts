@@ -1,7 +1,7 @@
 /** The built-in baseline strategies and the registry holding them. */
 
 import { type AnyStrategy, createStrategyRegistry, MolapError, type StrategyRegistry } from '@molap/core';
-import { closestName } from '@molap/tasks';
+import { unknownNameProblem } from '@molap/tasks';
 import { ewc, sequential } from './ewc.js';
 import { independent } from './independent.js';
 import { multitask } from './multitask.js';
@@ -36,8 +36,7 @@ export function checkStrategyNames(
   for (const entry of strategies) {
     const name = typeof entry === 'string' ? entry : 'strategy' in entry ? entry.strategy : entry;
     if (typeof name !== 'string' || registry.has(name)) continue;
-    const guess = closestName(name, registry.ids());
-    throw new MolapError('unknown-id', `unknown strategy "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+    throw new MolapError('unknown-id', unknownNameProblem('strategy', name, registry.ids()), {
       hint: `the strategies are ${registry.ids().join(', ')}`,
     });
   }

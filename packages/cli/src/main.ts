@@ -3,7 +3,7 @@
  * and turns errors into one line (plus a hint) and an exit code.
  */
 import { errorKind, isMolapError } from '@molap/core';
-import { closestName } from '@molap/tasks';
+import { unknownNameProblem } from '@molap/tasks';
 import { type CliIo, type CommandSpec, columns, commandHelp } from './command.js';
 import { bench } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
@@ -85,8 +85,7 @@ function unknownCommand(argv: readonly string[]): UsageError {
   const names = group
     ? COMMANDS.filter((command) => command.words[0] === argv[0]).map(words)
     : [...new Set(COMMANDS.map((command) => command.words[0]))];
-  const guess = closestName(typed, names);
-  return new UsageError(`unknown command "${typed}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+  return new UsageError(unknownNameProblem('command', typed, names), {
     hint: group ? `the commands are ${names.join(', ')}` : 'run `molap --help` to see the commands',
   });
 }

@@ -4,7 +4,7 @@
  * curriculum (`budgetFor`), so every strategy sees the same number of training trials.
  */
 
-import { closestName } from '@molap/tasks';
+import { unknownNameProblem } from '@molap/tasks';
 import { z } from 'zod';
 import { InvalidValueError, MolapError } from './errors.js';
 import type { LearningBudget } from './model.js';
@@ -92,14 +92,9 @@ export function budgetFromConfig(
   const base = (BUDGET_PRESETS as Readonly<Record<string, LearningBudget>>)[preset];
   if (base === undefined) {
     const names = Object.keys(BUDGET_PRESETS);
-    const guess = closestName(preset, names);
-    throw new MolapError(
-      'unknown-id',
-      `unknown budget preset "${preset}"${guess ? `. Did you mean "${guess}"?` : ''}`,
-      {
-        hint: `the presets are ${names.join(', ')}; --steps, --batch-size, --eval-every, --eval-trials and --criterion override their values`,
-      },
-    );
+    throw new MolapError('unknown-id', unknownNameProblem('budget preset', preset, names), {
+      hint: `the presets are ${names.join(', ')}; --steps, --batch-size, --eval-every, --eval-trials and --criterion override their values`,
+    });
   }
   return { ...base, ...fields };
 }

@@ -10,13 +10,13 @@ import { NETWORK_OPTIONS } from '@molap/baselines';
 import { errorKind, isMolapError, MolapError } from '@molap/core';
 import type { ModuleTrainingOptions, PretrainPresetName } from '@molap/primitives';
 import {
-  closestName,
   corpusTaskOptions,
   type PluginSource,
   resolveTaskOptions,
   type Task,
   type TaskOptions,
   type TaskRegistry,
+  unknownNameProblem,
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
@@ -238,14 +238,9 @@ export async function planStudy(
   const presetBudget = (core.BUDGET_PRESETS as Readonly<Record<string, PlannedBudget>>)[budgetPreset];
   if (presetBudget === undefined) {
     const names = Object.keys(core.BUDGET_PRESETS);
-    const guess = closestName(budgetPreset, names);
-    throw new MolapError(
-      'usage',
-      `unknown budget preset "${budgetPreset}"${guess ? `. Did you mean "${guess}"?` : ''}`,
-      {
-        hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
-      },
-    );
+    throw new MolapError('usage', unknownNameProblem('budget preset', budgetPreset, names), {
+      hint: `the budget presets of @molap/baselines are ${names.join(', ')}`,
+    });
   }
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
   await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
@@ -256,8 +251,7 @@ export async function planStudy(
   for (const spec of settings.models) {
     const { strategy, options = {}, label } = typeof spec === 'string' ? { strategy: spec } : spec;
     if (!known.includes(strategy)) {
-      const guess = closestName(strategy, known);
-      throw new MolapError('usage', `unknown model "${strategy}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      throw new MolapError('usage', unknownNameProblem('model', strategy, known), {
         hint: `the models are ${known.join(', ')}`,
       });
     }
@@ -428,8 +422,7 @@ async function planPerturbations(entries: RunSettings['perturbations']): Promise
   for (const entry of perturbations) {
     if (!perturbationRegistry.has(entry.id)) {
       const ids = perturbationRegistry.list().map((spec) => spec.id);
-      const guess = closestName(entry.id, ids);
-      throw new MolapError('usage', `unknown perturbation "${entry.id}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      throw new MolapError('usage', unknownNameProblem('perturbation', entry.id, ids), {
         hint: `the perturbations are ${ids.join(', ')}`,
       });
     }

@@ -19,7 +19,7 @@ import type {
 } from '@molap/core';
 import { MolapError } from '@molap/core';
 import type { ModuleBank } from '@molap/primitives';
-import { closestName, type TaskRegistry } from '@molap/tasks';
+import { type TaskRegistry, unknownNameProblem } from '@molap/tasks';
 import { type BankEvent, buildPretrainedBank, randomModuleBank } from './banks.js';
 import { claimCheckpoints } from './checkpoint-identity.js';
 import { jobFailure } from './failures.js';
@@ -168,8 +168,7 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
   const spec = plan.models.find((model) => model.name === name);
   if (spec === undefined) {
     const names = plan.models.map((model) => model.name);
-    const guess = closestName(name, names);
-    throw new MolapError('unknown-id', `unknown model "${name}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+    throw new MolapError('unknown-id', unknownNameProblem('model', name, names), {
       hint: `the models of the run are ${names.join(', ')} (run.models)`,
     });
   }

@@ -32,3 +32,13 @@ export function closestName(wanted: string, candidates: Iterable<string>): strin
   const tolerance = Math.max(2, Math.floor(needle.length / 3));
   return bestDistance <= tolerance ? best : undefined;
 }
+
+/**
+ * What molap says about a name a user typed that is not one of `known`: `unknown <what> "<name>"`, then
+ * `. Did you mean "<closest>"?` when one is close (`closestName`). One text for commands, presets, models,
+ * strategies, perturbations and config keys; the caller adds the hint that lists the known names.
+ */
+export function unknownNameProblem(what: string, name: string, known: Iterable<string>): string {
+  const guess = closestName(name, known);
+  return `unknown ${what} "${name}"${guess === undefined ? '' : `. Did you mean "${guess}"?`}`;
+}

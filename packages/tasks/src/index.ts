@@ -6,7 +6,7 @@ export {
   type TaskCatalog,
   type TaskListing,
 } from './catalog.js';
-export { closestName, editDistance } from './closest-name.js';
+export { closestName, editDistance, unknownNameProblem } from './closest-name.js';
 export {
   type ConformanceOptions,
   checkTaskConformance,

@@ -140,6 +140,7 @@ const EXPORTS = [
   'type TrialLengthStatsOptions',
   'TWO_PI',
   'unknownIdMessage',
+  'unknownNameProblem',
   'validateTask',
   'wrapAngle',
   'writeNpz',

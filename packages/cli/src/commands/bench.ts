@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closestName } from '@molap/tasks';
+import { unknownNameProblem } from '@molap/tasks';
 import { commonOptions, defineCommand } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { formatTable } from '../output.js';
@@ -79,11 +79,8 @@ export const bench = defineCommand({
     }
     const suite = suites.find((s) => s.name === wanted);
     if (!suite) {
-      const guess = closestName(
-        wanted,
-        suites.map((s) => s.name),
-      );
-      throw new UsageError(`unknown benchmark suite "${wanted}"${guess ? `. Did you mean "${guess}"?` : ''}`, {
+      const names = suites.map((s) => s.name);
+      throw new UsageError(unknownNameProblem('benchmark suite', wanted, names), {
         hint: `the suites are ${suites.map((s) => s.name).join(', ') || '(none installed)'}`,
       });
     }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMolapError, parseJsonText } from '@molap/core';
 import { type MolapConfig, type MolapConfigFile, mergeLayers, molapConfigSchema, presetSchema } from '@molap/study';
-import { closestName } from '@molap/tasks';
+import { unknownNameProblem } from '@molap/tasks';
 import { UsageError } from '../errors.js';
 import { CONFIG_FILE_NAME, PATH_KEYS } from './constants.js';
 import { issuesToError } from './issues.js';
@@ -129,9 +129,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     const builtin = options.builtinPresets ?? [];
     if (preset === undefined && !builtin.includes(options.preset)) {
       const known = [...builtin, ...presets.filter((name) => !builtin.includes(name))];
-      const guess = closestName(options.preset, known);
       throw new UsageError(
-        `unknown preset "${options.preset}"${guess ? `. Did you mean "${guess}"?` : ''}${
+        `${unknownNameProblem('preset', options.preset, known)}${
           raw === undefined && builtin.length === 0 ? ` (no config file: ${label} does not exist)` : ''
         }`,
         {

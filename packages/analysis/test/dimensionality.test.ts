@@ -103,6 +103,66 @@ describe('symmetricEigenvalues', () => {
   });
 });
 
+describe('symmetricEigenvalues on planted spectra', () => {
+  /** A random orthogonal n × n matrix (Gram–Schmidt on a seeded random matrix), row-major. */
+  function randomOrthogonal(n: number, seed: number): Float64Array {
+    let state = seed;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31 - 0.5;
+    };
+    const q = Float64Array.from({ length: n * n }, next);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        let dot = 0;
+        for (let k = 0; k < n; k++) dot += q[i * n + k] * q[j * n + k];
+        for (let k = 0; k < n; k++) q[i * n + k] -= dot * q[j * n + k];
+      }
+      let norm = 0;
+      for (let k = 0; k < n; k++) norm += q[i * n + k] ** 2;
+      for (let k = 0; k < n; k++) q[i * n + k] /= Math.sqrt(norm);
+    }
+    return q;
+  }
+
+  /** Qᵀ·diag(λ)·Q. */
+  function withSpectrum(eigenvalues: readonly number[], seed: number): Float64Array {
+    const n = eigenvalues.length;
+    const q = randomOrthogonal(n, seed);
+    const matrix = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += q[k * n + i] * eigenvalues[k] * q[k * n + j];
+        matrix[i * n + j] = matrix[j * n + i] = sum;
+      }
+    }
+    return matrix;
+  }
+
+  it.each([
+    ['decaying, as a covariance of hidden states', Array.from({ length: 96 }, (_, k) => 10 * 0.9 ** k)],
+    ['repeated and zero eigenvalues', [...Array(20).fill(3), ...Array(20).fill(1), ...Array(24).fill(0)]],
+    ['negative and positive', Array.from({ length: 40 }, (_, k) => k - 20.5)],
+  ])('finds a planted spectrum: %s', (_name, planted) => {
+    const values = symmetricEigenvalues(withSpectrum(planted, 11), planted.length);
+    const expected = [...planted].sort((a, b) => b - a);
+    const largest = Math.max(...planted.map(Math.abs));
+    values.forEach((value, i) => {
+      expect(Math.abs(value - expected[i])).toBeLessThan(1e-12 * largest * planted.length);
+    });
+  });
+
+  it('reads only the lower triangle, leaves the input alone and refuses values that are not finite', () => {
+    const matrix = [4, 99, 1, 1, 3, 99, 0, 2, 5];
+    const lower = [4, 1, 0, 1, 3, 2, 0, 2, 5];
+    expect(Array.from(symmetricEigenvalues(matrix, 3))).toEqual(Array.from(symmetricEigenvalues(lower, 3)));
+    expect(matrix).toEqual([4, 99, 1, 1, 3, 99, 0, 2, 5]);
+    expect(Array.from(symmetricEigenvalues([7], 1))).toEqual([7]);
+    expect(() => symmetricEigenvalues([1, Number.NaN, Number.NaN, 1], 2)).toThrow(/not finite \(NaN at row 0, column 1\)/);
+  });
+});
+
 describe('CovarianceAccumulator', () => {
   it('computes the population covariance of the real steps of a [T, B, N] state array', () => {
     // T = 3, B = 2, N = 2; trial 1 has only 2 real steps (its third step is padding and must be ignored).
@@ -117,5 +177,22 @@ describe('CovarianceAccumulator', () => {
     expect(c[1]).toBe(c[2]);
     expect(() => accumulator.addStates(states, 2, 2, [2, 2])).toThrow(/expected T·B·N/);
     expect(() => new CovarianceAccumulator(2).covariance()).toThrow(/no samples/);
+  });
+
+  it('adds a batch four samples at a time with the sums of adding them one by one (to round-off)', () => {
+    const [steps, batchSize, n] = [7, 5, 9];
+    const trialSteps = [7, 3, 6, 1, 5];
+    const states = Float32Array.from({ length: steps * batchSize * n }, (_, i) => (i % 3 === 0 ? 0 : Math.sin(i)));
+    const batched = new CovarianceAccumulator(n);
+    batched.addStates(states, steps, batchSize, trialSteps);
+    const single = new CovarianceAccumulator(n);
+    for (let b = 0; b < batchSize; b++) {
+      for (let t = 0; t < trialSteps[b]; t++) single.add(states, (t * batchSize + b) * n);
+    }
+    expect(batched.samples).toBe(22);
+    const [x, y] = [batched.covariance(), single.covariance()];
+    x.forEach((value, i) => {
+      expect(Math.abs(value - y[i])).toBeLessThan(1e-12);
+    });
   });
 });

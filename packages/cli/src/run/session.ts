@@ -4,7 +4,7 @@
  * before any work or folder) and the checked plan; then the run folder and the command that continues it.
  */
 import { resolve } from 'node:path';
-import type { Engine } from '@molap/backend';
+import type { CreateEngineOptions, Engine } from '@molap/backend';
 import type { StrategyRegistry } from '@molap/core';
 import type { CoordinatorStatus, ExecutorChoice } from '@molap/distributed';
 import * as study from '@molap/study';
@@ -88,7 +88,7 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
   const backend = record
     ? machineConfig({ backend: study.resumedBackend(record, options.engine) }, io).backend
     : config.backend;
-  const engine = await (await import('@molap/backend')).createEngine((backend ?? {}) as never);
+  const engine = await (await import('@molap/backend')).createEngine((backend ?? {}) as CreateEngineOptions);
   try {
     if (record)
       study.checkResumedEngine(record, engine.name, { shown: resumeFrom!, explicit: options.engine !== undefined });

@@ -97,7 +97,9 @@ const best = (run) => {
 };
 
 const rows = [];
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}; load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`;
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}; load ${loadavg()
+  .map((v) => v.toFixed(2))
+  .join(' ')}`;
 for (const n of sizes) {
   const states = syntheticStates(n, n);
   const trialSteps = new Array(trials).fill(steps);
@@ -111,7 +113,8 @@ for (const n of sizes) {
   const jacobi = best(() => jacobiEigenvalues(covariance, n));
   let difference = 0;
   const scale = jacobi.result[0];
-  for (let i = 0; i < n; i++) difference = Math.max(difference, Math.abs(householder.result[i] - jacobi.result[i]) / scale);
+  for (let i = 0; i < n; i++)
+    difference = Math.max(difference, Math.abs(householder.result[i] - jacobi.result[i]) / scale);
   rows.push({
     units: n,
     fillMs: fill.ms,
@@ -124,8 +127,12 @@ for (const n of sizes) {
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ machine, trials, steps, repeats, rows }, null, 2)}\n`);
 } else {
-  process.stdout.write(`eigenvalues: ${trials} trials × ${steps} steps per covariance, best of ${repeats}; ${machine}\n\n`);
-  process.stdout.write('| units | fill covariance ms | Householder + QL ms | Jacobi ms (reference) | Jacobi / new | max |Δλ| / λ₁ |\n');
+  process.stdout.write(
+    `eigenvalues: ${trials} trials × ${steps} steps per covariance, best of ${repeats}; ${machine}\n\n`,
+  );
+  process.stdout.write(
+    '| units | fill covariance ms | Householder + QL ms | Jacobi ms (reference) | Jacobi / new | max |Δλ| / λ₁ |\n',
+  );
   process.stdout.write('| --- | --- | --- | --- | --- | --- |\n');
   for (const row of rows) {
     process.stdout.write(

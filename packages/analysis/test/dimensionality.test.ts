@@ -159,7 +159,9 @@ describe('symmetricEigenvalues on planted spectra', () => {
     expect(Array.from(symmetricEigenvalues(matrix, 3))).toEqual(Array.from(symmetricEigenvalues(lower, 3)));
     expect(matrix).toEqual([4, 99, 1, 1, 3, 99, 0, 2, 5]);
     expect(Array.from(symmetricEigenvalues([7], 1))).toEqual([7]);
-    expect(() => symmetricEigenvalues([1, Number.NaN, Number.NaN, 1], 2)).toThrow(/not finite \(NaN at row 0, column 1\)/);
+    expect(() => symmetricEigenvalues([1, Number.NaN, Number.NaN, 1], 2)).toThrow(
+      /not finite \(NaN at row 0, column 1\)/,
+    );
   });
 });
 

@@ -72,8 +72,11 @@ export class L2Method {
     this.config = config;
   }
 
-  /** The shared and task spaces are the same here (PSP is a method where they differ). */
-  /** @param {Partial<RnnParameters>} record @returns {Partial<RnnParameters>} */
+  /**
+   * The shared and task spaces are the same here (PSP is a method where they differ).
+   * @param {Partial<RnnParameters>} record
+   * @returns {Partial<RnnParameters>}
+   */
   toTask(record) {
     return { ...record };
   }

@@ -36,7 +36,8 @@ export function closestName(wanted: string, candidates: Iterable<string>): strin
 /**
  * What molap says about a name a user typed that is not one of `known`: `unknown <what> "<name>"`, then
  * `. Did you mean "<closest>"?` when one is close (`closestName`). One text for commands, presets, models,
- * strategies, perturbations and config keys; the caller adds the hint that lists the known names.
+ * strategies and perturbations; the caller adds the hint that lists the known names. (Unknown config keys
+ * show their dotted path but are matched on the bare key, so they build their own text.)
  */
 export function unknownNameProblem(what: string, name: string, known: Iterable<string>): string {
   const guess = closestName(name, known);

@@ -31,6 +31,8 @@ import { defineOptions, OPTION_KINDS, option, readStrategyDocument } from '@mola
 
 /** Id of the strategy; scoped (`lab/…`) so that it never collides with a built-in one. */
 export const L2_ID = 'lab/l2';
+/** Version of the strategy (semver): saved models record it; bump the major version when results change. */
+const L2_VERSION = '1.0.0';
 
 /**
  * Default λ. Not tuned: a starting point of the same order as the effective strength of `ewc` on Yang's tasks
@@ -135,12 +137,13 @@ export class L2Method {
 }
 
 /** @param {StrategyContext} context @param {L2Options} options */
-const createModel = (context, options) => new SequentialModel(L2_ID, context, options, new L2Method(options));
+const createModel = (context, options) =>
+  new SequentialModel({ id: L2_ID, version: L2_VERSION }, context, options, new L2Method(options));
 
 /** @type {import('@molap/core').Strategy<L2Options>} */
 export const l2 = Object.freeze({
   id: L2_ID,
-  version: 1,
+  version: L2_VERSION,
   meta: Object.freeze({
     displayName: 'L2 towards the last task (Kirkpatrick et al. 2017)',
     description:

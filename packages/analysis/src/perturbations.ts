@@ -42,8 +42,8 @@ export interface PerturbationDefaults {
 export interface PerturbationSpec {
   /** Unique id in a registry (lower-kebab), e.g. 'unit-silencing'. */
   readonly id: string;
-  /** Version of this perturbation's definition; results record it. */
-  readonly version: number;
+  /** Version of this perturbation's definition (semver); results record it. */
+  readonly version: string;
   readonly meta: PerturbationMeta;
   readonly defaults: PerturbationDefaults;
   /** Largest allowed magnitude (fractions: 1); undefined for none. */
@@ -90,7 +90,7 @@ const always = () => undefined;
 /** Gaussian noise on W_rec, σ relative to the std of the recurrent weights; 3 draws. */
 export const recurrentWeightNoise: PerturbationSpec = Object.freeze({
   id: 'recurrent-weight-noise',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Recurrent weight noise',
     description:
@@ -109,7 +109,7 @@ export const recurrentWeightNoise: PerturbationSpec = Object.freeze({
 /** A random fraction of hidden units clamped to 0; 3 draws of which units. */
 export const unitSilencing: PerturbationSpec = Object.freeze({
   id: 'unit-silencing',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Unit silencing',
     description: 'A random fraction of the hidden units (round(fraction·N), drawn anew for each draw) clamped to 0.',
@@ -124,7 +124,7 @@ export const unitSilencing: PerturbationSpec = Object.freeze({
 /** Input noise σ multiplied by 1 + magnitude. */
 export const inputNoise: PerturbationSpec = Object.freeze({
   id: 'input-noise',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Input noise',
     description:
@@ -139,7 +139,7 @@ export const inputNoise: PerturbationSpec = Object.freeze({
 /** Recurrent (state) noise σ_rec multiplied by 1 + magnitude. */
 export const stateNoise: PerturbationSpec = Object.freeze({
   id: 'state-noise',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Recurrent (state) noise',
     description:
@@ -154,7 +154,7 @@ export const stateNoise: PerturbationSpec = Object.freeze({
 /** Gaussian noise on W_out, σ relative to the std of the readout weights; 3 draws. */
 export const readoutNoise: PerturbationSpec = Object.freeze({
   id: 'readout-noise',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Readout weight noise',
     description:
@@ -181,7 +181,7 @@ export function lesionedModules(moduleCount: number, fraction: number, seed: num
 /** Whole modules silenced (modular models only): a fraction of the modules, drawn at random; 3 draws. */
 export const moduleLesion: PerturbationSpec = Object.freeze({
   id: 'module-lesion',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Module lesions',
     description:

@@ -102,12 +102,27 @@ export function migrateResultsV3(document: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Version 4 → 5: a perturbation's integer `version` n becomes the semver `'n.0.0'` (every plugin's version is
+ * semver now). Every number is kept.
+ */
+export function migrateResultsV4(document: Record<string, unknown>): Record<string, unknown> {
+  const { perturbations } = document as { readonly perturbations: readonly Record<string, unknown>[] };
+  return {
+    ...document,
+    perturbations: perturbations.map((info) =>
+      typeof info.version === 'number' ? { ...info, version: `${info.version}.0.0` } : info,
+    ),
+  };
+}
+
+/**
  * Migrations by the version they start from; `readResults` reads every older version through them.
  */
 export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
   1: migrateResultsV1,
   2: migrateResultsV2,
   3: migrateResultsV3,
+  4: migrateResultsV4,
 });
 
 /** Details of a `ResultsFileError`. */

@@ -36,7 +36,8 @@ export interface TaskRobustness {
 /** Curves of one perturbation. */
 export interface PerturbationCurves {
   readonly id: string;
-  readonly version: number;
+  /** The perturbation's version (semver). */
+  readonly version: string;
   readonly magnitudes: number[];
   /** Set when the perturbation does not apply to the model; `tasks` is then empty. */
   readonly skipped?: string;

@@ -1,5 +1,5 @@
 /**
- * The `results.json` schema, version 4: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 5: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
@@ -19,13 +19,17 @@
  * Version 4 (over 3): `taskVersions`, the version of every task of the run that declares one (a plugin's
  * tasks: their own `version`, else their package's), so a result says which definition of a task it measured.
  * Version-3 files get an empty record (not recorded then; see `migrateResultsV3`).
+ *
+ * Version 5 (over 4): a perturbation's `version` is semver, as every molap plugin's; version 4 wrote an
+ * integer n, read as `'n.0.0'` (see `migrateResultsV4`).
  */
+import { SEMVER_PATTERN } from '@molap/tasks';
 import { z } from 'zod';
 
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 4;
+export const RESULTS_SCHEMA_VERSION = 5;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -63,7 +67,7 @@ const scoreEntry = z.strictObject({
 
 const perturbationInfo = z.strictObject({
   id: z.string(),
-  version: z.number().int().positive(),
+  version: z.string().regex(SEMVER_PATTERN).describe("The perturbation's version (semver)."),
   displayName: z.string(),
   description: z.string(),
   magnitude: z.string().describe('What the magnitude means (axis label).'),
@@ -259,7 +263,7 @@ const claim = z.strictObject({
   ),
 });
 
-/** The zod schema of `results.json` (version 4). */
+/** The zod schema of `results.json` (version 5). */
 export const resultsSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -298,7 +302,7 @@ export const resultsSchema = z.strictObject({
     .describe('Seconds per stage (summed over models and seeds) and in total.'),
 });
 
-/** A `results.json` document (version 4). */
+/** A `results.json` document (version 5). */
 export type Results = z.infer<typeof resultsSchema>;
 export type ModelResults = Results['models'][string];
 export type PerTaskResults = ModelResults['perTask'][string];

@@ -69,7 +69,7 @@ describe('grids', () => {
 describe('createPerturbationRegistry', () => {
   const custom: PerturbationSpec = {
     id: 'lab/double-state-noise',
-    version: 1,
+    version: '1.0.0',
     meta: { displayName: 'Double state noise', description: 'σ_rec × (1 + 2m).', magnitude: 'm' },
     defaults: { magnitudes: [0, 1], draws: 1 },
     skipReason: () => undefined,

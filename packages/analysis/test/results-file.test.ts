@@ -95,7 +95,7 @@ describe('results.json', () => {
     v1.claims = [{ id: 'efficiency', verdict: 'supported', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
-    expect(RESULTS_SCHEMA_VERSION).toBe(4);
+    expect(RESULTS_SCHEMA_VERSION).toBe(5);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
       /broken.json \(schema version 1\) cannot be migrated to version 2/,
@@ -124,6 +124,20 @@ describe('results.json', () => {
     expect(validateResults({ ...results, taskVersions: { fdgo: '' } })).toEqual([
       expect.stringMatching(/^\$\.taskVersions\.fdgo: /),
     ]);
+  });
+
+  it('migrates a version-4 file: integer perturbation versions n become semver n.0.0', () => {
+    const v4 = structuredClone(results) as Results & { schemaVersion: number };
+    v4.schemaVersion = 4;
+    const perturbations = v4.perturbations.map((info) => ({ ...info, version: 1 }));
+    expect(perturbations.length).toBeGreaterThan(0);
+    expect(migrateResults({ ...v4, perturbations }, 'v4.json')).toEqual(results);
+    expect(results.perturbations.map((info) => info.version)).toEqual(perturbations.map(() => '1.0.0'));
+    expect(validateResults({ ...results, perturbations })).toEqual(
+      perturbations.map((_, index) =>
+        expect.stringMatching(new RegExp(`^\\$\\.perturbations\\[${index}\\]\\.version: `)),
+      ),
+    );
   });
 
   it('refuses a document that does not say how a task was scored', () => {

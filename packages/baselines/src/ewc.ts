@@ -218,12 +218,15 @@ class EwcMethod implements ContinualMethod {
   }
 }
 
+/** Version of the `ewc` and `sequential` strategies (their models record it). */
+const EWC_VERSION = '1.0.0';
+
 function ewcStrategy(name: 'ewc' | 'sequential', declaration: typeof EWC_OPTIONS): Strategy<EwcOptions> {
   const create = (context: StrategyContext, options: EwcOptions) =>
-    new SequentialModel(name, context, options, new EwcMethod(options));
+    new SequentialModel({ id: name, version: EWC_VERSION }, context, options, new EwcMethod(options));
   return Object.freeze({
     id: name,
-    version: 1,
+    version: EWC_VERSION,
     meta: Object.freeze(
       name === 'ewc'
         ? {

@@ -48,6 +48,8 @@ interface TaskNetwork {
   readonly parameters: RnnParameters;
 }
 
+/** Version of the `independent` strategy (its models record it). */
+const INDEPENDENT_VERSION = '1.0.0';
 const TASKS_FOLDER = 'tasks';
 const DONE_FOLDER = 'done';
 const RECORD_JSON = 'record.json';
@@ -176,7 +178,7 @@ class IndependentModel implements MultiTaskModel {
     }
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
-      strategyVersion: 1,
+      strategyVersion: INDEPENDENT_VERSION,
       options: { ...this.options },
       learnedTasks: this.learnedTasks(),
       state: {},
@@ -193,7 +195,7 @@ class IndependentModel implements MultiTaskModel {
 /** The `independent` strategy: one RNN per task. */
 export const independent: Strategy<IndependentOptions> = Object.freeze({
   id: 'independent',
-  version: 1,
+  version: INDEPENDENT_VERSION,
   meta: Object.freeze({
     displayName: 'Independent RNNs',
     paper:

@@ -84,6 +84,9 @@ function sameGeometry(network: RnnNetwork, geometry: TaskGeometry): boolean {
   );
 }
 
+/** Version of the `multitask` strategy (its models record it). */
+const MULTITASK_VERSION = '1.0.0';
+
 class MultitaskModel implements MultiTaskModel {
   readonly strategy = 'multitask';
   readonly hiddenSize: number;
@@ -237,7 +240,7 @@ class MultitaskModel implements MultiTaskModel {
     if (this.network) await this.network.save(join(dir, NETWORK_FOLDER), { strategy: this.strategy });
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
-      strategyVersion: 1,
+      strategyVersion: MULTITASK_VERSION,
       options: { ...this.options },
       learnedTasks: this.learned,
       state: {
@@ -266,7 +269,7 @@ class MultitaskModel implements MultiTaskModel {
 /** The `multitask` strategy (Yang et al. 2019). */
 export const multitask: Strategy<MultitaskOptions> = Object.freeze({
   id: 'multitask',
-  version: 1,
+  version: MULTITASK_VERSION,
   meta: Object.freeze({
     displayName: 'Multitask RNN (Yang et al. 2019)',
     paper:

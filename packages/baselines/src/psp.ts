@@ -167,12 +167,15 @@ class PspMethod implements ContinualMethod {
   }
 }
 
+/** Version of the `psp` strategy (its models record it). */
+const PSP_VERSION = '1.0.0';
+
 /** A PSP model: a sequential model whose method exposes the task contexts. */
 export class PspModel extends SequentialModel {
   private readonly psp: PspMethod;
   constructor(context: StrategyContext, options: PspOptions) {
     const method = new PspMethod(options);
-    super('psp', context, options, method);
+    super({ id: 'psp', version: PSP_VERSION }, context, options, method);
     this.psp = method;
   }
 
@@ -185,7 +188,7 @@ export class PspModel extends SequentialModel {
 /** The `psp` strategy: parameter superposition, tasks learned in sequence. */
 export const psp: Strategy<PspOptions> = Object.freeze({
   id: 'psp',
-  version: 1,
+  version: PSP_VERSION,
   meta: Object.freeze({
     displayName: 'Parameter superposition (Cheung et al. 2019)',
     paper:

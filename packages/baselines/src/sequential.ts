@@ -30,6 +30,7 @@ import {
   parameterBytes,
   readStrategyDocument,
   SEED_PURPOSE,
+  type Strategy,
   type StrategyContext,
   type StrategyDocument,
   type TaskEvaluation,
@@ -141,6 +142,8 @@ async function exists(path: string): Promise<boolean> {
 /** A sequential multi-task model: one shared RNN, tasks learned in order, a continual-learning method. */
 export class SequentialModel implements MultiTaskModel {
   readonly strategy: string;
+  /** Version of the strategy (semver), recorded in `strategy.json` by `save`. */
+  readonly strategyVersion: string;
   readonly hiddenSize: number;
   private network: RnnNetwork | undefined;
   private learned: string[] = [];
@@ -148,13 +151,18 @@ export class SequentialModel implements MultiTaskModel {
   private evaluationTrials = 0;
   private evaluationSeed = 0;
 
+  /**
+   * @param strategy the strategy this model belongs to: its `id` (the model's `strategy`) and `version`
+   *   (recorded when the model is saved); pass the strategy value itself.
+   */
   constructor(
-    strategy: string,
+    strategy: Pick<Strategy, 'id' | 'version'>,
     private readonly context: StrategyContext,
     readonly options: SequentialOptions,
     private readonly method: ContinualMethod,
   ) {
-    this.strategy = strategy;
+    this.strategy = strategy.id;
+    this.strategyVersion = strategy.version;
     this.hiddenSize = options.hiddenSize;
   }
 
@@ -351,7 +359,7 @@ export class SequentialModel implements MultiTaskModel {
     const methodState = await this.method.save(join(dir, METHOD_FOLDER));
     await writeStrategyDocument(dir, {
       strategy: this.strategy,
-      strategyVersion: 1,
+      strategyVersion: this.strategyVersion,
       options: { ...this.options } as unknown as { readonly [key: string]: JsonValue },
       learnedTasks: this.learned,
       state: {

@@ -177,13 +177,16 @@ export class SiMethod implements ContinualMethod {
   }
 }
 
+/** Version of the `si` strategy (its models record it). */
+const SI_VERSION = '1.0.0';
+
 const create = (context: StrategyContext, options: SiOptions) =>
-  new SequentialModel('si', context, options, new SiMethod(options));
+  new SequentialModel({ id: 'si', version: SI_VERSION }, context, options, new SiMethod(options));
 
 /** The `si` strategy: intelligent synapses on the multitask RNN, tasks learned in sequence. */
 export const si: Strategy<SiOptions> = Object.freeze({
   id: 'si',
-  version: 1,
+  version: SI_VERSION,
   meta: Object.freeze({
     displayName: 'Intelligent synapses (Zenke et al. 2017)',
     paper:

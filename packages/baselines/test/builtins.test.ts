@@ -10,7 +10,7 @@ describe('createBaselineRegistry', () => {
     for (const strategy of BASELINE_STRATEGIES) {
       expect(strategy.meta.paper?.length).toBeGreaterThan(10);
       expect(strategy.meta.link).toMatch(/^https:\/\//);
-      expect(strategy.version).toBe(1);
+      expect(strategy.version).toBe('1.0.0');
     }
   });
 

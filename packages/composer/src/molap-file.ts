@@ -24,6 +24,12 @@ import { createMolap, type MolapContext, type MolapModel } from './molap.js';
 import { taskNetworkParameters, taskWeightsOf, trainableFlags } from './molap-network.js';
 import type { MolapOptions } from './molap-options.js';
 
+/** Versions of the strategies whose models this file saves, by `MolapModel.strategy`. */
+export const MOLAP_STRATEGY_VERSIONS: Readonly<Record<'molap' | 'random-modules', string>> = Object.freeze({
+  molap: '1.0.0',
+  'random-modules': '1.0.0',
+});
+
 /** Folder names of a saved system. */
 export const MOLAP_BANK_FOLDER = 'bank';
 export const MOLAP_TASKS_FOLDER = 'tasks';
@@ -42,7 +48,7 @@ export async function saveMolapSystem(dir: string, model: MolapModel): Promise<v
   }
   await writeStrategyDocument(dir, {
     strategy: model.strategy,
-    strategyVersion: 1,
+    strategyVersion: MOLAP_STRATEGY_VERSIONS[model.strategy as keyof typeof MOLAP_STRATEGY_VERSIONS],
     options: model.options as unknown as { readonly [key: string]: JsonValue },
     learnedTasks: entries.map((entry) => entry.taskId),
     state: {

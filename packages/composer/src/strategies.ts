@@ -13,7 +13,7 @@ import {
 } from '@molap/core';
 import type { ModuleBank } from '@molap/primitives';
 import { createMolap } from './molap.js';
-import { loadMolap } from './molap-file.js';
+import { loadMolap, MOLAP_STRATEGY_VERSIONS } from './molap-file.js';
 import { DEFAULT_MOLAP_OPTIONS, type MolapOptions, resolveMolapOptions } from './molap-options.js';
 
 const PAPER =
@@ -41,7 +41,7 @@ export const RANDOM_BANK_INPUT = 'random-bank';
 /** The `molap` strategy: MoLaP on a module bank pre-trained on the corpus (input 'pretrained-bank'). */
 export const molap: Strategy<MolapOptions> = Object.freeze({
   id: 'molap',
-  version: 1,
+  version: MOLAP_STRATEGY_VERSIONS.molap,
   meta: MOLAP_META,
   defaults: DEFAULT_MOLAP_OPTIONS,
   inputs: Object.freeze([
@@ -71,7 +71,7 @@ export const molap: Strategy<MolapOptions> = Object.freeze({
  */
 export const randomModules: Strategy<MolapOptions> = Object.freeze({
   id: 'random-modules',
-  version: 1,
+  version: MOLAP_STRATEGY_VERSIONS['random-modules'],
   meta: Object.freeze({
     displayName: 'Random modules (MoLaP without pre-training)',
     paper: PAPER,

@@ -7,6 +7,7 @@ import {
   evaluationBatch,
   type LearningBudget,
   loadSavedModel,
+  STRATEGY_FORMAT_VERSION,
   STRATEGY_JSON,
 } from '@molap/core';
 import {
@@ -271,8 +272,12 @@ describe('MoLaP save and load', () => {
     const dir = await folder();
     await model.save(dir);
     const document = JSON.parse(await readFile(join(dir, STRATEGY_JSON), 'utf8'));
-    await writeFile(join(dir, STRATEGY_JSON), JSON.stringify({ ...document, formatVersion: 3 }));
-    await expect(loadMolap(dir, context)).rejects.toThrow(/format version 3; .*\n.*upgrade the molap packages/);
+    expect(document).toMatchObject({ formatVersion: STRATEGY_FORMAT_VERSION, strategyVersion: molap.version });
+    await writeFile(
+      join(dir, STRATEGY_JSON),
+      JSON.stringify({ ...document, formatVersion: STRATEGY_FORMAT_VERSION + 1 }),
+    );
+    await expect(loadMolap(dir, context)).rejects.toThrow(/format version 4; .*\n.*upgrade the molap packages/);
   });
 });
 

@@ -91,8 +91,11 @@ export function writeJsonDocument(path: string, document: JsonValue | object): P
 
 /** Format name of `strategy.json`. */
 export const STRATEGY_FORMAT = 'molap-strategy';
-/** Version of the format this package writes and reads. */
-export const STRATEGY_FORMAT_VERSION = 2;
+/**
+ * Version of the format this package writes. It reads this one and version 2, whose `strategyVersion` was an
+ * integer `n` (read as `'n.0.0'`).
+ */
+export const STRATEGY_FORMAT_VERSION = 3;
 /** File name of the strategy document. */
 export const STRATEGY_JSON = 'strategy.json';
 
@@ -102,8 +105,8 @@ export interface StrategyDocument {
   readonly formatVersion: number;
   /** Id of the strategy that saved the model (`Strategy.id`). */
   readonly strategy: string;
-  /** Version of that strategy (`Strategy.version`). */
-  readonly strategyVersion: number;
+  /** Version of that strategy (`Strategy.version`, semver). */
+  readonly strategyVersion: string;
   readonly options: { readonly [key: string]: JsonValue };
   readonly learnedTasks: readonly string[];
   /** Strategy-specific state (JSON). */
@@ -112,7 +115,7 @@ export interface StrategyDocument {
 
 const STRATEGY_DOCUMENT: DocumentFormat = {
   format: STRATEGY_FORMAT,
-  versions: [STRATEGY_FORMAT_VERSION],
+  versions: [2, STRATEGY_FORMAT_VERSION],
   what: 'a saved model (strategy.json)',
   hint: 'pass the folder a model was saved into with model.save(dir)',
 };
@@ -126,13 +129,24 @@ export async function writeStrategyDocument(
   await writeJsonDocument(join(dir, STRATEGY_JSON), full);
 }
 
+/** A version-2 document as version 3: its integer `strategyVersion` n becomes the semver `'n.0.0'`. */
+function migrateStrategyDocumentV2(document: StrategyDocument): StrategyDocument {
+  const version: unknown = document.strategyVersion;
+  return {
+    ...document,
+    formatVersion: STRATEGY_FORMAT_VERSION,
+    strategyVersion: typeof version === 'number' ? `${version}.0.0` : String(version),
+  };
+}
+
 /**
- * Reads `strategy.json` of `dir`; with `expected`, checks it was written by that strategy.
+ * Reads `strategy.json` of `dir` (format version 2 or 3; a version-2 file is returned as version 3); with `expected`, checks it was written by that strategy.
  * @throws MolapError 'file-format', 'file-version', or 'incompatible' (another strategy's model).
  */
 export async function readStrategyDocument(dir: string, expected?: string): Promise<StrategyDocument> {
   const path = join(dir, STRATEGY_JSON);
-  const document = await readJsonDocument<StrategyDocument & FormattedDocument>(path, STRATEGY_DOCUMENT);
+  const read = await readJsonDocument<StrategyDocument & FormattedDocument>(path, STRATEGY_DOCUMENT);
+  const document: StrategyDocument = read.formatVersion === 2 ? migrateStrategyDocumentV2(read) : read;
   if (typeof document.strategy !== 'string' || document.strategy === '') {
     throw new MolapError('file-format', `${path} names no strategy`, { hint: STRATEGY_DOCUMENT.hint });
   }

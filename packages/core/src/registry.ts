@@ -10,6 +10,7 @@ import {
   invalidPluginMessage,
   type PluginMeta,
   pluginMetaProblems,
+  SEMVER_PATTERN,
   unknownIdMessage,
 } from '@molap/tasks';
 import { MolapError } from './errors.js';
@@ -27,8 +28,11 @@ export type { PluginMeta };
 export interface Plugin {
   /** Unique id in its registry (see `PLUGIN_ID_PATTERN`). */
   readonly id: string;
-  /** Version of the plugin's behaviour (integer ≥ 1); results record it, so bump it when results change. */
-  readonly version: number;
+  /**
+   * The plugin's version, semver (`'1.0.0'`), as for tasks. Saved models, banks and results record it: bump the
+   * major version when the same seed and options give different results.
+   */
+  readonly version: string;
   readonly meta: PluginMeta;
   /** Every option with its default value. */
   readonly defaults: object;
@@ -72,8 +76,10 @@ export function pluginProblems(plugin: Plugin): string[] {
   if (typeof plugin.id !== 'string' || !PLUGIN_ID_PATTERN.test(plugin.id)) {
     problems.push(`id must be lower-kebab (optionally scope/name), got ${JSON.stringify(plugin.id)}`);
   }
-  if (!(Number.isSafeInteger(plugin.version) && plugin.version >= 1)) {
-    problems.push(`version must be an integer >= 1, got ${JSON.stringify(plugin.version)}`);
+  if (!(typeof plugin.version === 'string' && SEMVER_PATTERN.test(plugin.version))) {
+    problems.push(
+      `version must be a semver string 'MAJOR.MINOR.PATCH' (e.g. '1.0.0'), got ${JSON.stringify(plugin.version)}`,
+    );
   }
   problems.push(...pluginMetaProblems(plugin.meta));
   if (plugin.defaults === null || typeof plugin.defaults !== 'object') problems.push('defaults must be an object');

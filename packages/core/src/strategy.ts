@@ -73,8 +73,8 @@ export interface GeneralisationVariant {
 export interface Strategy<Options extends object = object> {
   /** Unique id in a registry (lower-kebab), e.g. 'multitask'. Models report it as their `strategy`. */
   readonly id: string;
-  /** Version of the strategy's behaviour (integer ≥ 1). */
-  readonly version: number;
+  /** The strategy's version, semver (see `Plugin.version`); saved models record it (`strategyVersion`). */
+  readonly version: string;
   readonly meta: StrategyMeta;
   /** Every option with its default value. */
   readonly defaults: Readonly<Options>;

@@ -5,7 +5,7 @@ import { createStrategyRegistry, type Strategy } from '../src/strategy.js';
 
 const custom: Strategy<{ size: number }> = {
   id: 'lab/tiny',
-  version: 1,
+  version: '1.0.0',
   meta: { displayName: 'Tiny', description: 'A test strategy.', schedule: 'independent' },
   defaults: { size: 1 },
   create: () => Promise.reject(new Error('not used')),
@@ -25,7 +25,7 @@ const thrown = (run: () => unknown): MolapError => {
 describe('createRegistry', () => {
   const plugin = (id: string): Plugin => ({
     id,
-    version: 1,
+    version: '1.0.0',
     meta: { displayName: id, description: 'x' },
     defaults: {},
   });
@@ -72,7 +72,7 @@ describe('createRegistry', () => {
       registry.register({ id: 'Bad Name', version: 0, meta: { displayName: '', description: 'x' }, defaults: {} }),
     );
     expect(error.code).toBe('invalid-plugin');
-    expect(error.problem).toMatch(/id must be lower-kebab.*version must be an integer >= 1.*meta.displayName/);
+    expect(error.problem).toMatch(/id must be lower-kebab.*version must be a semver string.*meta.displayName/);
     const paperless = { ...plugin('lab/no-paper'), meta: { displayName: 'x', description: 'y', link: 42 } };
     expect(thrown(() => registry.register(paperless as never)).problem).toBe(
       "invalid widget 'lab/no-paper': meta.link must be a string (a URL) or left out, got 42",

@@ -31,10 +31,11 @@ import { isTeacherLatents } from './teacher-latents.js';
 export const MODULE_BANK_FORMAT = 'molap-module-bank';
 /**
  * Version of the bank format this package writes (and the newest it reads). 2 added the extractor record
- * (`extractor`: id, version, options, teacher fingerprint) and teacher latents; version-1 banks (CCA or PCA
- * latents) still load, with the record inferred from their latents.
+ * (`extractor`: id, version, options, teacher fingerprint) and teacher latents; 3 records the extractor's
+ * version as semver (version 2 wrote an integer n, read as `'n.0.0'`). Version-1 banks (CCA or PCA latents)
+ * still load, with the record inferred from their latents.
  */
-export const MODULE_BANK_FORMAT_VERSION = 2;
+export const MODULE_BANK_FORMAT_VERSION = 3;
 /** File and folder names inside a bank folder. */
 export const BANK_JSON = 'bank.json';
 export const BANK_MODULES_FOLDER = 'modules';
@@ -144,6 +145,12 @@ export async function saveModuleBank(dir: string, bank: ModuleBank): Promise<str
   return path;
 }
 
+/** The record of a version-2 bank as version 3 records it: an integer extractor version n becomes `'n.0.0'`. */
+function semverExtractorRecord(record: ExtractorRecord | null): ExtractorRecord | null {
+  const version: unknown = record?.version;
+  return record && typeof version === 'number' ? { ...record, version: `${version}.0.0` } : record;
+}
+
 /** Loads a bank folder written by `saveModuleBank`, checking format, version, shapes and checksum. */
 export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   const path = join(dir, BANK_JSON);
@@ -223,7 +230,10 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   }
   const primitives = document.primitives === null ? null : primitivesFromJson(path, document.primitives);
   if (version >= 2 && document.extractor === undefined) {
-    throw new ModelFileError(path, 'is a version-2 bank without an extractor record: the file was edited or truncated');
+    throw new ModelFileError(
+      path,
+      `is a version-${version} bank without an extractor record: the file was edited or truncated`,
+    );
   }
   const bank: ModuleBank = {
     kind: document.kind,
@@ -233,7 +243,12 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
     network: { config: loaded.config, parameters: loaded.parameters },
     primitives,
     // Version 1 predates the record: its latents are CCA or PCA, and say which.
-    extractor: version >= 2 ? (document.extractor ?? null) : primitives ? inferredExtractor(primitives) : null,
+    extractor:
+      version >= 2
+        ? semverExtractorRecord(document.extractor ?? null)
+        : primitives
+          ? inferredExtractor(primitives)
+          : null,
     corpus: document.corpus ?? null,
     seed: document.seed,
     moduleSeeds: document.moduleSeeds,

@@ -49,8 +49,11 @@ export interface ExtractionInput {
 export interface LatentExtractor<Options extends object = object> {
   /** Unique id in a registry (lower-kebab, optionally scoped), e.g. 'teacher'. Recorded in every bank. */
   readonly id: string;
-  /** Version of the extraction; bump it when the same options would give other latents. Recorded in banks. */
-  readonly version: number;
+  /**
+   * Version of the extractor, semver (see `Plugin.version` of @molap/core): bump the major version when the
+   * same options would give other latents. Recorded in banks.
+   */
+  readonly version: string;
   readonly meta: ExtractorMeta;
   /** Every option with its default. */
   readonly defaults: Readonly<Options>;
@@ -72,7 +75,8 @@ export type AnyLatentExtractor = LatentExtractor<any>;
 /** What a bank records of the extractor that built its latents. */
 export interface ExtractorRecord {
   readonly id: string;
-  readonly version: number;
+  /** `LatentExtractor.version` (semver). */
+  readonly version: string;
   /** The resolved options (JSON). */
   readonly options: { readonly [key: string]: JsonValue };
   /** The teacher's fingerprint, for extractors that read one; else null. */
@@ -84,14 +88,14 @@ export function inferredExtractor(latents: BankLatents): ExtractorRecord {
   if (isTeacherLatents(latents)) {
     return {
       id: latents.method,
-      version: 1,
+      version: '1.0.0',
       options: { k: latents.k, rotation: latents.rotation, rankTolerance: latents.rankTolerance },
       teacher: latents.teacher,
     };
   }
   return {
     id: latents.method,
-    version: 1,
+    version: '1.0.0',
     options: {
       k: latents.k,
       rankTolerance: latents.rankTolerance,

@@ -89,7 +89,7 @@ const CCA_OPTIONS = defineOptions("'cca' extractor option", {
 /** `cca`: regularised CCA between the instantaneous sensory input (optionally with history traces) and the targets. */
 export const ccaExtractor: LatentExtractor<CcaExtractorOptions> = Object.freeze({
   id: 'cca',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Input–output CCA',
     description:
@@ -111,7 +111,7 @@ const PCA_OPTIONS = defineOptions("'pca' extractor option", sharedOptions(DEFAUL
 /** `pca`: principal axes of the targets (the ablation). */
 export const pcaExtractor: LatentExtractor<PcaExtractorOptions> = Object.freeze({
   id: 'pca',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Target PCA',
     description: "Principal axes of the corpus' targets: the ablation of the input–output CCA (MoLaP §2).",
@@ -189,7 +189,7 @@ const TEACHER_OPTIONS = defineOptions("'teacher' extractor option", {
 /** `teacher`: top-k principal components (optionally ICA-rotated) of the states of a network trained on the corpus. */
 export const teacherExtractor: LatentExtractor<TeacherExtractorOptions> = Object.freeze({
   id: 'teacher',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Teacher principal components',
     description:
@@ -232,7 +232,7 @@ const TEACHER_CCA_OPTIONS = defineOptions("'teacher-cca' extractor option", {
 /** `teacher-cca`: CCA between a teacher's states and the targets; latent i is the state side of pair i. */
 export const teacherCcaExtractor: LatentExtractor<TeacherCcaExtractorOptions> = Object.freeze({
   id: 'teacher-cca',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Teacher–target CCA',
     description:

@@ -94,7 +94,7 @@ describe('saveModuleBank / loadModuleBank', () => {
     const loaded = await loadModuleBank(dir);
     expect(loaded.extractor).toEqual({
       id: 'cca',
-      version: 1,
+      version: '1.0.0',
       options: { k: 2, rankTolerance: 1e-5, regularization: 1e-3, trialsPerTask: 32, historyTimeConstants: [] },
       teacher: null,
     });
@@ -102,6 +102,21 @@ describe('saveModuleBank / loadModuleBank', () => {
     // A version-2 bank must carry its record.
     await writeFile(path, JSON.stringify({ ...document, formatVersion: 2 }));
     await expect(loadModuleBank(dir)).rejects.toThrow(/version-2 bank without an extractor record/);
+  });
+
+  it('reads version-2 banks, whose extractor version was an integer n, as semver n.0.0', async () => {
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    const path = join(dir, BANK_JSON);
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    expect(document.formatVersion).toBe(3);
+    expect(document.extractor.version).toBe('1.0.0');
+    await writeFile(
+      path,
+      JSON.stringify({ ...document, formatVersion: 2, extractor: { ...document.extractor, version: 4 } }),
+    );
+    const loaded = await loadModuleBank(dir);
+    expect(loaded.extractor).toEqual({ ...bank.extractor, version: '4.0.0' });
   });
 
   it('refuses a bank written by a newer format version, naming the fix', async () => {
@@ -113,7 +128,7 @@ describe('saveModuleBank / loadModuleBank', () => {
     const error = await loadModuleBank(dir).catch((e) => e);
     expect(error).toBeInstanceOf(ModelFileError);
     expect(error.message).toMatch(
-      /module-bank format version 3, newer than the version 2 .* upgrade @molap\/primitives/,
+      /module-bank format version 4, newer than the version 3 .* upgrade @molap\/primitives/,
     );
   });
 

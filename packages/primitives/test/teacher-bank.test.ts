@@ -55,7 +55,7 @@ describe('banks from teacher latents', () => {
     expect(two.log.map((l) => l.heldOutR2)).toEqual(one.log.map((l) => l.heldOutR2));
     expect(one.extractor).toMatchObject({
       id: 'teacher',
-      version: 1,
+      version: '1.0.0',
       options: { k: 2, rotation: 'none', trialsPerTask: 16 },
       teacher: { sha256: teacherChecksum(teacher.parameters), hiddenSize: 6, taskIds: ['fdgo', 'delaygo', 'dm1'] },
     });

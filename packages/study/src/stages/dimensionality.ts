@@ -7,7 +7,7 @@ import type { StudyStage } from './stage.js';
 
 export const dimensionalityStage: StudyStage = Object.freeze<StudyStage>({
   id: 'dimensionality',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Dimensionality',
     description: 'Participation ratio and PCA variance explained of the hidden states on the analysis trials.',

@@ -52,7 +52,7 @@ export async function planRobustnessCurves(
 
 export const robustnessStage: StudyStage = Object.freeze<StudyStage>({
   id: 'robustness',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Robustness',
     description: "Performance under each perturbation of the plan's suite, magnitude by magnitude, on fixed trials.",

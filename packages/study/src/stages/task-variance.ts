@@ -4,7 +4,7 @@ import type { StudyStage } from './stage.js';
 
 export const taskVarianceStage: StudyStage = Object.freeze<StudyStage>({
   id: 'task-variance',
-  version: 1,
+  version: '1.0.0',
   meta: Object.freeze({
     displayName: 'Task variance',
     description: "Each unit's variance across the test-mode conditions of every corpus task (Yang et al. 2019).",

@@ -9,8 +9,10 @@
 
 import { join } from 'node:path';
 import {
+  checkRuleBlock,
   defineOptions,
   deriveSeed,
+  describeRules,
   type EvaluationOptions,
   evaluationSet,
   type LearningBudget,
@@ -28,7 +30,6 @@ import {
   type Strategy,
   type StrategyContext,
   type TaskEvaluation,
-  type TaskGeometry,
   type TaskLearningRecord,
   taskGeometry,
   taskInputNoiseStd,
@@ -75,15 +76,6 @@ const RULE_INPUTS_ONLY = {
 
 const NETWORK_FOLDER = 'network';
 
-function sameGeometry(network: RnnNetwork, geometry: TaskGeometry): boolean {
-  const config = network.config;
-  return (
-    config.inputSize === geometry.inputSize &&
-    config.outputSize === geometry.outputSize &&
-    config.alpha === geometry.alpha
-  );
-}
-
 /** Version of the `multitask` strategy (its models record it). */
 const MULTITASK_VERSION = '1.0.0';
 
@@ -127,9 +119,9 @@ class MultitaskModel implements MultiTaskModel {
         geometry,
         deriveSeed(options.seed, SEED_PURPOSE.initialisation),
       );
-    } else if (!sameGeometry(this.network, geometry)) {
+    } else if (!this.network.fits(geometry)) {
       throw new RangeError(
-        `tasks ${taskIds.join(', ')} need ${geometry.inputSize} inputs and ${geometry.outputSize} outputs, but this network has ${this.network.config.inputSize} and ${this.network.config.outputSize}: it can only learn tasks its input layout represents (its rule block was composed for the tasks it was built on: ${this.learned.join(', ') || 'none yet'}). Build the model for the whole set of tasks at once (list them all in one run or compare, so that their rule block is composed together), or set tasks.options.rules to a block that includes them.`,
+        `tasks ${taskIds.join(', ')} need ${geometry.inputSize} inputs, ${geometry.outputSize} outputs and a rule block of ${describeRules(geometry.rules)}, but this network has ${this.network.config.inputSize}, ${this.network.config.outputSize} and ${describeRules(this.network.rules ?? [])}: it can only learn tasks its input layout represents (its rule block was composed for the tasks it was built on: ${this.learned.join(', ') || 'none yet'}). Build the model for the whole set of tasks at once (list them all in one run or compare, so that their rule block is composed together), or set tasks.options.rules to a block that includes them.`,
       );
     }
     const network = this.network;
@@ -320,5 +312,14 @@ export async function loadMultitask(
   const ruleInputTasks = Array.isArray(document.state.ruleInputTasks)
     ? (document.state.ruleInputTasks as string[])
     : [];
+  const trained = network?.rules ?? (document.state.rules as string[] | undefined);
+  if (trained !== undefined && trained.length > 0 && document.learnedTasks.length > 0) {
+    try {
+      checkRuleBlock(context, document.learnedTasks[0]!, trained, `the multitask model in ${dir}`);
+    } catch (error) {
+      network?.dispose();
+      throw error;
+    }
+  }
   return new MultitaskModel(context, options, network, document.learnedTasks, ruleInputTasks);
 }

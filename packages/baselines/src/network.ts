@@ -116,13 +116,25 @@ export class RnnNetwork {
   readonly model: EngineModel;
   readonly adam: Partial<AdamOptions>;
   readonly clipping: GradientClipping;
+  /**
+   * The rule block of the inputs (rule id per rule unit, `TaskGeometry.rules`); undefined for a network saved
+   * before molap recorded it.
+   */
+  readonly rules: readonly string[] | undefined;
   private evaluator: NetworkEvaluator | undefined;
 
-  private constructor(engine: Engine, model: EngineModel, adam: Partial<AdamOptions>, clipping: GradientClipping) {
+  private constructor(
+    engine: Engine,
+    model: EngineModel,
+    adam: Partial<AdamOptions>,
+    clipping: GradientClipping,
+    rules: readonly string[] | undefined,
+  ) {
     this.engine = engine;
     this.model = model;
     this.adam = adam;
     this.clipping = clipping;
+    this.rules = rules;
   }
 
   /** A new network with Yang et al.'s initialisation (`initRnnParameters`) from `seed`. */
@@ -136,13 +148,22 @@ export class RnnNetwork {
     const adam = { learningRate: options.learningRate };
     const clipping: GradientClipping =
       options.clipValue > 0 ? { kind: 'value', value: options.clipValue } : { kind: 'none' };
-    return new RnnNetwork(engine, engine.createModel({ config, parameters, adam, clipping }), adam, clipping);
+    return new RnnNetwork(engine, engine.createModel({ config, parameters, adam, clipping }), adam, clipping, [
+      ...geometry.rules,
+    ]);
   }
 
   /** Loads a network saved by `save` (parameters, hyper-parameters and optimiser state). */
   static async load(engine: Engine, dir: string): Promise<RnnNetwork> {
     const loaded = await loadModel(dir);
-    return new RnnNetwork(engine, createModelFromFile(engine, loaded), loaded.adam, loaded.clipping);
+    const rules = loaded.metadata?.rules;
+    return new RnnNetwork(
+      engine,
+      createModelFromFile(engine, loaded),
+      loaded.adam,
+      loaded.clipping,
+      Array.isArray(rules) ? rules.map(String) : undefined,
+    );
   }
 
   get config(): RnnConfig {
@@ -184,16 +205,34 @@ export class RnnNetwork {
     return this.evaluator.evaluate(taskId, batch, options, inputNoiseStd, parameters);
   }
 
-  /** Saves the network (with its optimiser state, so learning can continue exactly) into `dir`. */
+  /**
+   * Saves the network (with its optimiser state, so learning can continue exactly) into `dir`; its rule block
+   * goes into the metadata (`rules`) next to `metadata`.
+   */
   async save(dir: string, metadata?: { readonly [key: string]: JsonValue }): Promise<void> {
+    const all = { ...metadata, ...(this.rules ? { rules: [...this.rules] } : {}) };
     await saveModel(
       dir,
       snapshotModel(this.model, {
         adam: this.adam,
         clipping: this.clipping,
         includeOptimizer: true,
-        ...(metadata ? { metadata } : {}),
+        ...(Object.keys(all).length > 0 ? { metadata: all } : {}),
       }),
+    );
+  }
+
+  /**
+   * Whether tasks of `geometry` fit this network: the same sizes and α, and the same rule block unit for unit
+   * (when the network records one).
+   */
+  fits(geometry: TaskGeometry): boolean {
+    const { config } = this;
+    return (
+      config.inputSize === geometry.inputSize &&
+      config.outputSize === geometry.outputSize &&
+      config.alpha === geometry.alpha &&
+      (this.rules === undefined || JSON.stringify(this.rules) === JSON.stringify(geometry.rules))
     );
   }
 

@@ -17,7 +17,9 @@ import {
   writeFileAtomic,
 } from '@molap/backend';
 import {
+  checkRuleBlock,
   deriveSeed,
+  describeRules,
   type EvaluationOptions,
   evaluationNoiseSeed,
   evaluationSet,
@@ -34,7 +36,6 @@ import {
   type StrategyContext,
   type StrategyDocument,
   type TaskEvaluation,
-  type TaskGeometry,
   type TaskLearningRecord,
   taskGeometry,
   taskInputNoiseStd,
@@ -124,14 +125,6 @@ const METHOD_FOLDER = 'method';
 const DONE_FOLDER = 'done';
 const RECORD_JSON = 'record.json';
 
-function sameGeometry(config: RnnConfig, geometry: TaskGeometry): boolean {
-  return (
-    config.inputSize === geometry.inputSize &&
-    config.outputSize === geometry.outputSize &&
-    config.alpha === geometry.alpha
-  );
-}
-
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -209,8 +202,10 @@ export class SequentialModel implements MultiTaskModel {
         geometry,
         deriveSeed(options.seed, SEED_PURPOSE.initialisation),
       );
-    } else if (!sameGeometry(this.network.config, geometry)) {
-      throw new RangeError('these tasks have another input/output layout than the tasks this network learned');
+    } else if (!this.network.fits(geometry)) {
+      throw new RangeError(
+        `tasks ${taskIds.join(', ')} have another input/output layout or rule block (${describeRules(geometry.rules)}) than the tasks this network learned (${describeRules(this.network.rules ?? [])}): learn them all in one model built for them together, or set tasks.options.rules to a block that includes them`,
+      );
     }
     this.evaluationTrials = budget.evalTrials;
     this.evaluationSeed = options.seed;
@@ -384,6 +379,9 @@ export class SequentialModel implements MultiTaskModel {
     };
     this.network?.dispose();
     this.network = state.hasNetwork ? await RnnNetwork.load(this.context.engine, join(dir, NETWORK_FOLDER)) : undefined;
+    if (this.network?.rules && saved.learnedTasks.length > 0) {
+      checkRuleBlock(this.context, saved.learnedTasks[0]!, this.network.rules, `the ${this.strategy} model in ${dir}`);
+    }
     this.learned = [...saved.learnedTasks];
     this.retentionPoints = [...state.retention];
     this.evaluationTrials = state.evaluationTrials;

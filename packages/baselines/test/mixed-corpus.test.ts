@@ -2,11 +2,13 @@
  * Plugin tasks next to the Yang tasks: `compare` composes one rule block for the tasks it compares, so no
  * rule list is typed by hand; a model built on one rule block refuses tasks it cannot represent.
  */
-import { createTaskRegistry, defineTask, type Task, yang19 } from '@molap/tasks';
+import { loadSavedModel } from '@molap/core';
+import { corpusTaskOptions, createTaskRegistry, defineTask, type Task, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
+import { createBaselineRegistry } from '../src/builtins.js';
 import { compare } from '../src/compare.js';
 import { multitask } from '../src/multitask.js';
-import { createTestContext, TINY_BUDGET } from './helpers.js';
+import { createTestContext, TINY_BUDGET, withTemporaryDir } from './helpers.js';
 
 /** A delayed response of one plugin, `lab-x/…`: respond at `angle` after a delay. */
 const pluginTask = (id: string, angle: number): Task =>
@@ -61,11 +63,63 @@ describe('plugin tasks mixed with the Yang tasks', () => {
     try {
       await model.learn(['fdgo'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 });
       await expect(model.learn(['lab-a/reach'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 })).rejects.toThrow(
-        /tasks lab-a\/reach need 66 inputs and 33 outputs, but this network has 85 and 33: .*Build the model for the whole set of tasks at once/,
+        /tasks lab-a\/reach need 66 inputs, 33 outputs and a rule block of 1 rule: lab-a\/reach, but this network has 85, 33 and 20 rules: .*Build the model for the whole set of tasks at once/,
       );
     } finally {
       await model.dispose();
       await context.engine.dispose();
+    }
+  });
+
+  it('two plugin tasks whose own blocks have the same size do not share a rule unit: refused, saying what to do', async () => {
+    const context = { ...(await createTestContext()), tasks: registry() };
+    const model = await multitask.create(context, { hiddenSize: 8 });
+    try {
+      // Alone, each task's block is its own rule: 66 inputs for both, the rule unit meaning another task.
+      await expect(
+        model.learn(['lab-a/reach', 'lab-b/reach'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 }),
+      ).rejects.toThrow(
+        /tasks 'lab-a\/reach' and 'lab-b\/reach' cannot share a network: inputs 66 vs 66.*their rule blocks differ \(1 rule: lab-a\/reach vs 1 rule: lab-b\/reach\): .*corpusTaskOptions/,
+      );
+      await model.learn(['lab-a/reach'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 });
+      await expect(model.learn(['lab-b/reach'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 })).rejects.toThrow(
+        /a rule block of 1 rule: lab-b\/reach, but this network has 66, 33 and 1 rule: lab-a\/reach/,
+      );
+    } finally {
+      await model.dispose();
+      await context.engine.dispose();
+    }
+  });
+
+  it('a saved model refuses to load under task options that give its rule units to other tasks', async () => {
+    const base = await createTestContext();
+    const tasks = registry();
+    const composed = {
+      ...base,
+      tasks,
+      taskOptions: corpusTaskOptions([tasks.get('lab-a/reach'), tasks.get('lab-b/reach')]),
+    };
+    const model = await multitask.create(composed, { hiddenSize: 8 });
+    try {
+      await withTemporaryDir(async (dir) => {
+        await model.learn(['lab-a/reach', 'lab-b/reach'], { ...TINY_BUDGET, steps: 1 }, { seed: 1 });
+        await model.save(dir);
+        const reloaded = await loadSavedModel(dir, composed, createBaselineRegistry());
+        expect(reloaded.learnedTasks()).toEqual(['lab-a/reach', 'lab-b/reach']);
+        await reloaded.dispose();
+        // The same two rules in the other order: the same sizes, every rule unit meaning the other task.
+        const swapped = { ...composed, taskOptions: { rules: ['lab-b/reach', 'lab-a/reach'] } };
+        const error = await loadSavedModel(dir, swapped, createBaselineRegistry()).catch((e: unknown) => e);
+        expect(error).toMatchObject({
+          code: 'incompatible',
+          problem: expect.stringMatching(
+            /the multitask model in .* was trained with a rule block of 2 rules: lab-a\/reach, lab-b\/reach, but the task options given now make it 2 rules: lab-b\/reach, lab-a\/reach/,
+          ),
+        });
+      });
+    } finally {
+      await model.dispose();
+      await base.engine.dispose();
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isMolapError, type StrategyRegistry } from '@molap/core';
+import { isMolapError, type MolapError, type StrategyRegistry } from '@molap/core';
 import {
   openTaskCatalog,
   type PluginSource,
@@ -93,7 +93,7 @@ export function reportPluginProblems(catalog: TaskCatalog, io: CliIo, strict: bo
 export function failOnPluginProblems(catalog: { readonly problems: readonly unknown[] }): void {
   const count = catalog.problems.length;
   if (count === 0) return;
-  throw new CommandError(`${count} task plugin problem${count === 1 ? '' : 's'} (--strict)`, {
+  throw new CommandError(`${count} plugin problem${count === 1 ? '' : 's'} (--strict)`, {
     hint: 'fix or uninstall the plugins named above; `molap tasks doctor` explains what discovery found',
   });
 }
@@ -112,28 +112,52 @@ export function findTask(registry: TaskRegistry, id: string): Task {
   }
 }
 
+/** The registries of the plugins a study names besides tasks: strategies, perturbations, latent extractors. */
+export interface PluginRegistries {
+  readonly strategies: StrategyRegistry;
+  readonly perturbations: import('@molap/analysis').PerturbationRegistry;
+  readonly extractors: import('@molap/primitives').ExtractorRegistry;
+}
+
 /**
- * The strategies a command may name: `base` (default the built-in ones: MoLaP, random modules, the baselines)
- * and those of the project's plugin packages (a `molap` field with apiVersion 2). A plugin strategy that
- * cannot be registered is a warning (a failure with `--strict`).
+ * The strategies, perturbations and latent extractors a command may name: the built-in ones (MoLaP, random
+ * modules and the baselines, or `baseStrategies`; the perturbation suite of @molap/analysis; the extractors of
+ * @molap/primitives) and those of the project's plugin packages (a `molap` field with apiVersion 2). A plugin
+ * value that cannot be registered is a warning (a failure with `--strict`).
  */
-export async function loadStrategyRegistry(
+export async function loadPluginRegistries(
   catalog: TaskCatalog,
   io: CliIo,
   strict: boolean,
-  base?: StrategyRegistry,
-): Promise<StrategyRegistry> {
-  const [{ createBuiltinStrategyRegistry }, { registerDiscoveredPlugins }] = await Promise.all([
+  baseStrategies?: StrategyRegistry,
+): Promise<PluginRegistries> {
+  const { registries, refused } = await pluginRegistries(catalog, baseStrategies);
+  for (const error of refused) io.stderr(`molap: warning: ${error.message}\n`);
+  if (strict) failOnPluginProblems({ problems: refused });
+  return registries;
+}
+
+/**
+ * The registries of `loadPluginRegistries`, and the plugin values they refused (a malformed value, an id
+ * taken), each a MolapError naming its package; nothing printed.
+ */
+export async function pluginRegistries(
+  catalog: TaskCatalog,
+  baseStrategies?: StrategyRegistry,
+): Promise<{ readonly registries: PluginRegistries; readonly refused: readonly MolapError[] }> {
+  const [{ createBuiltinStrategyRegistry }, { registerDiscoveredPlugins }, analysis, primitives] = await Promise.all([
     import('@molap/study'),
     import('@molap/core'),
+    import('@molap/analysis'),
+    import('@molap/primitives'),
   ]);
-  const strategies = base ?? (await createBuiltinStrategyRegistry());
-  if (catalog.discovery) {
-    const refused = registerDiscoveredPlugins(catalog.discovery, { strategies });
-    for (const error of refused) io.stderr(`molap: warning: ${error.message}\n`);
-    if (strict) failOnPluginProblems({ problems: refused });
-  }
-  return strategies;
+  const registries: PluginRegistries = {
+    strategies: baseStrategies ?? (await createBuiltinStrategyRegistry()),
+    perturbations: analysis.createBuiltinPerturbationRegistry(),
+    extractors: primitives.createLatentExtractorRegistry(),
+  };
+  const refused = catalog.discovery ? registerDiscoveredPlugins(catalog.discovery, registries) : [];
+  return { registries, refused };
 }
 
 /** The plugin sources of a catalog for worker threads (`pluginSources` of @molap/tasks), or none. */

@@ -90,7 +90,7 @@ describe.concurrent('task plugins of the project', () => {
     const result = await molap(['tasks', 'list', '--strict'], { cwd: project.root });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('molap: 1 task plugin problem (--strict)');
+    expect(result.stderr).toContain('molap: 1 plugin problem (--strict)');
   });
 
   it('explains discovery: loaded, skipped with reasons, problems', async () => {
@@ -189,7 +189,12 @@ describe('conformance and manifest checks at discovery', () => {
     lab.write('package.json', {
       name: 'lab',
       private: true,
-      dependencies: { 'molap-task-neurogym-classics': '^0.1.0', 'molap-task-bad': '1.0.0', 'molap-task-typo': '1.0.0' },
+      dependencies: {
+        'molap-task-neurogym-classics': '^0.1.0',
+        'molap-task-bad': '1.0.0',
+        'molap-task-typo': '1.0.0',
+        'molap-strategy-broken': '1.0.0',
+      },
     });
     linkExamplePlugin(lab);
     lab.write('node_modules/molap-task-bad/package.json', {
@@ -206,6 +211,17 @@ const base = createGoNoGo({ id: 'bad/short-targets' });
 export const tasks = [good, { ...base, generate(rng, options) { const batch = base.generate(rng, options); return { ...batch, targets: batch.targets.subarray(1) }; } }];
 `,
     );
+    // A strategy with an integer version (versions are semver) and no create: its registry refuses it.
+    lab.write('node_modules/molap-strategy-broken/package.json', {
+      name: 'molap-strategy-broken',
+      version: '1.0.0',
+      type: 'module',
+      molap: { apiVersion: 2, strategies: './strategies.js' },
+    });
+    lab.write(
+      'node_modules/molap-strategy-broken/strategies.js',
+      `export const strategies = [{ id: 'lab/broken', version: 1, meta: { displayName: 'Broken', description: 'x', schedule: 'independent' }, defaults: {}, load: async () => undefined }];\n`,
+    );
     lab.write('node_modules/molap-task-typo/package.json', {
       name: 'molap-task-typo',
       version: '1.0.0',
@@ -214,7 +230,7 @@ export const tasks = [good, { ...base, generate(rng, options) { const batch = ba
   });
   afterAll(() => lab.remove());
 
-  it('doctor rejects the non-conforming task only, flags the misspelt key, and --strict fails on both', async () => {
+  it('doctor rejects the non-conforming task and the malformed strategy only, flags the misspelt key, and --strict fails on all three', async () => {
     const result = await molap(['tasks', 'doctor'], { cwd: lab.root });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✔ molap-task-bad@1.0.0: 1 task (bad/fine)');
@@ -225,9 +241,13 @@ export const tasks = [good, { ...base, generate(rng, options) { const batch = ba
     expect(result.stdout).toContain(
       '✖ unknown key "task" in the "molap" field of package.json (did you mean "tasks"?)',
     );
+    expect(result.stdout).toContain('✔ molap-strategy-broken@1.0.0: 1 strategy (lab/broken)');
+    expect(result.stdout).toContain(
+      "✖ invalid strategy 'lab/broken': version must be a semver string 'MAJOR.MINOR.PATCH' (e.g. '1.0.0'), got 1 (from molap-strategy-broken@1.0.0)",
+    );
     const strict = await molap(['tasks', 'doctor', '--strict'], { cwd: lab.root });
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain('2 task plugin problems (--strict)');
+    expect(strict.stderr).toContain('3 plugin problems (--strict)');
     const plot = await molap(['tasks', 'plot', 'bad/short-targets', '--out', 'x.svg'], { cwd: lab.root });
     expect(plot.code).toBe(2);
     expect(plot.stderr).toContain("unknown task 'bad/short-targets'");
@@ -347,6 +367,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
         budget: { preset: 'quick', steps: 4, batchSize: 8, evalEvery: 2, evalTrials: 16 },
         network: { hiddenSize: 16 },
         bank: {
+          extractor: 'lab/pca-twin',
           moduleSize: 4,
           latents: { k: 2 },
           steps: 4,
@@ -356,16 +377,20 @@ describe('a run mixing Yang tasks and two plugins', () => {
           workers: 2,
         },
         analysisTrials: 16,
-        perturbations: [{ id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 }],
+        perturbations: [
+          { id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 },
+          { id: 'lab/double-state-noise', magnitudes: [0, 1], draws: 1 },
+        ],
       },
     });
   });
   afterAll(() => lab.remove());
+  let runDir: string;
 
   it('runs the whole study with a third-party strategy next to MoLaP: one composed rule block, no rules typed', async () => {
     const result = await molap(['run', '--json', '--out', 'mixed'], { cwd: lab.root });
     expect(result.code, result.stderr).toBe(0);
-    const { runDir } = JSON.parse(result.stdout);
+    runDir = JSON.parse(result.stdout).runDir;
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
     expect(JSON.stringify(results)).toContain('lab/delayed-reach');
     expect(JSON.stringify(results)).toContain('neurogym/go-no-go');
@@ -385,7 +410,40 @@ describe('a run mixing Yang tasks and two plugins', () => {
     expect(report).toContain(
       '<dt>scores</dt><dd>Yang&#39;s last-step criterion ≥ 0.9: fdgo, neurogym/go-no-go, lab/delayed-reach, dm1; response-timing ≥ 0.9: neurogym/ready-set-go</dd>',
     );
+    // the plugin's perturbation is measured in the suite and its extractor built the bank, each with its version
+    expect(results.perturbations.map(({ id, version }: { id: string; version: string }) => [id, version])).toEqual([
+      ['unit-silencing', '1.0.0'],
+      ['lab/double-state-noise', '1.0.0'],
+    ]);
+    for (const name of ['molap', 'multitask', 'lab/l2']) {
+      expect(Object.keys(results.models[name].robustness), name).toContain('lab/double-state-noise');
+    }
+    const bank = JSON.parse(readFileSync(join(runDir, 'state/jobs/bank/seed-1/files/bank/bank.json'), 'utf8'));
+    expect(bank.extractor).toMatchObject({ id: 'lab/pca-twin', version: '1.2.0' });
+    // the third-party strategy's saved model records its version
+    const l2 = JSON.parse(
+      readFileSync(join(runDir, 'state/jobs/train/lab_2Fl2/seed-1/files/model/strategy.json'), 'utf8'),
+    );
+    expect(l2).toMatchObject({ strategy: 'lab/l2', strategyVersion: '1.0.0' });
   }, 120_000);
+
+  it('doctor lists each package with its tasks, strategies, perturbations and extractors', async () => {
+    const result = await molap(['tasks', 'doctor'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      '✔ molap-task-reach@1.0.0: 1 task (lab/delayed-reach); 1 perturbation (lab/double-state-noise); 1 extractor (lab/pca-twin)',
+    );
+    expect(result.stdout).toMatch(/✔ molap-strategy-l2@[^:]+: 1 strategy \(lab\/l2\)/);
+    expect(result.stdout).toContain('problems (0)');
+  });
+
+  it("molap perturb measures the plugin's perturbation on a saved model of the run", async () => {
+    const model = join(runDir, 'state/jobs/train/multitask/seed-1/files/model');
+    const result = await molap(['perturb', model, '--json', '--quiet'], { cwd: lab.root });
+    expect(result.code, result.stderr).toBe(0);
+    const { curves } = JSON.parse(result.stdout);
+    expect(curves.map((curve: { id: string }) => curve.id)).toEqual(['unit-silencing', 'lab/double-state-noise']);
+  }, 60_000);
 
   it('compares across the two plugins', async () => {
     const args = ['compare', '--tasks', 'neurogym/go-no-go,lab/delayed-reach', '--strategies', 'multitask'];

@@ -1,9 +1,10 @@
 /**
  * Task lookup and geometry for a strategy: the tasks of a `learn` call, their shared input/output sizes,
- * the leak α = dt/τ, and the fixed evaluation batches.
+ * the leak α = dt/τ and rule block, and the fixed evaluation batches.
  */
 
 import { type Batch, resolveTaskOptions, type Task } from '@molap/tasks';
+import { MolapError } from './errors.js';
 import { evaluationBatch } from './learning-data.js';
 import { inputNoiseStd } from './perturb.js';
 import type { StrategyContext } from './strategy.js';
@@ -14,6 +15,8 @@ export interface TaskGeometry {
   readonly outputSize: number;
   /** Leak α = dt/τ of the network, from the task options. */
   readonly alpha: number;
+  /** The rule block of the inputs: rule id of each rule input unit, in order (`TaskOptions.rules`). */
+  readonly rules: readonly string[];
 }
 
 /** The tasks of `taskIds` from the context's registry; rejects empty lists and repeated ids. */
@@ -29,7 +32,11 @@ export function lookUpTasks(context: StrategyContext, taskIds: readonly string[]
   return taskIds.map((id) => context.tasks.get(id));
 }
 
-/** Input/output sizes and α of `tasks` under the context's task options; they must agree. */
+/**
+ * Input/output sizes, α and rule block of `tasks` under the context's task options; they must agree: tasks
+ * that share a network share its rule block, unit for unit (two tasks whose own blocks merely have the same
+ * size would otherwise drive the same rule unit).
+ */
 export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): TaskGeometry {
   let geometry: TaskGeometry | undefined;
   let first = '';
@@ -37,7 +44,12 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
   for (const task of tasks) {
     const options = resolveTaskOptions(task, { ...context.taskOptions, mode: 'random' });
     const layout = task.layout(options);
-    const current = { inputSize: layout.inputSize, outputSize: layout.outputSize, alpha: options.dt / options.tau };
+    const current = {
+      inputSize: layout.inputSize,
+      outputSize: layout.outputSize,
+      alpha: options.dt / options.tau,
+      rules: [...options.rules],
+    };
     if (geometry === undefined) {
       geometry = current;
       first = task.id;
@@ -45,13 +57,14 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
     } else if (
       geometry.inputSize !== current.inputSize ||
       geometry.outputSize !== current.outputSize ||
-      geometry.alpha !== current.alpha
+      geometry.alpha !== current.alpha ||
+      firstRules !== JSON.stringify(options.rules)
     ) {
       const rulesDiffer = firstRules !== JSON.stringify(options.rules);
       throw new RangeError(
         `tasks '${first}' and '${task.id}' cannot share a network: inputs ${geometry.inputSize} vs ${current.inputSize}, outputs ${geometry.outputSize} vs ${current.outputSize}, α ${geometry.alpha} vs ${current.alpha}` +
           (rulesDiffer
-            ? `; their rule blocks differ (${JSON.parse(firstRules).length} vs ${options.rules.length} rules): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
+            ? `; their rule blocks differ (${describeRules(JSON.parse(firstRules))} vs ${describeRules(options.rules)}): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
             : '; use tasks with the same layout (same ring size, dt and τ)'),
       );
     }
@@ -62,6 +75,34 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
     );
   }
   return geometry;
+}
+
+/** A rule block in a message: its size and, when short, its rules. */
+export function describeRules(rules: readonly string[]): string {
+  const count = `${rules.length} rule${rules.length === 1 ? '' : 's'}`;
+  return rules.length <= 4 ? `${count}: ${rules.join(', ') || 'none'}` : count;
+}
+
+/**
+ * Checks that a network trained with the rule block `trained` is used with the same block: the rules the
+ * context's task options give `taskId` (one of the tasks it learned).
+ * @throws MolapError 'incompatible' naming both blocks, with the fix.
+ */
+export function checkRuleBlock(
+  context: StrategyContext,
+  taskId: string,
+  trained: readonly string[],
+  where: string,
+): void {
+  const given = resolveTaskOptions(context.tasks.get(taskId), { ...context.taskOptions, mode: 'random' }).rules;
+  if (JSON.stringify(given) === JSON.stringify(trained)) return;
+  throw new MolapError(
+    'incompatible',
+    `${where} was trained with a rule block of ${describeRules(trained)}, but the task options given now make it ${describeRules(given)}: its rule input units would mean other tasks`,
+    {
+      hint: "load it with the task options it was trained with (a run's tasks.options; leave rules unset for molap to compose the same block from the same tasks)",
+    },
+  );
 }
 
 /** Standard deviation of the input noise of a task's batches under the context's task options. */

@@ -22,7 +22,15 @@ export {
   resolveBudget,
   validateBudget,
 } from './budgets.js';
-export { evaluationSet, lookUpTasks, type TaskGeometry, taskGeometry, taskInputNoiseStd } from './context.js';
+export {
+  checkRuleBlock,
+  describeRules,
+  evaluationSet,
+  lookUpTasks,
+  type TaskGeometry,
+  taskGeometry,
+  taskInputNoiseStd,
+} from './context.js';
 export { type DiscoveredPluginRegistries, registerDiscoveredPlugins } from './discovered.js';
 export {
   BAD_INPUT_CODES,

@@ -26,4 +26,10 @@ export {
 } from './coordinator.js';
 export { identityDifferences, type WorkerIdentity } from './protocol.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
-export { DEFAULT_LOCK_SECONDS, type RunWorkerOptions, runWorker, type WorkerEvent } from './worker.js';
+export {
+  DEFAULT_LOCK_SECONDS,
+  type RunWorkerOptions,
+  runWorker,
+  type WorkerEvent,
+  type WorkerPlugins,
+} from './worker.js';

@@ -22,6 +22,7 @@ import {
   runStudyJob,
   type StudyJob,
   type StudyPlan,
+  type StudyRegistries,
   studyJobs,
 } from '@molap/study';
 import type { TaskRegistry } from '@molap/tasks';
@@ -57,14 +58,23 @@ export type WorkerEvent =
   | { readonly type: 'job-error'; readonly queue: string; readonly job: string; readonly error: string }
   | { readonly type: 'run-end'; readonly queue: string };
 
+/** What a worker loads for a run's plan: its tasks, the plugin packages, and the plugins' other values. */
+export interface WorkerPlugins extends StudyRegistries {
+  readonly registry: TaskRegistry;
+  /** Plugin packages loaded (package → version); they must be the coordinator's. */
+  readonly plugins: Record<string, string>;
+}
+
 /** Options of `runWorker`. */
 export interface RunWorkerOptions {
   readonly url: string;
   /**
    * The task registry of a run's plan (the built-in tasks and the plugins the plan names, or those installed
-   * here) and the plugins it loaded (package → version), which must be the coordinator's.
+   * here) and the plugins it loaded (package → version), which must be the coordinator's; with the
+   * strategies, perturbations and latent extractors of those plugins next to the built-in ones (each default:
+   * the built-in ones only).
    */
-  readonly loadTasks: (plan: StudyPlan) => Promise<{ registry: TaskRegistry; plugins: Record<string, string> }>;
+  readonly loadTasks: (plan: StudyPlan) => Promise<WorkerPlugins>;
   /** Engine of a run; default: the plan's `backend`, with `threads` when given. */
   readonly createEngine?: (plan: StudyPlan) => Promise<Engine>;
   /**
@@ -182,7 +192,10 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
     );
   }
   const registry = tasks.registry;
-  const [strategies, composer] = await Promise.all([createBuiltinStrategyRegistry(), import('@molap/composer')]);
+  const [strategies, composer] = await Promise.all([
+    tasks.strategies ?? createBuiltinStrategyRegistry(),
+    import('@molap/composer'),
+  ]);
   const jobs = new Map(studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT).map((job) => [job.id, job]));
   const engine = await (options.createEngine ?? defaultEngine(options.threads))(plan);
   options.onEvent?.({ type: 'serving', queue: meta.queue, runName: meta.runName });
@@ -196,6 +209,8 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
         engine,
         registry,
         strategies,
+        ...(tasks.perturbations ? { perturbations: tasks.perturbations } : {}),
+        ...(tasks.extractors ? { extractors: tasks.extractors } : {}),
       });
       options.onEvent?.({ type: 'job-end', queue: meta.queue, job: job.id, seconds: result.seconds });
       return result;

@@ -30,6 +30,7 @@ const EXPORTS = [
   'shownUrl',
   'type WorkerEvent',
   'type WorkerIdentity',
+  'type WorkerPlugins',
 ];
 
 it('exports exactly its public surface', async () => {

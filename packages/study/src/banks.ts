@@ -45,11 +45,13 @@ export interface BankBuild {
   readonly onBankEvent: (event: BankEvent) => void;
   /** The network that teaches the bank, for extractors that read one (`plan.bank.teacher`). */
   readonly teacher?: import('@molap/primitives').Teacher;
+  /** Where `plan.bank.extractor` is looked up: default `createLatentExtractorRegistry()` (the built-in ones). */
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   readonly signal?: AbortSignal;
 }
 
 /**
- * Extracts the latents with the plan's extractor (`createLatentExtractorRegistry` of @molap/primitives; a
+ * Extracts the latents with the plan's extractor (from `build.extractors`, default the built-in ones; a
  * teacher for those that read one) and pre-trains the modules (`pretrainModules`): `buildModuleBank` in two
  * reported steps.
  */
@@ -72,7 +74,7 @@ export async function buildPretrainedBank(build: BankBuild): Promise<ModuleBank>
   };
   const tasks = build.corpus.map((id) => registry.get(id));
   const taskOptions = plan.taskOptions;
-  const extractor = primitives.createLatentExtractorRegistry().get(plan.bank.extractor);
+  const extractor = (build.extractors ?? primitives.createLatentExtractorRegistry()).get(plan.bank.extractor);
   const options = extractor.resolveOptions({ ...(plan.bank.corpus as object), ...(plan.bank.latents as object) });
   const input = {
     tasks,

@@ -46,10 +46,23 @@ export interface CostInputs {
   readonly schedules: Map<string, string>;
 }
 
-/** The bank shape, suite sizes and strategy schedules of a plan, for `stageCosts` and `RunClock`. */
-export async function costInputs(plan: StudyPlan): Promise<CostInputs> {
+/**
+ * Where a plan's strategies, perturbations and latent extractor are looked up (each default: the built-in
+ * ones); plugin packages add theirs with `registerDiscoveredPlugins` of @molap/core.
+ */
+export interface StudyRegistries {
+  readonly strategies?: import('@molap/core').StrategyRegistry;
+  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
+}
+
+/**
+ * The bank shape, suite sizes and strategy schedules of a plan, for `stageCosts` and `RunClock`.
+ * @param registries where the plan's strategies and perturbations are looked up (default the built-in ones).
+ */
+export async function costInputs(plan: StudyPlan, registries: StudyRegistries = {}): Promise<CostInputs> {
   const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
-  const perturbations = analysis.createBuiltinPerturbationRegistry();
+  const perturbations = registries.perturbations ?? analysis.createBuiltinPerturbationRegistry();
   const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
     const spec = perturbations.get(id);
     const { magnitudes, draws } = analysis.resolvePerturbationRun({ spec, ...grid });
@@ -67,7 +80,9 @@ export async function costInputs(plan: StudyPlan): Promise<CostInputs> {
     workers: plan.bank.workers,
   };
   const schedules = new Map(
-    (await createBuiltinStrategyRegistry()).list().map((strategy) => [strategy.id, strategy.meta.schedule as string]),
+    (registries.strategies ?? (await createBuiltinStrategyRegistry()))
+      .list()
+      .map((strategy) => [strategy.id, strategy.meta.schedule as string]),
   );
   return { bank, suite, schedules };
 }
@@ -111,11 +126,16 @@ export function scheduleSeconds(jobs: readonly JobEstimate[], workers: number): 
 /**
  * Jobs, costs and wall times of a plan (see the module comment).
  * @param rate work units per second of one worker (default `WORK_PER_SECOND`).
+ * @param registries where the plan's strategies and perturbations are looked up (default the built-in ones).
  */
-export async function estimateRun(plan: StudyPlan, rate = WORK_PER_SECOND): Promise<RunEstimate> {
+export async function estimateRun(
+  plan: StudyPlan,
+  rate = WORK_PER_SECOND,
+  registries: StudyRegistries = {},
+): Promise<RunEstimate> {
   const [{ bank, suite, schedules }, strategies, composer] = await Promise.all([
-    costInputs(plan),
-    createBuiltinStrategyRegistry(),
+    costInputs(plan, registries),
+    registries.strategies ?? createBuiltinStrategyRegistry(),
     import('@molap/composer'),
   ]);
   const costs = stageCosts(plan, bank, suite, schedules);

@@ -40,6 +40,7 @@ export {
   estimateRun,
   type JobEstimate,
   type RunEstimate,
+  type StudyRegistries,
   scheduleSeconds,
   WORK_PER_SECOND,
 } from './estimate.js';

@@ -47,6 +47,10 @@ export interface JobRunContext {
   readonly engine: Engine;
   readonly registry: TaskRegistry;
   readonly strategies: StrategyRegistry;
+  /** Where the plan's perturbations are looked up: default the built-in ones of @molap/analysis. */
+  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
+  /** Where the plan's latent extractor is looked up: default the built-in ones of @molap/primitives. */
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   readonly folders: JobFolders;
   readonly onEvent?: (event: StudyEvent) => void | Promise<void>;
   readonly signal?: AbortSignal;
@@ -161,6 +165,7 @@ async function runBank(job: StudyJob, context: JobRunContext): Promise<Json> {
     seed: job.seed,
     corpus: context.plan.corpus,
     checkpointDir: context.folders.checkpoints,
+    ...(context.extractors ? { extractors: context.extractors } : {}),
     onBankEvent: (event) => context.onEvent?.(event),
     ...(context.signal ? { signal: context.signal } : {}),
   });
@@ -234,7 +239,7 @@ async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
       seed: job.seed,
       modelName: name,
       corpusTasks: context.plan.corpus.map((id) => context.registry.get(id)),
-      perturbations: analysis.createBuiltinPerturbationRegistry(),
+      perturbations: context.perturbations ?? analysis.createBuiltinPerturbationRegistry(),
       ...(context.signal ? { signal: context.signal } : {}),
     });
   } finally {

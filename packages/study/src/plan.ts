@@ -164,6 +164,16 @@ export interface PlanContext {
    * strategies to it (`registerDiscoveredPlugins` of @molap/core) to compare a third-party baseline with MoLaP.
    */
   readonly strategies?: import('@molap/core').StrategyRegistry;
+  /**
+   * The perturbations the run's suite may name: default `createBuiltinPerturbationRegistry()` of
+   * @molap/analysis; add a plugin's (`registerDiscoveredPlugins`) to measure its perturbation in the suite.
+   */
+  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
+  /**
+   * The latent extractors `run.bank.extractor` may name: default `createLatentExtractorRegistry()` of
+   * @molap/primitives; add a plugin's (`registerDiscoveredPlugins`) to build banks with it.
+   */
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   /** Memory the study may use, in bytes (`--max-memory`); default and upper bound: the machine's memory. */
   readonly maxMemory?: number;
 }
@@ -266,7 +276,7 @@ export async function planStudy(
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
-  const { bank, moduleTraining, k } = await planBank(settings.bank, models, registry);
+  const { bank, moduleTraining, k } = await planBank(settings.bank, models, registry, context.extractors);
 
   // The resource plan, before any model is created or any folder made: refuse what cannot fit.
   await checkPlanResources({
@@ -296,7 +306,7 @@ export async function planStudy(
     });
   }
 
-  const perturbations = await planPerturbations(settings.perturbations);
+  const perturbations = await planPerturbations(settings.perturbations, context.perturbations);
 
   return {
     preset: presetFlag ?? settings.preset,
@@ -332,6 +342,7 @@ async function planBank(
   settings: RunSettings['bank'],
   models: readonly PlannedModel[],
   registry: import('@molap/core').StrategyRegistry,
+  extractors?: import('@molap/primitives').ExtractorRegistry,
 ): Promise<{ bank: PlannedBank; moduleTraining: ModuleTrainingOptions; k: number }> {
   const primitives = await import('@molap/primitives');
   const {
@@ -357,7 +368,7 @@ async function planBank(
   const extractor = await checked(
     'run.bank.extractor',
     'the extractors are listed in the @molap/primitives README',
-    () => primitives.createLatentExtractorRegistry().get(extractorId),
+    () => (extractors ?? primitives.createLatentExtractorRegistry()).get(extractorId),
   );
   await checked(
     'run.bank.latents',
@@ -415,9 +426,12 @@ async function planBank(
 }
 
 /** The perturbation runs of a plan: ids known, magnitudes checked. */
-async function planPerturbations(entries: RunSettings['perturbations']): Promise<StudyPlan['perturbations']> {
+async function planPerturbations(
+  entries: RunSettings['perturbations'],
+  registry?: import('@molap/analysis').PerturbationRegistry,
+): Promise<StudyPlan['perturbations']> {
   const analysis = await import('@molap/analysis');
-  const perturbationRegistry = analysis.createBuiltinPerturbationRegistry();
+  const perturbationRegistry = registry ?? analysis.createBuiltinPerturbationRegistry();
   const perturbations = entries.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
   for (const entry of perturbations) {
     if (!perturbationRegistry.has(entry.id)) {

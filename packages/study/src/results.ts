@@ -32,12 +32,14 @@ function taskVersions(tasks: readonly Pick<Task, 'id' | 'version'>[]): Record<st
  * @param outputs the output of every job, by job id.
  * @param tasks where the plan's tasks are looked up (for the score that judged each, results.json `scores`, and
  *   their versions, `taskVersions`).
+ * @param registries where the plan's perturbations are described from (default the built-in ones).
  */
 export async function assembleResults(
   plan: StudyPlan,
   strategies: StrategyRegistry,
   outputs: ReadonlyMap<string, JobOutput>,
   tasks: Pick<TaskRegistry, 'get'>,
+  registries: { readonly perturbations?: import('@molap/analysis').PerturbationRegistry } = {},
 ): Promise<StudyResults> {
   const analysis = await import('@molap/analysis');
   const output = (id: string) => {
@@ -94,7 +96,7 @@ export async function assembleResults(
     });
   }
 
-  const perturbations = analysis.createBuiltinPerturbationRegistry();
+  const perturbations = registries.perturbations ?? analysis.createBuiltinPerturbationRegistry();
   const stages: Record<string, number> = {
     pretrain: 0,
     train: 0,

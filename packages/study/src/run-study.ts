@@ -34,6 +34,10 @@ export interface RunStudyOptions {
   readonly signal?: AbortSignal;
   /** The strategies the plan's models name: default `createBuiltinStrategyRegistry()` (the one planStudy used). */
   readonly strategies?: import('@molap/core').StrategyRegistry;
+  /** The perturbations the plan's suite names: default the built-in ones (the registry planStudy used). */
+  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
+  /** The latent extractor the plan's bank names is looked up here: default the built-in ones (as in planStudy). */
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   /** Runs the jobs; default `localExecutor` (this thread, one after the other). */
   readonly executor?: StudyExecutor;
 }
@@ -99,6 +103,8 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
         engine: options.engine,
         registry: options.registry,
         strategies,
+        ...(options.perturbations ? { perturbations: options.perturbations } : {}),
+        ...(options.extractors ? { extractors: options.extractors } : {}),
         folders: {
           inputFiles: (id) => store.filesDir({ id }),
           files: store.filesDir(job),
@@ -109,7 +115,9 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
       }),
   });
 
-  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry);
+  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry, {
+    ...(options.perturbations ? { perturbations: options.perturbations } : {}),
+  });
   const { writeFileAtomic } = await import('@molap/backend');
   await writeFileAtomic(runPaths(runDir).exampleTrials, JSON.stringify(exampleTrials));
   await analysis.writeReport(runDir, results, { exampleTrials });

@@ -53,6 +53,8 @@ export interface StandaloneOptions {
   readonly retry?: string;
   /** Stops at the next checkpoint; the call then rejects and a new call with the same `out` resumes. */
   readonly signal?: AbortSignal;
+  /** Where the plan's models' strategies are looked up: default the built-in ones (give planStudy's). */
+  readonly strategies?: StrategyRegistry;
 }
 
 const RETRY = 'then call again with restart: true';
@@ -78,6 +80,8 @@ async function save(folder: string, path: string, write: () => Promise<unknown>)
 export interface PretrainBankOptions extends StandaloneOptions {
   /** The steps of building the bank (corpus, latents, pre-training progress). */
   readonly onBankEvent?: (event: BankEvent) => void;
+  /** Where the plan's latent extractor is looked up: default the built-in ones (give planStudy's). */
+  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
 }
 
 /**
@@ -98,8 +102,9 @@ export async function pretrainBankInto(options: PretrainBankOptions): Promise<Mo
     restart: options.restart === true,
     shown: join(shown, 'pretraining-checkpoints'),
   });
-  const strategies = await createBuiltinStrategyRegistry();
+  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
   const built = await buildPretrainedBank({
+    ...(options.extractors ? { extractors: options.extractors } : {}),
     plan,
     registry: options.registry,
     engine,
@@ -177,7 +182,7 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
     import('@molap/core'),
     import('@molap/primitives'),
   ]);
-  const strategies = await createBuiltinStrategyRegistry();
+  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
   const strategy = strategies.get(spec.strategy);
   const inputs: Record<string, unknown> = {};
   for (const { name: input } of strategy.inputs ?? []) {
@@ -266,6 +271,8 @@ export interface PerturbSavedModelOptions {
   readonly shown?: string;
   /** Where the saved model's strategy is looked up (default the built-in strategies). */
   readonly strategies?: StrategyRegistry;
+  /** Where the plan's perturbations are looked up (default the built-in ones of @molap/analysis). */
+  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
   /** Called once the model is loaded, before the first evaluation. */
   readonly onStart?: (start: { readonly strategy: string; readonly tasks: readonly string[] }) => void;
   /** Each task's curve under each perturbation, as soon as it is measured. */
@@ -312,7 +319,7 @@ export async function perturbSavedModel(options: PerturbSavedModelOptions): Prom
       plan,
       seed,
       tasks: tasks.map((id) => registry.get(id)),
-      perturbations: analysis.createBuiltinPerturbationRegistry(),
+      perturbations: options.perturbations ?? analysis.createBuiltinPerturbationRegistry(),
       ...(options.onCurve ? { onCurve: options.onCurve } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

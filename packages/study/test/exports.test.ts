@@ -142,6 +142,7 @@ const EXPORTS = [
   'studyJobs',
   'type StudyOutput',
   'type StudyPlan',
+  'type StudyRegistries',
   'type StudyResults',
   'type StudyStage',
   'type StudyStageName',

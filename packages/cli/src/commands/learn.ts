@@ -63,7 +63,7 @@ export const learnCommand = defineCommand({
   ],
   async run(input) {
     const { options, io, signal } = input;
-    const { plan, registry, engine } = await prepareRun(input, {
+    const { plan, registry, engine, plugins } = await prepareRun(input, {
       strict: options.strict === true,
       ignoreHeldOut: true,
     });
@@ -75,6 +75,7 @@ export const learnCommand = defineCommand({
           plan,
           registry,
           engine,
+          strategies: plugins.strategies,
           seed,
           ...(options.model === undefined ? {} : { model: options.model }),
           ...(options.bank === undefined ? {} : { bank: resolve(input.cwd, options.bank) }),

@@ -45,7 +45,7 @@ export const perturbCommand = defineCommand({
   ],
   async run(input) {
     const { options, io, signal } = input;
-    const { plan, registry, engine } = await prepareRun(input, { strict: options.strict === true });
+    const { plan, registry, engine, plugins } = await prepareRun(input, { strict: options.strict === true });
     try {
       const seed = singleSeed(plan.seeds, 'perturb');
       const progress = await createProgress(progressMode(options), io);
@@ -55,6 +55,8 @@ export const perturbCommand = defineCommand({
           plan,
           registry,
           engine,
+          strategies: plugins.strategies,
+          perturbations: plugins.perturbations,
           seed,
           model: resolve(input.cwd, input.args[0]),
           shown: input.args[0],

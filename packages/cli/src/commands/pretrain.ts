@@ -56,7 +56,7 @@ export const pretrainCommand = defineCommand({
   ],
   async run(input) {
     const { options, io, signal } = input;
-    const { plan, registry, engine } = await prepareRun(input, { strict: options.strict === true });
+    const { plan, registry, engine, plugins } = await prepareRun(input, { strict: options.strict === true });
     try {
       const seed = singleSeed(plan.seeds, 'pretrain');
       const progress = await createProgress(progressMode(options), io);
@@ -65,6 +65,7 @@ export const pretrainCommand = defineCommand({
           plan,
           registry,
           engine,
+          extractors: plugins.extractors,
           seed,
           out: resolve(input.cwd, options.out),
           shown: options.out,

@@ -65,12 +65,12 @@ export const runCommand = defineCommand({
     const { plan, engine } = session;
     try {
       const mode = progressMode(options);
-      if (options.dryRun) return void (await printDryRun(plan, io, mode));
+      if (options.dryRun) return void (await printDryRun(plan, io, mode, session.plugins));
       const runDir = await openRunFolder(session, cwd);
       const where = shownPath(cwd, runDir);
       const resume = resumeCommand(where, session.executor);
       const progress = await createProgress(mode, io);
-      const display = await createRunDisplay(plan, progress, mode);
+      const display = await createRunDisplay(plan, progress, mode, session.plugins);
       display.begin({ runDir, where, resumed: session.record !== undefined, engine: engine.name });
       const started = performance.now();
       const output = await unlessStopped(
@@ -78,7 +78,7 @@ export const runCommand = defineCommand({
           runDir,
           engine,
           registry: session.catalog.registry,
-          strategies: session.strategies,
+          ...session.plugins,
           onEvent: display.handle,
           signal,
           ...(await sessionExecutor(session, runDir, executorStatusReporter(progress, mode))),

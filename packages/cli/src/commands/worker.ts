@@ -7,7 +7,7 @@ import type { StudyPlan } from '@molap/study';
 import { commonOptions, defineCommand, projectOptions } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { flag } from '../options.js';
-import { loadedPlugins, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
+import { loadedPlugins, loadPluginRegistries, loadTaskCatalog, openProject, reportPluginProblems } from '../project.js';
 import { workerEventLine } from '../text/worker.js';
 import { startWorkerProcesses } from '../worker/processes.js';
 
@@ -78,7 +78,8 @@ export const workerCommand = defineCommand({
       loadTasks: async (plan: StudyPlan) => {
         const catalog = await loadTaskCatalog(project, plan.plugins);
         reportPluginProblems(catalog, io, false);
-        return { registry: catalog.registry, plugins: loadedPlugins(catalog) };
+        const registries = await loadPluginRegistries(catalog, io, false);
+        return { registry: catalog.registry, plugins: loadedPlugins(catalog), ...registries };
       },
       onEvent: (event) => io.stderr(`molap worker ${name}: ${workerEventLine(event, shown)}\n`),
     });

@@ -14,7 +14,7 @@ import { checkWritable } from '../output.js';
 import {
   catalogPluginSources,
   findTask,
-  loadStrategyRegistry,
+  loadPluginRegistries,
   loadTaskCatalog,
   openProject,
   reportPluginProblems,
@@ -54,7 +54,7 @@ export async function prepareComparison<S extends OptionSpecs & typeof projectOp
   reportPluginProblems(catalog, io, strict);
   for (const id of tasks) findTask(catalog.registry, id);
   // Strategies of installed plugin packages (a "molap" field with apiVersion 2) join the baselines.
-  const registry = await loadStrategyRegistry(catalog, io, strict, createBaselineRegistry());
+  const registry = (await loadPluginRegistries(catalog, io, strict, createBaselineRegistry())).strategies;
   const strategies = settings.strategies ?? BASELINE_STRATEGIES.map((strategy) => strategy.id);
   checkStrategyNames(registry, strategies);
   const budget = budgetFromConfig(settings.budget, DEFAULT_BUDGET_PRESET);

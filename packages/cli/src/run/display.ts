@@ -15,6 +15,7 @@ import {
   type StudyEvent,
   type StudyOutput,
   type StudyPlan,
+  type StudyRegistries,
   type SuiteSize,
   stageCosts,
   stageKey,
@@ -211,8 +212,13 @@ export class RunDisplay {
 }
 
 /** Builds the display of a plan: resolves the sizes the cost estimate needs from the libraries. */
-export async function createRunDisplay(plan: StudyPlan, progress: Progress, mode: ProgressMode): Promise<RunDisplay> {
-  return new RunDisplay({ plan, progress, mode, ...(await costInputs(plan)) });
+export async function createRunDisplay(
+  plan: StudyPlan,
+  progress: Progress,
+  mode: ProgressMode,
+  registries: StudyRegistries = {},
+): Promise<RunDisplay> {
+  return new RunDisplay({ plan, progress, mode, ...(await costInputs(plan, registries)) });
 }
 
 /** Least time between two lines of the queue's state (jobs done, running on which worker, waiting). */

@@ -2,7 +2,7 @@
  * What `molap run --dry-run` prints: the plan as JSON on stdout, and on stderr the estimate of its work
  * (`estimateRun` of @molap/study) as text, or as one JSON line with `--json`.
  */
-import { formatSeconds, type RunEstimate, type StudyPlan } from '@molap/study';
+import { formatSeconds, type RunEstimate, type StudyPlan, type StudyRegistries } from '@molap/study';
 import type { CliIo } from '../command.js';
 import type { ProgressMode } from '../progress.js';
 
@@ -31,11 +31,16 @@ export function formatEstimate(estimate: RunEstimate): string {
 }
 
 /** `--dry-run`: the plan as JSON on stdout; its jobs, their estimated cost and wall times on stderr. */
-export async function printDryRun(plan: StudyPlan, io: CliIo, mode: ProgressMode): Promise<void> {
+export async function printDryRun(
+  plan: StudyPlan,
+  io: CliIo,
+  mode: ProgressMode,
+  registries: StudyRegistries = {},
+): Promise<void> {
   io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   if (mode === 'quiet') return;
   const { estimateRun } = await import('@molap/study');
-  const estimate = await estimateRun(plan);
+  const estimate = await estimateRun(plan, undefined, registries);
   if (mode === 'json') {
     io.stderr(
       `${JSON.stringify({

@@ -16,9 +16,10 @@ import type { CliIo, CommandInput, projectOptions } from '../command.js';
 import type { OptionSpecs } from '../options.js';
 import {
   catalogPluginSources,
-  loadStrategyRegistry,
+  loadPluginRegistries,
   loadTaskCatalog,
   openProject,
+  type PluginRegistries,
   reportPluginProblems,
 } from '../project.js';
 
@@ -38,6 +39,8 @@ export interface PreparedRun {
   readonly plan: StudyPlan;
   readonly registry: TaskRegistry;
   readonly engine: Engine;
+  /** The strategies, perturbations and extractors the plan was checked against (built-in and plugins'). */
+  readonly plugins: PluginRegistries;
 }
 
 /** Loads the config (file < preset < flags over the built-in preset) and checks the plan. */
@@ -51,6 +54,7 @@ export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
   const catalog = await loadTaskCatalog(project, config.tasks?.plugins);
   reportPluginProblems(catalog, input.io, options.strict);
   const { createEngine } = await import('@molap/backend');
+  const plugins = await loadPluginRegistries(catalog, input.io, options.strict);
   const engine = await createEngine((config.backend ?? {}) as Parameters<typeof createEngine>[0]);
   try {
     const plan = await planStudy(config, (input.options as { preset?: string }).preset, {
@@ -58,11 +62,12 @@ export async function prepareRun<S extends OptionSpecs & typeof projectOptions>(
       strategyContext: { engine, tasks: catalog.registry },
       ...(maxMemory === undefined ? {} : { maxMemory }),
       ...(options.ignoreHeldOut ? { ignoreHeldOut: true } : {}),
-      // Worker threads (module pre-training) load the same task plugins; plugin strategies join the built-in ones.
+      // Worker threads (module pre-training) load the same task plugins; plugin strategies, perturbations and
+      // extractors join the built-in ones.
       ...catalogPluginSources(catalog),
-      strategies: await loadStrategyRegistry(catalog, input.io, options.strict),
+      ...plugins,
     });
-    return { plan, registry: catalog.registry, engine };
+    return { plan, registry: catalog.registry, engine, plugins };
   } catch (error) {
     await engine.dispose();
     throw error;

@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import type { CreateEngineOptions, Engine } from '@molap/backend';
-import type { StrategyRegistry } from '@molap/core';
 import type { CoordinatorStatus, ExecutorChoice } from '@molap/distributed';
 import * as study from '@molap/study';
 import type { TaskCatalog } from '@molap/tasks';
@@ -17,9 +16,10 @@ import {
   catalogPluginSources,
   findTask,
   loadedPlugins,
-  loadStrategyRegistry,
+  loadPluginRegistries,
   loadTaskCatalog,
   openProject,
+  type PluginRegistries,
   reportPluginProblems,
 } from '../project.js';
 import { machineConfig, maxMemoryOf } from './prepare.js';
@@ -47,8 +47,8 @@ export interface RunSession {
   /** The config fitted to this machine (file < preset < flags). */
   readonly config: study.MolapConfig;
   readonly catalog: TaskCatalog;
-  /** The built-in strategies and those of the project's plugins. */
-  readonly strategies: StrategyRegistry;
+  /** The built-in strategies, perturbations and extractors, and those of the project's plugins. */
+  readonly plugins: PluginRegistries;
   /** Engine of this process; the caller disposes it. */
   readonly engine: Engine;
   /** The Redis executor `--executor` names (its server answered), undefined for local or `--dry-run`. */
@@ -84,7 +84,7 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
   const record = resumeFrom === undefined ? undefined : await study.readRunRecord(resolve(cwd, resumeFrom), resumeFrom);
   const catalog = await loadTaskCatalog(project, record ? record.plan.plugins : config.tasks?.plugins);
   reportPluginProblems(catalog, io, strict);
-  const strategies = await loadStrategyRegistry(catalog, io, strict);
+  const plugins = await loadPluginRegistries(catalog, io, strict);
   const backend = record
     ? machineConfig({ backend: study.resumedBackend(record, options.engine) }, io).backend
     : config.backend;
@@ -102,11 +102,11 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
         registry: catalog.registry,
         strategyContext: { engine, tasks: catalog.registry },
         ...catalogPluginSources(catalog),
-        strategies,
+        ...plugins,
         ...(maxMemory === undefined ? {} : { maxMemory }),
       }));
     if (!options.dryRun) for (const id of record ? plan.tasks : []) findTask(catalog.registry, id);
-    return { plan, record, resumeFrom, config, catalog, strategies, engine, executor };
+    return { plan, record, resumeFrom, config, catalog, plugins, engine, executor };
   } catch (error) {
     await engine.dispose();
     throw error;

@@ -74,8 +74,14 @@ export interface DoctorContext {
   readonly discovered: boolean;
 }
 
+/** What `molap tasks doctor` reports: the catalog's report, each loaded package with its other plugin values' ids. */
+export type DoctorReport = Omit<CatalogReport, 'loaded'> & {
+  readonly loaded: readonly (CatalogReport['loaded'][number] &
+    Partial<Record<'strategies' | 'perturbations' | 'extractors', readonly string[]>>)[];
+};
+
 /** `molap tasks doctor`: what discovery found, as text. */
-export function formatCatalogReport(report: CatalogReport, where: DoctorContext): string {
+export function formatCatalogReport(report: DoctorReport, where: DoctorContext): string {
   const lines = [
     `project   ${where.projectRoot}${where.hasPackageJson ? '' : ' (no package.json)'}`,
     `config    ${where.config ?? '(none)'}`,
@@ -86,9 +92,16 @@ export function formatCatalogReport(report: CatalogReport, where: DoctorContext)
   if (where.discovered) {
     lines.push('', `loaded (${report.loaded.length})`);
     for (const plugin of report.loaded) {
-      lines.push(
-        `  ✔ ${plugin.package}@${plugin.version}: ${plugin.tasks.length} task${plugin.tasks.length === 1 ? '' : 's'} (${plugin.tasks.join(', ')})`,
-      );
+      const kinds = [
+        ['task', 'tasks', plugin.tasks],
+        ['strategy', 'strategies', plugin.strategies ?? []],
+        ['perturbation', 'perturbations', plugin.perturbations ?? []],
+        ['extractor', 'extractors', plugin.extractors ?? []],
+      ] as const;
+      const parts = kinds
+        .filter(([, , ids]) => ids.length > 0)
+        .map(([one, many, ids]) => `${ids.length} ${ids.length === 1 ? one : many} (${ids.join(', ')})`);
+      lines.push(`  ✔ ${plugin.package}@${plugin.version}: ${parts.length > 0 ? parts.join('; ') : 'nothing to load'}`);
     }
     lines.push('', `skipped (${report.skipped.length})`);
     for (const skip of report.skipped) lines.push(`  - ${skip.package}: ${skip.reason}`);

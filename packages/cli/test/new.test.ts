@@ -107,6 +107,31 @@ describe('molap new task', () => {
     const { records } = JSON.parse(learn.stdout);
     expect(records.map((record: { taskId: string }) => record.taskId)).toEqual(['fdgo', TASK]);
     expect(existsSync(join(host, 'model', 'strategy.json'))).toBe(true);
+
+    // a tiny compare of the new task with a Yang task (the issue's "doctor --strict and a tiny compare")
+    const compared = await molap(
+      ['compare', '--tasks', `fdgo,${TASK}`, '--strategies', 'multitask,independent', '--budget', 'quick'].concat([
+        '--steps',
+        '2',
+        '--batch-size',
+        '4',
+        '--eval-trials',
+        '8',
+        '--eval-every',
+        '0',
+        '--json',
+        '--quiet',
+      ]),
+      { cwd: host },
+    );
+    expect(compared.code, compared.stderr).toBe(0);
+    const table = JSON.parse(compared.stdout);
+    expect(table.rows.map((row: { strategy: string; taskId: string }) => [row.strategy, row.taskId])).toEqual([
+      ['multitask', 'fdgo'],
+      ['multitask', TASK],
+      ['independent', 'fdgo'],
+      ['independent', TASK],
+    ]);
   }, 180_000);
 
   it.each([

@@ -5,10 +5,13 @@ import { readNpz } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createScratch,
+  examplePlugin,
+  installPackedPackages,
   linkExamplePackage,
   linkExamplePlugin,
-  linkFixturePackage,
   molap,
+  packageRoot,
+  repoRoot,
   type Scratch,
 } from './support.js';
 
@@ -346,18 +349,14 @@ describe('a run mixing Yang tasks and two plugins', () => {
   let lab: Scratch;
   beforeAll(() => {
     lab = createScratch('molap-cli-mixed-');
-    lab.write('package.json', {
-      name: 'lab',
-      private: true,
-      dependencies: {
-        'molap-task-neurogym-classics': '^0.1.0',
-        'molap-task-reach': '1.0.0',
-        'molap-strategy-l2': '^0.1.0',
-      },
-    });
-    linkExamplePlugin(lab);
-    linkFixturePackage(lab, 'molap-task-reach');
-    linkExamplePackage(lab, 'molap-strategy-l2');
+    // Installed from packed tarballs, as a lab installs published plugins.
+    expect(
+      installPackedPackages(lab, [
+        examplePlugin,
+        join(packageRoot, 'test/fixtures/molap-task-reach'),
+        join(repoRoot, 'examples/molap-strategy-l2'),
+      ]),
+    ).toEqual(['molap-task-neurogym-classics', 'molap-task-reach', 'molap-strategy-l2']);
     lab.write('molap.config.json', {
       backend: { engine: 'native', threads: 1 },
       run: {

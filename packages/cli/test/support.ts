@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,13 +80,6 @@ export function createScratch(prefix = 'molap-cli-'): Scratch {
 /** The example plugin of the repository (built by `npm test`). */
 export const examplePlugin = join(repoRoot, 'examples/molap-task-neurogym-classics');
 
-/** Links the fixture package `test/fixtures/<name>` into the scratch project's node_modules. */
-export function linkFixturePackage(scratch: Scratch, name: string): void {
-  const target = join(scratch.root, 'node_modules', name);
-  mkdirSync(dirname(target), { recursive: true });
-  symlinkSync(join(packageRoot, 'test', 'fixtures', name), target, 'dir');
-}
-
 /** Installs the example plugin into `scratch` as `node_modules/molap-task-neurogym-classics` (a symlink, as npm links a local package). */
 export function linkExamplePlugin(scratch: Scratch, folder = '.'): void {
   const target = join(scratch.root, folder, 'node_modules', 'molap-task-neurogym-classics');
@@ -99,4 +92,43 @@ export function linkExamplePackage(scratch: Scratch, name: string): void {
   const target = join(scratch.root, 'node_modules', name);
   mkdirSync(dirname(target), { recursive: true });
   symlinkSync(join(repoRoot, 'examples', name), target, 'dir');
+}
+
+/**
+ * Installs packages into `scratch` as users get them: `npm pack` of each folder (built first where it ships
+ * `dist`), then `npm install --offline` of the tarballs with an empty cache (a dependency fetched from a
+ * registry would fail) and without their peer dependencies; then links every @molap package of the
+ * repository into the project's node_modules, as the peers a user installs next to them.
+ * @returns the names of the installed packages, in order.
+ */
+export function installPackedPackages(scratch: Scratch, folders: readonly string[]): string[] {
+  const packs = join(scratch.root, '.packs');
+  mkdirSync(packs, { recursive: true });
+  const npm = (args: string[], cwd: string) =>
+    execFileSync('npm', args, { cwd, env: cleanEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const installed = folders.map((folder) => {
+    const [info] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', packs], folder));
+    return { name: info.name as string, tarball: join(packs, info.filename) };
+  });
+  scratch.write('package.json', {
+    name: 'lab',
+    private: true,
+    dependencies: Object.fromEntries(installed.map(({ name, tarball }) => [name, `file:${tarball}`])),
+  });
+  npm(
+    ['install', '--offline', '--cache', join(packs, 'empty-cache'), '--legacy-peer-deps', '--ignore-scripts'].concat([
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+    ]),
+    scratch.root,
+  );
+  const molapPackages = join(repoRoot, 'packages');
+  mkdirSync(join(scratch.root, 'node_modules', '@molap'), { recursive: true });
+  for (const folder of readdirSync(molapPackages)) {
+    const name = JSON.parse(readFileSync(join(molapPackages, folder, 'package.json'), 'utf8')).name as string;
+    if (name.startsWith('@molap/'))
+      symlinkSync(join(molapPackages, folder), join(scratch.root, 'node_modules', name), 'dir');
+  }
+  return installed.map(({ name }) => name);
 }

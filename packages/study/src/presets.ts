@@ -64,7 +64,7 @@ const ALL_ANALYSES = { robustness: true, dimensionality: true, taskVariance: tru
  *   steps per module and 100 steps of 32 trials per task: about three minutes on 2 cores, to try the pipeline
  *   (the numbers show the direction of the results, not the reported ones).
  * - `standard`: the same tasks with budgets that reach the accuracy bars of the reported comparison within an
- *   hour on 2 cores (MoLaP: 16 modules × 32 units, chosen by measurement): 500 steps of 64 trials per task (`BUDGET_PRESETS.standard` with fewer steps: the multitask
+ *   hour on 2 cores (57 min measured; MoLaP: 16 modules × 32 units, chosen by measurement): 500 steps of 64 trials per task (`BUDGET_PRESETS.standard` with fewer steps: the multitask
  *   network's learning curve is at about 0.89 there and reaches 0.92 at 900) and 128 analysis trials per task.
  * - `paper`: all 20 Yang et al. tasks, the paper-size networks, long budgets and three seeds (big machines).
  */

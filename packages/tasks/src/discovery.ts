@@ -4,7 +4,8 @@ import { hasMolapCode } from './errors.js';
 import { SEMVER_PATTERN } from './plugin-shape.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
-import { TASK_API_VERSION, type Task } from './task.js';
+import type { TaskScore } from './scores.js';
+import { type Batch, TASK_API_VERSION, type Task } from './task.js';
 import { validateTask } from './task-validation.js';
 
 /** Options of `discoverTaskPlugins`. */
@@ -496,8 +497,11 @@ const duplicateAcrossPlugins = (id: string, first: string, source: string): Task
  * The task with its `layout` and `generate` guarded: an error they throw (a bug in the plugin) becomes a
  * `TaskRegistryError` with code `task-failed` naming the task, what it was doing and the plugin (`source`),
  * with the original error as `cause`, so a host far from the plugin (a training run, a worker) can say
- * which plugin failed. `InvalidOptionError`s (bad options given by the user) pass through unchanged. The
- * result is a frozen copy of the task's own fields (tasks are plain values) with the guarded methods.
+ * which plugin failed. `InvalidOptionError`s (bad options given by the user) pass through unchanged. Every
+ * batch is checked as it is generated (array lengths; inputs, targets and mask finite; mask ≥ 0: one pass,
+ * about 1 ms for a million values), and a batch's score is guarded the same way (a throw, or values outside
+ * [0, 1], name the plugin). The result is a frozen copy of the task's own fields (tasks are plain values)
+ * with the guarded methods.
  */
 export function guardPluginTask(task: Task, source: string): Task {
   const fail = (doing: string, error: unknown): never => {
@@ -513,6 +517,7 @@ export function guardPluginTask(task: Task, source: string): Task {
       cause: error,
     });
   };
+  const guardedScores = new WeakMap<TaskScore, TaskScore>();
   return Object.freeze({
     ...task,
     layout(options) {
@@ -523,13 +528,92 @@ export function guardPluginTask(task: Task, source: string): Task {
       }
     },
     generate(rng, options) {
+      let batch: Batch;
       try {
-        return task.generate(rng, options);
+        batch = task.generate(rng, options);
       } catch (error) {
         return fail('generating trials', error);
       }
+      const problem = runTimeBatchProblem(batch);
+      if (problem !== undefined) {
+        throw new TaskRegistryError(`task '${task.id}' generated a bad batch: ${problem}`, {
+          code: 'task-failed',
+          source,
+          taskId: task.id,
+          hint: `this is a bug in the plugin: update or fix ${source} (checkTaskConformance(task, { options }) of @molap/tasks with these task options reproduces it)`,
+        });
+      }
+      if (batch.score === undefined) return batch;
+      // One guarded score per score of the task, so batches of one task keep sharing one score (mixBatches).
+      let guarded = guardedScores.get(batch.score);
+      if (guarded === undefined) {
+        guarded = guardScore(batch.score, task.id, source);
+        guardedScores.set(batch.score, guarded);
+      }
+      return { ...batch, score: guarded };
     },
   } satisfies Task);
+}
+
+/**
+ * What is wrong with a batch a plugin task generated during a run (undefined when nothing): the arrays'
+ * lengths for its [T, B, channels] shape, and inputs, targets and mask finite with the mask at least 0.
+ * One pass over the three arrays: what `checkTaskConformance` checks at discovery on a small batch, for the
+ * batches of a run (other options, other seeds), so that a NaN names the task and the plugin instead of
+ * surfacing as a diverged training.
+ */
+function runTimeBatchProblem(batch: Batch): string | undefined {
+  const { steps: T, batchSize: B, inputSize, outputSize } = batch;
+  const arrays: [string, Float32Array | undefined, number][] = [
+    ['inputs', batch.inputs, T * B * inputSize],
+    ['targets', batch.targets, T * B * outputSize],
+    ['mask', batch.mask, T * B * outputSize],
+  ];
+  for (const [name, array, length] of arrays) {
+    if (!(array instanceof Float32Array) || array.length !== length) {
+      return `${name} must be a Float32Array of ${length} elements ([T=${T}, B=${B}, …]), got ${array?.constructor?.name} of ${array?.length}`;
+    }
+    const isMask = name === 'mask';
+    for (let i = 0; i < array.length; i++) {
+      const value = array[i]!;
+      if (!Number.isFinite(value) || (isMask && value < 0)) {
+        return `${name}[${i}] is ${value}${isMask && Number.isFinite(value) ? ' (a mask weight must be at least 0)' : ''}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `score` with what it throws or returns wrong reported as a bug of the plugin `source` (task id and package). */
+function guardScore(score: TaskScore, taskId: string, source: string): TaskScore {
+  const failure = (problem: string, cause?: unknown) =>
+    new TaskRegistryError(`the score '${score.id}' of task '${taskId}' ${problem}`, {
+      code: 'task-failed',
+      source,
+      taskId,
+      hint: `this is a bug in the plugin's score: update or fix ${source}`,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  return {
+    ...score,
+    score(outputs, batch) {
+      let values: ArrayLike<number>;
+      try {
+        values = score.score(outputs, batch);
+      } catch (error) {
+        throw failure(`threw: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+      const B = batch.batchSize;
+      const bad =
+        values?.length !== B ? -1 : Array.prototype.findIndex.call(values, (v: number) => !(v >= 0 && v <= 1));
+      if (values?.length !== B || bad !== -1) {
+        throw failure(
+          `must give ${B} values in [0, 1] (one per trial), got ${values?.length !== B ? `${values?.length} values` : `${values[bad]} for trial ${bad}`}`,
+        );
+      }
+      return values;
+    },
+  };
 }
 
 /**

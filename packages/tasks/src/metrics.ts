@@ -2,7 +2,7 @@
  * Yang et al.'s performance criterion and loss on plain arrays. `outputs` is the network read-out ŷ,
  * [T, B, nOut] time-major like the batch (after the sigmoid for Yang's networks).
  */
-import { InvalidOptionError } from './errors.js';
+import { hasMolapCode, InvalidOptionError } from './errors.js';
 import { TaskRegistryError } from './registry-error.js';
 import { circularDistance, populationVector } from './ring.js';
 import type { Batch } from './task.js';
@@ -88,6 +88,7 @@ export function performance(outputs: Float32Array | Float64Array, batch: Batch):
   try {
     values = score.score(outputs, batch);
   } catch (error) {
+    if (hasMolapCode(error, 'task-failed')) throw error; // a plugin's guarded score: it names the plugin already
     throw new TaskRegistryError(
       `the score '${score.id}' of task '${batch.taskId}' threw: ${error instanceof Error ? error.message : String(error)}`,
       {

@@ -135,7 +135,8 @@ describe('defineTask', () => {
       periods: ['fixation', 'go'] as const,
       conditions: { sample: () => 0, grid: () => [0], parse: () => 0 },
       trial(trial) {
-        // @ts-expect-error a misspelt period name does not compile
+        // @ts-expect-error a misspelt period name does not compile (`npm run typecheck` checks this file:
+        // tsconfig.typetests.json; an unused directive is an error there)
         trial.timing({ fixation: 100, goo: 200 });
         // @ts-expect-error a misspelt period name does not compile
         trial.respond('goo', 0);

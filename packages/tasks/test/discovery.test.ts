@@ -6,10 +6,12 @@ import {
   type TaskPluginDiscovery,
 } from '../src/discovery.js';
 import { InvalidOptionError } from '../src/errors.js';
+import { performance } from '../src/metrics.js';
 import { resolveTaskOptions } from '../src/options.js';
 import { createTaskRegistry } from '../src/registry.js';
 import { TaskRegistryError } from '../src/registry-error.js';
 import { createRng } from '../src/rng.js';
+import type { Batch } from '../src/task.js';
 import {
   createFixtureDir,
   esmPlugin,
@@ -276,6 +278,87 @@ describe('registerDiscovered', () => {
 
 describe('guardPluginTask', () => {
   const options = resolveTaskOptions(toyTask(), { batchSize: 4, rules: ['toy/reach'] });
+
+  it('names the task and the plugin when a batch of the run is bad: NaN, a negative mask weight, a wrong length', () => {
+    const corrupt = (edit: (batch: Batch) => Batch) => {
+      const task = toyTask();
+      return guardPluginTask(
+        { ...task, generate: (rng, opts) => edit(task.generate(rng, opts)) },
+        'molap-task-toy@1.0.0',
+      );
+    };
+    const withNaN = corrupt((batch) => {
+      const inputs = batch.inputs.slice();
+      inputs[5] = Number.NaN;
+      return { ...batch, inputs };
+    });
+    expect(() => withNaN.generate(createRng(1), options)).toThrow(
+      expect.objectContaining({
+        code: 'task-failed',
+        source: 'molap-task-toy@1.0.0',
+        taskId: toyTask().id,
+        problem: expect.stringMatching(/^task 'toy\/reach' generated a bad batch: inputs\[5\] is NaN/),
+      }),
+    );
+    const negativeMask = corrupt((batch) => {
+      const mask = batch.mask.slice();
+      mask[0] = -1;
+      return { ...batch, mask };
+    });
+    expect(() => negativeMask.generate(createRng(1), options)).toThrow(
+      /generated a bad batch: mask\[0\] is -1 \(a mask weight must be at least 0\)/,
+    );
+    const short = corrupt((batch) => ({ ...batch, targets: batch.targets.subarray(1) }));
+    expect(() => short.generate(createRng(1), options)).toThrow(
+      /generated a bad batch: targets must be a Float32Array of \d+ elements \(\[T=\d+, B=4, …\]\), got Float32Array of \d+/,
+    );
+  });
+
+  it("names the plugin when a batch's score throws or leaves [0, 1], and keeps one score per task", () => {
+    const task = toyTask();
+    const scored = (values: (batch: Batch) => ArrayLike<number>) =>
+      guardPluginTask(
+        {
+          ...task,
+          generate: (rng, opts) => ({
+            ...task.generate(rng, opts),
+            score: { id: 'toy/score', description: 'x', score: (_outputs, batch) => values(batch) },
+          }),
+        },
+        'molap-task-toy@1.0.0',
+      );
+    const batch = scored(() => {
+      throw new Error('no response channel');
+    }).generate(createRng(1), options);
+    const outputs = new Float32Array(batch.steps * batch.batchSize * batch.outputSize);
+    expect(() => performance(outputs, batch)).toThrow(
+      expect.objectContaining({
+        code: 'task-failed',
+        source: 'molap-task-toy@1.0.0',
+        problem: "the score 'toy/score' of task 'toy/reach' threw: no response channel",
+      }),
+    );
+    const outside = scored((b) => new Float32Array(b.batchSize).fill(1.5)).generate(createRng(1), options);
+    expect(() => performance(outputs, outside)).toThrow(
+      expect.objectContaining({
+        source: 'molap-task-toy@1.0.0',
+        problem:
+          "the score 'toy/score' of task 'toy/reach' must give 4 values in [0, 1] (one per trial), got 1.5 for trial 0",
+      }),
+    );
+    const fine = scored((b) => new Float32Array(b.batchSize).fill(1));
+    const shared = {
+      id: 'toy/score',
+      description: 'x',
+      score: (_o: unknown, b: Batch) => new Float32Array(b.batchSize),
+    };
+    const sameScore = guardPluginTask(
+      { ...task, generate: (rng, opts) => ({ ...task.generate(rng, opts), score: shared }) },
+      'x@1.0.0',
+    );
+    expect(sameScore.generate(createRng(1), options).score).toBe(sameScore.generate(createRng(2), options).score);
+    expect(performance(outputs, fine.generate(createRng(1), options)).mean).toBe(1);
+  });
 
   it('leaves a working task unchanged: same fields, same batches', () => {
     const task = toyTask();

@@ -304,7 +304,8 @@ async function loadPackage(
   const rejected: TaskRegistryError[] = [];
   if (conformance) {
     accepted = accepted.filter((task) => {
-      const problems = checkTaskConformance(guardPluginTask(task, source), {
+      // Batches unchecked by the guard: the conformance check looks at them in more detail.
+      const problems = checkTaskConformance(guardPluginTask(task, source, { checkBatches: false }), {
         options: { batchSize: DISCOVERY_CONFORMANCE_BATCH },
       });
       if (problems.length === 0) return true;
@@ -502,8 +503,11 @@ const duplicateAcrossPlugins = (id: string, first: string, source: string): Task
  * about 1 ms for a million values), and a batch's score is guarded the same way (a throw, or values outside
  * [0, 1], name the plugin). The result is a frozen copy of the task's own fields (tasks are plain values)
  * with the guarded methods.
+ * @param options.checkBatches false to leave batches unchecked (default true), where they are checked in
+ *   more detail anyway (discovery's conformance check).
  */
-export function guardPluginTask(task: Task, source: string): Task {
+export function guardPluginTask(task: Task, source: string, options: { readonly checkBatches?: boolean } = {}): Task {
+  const checkBatches = options.checkBatches ?? true;
   const fail = (doing: string, error: unknown): never => {
     if (hasMolapCode(error, 'invalid-option', 'task-failed')) {
       throw error;
@@ -534,7 +538,7 @@ export function guardPluginTask(task: Task, source: string): Task {
       } catch (error) {
         return fail('generating trials', error);
       }
-      const problem = runTimeBatchProblem(batch);
+      const problem = checkBatches ? runTimeBatchProblem(batch) : undefined;
       if (problem !== undefined) {
         throw new TaskRegistryError(`task '${task.id}' generated a bad batch: ${problem}`, {
           code: 'task-failed',

@@ -522,8 +522,12 @@ export function guardPluginTask(task: Task, source: string, options: { readonly 
     });
   };
   const guardedScores = new WeakMap<TaskScore, TaskScore>();
+  if (task.score !== undefined && checkBatches) {
+    guardedScores.set(task.score, guardScore(task.score, task.id, source));
+  }
   return Object.freeze({
     ...task,
+    ...(task.score !== undefined && checkBatches ? { score: guardedScores.get(task.score)! } : {}),
     layout(options) {
       try {
         return task.layout(options);
@@ -547,8 +551,9 @@ export function guardPluginTask(task: Task, source: string, options: { readonly 
           hint: `this is a bug in the plugin: update or fix ${source} (checkTaskConformance(task, { options }) of @molap/tasks with these task options reproduces it)`,
         });
       }
-      if (batch.score === undefined) return batch;
-      // One guarded score per score of the task, so batches of one task keep sharing one score (mixBatches).
+      if (batch.score === undefined || !checkBatches) return batch;
+      // One guarded score per score of the task, so batches of one task keep sharing one score (mixBatches),
+      // the task's own (`task.score`, guarded below) included.
       let guarded = guardedScores.get(batch.score);
       if (guarded === undefined) {
         guarded = guardScore(batch.score, task.id, source);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTaskConformance } from '../src/conformance.js';
 import {
   discoverTaskPlugins,
   guardPluginTask,
@@ -357,6 +358,19 @@ describe('guardPluginTask', () => {
       'x@1.0.0',
     );
     expect(sameScore.generate(createRng(1), options).score).toBe(sameScore.generate(createRng(2), options).score);
+    // The task's own score is guarded once: task.score is what its batches carry, so it still conforms.
+    const own = {
+      id: 'toy/own',
+      description: 'x',
+      score: (_o: unknown, b: Batch) => new Float32Array(b.batchSize).fill(1),
+    };
+    const withOwn = guardPluginTask(
+      { ...task, score: own, generate: (rng, opts) => ({ ...task.generate(rng, opts), score: own }) },
+      'x@1.0.0',
+    );
+    expect(withOwn.score).not.toBe(own);
+    expect(withOwn.generate(createRng(1), options).score).toBe(withOwn.score);
+    expect(checkTaskConformance(withOwn, { options: { batchSize: 4, rules: ['toy/reach'] } })).toEqual([]);
     expect(performance(outputs, fine.generate(createRng(1), options)).mean).toBe(1);
   });
 

@@ -3,6 +3,8 @@
  * the modules that need Node (`discovery.ts`, `npz-file.ts`, `open-catalog.ts`, `starter.ts`). Bundlers pick it for web pages; Node picks
  * `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
  */
+
+export { recycleBatch } from './batch-pool.js';
 export {
   BUILTIN_TASKS_SOURCE,
   type CatalogReport,

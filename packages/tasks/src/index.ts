@@ -1,3 +1,4 @@
+export { recycleBatch } from './batch-pool.js';
 export {
   BUILTIN_TASKS_SOURCE,
   type CatalogReport,

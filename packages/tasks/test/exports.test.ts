@@ -89,6 +89,7 @@ const EXPORTS = [
   'pluginSources',
   'populationVector',
   'readNpz',
+  'recycleBatch',
   'registerDiscovered',
   'type RegisterOptions',
   'REGISTRY_ERROR_CODES',

@@ -5,7 +5,15 @@
  * Deterministic: the same seed and settings give the same curve on every engine thread count.
  */
 import { type Engine, type EngineModel, initRnnParameters } from '@molap/backend';
-import { type Batch, createRng, performance, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
+import {
+  type Batch,
+  createRng,
+  performance,
+  recycleBatch,
+  resolveTaskOptions,
+  type Task,
+  type TaskOptions,
+} from '@molap/tasks';
 
 /** Settings of a training session. */
 export interface SessionSettings {
@@ -106,6 +114,9 @@ export function createSession(engine: Engine, task: Task, settings: SessionSetti
       for (let i = 0; i < count; i++, step++) {
         const batch = task.generate(trainingRng.fork(step), resolved);
         loss = await model.trainStep(batch, { noiseSeed: uint32(settings.seed, STREAM.noise, step + 1) });
+        // The step copied the batch into the engine: its memory serves the next batch (fresh ArrayBuffers cost
+        // a browser several milliseconds per batch).
+        recycleBatch(batch);
       }
       return loss;
     },

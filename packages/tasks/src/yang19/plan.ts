@@ -3,6 +3,7 @@
  * `renderPlan`, the one renderer that turns a plan into a `Batch` exactly as the reference `Trial` class
  * fills its arrays (`add('fix_in' | 'stim' | 'fix_out' | 'out')`, `add_c_mask`, `add_rule`, `add_x_noise`).
  */
+import { zeroedFloat32 } from '../batch-pool.js';
 import { ringBump } from '../ring.js';
 import { addNormalFrom } from '../rng.js';
 import type { Batch, Rng, TaskOptions } from '../task.js';
@@ -160,10 +161,11 @@ export function renderPlan(plan: TrialPlan, taskId: string, options: TaskOptions
   const ruleUnit = ruleStart(n) + options.rules.indexOf(rule);
   if (ruleUnit < ruleStart(n))
     throw new Error(`rules has no unit for rule '${rule}' of task '${taskId}' (resolveTaskOptions checks this).`);
-  const inputs = new Float32Array(T * batchSize * nIn);
-  const targets = new Float32Array(T * batchSize * nOut);
-  const mask = new Float32Array(T * batchSize * nOut);
-  const targetAngle = new Float32Array(T * batchSize);
+  // Zeroed, in recycled memory when the caller gave some back (`recycleBatch`).
+  const inputs = zeroedFloat32(T * batchSize * nIn);
+  const targets = zeroedFloat32(T * batchSize * nOut);
+  const mask = zeroedFloat32(T * batchSize * nOut);
+  const targetAngle = zeroedFloat32(T * batchSize);
   const grace = Math.trunc(MASK_GRACE_MS / options.dt);
   const baseline = Math.fround(TARGET_BASELINE);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine, type Engine, initRnnParameters, type RnnConfig } from '@molap/backend';
-import { yang19 } from '@molap/tasks';
+import { type TaskScore, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBudget } from '../src/budgets.js';
 import { learnEngineModel } from '../src/learning.js';
@@ -109,6 +109,42 @@ describe('learnEngineModel', () => {
     expect(a.performance).toBe(a.curve[3].performance);
     expect(progress).toHaveLength(8);
     for (const point of a.curve) expect(point.performance).toBeGreaterThanOrEqual(0);
+  });
+
+  it("counts trials to criterion against the task's own criterion when its score has one", async () => {
+    // A score that judges half the trials correct whatever the outputs: performance 0.5 at every point.
+    const half: TaskScore = {
+      id: 'lab/half',
+      description: 'the first half of the trials are correct',
+      criterion: 0.5,
+      score: (_outputs, batch) =>
+        Float32Array.from({ length: batch.batchSize }, (_, b) => (b < batch.batchSize / 2 ? 1 : 0)),
+    };
+    const evaluation = evaluationBatches([fdgo, dm1], { trials: 32, seed: 2 });
+    const run = async (score: TaskScore | undefined) => {
+      const model = newModel();
+      const batches = new Map(evaluation);
+      batches.set('dm1', { ...evaluation.get('dm1')!, ...(score ? { score } : {}) });
+      const schedule = taskSchedule({ tasks: [dm1], batchSize: 8, seed: 2 });
+      const result = await learnEngineModel({
+        model,
+        schedule,
+        budget,
+        evaluation: batches,
+        seed: 2,
+        trainableParameters: 1,
+      });
+      model.dispose();
+      return result.records[0]!;
+    };
+    const own = await run(half);
+    expect(own.curve.every((point) => point.performance === 0.5)).toBe(true);
+    expect(own).toMatchObject({ score: 'lab/half', trialsToCriterion: 0 });
+    // The same performance against a criterion of 0.9 (the budget's, or the score's): never reached.
+    const strict = await run({ ...half, criterion: 0.9 });
+    expect(strict.trialsToCriterion).toBeNull();
+    const budgets = await run({ ...half, criterion: undefined });
+    expect(budgets.trialsToCriterion).toBeNull();
   });
 
   it('resumes exactly from its checkpoint folder after an abort', async () => {

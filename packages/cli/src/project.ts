@@ -113,11 +113,7 @@ export function findTask(registry: TaskRegistry, id: string): Task {
 }
 
 /** The registries of the plugins a study names besides tasks: strategies, perturbations, latent extractors. */
-export interface PluginRegistries {
-  readonly strategies: StrategyRegistry;
-  readonly perturbations: import('@molap/analysis').PerturbationRegistry;
-  readonly extractors: import('@molap/primitives').ExtractorRegistry;
-}
+export type PluginRegistries = Required<import('@molap/study').StudyRegistries>;
 
 /**
  * The strategies, perturbations and latent extractors a command may name: the built-in ones (MoLaP, random
@@ -145,17 +141,11 @@ export async function pluginRegistries(
   catalog: TaskCatalog,
   baseStrategies?: StrategyRegistry,
 ): Promise<{ readonly registries: PluginRegistries; readonly refused: readonly MolapError[] }> {
-  const [{ createBuiltinStrategyRegistry }, { registerDiscoveredPlugins }, analysis, primitives] = await Promise.all([
+  const [{ resolveStudyRegistries }, { registerDiscoveredPlugins }] = await Promise.all([
     import('@molap/study'),
     import('@molap/core'),
-    import('@molap/analysis'),
-    import('@molap/primitives'),
   ]);
-  const registries: PluginRegistries = {
-    strategies: baseStrategies ?? (await createBuiltinStrategyRegistry()),
-    perturbations: analysis.createBuiltinPerturbationRegistry(),
-    extractors: primitives.createLatentExtractorRegistry(),
-  };
+  const registries = await resolveStudyRegistries(baseStrategies ? { strategies: baseStrategies } : {});
   const refused = catalog.discovery ? registerDiscoveredPlugins(catalog.discovery, registries) : [];
   return { registries, refused };
 }

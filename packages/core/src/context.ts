@@ -54,17 +54,19 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
       geometry = current;
       first = task.id;
       firstRules = JSON.stringify(options.rules);
-    } else if (
+      continue;
+    }
+    const rulesDiffer = firstRules !== JSON.stringify(options.rules);
+    if (
       geometry.inputSize !== current.inputSize ||
       geometry.outputSize !== current.outputSize ||
       geometry.alpha !== current.alpha ||
-      firstRules !== JSON.stringify(options.rules)
+      rulesDiffer
     ) {
-      const rulesDiffer = firstRules !== JSON.stringify(options.rules);
       throw new RangeError(
         `tasks '${first}' and '${task.id}' cannot share a network: inputs ${geometry.inputSize} vs ${current.inputSize}, outputs ${geometry.outputSize} vs ${current.outputSize}, α ${geometry.alpha} vs ${current.alpha}` +
           (rulesDiffer
-            ? `; their rule blocks differ (${describeRules(JSON.parse(firstRules))} vs ${describeRules(options.rules)}): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
+            ? `; their rule blocks differ (${describeRules(geometry.rules)} vs ${describeRules(options.rules)}): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
             : '; use tasks with the same layout (same ring size, dt and τ)'),
       );
     }

@@ -17,8 +17,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Engine } from '@molap/backend';
 import { MolapError } from '@molap/core';
 import {
-  createBuiltinStrategyRegistry,
   PACKAGE_VERSION,
+  resolveStudyRegistries,
   runStudyJob,
   type StudyJob,
   type StudyPlan,
@@ -192,11 +192,10 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
     );
   }
   const registry = tasks.registry;
-  const [strategies, composer] = await Promise.all([
-    tasks.strategies ?? createBuiltinStrategyRegistry(),
-    import('@molap/composer'),
-  ]);
-  const jobs = new Map(studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT).map((job) => [job.id, job]));
+  const [registries, composer] = await Promise.all([resolveStudyRegistries(tasks), import('@molap/composer')]);
+  const jobs = new Map(
+    studyJobs(plan, registries.strategies, composer.PRETRAINED_BANK_INPUT).map((job) => [job.id, job]),
+  );
   const engine = await (options.createEngine ?? defaultEngine(options.threads))(plan);
   options.onEvent?.({ type: 'serving', queue: meta.queue, runName: meta.runName });
   const lockMs = Math.round((options.lockSeconds ?? DEFAULT_LOCK_SECONDS) * 1000);
@@ -208,9 +207,7 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
         plan: withThreadBudget(plan, options.threads),
         engine,
         registry,
-        strategies,
-        ...(tasks.perturbations ? { perturbations: tasks.perturbations } : {}),
-        ...(tasks.extractors ? { extractors: tasks.extractors } : {}),
+        ...registries,
       });
       options.onEvent?.({ type: 'job-end', queue: meta.queue, job: job.id, seconds: result.seconds });
       return result;
@@ -285,7 +282,7 @@ async function runJob(
   job: StudyJob,
   inputs: Readonly<Record<string, Readonly<Record<string, string>>>>,
   worker: string,
-  context: Pick<Parameters<typeof runStudyJob>[1], 'plan' | 'engine' | 'registry' | 'strategies'>,
+  context: Omit<Parameters<typeof runStudyJob>[1], 'folders' | 'onEvent' | 'signal'>,
 ): Promise<JobResult> {
   const dir = await mkdtemp(join(tmpdir(), 'molap-worker-'));
   const inputDir = (id: string) => join(dir, 'inputs', ...id.split('/'));

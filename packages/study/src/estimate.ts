@@ -8,8 +8,8 @@
 import { type BankShape, type SuiteSize, stageCosts, stageKey } from './eta.js';
 import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
+import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { STUDY_STAGES } from './stages/index.js';
-import { createBuiltinStrategyRegistry } from './strategies.js';
 
 /**
  * Estimated work (`stageCosts` units) per second of one worker: the standard preset's estimated work
@@ -47,22 +47,15 @@ export interface CostInputs {
 }
 
 /**
- * Where a plan's strategies, perturbations and latent extractor are looked up (each default: the built-in
- * ones); plugin packages add theirs with `registerDiscoveredPlugins` of @molap/core.
- */
-export interface StudyRegistries {
-  readonly strategies?: import('@molap/core').StrategyRegistry;
-  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
-  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
-}
-
-/**
  * The bank shape, suite sizes and strategy schedules of a plan, for `stageCosts` and `RunClock`.
  * @param registries where the plan's strategies and perturbations are looked up (default the built-in ones).
  */
 export async function costInputs(plan: StudyPlan, registries: StudyRegistries = {}): Promise<CostInputs> {
-  const [analysis, primitives] = await Promise.all([import('@molap/analysis'), import('@molap/primitives')]);
-  const perturbations = registries.perturbations ?? analysis.createBuiltinPerturbationRegistry();
+  const [analysis, primitives, { perturbations, strategies }] = await Promise.all([
+    import('@molap/analysis'),
+    import('@molap/primitives'),
+    resolveStudyRegistries(registries),
+  ]);
   const suite = plan.perturbations.map(({ id, ...grid }): SuiteSize => {
     const spec = perturbations.get(id);
     const { magnitudes, draws } = analysis.resolvePerturbationRun({ spec, ...grid });
@@ -79,11 +72,7 @@ export async function costInputs(plan: StudyPlan, registries: StudyRegistries = 
     batchSize: training.batchSize,
     workers: plan.bank.workers,
   };
-  const schedules = new Map(
-    (registries.strategies ?? (await createBuiltinStrategyRegistry()))
-      .list()
-      .map((strategy) => [strategy.id, strategy.meta.schedule as string]),
-  );
+  const schedules = new Map(strategies.list().map((strategy) => [strategy.id, strategy.meta.schedule as string]));
   return { bank, suite, schedules };
 }
 
@@ -133,9 +122,9 @@ export async function estimateRun(
   rate = WORK_PER_SECOND,
   registries: StudyRegistries = {},
 ): Promise<RunEstimate> {
-  const [{ bank, suite, schedules }, strategies, composer] = await Promise.all([
+  const [{ bank, suite, schedules }, { strategies }, composer] = await Promise.all([
     costInputs(plan, registries),
-    registries.strategies ?? createBuiltinStrategyRegistry(),
+    resolveStudyRegistries(registries),
     import('@molap/composer'),
   ]);
   const costs = stageCosts(plan, bank, suite, schedules);

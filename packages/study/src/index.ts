@@ -40,7 +40,6 @@ export {
   estimateRun,
   type JobEstimate,
   type RunEstimate,
-  type StudyRegistries,
   scheduleSeconds,
   WORK_PER_SECOND,
 } from './estimate.js';
@@ -98,6 +97,7 @@ export {
   RUN_PRESETS,
   type RunSettings,
 } from './presets.js';
+export { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 export {
   type BatchEstimate,
   capAtCores,

@@ -46,11 +46,10 @@ export interface JobRunContext {
   readonly plan: StudyPlan;
   readonly engine: Engine;
   readonly registry: TaskRegistry;
+  /** Where the plan's strategies, perturbations and extractor are looked up (`resolveStudyRegistries`). */
   readonly strategies: StrategyRegistry;
-  /** Where the plan's perturbations are looked up: default the built-in ones of @molap/analysis. */
-  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
-  /** Where the plan's latent extractor is looked up: default the built-in ones of @molap/primitives. */
-  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
+  readonly perturbations: import('@molap/analysis').PerturbationRegistry;
+  readonly extractors: import('@molap/primitives').ExtractorRegistry;
   readonly folders: JobFolders;
   readonly onEvent?: (event: StudyEvent) => void | Promise<void>;
   readonly signal?: AbortSignal;
@@ -165,7 +164,7 @@ async function runBank(job: StudyJob, context: JobRunContext): Promise<Json> {
     seed: job.seed,
     corpus: context.plan.corpus,
     checkpointDir: context.folders.checkpoints,
-    ...(context.extractors ? { extractors: context.extractors } : {}),
+    extractors: context.extractors,
     onBankEvent: (event) => context.onEvent?.(event),
     ...(context.signal ? { signal: context.signal } : {}),
   });
@@ -231,7 +230,6 @@ async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
   const stage = STUDY_STAGES.find((entry) => entry.id === job.stage);
   if (!stage) throw new Error(`job '${job.id}' names stage '${job.stage}', which this study does not know`);
   const { name, strategy } = modelOf(job, context);
-  const analysis = await import('@molap/analysis');
   const model: MultiTaskModel = await strategy.load(trainedModelDir(job, context), strategyContext(context));
   try {
     return await stage.run(model, {
@@ -239,7 +237,7 @@ async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
       seed: job.seed,
       modelName: name,
       corpusTasks: context.plan.corpus.map((id) => context.registry.get(id)),
-      perturbations: context.perturbations ?? analysis.createBuiltinPerturbationRegistry(),
+      perturbations: context.perturbations,
       ...(context.signal ? { signal: context.signal } : {}),
     });
   } finally {

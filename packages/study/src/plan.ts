@@ -20,8 +20,8 @@ import {
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
+import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { checkResources, estimateResources, memoryLimit } from './resources.js';
-import { createBuiltinStrategyRegistry } from './strategies.js';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -150,8 +150,12 @@ async function checked<T>(where: string, hint: string, check: () => T | Promise<
   }
 }
 
-/** What `planStudy` checks the models against. */
-export interface PlanContext {
+/**
+ * What `planStudy` checks the models against. Its registries (`StudyRegistries`) say which strategies,
+ * perturbations and extractors the plan may name: add a plugin's (`registerDiscoveredPlugins` of
+ * @molap/core) to compare a third-party baseline with MoLaP, measure its perturbation or build banks with it.
+ */
+export interface PlanContext extends StudyRegistries {
   readonly registry: TaskRegistry;
   /** The context strategies are created in (each model is created once, empty, to check its options). */
   readonly strategyContext: import('@molap/core').StrategyContext;
@@ -159,21 +163,6 @@ export interface PlanContext {
   readonly ignoreHeldOut?: boolean;
   /** The plugin packages of `registry` (`pluginSources(discovery)`), for worker threads. */
   readonly pluginSources?: readonly PluginSource[];
-  /**
-   * The strategies the run's models may name: default `createBuiltinStrategyRegistry()`; add plugin
-   * strategies to it (`registerDiscoveredPlugins` of @molap/core) to compare a third-party baseline with MoLaP.
-   */
-  readonly strategies?: import('@molap/core').StrategyRegistry;
-  /**
-   * The perturbations the run's suite may name: default `createBuiltinPerturbationRegistry()` of
-   * @molap/analysis; add a plugin's (`registerDiscoveredPlugins`) to measure its perturbation in the suite.
-   */
-  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
-  /**
-   * The latent extractors `run.bank.extractor` may name: default `createLatentExtractorRegistry()` of
-   * @molap/primitives; add a plugin's (`registerDiscoveredPlugins`) to build banks with it.
-   */
-  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   /** Memory the study may use, in bytes (`--max-memory`); default and upper bound: the machine's memory. */
   readonly maxMemory?: number;
 }
@@ -255,7 +244,8 @@ export async function planStudy(
   const budget: PlannedBudget = { ...presetBudget, ...budgetFields };
   await checked('run.budget', 'see `molap run --help` for the budget flags', () => core.validateBudget(budget));
 
-  const registry = context.strategies ?? (await createBuiltinStrategyRegistry());
+  const registries = await resolveStudyRegistries(context);
+  const registry = registries.strategies;
   const known = registry.ids();
   const models: PlannedModel[] = [];
   for (const spec of settings.models) {
@@ -276,7 +266,7 @@ export async function planStudy(
       hint: 'give each model of run.models a unique label: { "strategy": "ewc", "options": { ... }, "label": "ewc-0" }',
     });
   }
-  const { bank, moduleTraining, k } = await planBank(settings.bank, models, registry, context.extractors);
+  const { bank, moduleTraining, k } = await planBank(settings.bank, models, registry, registries.extractors);
 
   // The resource plan, before any model is created or any folder made: refuse what cannot fit.
   await checkPlanResources({
@@ -306,7 +296,7 @@ export async function planStudy(
     });
   }
 
-  const perturbations = await planPerturbations(settings.perturbations, context.perturbations);
+  const perturbations = await planPerturbations(settings.perturbations, registries.perturbations);
 
   return {
     preset: presetFlag ?? settings.preset,
@@ -342,7 +332,7 @@ async function planBank(
   settings: RunSettings['bank'],
   models: readonly PlannedModel[],
   registry: import('@molap/core').StrategyRegistry,
-  extractors?: import('@molap/primitives').ExtractorRegistry,
+  extractors: import('@molap/primitives').ExtractorRegistry,
 ): Promise<{ bank: PlannedBank; moduleTraining: ModuleTrainingOptions; k: number }> {
   const primitives = await import('@molap/primitives');
   const {
@@ -368,7 +358,7 @@ async function planBank(
   const extractor = await checked(
     'run.bank.extractor',
     'the extractors are listed in the @molap/primitives README',
-    () => (extractors ?? primitives.createLatentExtractorRegistry()).get(extractorId),
+    () => extractors.get(extractorId),
   );
   await checked(
     'run.bank.latents',
@@ -428,10 +418,9 @@ async function planBank(
 /** The perturbation runs of a plan: ids known, magnitudes checked. */
 async function planPerturbations(
   entries: RunSettings['perturbations'],
-  registry?: import('@molap/analysis').PerturbationRegistry,
+  perturbationRegistry: import('@molap/analysis').PerturbationRegistry,
 ): Promise<StudyPlan['perturbations']> {
   const analysis = await import('@molap/analysis');
-  const perturbationRegistry = registry ?? analysis.createBuiltinPerturbationRegistry();
   const perturbations = entries.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
   for (const entry of perturbations) {
     if (!perturbationRegistry.has(entry.id)) {

@@ -8,6 +8,7 @@ import type { Task, TaskRegistry } from '@molap/tasks';
 import type { JobOutput } from './job-store.js';
 import { jobId, OWN_WAY } from './jobs.js';
 import type { StudyPlan } from './plan.js';
+import type { StudyRegistries } from './registries.js';
 import { STUDY_STAGES } from './stages/index.js';
 
 /** Stage names of the timings in results.json. */
@@ -39,7 +40,7 @@ export async function assembleResults(
   strategies: StrategyRegistry,
   outputs: ReadonlyMap<string, JobOutput>,
   tasks: Pick<TaskRegistry, 'get'>,
-  registries: { readonly perturbations?: import('@molap/analysis').PerturbationRegistry } = {},
+  registries: Pick<StudyRegistries, 'perturbations'> = {},
 ): Promise<StudyResults> {
   const analysis = await import('@molap/analysis');
   const output = (id: string) => {

@@ -16,12 +16,12 @@ import { runStudyJob } from './job-runner.js';
 import { type JobOutput, JobStore } from './job-store.js';
 import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
+import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { assembleResults } from './results.js';
 import { STUDY_STAGES } from './stages/index.js';
-import { createBuiltinStrategyRegistry } from './strategies.js';
 
-/** Options of `runStudy`. */
-export interface RunStudyOptions {
+/** Options of `runStudy`; its registries must be those `planStudy` checked the plan against. */
+export interface RunStudyOptions extends StudyRegistries {
   /** The run folder: made by `createRunFolder`, or one an earlier session worked in (it resumes). */
   readonly runDir: string;
   /** Engine of the work in this thread. */
@@ -32,12 +32,6 @@ export interface RunStudyOptions {
   readonly onEvent?: (event: StudyEvent) => void;
   /** Stops at the next checkpoint; the run folder keeps every finished job. */
   readonly signal?: AbortSignal;
-  /** The strategies the plan's models name: default `createBuiltinStrategyRegistry()` (the one planStudy used). */
-  readonly strategies?: import('@molap/core').StrategyRegistry;
-  /** The perturbations the plan's suite names: default the built-in ones (the registry planStudy used). */
-  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
-  /** The latent extractor the plan's bank names is looked up here: default the built-in ones (as in planStudy). */
-  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
   /** Runs the jobs; default `localExecutor` (this thread, one after the other). */
   readonly executor?: StudyExecutor;
 }
@@ -73,7 +67,8 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
   const { runDir, signal } = options;
   const onEvent = options.onEvent ?? (() => {});
   const [analysis, composer] = await Promise.all([import('@molap/analysis'), import('@molap/composer')]);
-  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
+  const registries = await resolveStudyRegistries(options);
+  const { strategies } = registries;
   const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT);
   const store = new JobStore(runPaths(runDir).state);
   const outputs = new Map<string, JobOutput>();
@@ -102,9 +97,7 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
         plan,
         engine: options.engine,
         registry: options.registry,
-        strategies,
-        ...(options.perturbations ? { perturbations: options.perturbations } : {}),
-        ...(options.extractors ? { extractors: options.extractors } : {}),
+        ...registries,
         folders: {
           inputFiles: (id) => store.filesDir({ id }),
           files: store.filesDir(job),
@@ -115,9 +108,7 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
       }),
   });
 
-  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry, {
-    ...(options.perturbations ? { perturbations: options.perturbations } : {}),
-  });
+  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry, registries);
   const { writeFileAtomic } = await import('@molap/backend');
   await writeFileAtomic(runPaths(runDir).exampleTrials, JSON.stringify(exampleTrials));
   await analysis.writeReport(runDir, results, { exampleTrials });

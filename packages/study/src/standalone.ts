@@ -10,13 +10,7 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PerturbationCurves, TaskRobustness } from '@molap/analysis';
 import type { Engine } from '@molap/backend';
-import type {
-  LearningCurvePoint,
-  ParameterCount,
-  StrategyRegistry,
-  TaskLearningRecord,
-  TaskScoreEntry,
-} from '@molap/core';
+import type { LearningCurvePoint, ParameterCount, TaskLearningRecord, TaskScoreEntry } from '@molap/core';
 import { MolapError } from '@molap/core';
 import type { ModuleBank } from '@molap/primitives';
 import { type TaskRegistry, unknownNameProblem } from '@molap/tasks';
@@ -25,16 +19,17 @@ import { claimCheckpoints } from './checkpoint-identity.js';
 import { jobFailure } from './failures.js';
 import type { Json, StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
+import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { planRobustnessCurves } from './stages/robustness.js';
-import { createBuiltinStrategyRegistry, planStrategyContext } from './strategies.js';
+import { planStrategyContext } from './strategies.js';
 
 /** Checkpoint folder of a bank being pre-trained into `out` (removed once the bank is saved). */
 export const pretrainingCheckpoints = (out: string) => join(out, 'pretraining-checkpoints');
 /** Checkpoint folder of a model learning into `out` (removed once the model is saved). */
 export const learningCheckpoints = (out: string) => join(out, 'learning-checkpoints');
 
-/** What `pretrainBankInto` and `learnModelInto` share. */
-export interface StandaloneOptions {
+/** What `pretrainBankInto` and `learnModelInto` share; the registries are those planStudy checked the plan against. */
+export interface StandaloneOptions extends StudyRegistries {
   /** The checked plan (`planStudy`): tasks, corpus, bank, models, budget, task options. */
   readonly plan: StudyPlan;
   /** Where the plan's task ids are looked up. */
@@ -53,8 +48,6 @@ export interface StandaloneOptions {
   readonly retry?: string;
   /** Stops at the next checkpoint; the call then rejects and a new call with the same `out` resumes. */
   readonly signal?: AbortSignal;
-  /** Where the plan's models' strategies are looked up: default the built-in ones (give planStudy's). */
-  readonly strategies?: StrategyRegistry;
 }
 
 const RETRY = 'then call again with restart: true';
@@ -80,8 +73,6 @@ async function save(folder: string, path: string, write: () => Promise<unknown>)
 export interface PretrainBankOptions extends StandaloneOptions {
   /** The steps of building the bank (corpus, latents, pre-training progress). */
   readonly onBankEvent?: (event: BankEvent) => void;
-  /** Where the plan's latent extractor is looked up: default the built-in ones (give planStudy's). */
-  readonly extractors?: import('@molap/primitives').ExtractorRegistry;
 }
 
 /**
@@ -102,9 +93,9 @@ export async function pretrainBankInto(options: PretrainBankOptions): Promise<Mo
     restart: options.restart === true,
     shown: join(shown, 'pretraining-checkpoints'),
   });
-  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
+  const { strategies, extractors } = await resolveStudyRegistries(options);
   const built = await buildPretrainedBank({
-    ...(options.extractors ? { extractors: options.extractors } : {}),
+    extractors,
     plan,
     registry: options.registry,
     engine,
@@ -182,7 +173,7 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
     import('@molap/core'),
     import('@molap/primitives'),
   ]);
-  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
+  const { strategies } = await resolveStudyRegistries(options);
   const strategy = strategies.get(spec.strategy);
   const inputs: Record<string, unknown> = {};
   for (const { name: input } of strategy.inputs ?? []) {
@@ -255,8 +246,8 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
   }
 }
 
-/** Options of `perturbSavedModel`. */
-export interface PerturbSavedModelOptions {
+/** Options of `perturbSavedModel`; its registries give the saved model's strategy and the plan's perturbations. */
+export interface PerturbSavedModelOptions extends StudyRegistries {
   /** The checked plan: its perturbation suite, analysis trials and task options. */
   readonly plan: StudyPlan;
   /** Where the model's task ids are looked up. */
@@ -269,10 +260,6 @@ export interface PerturbSavedModelOptions {
   readonly model: string;
   /** `model` as the user named it, for messages (default `model`). */
   readonly shown?: string;
-  /** Where the saved model's strategy is looked up (default the built-in strategies). */
-  readonly strategies?: StrategyRegistry;
-  /** Where the plan's perturbations are looked up (default the built-in ones of @molap/analysis). */
-  readonly perturbations?: import('@molap/analysis').PerturbationRegistry;
   /** Called once the model is loaded, before the first evaluation. */
   readonly onStart?: (start: { readonly strategy: string; readonly tasks: readonly string[] }) => void;
   /** Each task's curve under each perturbation, as soon as it is measured. */
@@ -302,9 +289,9 @@ export interface SavedModelRobustness {
  */
 export async function perturbSavedModel(options: PerturbSavedModelOptions): Promise<SavedModelRobustness> {
   const { plan, registry, engine, seed, shown = options.model } = options;
-  const [analysis, core] = await Promise.all([import('@molap/analysis'), import('@molap/core')]);
+  const core = await import('@molap/core');
   const context = planStrategyContext(plan, registry, engine);
-  const strategies = options.strategies ?? (await createBuiltinStrategyRegistry());
+  const { strategies, perturbations } = await resolveStudyRegistries(options);
   const model = await core.loadSavedModel(options.model, context, strategies).catch((error: unknown) => {
     const message = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
     throw new MolapError('usage', `cannot load a model from ${shown}: ${message}`, {
@@ -319,7 +306,7 @@ export async function perturbSavedModel(options: PerturbSavedModelOptions): Prom
       plan,
       seed,
       tasks: tasks.map((id) => registry.get(id)),
-      perturbations: options.perturbations ?? analysis.createBuiltinPerturbationRegistry(),
+      perturbations,
       ...(options.onCurve ? { onCurve: options.onCurve } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

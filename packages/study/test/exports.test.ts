@@ -101,6 +101,7 @@ const EXPORTS = [
   'pretrainingCheckpoints',
   'randomModuleBank',
   'readRunRecord',
+  'resolveStudyRegistries',
   'type ResourceInput',
   'type ResourceItem',
   'type ResourcePlan',

@@ -1,6 +1,7 @@
 import { closestName } from './closest-name.js';
 import { checkTaskConformance } from './conformance.js';
 import { hasMolapCode } from './errors.js';
+import { scoreValuesProblem } from './metrics.js';
 import { SEMVER_PATTERN } from './plugin-shape.js';
 import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
@@ -622,14 +623,8 @@ function guardScore(score: TaskScore, taskId: string, source: string): TaskScore
       } catch (error) {
         throw failure(`threw: ${error instanceof Error ? error.message : String(error)}`, error);
       }
-      const B = batch.batchSize;
-      const bad =
-        values?.length !== B ? -1 : Array.prototype.findIndex.call(values, (v: number) => !(v >= 0 && v <= 1));
-      if (values?.length !== B || bad !== -1) {
-        throw failure(
-          `must give ${B} values in [0, 1] (one per trial), got ${values?.length !== B ? `${values?.length} values` : `${values[bad]} for trial ${bad}`}`,
-        );
-      }
+      const problem = scoreValuesProblem(values, batch.batchSize);
+      if (problem !== undefined) throw failure(problem);
       return values;
     },
   };

@@ -101,22 +101,32 @@ export function performance(outputs: Float32Array | Float64Array, batch: Batch):
   }
   const correct = new Uint8Array(B);
   let sum = 0;
-  const bad = values?.length !== B ? -1 : Array.prototype.findIndex.call(values, (v: number) => !(v >= 0 && v <= 1));
-  if (bad !== -1 || values?.length !== B) {
-    throw new TaskRegistryError(
-      `the score '${score.id}' of task '${batch.taskId}' must give ${B} values in [0, 1] (one per trial), got ${values?.length !== B ? `${values?.length} values` : `${values[bad]} for trial ${bad}`}`,
-      {
-        code: 'task-failed',
-        taskId: batch.taskId,
-        hint: "this is a bug in the task's score: fix or update the plugin that provides the task",
-      },
-    );
+  const problem = scoreValuesProblem(values, B);
+  if (problem !== undefined) {
+    throw new TaskRegistryError(`the score '${score.id}' of task '${batch.taskId}' ${problem}`, {
+      code: 'task-failed',
+      taskId: batch.taskId,
+      hint: "this is a bug in the task's score: fix or update the plugin that provides the task",
+    });
   }
   for (let b = 0; b < B; b++) {
     sum += values[b];
     correct[b] = values[b] === 1 ? 1 : 0;
   }
   return { correct, mean: sum / B, score: score.id };
+}
+
+/**
+ * What is wrong with what a score returned for a batch of `batchSize` trials (undefined when nothing): it must
+ * be one value in [0, 1] per trial. The text continues "the score 'x' of task 'y' …".
+ */
+export function scoreValuesProblem(values: ArrayLike<number> | undefined, batchSize: number): string | undefined {
+  if (values?.length !== batchSize)
+    return `must give ${batchSize} values in [0, 1] (one per trial), got ${values?.length} values`;
+  const bad = Array.prototype.findIndex.call(values, (v: number) => !(v >= 0 && v <= 1));
+  return bad === -1
+    ? undefined
+    : `must give ${batchSize} values in [0, 1] (one per trial), got ${values[bad]} for trial ${bad}`;
 }
 
 /**

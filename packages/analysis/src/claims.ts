@@ -1,7 +1,7 @@
 /**
  * The three claims of the MoLaP paper, decided for one run from its results by explicit rules. MoLaP is the
- * first model whose strategy is 'molap'; it is compared with every other model of the run (random-modules
- * included), and a claim is `supported` when it holds against every one of them, `mixed` when against some,
+ * model the input names as its `subject` (a study names the first model whose strategy takes the pre-trained
+ * module bank); it is compared with every other model of the run (random-modules included), and a claim is `supported` when it holds against every one of them, `mixed` when against some,
  * `not-supported` when against none, `not-tested` when the run cannot decide it (no MoLaP model, no other
  * model, no held-out tasks, no perturbation both models went through, no task both learned).
  *
@@ -25,6 +25,7 @@
  *   trials when never reached; interval below 0) or, when every pair needs the same trials, ends at a
  *   higher performance (interval above 0).
  */
+import { MolapError } from '@molap/core';
 import type { Interval } from './bootstrap.js';
 import { mean, normalisedAuc } from './curves.js';
 import {
@@ -64,8 +65,15 @@ export const CLAIM_RULES: Readonly<Record<Claim['id'], string>> = Object.freeze(
   generalisation: `Against each baseline and each way it learns new tasks: the criterion reached at least as often on the held-out tasks, and fewer trials to criterion (the whole budget’s trials when never reached; per task and seed), or, when every pair needs the same trials, a higher final performance. ${INTERVAL_RULE}`,
 });
 
-/** What the claims need from a run besides the models. */
-export type ClaimInput = Pick<Results, 'models' | 'budget' | 'heldOut'>;
+/** What the claims need from a run. */
+export type ClaimInput = Pick<Results, 'models' | 'budget' | 'heldOut'> & {
+  /**
+   * Name of the model the claims are about (MoLaP), one of `models`; null when the run has none. A study
+   * names the first model whose strategy takes the pre-trained module bank (`claimsSubject` of @molap/study);
+   * results.json records it as each claim's `molap`.
+   */
+  readonly subject: string | null;
+};
 
 type Comparison = ClaimComparison;
 
@@ -179,10 +187,15 @@ const secondaryOf = ({ favours: _, ...rest }: Secondary & { favours: boolean }):
 /** Decides the three claims for a run (see the module comment for the rules). */
 export function evaluateClaims(input: ClaimInput): Claim[] {
   const names = Object.keys(input.models);
-  const molapName = names.find((name) => input.models[name].strategy === 'molap') ?? null;
+  const molapName = input.subject;
   if (molapName === null) {
-    const reason = 'the run has no MoLaP model (strategy "molap")';
+    const reason = 'the run has no MoLaP model (no model whose strategy takes the pre-trained module bank)';
     return (['efficiency', 'robustness', 'generalisation'] as const).map((id) => claim(id, null, [], reason));
+  }
+  if (!Object.hasOwn(input.models, molapName)) {
+    throw new MolapError('unknown-id', `the claims' subject "${molapName}" is not a model of the run`, {
+      hint: `name one of the run's models (${names.join(', ')}), or null when the run has no MoLaP model`,
+    });
   }
   const molap = input.models[molapName];
   const baselines = names.filter((name) => name !== molapName);

@@ -72,7 +72,9 @@ export function migrateResultsV1(document: Record<string, unknown>): Record<stri
   }
   const { perturbations, models: _, claims: __, timings, ...rest } = v1;
   const migrated = { ...rest, perturbations, relativeFloor: floor, models, claims: [], timings };
-  return { ...migrated, claims: evaluateClaims(migrated as never) };
+  // Version 1 named MoLaP in its claims too: the subject stays the model it was.
+  const subject = (v1.claims as readonly { readonly molap?: string | null }[] | undefined)?.[0]?.molap ?? null;
+  return { ...migrated, claims: evaluateClaims({ ...(migrated as object), subject } as never) };
 }
 
 /**

@@ -93,6 +93,7 @@ describe('efficiency', () => {
 
   it('needs fewer parameters, fewer updates and at least as many tasks learned, against every baseline', () => {
     const input: ClaimInput = {
+      subject: 'molap',
       budget: BUDGET,
       heldOut: [],
       models: {
@@ -121,6 +122,7 @@ describe('efficiency', () => {
 
   it('allows as many trainable parameters as the baseline (random modules have MoLaP’s architecture)', () => {
     const [efficiency] = evaluateClaims({
+      subject: 'molap',
       budget: BUDGET,
       heldOut: [],
       models: {
@@ -133,6 +135,7 @@ describe('efficiency', () => {
 
   it('is not supported when the difference in updates is within the noise', () => {
     const [efficiency] = evaluateClaims({
+      subject: 'molap',
       budget: BUDGET,
       heldOut: [],
       models: {
@@ -147,6 +150,7 @@ describe('efficiency', () => {
 
   it('is not supported by a model that never reaches the criterion, however cheap', () => {
     const [efficiency] = evaluateClaims({
+      subject: 'molap',
       budget: BUDGET,
       heldOut: [],
       models: {
@@ -167,7 +171,12 @@ describe('robustness', () => {
     const multitask = model('multitask', {
       robustness: { noise: robust(1, 0.8), silencing: robust(1, 0.8), lesion: skippedEntry('not modular') },
     });
-    const [, robustness] = evaluateClaims({ budget: BUDGET, heldOut: [], models: { molap, multitask } });
+    const [, robustness] = evaluateClaims({
+      subject: 'molap',
+      budget: BUDGET,
+      heldOut: [],
+      models: { molap, multitask },
+    });
     expect(robustness.verdict).toBe('supported');
     const [comparison] = robustness.comparisons;
     expect(comparison.metric).toMatch(/relative AUC/);
@@ -180,13 +189,20 @@ describe('robustness', () => {
     expect(absolute.metric).toMatch(/absolute AUC/);
     expect(absolute.difference!.high).toBeLessThan(0);
     const worse = model('ewc', { robustness: { noise: robust(0.9, 0.9), silencing: robust(0.9, 0.9) } });
-    expect(evaluateClaims({ budget: BUDGET, heldOut: [], models: { molap, worse } })[1].verdict).toBe('not-supported');
+    expect(evaluateClaims({ subject: 'molap', budget: BUDGET, heldOut: [], models: { molap, worse } })[1].verdict).toBe(
+      'not-supported',
+    );
   });
 
   it('counts only the task-seed pairs both models learned to the floor, and is not tested without any', () => {
     const molap = model('molap', { robustness: { noise: robust(0.8, 0.8) } });
     const unlearned = model('multitask', { robustness: { noise: robust(0.5, 0.1) } });
-    const [, robustness] = evaluateClaims({ budget: BUDGET, heldOut: [], models: { molap, multitask: unlearned } });
+    const [, robustness] = evaluateClaims({
+      subject: 'molap',
+      budget: BUDGET,
+      heldOut: [],
+      models: { molap, multitask: unlearned },
+    });
     expect(robustness.comparisons[0].difference).toBeNull();
     expect(robustness.comparisons[0].secondary[0].difference!.low).toBeGreaterThan(0);
     expect(robustness.verdict).toBe('not-tested');
@@ -211,7 +227,12 @@ describe('generalisation', () => {
         },
       },
     });
-    const claims = evaluateClaims({ budget: BUDGET, heldOut: ['x', 'y'], models: { molap, multitask } });
+    const claims = evaluateClaims({
+      subject: 'molap',
+      budget: BUDGET,
+      heldOut: ['x', 'y'],
+      models: { molap, multitask },
+    });
     const generalisation = claims[2];
     expect(generalisation.comparisons.map((c) => [c.baseline, c.supported])).toEqual([
       ['multitask', false],
@@ -220,6 +241,7 @@ describe('generalisation', () => {
     expect(generalisation.verdict).toBe('mixed');
     // equal trials: the higher final performance decides
     const tie = evaluateClaims({
+      subject: 'molap',
       budget: BUDGET,
       heldOut: ['x'],
       models: {
@@ -234,20 +256,45 @@ describe('generalisation', () => {
 describe('claims that cannot be decided', () => {
   it('are not tested, with the reason', () => {
     const withoutMolap = evaluateClaims({
+      subject: null,
       budget: BUDGET,
       heldOut: ['x'],
       models: { multitask: model('multitask', {}) },
     });
     expect(withoutMolap.map((claim) => claim.verdict)).toEqual(['not-tested', 'not-tested', 'not-tested']);
     expect(withoutMolap[0].reason).toMatch(/no MoLaP model/);
-    const alone = evaluateClaims({ budget: BUDGET, heldOut: [], models: { molap: model('molap', {}) } });
+    const alone = evaluateClaims({
+      subject: 'molap',
+      budget: BUDGET,
+      heldOut: [],
+      models: { molap: model('molap', {}) },
+    });
     expect(alone[0].reason).toMatch(/no other model/);
     const noHeldOut = evaluateClaims({
+      subject: 'molap',
       budget: BUDGET,
       heldOut: [],
       models: { molap: model('molap', {}), multitask: model('multitask', {}) },
     });
     expect(noHeldOut[1].reason).toMatch(/no perturbation/);
     expect(noHeldOut[2].reason).toMatch(/holds no task out/);
+  });
+
+  it('refuses a subject that is not a model of the run, naming the models', () => {
+    expect(() =>
+      evaluateClaims({ subject: 'molab', budget: BUDGET, heldOut: [], models: { molap: model('molap', {}) } }),
+    ).toThrow(/the claims' subject "molab" is not a model of the run[\s\S]*name one of the run's models \(molap\)/);
+  });
+});
+
+describe('the subject of the claims', () => {
+  it('is the model the input names, whatever its strategy is called', () => {
+    const models = {
+      variant: model('my-molap-variant', { perTask: { a: task(10, 100, [100, 120]), b: task(10, 100, [100, 80]) } }),
+      multitask: model('multitask', { perTask: { a: task(1000, 100, [200, 210]), b: task(1000, 100, [200, 190]) } }),
+    };
+    const [efficiency] = evaluateClaims({ subject: 'variant', budget: BUDGET, heldOut: [], models });
+    expect(efficiency.molap).toBe('variant');
+    expect(efficiency.comparisons.map((c) => [c.baseline, c.supported])).toEqual([['multitask', true]]);
   });
 });

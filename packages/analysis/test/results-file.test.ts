@@ -92,7 +92,8 @@ describe('results.json', () => {
     delete v1.scores; // added by version 3
     delete v1.taskVersions; // added by version 4
     v1.schemaVersion = 1;
-    v1.claims = [{ id: 'efficiency', verdict: 'supported', note: 'version-1 claims are replaced' }];
+    // version-1 claims are replaced; the model they named (`molap`, a required field since version 1) stays the subject
+    v1.claims = [{ id: 'efficiency', verdict: 'supported', molap: 'molap', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
     expect(RESULTS_SCHEMA_VERSION).toBe(5);

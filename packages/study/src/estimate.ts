@@ -10,6 +10,7 @@ import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { STUDY_STAGES } from './stages/index.js';
+import { firstPretrainedModel, type StrategyTraits, traitsById } from './traits.js';
 
 /**
  * Estimated work (`stageCosts` units) per second of one worker: the standard preset's estimated work
@@ -42,12 +43,12 @@ export interface CostInputs {
   readonly bank: BankShape;
   /** Per perturbation of the suite: evaluations per task, and whether it applies to modular models only. */
   readonly suite: SuiteSize[];
-  /** Learning schedule (`meta.schedule`) of each built-in strategy id. */
-  readonly schedules: Map<string, string>;
+  /** The traits of every strategy of the registry the plan is resolved with, by strategy id. */
+  readonly traits: ReadonlyMap<string, StrategyTraits>;
 }
 
 /**
- * The bank shape, suite sizes and strategy schedules of a plan, for `stageCosts` and `RunClock`.
+ * The bank shape, suite sizes and strategy traits of a plan, for `stageCosts` and `RunClock`.
  * @param registries where the plan's strategies and perturbations are looked up (default the built-in ones).
  */
 export async function costInputs(plan: StudyPlan, registries: StudyRegistries = {}): Promise<CostInputs> {
@@ -72,8 +73,7 @@ export async function costInputs(plan: StudyPlan, registries: StudyRegistries = 
     batchSize: training.batchSize,
     workers: plan.bank.workers,
   };
-  const schedules = new Map(strategies.list().map((strategy) => [strategy.id, strategy.meta.schedule as string]));
-  return { bank, suite, schedules };
+  return { bank, suite, traits: traitsById(strategies) };
 }
 
 /**
@@ -122,17 +122,17 @@ export async function estimateRun(
   rate = WORK_PER_SECOND,
   registries: StudyRegistries = {},
 ): Promise<RunEstimate> {
-  const [{ bank, suite, schedules }, { strategies }, composer] = await Promise.all([
+  const [{ bank, suite, traits }, { strategies }, composer] = await Promise.all([
     costInputs(plan, registries),
     resolveStudyRegistries(registries),
     import('@molap/composer'),
   ]);
-  const costs = stageCosts(plan, bank, suite, schedules);
+  const costs = stageCosts(plan, bank, suite, traits);
   const costOf = (job: StudyJob): number => {
     switch (job.kind) {
       case 'bank': {
-        const molap = plan.models.find((model) => model.strategy === 'molap');
-        return molap ? (costs.get(stageKey(molap.name, job.seed, 'pretrain'))?.cost ?? 0) : 0;
+        const pretrained = firstPretrainedModel(plan.models, traits);
+        return pretrained ? (costs.get(stageKey(pretrained, job.seed, 'pretrain'))?.cost ?? 0) : 0;
       }
       case 'train':
         return costs.get(stageKey(job.model!, job.seed, 'train'))?.cost ?? 0;

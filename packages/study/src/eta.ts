@@ -6,7 +6,9 @@
  * pre-training from the module loss events. The rate is measured on the work done in this session only
  * (stages read back from an earlier session cost no time), so a resumed run gets an honest ETA.
  */
+import { MolapError } from '@molap/core';
 import type { StudyPlan } from './plan.js';
+import { firstPretrainedModel, type StrategyTraits } from './traits.js';
 
 /** Input and output sizes of the Yang tasks (85 inputs, 33 outputs): close enough for other tasks. */
 const IO_UNITS = 85 + 33;
@@ -47,35 +49,45 @@ export interface StageCost {
   readonly trials?: number;
 }
 
-/** Estimated cost of every stage of the plan, by `stageKey`. */
+/**
+ * Estimated cost of every stage of the plan, by `stageKey`.
+ * @param traits the traits of every strategy of the plan's models, by strategy id (`traitsById`).
+ */
 export function stageCosts(
   plan: StudyPlan,
   bank: BankShape,
   suite: readonly SuiteSize[],
-  schedules: ReadonlyMap<string, string>,
+  traits: ReadonlyMap<string, StrategyTraits>,
 ): Map<string, StageCost> {
   const costs = new Map<string, StageCost>();
   const { budget } = plan;
   const corpus = plan.corpus.length;
   const { k, moduleSize } = bank;
   const evalPoints = (steps: number) => (budget.evalEvery > 0 ? Math.floor(steps / budget.evalEvery) : 0) + 1;
+  const pretrainedModel = firstPretrainedModel(plan.models, traits);
   for (const model of plan.models) {
-    const modular = model.strategy === 'molap' || model.strategy === 'random-modules';
+    const strategy = traits.get(model.strategy);
+    if (strategy === undefined) {
+      throw new MolapError('unknown-id', `no traits for strategy '${model.strategy}' of model "${model.name}"`, {
+        hint: 'pass the traits of every strategy of the plan (traitsById of the registry the plan was made with)',
+      });
+    }
+    const { modular } = strategy;
     const hidden = modular ? k * moduleSize : ((model.options.hiddenSize as number | undefined) ?? DEFAULT_HIDDEN);
     const work = modular ? networkWork(hidden, k * moduleSize * moduleSize) : networkWork(hidden, hidden * hidden);
-    const interleaved = schedules.get(model.strategy) === 'interleaved';
+    const interleaved = strategy.schedule === 'interleaved';
     const trainTrials = corpus * budget.steps * budget.batchSize;
     const evaluations = interleaved
       ? evalPoints(budget.steps * corpus) * corpus * budget.evalTrials
       : corpus * evalPoints(budget.steps) * budget.evalTrials;
     const learnOne = budget.steps * budget.batchSize * TRAIN_FACTOR + evalPoints(budget.steps) * budget.evalTrials;
-    const ways = ['own', ...(model.strategy === 'multitask' ? ['rule-inputs'] : [])];
+    const ways = ['own', ...strategy.generalisationWays];
     for (const seed of plan.seeds) {
       costs.set(stageKey(model.name, seed, 'train'), {
         cost: (trainTrials * TRAIN_FACTOR + evaluations) * work,
         trials: trainTrials,
       });
-      if (model.strategy === 'molap') {
+      if (model.name === pretrainedModel) {
         const workers = Math.max(1, Math.min(k, bank.workers ?? DEFAULT_WORKERS));
         const trials = k * bank.steps * bank.batchSize;
         costs.set(stageKey(model.name, seed, 'pretrain'), {

@@ -142,4 +142,5 @@ export {
 } from './standalone.js';
 export { createBuiltinStrategyRegistry } from './strategies.js';
 export { type ModelSummary, type StudySummary, summariseModels, summariseStudy } from './summary.js';
+export { firstPretrainedModel, STUDY_INPUTS, type StrategyTraits, strategyTraits } from './traits.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -11,6 +11,7 @@ import {
   type AnyStrategy,
   type LearningCurvePoint,
   type ModelCreation,
+  MolapError,
   type MultiTaskModel,
   phaseSeconds,
   type StrategyRegistry,
@@ -26,6 +27,7 @@ import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { STUDY_STAGES } from './stages/index.js';
 import { planStrategyContext } from './strategies.js';
+import { firstPretrainedModel, STUDY_INPUTS, traitsById } from './traits.js';
 
 /** Folder of the module bank inside a bank job's files, and of the saved model inside a train job's. */
 export const BANK_FOLDER = 'bank';
@@ -144,13 +146,8 @@ async function runKind(job: StudyJob, context: JobRunContext): Promise<Json> {
 
 /** Pre-trains the bank of a seed and saves it. */
 async function runBank(job: StudyJob, context: JobRunContext): Promise<Json> {
-  const [primitives, composer] = await Promise.all([import('@molap/primitives'), import('@molap/composer')]);
-  const model =
-    context.plan.models.find((entry) =>
-      (context.strategies.get(entry.strategy).inputs ?? []).some(
-        (input) => input.name === composer.PRETRAINED_BANK_INPUT,
-      ),
-    )?.name ?? 'bank';
+  const primitives = await import('@molap/primitives');
+  const model = firstPretrainedModel(context.plan.models, traitsById(context.strategies)) ?? 'bank';
   const teacher =
     context.plan.bank.teacher === null
       ? undefined
@@ -183,8 +180,13 @@ async function strategyInputs(job: StudyJob, context: JobRunContext, strategy: A
     } else if (name === composer.RANDOM_BANK_INPUT) {
       inputs[name] = await randomModuleBank(context.plan, context.registry, context.plan.corpus[0], job.seed);
     } else {
-      throw new Error(
-        `strategy '${strategy.id}' needs the input '${name}', which a study cannot make (it makes '${composer.PRETRAINED_BANK_INPUT}' and '${composer.RANDOM_BANK_INPUT}')`,
+      // planStudy refuses such a strategy before any work; a plan edited by hand can still get here.
+      throw new MolapError(
+        'invalid-plugin',
+        `strategy '${strategy.id}' needs the input '${name}', which a study cannot make`,
+        {
+          hint: `a study makes the inputs ${STUDY_INPUTS.map((input) => `'${input}'`).join(' and ')}`,
+        },
       );
     }
   }

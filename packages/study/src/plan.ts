@@ -22,6 +22,7 @@ import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } f
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { checkResources, estimateResources, memoryLimit } from './resources.js';
+import { defaultTeacher, firstPretrainedModel, STUDY_INPUTS, strategyTraits, traitsById } from './traits.js';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -230,7 +231,6 @@ export async function planStudy(
   if (seedsTwice.length > 0) throw new MolapError('usage', `run.seeds lists ${seedsTwice[0]} twice`);
 
   const core = await import('@molap/core');
-  const composer = await import('@molap/composer');
 
   const { preset: budgetPreset = 'standard', ...budgetFields } =
     typeof settings.budget === 'string' ? { preset: settings.budget } : settings.budget;
@@ -255,8 +255,18 @@ export async function planStudy(
         hint: `the models are ${known.join(', ')}`,
       });
     }
-    const modular = registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
-    const shared = modular ? settings.molap : settings.network;
+    const declared = registry.get(strategy);
+    const unmade = (declared.inputs ?? []).find((input) => !STUDY_INPUTS.includes(input.name));
+    if (unmade !== undefined) {
+      throw new MolapError(
+        'invalid-plugin',
+        `strategy '${strategy}' needs the input '${unmade.name}' (${unmade.description}), which a study cannot make`,
+        {
+          hint: `a study makes the inputs ${STUDY_INPUTS.map((name) => `'${name}'`).join(' and ')}; create this strategy's models with its own code instead`,
+        },
+      );
+    }
+    const shared = strategyTraits(declared).modular ? settings.molap : settings.network;
     models.push({ name: label ?? strategy, strategy, options: { ...shared, ...options } });
   }
   const names = models.map((model) => model.name);
@@ -284,7 +294,7 @@ export async function planStudy(
 
   for (const model of models) {
     const strategy = registry.get(model.strategy);
-    const section = strategy.meta.tags?.includes(composer.MODULAR_TAG)
+    const section = strategyTraits(strategy).modular
       ? 'the MoLaP options are listed in the @molap/composer README (run.molap)'
       : 'the network options are listed in the @molap/baselines README (run.network)';
     await checked(`model "${model.name}"`, section, async () => {
@@ -367,20 +377,20 @@ async function planBank(
   );
   let teacher: string | null = null;
   if (extractor.meta.needsTeacher) {
-    teacher = teacherSetting ?? models.find((model) => model.strategy === 'multitask')?.name ?? null;
+    teacher = teacherSetting ?? defaultTeacher(models, registry);
     const spec = models.find((model) => model.name === teacher);
     if (!spec) {
       throw new MolapError(
         'usage',
         teacherSetting === undefined
-          ? `the '${extractorId}' extractor builds MoLaP's modules from a network trained on the corpus, and the run has no multitask model to be that teacher`
+          ? `the '${extractorId}' extractor builds MoLaP's modules from a network trained on the corpus, and the run has no model to be that teacher (one that learns every corpus task together from scratch, e.g. multitask)`
           : `run.bank.teacher names model "${teacherSetting}", which is not one of the run's models (${models.map((model) => model.name).join(', ')})`,
         {
           hint: "add 'multitask' to run.models (--models), or set run.bank.teacher to a model of the run that learns every corpus task",
         },
       );
     }
-    if ((registry.get(spec.strategy).inputs ?? []).length > 0) {
+    if (strategyTraits(registry.get(spec.strategy)).takesInputs) {
       throw new MolapError('usage', `model "${teacher}" cannot teach the bank: it is itself built on a module bank`, {
         hint: 'set run.bank.teacher to a network trained from scratch, e.g. multitask',
       });
@@ -454,12 +464,10 @@ async function checkPlanResources(plan: {
   readonly k: number;
 }): Promise<void> {
   const { settings, context, corpus, taskOptions, budget, models, registry, bank, moduleTraining, k } = plan;
-  const composer = await import('@molap/composer');
   const primitives = await import('@molap/primitives');
-  const modularOf = (strategy: string) => registry.get(strategy).meta.tags?.includes(composer.MODULAR_TAG) ?? false;
-  const needsBank = models.some((model) =>
-    (registry.get(model.strategy).inputs ?? []).some((input) => input.name === composer.PRETRAINED_BANK_INPUT),
-  );
+  const traits = traitsById(registry);
+  const modularOf = (strategy: string) => traits.get(strategy)?.modular ?? false;
+  const needsBank = firstPretrainedModel(models, traits) !== null;
   const resourcePlan = estimateResources({
     tasks: settings.tasks.map((id) => context.registry.get(id)),
     corpus: corpus.map((id) => context.registry.get(id)),

@@ -10,6 +10,7 @@ import { jobId, OWN_WAY } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import type { StudyRegistries } from './registries.js';
 import { STUDY_STAGES } from './stages/index.js';
+import { firstPretrainedModel, traitsById } from './traits.js';
 
 /** Stage names of the timings in results.json. */
 const TIMING_OF_KIND = { bank: 'pretrain', train: 'train', generalisation: 'generalisation' } as const;
@@ -147,5 +148,6 @@ export async function assembleResults(
     claims: [],
     timings: { total, stages },
   };
-  return { results: { ...results, claims: analysis.evaluateClaims(results) }, exampleTrials };
+  const subject = firstPretrainedModel(plan.models, traitsById(strategies));
+  return { results: { ...results, claims: analysis.evaluateClaims({ ...results, subject }) }, exampleTrials };
 }

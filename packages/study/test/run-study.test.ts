@@ -15,12 +15,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
+import { createStrategyRegistry } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
+import { estimateRun } from '../src/estimate.js';
 import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION, readRunRecord } from '../src/folder.js';
 import { planStudy } from '../src/plan.js';
 import { runStudy, type StudyEvent } from '../src/run-study.js';
+import { createBuiltinStrategyRegistry } from '../src/strategies.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 
 const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
@@ -77,4 +80,102 @@ describe('runStudy', () => {
       await engine.dispose();
     }
   }, 120_000);
+});
+
+describe('a plugin strategy', () => {
+  it('that declares what a built-in one declares is planned, run and analysed like it, under its own id', async () => {
+    const tiny = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    const builtin = await createBuiltinStrategyRegistry();
+    // Copies of MoLaP and multitask under other ids: the study must find the bank, the teacher, the claims'
+    // subject and the rule-input variant from what they declare, not from their ids.
+    const strategies = createStrategyRegistry([
+      ...builtin.list(),
+      { ...builtin.get('molap'), id: 'my-molap' },
+      { ...builtin.get('multitask'), id: 'my-multitask' },
+    ]);
+    const run = async (models: NonNullable<MolapConfig['run']>['models']) => {
+      const config: MolapConfig = {
+        ...tiny,
+        run: {
+          ...tiny.run,
+          seeds: [1],
+          models,
+          bank: { ...tiny.run?.bank, extractor: 'teacher' },
+          perturbations: [{ id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 }, 'module-lesion'],
+        },
+      };
+      const context = { registry, strategies, strategyContext: { engine, tasks: registry } };
+      const plan = await planStudy(config, undefined, context);
+      const runDir = await createRunFolder(
+        root,
+        {
+          format: RUN_FORMAT,
+          formatVersion: RUN_FORMAT_VERSION,
+          molapVersion: PACKAGE_VERSION,
+          createdAt: new Date().toISOString(),
+          preset: plan.preset,
+          seeds: plan.seeds,
+          config,
+          plan,
+        },
+        new Date(),
+      );
+      const estimate = await estimateRun(plan, undefined, { strategies });
+      const { results } = await runStudy(plan, { runDir, engine, registry, strategies });
+      const { timings: _, createdBy: __, ...rest } = JSON.parse(JSON.stringify(results));
+      return { plan, estimate, results: rest };
+    };
+    try {
+      const plugin = await run([
+        { strategy: 'my-molap', label: 'molap' },
+        { strategy: 'my-multitask', label: 'multitask' },
+      ]);
+      expect(plugin.plan.bank.teacher).toBe('multitask');
+      const bankJob = plugin.estimate.jobs.find(({ job }) => job.kind === 'bank');
+      expect(bankJob?.seconds).toBeGreaterThan(0);
+      expect(plugin.estimate.jobs.map(({ job }) => job.id)).toContain(
+        'generalisation/multitask/seed-1/rule-inputs/reactgo',
+      );
+      expect(plugin.results.claims.map((claim: { molap: string | null }) => claim.molap)).toEqual([
+        'molap',
+        'molap',
+        'molap',
+      ]);
+
+      const reference = await run(['molap', 'multitask']);
+      expect(plugin.estimate.workSeconds).toBe(reference.estimate.workSeconds);
+      expect(plugin.results.models.molap.strategy).toBe('molap');
+      expect(plugin.results).toEqual(reference.results);
+    } finally {
+      await engine.dispose();
+    }
+  }, 180_000);
+
+  it('that needs an input a study cannot make is refused before any work', async () => {
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const builtin = await createBuiltinStrategyRegistry();
+    const strategies = createStrategyRegistry([
+      ...builtin.list(),
+      {
+        ...builtin.get('molap'),
+        id: 'needs-atlas',
+        inputs: [{ name: 'atlas', description: 'a brain atlas' }],
+      },
+    ]);
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    try {
+      const config = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+      await expect(
+        planStudy({ ...config, run: { ...config.run, models: ['needs-atlas'] } }, undefined, {
+          registry,
+          strategies,
+          strategyContext: { engine, tasks: registry },
+        }),
+      ).rejects.toThrow(/strategy 'needs-atlas' needs the input 'atlas' \(a brain atlas\), which a study cannot make/);
+    } finally {
+      await engine.dispose();
+    }
+  });
 });

@@ -80,7 +80,7 @@ describe('a study with the teacher extractor', () => {
 
   it('refuses plans that cannot have a teacher, before any work', async () => {
     await expect(plan({ models: ['molap', 'independent'] })).rejects.toThrow(
-      /has no multitask model to be that teacher/,
+      /has no model to be that teacher \(one that learns every corpus task together from scratch/,
     );
     await expect(plan({ bank: { ...config.run?.bank, teacher: 'molap' } })).rejects.toThrow(
       /model "molap" cannot teach the bank/,

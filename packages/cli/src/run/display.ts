@@ -9,9 +9,11 @@ import {
   type BankEvent,
   type BankShape,
   costInputs,
+  firstPretrainedModel,
   formatSeconds,
   PACKAGE_VERSION,
   RunClock,
+  type StrategyTraits,
   type StudyEvent,
   type StudyOutput,
   type StudyPlan,
@@ -45,7 +47,8 @@ export class RunDisplay {
   private readonly mode: ProgressMode;
   private readonly bank: BankShape;
   /** Models with a pre-trained bank (their pre-training is part of their training stage). */
-  private readonly pretrained: ReadonlySet<string>;
+  /** The model under which the bank's pre-training is costed (`firstPretrainedModel`), or null. */
+  private readonly pretrainedModel: string | null;
   private current: { key: string; stage: string } | undefined;
   /** Trials seen per task in the current training stage. */
   private readonly trials = new Map<string, number>();
@@ -58,14 +61,14 @@ export class RunDisplay {
     mode: ProgressMode;
     bank: BankShape;
     suite: readonly SuiteSize[];
-    schedules: ReadonlyMap<string, string>;
+    traits: ReadonlyMap<string, StrategyTraits>;
   }) {
     this.plan = options.plan;
     this.progress = options.progress;
     this.mode = options.mode;
     this.bank = options.bank;
-    this.clock = new RunClock(stageCosts(options.plan, options.bank, options.suite, options.schedules));
-    this.pretrained = new Set(options.plan.models.filter((m) => m.strategy === 'molap').map((m) => m.name));
+    this.clock = new RunClock(stageCosts(options.plan, options.bank, options.suite, options.traits));
+    this.pretrainedModel = firstPretrainedModel(options.plan.models, options.traits);
   }
 
   private who(model: string, seed: number): string {
@@ -162,7 +165,7 @@ export class RunDisplay {
         break;
       }
       case 'stage-end': {
-        if (event.stage === 'train' && this.pretrained.has(event.model)) {
+        if (event.stage === 'train' && event.model === this.pretrainedModel) {
           this.clock.end(stageKey(event.model, event.seed, 'pretrain'), event.resumed);
         }
         this.clock.end(stageKey(event.model, event.seed, event.stage, event.detail), event.resumed);

@@ -125,6 +125,11 @@ export class MolapModel implements MultiTaskModel {
   private evaluator: EngineModel | undefined;
   /** What the evaluator holds, so that an evaluation uploads only the tensors that changed. */
   private readonly uploads = new ParameterUploads();
+  /**
+   * The sensory cut of each batch evaluated (`sensoryBatch`), by batch: a robustness suite evaluates one batch
+   * under every perturbation that leaves the input alone, so it is cut once. Weak: it goes with the batch.
+   */
+  private readonly sensoryCuts = new WeakMap<Batch, { channels: readonly number[]; batch: Batch }>();
 
   constructor(bank: ModuleBank, context: MolapContext, options: MolapOptions) {
     validateModuleBank(bank);
@@ -172,6 +177,15 @@ export class MolapModel implements MultiTaskModel {
   /** Trainable parameters of one task in this model's mode. */
   trainableParametersPerTask(): number {
     return countRnnParameters(this.config, trainableFlags(this.options.trainable)).trainable;
+  }
+
+  /** `sensoryBatch(batch, channels)`, cut once per batch and channel list. */
+  private sensoryCut(batch: Batch, channels: readonly number[]): Batch {
+    const cached = this.sensoryCuts.get(batch);
+    if (cached?.channels === channels) return cached.batch;
+    const cut = sensoryBatch(batch, channels);
+    this.sensoryCuts.set(batch, { channels, batch: cut });
+    return cut;
   }
 
   private learnedTask(taskId: string): LearnedTask {
@@ -383,7 +397,8 @@ export class MolapModel implements MultiTaskModel {
    * Evaluates a learned task on a task batch (the task's full input; the network reads its sensory
    * channels), optionally perturbed: weight perturbations act on a copy of the parameters (the shared
    * modules included, for this evaluation only), unit and state-noise perturbations on the run options,
-   * input noise on a copy of the batch. Never changes the model.
+   * input noise on a copy of the batch. Never changes the model. The batch is read as immutable: its sensory
+   * cut is kept (weakly) for later evaluations of the same batch object.
    */
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     const learned = this.learnedTask(taskId);
@@ -407,7 +422,7 @@ export class MolapModel implements MultiTaskModel {
       seed: inputNoiseSeed(options.noiseSeed),
       inputNoiseStd: learned.inputNoiseStd,
     });
-    const result = await evaluateOnBatch(this.evaluator, sensoryBatch(input, learned.fit.sensoryChannels), {
+    const result = await evaluateOnBatch(this.evaluator, this.sensoryCut(input, learned.fit.sensoryChannels), {
       ...run,
       ...(options.keepStates ? { keepStates: true } : {}),
     });

@@ -39,6 +39,9 @@ describe('the run presets', () => {
     expect(RUN_PRESETS.standard.tasks).toEqual(RUN_PRESETS.quick.tasks);
     expect(RUN_PRESETS.paper.tasks).toEqual([...YANG19_RULES]);
     expect(RUN_PRESETS.paper.tasks).toHaveLength(20);
+    // Yang et al. 2019's continual-learning baseline is in the paper preset, not in the hour-long standard one
+    expect(RUN_PRESETS.paper.models).toContain('si');
+    expect(RUN_PRESETS.standard.models).not.toContain('si');
   });
 
   it('start from quick, or from the built-in preset --preset or run.preset names', () => {

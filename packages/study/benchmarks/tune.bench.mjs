@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Benchmark `tune`: one protocol, applied equally, to choose the defaults each strategy exposes:
-// EWC's λ, SI's c, and MoLaP's learning rate (the one learning option of MoLaP that moved its results).
+// EWC's λ, SI's c, MoLaP's learning rate (the one learning option of MoLaP that moved its results), and the
+// multitask network's learning rate (so that MoLaP's tuned rate is not compared with an untuned baseline).
 //
 //   npm run bench -- tune [--strategies ewc,si,molap] [--seed 101] [--grid-ewc 100,1000,10000,100000]
-//       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005] [--extractor teacher] [--k 16]
-//       [--module-size 16] [--cache dir] [--json] [--out file.json]
+//       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005]
+//       [--grid-multitask 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
+//       [--module-size 16] [--threads N] [--cache dir] [--json] [--out file.json]
 //
 // Protocol (the same for every strategy):
 // - a tuning seed (default 101) that no reported result uses: it seeds the networks, the training batches,
@@ -23,9 +25,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
-import { ewc, si } from '@molap/baselines';
+import { ewc, multitask, si } from '@molap/baselines';
 import { createMolap } from '@molap/composer';
-import { evaluationBatch, evaluationNoiseSeed } from '@molap/core';
+import { budgetFor, evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import { buildModuleBank, loadModuleBank, loadTeacher, saveModuleBank } from '@molap/primitives';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { CORPUS, DEFAULT_CACHE, ensureTeacher, HELD_OUT, STANDARD_RUN_BUDGET } from './teacher-cache.mjs';
@@ -47,7 +49,9 @@ const GRIDS = {
   ewc: { option: 'lambda', values: list('grid-ewc', '100,1000,10000,100000') },
   si: { option: 'c', values: list('grid-si', '0.1,1,10,100') },
   molap: { option: 'learningRate', values: list('grid-molap', '0.001,0.002,0.003,0.005') },
+  multitask: { option: 'learningRate', values: list('grid-multitask', '0.0005,0.001,0.002,0.005') },
 };
+const NETWORKS = { ewc, si, multitask };
 const bankOptions = {
   extractor: option('extractor', 'teacher'),
   latents: { k: Number(option('k', '16')) },
@@ -117,10 +121,16 @@ async function run(strategy, value) {
     await model.dispose();
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
-  const model = await (strategy === 'ewc' ? ewc : si).create(context, { [GRIDS[strategy].option]: value });
-  await model.learn(CORPUS, budget, { seed });
+  const model = await NETWORKS[strategy].create(context, { [GRIDS[strategy].option]: value });
+  // multitask learns the corpus interleaved: the study's budget for it (steps × tasks for the curriculum);
+  // its intermediate evaluations are skipped (they do not change the weights).
+  const learnBudget =
+    strategy === 'multitask'
+      ? { ...budgetFor(budget, 'interleaved', CORPUS.length), evalEvery: budget.steps * CORPUS.length }
+      : budget;
+  await model.learn(CORPUS, learnBudget, { seed });
   const result = await score(model, CORPUS);
-  const forgetting = model.forgetting().map((f) => ({ taskId: f.taskId, forgetting: f.forgetting }));
+  const forgetting = (model.forgetting?.() ?? []).map((f) => ({ taskId: f.taskId, forgetting: f.forgetting }));
   await model.dispose();
   return { ...result, forgetting, seconds: (performance.now() - t0) / 1000 };
 }
@@ -135,7 +145,7 @@ const report = {
 };
 for (const strategy of strategies) {
   const grid = GRIDS[strategy];
-  if (!grid) throw new Error(`unknown strategy '${strategy}' to tune: use ewc, si or molap`);
+  if (!grid) throw new Error(`unknown strategy '${strategy}' to tune: use ewc, si, molap or multitask`);
   const points = [];
   for (const value of grid.values) {
     const key = { strategy, option: grid.option, value, seed, budget, ...(strategy === 'molap' ? bankOptions : {}) };

@@ -94,6 +94,7 @@ export {
   DEFAULT_RUN_PRESET,
   HELD_OUT_TASKS,
   NINE_TASK_CORPUS,
+  PAPER_MODELS,
   RUN_PRESETS,
   type RunSettings,
 } from './presets.js';

@@ -85,6 +85,7 @@ const EXPORTS = [
   'OWN_WAY',
   'PACKAGE_NAME',
   'PACKAGE_VERSION',
+  'PAPER_MODELS',
   'parseByteSize',
   'perturbationRunSchema',
   'perturbSavedModel',

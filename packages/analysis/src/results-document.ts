@@ -118,6 +118,14 @@ export function migrateResultsV4(document: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Version 5 → 6: a model may hold `stages`, the data of a user's analysis stages; a version-5 run had none.
+ * Nothing else changes.
+ */
+export function migrateResultsV5(document: Record<string, unknown>): Record<string, unknown> {
+  return document;
+}
+
+/**
  * Migrations by the version they start from; `readResults` reads every older version through them.
  */
 export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
@@ -125,6 +133,7 @@ export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Ob
   2: migrateResultsV2,
   3: migrateResultsV3,
   4: migrateResultsV4,
+  5: migrateResultsV5,
 });
 
 /** Details of a `ResultsFileError`. */

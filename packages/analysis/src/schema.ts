@@ -1,5 +1,5 @@
 /**
- * The `results.json` schema, version 5: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 6: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
@@ -22,6 +22,9 @@
  *
  * Version 5 (over 4): a perturbation's `version` is semver, as every molap plugin's; version 4 wrote an
  * integer n, read as `'n.0.0'` (see `migrateResultsV4`).
+ *
+ * Version 6 (over 5): a model may hold `stages`, the per-seed data of a user's analysis stages (`run.stages`
+ * of a study); version-5 files had none and read unchanged (see `migrateResultsV5`).
  */
 import { SEMVER_PATTERN } from '@molap/tasks';
 import { z } from 'zod';
@@ -29,7 +32,7 @@ import { z } from 'zod';
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 5;
+export const RESULTS_SCHEMA_VERSION = 6;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -212,6 +215,17 @@ const modelEntry = z.strictObject({
     .describe('Other mechanisms of learning the held-out tasks (e.g. multitask with only the rule weights).'),
   dimensionality: dimensionality.nullable().describe('Null when the analysis was not run.'),
   taskVariance: z.array(taskVariance).describe('Per seed; empty when the analysis was not run.'),
+  stages: z
+    .record(
+      z.string(),
+      z.strictObject({
+        version: z.string().describe("The stage's version (semver)."),
+        displayName: z.string(),
+        perSeed: z.array(z.json()).describe('What the stage returned for each seed, in `seeds` order.'),
+      }),
+    )
+    .optional()
+    .describe("A user's analysis stages (`run.stages` of a study), by id; absent when the run had none."),
 });
 
 const interval = z
@@ -263,7 +277,7 @@ const claim = z.strictObject({
   ),
 });
 
-/** The zod schema of `results.json` (version 5). */
+/** The zod schema of `results.json` (version 6). */
 export const resultsSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -302,7 +316,7 @@ export const resultsSchema = z.strictObject({
     .describe('Seconds per stage (summed over models and seeds) and in total.'),
 });
 
-/** A `results.json` document (version 5). */
+/** A `results.json` document (version 6). */
 export type Results = z.infer<typeof resultsSchema>;
 export type ModelResults = Results['models'][string];
 export type PerTaskResults = ModelResults['perTask'][string];

@@ -96,7 +96,7 @@ describe('results.json', () => {
     v1.claims = [{ id: 'efficiency', verdict: 'supported', molap: 'molap', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
-    expect(RESULTS_SCHEMA_VERSION).toBe(5);
+    expect(RESULTS_SCHEMA_VERSION).toBe(6);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
       /broken.json \(schema version 1\) cannot be migrated to version 2/,

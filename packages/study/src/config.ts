@@ -202,6 +202,12 @@ export const runSchema = z
       })
       .optional()
       .describe('analyses to run (all by default)'),
+    stages: z
+      .array(name)
+      .optional()
+      .describe(
+        "a user's analysis stages to run after the built-in ones, by id (plugins of the stage registry; default none)",
+      ),
     out: name.optional().describe('folder of the run folders (default molap-runs), relative to the config file'),
   })
   .describe('molap run (and pretrain, learn, perturb): the whole study, over a built-in preset.');

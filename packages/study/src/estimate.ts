@@ -9,7 +9,7 @@ import { type BankShape, type SuiteSize, stageCosts, stageKey } from './eta.js';
 import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
-import { STUDY_STAGES } from './stages/index.js';
+import { stageName } from './stages/index.js';
 import { firstPretrainedModel, type StrategyTraits, traitsById } from './traits.js';
 
 /**
@@ -137,7 +137,7 @@ export async function estimateRun(
       case 'train':
         return costs.get(stageKey(job.model!, job.seed, 'train'))?.cost ?? 0;
       case 'stage': {
-        const analysis = STUDY_STAGES.find((stage) => stage.id === job.stage)?.analysis ?? '';
+        const analysis = stageName(job.stage ?? '');
         return costs.get(stageKey(job.model!, job.seed, analysis))?.cost ?? 0;
       }
       case 'generalisation':

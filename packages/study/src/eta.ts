@@ -101,6 +101,8 @@ export function stageCosts(
       }
       if (plan.analyses.dimensionality)
         costs.set(stageKey(model.name, seed, 'dimensionality'), { cost: trials * work });
+      // A user's stage is costed as one evaluation of the analysis trials: its real cost is unknown until it runs.
+      for (const id of plan.stages ?? []) costs.set(stageKey(model.name, seed, id), { cost: trials * work });
       if (plan.analyses.taskVariance) {
         costs.set(stageKey(model.name, seed, 'taskVariance'), { cost: corpus * TEST_GRID_TRIALS * work });
       }

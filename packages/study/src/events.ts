@@ -2,8 +2,17 @@
 import type { LearningCurvePoint } from '@molap/core';
 import type { BankEvent } from './banks.js';
 
-/** Stages of a study in progress events and timings. */
-export type StudyStageName = 'train' | 'robustness' | 'dimensionality' | 'taskVariance' | 'generalisation';
+/**
+ * Stages of a study in progress events and timings: the built-in ones, or the id of a user's analysis stage
+ * (`run.stages`).
+ */
+export type StudyStageName =
+  | 'train'
+  | 'robustness'
+  | 'dimensionality'
+  | 'taskVariance'
+  | 'generalisation'
+  | (string & {});
 
 /** Progress of a model's stage. */
 export type StageEvent =

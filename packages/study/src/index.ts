@@ -125,9 +125,15 @@ export {
   type StartRunOptions,
   startRunFolder,
 } from './session.js';
-export { STUDY_STAGES } from './stages/index.js';
+export { createBuiltinStageRegistry, STUDY_STAGES } from './stages/index.js';
 export { type PlanRobustnessOptions, planRobustnessCurves } from './stages/robustness.js';
-export type { AnalysisSwitch, StageContext, StudyStage } from './stages/stage.js';
+export {
+  type AnalysisSwitch,
+  createStageRegistry,
+  type StageContext,
+  type StageRegistry,
+  type StudyStage,
+} from './stages/stage.js';
 export {
   type LearnedModel,
   type LearnModelOptions,

@@ -25,7 +25,7 @@ import { jobFailure } from './failures.js';
 import type { JobOutput } from './job-store.js';
 import { type Json, OWN_WAY, type StudyJob } from './jobs.js';
 import type { StudyPlan } from './plan.js';
-import { STUDY_STAGES } from './stages/index.js';
+import type { StageRegistry } from './stages/stage.js';
 import { planStrategyContext } from './strategies.js';
 import { firstPretrainedModel, STUDY_INPUTS, traitsById } from './traits.js';
 
@@ -48,10 +48,12 @@ export interface JobRunContext {
   readonly plan: StudyPlan;
   readonly engine: Engine;
   readonly registry: TaskRegistry;
-  /** Where the plan's strategies, perturbations and extractor are looked up (`resolveStudyRegistries`). */
+  /** Where the plan's strategies, perturbations, extractor and stages are looked up (`resolveStudyRegistries`). */
   readonly strategies: StrategyRegistry;
   readonly perturbations: import('@molap/analysis').PerturbationRegistry;
   readonly extractors: import('@molap/primitives').ExtractorRegistry;
+  /** Where the plan's analysis stages are looked up (the built-in ones and `plan.stages`). */
+  readonly stages: StageRegistry;
   readonly folders: JobFolders;
   readonly onEvent?: (event: StudyEvent) => void | Promise<void>;
   readonly signal?: AbortSignal;
@@ -229,8 +231,16 @@ async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
 
 /** An analysis stage of the trained model. */
 async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
-  const stage = STUDY_STAGES.find((entry) => entry.id === job.stage);
-  if (!stage) throw new Error(`job '${job.id}' names stage '${job.stage}', which this study does not know`);
+  if (job.stage === undefined || !context.stages.has(job.stage)) {
+    throw new MolapError(
+      'unknown-id',
+      `job '${job.id}' names the analysis stage '${job.stage}', which is not registered here`,
+      {
+        hint: 'give runStudy (or molap worker) the stage registry the plan was made with: the plugin that provides the stage must be installed',
+      },
+    );
+  }
+  const stage = context.stages.get(job.stage);
   const { name, strategy } = modelOf(job, context);
   const model: MultiTaskModel = await strategy.load(trainedModelDir(job, context), strategyContext(context));
   try {

@@ -54,10 +54,23 @@ export const safeName = (name: string) => encodeURIComponent(name).replace(/%/g,
 export const jobId = {
   bank: (seed: number) => `bank/seed-${seed}`,
   train: (model: string, seed: number) => `train/${safeName(model)}/seed-${seed}`,
-  stage: (stage: string, model: string, seed: number) => `${stage}/${safeName(model)}/seed-${seed}`,
+  stage: (stage: string, model: string, seed: number) => `${safeName(stage)}/${safeName(model)}/seed-${seed}`,
   generalisation: (model: string, seed: number, way: string, task: string) =>
     `generalisation/${safeName(model)}/seed-${seed}/${safeName(way)}/${safeName(task)}`,
 };
+
+/**
+ * The analysis stages a plan runs for each model and seed, in order: the built-in ones its `analyses` switch
+ * on, then the user's stages it names (`plan.stages`).
+ */
+export function planStageIds(plan: StudyPlan): string[] {
+  return [
+    ...STUDY_STAGES.filter((stage) => stage.analysis !== undefined && plan.analyses[stage.analysis]).map(
+      (stage) => stage.id,
+    ),
+    ...(plan.stages ?? []),
+  ];
+}
 
 /**
  * The jobs of a plan, in an order that respects their inputs and follows the plan (model by model, seed by
@@ -79,7 +92,7 @@ export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrai
     return id;
   };
   const teacher = plan.bank.teacher;
-  const stages = STUDY_STAGES.filter((stage) => plan.analyses[stage.analysis]);
+  const stages = planStageIds(plan);
   for (const model of plan.models) {
     const strategy = strategies.get(model.strategy);
     const needsBank = (strategy.inputs ?? []).some((input) => input.name === pretrainedBankInput);
@@ -93,11 +106,11 @@ export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrai
       const trainId = train(model.name, seed, needsBank ? [jobId.bank(seed)] : []);
       for (const stage of stages) {
         jobs.push({
-          id: jobId.stage(stage.id, model.name, seed),
+          id: jobId.stage(stage, model.name, seed),
           kind: 'stage',
           seed,
           model: model.name,
-          stage: stage.id,
+          stage,
           inputs: [trainId],
         });
       }

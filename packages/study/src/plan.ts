@@ -22,6 +22,7 @@ import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } f
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { checkResources, estimateResources, memoryLimit } from './resources.js';
+import type { StageRegistry } from './stages/stage.js';
 import { defaultTeacher, firstPretrainedModel, STUDY_INPUTS, strategyTraits, traitsById } from './traits.js';
 
 type Json = { readonly [key: string]: unknown };
@@ -88,6 +89,11 @@ export interface StudyPlan {
     readonly taskVariance: boolean;
     readonly generalisation: boolean;
   };
+  /**
+   * A user's analysis stages (ids of the stage registry), run after the built-in ones for every model and
+   * seed; absent when there are none.
+   */
+  readonly stages?: readonly string[];
   /** Task options of every batch (`tasks.options` of the config). */
   readonly taskOptions: Partial<TaskOptions>;
   /** Engine selection (`backend` of the config). */
@@ -307,6 +313,7 @@ export async function planStudy(
   }
 
   const perturbations = await planPerturbations(settings.perturbations, registries.perturbations);
+  const stages = planStages(settings.stages, registries.stages);
 
   return {
     preset: presetFlag ?? settings.preset,
@@ -326,6 +333,7 @@ export async function planStudy(
       taskVariance: settings.analyses.taskVariance ?? true,
       generalisation: settings.analyses.generalisation ?? true,
     },
+    ...(stages.length > 0 ? { stages } : {}),
     taskOptions,
     backend: config.backend ?? {},
     plugins: config.tasks?.plugins,
@@ -445,6 +453,32 @@ async function planPerturbations(
   }
 
   return perturbations;
+}
+
+/** The user's stages `run.stages` names, each known to the registry and not a built-in one; no repeats. */
+function planStages(ids: readonly string[], stageRegistry: StageRegistry): string[] {
+  const known = stageRegistry.list().filter((stage) => stage.analysis === undefined);
+  for (const [index, id] of ids.entries()) {
+    const stage = stageRegistry.has(id) ? stageRegistry.get(id) : undefined;
+    if (stage === undefined) {
+      const names = known.map((entry) => entry.id);
+      throw new MolapError('usage', unknownNameProblem('analysis stage', id, stageRegistry.ids()), {
+        hint:
+          names.length === 0
+            ? 'no plugin provides an analysis stage: install one (its package.json "molap" field lists "stages"), or remove run.stages'
+            : `the analysis stages of the installed plugins are ${names.join(', ')}`,
+      });
+    }
+    if (stage.analysis !== undefined) {
+      throw new MolapError('usage', `run.stages names the built-in stage '${id}'`, {
+        hint: `the built-in stages are switched by run.analyses (run.analyses.${stage.analysis}); remove '${id}' from run.stages`,
+      });
+    }
+    if (ids.indexOf(id) !== index) {
+      throw new MolapError('usage', `run.stages names '${id}' twice`, { hint: 'name each stage once' });
+    }
+  }
+  return [...ids];
 }
 
 /**

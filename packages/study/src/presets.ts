@@ -91,6 +91,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     perturbations: [...BUILTIN_PERTURBATION_IDS],
     analysisTrials: 64,
     analyses: ALL_ANALYSES,
+    stages: [],
     out: 'molap-runs',
   },
   standard: {
@@ -108,6 +109,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     perturbations: [...BUILTIN_PERTURBATION_IDS],
     analysisTrials: 128,
     analyses: ALL_ANALYSES,
+    stages: [],
     out: 'molap-runs',
   },
   paper: {
@@ -123,6 +125,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     perturbations: [...BUILTIN_PERTURBATION_IDS],
     analysisTrials: 512,
     analyses: ALL_ANALYSES,
+    stages: [],
     out: 'molap-runs',
   },
 };

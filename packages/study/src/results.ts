@@ -6,10 +6,10 @@ import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingSt
 import type { StrategyRegistry, TaskLearningRecord } from '@molap/core';
 import type { Task, TaskRegistry } from '@molap/tasks';
 import type { JobOutput } from './job-store.js';
-import { jobId, OWN_WAY } from './jobs.js';
+import { jobId, OWN_WAY, safeName } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import type { StudyRegistries } from './registries.js';
-import { STUDY_STAGES } from './stages/index.js';
+import { createBuiltinStageRegistry, STUDY_STAGES } from './stages/index.js';
 import { firstPretrainedModel, traitsById } from './traits.js';
 
 /** Stage names of the timings in results.json. */
@@ -41,7 +41,7 @@ export async function assembleResults(
   strategies: StrategyRegistry,
   outputs: ReadonlyMap<string, JobOutput>,
   tasks: Pick<TaskRegistry, 'get'>,
-  registries: Pick<StudyRegistries, 'perturbations'> = {},
+  registries: Pick<StudyRegistries, 'perturbations' | 'stages'> = {},
 ): Promise<StudyResults> {
   const analysis = await import('@molap/analysis');
   const output = (id: string) => {
@@ -57,7 +57,10 @@ export async function assembleResults(
     plan.budget.criterion,
   );
   const taskFloors = Object.fromEntries(Object.entries(scores).map(([id, score]) => [id, score.criterion]));
+  type UserStageResults = NonNullable<Results['models'][string]['stages']>[string];
   const models: Results['models'] = {};
+  const stageRegistry = registries.stages ?? createBuiltinStageRegistry();
+  const userStages = (plan.stages ?? []).map((id) => stageRegistry.get(id));
   const exampleTrials: ExampleTrial[] = [];
   for (const spec of plan.models) {
     const strategy = strategies.get(spec.strategy);
@@ -87,7 +90,7 @@ export async function assembleResults(
         generalisation,
       };
     });
-    models[spec.name] = analysis.assembleModel(seedStages, {
+    const assembled = analysis.assembleModel(seedStages, {
       displayName: strategy.meta.displayName,
       corpus: plan.corpus,
       heldOut: enabled.generalisation ? plan.heldOut : [],
@@ -96,6 +99,26 @@ export async function assembleResults(
       taskFloors,
       variants,
     });
+    // A user's stages: their data as they returned it, one entry per seed (in plan.seeds order).
+    models[spec.name] =
+      userStages.length === 0
+        ? assembled
+        : {
+            ...assembled,
+            stages: Object.fromEntries(
+              userStages.map((stage) => [
+                stage.id,
+                {
+                  version: stage.version,
+                  displayName: stage.meta.displayName,
+                  // study's Json (readonly arrays) is the same JSON as results.json's (mutable arrays)
+                  perSeed: plan.seeds.map((seed) =>
+                    output(jobId.stage(stage.id, spec.name, seed)),
+                  ) as unknown as UserStageResults['perSeed'],
+                },
+              ]),
+            ),
+          };
   }
 
   const perturbations = registries.perturbations ?? analysis.createBuiltinPerturbationRegistry();
@@ -108,10 +131,13 @@ export async function assembleResults(
     generalisation: 0,
   };
   let total = 0;
+  const userStageIds = new Map(userStages.map((stage) => [safeName(stage.id), stage.id]));
   for (const [id, { seconds }] of outputs) {
     const kind = id.split('/', 1)[0];
     const stage = STUDY_STAGES.find((entry) => entry.id === kind);
-    const key = stage ? stage.analysis : TIMING_OF_KIND[kind as keyof typeof TIMING_OF_KIND];
+    const key = stage
+      ? stage.analysis
+      : (userStageIds.get(kind) ?? TIMING_OF_KIND[kind as keyof typeof TIMING_OF_KIND]);
     if (key !== undefined) stages[key] = (stages[key] ?? 0) + seconds;
     total += seconds;
   }

@@ -18,7 +18,7 @@ import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { assembleResults } from './results.js';
-import { STUDY_STAGES } from './stages/index.js';
+import { stageName } from './stages/index.js';
 
 /** Options of `runStudy`; its registries must be those `planStudy` checked the plan against. */
 export interface RunStudyOptions extends StudyRegistries {
@@ -46,7 +46,7 @@ export interface StudyOutput {
 /** The stage a job reports as, in progress events and timings. */
 function stageOf(job: StudyJob): StudyStageName | undefined {
   if (job.kind === 'train' || job.kind === 'generalisation') return job.kind;
-  if (job.kind === 'stage') return STUDY_STAGES.find((stage) => stage.id === job.stage)?.analysis;
+  if (job.kind === 'stage') return stageName(job.stage!);
   return undefined;
 }
 

@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
-import { createStrategyRegistry } from '@molap/core';
+import { createStrategyRegistry, evaluationBatch } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
@@ -23,6 +23,8 @@ import { estimateRun } from '../src/estimate.js';
 import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION, readRunRecord } from '../src/folder.js';
 import { planStudy } from '../src/plan.js';
 import { runStudy, type StudyEvent } from '../src/run-study.js';
+import { createBuiltinStageRegistry } from '../src/stages/index.js';
+import type { StudyStage } from '../src/stages/stage.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 
@@ -174,6 +176,116 @@ describe('a plugin strategy', () => {
           strategyContext: { engine, tasks: registry },
         }),
       ).rejects.toThrow(/strategy 'needs-atlas' needs the input 'atlas' \(a brain atlas\), which a study cannot make/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
+
+describe("a user's analysis stage", () => {
+  // A stage that measures something real: each corpus task's performance on a fixed batch of 8 trials.
+  const fixedBatchStage: StudyStage = {
+    id: 'fixed-batch-performance',
+    version: '1.2.0',
+    meta: { displayName: 'Performance on a fixed batch', description: 'Each corpus task on 8 trials of seed 7.' },
+    defaults: {},
+    async run(model, context) {
+      const performance: Record<string, number> = {};
+      for (const task of context.corpusTasks) {
+        const batch = evaluationBatch(task, { trials: 8, seed: 7 });
+        performance[task.id] = (await model.evaluate(task.id, batch, { noiseSeed: 3 })).performance;
+      }
+      return { seed: context.seed, model: context.modelName, performance };
+    },
+  };
+
+  it('runs for every model and seed when run.stages names it, and its data lands in results.json', async () => {
+    const tiny = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    const stages = createBuiltinStageRegistry([fixedBatchStage]);
+    const config: MolapConfig = {
+      ...tiny,
+      run: {
+        ...tiny.run,
+        seeds: [1, 2],
+        models: ['molap', 'multitask'],
+        analyses: { robustness: false, dimensionality: false, taskVariance: false, generalisation: false },
+        stages: ['fixed-batch-performance'],
+      },
+    };
+    try {
+      const plan = await planStudy(config, undefined, {
+        registry,
+        stages,
+        strategyContext: { engine, tasks: registry },
+      });
+      expect(plan.stages).toEqual(['fixed-batch-performance']);
+      const runDir = await createRunFolder(
+        root,
+        {
+          format: RUN_FORMAT,
+          formatVersion: RUN_FORMAT_VERSION,
+          molapVersion: PACKAGE_VERSION,
+          createdAt: new Date().toISOString(),
+          preset: plan.preset,
+          seeds: plan.seeds,
+          config,
+          plan,
+        },
+        new Date(),
+      );
+      const events: StudyEvent[] = [];
+      const output = await runStudy(plan, { runDir, engine, registry, stages, onEvent: (e) => events.push(e) });
+      const written = JSON.parse(await readFile(output.resultsFile, 'utf8'));
+      for (const name of ['molap', 'multitask']) {
+        const entry = written.models[name].stages['fixed-batch-performance'];
+        expect(entry.version).toBe('1.2.0');
+        expect(entry.displayName).toBe('Performance on a fixed batch');
+        expect(entry.perSeed.map((data: { seed: number; model: string }) => [data.seed, data.model])).toEqual([
+          [1, name],
+          [2, name],
+        ]);
+        for (const data of entry.perSeed) {
+          expect(Object.keys(data.performance)).toEqual(['fdgo', 'dm1']);
+          for (const value of Object.values(data.performance) as number[]) {
+            expect(value).toBeGreaterThanOrEqual(0);
+            expect(value).toBeLessThanOrEqual(1);
+          }
+        }
+      }
+      expect(written.timings.stages['fixed-batch-performance']).toBeGreaterThan(0);
+      expect(
+        events.filter((e) => e.type === 'stage-end' && e.stage === 'fixed-batch-performance').map((e) => e.model),
+      ).toEqual(['molap', 'molap', 'multitask', 'multitask']);
+    } finally {
+      await engine.dispose();
+    }
+  }, 120_000);
+
+  it('is refused before any work when unknown, built in, repeated or not registrable', async () => {
+    const tiny = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    const stages = createBuiltinStageRegistry([fixedBatchStage]);
+    const plan = (names: string[]) =>
+      planStudy({ ...tiny, run: { ...tiny.run, stages: names } }, undefined, {
+        registry,
+        stages,
+        strategyContext: { engine, tasks: registry },
+      });
+    try {
+      await expect(plan(['fixed-batch-performanc'])).rejects.toThrow(
+        /unknown analysis stage "fixed-batch-performanc"[\s\S]*fixed-batch-performance/,
+      );
+      await expect(plan(['robustness'])).rejects.toThrow(/run.stages names the built-in stage 'robustness'/);
+      await expect(plan(['fixed-batch-performance', 'fixed-batch-performance'])).rejects.toThrow(/twice/);
+      expect(() => createBuiltinStageRegistry([{ ...fixedBatchStage, id: 'train' }])).toThrow(
+        /the id 'train' is taken by the study's own jobs/,
+      );
+      expect(() => createBuiltinStageRegistry([{ ...fixedBatchStage, analysis: 'speed' as never }])).toThrow(
+        /analysis must be one of 'robustness', 'dimensionality', 'taskVariance'/,
+      );
     } finally {
       await engine.dispose();
     }

@@ -143,7 +143,7 @@ export class RunDisplay {
     switch (event.type) {
       case 'stage-start': {
         this.start(stageKey(event.model, event.seed, event.stage, event.detail), event.stage);
-        this.status(`${who}: ${STAGE_NAMES[event.stage]}${event.detail ? ` ${event.detail}` : ''}`);
+        this.status(`${who}: ${STAGE_NAMES[event.stage] ?? event.stage}${event.detail ? ` ${event.detail}` : ''}`);
         break;
       }
       case 'curve': {
@@ -170,7 +170,7 @@ export class RunDisplay {
         }
         this.clock.end(stageKey(event.model, event.seed, event.stage, event.detail), event.resumed);
         this.current = undefined;
-        const what = `${STAGE_NAMES[event.stage]}${event.detail ? ` ${event.detail}` : ''}`;
+        const what = `${STAGE_NAMES[event.stage] ?? event.stage}${event.detail ? ` ${event.detail}` : ''}`;
         this.progress.step(
           `${who}: ${what} ${event.resumed ? '(done in an earlier session)' : `in ${formatSeconds(event.seconds)}`}`,
         );

@@ -380,6 +380,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
           { id: 'unit-silencing', magnitudes: [0, 0.5], draws: 1 },
           { id: 'lab/double-state-noise', magnitudes: [0, 1], draws: 1 },
         ],
+        stages: ['lab/stored-size'],
       },
     });
   });
@@ -416,6 +417,17 @@ describe('a run mixing Yang tasks and two plugins', () => {
     ]);
     for (const name of ['molap', 'multitask', 'lab/l2']) {
       expect(Object.keys(results.models[name].robustness), name).toContain('lab/double-state-noise');
+      // the plugin's analysis stage ran on every model, with its version
+      const stage = results.models[name].stages['lab/stored-size'];
+      expect(stage, name).toMatchObject({ version: '0.3.0', displayName: 'Stored size' });
+      expect(stage.perSeed, name).toHaveLength(1);
+      expect(stage.perSeed[0].total, name).toBe(results.models[name].totalParams);
+      expect(Object.keys(stage.perSeed[0].performance), name).toEqual([
+        'fdgo',
+        'neurogym/go-no-go',
+        'neurogym/ready-set-go',
+        'lab/delayed-reach',
+      ]);
     }
     const bank = JSON.parse(readFileSync(join(runDir, 'state/jobs/bank/seed-1/files/bank/bank.json'), 'utf8'));
     expect(bank.extractor).toMatchObject({ id: 'lab/pca-twin', version: '1.2.0' });
@@ -426,11 +438,11 @@ describe('a run mixing Yang tasks and two plugins', () => {
     expect(l2).toMatchObject({ strategy: 'lab/l2', strategyVersion: '1.0.0' });
   }, 120_000);
 
-  it('doctor lists each package with its tasks, strategies, perturbations and extractors', async () => {
+  it('doctor lists each package with its tasks, strategies, perturbations, extractors and stages', async () => {
     const result = await molap(['tasks', 'doctor'], { cwd: lab.root });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      '✔ molap-task-reach@1.0.0: 1 task (lab/delayed-reach); 1 perturbation (lab/double-state-noise); 1 extractor (lab/pca-twin)',
+      '✔ molap-task-reach@1.0.0: 1 task (lab/delayed-reach); 1 perturbation (lab/double-state-noise); 1 extractor (lab/pca-twin); 1 analysis stage (lab/stored-size)',
     );
     expect(result.stdout).toMatch(/✔ molap-strategy-l2@[^:]+: 1 strategy \(lab\/l2\)/);
     expect(result.stdout).toContain('problems (0)');

@@ -1,5 +1,5 @@
 /**
- * Strategies, perturbations and latent extractors of installed plugin packages: `discoverTaskPlugins` of
+ * Strategies, perturbations, latent extractors and analysis stages of installed plugin packages: `discoverTaskPlugins` of
  * @molap/tasks imports them (a package's `molap` field, apiVersion 2); `registerDiscoveredPlugins` checks
  * and registers them in the caller's registries, one error per plugin value that cannot be registered.
  */
@@ -15,10 +15,12 @@ export interface DiscoveredPluginRegistries {
   readonly perturbations?: Registry<any>;
   // biome-ignore lint/suspicious/noExplicitAny: registries of every plugin type.
   readonly extractors?: Registry<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: registries of every plugin type.
+  readonly stages?: Registry<any>;
 }
 
 /**
- * Registers the strategies, perturbations and extractors of every loaded plugin package (`discovery.loaded`)
+ * Registers the strategies, perturbations, extractors and stages of every loaded plugin package (`discovery.loaded`)
  * in `registries`. A value the registry refuses (a malformed plugin, an id already taken) is left out.
  * @returns one MolapError per value left out, naming the plugin package (`name@version`) and with the
  *   registry's code (`invalid-plugin`, `duplicate-id`).
@@ -30,7 +32,7 @@ export function registerDiscoveredPlugins(
   const errors: MolapError[] = [];
   for (const plugin of discovery.loaded) {
     const source = `${plugin.package}@${plugin.version}`;
-    for (const kind of ['strategies', 'perturbations', 'extractors'] as const) {
+    for (const kind of ['strategies', 'perturbations', 'extractors', 'stages'] as const) {
       const registry = registries[kind];
       if (registry === undefined) continue;
       for (const value of plugin[kind] ?? []) {

@@ -249,6 +249,7 @@ async function runStage(job: StudyJob, context: JobRunContext): Promise<Json> {
       seed: job.seed,
       modelName: name,
       corpusTasks: context.plan.corpus.map((id) => context.registry.get(id)),
+      taskOptions: context.plan.taskOptions,
       perturbations: context.perturbations,
       ...(context.signal ? { signal: context.signal } : {}),
     });

@@ -192,7 +192,7 @@ describe("a user's analysis stage", () => {
     async run(model, context) {
       const performance: Record<string, number> = {};
       for (const task of context.corpusTasks) {
-        const batch = evaluationBatch(task, { trials: 8, seed: 7 });
+        const batch = evaluationBatch(task, { trials: 8, seed: 7, taskOptions: context.taskOptions });
         performance[task.id] = (await model.evaluate(task.id, batch, { noiseSeed: 3 })).performance;
       }
       return { seed: context.seed, model: context.modelName, performance };

@@ -114,6 +114,7 @@ describe('pretrainBankInto and learnModelInto', () => {
         seed: 1,
         modelName: 'molap',
         corpusTasks: plan.tasks.map((id) => registry.get(id)),
+        taskOptions: plan.taskOptions,
         perturbations: createBuiltinPerturbationRegistry(),
       });
       expect(staged).toEqual(JSON.parse(JSON.stringify(perturbed.curves)));

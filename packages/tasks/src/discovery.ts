@@ -46,13 +46,15 @@ export interface LoadedTaskPlugin {
    */
   readonly tasks: readonly Task[];
   /**
-   * Its strategies, perturbations and latent extractors (apiVersion 2), as exported: plain plugin values
+   * Its strategies, perturbations, latent extractors and analysis stages (apiVersion 2), as exported: plain
+   * plugin values
    * `{ id, version, meta, defaults, create, … }`, checked when registered (`registerDiscoveredPlugins` of
    * @molap/core).
    */
   readonly strategies: readonly object[];
   readonly perturbations: readonly object[];
   readonly extractors: readonly object[];
+  readonly stages: readonly object[];
 }
 
 /** A dependency that was looked at and is not a task plugin (not an error). */
@@ -76,7 +78,7 @@ export interface TaskPluginDiscovery {
 
 /**
  * The package.json field that makes a package a molap plugin. apiVersion 1: `tasks` only. apiVersion 2: any of
- * `tasks`, `strategies`, `perturbations`, `extractors`, each the `./relative` path of a module inside the
+ * `tasks`, `strategies`, `perturbations`, `extractors`, `stages`, each the `./relative` path of a module inside the
  * package that exports an array under that name (one module may export several kinds).
  */
 export interface MolapPluginManifest {
@@ -90,6 +92,8 @@ export interface MolapPluginManifest {
   readonly perturbations?: string;
   /** Module exporting `extractors` (apiVersion 2). */
   readonly extractors?: string;
+  /** Module exporting `stages`, analysis stages of a study (apiVersion 2). */
+  readonly stages?: string;
 }
 
 /** npm package names (scoped or not); anything else could escape `node_modules` when joined to a path. */
@@ -164,7 +168,7 @@ type Outcome = (
 /** Versions of the `molap` field this package reads: 1 (tasks only) and 2 (tasks and the other plugin kinds). */
 export const MANIFEST_API_VERSIONS = [1, 2] as const;
 /** The kinds of plugin a package can provide (apiVersion 2); apiVersion 1 provides tasks only. */
-export const PLUGIN_KINDS = ['tasks', 'strategies', 'perturbations', 'extractors'] as const;
+export const PLUGIN_KINDS = ['tasks', 'strategies', 'perturbations', 'extractors', 'stages'] as const;
 /** One kind of plugin. */
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 /** Batch size of the conformance check at discovery: small, so discovery stays fast. */
@@ -333,6 +337,7 @@ async function loadPackage(
     strategies: (values.strategies ?? []) as object[],
     perturbations: (values.perturbations ?? []) as object[],
     extractors: (values.extractors ?? []) as object[],
+    stages: (values.stages ?? []) as object[],
   };
   return { kind: 'loaded', plugin, errors: rejected, warnings };
 }
@@ -711,6 +716,7 @@ export async function loadPluginSources(sources: readonly PluginSource[]): Promi
       strategies: (values.strategies ?? []) as object[],
       perturbations: (values.perturbations ?? []) as object[],
       extractors: (values.extractors ?? []) as object[],
+      stages: (values.stages ?? []) as object[],
     });
   }
   return { loaded, skipped: [], errors: [], warnings: [] };

@@ -77,7 +77,7 @@ export interface DoctorContext {
 /** What `molap tasks doctor` reports: the catalog's report, each loaded package with its other plugin values' ids. */
 export type DoctorReport = Omit<CatalogReport, 'loaded'> & {
   readonly loaded: readonly (CatalogReport['loaded'][number] &
-    Partial<Record<'strategies' | 'perturbations' | 'extractors', readonly string[]>>)[];
+    Partial<Record<'strategies' | 'perturbations' | 'extractors' | 'stages', readonly string[]>>)[];
 };
 
 /** `molap tasks doctor`: what discovery found, as text. */
@@ -97,6 +97,7 @@ export function formatCatalogReport(report: DoctorReport, where: DoctorContext):
         ['strategy', 'strategies', plugin.strategies ?? []],
         ['perturbation', 'perturbations', plugin.perturbations ?? []],
         ['extractor', 'extractors', plugin.extractors ?? []],
+        ['analysis stage', 'analysis stages', plugin.stages ?? []],
       ] as const;
       const parts = kinds
         .filter(([, , ids]) => ids.length > 0)

@@ -8,7 +8,7 @@
 
 import type { PerturbationRegistry } from '@molap/analysis';
 import { createRegistry, type MultiTaskModel, type Plugin, type Registry } from '@molap/core';
-import type { Task } from '@molap/tasks';
+import type { Task, TaskOptions } from '@molap/tasks';
 import type { Json } from '../jobs.js';
 import type { StudyPlan } from '../plan.js';
 
@@ -23,6 +23,12 @@ export interface StageContext {
   readonly modelName: string;
   /** The corpus tasks, in plan order. */
   readonly corpusTasks: readonly Task[];
+  /**
+   * The task options of every batch of the study (`plan.taskOptions`: among them the rule block composed for
+   * the run's tasks). Build batches with them (`evaluationBatch(task, { trials, seed, taskOptions })` of
+   * @molap/core): a batch with the tasks' default options may not fit the model.
+   */
+  readonly taskOptions: Partial<TaskOptions>;
   /** The perturbations the plan names are looked up here. */
   readonly perturbations: PerturbationRegistry;
   readonly signal?: AbortSignal;

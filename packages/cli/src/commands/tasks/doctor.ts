@@ -1,6 +1,7 @@
 /**
  * `molap tasks doctor`: what plugin discovery found (`describeCatalog` of @molap/tasks), and why: the tasks of
- * each package, and its strategies, perturbations and latent extractors, each checked by its registry.
+ * each package, and its strategies, perturbations, latent extractors and analysis stages, each checked by its
+ * registry.
  */
 import { describeCatalog, type TaskCatalog } from '@molap/tasks';
 import { commonOptions, defineCommand } from '../../command.js';
@@ -10,11 +11,11 @@ import { json } from '../../output.js';
 import { failOnPluginProblems, loadTaskCatalog, openProject, pluginRegistries } from '../../project.js';
 import { formatCatalogReport } from '../../text/tasks.js';
 
-/** Ids of the strategies, perturbations and extractors of the `index`-th loaded package (values without an id as '?'). */
+/** Ids of the strategies, perturbations, extractors and stages of the `index`-th loaded package (values without an id as '?'). */
 function pluginValueIds(
   catalog: TaskCatalog,
   index: number,
-): Record<'strategies' | 'perturbations' | 'extractors', string[]> {
+): Record<'strategies' | 'perturbations' | 'extractors' | 'stages', string[]> {
   const loaded = catalog.discovery?.loaded[index];
   const ids = (values: readonly object[] | undefined) =>
     (values ?? []).map((value) => String((value as { id?: unknown }).id ?? '?'));
@@ -22,13 +23,14 @@ function pluginValueIds(
     strategies: ids(loaded?.strategies),
     perturbations: ids(loaded?.perturbations),
     extractors: ids(loaded?.extractors),
+    stages: ids(loaded?.stages),
   };
 }
 
 export const tasksDoctor = defineCommand({
   words: ['tasks', 'doctor'],
   summary:
-    'show what plugin discovery found (tasks, strategies, perturbations, extractors), and why each package was skipped or rejected',
+    'show what plugin discovery found (tasks, strategies, perturbations, extractors, stages), and why each package was skipped or rejected',
   details: [
     "Discovery looks at the project's direct dependencies (dependencies, devDependencies,",
     'optionalDependencies) and loads those whose package.json has a "molap" field.',

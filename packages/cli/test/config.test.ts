@@ -159,3 +159,19 @@ describe.concurrent('molap.config.json', () => {
     expect(Object.keys(schema.properties)).toEqual(['$schema', 'tasks', 'backend', 'compare', 'run', 'presets']);
   });
 });
+
+describe('the task options section', () => {
+  it('has one key per TaskOptions default set per run, with the default read from @molap/tasks', async () => {
+    const { DEFAULT_TASK_OPTIONS } = await import('@molap/tasks');
+    const { taskOptionsSchema } = await import('@molap/study');
+    // mode and conditions are chosen per use (training, evaluation, psychometric), never in a config
+    const perRun = Object.keys(DEFAULT_TASK_OPTIONS).filter((key) => key !== 'mode');
+    expect(Object.keys(taskOptionsSchema.shape).sort()).toEqual(perRun.sort());
+    for (const key of perRun.filter((key) => key !== 'rules')) {
+      const value = (DEFAULT_TASK_OPTIONS as unknown as Record<string, unknown>)[key];
+      expect(taskOptionsSchema.shape[key as keyof typeof taskOptionsSchema.shape].description).toContain(
+        `(default ${String(value)})`,
+      );
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { NETWORK_OPTIONS } from '@molap/baselines';
 import { MOLAP_OPTIONS } from '@molap/composer';
 import { BUDGET_OPTIONS } from '@molap/core';
 import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
+import { DEFAULT_TASK_OPTIONS } from '@molap/tasks';
 import { z } from 'zod';
 
 /** Engine families of `@molap/backend` (`EngineKind`). */
@@ -25,23 +26,37 @@ const name = z.string().min(1);
 /** `TaskOptions` of `@molap/tasks` that make sense for every command (not `mode`/`conditions`). */
 export const taskOptionsSchema = z
   .strictObject({
-    dt: z.number().positive().optional().describe('time step in ms (default 20)'),
-    ringSize: z.int().min(2).optional().describe('units per stimulus ring and in the output ring (default 32)'),
-    batchSize: positiveInteger.optional().describe('trials per random-mode batch (default 64)'),
-    noise: z.boolean().optional().describe('input noise on or off (default true)'),
-    inputNoiseSigma: z.number().min(0).optional().describe('σ_x of the input noise (default 0.01)'),
+    dt: z.number().positive().optional().describe(`time step in ms (default ${DEFAULT_TASK_OPTIONS.dt})`),
+    ringSize: z
+      .int()
+      .min(2)
+      .optional()
+      .describe(`units per stimulus ring and in the output ring (default ${DEFAULT_TASK_OPTIONS.ringSize})`),
+    batchSize: positiveInteger
+      .optional()
+      .describe(`trials per random-mode batch (default ${DEFAULT_TASK_OPTIONS.batchSize})`),
+    noise: z.boolean().optional().describe(`input noise on or off (default ${DEFAULT_TASK_OPTIONS.noise})`),
+    inputNoiseSigma: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(`σ_x of the input noise (default ${DEFAULT_TASK_OPTIONS.inputNoiseSigma})`),
     tau: z
       .number()
       .positive()
       .optional()
-      .describe('membrane time constant in ms, scales the input noise (default 100)'),
+      .describe(`membrane time constant in ms, scales the input noise (default ${DEFAULT_TASK_OPTIONS.tau})`),
     rules: z
       .array(name)
       .min(1)
       .optional()
-      .describe('task ids of the rule one-hot input, in order (default the 20 Yang rules)'),
+      .describe(
+        "task ids of the rule one-hot input, in order (default: composed for the run's tasks, composeRules of @molap/tasks: the 20 Yang rules first when any task is a Yang task, then the others)",
+      ),
   })
-  .describe('Task options of every generated batch (TaskOptions of @molap/tasks).');
+  .describe(
+    'Task options of every generated batch (TaskOptions of @molap/tasks; defaults from DEFAULT_TASK_OPTIONS, validated by resolveTaskOptions). `mode` and `conditions` are set per use, not here.',
+  );
 
 export const tasksSchema = z
   .strictObject({

@@ -85,8 +85,18 @@ export function pretrainedSensoryWeights(bank: ModuleBank): Float32Array {
   return inputColumns(bank, sensoryChannels(bank.layout));
 }
 
-/** The context b^τ of a task (see the module comment). */
-export function taskContext(bank: ModuleBank, fit: TaskFit, newTaskContext: NewTaskContext): Float32Array {
+/**
+ * The context b^τ of a task (see the module comment).
+ * @param corpusRules the rule identity (`taskRule` of @molap/tasks) of each corpus task of the bank, in
+ *   `bank.corpus.taskIds` order; 'mean-rule' averages their rule columns, one per corpus task. Default: the
+ *   task ids (a task's rule is its id unless it declares a `rule`).
+ */
+export function taskContext(
+  bank: ModuleBank,
+  fit: TaskFit,
+  newTaskContext: NewTaskContext,
+  corpusRules: readonly string[] | undefined = bank.corpus?.taskIds,
+): Float32Array {
   const context = Float32Array.from(bank.network.parameters.recurrentBias);
   const rule = (channel: number) => {
     const column = inputColumns(bank, [channel]);
@@ -94,9 +104,9 @@ export function taskContext(bank: ModuleBank, fit: TaskFit, newTaskContext: NewT
   };
   if (fit.inCorpus && fit.bankRuleChannel >= 0) {
     rule(fit.bankRuleChannel);
-  } else if (newTaskContext === 'mean-rule' && bank.corpus) {
-    const channels = bank.corpus.taskIds
-      .map((id) => bank.layout.rules.indexOf(id))
+  } else if (newTaskContext === 'mean-rule' && corpusRules) {
+    const channels = corpusRules
+      .map((rule) => bank.layout.rules.indexOf(rule))
       .filter((index) => index >= 0)
       .map((index) => bank.layout.inputGroups.find((g) => g.role === 'rule')!.start + index);
     if (channels.length > 0) {
@@ -115,13 +125,18 @@ export function taskContext(bank: ModuleBank, fit: TaskFit, newTaskContext: NewT
 export function initialTaskWeights(
   bank: ModuleBank,
   fit: TaskFit,
-  options: { readonly newTaskContext: NewTaskContext; readonly seed: number },
+  options: {
+    readonly newTaskContext: NewTaskContext;
+    readonly seed: number;
+    /** The rule of each corpus task (see `taskContext`); default their ids. */
+    readonly corpusRules?: readonly string[];
+  },
 ): TaskWeights {
   const n = bank.network.config.hiddenSize;
   const nOut = bank.layout.outputSize;
   return {
     inputWeights: pretrainedSensoryWeights(bank),
-    recurrentBias: taskContext(bank, fit, options.newTaskContext),
+    recurrentBias: taskContext(bank, fit, options.newTaskContext, options.corpusRules ?? bank.corpus?.taskIds),
     outputWeights: glorotUniform(nOut, n, { seed: options.seed }),
     outputBias: new Float32Array(nOut),
   };

@@ -26,6 +26,7 @@ import {
   evaluationBatch,
   evaluationNoiseSeed,
   inputNoiseStd,
+  isMolapError,
   type LearningBudget,
   type LearningCurvePoint,
   type LearnOptions,
@@ -53,7 +54,7 @@ import {
   type TaskFit,
   validateModuleBank,
 } from '@molap/primitives';
-import { type Batch, createRng, resolveTaskOptions, type Task } from '@molap/tasks';
+import { type Batch, createRng, resolveTaskOptions, type Task, taskRule } from '@molap/tasks';
 import { saveMolapSystem } from './molap-file.js';
 import {
   initialTaskWeights,
@@ -179,6 +180,21 @@ export class MolapModel implements MultiTaskModel {
     return countRnnParameters(this.config, trainableFlags(this.options.trainable)).trainable;
   }
 
+  /**
+   * The rule identity of each corpus task of the bank (`taskRule`), looked up in the context's registry; a
+   * corpus task the registry does not hold keeps its id (its rule unless it declared another).
+   */
+  private corpusRules(): string[] | undefined {
+    return this.bank.corpus?.taskIds.map((id) => {
+      try {
+        return taskRule(this.context.tasks.get(id));
+      } catch (error) {
+        if (isMolapError(error) && error.code === 'unknown-id') return id;
+        throw error;
+      }
+    });
+  }
+
   /** `sensoryBatch(batch, channels)`, cut once per batch and channel list. */
   private sensoryCut(batch: Batch, channels: readonly number[]): Batch {
     const cached = this.sensoryCuts.get(batch);
@@ -280,6 +296,7 @@ export class MolapModel implements MultiTaskModel {
     const mode: MolapTrainable = this.options.trainable;
     const initial = initialTaskWeights(this.bank, fit, {
       newTaskContext: this.options.newTaskContext,
+      corpusRules: this.corpusRules(),
       seed: derivedSeed(options.seed, SEED_STREAM.initialisation, key),
     });
     const clipping: GradientClipping =

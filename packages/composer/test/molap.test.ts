@@ -129,6 +129,26 @@ describe('MoLaP assembly', () => {
     expect(heldOut).toEqual(recurrentBias);
   });
 
+  it("gives a new task the mean of the corpus tasks' rule columns, by each task's rule identity", () => {
+    const { inputWeights, recurrentBias } = bank.network.parameters;
+    const ruleStart = bank.layout.inputGroups.find((group) => group.role === 'rule')!.start;
+    const column = (rule: string) => ruleStart + bank.layout.rules.indexOf(rule);
+    const newTask = { sensoryChannels: [], bankRuleChannel: -1, inCorpus: false, layout: bank.layout };
+    const mean = (rules: string[], unit: number) =>
+      Math.fround(
+        recurrentBias[unit] +
+          Math.fround(rules.reduce((sum, rule) => sum + inputWeights[unit * 37 + column(rule)], 0) / rules.length),
+      );
+    // By default the corpus task ids are their rules (the Yang tasks declare no other).
+    expect(bank.corpus?.taskIds).toEqual(['fdgo', 'delaygo', 'dm1']);
+    expect(taskContext(bank, newTask, 'mean-rule')[4]).toBeCloseTo(mean(['fdgo', 'delaygo', 'dm1'], 4), 6);
+    // A corpus task whose rule is another unit (a plugin task declaring `rule`) counts with that unit's column.
+    const rules = ['fdgo', 'delaygo', 'reactgo'];
+    const context = taskContext(bank, newTask, 'mean-rule', rules);
+    expect(context[4]).toBeCloseTo(mean(rules, 4), 6);
+    expect(context[4]).not.toBeCloseTo(mean(['fdgo', 'delaygo', 'dm1'], 4), 6);
+  });
+
   it('counts trainable parameters per mode and the whole system', async () => {
     const n = 6;
     const perMode = {

@@ -1,11 +1,13 @@
 /**
- * The live-training view: fdgo learned by a modular network (4 modules of 16 units) in a Web Worker with the
- * native engine, the learning curve growing as it learns; stop, resume and reset; lesion modules (silence
- * their units) and watch the performance change, while training or stopped.
+ * The live-training view: a Yang task (fdgo first; any of the corpus from the menu) learned by a modular
+ * network (4 modules of 16 units) in a Web Worker with the native engine, the learning curve growing as it
+ * learns; stop, resume and reset; perturb the evaluations (lesion modules, silence a fraction of all units,
+ * scale the recurrent noise) and watch the performance change, while training or stopped.
  */
+import { yang19 } from '@molap/tasks';
 import { h, message } from './dom.js';
 import type { FromWorker, ToWorker } from './train/protocol.js';
-import type { Evaluation } from './train/session.js';
+import { type Evaluation, type EvaluationPerturbation, isPerturbed } from './train/session.js';
 
 const WIDTH = 560;
 const HEIGHT = 220;
@@ -18,10 +20,10 @@ function svgElement(tag: string, attributes: Record<string, string | number>): S
   return element;
 }
 
-/** The learning curve: performance (0–1) against training steps; lesioned evaluations as separate dots. */
+/** The learning curve: performance (0–1) against training steps; perturbed evaluations as separate dots. */
 function drawCurve(svg: SVGSVGElement, points: readonly Evaluation[]): void {
-  const intact = points.filter((point) => point.lesioned.length === 0);
-  const lesioned = points.filter((point) => point.lesioned.length > 0);
+  const intact = points.filter((point) => !isPerturbed(point));
+  const lesioned = points.filter(isPerturbed);
   const maxStep = Math.max(100, ...points.map((point) => point.step));
   const x = (step: number) => PAD.left + (step / maxStep) * (WIDTH - PAD.left - PAD.right);
   const y = (value: number) => HEIGHT - PAD.bottom - value * (HEIGHT - PAD.top - PAD.bottom);
@@ -65,13 +67,57 @@ function drawCurve(svg: SVGSVGElement, points: readonly Evaluation[]): void {
   svg.replaceChildren(...children);
 }
 
+/** The perturbations of an evaluation in words, e.g. 'modules 1, 2 lesioned, 25 % of units silenced'. */
+function perturbationText(evaluation: Evaluation): string {
+  const parts: string[] = [];
+  if (evaluation.lesioned.length > 0) {
+    parts.push(
+      `module${evaluation.lesioned.length === 1 ? '' : 's'} ${evaluation.lesioned.map((m) => m + 1).join(', ')} lesioned`,
+    );
+  }
+  if (evaluation.silenced > 0) parts.push(`${Math.round(evaluation.silenced * 100)} % of units silenced`);
+  if (evaluation.noiseScale !== 1) parts.push(`recurrent noise ×${evaluation.noiseScale}`);
+  return parts.length > 0 ? ` with ${parts.join(', ')}` : '';
+}
+
 /** Mounts the view; the worker starts on the first click on Start. */
 export function mountTrainView(root: HTMLElement): void {
+  const taskMenu = h(
+    'select',
+    { id: 'train-task', 'aria-label': 'task to learn' },
+    ...yang19.map((task) => h('option', { value: task.id }, task.id)),
+  ) as HTMLSelectElement;
+  taskMenu.value = 'fdgo';
+  const silenced = h('input', {
+    type: 'range',
+    id: 'train-silence',
+    min: 0,
+    max: 100,
+    step: 5,
+    value: 0,
+    'aria-label': 'percent of units silenced',
+  }) as HTMLInputElement;
+  const noise = h('input', {
+    type: 'number',
+    id: 'train-noise',
+    min: 0,
+    max: 20,
+    step: 0.5,
+    value: 1,
+    'aria-label': 'recurrent noise multiplier',
+  }) as HTMLInputElement;
   const start = h('button', { type: 'button', id: 'train-start' }, 'Start');
   const stop = h('button', { type: 'button', id: 'train-stop', disabled: true }, 'Stop');
   const reset = h('button', { type: 'button', id: 'train-reset' }, 'Reset');
   const lesions = h('fieldset', { id: 'train-lesions', class: 'lesions' }, h('legend', {}, 'lesion modules'));
   const status = h('p', { id: 'train-status', class: 'status' }, 'fdgo, 4 modules of 16 units; press Start.');
+  const perturbations = h(
+    'fieldset',
+    { class: 'perturbations' },
+    h('legend', {}, 'perturb the evaluations'),
+    h('label', {}, 'silence units (%) ', silenced),
+    h('label', {}, ' recurrent noise × ', noise),
+  );
   const problems = h('div', { class: 'problems', id: 'train-problems' });
   const svg = document.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
@@ -81,10 +127,11 @@ export function mountTrainView(root: HTMLElement): void {
     h(
       'p',
       { class: 'note' },
-      'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights) learns fdgo with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are evaluations with lesioned modules.',
+      'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights) learns a task of Yang et al.’s corpus with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are perturbed evaluations (lesioned modules, silenced units, more or less recurrent noise); the network itself never changes.',
     ),
-    h('div', { class: 'train-controls' }, start, stop, reset),
+    h('div', { class: 'train-controls' }, h('label', {}, 'task ', taskMenu), ' ', start, stop, reset),
     lesions,
+    perturbations,
     status,
     problems,
     svg,
@@ -105,6 +152,13 @@ export function mountTrainView(root: HTMLElement): void {
   };
   const lesionedModules = () =>
     [...lesions.querySelectorAll<HTMLInputElement>('input[name="lesion"]:checked')].map((input) => Number(input.value));
+  /** The perturbation the controls describe; a noise field left empty or invalid counts as ×1 and is shown so. */
+  const currentPerturbation = (): EvaluationPerturbation => {
+    const scale = Number(noise.value);
+    const valid = noise.value !== '' && Number.isFinite(scale) && scale >= 0;
+    if (!valid) noise.value = '1';
+    return { lesioned: lesionedModules(), silenced: Number(silenced.value) / 100, noiseScale: valid ? scale : 1 };
+  };
 
   function receive(data: FromWorker): void {
     switch (data.type) {
@@ -127,10 +181,11 @@ export function mountTrainView(root: HTMLElement): void {
         start.textContent = data.step > 0 ? 'Resume' : 'Start';
         start.disabled = data.running;
         stop.disabled = !data.running;
+        root.dataset.task = data.task;
         if (!data.running && data.step === 0) {
           points.length = 0;
           drawCurve(svg, points);
-          status.textContent = `${engineText} · reset: press Start.`;
+          status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, 4 modules of 16 units: press Start.`;
           root.dataset.step = '0';
         }
         return;
@@ -138,14 +193,13 @@ export function mountTrainView(root: HTMLElement): void {
         const { evaluation } = data;
         points.push(evaluation);
         drawCurve(svg, points);
-        const lesionText =
-          evaluation.lesioned.length > 0
-            ? ` with module${evaluation.lesioned.length === 1 ? '' : 's'} ${evaluation.lesioned.map((m) => m + 1).join(', ')} lesioned`
-            : '';
-        status.textContent = `${engineText} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${lesionText} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        status.textContent = `${engineText} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
         root.dataset.step = String(evaluation.step);
         root.dataset.performance = String(evaluation.performance);
+        root.dataset.loss = String(evaluation.loss);
         root.dataset.lesioned = evaluation.lesioned.join(',');
+        root.dataset.silenced = String(evaluation.silenced);
+        root.dataset.noiseScale = String(evaluation.noiseScale);
         if (data.stepsPerSecond > 0) root.dataset.stepsPerSecond = String(data.stepsPerSecond);
         return;
       }
@@ -160,6 +214,10 @@ export function mountTrainView(root: HTMLElement): void {
   start.addEventListener('click', () => send({ type: 'start' }));
   stop.addEventListener('click', () => send({ type: 'stop' }));
   reset.addEventListener('click', () => send({ type: 'reset' }));
-  lesions.addEventListener('change', () => send({ type: 'lesion', modules: lesionedModules() }));
+  const perturb = () => send({ type: 'perturb', perturbation: currentPerturbation() });
+  lesions.addEventListener('change', perturb);
+  silenced.addEventListener('change', perturb);
+  noise.addEventListener('change', perturb);
+  taskMenu.addEventListener('change', () => send({ type: 'task', id: taskMenu.value }));
   drawCurve(svg, points);
 }

@@ -282,10 +282,50 @@ describeInChromium('the playground in headless Chromium', () => {
     const restored = await trainingUntil(page, (data) => data.lesioned === '' && Number(data.performance) >= 0.9);
     expect(Number(restored.step)).toBe(stoppedAt);
 
+    // Beyond lesions: silencing every unit drops it like lesioning every module; more recurrent noise changes
+    // the loss; back to the trained level, the intact evaluation again. The network never changes.
+    await page.locator('#train-silence').fill('100');
+    await page.locator('#train-silence').dispatchEvent('change');
+    const silenced = await trainingUntil(page, (data) => data.silenced === '1');
+    expect(Number(silenced.performance)).toBeLessThan(0.5);
+    expect(silenced.lesioned).toBe('');
+    await page.locator('#train-silence').fill('0');
+    await page.locator('#train-silence').dispatchEvent('change');
+    await trainingUntil(page, (data) => data.silenced === '0');
+    await page.fill('#train-noise', '8');
+    await page.locator('#train-noise').dispatchEvent('change');
+    const noisy = await trainingUntil(page, (data) => data.noiseScale === '8');
+    expect(Number(noisy.step)).toBe(stoppedAt);
+    expect(Number(noisy.loss)).not.toBe(Number(restored.loss));
+    await expect(page.locator('#train-status').textContent()).resolves.toContain('recurrent noise ×8');
+    await page.fill('#train-noise', '1');
+    await page.locator('#train-noise').dispatchEvent('change');
+    const intact = await trainingUntil(page, (data) => data.noiseScale === '1');
+    expect(Number(intact.loss)).toBe(Number(restored.loss));
+
     await page.click('#train-start'); // resume
     await trainingUntil(page, (data, after) => Number(data.step) > after, stoppedAt);
     await page.click('#train-reset');
     await trainingUntil(page, (data) => data.step === '0');
+    await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('learns another task of the corpus chosen from the menu, from step 0', async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-task', 'reactgo');
+    await trainingUntil(page, (data) => data.task === 'reactgo' && data.step === '0');
+    await page.click('#train-start');
+    const learning = await trainingUntil(page, (data) => Number(data.step) >= 40);
+    expect(learning.task).toBe('reactgo');
+    await expect(page.locator('#train-status').textContent()).resolves.toContain('reactgo');
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
+    // back to fdgo: a new network, from step 0
+    await page.selectOption('#train-task', 'fdgo');
+    await trainingUntil(page, (data) => data.task === 'fdgo' && data.step === '0');
     await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
     await page.close();
     expect(errors).toEqual([]);

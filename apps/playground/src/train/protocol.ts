@@ -1,11 +1,14 @@
 /** Messages between the page and the training worker (`worker.ts`). */
-import type { Evaluation } from './session.js';
+import type { Evaluation, EvaluationPerturbation } from './session.js';
 
 export type ToWorker =
   | { readonly type: 'start' }
   | { readonly type: 'stop' }
   | { readonly type: 'reset' }
-  | { readonly type: 'lesion'; readonly modules: readonly number[] };
+  /** Learn another task: the session starts again from step 0 on it. */
+  | { readonly type: 'task'; readonly id: string }
+  /** How the evaluations are perturbed from now on (re-evaluated at once when stopped). */
+  | { readonly type: 'perturb'; readonly perturbation: EvaluationPerturbation };
 
 export type FromWorker =
   | {
@@ -14,6 +17,8 @@ export type FromWorker =
       readonly simd: boolean;
       readonly threads: number;
       readonly task: string;
+      /** Tasks the worker can teach, in the order of the menu. */
+      readonly tasks: readonly string[];
       readonly modules: readonly number[];
     }
   | {
@@ -23,5 +28,5 @@ export type FromWorker =
       readonly stepsPerSecond: number;
       readonly running: boolean;
     }
-  | { readonly type: 'state'; readonly running: boolean; readonly step: number }
+  | { readonly type: 'state'; readonly running: boolean; readonly step: number; readonly task: string }
   | { readonly type: 'error'; readonly message: string };

@@ -39,7 +39,17 @@ export const DEFAULT_SESSION: SessionSettings = Object.freeze({
 });
 
 /** Streams of the session seed, so weights, batches, evaluation trials and noise never share numbers. */
-const STREAM = { weights: 1, training: 2, evaluation: 3, noise: 4 } as const;
+const STREAM = { weights: 1, training: 2, evaluation: 3, noise: 4, silencing: 5 } as const;
+
+/** Perturbations of an evaluation (the network's weights never change). */
+export interface EvaluationPerturbation {
+  /** Modules whose units are silenced (indices). Default none. */
+  readonly lesioned?: readonly number[];
+  /** Fraction in [0, 1] of all units silenced, drawn once per session seed (the same units every time). */
+  readonly silenced?: number;
+  /** Multiplies the recurrent noise σ_rec (1: as trained; 0: none). Default 1. */
+  readonly noiseScale?: number;
+}
 
 /** One evaluation of the session's network. */
 export interface Evaluation {
@@ -50,7 +60,15 @@ export interface Evaluation {
   readonly loss: number;
   /** Modules silenced in this evaluation (indices). */
   readonly lesioned: readonly number[];
+  /** Fraction of all units silenced in this evaluation. */
+  readonly silenced: number;
+  /** Recurrent-noise multiplier of this evaluation. */
+  readonly noiseScale: number;
 }
+
+/** Whether an evaluation was perturbed (any lesion, silencing or noise other than the trained level). */
+export const isPerturbed = (evaluation: Evaluation): boolean =>
+  evaluation.lesioned.length > 0 || evaluation.silenced > 0 || evaluation.noiseScale !== 1;
 
 export interface Session {
   readonly task: Task;
@@ -59,8 +77,8 @@ export interface Session {
   readonly step: number;
   /** Runs `count` training steps; returns the last batch loss. */
   train(count: number): Promise<number>;
-  /** Evaluates on the fixed set with `lesioned` modules silenced (default none). */
-  evaluate(lesioned?: readonly number[]): Promise<Evaluation>;
+  /** Evaluates on the fixed set, perturbed as asked (default: not at all). */
+  evaluate(perturbation?: EvaluationPerturbation): Promise<Evaluation>;
   dispose(): void;
 }
 
@@ -75,6 +93,24 @@ export function moduleUnitMask(modules: readonly number[], lesioned: readonly nu
     if (lesioned.includes(index)) mask.fill(0, start, start + size);
     start += size;
   });
+  return mask;
+}
+
+/**
+ * [N] unit mask silencing `fraction` of the units: the first round(fraction · N) units of a seeded random
+ * order, so a larger fraction silences a superset of the units of a smaller one.
+ */
+export function silencingMask(units: number, fraction: number, seed: number): Float32Array {
+  if (!(fraction >= 0 && fraction <= 1))
+    throw new RangeError(`the silenced fraction must be in [0, 1], got ${fraction}`);
+  const rng = createRng(seed).fork(STREAM.silencing);
+  const order = Array.from({ length: units }, (_, unit) => unit);
+  for (let i = units - 1; i > 0; i--) {
+    const j = rng.integer(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const mask = new Float32Array(units).fill(1);
+  for (const unit of order.slice(0, Math.round(fraction * units))) mask[unit] = 0;
   return mask;
 }
 
@@ -120,14 +156,28 @@ export function createSession(engine: Engine, task: Task, settings: SessionSetti
       }
       return loss;
     },
-    async evaluate(lesioned = []) {
-      const unitMask = lesioned.length > 0 ? moduleUnitMask(settings.modules, lesioned) : undefined;
-      const result = await model.forward(evaluation, { noiseSeed: uint32(settings.seed, STREAM.noise, 0), unitMask });
+    async evaluate({ lesioned = [], silenced = 0, noiseScale = 1 } = {}) {
+      if (!(noiseScale >= 0 && Number.isFinite(noiseScale))) {
+        throw new RangeError(`the noise multiplier must be a finite number >= 0, got ${noiseScale}`);
+      }
+      let unitMask: Float32Array | undefined;
+      if (lesioned.length > 0 || silenced > 0) {
+        unitMask = moduleUnitMask(settings.modules, lesioned);
+        const silencing = silencingMask(unitMask.length, silenced, settings.seed);
+        for (let unit = 0; unit < unitMask.length; unit++) unitMask[unit]! *= silencing[unit]!;
+      }
+      const result = await model.forward(evaluation, {
+        noiseSeed: uint32(settings.seed, STREAM.noise, 0),
+        noiseScale,
+        ...(unitMask ? { unitMask } : {}),
+      });
       return {
         step,
         performance: performance(result.outputs, evaluation).mean,
         loss: result.loss,
         lesioned: [...lesioned],
+        silenced,
+        noiseScale,
       };
     },
     dispose: () => model.dispose(),

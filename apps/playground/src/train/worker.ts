@@ -1,23 +1,25 @@
 /**
  * The training worker: the native engine (one thread; WebAssembly SIMD kernels where the page is
- * cross-origin isolated, JavaScript kernels otherwise) teaching fdgo to a modular network, in chunks of
- * steps so that stop, reset and lesion messages are handled between them.
+ * cross-origin isolated, JavaScript kernels otherwise) teaching a Yang task (fdgo first) to a modular
+ * network, in chunks of steps so that stop, reset, task and perturbation messages are handled between them.
  */
 import { createNativeEngine, type NativeEngine } from '@molap/backend';
 import { yang19 } from '@molap/tasks';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { createSession, DEFAULT_SESSION, type Session } from './session.js';
+import { createSession, DEFAULT_SESSION, type EvaluationPerturbation, type Session } from './session.js';
 
 /** Steps between two evaluations (one point of the learning curve). */
 const EVAL_EVERY = 20;
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
-const task = yang19.find((candidate) => candidate.id === 'fdgo')!;
+/** The tasks of the menu: the Yang et al. corpus, fdgo first. */
+const TASKS = new Map(yang19.map((candidate) => [candidate.id, candidate]));
+let task = TASKS.get('fdgo')!;
 
 let engine: NativeEngine | undefined;
 let session: Session | undefined;
 let running = false;
-let lesioned: readonly number[] = [];
+let perturbation: EvaluationPerturbation = {};
 let loop: Promise<void> | undefined;
 
 async function ensureSession(): Promise<Session> {
@@ -29,6 +31,7 @@ async function ensureSession(): Promise<Session> {
       simd: engine.simd,
       threads: engine.threads,
       task: task.id,
+      tasks: [...TASKS.keys()],
       modules: DEFAULT_SESSION.modules,
     });
   }
@@ -43,7 +46,7 @@ async function run(): Promise<void> {
     await current.train(EVAL_EVERY);
     const stepsPerSecond = EVAL_EVERY / ((performance.now() - start) / 1000);
     if (current !== session) break;
-    post({ type: 'progress', evaluation: await current.evaluate(lesioned), stepsPerSecond, running });
+    post({ type: 'progress', evaluation: await current.evaluate(perturbation), stepsPerSecond, running });
     await new Promise((resume) => setTimeout(resume, 0)); // let messages in
   }
 }
@@ -53,27 +56,38 @@ async function handle(message: ToWorker): Promise<void> {
     case 'start':
       if (running) return;
       running = true;
-      post({ type: 'state', running, step: session?.step ?? 0 });
+      post({ type: 'state', running, step: session?.step ?? 0, task: task.id });
       loop = run();
       await loop;
       return;
     case 'stop':
       running = false;
       await loop;
-      post({ type: 'state', running, step: session?.step ?? 0 });
+      post({ type: 'state', running, step: session?.step ?? 0, task: task.id });
       return;
     case 'reset':
       running = false;
       await loop;
       session?.dispose();
       session = undefined;
-      post({ type: 'state', running, step: 0 });
+      post({ type: 'state', running, step: 0, task: task.id });
       return;
-    case 'lesion': {
-      lesioned = message.modules;
+    case 'task': {
+      const chosen = TASKS.get(message.id);
+      if (!chosen) throw new Error(`unknown task '${message.id}': choose one of ${[...TASKS.keys()].join(', ')}`);
+      running = false;
+      await loop;
+      session?.dispose();
+      session = undefined;
+      task = chosen;
+      post({ type: 'state', running, step: 0, task: task.id });
+      return;
+    }
+    case 'perturb': {
+      perturbation = message.perturbation;
       if (!running) {
         const current = await ensureSession();
-        post({ type: 'progress', evaluation: await current.evaluate(lesioned), stepsPerSecond: 0, running });
+        post({ type: 'progress', evaluation: await current.evaluate(perturbation), stepsPerSecond: 0, running });
       }
       return;
     }

@@ -7,6 +7,8 @@
  * JSON outputs and the files of the jobs it reads.
  */
 
+import { errorKind, isMolapError, MolapError } from '@molap/core';
+import { describeJob } from './failures.js';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
 
@@ -40,13 +42,56 @@ export interface StudyExecutor {
   execute(jobs: readonly StudyJob[], context: ExecutionContext): Promise<void>;
 }
 
-/** The local executor: every job in this thread, one after the other, in the given order. */
+/**
+ * The error a run ends with when jobs failed: the first failure itself when it is the only one and no job
+ * waited on it; else a molap error of the first failure's code and kind that names every failed job and
+ * counts the jobs left undone because they read a failed one.
+ */
+export function failedJobsError(
+  failed: readonly { readonly job: StudyJob; readonly error: unknown }[],
+  skipped: readonly StudyJob[],
+): unknown {
+  const [first] = failed;
+  if (first === undefined) throw new RangeError('failedJobsError needs at least one failed job');
+  if (failed.length === 1 && skipped.length === 0) return first.error;
+  const error = first.error;
+  const problem = isMolapError(error) ? error.problem : error instanceof Error ? error.message : String(error);
+  const others = failed.slice(1).map(({ job }) => describeJob(job));
+  const more = [
+    others.length > 0
+      ? `${others.length} other job${others.length === 1 ? '' : 's'} failed too (${others.join('; ')})`
+      : '',
+    skipped.length > 0
+      ? `${skipped.length} job${skipped.length === 1 ? '' : 's'} waited on a failed one and did not run`
+      : '',
+  ].filter((part) => part !== '');
+  return new MolapError(isMolapError(error) ? error.code : 'job-failed', `${problem}; ${more.join('; ')}`, {
+    hint: `${isMolapError(error) && error.hint ? `${error.hint}; ` : ''}every job that finished is kept: resume the run once the cause is fixed`,
+    kind: errorKind(error),
+    cause: error,
+  });
+}
+
+/**
+ * The local executor: every job in this thread, one after the other, in the given order. A job that fails
+ * does not stop the others: the jobs that read it (directly or not) are left undone, every other job runs,
+ * and the run ends with `failedJobsError`, so a resumed run only redoes what failed and what waited on it.
+ * A stop (the signal) ends the run at once.
+ */
 export const localExecutor: StudyExecutor = Object.freeze({
   name: 'local',
   async execute(jobs: readonly StudyJob[], context: ExecutionContext): Promise<void> {
     const done = new Set<string>();
+    const blocked = new Set<string>();
+    const failed: { job: StudyJob; error: unknown }[] = [];
+    const skipped: StudyJob[] = [];
     for (const job of jobs) {
       context.signal?.throwIfAborted();
+      if (job.inputs.some((input) => blocked.has(input))) {
+        blocked.add(job.id);
+        skipped.push(job);
+        continue;
+      }
       for (const input of job.inputs) {
         if (!done.has(input))
           throw new Error(`job '${job.id}' comes before its input '${input}': the jobs are out of order`);
@@ -56,12 +101,21 @@ export const localExecutor: StudyExecutor = Object.freeze({
         await context.onEvent?.({ type: 'job-end', job, output: stored, resumed: true });
       } else {
         await context.onEvent?.({ type: 'job-start', job });
-        const output = await context.runJob(job);
+        let output: JobOutput;
+        try {
+          output = await context.runJob(job);
+        } catch (error) {
+          if (context.signal?.aborted) throw error;
+          failed.push({ job, error });
+          blocked.add(job.id);
+          continue;
+        }
         context.signal?.throwIfAborted();
         await context.store.write(job, output);
         await context.onEvent?.({ type: 'job-end', job, output, resumed: false });
       }
       done.add(job.id);
     }
+    if (failed.length > 0) throw failedJobsError(failed, skipped);
   },
 });

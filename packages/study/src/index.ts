@@ -56,6 +56,7 @@ export type { StageEvent, StudyEvent, StudyStageName } from './events.js';
 export {
   type ExecutionContext,
   type ExecutorEvent,
+  failedJobsError,
   type JobRunner,
   localExecutor,
   type StudyExecutor,

@@ -3,8 +3,10 @@
  * them, and the estimate of a preset's plan.
  */
 import { createEngine } from '@molap/backend';
+import { MolapError } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
+import { failedJobsError } from '../src/executor.js';
 import { estimateRun, planStudy, type StudyJob, scheduleSeconds } from '../src/index.js';
 
 const job = (id: string, inputs: string[] = []): StudyJob => ({ id, kind: 'train', seed: 1, inputs });
@@ -53,5 +55,33 @@ describe('estimateRun', () => {
     expect(sixteen).toBeLessThanOrEqual(four);
     // twice the rate, half the time
     expect((await estimateRun(plan, 5e8)).workSeconds).toBeCloseTo(estimate.workSeconds / 2, 6);
+  });
+});
+
+describe('failedJobsError', () => {
+  const failure = (model: string, error: unknown) => ({
+    job: { id: `train/${model}/seed-1`, kind: 'train' as const, seed: 1, model, inputs: [] },
+    error,
+  });
+  it('is the failure itself when it is the only one and nothing waited on it', () => {
+    const error = new Error('boom');
+    expect(failedJobsError([failure('a', error)], [])).toBe(error);
+  });
+
+  it('names every failed job and counts those that waited, keeping the first failure’s code, kind and hint', () => {
+    const first = new MolapError('invalid-plugin', "task 'lab/x' made a NaN", { hint: 'fix lab-tasks@1.0.0' });
+    const error = failedJobsError(
+      [failure('a', first), failure('b', new Error('disk full'))],
+      [job('robustness/a/seed-1'), job('robustness/b/seed-1')],
+    ) as MolapError;
+    expect(error.code).toBe('invalid-plugin');
+    expect(error.kind).toBe('bad-input');
+    expect(error.problem).toBe(
+      "task 'lab/x' made a NaN; 1 other job failed too (b: learning the corpus (seed 1)); 2 jobs waited on a failed one and did not run",
+    );
+    expect(error.hint).toBe(
+      'fix lab-tasks@1.0.0; every job that finished is kept: resume the run once the cause is fixed',
+    );
+    expect(error.cause).toBe(first);
   });
 });

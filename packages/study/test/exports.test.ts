@@ -48,6 +48,7 @@ const EXPORTS = [
   'type ExecutionContext',
   'type ExecutorEvent',
   'EXPORT_FORCE_BYTES',
+  'failedJobsError',
   'findTask',
   'firstPretrainedModel',
   'fitToMachine',

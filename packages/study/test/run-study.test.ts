@@ -263,6 +263,78 @@ describe("a user's analysis stage", () => {
     }
   }, 120_000);
 
+  it('that fails for one model leaves the others done: the run ends with the failure, a resume redoes only it', async () => {
+    const tiny = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
+    const registry = createTaskRegistry({ tasks: yang19 });
+    const engine = await createEngine({ engine: 'native', threads: 1 });
+    // A stage with a bug for MoLaP's models only, fixed in its next version.
+    const buggy: StudyStage = {
+      ...fixedBatchStage,
+      async run(model, context) {
+        if (context.modelName === 'molap') throw new Error('the stage cannot read modular models');
+        return fixedBatchStage.run(model, context);
+      },
+    };
+    const config: MolapConfig = {
+      ...tiny,
+      run: {
+        ...tiny.run,
+        seeds: [1],
+        models: ['molap', 'multitask'],
+        analyses: { robustness: false, dimensionality: false, taskVariance: false, generalisation: true },
+        stages: ['fixed-batch-performance'],
+      },
+    };
+    try {
+      const context = { registry, strategyContext: { engine, tasks: registry } };
+      const plan = await planStudy(config, undefined, { ...context, stages: createBuiltinStageRegistry([buggy]) });
+      const runDir = await createRunFolder(
+        root,
+        {
+          format: RUN_FORMAT,
+          formatVersion: RUN_FORMAT_VERSION,
+          molapVersion: PACKAGE_VERSION,
+          createdAt: new Date().toISOString(),
+          preset: plan.preset,
+          seeds: plan.seeds,
+          config,
+          plan,
+        },
+        new Date(),
+      );
+      const ran = async (stages: StudyStage[]) => {
+        const ends: string[] = [];
+        const output = runStudy(plan, {
+          runDir,
+          engine,
+          registry,
+          stages: createBuiltinStageRegistry(stages),
+          onEvent: (event) => {
+            if (event.type === 'stage-end' && !event.resumed) ends.push(`${event.stage} ${event.model}`);
+          },
+        });
+        return { output, ends };
+      };
+      const first = await ran([buggy]);
+      await expect(first.output).rejects.toThrow('the stage cannot read modular models');
+      // every job that does not read the failed one ran: multitask's stage, both held-out tasks
+      expect(first.ends).toEqual([
+        'train molap',
+        'generalisation molap',
+        'train multitask',
+        'fixed-batch-performance multitask',
+        'generalisation multitask',
+        'generalisation multitask',
+      ]);
+      const second = await ran([fixedBatchStage]);
+      const { results } = await second.output;
+      expect(second.ends).toEqual(['fixed-batch-performance molap']);
+      expect(results.models.molap?.stages?.['fixed-batch-performance']?.perSeed).toHaveLength(1);
+    } finally {
+      await engine.dispose();
+    }
+  }, 120_000);
+
   it('is refused before any work when unknown, built in, repeated or not registrable', async () => {
     const tiny = JSON.parse(await fixture('tiny-study.config.json')) as MolapConfig;
     const registry = createTaskRegistry({ tasks: yang19 });

@@ -8,7 +8,7 @@
  */
 
 import { errorKind, isMolapError, MolapError } from '@molap/core';
-import { describeJob } from './failures.js';
+import { DIVERGED_CODE, describeJob } from './failures.js';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
 
@@ -66,7 +66,11 @@ export function failedJobsError(
       : '',
   ].filter((part) => part !== '');
   return new MolapError(isMolapError(error) ? error.code : 'job-failed', `${problem}; ${more.join('; ')}`, {
-    hint: `${isMolapError(error) && error.hint ? `${error.hint}; ` : ''}every job that finished is kept: resume the run once the cause is fixed`,
+    // A diverged training needs a new run with another option (its hint says which): a resume repeats it.
+    hint:
+      isMolapError(error) && error.code === DIVERGED_CODE
+        ? error.hint
+        : `${isMolapError(error) && error.hint ? `${error.hint}; ` : ''}every job that finished is kept: resume the run once the cause is fixed`,
     kind: errorKind(error),
     cause: error,
   });

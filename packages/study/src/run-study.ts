@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { Results } from '@molap/analysis';
 import type { Engine } from '@molap/backend';
+import { MolapError } from '@molap/core';
 import type { TaskRegistry } from '@molap/tasks';
 import type { StudyEvent, StudyStageName } from './events.js';
 import { type ExecutorEvent, localExecutor, type StudyExecutor } from './executor.js';
@@ -69,6 +70,17 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
   const [analysis, composer] = await Promise.all([import('@molap/analysis'), import('@molap/composer')]);
   const registries = await resolveStudyRegistries(options);
   const { strategies } = registries;
+  // A resumed plan was checked when it started; the plugins it names must still be here, before any job.
+  const missing = (plan.stages ?? []).filter((id) => !registries.stages.has(id));
+  if (missing.length > 0) {
+    throw new MolapError(
+      'usage',
+      `the run's analysis stages ${missing.map((id) => `'${id}'`).join(', ')} are not registered here`,
+      {
+        hint: 'install the plugin package that provides them (molap tasks doctor lists what is found), or give runStudy their stage registry',
+      },
+    );
+  }
   const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT);
   const store = new JobStore(runPaths(runDir).state);
   const outputs = new Map<string, JobOutput>();

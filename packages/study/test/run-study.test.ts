@@ -258,6 +258,10 @@ describe("a user's analysis stage", () => {
       expect(
         events.filter((e) => e.type === 'stage-end' && e.stage === 'fixed-batch-performance').map((e) => e.model),
       ).toEqual(['molap', 'molap', 'multitask', 'multitask']);
+      // resumed where the plugin is not installed: refused before any job, naming the stage
+      await expect(runStudy(plan, { runDir, engine, registry })).rejects.toThrow(
+        /the run's analysis stages 'fixed-batch-performance' are not registered here/,
+      );
     } finally {
       await engine.dispose();
     }

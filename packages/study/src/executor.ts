@@ -7,6 +7,7 @@
  * JSON outputs and the files of the jobs it reads.
  */
 
+import { InvalidValueError } from '@molap/core';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
 
@@ -48,8 +49,11 @@ export const localExecutor: StudyExecutor = Object.freeze({
     for (const job of jobs) {
       context.signal?.throwIfAborted();
       for (const input of job.inputs) {
-        if (!done.has(input))
-          throw new Error(`job '${job.id}' comes before its input '${input}': the jobs are out of order`);
+        if (!done.has(input)) {
+          throw new InvalidValueError(`job '${job.id}' comes before its input '${input}': the jobs are out of order`, {
+            hint: 'pass the jobs in the order of the plan (planStudy)',
+          });
+        }
       }
       const stored = await context.store.read(job);
       if (stored) {

@@ -7,6 +7,7 @@ import { type Batch, createRng, type Task, type TaskOptions } from '@molap/tasks
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
 import { type ExampleTrial, exampleTrial } from './examples.js';
+import { ignoredKeepStates } from './task-variance.js';
 
 /** Random stream of the analysis trials: they are drawn apart from the learning-curve trials. */
 const ANALYSIS_STREAM = 0x616e61;
@@ -86,7 +87,7 @@ export async function stateAnalyses(
       noiseSeed: analysisNoiseSeed(options.seed, taskId),
       keepStates: true,
     });
-    if (!evaluation.states) throw new Error(`${model.strategy}.evaluate ignored keepStates: it returned no states`);
+    if (!evaluation.states) throw ignoredKeepStates(model.strategy);
     const accumulator = new CovarianceAccumulator(n);
     accumulator.addStates(evaluation.states, batch.steps, batch.batchSize, batch.trialSteps);
     perTask[taskId] = dimensionalityOf(accumulator);

@@ -4,7 +4,13 @@
  * trial counts are averaged too (they differ between seeds only for interleaved strategies, whose tasks are
  * drawn at random).
  */
-import type { LearningCurvePoint, ParameterCount, TaskLearningRecord } from '@molap/core';
+import {
+  InvalidValueError,
+  type LearningCurvePoint,
+  MolapError,
+  type ParameterCount,
+  type TaskLearningRecord,
+} from '@molap/core';
 import type { StateDimensionality } from './analyse-model.js';
 import { mean, meanCurve, meanOrNull, normalisedAuc, relativeCurve } from './curves.js';
 import type { PerturbationCurves } from './robustness.js';
@@ -179,7 +185,11 @@ export function robustnessEntry(
   for (const task of first.tasks) {
     curves[task.taskId] = perSeed.map((seed) => {
       const curve = seed.tasks.find((entry) => entry.taskId === task.taskId);
-      if (!curve) throw new Error(`robustness of task '${task.taskId}' is missing for a seed`);
+      if (!curve) {
+        throw new MolapError('incompatible', `robustness of task '${task.taskId}' is missing for a seed`, {
+          hint: 'the stages of the seeds come from different configurations: run the missing stage for every seed again',
+        });
+      }
       return curve.performance;
     });
   }
@@ -234,13 +244,17 @@ export interface AssembleModelOptions {
 
 /** The `models.<name>` entry of results.json from every seed's stage data (seeds in run order). */
 export function assembleModel(stages: readonly SeedStages[], options: AssembleModelOptions): ModelResults {
-  if (stages.length === 0) throw new RangeError('assembleModel needs the stages of at least one seed');
+  if (stages.length === 0) throw new InvalidValueError('assembleModel needs the stages of at least one seed');
   const seeds = stages.map((stage) => stage.seed);
   const first = stages[0].training;
   const recordsOf = (taskId: string) =>
     stages.map((stage) => {
       const record = stage.training.records.find((entry) => entry.taskId === taskId);
-      if (!record) throw new Error(`the training records of seed ${stage.seed} have no task '${taskId}'`);
+      if (!record) {
+        throw new MolapError('incompatible', `the training records of seed ${stage.seed} have no task '${taskId}'`, {
+          hint: 'the stages of the seeds come from different configurations: run the missing stage for every seed again',
+        });
+      }
       return record;
     });
   const perTask = Object.fromEntries(
@@ -254,7 +268,11 @@ export function assembleModel(stages: readonly SeedStages[], options: AssembleMo
       robustness[curves.id] = robustnessEntry(
         stages.map((stage) => {
           const found = stage.robustness?.find((entry) => entry.id === curves.id);
-          if (!found) throw new Error(`perturbation '${curves.id}' is missing for seed ${stage.seed}`);
+          if (!found) {
+            throw new MolapError('incompatible', `perturbation '${curves.id}' is missing for seed ${stage.seed}`, {
+              hint: 'the stages of the seeds come from different configurations: run the missing stage for every seed again',
+            });
+          }
           return found;
         }),
         seeds,

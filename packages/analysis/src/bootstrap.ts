@@ -8,7 +8,7 @@
  * Deterministic: the resamples come from `createRng(seed).fork(taskSeedKey(key))`, so the same values, seed
  * and key give the same interval, bit for bit.
  */
-import { taskSeedKey } from '@molap/core';
+import { InvalidValueError, taskSeedKey } from '@molap/core';
 import { createRng } from '@molap/tasks';
 import { mean } from './curves.js';
 
@@ -71,9 +71,9 @@ export function bootstrapMean(
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const level = options.level ?? INTERVAL_LEVEL;
   if (!(Number.isSafeInteger(resamples) && resamples >= 1)) {
-    throw new RangeError(`resamples must be an integer >= 1, got ${String(resamples)}`);
+    throw new InvalidValueError(`resamples must be an integer >= 1, got ${String(resamples)}`);
   }
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${String(level)}`);
+  if (!(level > 0 && level < 1)) throw new InvalidValueError(`level must be in (0, 1), got ${String(level)}`);
   const width = Math.max(0, ...grid.map((row) => row.length));
   const rows = grid.filter((row) => row.some((value) => value !== null && value !== undefined));
   const columns = Array.from({ length: width }, (_, t) => t).filter((t) =>
@@ -83,7 +83,7 @@ export function bootstrapMean(
   const present = values.flat().filter((value): value is number => value !== null);
   if (present.length === 0) return null;
   for (const value of present) {
-    if (!Number.isFinite(value)) throw new RangeError(`bootstrapMean needs finite values, got ${value}`);
+    if (!Number.isFinite(value)) throw new InvalidValueError(`bootstrapMean needs finite values, got ${value}`);
   }
   const rng = createRng(options.seed ?? BOOTSTRAP_SEED).fork(taskSeedKey(options.key ?? ''));
   const S = values.length;

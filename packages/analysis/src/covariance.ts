@@ -4,6 +4,8 @@
  * N × N covariance (Householder tridiagonalisation, then implicit QL).
  */
 
+import { InvalidValueError, MolapError } from '@molap/core';
+
 /**
  * Accumulates the mean and covariance of N-dimensional samples in float64 (sums of x and of x xᵀ, upper
  * triangle), so states never need to be kept.
@@ -17,7 +19,7 @@ export class CovarianceAccumulator {
 
   constructor(dimension: number) {
     if (!(Number.isSafeInteger(dimension) && dimension >= 1)) {
-      throw new RangeError(`the sample dimension must be an integer >= 1, got ${String(dimension)}`);
+      throw new InvalidValueError(`the sample dimension must be an integer >= 1, got ${String(dimension)}`);
     }
     this.dimension = dimension;
     this.sum = new Float64Array(dimension);
@@ -51,8 +53,10 @@ export class CovarianceAccumulator {
   addStates(states: Float32Array, steps: number, batchSize: number, trialSteps: ArrayLike<number>): void {
     const n = this.dimension;
     if (states.length !== steps * batchSize * n) {
-      throw new RangeError(
-        `states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${n}: pass the states of a model with ${n} units`,
+      throw new MolapError(
+        'incompatible',
+        `states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${n}`,
+        { hint: `pass the states of a model with ${n} units` },
       );
     }
     const offsets: number[] = [];
@@ -93,7 +97,8 @@ export class CovarianceAccumulator {
   /** Adds everything another accumulator of the same dimension collected. */
   merge(other: CovarianceAccumulator): void {
     if (other.dimension !== this.dimension) {
-      throw new RangeError(
+      throw new MolapError(
+        'incompatible',
         `cannot merge a ${other.dimension}-dimensional accumulator into a ${this.dimension}-dimensional one`,
       );
     }
@@ -104,7 +109,7 @@ export class CovarianceAccumulator {
 
   /** The population covariance (divided by the sample count), full symmetric N × N, row-major. */
   covariance(): Float64Array {
-    if (this.count === 0) throw new RangeError('no samples were added: the covariance of nothing is undefined');
+    if (this.count === 0) throw new InvalidValueError('no samples were added: the covariance of nothing is undefined');
     const n = this.dimension;
     const c = new Float64Array(n * n);
     const m = this.count;
@@ -193,8 +198,10 @@ function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): vo
       }
       if (m === l) break;
       if (iteration === MAX_QL_ITERATIONS) {
-        throw new RangeError(
-          `the eigenvalues of a ${n} × ${n} matrix did not converge in ${MAX_QL_ITERATIONS} QL iterations (its values are finite, so this is a bug: please report it with the matrix)`,
+        throw new MolapError(
+          'eigenvalues-not-converged',
+          `the eigenvalues of a ${n} × ${n} matrix did not converge in ${MAX_QL_ITERATIONS} QL iterations`,
+          { hint: 'its values are finite, so this is a bug: please report it with the matrix' },
         );
       }
       // Wilkinson shift from the leading 2 × 2 block, then one implicit QL sweep from m up to l.
@@ -238,15 +245,15 @@ function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): vo
  * instead of 10 s for the 512 units of a 16-module MoLaP; `npm run bench -- eigenvalues`). Agrees with
  * Jacobi to round-off (relative 1e-12), not to the bit.
  * @param matrix n × n, row-major, symmetric (only its lower triangle is read; the input is not modified).
- * @throws RangeError when the matrix is not n × n, or has values that are not finite.
+ * @throws InvalidValueError when the matrix is not n × n, or has values that are not finite.
  */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, n: number): Float64Array {
   if (matrix.length !== n * n)
-    throw new RangeError(`expected an ${n} × ${n} matrix (${n * n} values), got ${matrix.length}`);
+    throw new InvalidValueError(`expected an ${n} × ${n} matrix (${n * n} values), got ${matrix.length}`);
   const a = Float64Array.from(matrix);
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i])) {
-      throw new RangeError(
+      throw new InvalidValueError(
         `the matrix has a value that is not finite (${a[i]} at row ${Math.floor(i / n)}, column ${i % n}): its eigenvalues are undefined`,
       );
     }

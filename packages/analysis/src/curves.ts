@@ -3,6 +3,8 @@
  * missing values, and an element-wise mean of curves.
  */
 
+import { InvalidValueError } from '@molap/core';
+
 /**
  * Normalised area under a performance-vs-magnitude curve: the trapezoid rule over the magnitude grid,
  * divided by the grid's range (max − min), so a curve that stays at performance p has area p and the area
@@ -12,7 +14,7 @@
  */
 export function normalisedAuc(magnitudes: readonly number[], values: readonly number[]): number {
   if (magnitudes.length !== values.length || magnitudes.length === 0) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `normalisedAuc needs as many values as magnitudes (at least one), got ${values.length} and ${magnitudes.length}`,
     );
   }
@@ -21,7 +23,9 @@ export function normalisedAuc(magnitudes: readonly number[], values: readonly nu
   for (let i = 1; i < magnitudes.length; i++) {
     const width = magnitudes[i] - magnitudes[i - 1];
     if (!(width > 0)) {
-      throw new RangeError(`magnitudes must be strictly increasing, got ${magnitudes[i - 1]} then ${magnitudes[i]}`);
+      throw new InvalidValueError(
+        `magnitudes must be strictly increasing, got ${magnitudes[i - 1]} then ${magnitudes[i]}`,
+      );
     }
     area += (width * (values[i] + values[i - 1])) / 2;
   }
@@ -47,7 +51,8 @@ export function meanCurve(curves: readonly (readonly number[])[]): number[] {
   if (curves.length === 0) return [];
   const length = curves[0].length;
   for (const curve of curves) {
-    if (curve.length !== length) throw new RangeError(`curves of different lengths: ${length} and ${curve.length}`);
+    if (curve.length !== length)
+      throw new InvalidValueError(`curves of different lengths: ${length} and ${curve.length}`);
   }
   return Array.from({ length }, (_, i) => mean(curves.map((curve) => curve[i])));
 }
@@ -59,7 +64,7 @@ export function meanCurve(curves: readonly (readonly number[])[]): number[] {
  * @param floor smallest p(0) for which the ratio is taken; must be > 0.
  */
 export function relativeCurve(performance: readonly number[], floor: number): number[] | null {
-  if (!(floor > 0)) throw new RangeError(`the floor of relative curves must be > 0, got ${String(floor)}`);
+  if (!(floor > 0)) throw new InvalidValueError(`the floor of relative curves must be > 0, got ${String(floor)}`);
   const unperturbed = performance[0];
   if (unperturbed === undefined || !(unperturbed >= floor)) return null;
   return performance.map((value) => value / unperturbed);

@@ -3,6 +3,8 @@
  * eigenvalues λ, the PCA variance-explained curve, and the number of components that explain 90 % of the
  * variance. Pure functions of eigenvalues or of a covariance; collecting states is in `analyse-model.ts`.
  */
+
+import { InvalidValueError } from '@molap/core';
 import { CovarianceAccumulator, symmetricEigenvalues } from './covariance.js';
 
 /** Fraction of variance the `pcs90` count reaches. */
@@ -76,7 +78,9 @@ export function dimensionalityOf(accumulator: CovarianceAccumulator): Dimensiona
  */
 export function dimensionalityOfSamples(samples: ArrayLike<number>, dimension: number): Dimensionality {
   if (samples.length % dimension !== 0) {
-    throw new RangeError(`${samples.length} values do not make rows of ${dimension}: pass M × N values`);
+    throw new InvalidValueError(`${samples.length} values do not make rows of ${dimension}`, {
+      hint: 'pass M × N values',
+    });
   }
   const accumulator = new CovarianceAccumulator(dimension);
   for (let offset = 0; offset < samples.length; offset += dimension) accumulator.add(samples, offset);

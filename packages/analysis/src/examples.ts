@@ -2,6 +2,8 @@
  * Example trials: one trial of a task with the model's outputs next to the targets, as plain data for the
  * report (not part of results.json: outputs are [T × nOut] per trial).
  */
+
+import { InvalidValueError, MolapError } from '@molap/core';
 import type { Batch } from '@molap/tasks';
 
 /** One trial of one task, as the model answered it. */
@@ -40,11 +42,15 @@ export function exampleTrial(
 ): ExampleTrial {
   const { batchSize, outputSize } = batch;
   if (!(Number.isInteger(trial) && trial >= 0 && trial < batchSize)) {
-    throw new RangeError(`trial ${trial} is not in the batch (0..${batchSize - 1})`);
+    throw new InvalidValueError(`trial ${trial} is not in the batch (0..${batchSize - 1})`);
   }
   const fixation = batch.layout.outputs.find((group) => group.role === 'fixation');
   const response = batch.layout.outputs.find((group) => group.role === 'response');
-  if (!fixation || !response) throw new RangeError(`task '${batch.taskId}' has no fixation and response outputs`);
+  if (!fixation || !response) {
+    throw new MolapError('incompatible', `task '${batch.taskId}' has no fixation and response outputs`, {
+      hint: 'example trials are drawn for tasks with a fixation output and a response output',
+    });
+  }
   const steps = batch.trialSteps[trial];
   const rows = (values: Float32Array) =>
     Array.from({ length: steps }, (_, t) =>

@@ -8,7 +8,7 @@
  * silencing 20 % of the units silences the 10 % of the smaller magnitude plus others, and weight noise
  * keeps its direction and grows in size.
  */
-import { type MultiTaskModel, taskSeedKey } from '@molap/core';
+import { InvalidValueError, type MultiTaskModel, taskSeedKey } from '@molap/core';
 import { type Batch, createRng } from '@molap/tasks';
 import { mean, normalisedAuc } from './curves.js';
 import { magnitudeGridProblems, type PerturbationSpec } from './perturbations.js';
@@ -67,10 +67,10 @@ export function drawSeed(seed: number, id: string, draw: number): number {
 export function resolvePerturbationRun(run: PerturbationRun): { magnitudes: number[]; draws: number } {
   const magnitudes = [...(run.magnitudes ?? run.spec.defaults.magnitudes)];
   const problems = magnitudeGridProblems(magnitudes, run.spec.maxMagnitude);
-  if (problems.length > 0) throw new RangeError(`perturbation '${run.spec.id}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InvalidValueError(`perturbation '${run.spec.id}': ${problems.join('; ')}`);
   const draws = run.draws ?? run.spec.defaults.draws;
   if (!(Number.isSafeInteger(draws) && draws >= 1)) {
-    throw new RangeError(`perturbation '${run.spec.id}': draws must be an integer >= 1, got ${String(draws)}`);
+    throw new InvalidValueError(`perturbation '${run.spec.id}': draws must be an integer >= 1, got ${String(draws)}`);
   }
   return { magnitudes, draws };
 }

@@ -10,7 +10,7 @@
  * task variance; units whose summed variance is below `activeThreshold` (Yang: 1e-3) are inactive and are
  * left out of the normalised matrix.
  */
-import type { MultiTaskModel } from '@molap/core';
+import { MolapError, type MultiTaskModel } from '@molap/core';
 import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 
 /** Units whose variance summed over tasks is below this are inactive (Yang et al. 2019). */
@@ -28,6 +28,13 @@ export interface TaskVariance {
   readonly normalised: number[][];
 }
 
+/** A strategy whose `evaluate` ignored `keepStates`: a broken strategy plugin, the caller's to fix (another plugin). */
+export function ignoredKeepStates(strategy: string): MolapError {
+  return new MolapError('invalid-plugin', `${strategy}.evaluate ignored keepStates: it returned no states`, {
+    hint: `the strategy '${strategy}' breaks the strategy contract: update or fix its plugin`,
+  });
+}
+
 /**
  * Per-unit variance across trials, averaged over the time steps from the end of the fixation period.
  * @param states h [T, B, N].
@@ -36,7 +43,10 @@ export interface TaskVariance {
 export function unitVarianceAcrossConditions(states: Float32Array, batch: Batch, hiddenSize: number): Float64Array {
   const { steps, batchSize } = batch;
   if (states.length !== steps * batchSize * hiddenSize) {
-    throw new RangeError(`states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${hiddenSize}`);
+    throw new MolapError(
+      'incompatible',
+      `states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${hiddenSize}`,
+    );
   }
   const fixation = batch.epochs.fix1 ?? Object.values(batch.epochs)[0];
   const start = (b: number) => Math.max(0, fixation ? fixation.end[b] : 0);
@@ -114,7 +124,7 @@ export async function taskVariance(model: MultiTaskModel, options: TaskVarianceO
       perturbation: { kind: 'state-noise', scale: 0 },
       keepStates: true,
     });
-    if (!evaluation.states) throw new Error(`${model.strategy}.evaluate ignored keepStates: it returned no states`);
+    if (!evaluation.states) throw ignoredKeepStates(model.strategy);
     columns.push(unitVarianceAcrossConditions(evaluation.states, batch, n));
   }
   const variance = Array.from({ length: n }, (_, unit) => columns.map((column) => column[unit]));

@@ -1,3 +1,4 @@
+import { errorKind } from '@molap/core';
 import { describe, expect, it } from 'vitest';
 import { mean, meanCurve, meanOrNull, normalisedAuc } from '../src/curves.js';
 
@@ -15,6 +16,17 @@ describe('normalisedAuc', () => {
     expect(() => normalisedAuc([0, 0], [1, 1])).toThrow(/strictly increasing/);
     expect(() => normalisedAuc([0, 1], [1])).toThrow(/as many values as magnitudes/);
     expect(() => normalisedAuc([], [])).toThrow(/at least one/);
+  });
+
+  it('says a bad grid is bad input (exit code 2 of the CLI)', () => {
+    let error: unknown;
+    try {
+      normalisedAuc([0, 0], [1, 1]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'invalid-option' });
+    expect(errorKind(error)).toBe('bad-input');
   });
 });
 

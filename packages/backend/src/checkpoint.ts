@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { invalidOption } from './errors.js';
 import {
   type LoadedModel,
   loadModel,
@@ -55,7 +56,7 @@ export async function writeCheckpoint(
   options: WriteCheckpointOptions = {},
 ): Promise<string> {
   const keep = options.keep ?? DEFAULT_CHECKPOINTS_KEPT;
-  if (!(Number.isInteger(keep) && keep >= 1)) throw new RangeError(`keep must be an integer >= 1, got ${String(keep)}`);
+  if (!(Number.isInteger(keep) && keep >= 1)) throw invalidOption(`keep must be an integer >= 1, got ${String(keep)}`);
   await mkdir(dir, { recursive: true });
   const name = checkpointFolderName(snapshot.trainingStep);
   const temporary = join(dir, `${TEMPORARY_PREFIX}${name}-${randomBytes(4).toString('hex')}`);

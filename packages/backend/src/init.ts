@@ -3,6 +3,7 @@
  * deterministic in its seed; matrices are row-major Float32Arrays with rows = outputs.
  */
 import type { RnnConfig, RnnParameters } from './engine.js';
+import { invalidOption } from './errors.js';
 import { validateConfig } from './model-options.js';
 import { createRandom, type SeededRandom } from './random.js';
 
@@ -137,11 +138,11 @@ const STREAM = { inputWeights: 1, recurrentWeights: 2, outputWeights: 3 } as con
 export function initRnnParameters(config: RnnConfig, options: RnnInitOptions): RnnParameters {
   validateConfig(config);
   if (options === null || typeof options !== 'object' || !Number.isSafeInteger(options.seed)) {
-    throw new RangeError('initRnnParameters needs { seed } with an integer seed');
+    throw invalidOption('initRnnParameters needs { seed } with an integer seed');
   }
   const recurrentInit = options.recurrentInit ?? DEFAULT_RECURRENT_INIT;
   if (recurrentInit !== 'diag' && recurrentInit !== 'randortho') {
-    throw new RangeError(`recurrentInit must be 'diag' or 'randortho', got ${JSON.stringify(recurrentInit)}`);
+    throw invalidOption(`recurrentInit must be 'diag' or 'randortho', got ${JSON.stringify(recurrentInit)}`);
   }
   const recurrentScale = options.recurrentScale ?? DEFAULT_RECURRENT_SCALE;
   const { inputSize: nIn, hiddenSize: n, outputSize: nOut } = config;

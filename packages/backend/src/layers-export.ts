@@ -22,6 +22,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RnnConfig, RnnParameters } from './engine.js';
+import { invalidOption } from './errors.js';
 import { writeFileAtomic } from './model-file.js';
 import { moduleMask, validateConfig, validateParameterRecord } from './model-options.js';
 
@@ -85,7 +86,7 @@ export function toLayersModelArtifacts(
   validateParameterRecord(config, parameters, 'parameters', true);
   const steps = options.steps ?? null;
   if (steps !== null && !(Number.isInteger(steps) && steps > 0)) {
-    throw new RangeError(`steps must be a positive integer or null, got ${String(steps)}`);
+    throw invalidOption(`steps must be a positive integer or null, got ${String(steps)}`);
   }
   const { inputSize: nIn, hiddenSize: n, outputSize: nOut, alpha } = config;
 

@@ -23,7 +23,7 @@ import {
   type RnnParameters,
   type TrainableFlags,
 } from './engine.js';
-import { MOLAP_ERROR_BRAND } from './errors.js';
+import { invalidOption, MOLAP_ERROR_BRAND } from './errors.js';
 import {
   DEFAULT_ADAM,
   DEFAULT_CLIPPING,
@@ -193,7 +193,7 @@ export async function saveModel(dir: string, snapshot: ModelSnapshot, hooks: Sav
     snapshot.trainingStep !== undefined &&
     !(Number.isSafeInteger(snapshot.trainingStep) && snapshot.trainingStep >= 0)
   ) {
-    throw new RangeError(`trainingStep must be an integer >= 0, got ${String(snapshot.trainingStep)}`);
+    throw invalidOption(`trainingStep must be an integer >= 0, got ${String(snapshot.trainingStep)}`);
   }
   const metadata = snapshot.metadata === undefined ? undefined : JSON.parse(JSON.stringify(snapshot.metadata));
   const { bytes, entries } = encodeWeights(tensorList(snapshot, resolved.trainable), resolved.config);

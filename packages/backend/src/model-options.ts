@@ -17,6 +17,7 @@ import {
   type TrainableFlags,
   type TrainingBatch,
 } from './engine.js';
+import { invalidOption } from './errors.js';
 
 /** Adam defaults of Yang et al. (TensorFlow's defaults with lr 1e-3). */
 export const DEFAULT_ADAM: AdamOptions = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
@@ -40,41 +41,41 @@ function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
-/** Checks an `RnnConfig`; throws a `RangeError` naming the field and the fix. */
+/** Checks an `RnnConfig`; throws a BackendError 'invalid-option' naming the field and the fix. */
 export function validateConfig(config: RnnConfig): void {
-  if (config === null || typeof config !== 'object') throw new TypeError('RnnConfig must be an object');
+  if (config === null || typeof config !== 'object') throw invalidOption('RnnConfig must be an object');
   for (const field of ['inputSize', 'hiddenSize', 'outputSize'] as const) {
     if (!isPositiveInteger(config[field])) {
-      throw new RangeError(`RnnConfig.${field} must be a positive integer, got ${String(config[field])}`);
+      throw invalidOption(`RnnConfig.${field} must be a positive integer, got ${String(config[field])}`);
     }
   }
   if (!ACTIVATIONS.includes(config.activation)) {
-    throw new RangeError(
+    throw invalidOption(
       `RnnConfig.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(config.activation)}`,
     );
   }
   if (!OUTPUT_ACTIVATIONS.includes(config.outputActivation)) {
-    throw new RangeError(
+    throw invalidOption(
       `RnnConfig.outputActivation must be one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${JSON.stringify(config.outputActivation)}`,
     );
   }
   if (!(typeof config.alpha === 'number' && config.alpha > 0 && config.alpha <= 1)) {
-    throw new RangeError(`RnnConfig.alpha (dt/τ) must be in (0, 1], got ${String(config.alpha)}`);
+    throw invalidOption(`RnnConfig.alpha (dt/τ) must be in (0, 1], got ${String(config.alpha)}`);
   }
   if (
     !(typeof config.recurrentNoise === 'number' && config.recurrentNoise >= 0 && Number.isFinite(config.recurrentNoise))
   ) {
-    throw new RangeError(`RnnConfig.recurrentNoise must be a finite number >= 0, got ${String(config.recurrentNoise)}`);
+    throw invalidOption(`RnnConfig.recurrentNoise must be a finite number >= 0, got ${String(config.recurrentNoise)}`);
   }
   if (config.modules !== undefined) {
     if (!Array.isArray(config.modules) || config.modules.length === 0 || !config.modules.every(isPositiveInteger)) {
-      throw new RangeError(
+      throw invalidOption(
         `RnnConfig.modules must be a non-empty list of positive integers, got ${JSON.stringify(config.modules)}`,
       );
     }
     const total = config.modules.reduce((sum, size) => sum + size, 0);
     if (total !== config.hiddenSize) {
-      throw new RangeError(
+      throw invalidOption(
         `RnnConfig.modules sum to ${total} but hiddenSize is ${config.hiddenSize}: make hiddenSize the sum of the module sizes`,
       );
     }
@@ -112,24 +113,24 @@ export function validateParameterRecord(
   what: string,
   required: boolean,
 ): void {
-  if (record === null || typeof record !== 'object') throw new TypeError(`${what} must be an object of Float32Arrays`);
+  if (record === null || typeof record !== 'object') throw invalidOption(`${what} must be an object of Float32Arrays`);
   const shapes = parameterShapes(config);
   const sizes = parameterSizes(config);
   for (const key of Object.keys(record)) {
     if (!(PARAMETER_NAMES as readonly string[]).includes(key)) {
-      throw new RangeError(`${what} has an unknown entry "${key}"; known names: ${PARAMETER_NAMES.join(', ')}`);
+      throw invalidOption(`${what} has an unknown entry "${key}"; known names: ${PARAMETER_NAMES.join(', ')}`);
     }
   }
   for (const name of PARAMETER_NAMES) {
     const value = record[name];
     if (value === undefined) {
       if (required)
-        throw new RangeError(`${what}.${name} is missing (expected a Float32Array of shape [${shapes[name]}])`);
+        throw invalidOption(`${what}.${name} is missing (expected a Float32Array of shape [${shapes[name]}])`);
       continue;
     }
-    if (!(value instanceof Float32Array)) throw new TypeError(`${what}.${name} must be a Float32Array`);
+    if (!(value instanceof Float32Array)) throw invalidOption(`${what}.${name} must be a Float32Array`);
     if (value.length !== sizes[name]) {
-      throw new RangeError(
+      throw invalidOption(
         `${what}.${name} has ${value.length} elements, expected ${sizes[name]} for shape [${shapes[name]}]`,
       );
     }
@@ -138,18 +139,18 @@ export function validateParameterRecord(
 
 /** Checks a batch against the config: sizes of inputs [T, B, nIn], targets and mask [T, B, nOut]. */
 export function validateBatch(config: RnnConfig, batch: TrainingBatch): void {
-  if (batch === null || typeof batch !== 'object') throw new TypeError('batch must be an object');
+  if (batch === null || typeof batch !== 'object') throw invalidOption('batch must be an object');
   if (!isPositiveInteger(batch.steps))
-    throw new RangeError(`batch.steps (T) must be a positive integer, got ${String(batch.steps)}`);
+    throw invalidOption(`batch.steps (T) must be a positive integer, got ${String(batch.steps)}`);
   if (!isPositiveInteger(batch.batchSize)) {
-    throw new RangeError(`batch.batchSize (B) must be a positive integer, got ${String(batch.batchSize)}`);
+    throw invalidOption(`batch.batchSize (B) must be a positive integer, got ${String(batch.batchSize)}`);
   }
   const rows = batch.steps * batch.batchSize;
   const check = (field: 'inputs' | 'targets' | 'mask', channels: number, channelName: string) => {
     const value = batch[field];
-    if (!(value instanceof Float32Array)) throw new TypeError(`batch.${field} must be a Float32Array`);
+    if (!(value instanceof Float32Array)) throw invalidOption(`batch.${field} must be a Float32Array`);
     if (value.length !== rows * channels) {
-      throw new RangeError(
+      throw invalidOption(
         `batch.${field} has ${value.length} elements, expected T·B·${channelName} = ${batch.steps}·${batch.batchSize}·${channels} = ${rows * channels} ([T, B, ${channelName}], time-major)`,
       );
     }
@@ -163,7 +164,7 @@ export function validateBatch(config: RnnConfig, batch: TrainingBatch): void {
 export function validateUnitMask(config: RnnConfig, unitMask: Float32Array | undefined): void {
   if (unitMask === undefined) return;
   if (!(unitMask instanceof Float32Array) || unitMask.length !== config.hiddenSize) {
-    throw new RangeError(`unitMask must be a Float32Array of hiddenSize = ${config.hiddenSize} elements`);
+    throw invalidOption(`unitMask must be a Float32Array of hiddenSize = ${config.hiddenSize} elements`);
   }
 }
 
@@ -178,16 +179,16 @@ export function recurrentNoiseStd(
 ): number {
   const scale = noiseScale ?? 1;
   if (!(typeof scale === 'number' && Number.isFinite(scale) && scale >= 0)) {
-    throw new RangeError(`noiseScale must be a finite number >= 0, got ${String(noiseScale)}`);
+    throw invalidOption(`noiseScale must be a finite number >= 0, got ${String(noiseScale)}`);
   }
   const std = config.recurrentNoise * Math.sqrt(2 / config.alpha) * scale;
   if (std > 0 && noiseSeed === undefined) {
-    throw new RangeError(
+    throw invalidOption(
       'noiseSeed is required: this model has recurrent noise (recurrentNoise > 0); pass a noiseSeed, or noiseScale: 0 for a noise-free pass',
     );
   }
   if (noiseSeed !== undefined && !(Number.isSafeInteger(noiseSeed) && noiseSeed >= 0)) {
-    throw new RangeError(`noiseSeed must be a non-negative safe integer, got ${String(noiseSeed)}`);
+    throw invalidOption(`noiseSeed must be a non-negative safe integer, got ${String(noiseSeed)}`);
   }
   return std;
 }
@@ -212,42 +213,42 @@ export function moduleMask(config: RnnConfig): Float32Array | undefined {
 function validateAdam(adam: AdamOptions): void {
   const { learningRate, beta1, beta2, epsilon } = adam;
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new RangeError(`adam.learningRate must be a finite number > 0, got ${String(learningRate)}`);
+    throw invalidOption(`adam.learningRate must be a finite number > 0, got ${String(learningRate)}`);
   }
   for (const [name, value] of [
     ['beta1', beta1],
     ['beta2', beta2],
   ] as const) {
-    if (!(value >= 0 && value < 1)) throw new RangeError(`adam.${name} must be in [0, 1), got ${String(value)}`);
+    if (!(value >= 0 && value < 1)) throw invalidOption(`adam.${name} must be in [0, 1), got ${String(value)}`);
   }
   if (!(epsilon > 0 && Number.isFinite(epsilon)))
-    throw new RangeError(`adam.epsilon must be > 0, got ${String(epsilon)}`);
+    throw invalidOption(`adam.epsilon must be > 0, got ${String(epsilon)}`);
 }
 
 function validateClipping(clipping: GradientClipping): void {
   if (clipping.kind === 'none') return;
   if (clipping.kind === 'value') {
-    if (!(clipping.value > 0)) throw new RangeError(`clipping.value must be > 0, got ${String(clipping.value)}`);
+    if (!(clipping.value > 0)) throw invalidOption(`clipping.value must be > 0, got ${String(clipping.value)}`);
     return;
   }
   if (clipping.kind === 'norm') {
-    if (!(clipping.maxNorm > 0)) throw new RangeError(`clipping.maxNorm must be > 0, got ${String(clipping.maxNorm)}`);
+    if (!(clipping.maxNorm > 0)) throw invalidOption(`clipping.maxNorm must be > 0, got ${String(clipping.maxNorm)}`);
     return;
   }
-  throw new RangeError(
+  throw invalidOption(
     `clipping.kind must be 'none', 'value' or 'norm', got ${JSON.stringify((clipping as { kind: unknown }).kind)}`,
   );
 }
 
 /** Validates model options, fills in the defaults and copies the parameters. */
 export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('createModel needs an options object');
+  if (options === null || typeof options !== 'object') throw invalidOption('createModel needs an options object');
   validateConfig(options.config);
   validateParameterRecord(options.config, options.parameters, 'parameters', true);
   const trainable = {} as Record<ParameterName, boolean>;
   for (const key of Object.keys(options.trainable ?? {})) {
     if (!(PARAMETER_NAMES as readonly string[]).includes(key)) {
-      throw new RangeError(`trainable has an unknown entry "${key}"; known names: ${PARAMETER_NAMES.join(', ')}`);
+      throw invalidOption(`trainable has an unknown entry "${key}"; known names: ${PARAMETER_NAMES.join(', ')}`);
     }
   }
   for (const name of PARAMETER_NAMES) trainable[name] = options.trainable?.[name] ?? true;
@@ -270,19 +271,19 @@ export function trainableNames(trainable: TrainableFlags): ParameterName[] {
  * per trainable parameter (and none for frozen ones).
  */
 export function validateOptimizerState(config: RnnConfig, trainable: TrainableFlags, state: OptimizerState): void {
-  if (state === null || typeof state !== 'object') throw new TypeError('optimizer state must be an object');
+  if (state === null || typeof state !== 'object') throw invalidOption('optimizer state must be an object');
   if (!(Number.isSafeInteger(state.step) && state.step >= 0)) {
-    throw new RangeError(`optimizer state step must be an integer >= 0, got ${String(state.step)}`);
+    throw invalidOption(`optimizer state step must be an integer >= 0, got ${String(state.step)}`);
   }
   for (const field of ['firstMoment', 'secondMoment'] as const) {
     const moments = state[field];
     validateParameterRecord(config, moments, `optimizer state ${field}`, false);
     for (const name of PARAMETER_NAMES) {
       if (trainable[name] && moments[name] === undefined) {
-        throw new RangeError(`optimizer state ${field}.${name} is missing: ${name} is trainable in this model`);
+        throw invalidOption(`optimizer state ${field}.${name} is missing: ${name} is trainable in this model`);
       }
       if (!trainable[name] && moments[name] !== undefined) {
-        throw new RangeError(`optimizer state ${field}.${name} is given but ${name} is frozen in this model`);
+        throw invalidOption(`optimizer state ${field}.${name} is given but ${name} is frozen in this model`);
       }
     }
   }

@@ -17,6 +17,8 @@
  * 4. The double result is rounded once to float32.
  */
 
+import { invalidOption } from './errors.js';
+
 /** Number of ziggurat layers (a power of two: the layer is taken from the low bits). */
 const LAYERS = 128;
 /** Right edge of the widest layer, where the tail starts (Marsaglia & Tsang's value for 128 layers). */
@@ -101,7 +103,7 @@ function mix(x: number): number {
 /** The two 32-bit key words of a seed. */
 function seedKeys(seed: number): [number, number] {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`noise seed must be a non-negative safe integer, got ${seed}`);
+    throw invalidOption(`noise seed must be a non-negative safe integer, got ${seed}`);
   }
   const low = seed % 4294967296;
   const high = Math.floor(seed / 4294967296);
@@ -199,7 +201,7 @@ function sample(key0: number, key1: number, low: number, high: number): number {
 
 function checkIndex(index: number, name: string): void {
   if (!Number.isSafeInteger(index) || index < 0) {
-    throw new RangeError(`${name} must be a non-negative safe integer, got ${index}`);
+    throw invalidOption(`${name} must be a non-negative safe integer, got ${index}`);
   }
 }
 

@@ -4,6 +4,8 @@
  * every parameter tensor draws from its own stream and changing one initialiser never shifts another.
  */
 
+import { invalidOption } from './errors.js';
+
 /** A seeded generator of uniform and standard-normal numbers. */
 export interface SeededRandom {
   /** Uniform in [0, 1), 32 bits of resolution. */
@@ -26,9 +28,9 @@ function splitMix32(state: number): [next: number, output: number] {
  * @param stream a small integer naming an independent sequence under the same seed.
  */
 export function createRandom(seed: number, stream = 0): SeededRandom {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed)) throw invalidOption(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isSafeInteger(stream) || stream < 0)
-    throw new RangeError(`stream must be an integer >= 0, got ${String(stream)}`);
+    throw invalidOption(`stream must be an integer >= 0, got ${String(stream)}`);
   const low = seed >>> 0;
   const high = Math.floor(seed / 2 ** 32) >>> 0;
   let mix = low ^ Math.imul(high, 0x27d4eb2d) ^ Math.imul(stream + 1, 0x165667b1);

@@ -31,6 +31,7 @@ import {
   type TrainableFlags,
   type TrainingBatch,
 } from './engine.js';
+import { invalidOption } from './errors.js';
 import { moduleMask } from './model-options.js';
 
 /** Parameters as any numeric arrays (Float32Array from an engine, Float64Array for finite differences). */
@@ -121,7 +122,7 @@ export function referenceForward(
   const noiseStd = config.recurrentNoise * Math.sqrt(2 / alpha) * (options.noiseScale ?? 1);
   const xi = options.standardNormal;
   if (xi !== undefined && xi.length !== T * B * n)
-    throw new RangeError(`standardNormal must have T·B·N = ${T * B * n} elements`);
+    throw invalidOption(`standardNormal must have T·B·N = ${T * B * n} elements`);
   const unitMask = options.unitMask;
 
   const outputs = new Float64Array(T * B * nOut);

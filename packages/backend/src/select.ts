@@ -8,7 +8,7 @@
  * is the first of tensorflow → wasm → cpu that loads.
  */
 import type { Engine } from './engine.js';
-import { MOLAP_ERROR_BRAND } from './errors.js';
+import { invalidOption, MOLAP_ERROR_BRAND } from './errors.js';
 import { createNativeEngine } from './native/engine.js';
 import { loadTfjsBackend, TFJS_BACKEND_ORDER, type TfjsBackendName } from './tfjs/backends.js';
 import { TfjsEngine } from './tfjs/engine.js';
@@ -98,7 +98,7 @@ function readSetting<T extends string>(
 ): { value: T | undefined; source: SettingSource } {
   if (option !== undefined) {
     if (!allowed.includes(option)) {
-      throw new RangeError(`${optionName} must be one of ${allowed.join(', ')}, got ${JSON.stringify(option)}`);
+      throw invalidOption(`${optionName} must be one of ${allowed.join(', ')}, got ${JSON.stringify(option)}`);
     }
     return { value: option, source: 'option' };
   }
@@ -106,7 +106,7 @@ function readSetting<T extends string>(
   if (raw) {
     const value = raw.toLowerCase() as T;
     if (!allowed.includes(value)) {
-      throw new RangeError(
+      throw invalidOption(
         `environment variable ${variable}=${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`,
       );
     }
@@ -125,7 +125,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<S
   const engineSetting = readSetting(options.engine, env, ENGINE_ENV, ENGINE_KINDS, 'engine');
   const backendSetting = readSetting(options.tfjsBackend, env, TFJS_BACKEND_ENV, TFJS_BACKEND_ORDER, 'tfjsBackend');
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new RangeError(`threads must be a positive integer, got ${String(options.threads)}`);
+    throw invalidOption(`threads must be a positive integer, got ${String(options.threads)}`);
   }
   const requestedEngine = { value: engineSetting.value ?? DEFAULT_ENGINE, source: engineSetting.source };
   const requestedTfjsBackend = { value: backendSetting.value ?? ('auto' as const), source: backendSetting.source };

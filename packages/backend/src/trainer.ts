@@ -9,7 +9,7 @@
  */
 import { DEFAULT_CHECKPOINTS_KEPT, readLatestCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EngineModel, PARAMETER_NAMES, type RnnConfig, type RnnGradients, type TrainingBatch } from './engine.js';
-import { MOLAP_ERROR_BRAND } from './errors.js';
+import { BackendError, invalidOption, MOLAP_ERROR_BRAND } from './errors.js';
 import { giveEventLoopTurn } from './event-loop.js';
 import type { JsonValue } from './model-file.js';
 import { createRandom } from './random.js';
@@ -151,26 +151,26 @@ function lossDiverged(model: EngineModel, batch: TrainingBatch, step: number, lo
 }
 
 function checkOptions(options: TrainOptions<unknown>): void {
-  if (!options?.model) throw new TypeError('train needs a model');
-  if (typeof options.nextBatch !== 'function') throw new TypeError('train needs nextBatch(step) => batch');
+  if (!options?.model) throw invalidOption('train needs a model');
+  if (typeof options.nextBatch !== 'function') throw invalidOption('train needs nextBatch(step) => batch');
   if (!(Number.isSafeInteger(options.steps) && options.steps >= 0)) {
-    throw new RangeError(`steps must be an integer >= 0, got ${String(options.steps)}`);
+    throw invalidOption(`steps must be an integer >= 0, got ${String(options.steps)}`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
-    throw new RangeError(`seed must be a safe integer, got ${String(options.seed)}`);
+    throw invalidOption(`seed must be a safe integer, got ${String(options.seed)}`);
   }
   if (options.model.config.recurrentNoise > 0 && options.noiseSeed === undefined && options.seed === undefined) {
-    throw new RangeError('the model has recurrent noise: give train a seed (or a noiseSeed(step) function)');
+    throw invalidOption('the model has recurrent noise: give train a seed (or a noiseSeed(step) function)');
   }
   if (options.evalEvery !== undefined && !(Number.isInteger(options.evalEvery) && options.evalEvery >= 1)) {
-    throw new RangeError(`evalEvery must be an integer >= 1, got ${String(options.evalEvery)}`);
+    throw invalidOption(`evalEvery must be an integer >= 1, got ${String(options.evalEvery)}`);
   }
   const checkpoint = options.checkpoint;
   if (checkpoint) {
     if (typeof checkpoint.dir !== 'string' || checkpoint.dir === '')
-      throw new TypeError('checkpoint.dir must be a folder path');
+      throw invalidOption('checkpoint.dir must be a folder path');
     if (!(Number.isInteger(checkpoint.every) && checkpoint.every >= 1)) {
-      throw new RangeError(`checkpoint.every must be an integer >= 1, got ${String(checkpoint.every)}`);
+      throw invalidOption(`checkpoint.every must be an integer >= 1, got ${String(checkpoint.every)}`);
     }
   }
 }
@@ -197,12 +197,18 @@ async function resume(model: EngineModel, dir: string): Promise<{ step: number; 
     ),
   ];
   if (differences.length > 0) {
-    throw new Error(
-      `the checkpoint in ${saved.path} is for a different model (${differences.join(', ')} differ): use another checkpoint.dir, delete it, or pass checkpoint.resume: false`,
+    throw new BackendError(
+      'incompatible',
+      `the checkpoint in ${saved.path} is for a different model (${differences.join(', ')} differ)`,
+      { hint: 'use another checkpoint.dir, delete it, or pass checkpoint.resume: false' },
     );
   }
   if (!saved.optimizerState)
-    throw new Error(`the checkpoint in ${saved.path} has no optimizer state, so it cannot be resumed exactly`);
+    throw new BackendError(
+      'incompatible',
+      `the checkpoint in ${saved.path} has no optimizer state, so it cannot be resumed exactly`,
+      { hint: 'use another checkpoint.dir, delete it, or pass checkpoint.resume: false' },
+    );
   model.setParameters(saved.parameters);
   model.setOptimizerState(saved.optimizerState);
   return { step: saved.trainingStep ?? 0, path: saved.path };

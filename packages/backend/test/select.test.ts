@@ -62,6 +62,11 @@ describe('createEngine', () => {
     );
     await expect(createEngine({ engine: 'fast' as 'tfjs', env: {} })).rejects.toThrow(/engine must be one of/);
     await expect(createEngine({ threads: 0, env: {} })).rejects.toThrow(/threads must be a positive integer/);
+    // Bad values are the caller's to fix (exit code 2 of the CLI): molap errors with a code.
+    await expect(createEngine({ engine: 'fast' as 'tfjs', env: {} })).rejects.toMatchObject({
+      code: 'invalid-option',
+      kind: 'bad-input',
+    });
   });
 
   it('falls back to the cpu backend where WebAssembly is unavailable (node --jitless, real child process)', async () => {

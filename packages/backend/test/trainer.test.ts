@@ -220,6 +220,14 @@ describe('train', () => {
     await expect(train({ model: other, nextBatch, steps: 4, seed: 1, checkpoint: { dir, every: 1 } })).rejects.toThrow(
       /is for a different model \(trainable\.recurrentWeights differ\)/,
     );
+    // The caller's to fix (exit code 2 of the CLI), with a molap code and a hint.
+    await expect(
+      train({ model: other, nextBatch, steps: 4, seed: 1, checkpoint: { dir, every: 1 } }),
+    ).rejects.toMatchObject({
+      code: 'incompatible',
+      kind: 'bad-input',
+      hint: expect.stringMatching(/checkpoint\.resume/),
+    });
     other.dispose();
   });
 

@@ -26,9 +26,11 @@ import {
   builtModuleUrl,
   evaluationBatch,
   evaluationNoiseSeed,
+  InvalidValueError,
   type LearningBudget,
   type LearningCurvePoint,
   type LearningSchedule,
+  MolapError,
   registerDiscoveredPlugins,
   resolveBudget,
   runJobsInWorkers,
@@ -130,7 +132,7 @@ export interface CompareOptions {
    * the same folder skips finished jobs and resumes unfinished ones exactly, so the table is the same.
    */
   readonly checkpointDir?: string;
-  /** Stops the comparison: running jobs stop at their next step (keeping their checkpoints) and `compare` rejects with an `AbortError`. */
+  /** Stops the comparison: running jobs stop at their next step (keeping their checkpoints) and `compare` rejects with an `AbortError` (a MolapError 'aborted'). */
   readonly signal?: AbortSignal;
 }
 
@@ -192,7 +194,13 @@ export async function runComparisonJob(
     const rows: ComparisonRow[] = [];
     for (const taskId of job.tasks) {
       const record = records.find((r) => r.taskId === taskId);
-      if (!record) throw new Error(`strategy '${job.name}' returned no learning record for task '${taskId}'`);
+      if (!record) {
+        throw new MolapError(
+          'invalid-plugin',
+          `strategy '${job.name}' returned no learning record for task '${taskId}'`,
+          { hint: `the strategy '${job.name}' breaks the strategy contract: update or fix its plugin` },
+        );
+      }
       const batch = evaluationBatch(environment.tasks.get(taskId), {
         trials: job.budget.evalTrials,
         seed: job.seed,
@@ -240,14 +248,19 @@ async function readJobResult(file: string): Promise<ComparisonJobResult | undefi
     return JSON.parse(await readFile(file, 'utf8')) as ComparisonJobResult;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${file} cannot be read (${(error as Error).message}): delete it to run the job again`);
+    throw new MolapError(
+      error instanceof SyntaxError ? 'file-format' : 'file-read',
+      `${file} cannot be read (${(error as Error).message})`,
+      { hint: 'delete it to run the job again', kind: 'bad-input', cause: error },
+    );
   }
 }
 
 function abortError(): Error {
-  const error = new Error(
-    'the comparison was aborted; run it again with the same checkpointDir to resume where it stopped',
-  );
+  const error = new MolapError('aborted', 'the comparison was aborted', {
+    hint: 'run it again with the same checkpointDir to resume where it stopped',
+    kind: 'failure',
+  });
   error.name = 'AbortError';
   return error;
 }
@@ -291,8 +304,11 @@ export async function runComparisonWorker(
         | { strategies?: AnyStrategy[]; tasks?: TaskRegistry }
         | Promise<{ strategies?: AnyStrategy[]; tasks?: TaskRegistry }>;
     };
-    if (typeof module.setup !== 'function')
-      throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
+    if (typeof module.setup !== 'function') {
+      throw new InvalidValueError(`workerSetup module ${input.setup} exports no setup() function`, {
+        hint: 'export a function setup() that returns { strategies, tasks }',
+      });
+    }
     const extra = await module.setup();
     for (const strategy of extra.strategies ?? []) if (!registry.has(strategy.id)) registry.register(strategy);
     if (extra.tasks) tasks = extra.tasks;
@@ -323,11 +339,11 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
   const budget = resolveBudget(options.budget);
   validateBudget(budget);
   if (!Array.isArray(options.tasks) || options.tasks.length === 0)
-    throw new RangeError('compare needs a non-empty list of task ids');
+    throw new InvalidValueError('compare needs a non-empty list of task ids');
   if (!Array.isArray(options.seeds) || options.seeds.length === 0 || !options.seeds.every(Number.isSafeInteger)) {
-    throw new RangeError('compare needs a non-empty list of integer seeds, e.g. seeds: [1, 2]');
+    throw new InvalidValueError('compare needs a non-empty list of integer seeds, e.g. seeds: [1, 2]');
   }
-  if (new Set(options.seeds).size !== options.seeds.length) throw new RangeError('seeds must be distinct');
+  if (new Set(options.seeds).size !== options.seeds.length) throw new InvalidValueError('seeds must be distinct');
   const registry = options.registry ?? createBaselineRegistry();
   const context = options.context ?? {};
   const tasks = context.tasks ?? createYang19Registry();
@@ -342,7 +358,9 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
     const strategy = typeof spec.strategy === 'string' ? registry.get(spec.strategy) : spec.strategy;
     const label = spec.label ?? strategy.id;
     if (compared.some((c) => c.label === label)) {
-      throw new RangeError(`strategy label '${label}' is used twice: give each compared strategy its own label`);
+      throw new MolapError('duplicate-id', `strategy label '${label}' is used twice`, {
+        hint: 'give each compared strategy its own label',
+      });
     }
     compared.push({
       label,
@@ -354,7 +372,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
       strategy,
     });
   }
-  if (compared.length === 0) throw new RangeError('compare needs at least one strategy');
+  if (compared.length === 0) throw new InvalidValueError('compare needs at least one strategy');
 
   const jobs: ComparisonJob[] = [];
   for (const c of compared) {
@@ -375,7 +393,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonTable>
 
   const requested = options.parallelism ?? availableParallelism();
   if (!(Number.isInteger(requested) && requested >= 1)) {
-    throw new RangeError(`parallelism must be an integer >= 1, got ${String(options.parallelism)}`);
+    throw new InvalidValueError(`parallelism must be an integer >= 1, got ${String(options.parallelism)}`);
   }
   const workers = Math.min(requested, jobs.length);
   const moduleUrl = builtModuleUrl(import.meta.url);

@@ -11,6 +11,7 @@ import {
   deriveSeed,
   type EvaluationOptions,
   evaluationSet,
+  InvalidValueError,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
@@ -33,7 +34,7 @@ import {
   writeStrategyDocument,
 } from '@molap/core';
 import type { Batch } from '@molap/tasks';
-import { NetworkEvaluator, RnnNetwork } from './network.js';
+import { NetworkEvaluator, notLearned, RnnNetwork } from './network.js';
 import { NETWORK_OPTION_SPECS } from './options.js';
 
 /** Options of the `independent` strategy: those of each task's network. */
@@ -92,7 +93,7 @@ class IndependentModel implements MultiTaskModel {
     const tasks = lookUpTasks(this.context, taskIds);
     for (const id of taskIds) {
       if (this.networks.has(id))
-        throw new RangeError(`task '${id}' is already learned; use a new model to learn it again`);
+        throw new InvalidValueError(`task '${id}' is already learned`, { hint: 'use a new model to learn it again' });
     }
     const records: TaskLearningRecord[] = [];
     for (const task of tasks) {
@@ -148,9 +149,7 @@ class IndependentModel implements MultiTaskModel {
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     const network = this.networks.get(taskId);
     if (!network) {
-      throw new RangeError(
-        `task '${taskId}' has not been learned (learned: ${this.learnedTasks().join(', ') || 'none'})`,
-      );
+      throw notLearned(taskId, this.learnedTasks());
     }
     if (this.evaluator === undefined || JSON.stringify(this.evaluator.config) !== JSON.stringify(network.config)) {
       this.evaluator?.dispose();

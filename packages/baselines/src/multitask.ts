@@ -15,10 +15,12 @@ import {
   describeRules,
   type EvaluationOptions,
   evaluationSet,
+  InvalidValueError,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
   lookUpTasks,
+  MolapError,
   type MultiTaskModel,
   OPTION_KINDS,
   type OptionsOf,
@@ -39,7 +41,7 @@ import {
 } from '@molap/core';
 import { type Batch, resolveTaskOptions, type Task, YANG19_RULE_WEIGHTS } from '@molap/tasks';
 import { z } from 'zod';
-import { RnnNetwork } from './network.js';
+import { notLearned, RnnNetwork } from './network.js';
 import { NETWORK_OPTION_SPECS } from './options.js';
 import { ruleColumnsOnly, ruleInputColumns } from './rule-inputs.js';
 
@@ -120,8 +122,12 @@ class MultitaskModel implements MultiTaskModel {
         deriveSeed(options.seed, SEED_PURPOSE.initialisation),
       );
     } else if (!this.network.fits(geometry)) {
-      throw new RangeError(
-        `tasks ${taskIds.join(', ')} need ${geometry.inputSize} inputs, ${geometry.outputSize} outputs and a rule block of ${describeRules(geometry.rules)}, but this network has ${this.network.config.inputSize}, ${this.network.config.outputSize} and ${describeRules(this.network.rules ?? [])}: it can only learn tasks its input layout represents (its rule block was composed for the tasks it was built on: ${this.learned.join(', ') || 'none yet'}). Build the model for the whole set of tasks at once (list them all in one run or compare, so that their rule block is composed together), or set tasks.options.rules to a block that includes them.`,
+      throw new MolapError(
+        'incompatible',
+        `tasks ${taskIds.join(', ')} need ${geometry.inputSize} inputs, ${geometry.outputSize} outputs and a rule block of ${describeRules(geometry.rules)}, but this network has ${this.network.config.inputSize}, ${this.network.config.outputSize} and ${describeRules(this.network.rules ?? [])}: it can only learn tasks its input layout represents (its rule block was composed for the tasks it was built on: ${this.learned.join(', ') || 'none yet'}).`,
+        {
+          hint: 'build the model for the whole set of tasks at once (list them all in one run or compare, so that their rule block is composed together), or set tasks.options.rules to a block that includes them',
+        },
       );
     }
     const network = this.network;
@@ -161,8 +167,9 @@ class MultitaskModel implements MultiTaskModel {
   ): Promise<TaskLearningRecord[]> {
     const known = tasks.filter((task) => this.learned.includes(task.id)).map((task) => task.id);
     if (known.length > 0) {
-      throw new RangeError(
-        `newTaskWeights 'rule-inputs' learns new tasks only, but ${known.join(', ')} ${known.length === 1 ? 'is' : 'are'} already learned: use a model with newTaskWeights 'all' to train them further`,
+      throw new InvalidValueError(
+        `newTaskWeights 'rule-inputs' learns new tasks only, but ${known.join(', ')} ${known.length === 1 ? 'is' : 'are'} already learned`,
+        { hint: "use a model with newTaskWeights 'all' to train them further" },
       );
     }
     const columns = ruleInputColumns(tasks, this.context.taskOptions);
@@ -205,7 +212,7 @@ class MultitaskModel implements MultiTaskModel {
 
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     if (!this.learned.includes(taskId) || this.network === undefined) {
-      throw new RangeError(`task '${taskId}' has not been learned (learned: ${this.learned.join(', ') || 'none'})`);
+      throw notLearned(taskId, this.learned);
     }
     return this.network.evaluate(
       taskId,
@@ -300,8 +307,9 @@ export async function loadMultitask(
 ): Promise<MultiTaskModel> {
   const unknown = Object.keys(overrides).filter((key) => key !== 'newTaskWeights');
   if (unknown.length > 0) {
-    throw new RangeError(
-      `loadMultitask: option ${unknown.join(', ')} cannot change on load (it defines the saved network); only newTaskWeights can`,
+    throw new InvalidValueError(
+      `loadMultitask: option ${unknown.join(', ')} cannot change on load (it defines the saved network)`,
+      { hint: 'only newTaskWeights can' },
     );
   }
   const document = await readStrategyDocument(dir, 'multitask');

@@ -22,6 +22,8 @@ import {
   countRnnParameters,
   type EvaluationOptions,
   evaluateOnBatch,
+  InvalidValueError,
+  MolapError,
   ParameterUploads,
   perturbBatch,
   perturbParameters,
@@ -87,7 +89,9 @@ export class NetworkEvaluator {
     parameters: RnnParameters,
   ): Promise<TaskEvaluation> {
     if (!(Number.isSafeInteger(options?.noiseSeed) && options.noiseSeed >= 0)) {
-      throw new RangeError(`evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`);
+      throw new InvalidValueError(
+        `evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`,
+      );
     }
     const perturbation = options.perturbation;
     if (!this.model) {
@@ -241,4 +245,15 @@ export class RnnNetwork {
     this.evaluator?.dispose();
     this.evaluator = undefined;
   }
+}
+
+/** A task a model was asked about but has not learned (an unknown id for the model). */
+export function notLearned(taskId: string, learned: readonly string[]): MolapError {
+  return new MolapError(
+    'unknown-id',
+    `task '${taskId}' has not been learned (learned: ${learned.join(', ') || 'none'})`,
+    {
+      hint: 'learn it first (model.learn), or evaluate one of the learned tasks',
+    },
+  );
 }

@@ -18,6 +18,7 @@ import type { JsonValue, RnnConfig, RnnParameters } from '@molap/backend';
 import {
   defineOptions,
   deriveSeed,
+  MolapError,
   OPTION_KINDS,
   type OptionsOf,
   option,
@@ -109,14 +110,14 @@ class PspMethod implements ContinualMethod {
   /** The contexts of a task (copies), by layer. */
   contextsOf(taskId: string): Partial<Record<SuperposedLayer, Float32Array>> {
     const contexts = this.contexts.get(taskId);
-    if (!contexts) throw new RangeError(`PSP has no context for task '${taskId}': it has not been learned`);
+    if (!contexts) throw noContext(taskId);
     return Object.fromEntries(Object.entries(contexts).map(([layer, values]) => [layer, Float32Array.from(values)]));
   }
 
   /** W ↦ W·diag(c) on every superposed matrix present in `record` (its own inverse). */
   private apply(record: Partial<RnnParameters>, taskId: string): Partial<RnnParameters> {
     const contexts = this.contexts.get(taskId);
-    if (!contexts) throw new RangeError(`PSP has no context for task '${taskId}': it has not been learned`);
+    if (!contexts) throw noContext(taskId);
     const result = { ...record };
     for (const layer of this.options.superposed) {
       const name = PARAMETER_OF[layer];
@@ -210,3 +211,8 @@ export const psp: Strategy<PspOptions> = Object.freeze({
     return model;
   },
 });
+
+/** A task PSP has no context for: one it has not learned (an unknown id for the model). */
+function noContext(taskId: string): MolapError {
+  return new MolapError('unknown-id', `PSP has no context for task '${taskId}': it has not been learned`);
+}

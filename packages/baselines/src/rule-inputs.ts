@@ -14,6 +14,7 @@
  * passes through the new column, so their noisy outputs change slightly.
  */
 import type { EngineModel, RnnParameters } from '@molap/backend';
+import { InvalidValueError, MolapError } from '@molap/core';
 import { resolveTaskOptions, type Task, type TaskOptions, taskRule } from '@molap/tasks';
 
 /** The W_in column of each task's own rule unit; throws for a task without one. */
@@ -23,8 +24,10 @@ export function ruleInputColumns(tasks: readonly Task[], taskOptions: Partial<Ta
     const group = task.layout(options).inputs.find((candidate) => candidate.role === 'rule');
     const index = options.rules.indexOf(taskRule(task));
     if (group === undefined || index < 0 || index >= group.size) {
-      throw new RangeError(
-        `task '${task.id}' has no rule input unit of its own (its rule list is ${options.rules.join(', ') || 'empty'}): learn it with newTaskWeights 'all', or add its id to the rules task option`,
+      throw new MolapError(
+        'incompatible',
+        `task '${task.id}' has no rule input unit of its own (its rule list is ${options.rules.join(', ') || 'empty'})`,
+        { hint: "learn it with newTaskWeights 'all', or add its id to the rules task option" },
       );
     }
     return group.start + index;
@@ -36,11 +39,13 @@ export function ruleInputColumns(tasks: readonly Task[], taskOptions: Partial<Ta
  * after each step the other columns are put back to their values when the view was made.
  */
 export function ruleColumnsOnly(model: EngineModel, columns: readonly number[]): EngineModel {
-  if (!model.trainable.inputWeights) throw new RangeError('ruleColumnsOnly needs a model whose input weights train');
+  if (!model.trainable.inputWeights) {
+    throw new InvalidValueError('ruleColumnsOnly needs a model whose input weights train');
+  }
   const { inputSize, hiddenSize } = model.config;
   for (const column of columns) {
     if (!(Number.isInteger(column) && column >= 0 && column < inputSize)) {
-      throw new RangeError(`input column ${column} is out of range: the network has ${inputSize} inputs`);
+      throw new InvalidValueError(`input column ${column} is out of range: the network has ${inputSize} inputs`);
     }
   }
   const frozen = model.getParameters().inputWeights;

@@ -23,10 +23,12 @@ import {
   type EvaluationOptions,
   evaluationNoiseSeed,
   evaluationSet,
+  InvalidValueError,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
   lookUpTasks,
+  MolapError,
   type MultiTaskModel,
   type ParameterCount,
   parameterBytes,
@@ -45,7 +47,7 @@ import {
   writeStrategyDocument,
 } from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
-import { RnnNetwork } from './network.js';
+import { notLearned, RnnNetwork } from './network.js';
 import type { NetworkOptions } from './options.js';
 
 /** What a continual-learning method sees when a task ends. */
@@ -192,7 +194,7 @@ export class SequentialModel implements MultiTaskModel {
     const tasks = lookUpTasks(this.context, taskIds);
     for (const id of taskIds) {
       if (this.learned.includes(id))
-        throw new RangeError(`task '${id}' is already learned; use a new model to learn it again`);
+        throw new InvalidValueError(`task '${id}' is already learned`, { hint: 'use a new model to learn it again' });
     }
     const geometry = taskGeometry(this.context, tasks);
     if (this.network === undefined) {
@@ -203,8 +205,12 @@ export class SequentialModel implements MultiTaskModel {
         deriveSeed(options.seed, SEED_PURPOSE.initialisation),
       );
     } else if (!this.network.fits(geometry)) {
-      throw new RangeError(
-        `tasks ${taskIds.join(', ')} have another input/output layout or rule block (${describeRules(geometry.rules)}) than the tasks this network learned (${describeRules(this.network.rules ?? [])}): learn them all in one model built for them together, or set tasks.options.rules to a block that includes them`,
+      throw new MolapError(
+        'incompatible',
+        `tasks ${taskIds.join(', ')} have another input/output layout or rule block (${describeRules(geometry.rules)}) than the tasks this network learned (${describeRules(this.network.rules ?? [])})`,
+        {
+          hint: 'learn them all in one model built for them together, or set tasks.options.rules to a block that includes them',
+        },
       );
     }
     this.evaluationTrials = budget.evalTrials;
@@ -331,7 +337,7 @@ export class SequentialModel implements MultiTaskModel {
 
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     if (!this.learned.includes(taskId) || this.network === undefined) {
-      throw new RangeError(`task '${taskId}' has not been learned (learned: ${this.learned.join(', ') || 'none'})`);
+      throw notLearned(taskId, this.learned);
     }
     const parameters = this.method.toTask(this.network.model.getParameters(), taskId) as RnnParameters;
     const std = taskInputNoiseStd(this.context, this.context.tasks.get(taskId));

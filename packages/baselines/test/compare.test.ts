@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Strategy } from '@molap/core';
+import { errorKind, type Strategy } from '@molap/core';
 import { describe, expect, it } from 'vitest';
 import { type CompareOptions, type CompareProgress, compare } from '../src/compare.js';
 import { multitask } from '../src/multitask.js';
@@ -74,7 +74,7 @@ describe('compare', () => {
             if (event.type === 'curve' && finishedJobs === 1 && ++curvesOfSecondJob === 3) controller.abort();
           },
         }),
-      ).rejects.toThrow(/aborted.*same checkpointDir/);
+      ).rejects.toThrow(/aborted[\s\S]*hint: run it again with the same checkpointDir/);
       const events: CompareProgress[] = [];
       const resumed = await compare({ ...OPTIONS, checkpointDir: dir, onProgress: (event) => events.push(event) });
       expect(resumed).toEqual(inThread);
@@ -124,6 +124,15 @@ describe('compare', () => {
     );
     await expect(compare({ ...OPTIONS, budget: 'huge' as never })).rejects.toThrow(/unknown budget preset/);
     await expect(compare({ ...OPTIONS, tasks: ['fdog'] })).rejects.toThrow(/unknown task 'fdog'/);
+    for (const [options, code] of [
+      [{ ...OPTIONS, seeds: [1, 1] }, 'invalid-option'],
+      [{ ...OPTIONS, strategies: ['multitask', 'multitask'] }, 'duplicate-id'],
+      [{ ...OPTIONS, parallelism: 0 }, 'invalid-option'],
+    ] as const) {
+      const error = await compare(options).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code });
+      expect(errorKind(error)).toBe('bad-input');
+    }
   });
 
   const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));

@@ -73,3 +73,21 @@ describe.concurrent('errors name the file, the line and the column', () => {
     expect(firstLine(result.stderr)).toMatch(message);
   });
 });
+
+describe('bad input found deep in a library', () => {
+  it('exits 2 with a hint: k above what the corpus supports (was exit 1)', async () => {
+    scratch.write('k-too-large/molap.config.json', {
+      backend: { engine: 'native', threads: 1 },
+      run: {
+        tasks: ['fdgo', 'dm1'],
+        heldOut: [],
+        bank: { moduleSize: 4, latents: { k: 40 }, steps: 6, batchSize: 8, corpus: { trialsPerTask: 32 } },
+      },
+    });
+    const result = await molap(['pretrain', '--out', 'banks/x', '--quiet'], { cwd: join(scratch.root, 'k-too-large') });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      'molap: k = 40 exceeds min(xDim, yDim) = 33: CCA has at most that many canonical pairs\n  hint: lower k to at most 33',
+    );
+  });
+});

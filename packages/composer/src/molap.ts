@@ -25,12 +25,14 @@ import {
   evaluateOnBatch,
   evaluationBatch,
   evaluationNoiseSeed,
+  InvalidValueError,
   inputNoiseStd,
   isMolapError,
   type LearningBudget,
   type LearningCurvePoint,
   type LearnOptions,
   learnEngineModel,
+  MolapError,
   type MultiTaskModel,
   type ParameterCount,
   ParameterUploads,
@@ -140,7 +142,7 @@ export class MolapModel implements MultiTaskModel {
       !context.engine ||
       typeof context.tasks?.get !== 'function'
     ) {
-      throw new TypeError('a MoLaP model needs a context { engine, tasks } (an Engine and a task registry)');
+      throw new InvalidValueError('a MoLaP model needs a context { engine, tasks } (an Engine and a task registry)');
     }
     this.bank = bank;
     this.context = context;
@@ -207,8 +209,10 @@ export class MolapModel implements MultiTaskModel {
   private learnedTask(taskId: string): LearnedTask {
     const task = this.learned.get(taskId);
     if (!task) {
-      throw new RangeError(
-        `task '${taskId}' has not been learned (learned: ${this.learnedTasks().join(', ') || 'none'}); learn it first`,
+      throw new MolapError(
+        'unknown-id',
+        `task '${taskId}' has not been learned (learned: ${this.learnedTasks().join(', ') || 'none'})`,
+        { hint: 'learn it first' },
       );
     }
     return task;
@@ -236,19 +240,21 @@ export class MolapModel implements MultiTaskModel {
   ): Promise<TaskLearningRecord[]> {
     validateBudget(budget);
     if (!Array.isArray(taskIds) || taskIds.length === 0) {
-      throw new RangeError('learn needs a non-empty list of task ids, e.g. ["fdgo", "dm1"]');
+      throw new InvalidValueError('learn needs a non-empty list of task ids, e.g. ["fdgo", "dm1"]');
     }
     if (!(options && Number.isSafeInteger(options.seed))) {
-      throw new RangeError(`learn needs { seed } with an integer seed, got ${String(options?.seed)}`);
+      throw new InvalidValueError(`learn needs { seed } with an integer seed, got ${String(options?.seed)}`);
     }
     const seen = new Set<string>();
     const tasks = taskIds.map((id) => {
-      if (seen.has(id)) throw new RangeError(`task '${id}' is listed twice: list each task once`);
+      if (seen.has(id)) {
+        throw new MolapError('duplicate-id', `task '${id}' is listed twice`, { hint: 'list each task once' });
+      }
       seen.add(id);
       if (this.learned.has(id)) {
-        throw new RangeError(
-          `task '${id}' is already learned; its weights stay as they are (use a new model to learn it again)`,
-        );
+        throw new InvalidValueError(`task '${id}' is already learned; its weights stay as they are`, {
+          hint: 'use a new model to learn it again',
+        });
       }
       const task = this.context.tasks.get(id);
       return { task, ...this.fit(task) };
@@ -420,11 +426,15 @@ export class MolapModel implements MultiTaskModel {
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     const learned = this.learnedTask(taskId);
     if (!(options && Number.isSafeInteger(options.noiseSeed) && options.noiseSeed >= 0)) {
-      throw new RangeError(`evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`);
+      throw new InvalidValueError(
+        `evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`,
+      );
     }
     if (batch.inputSize !== learned.fit.layout.inputSize || batch.outputSize !== this.config.outputSize) {
-      throw new RangeError(
-        `the batch has ${batch.inputSize} inputs and ${batch.outputSize} outputs, but task '${taskId}' has ${learned.fit.layout.inputSize} and ${this.config.outputSize}: evaluate it on a batch of that task`,
+      throw new MolapError(
+        'incompatible',
+        `the batch has ${batch.inputSize} inputs and ${batch.outputSize} outputs, but task '${taskId}' has ${learned.fit.layout.inputSize} and ${this.config.outputSize}`,
+        { hint: 'evaluate it on a batch of that task' },
       );
     }
     const perturbation = options.perturbation;
@@ -497,13 +507,16 @@ export class MolapModel implements MultiTaskModel {
    * @internal
    */
   addLearnedTask(taskId: string, weights: TaskWeights, record: TaskLearningRecord): void {
-    if (this.learned.has(taskId)) throw new RangeError(`task '${taskId}' is already in the model`);
+    if (this.learned.has(taskId)) throw new MolapError('duplicate-id', `task '${taskId}' is already in the model`);
     const { fit, inputNoiseStd: std } = this.fit(this.context.tasks.get(taskId));
     const n = this.config.hiddenSize;
     const sizes = [n * this.config.inputSize, n, this.config.outputSize * n, this.config.outputSize];
     const given = [weights.inputWeights, weights.recurrentBias, weights.outputWeights, weights.outputBias];
     if (given.some((values, i) => !(values instanceof Float32Array) || values.length !== sizes[i])) {
-      throw new RangeError(`the weights of task '${taskId}' do not have the shapes of this model's task networks`);
+      throw new MolapError(
+        'incompatible',
+        `the weights of task '${taskId}' do not have the shapes of this model's task networks`,
+      );
     }
     this.learned.set(taskId, { weights, record, fit, inputNoiseStd: std });
   }

@@ -11,6 +11,8 @@
  * (the task's cost mask, squared because it multiplies the error before squaring; 0 on excluded and padded
  * steps). The bias is not penalised. The normal equations are solved by Cholesky decomposition in float64.
  */
+
+import { InvalidValueError, MolapError } from '@molap/core';
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 
 /** Options of the closed-form readout. */
@@ -65,7 +67,8 @@ export class ReadoutRegression {
     const d = n + 1;
     const { steps, batchSize } = batch;
     if (batch.outputSize !== nOut || states.length !== steps * batchSize * n) {
-      throw new RangeError(
+      throw new MolapError(
+        'incompatible',
         `the regression expects states [T, B, ${n}] and ${nOut} outputs, got ${states.length} state values and ${batch.outputSize} outputs`,
       );
     }
@@ -100,7 +103,9 @@ export class ReadoutRegression {
     const nOut = this.outputSize;
     const d = n + 1;
     if (this.weight === 0) {
-      throw new RangeError('the readout regression saw no row with a non-zero mask: collect trials of the task first');
+      throw new InvalidValueError('the readout regression saw no row with a non-zero mask', {
+        hint: 'collect trials of the task first',
+      });
     }
     const a = new Matrix(d, d);
     let trace = 0;

@@ -350,6 +350,9 @@ describe('MoLaP: bad input', () => {
     await expect(
       model.evaluate('fdgo', evaluationBatch(YANG19_TASKS.fdgo, { trials: 2, seed: 1, taskOptions }), { noiseSeed: 1 }),
     ).rejects.toThrow(/task 'fdgo' has not been learned \(learned: none\)/);
+    await expect(
+      model.evaluate('fdgo', evaluationBatch(YANG19_TASKS.fdgo, { trials: 2, seed: 1, taskOptions }), { noiseSeed: 1 }),
+    ).rejects.toMatchObject({ code: 'unknown-id', kind: 'bad-input', hint: 'learn it first' });
   });
 
   it('rejects a task whose layout does not fit the bank, before learning anything', async () => {
@@ -357,6 +360,10 @@ describe('MoLaP: bad input', () => {
     await expect(model.learn(['fdgo', 'acme/wide-go'], budget, { seed: 1 })).rejects.toThrow(
       /task 'acme\/wide-go' does not fit the module bank: its fixation\/sensory inputs are \[fixation:fixation\[1\], sensory:stimulus\[1\]\]/,
     );
+    await expect(model.learn(['fdgo', 'acme/wide-go'], budget, { seed: 1 })).rejects.toMatchObject({
+      code: 'incompatible',
+      kind: 'bad-input',
+    });
     expect(model.learnedTasks()).toEqual([]);
   });
 
@@ -368,6 +375,7 @@ describe('MoLaP: bad input', () => {
     expect(() => createMolap(bank, context, { learningRat: 1 } as never)).toThrow(/unknown MoLaP option 'learningRat'/);
     const model = createMolap(bank, context);
     await expect(model.learn(['fdgo', 'fdgo'], budget, { seed: 1 })).rejects.toThrow(/listed twice/);
+    await expect(model.learn(['fdgo', 'fdgo'], budget, { seed: 1 })).rejects.toMatchObject({ code: 'duplicate-id' });
     await model.learn(['fdgo'], { ...budget, steps: 1, evalEvery: 0 }, { seed: 1 });
     await expect(model.learn(['fdgo'], budget, { seed: 1 })).rejects.toThrow(/already learned/);
   });

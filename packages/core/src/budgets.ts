@@ -67,9 +67,9 @@ export function resolveBudget(budget: LearningBudget | BudgetPresetName): Learni
   if (typeof budget === 'string') {
     const preset = BUDGET_PRESETS[budget as BudgetPresetName];
     if (!preset) {
-      throw new RangeError(
-        `unknown budget preset '${budget}'; the presets are ${Object.keys(BUDGET_PRESETS).join(', ')}, or pass a LearningBudget`,
-      );
+      throw new MolapError('unknown-id', `unknown budget preset '${budget}'`, {
+        hint: `the presets are ${Object.keys(BUDGET_PRESETS).join(', ')}, or pass a LearningBudget`,
+      });
     }
     return preset;
   }

@@ -4,7 +4,7 @@
  */
 
 import { type Batch, resolveTaskOptions, type Task } from '@molap/tasks';
-import { MolapError } from './errors.js';
+import { InvalidValueError, MolapError } from './errors.js';
 import { evaluationBatch } from './learning-data.js';
 import { inputNoiseStd } from './perturb.js';
 import type { StrategyContext } from './strategy.js';
@@ -22,11 +22,12 @@ export interface TaskGeometry {
 /** The tasks of `taskIds` from the context's registry; rejects empty lists and repeated ids. */
 export function lookUpTasks(context: StrategyContext, taskIds: readonly string[]): Task[] {
   if (!Array.isArray(taskIds) || taskIds.length === 0) {
-    throw new RangeError('learn needs a non-empty list of task ids, e.g. ["fdgo", "dm1"]');
+    throw new InvalidValueError('learn needs a non-empty list of task ids, e.g. ["fdgo", "dm1"]');
   }
   const seen = new Set<string>();
   for (const id of taskIds) {
-    if (seen.has(id)) throw new RangeError(`task '${id}' is listed twice: list each task once`);
+    if (seen.has(id))
+      throw new MolapError('duplicate-id', `task '${id}' is listed twice`, { hint: 'list each task once' });
     seen.add(id);
   }
   return taskIds.map((id) => context.tasks.get(id));
@@ -63,18 +64,24 @@ export function taskGeometry(context: StrategyContext, tasks: readonly Task[]): 
       geometry.alpha !== current.alpha ||
       rulesDiffer
     ) {
-      throw new RangeError(
+      throw new MolapError(
+        'incompatible',
         `tasks '${first}' and '${task.id}' cannot share a network: inputs ${geometry.inputSize} vs ${current.inputSize}, outputs ${geometry.outputSize} vs ${current.outputSize}, α ${geometry.alpha} vs ${current.alpha}` +
           (rulesDiffer
-            ? `; their rule blocks differ (${describeRules(geometry.rules)} vs ${describeRules(options.rules)}): give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)`
-            : '; use tasks with the same layout (same ring size, dt and τ)'),
+            ? `; their rule blocks differ (${describeRules(geometry.rules)} vs ${describeRules(options.rules)})`
+            : ''),
+        {
+          hint: rulesDiffer
+            ? 'give them one block composed for all the tasks of the network, corpusTaskOptions(tasks, taskOptions) of @molap/tasks (molap run, compare and pretrain do this when tasks.options.rules is unset)'
+            : 'use tasks with the same layout (same ring size, dt and τ)',
+        },
       );
     }
   }
   if (!(geometry && geometry.alpha > 0 && geometry.alpha <= 1)) {
-    throw new RangeError(
-      `the leak α = dt/τ must be in (0, 1], got ${geometry?.alpha}: check the dt and tau task options`,
-    );
+    throw new InvalidValueError(`the leak α = dt/τ must be in (0, 1], got ${geometry?.alpha}`, {
+      hint: 'check the dt and tau task options',
+    });
   }
   return geometry;
 }

@@ -13,6 +13,7 @@ import {
   type Task,
   type TaskOptions,
 } from '@molap/tasks';
+import { InvalidValueError } from './errors.js';
 import { timePhase } from './phases.js';
 import { taskSeedKey } from './seeds.js';
 
@@ -58,15 +59,15 @@ export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Ba
 
 function generateEvaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
   if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
-    throw new RangeError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
+    throw new InvalidValueError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
   }
   const size = options.batchSize ?? EVALUATION_BATCH_SIZE;
   if (!(Number.isSafeInteger(size) && size >= 1)) {
-    throw new RangeError(`evaluation batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
+    throw new InvalidValueError(`evaluation batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
   }
   const scale = options.inputNoiseScale ?? 1;
   if (!(Number.isFinite(scale) && scale >= 0)) {
-    throw new RangeError(`inputNoiseScale must be a finite number >= 0, got ${String(scale)}`);
+    throw new InvalidValueError(`inputNoiseScale must be a finite number >= 0, got ${String(scale)}`);
   }
   const sigma = resolveTaskOptions(task, { ...options.taskOptions, mode: 'random' }).inputNoiseSigma;
   const rng = createRng(options.seed).fork(STREAM.evaluation).fork(taskSeedKey(task.id));
@@ -130,16 +131,16 @@ export interface TaskScheduleOptions {
  */
 export function taskSchedule(options: TaskScheduleOptions): TrainingSchedule {
   const { tasks, seed } = options;
-  if (!Array.isArray(tasks) || tasks.length === 0) throw new RangeError('a schedule needs at least one task');
+  if (!Array.isArray(tasks) || tasks.length === 0) throw new InvalidValueError('a schedule needs at least one task');
   if (!(Number.isSafeInteger(options.batchSize) && options.batchSize >= 1)) {
-    throw new RangeError(`batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
+    throw new InvalidValueError(`batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
   }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed)) throw new InvalidValueError(`seed must be a safe integer, got ${String(seed)}`);
   const ids = tasks.map((task) => task.id);
   const weights = ids.map((id) => options.weights?.[id] ?? 1);
   weights.forEach((weight, i) => {
     if (!(Number.isFinite(weight) && weight > 0)) {
-      throw new RangeError(`the sampling weight of task '${ids[i]}' must be a finite number > 0, got ${weight}`);
+      throw new InvalidValueError(`the sampling weight of task '${ids[i]}' must be a finite number > 0, got ${weight}`);
     }
   });
   const streams = createRng(seed).fork(STREAM.training);

@@ -25,6 +25,7 @@ import {
 import type { Batch } from '@molap/tasks';
 import { parameterUpdates } from './accounting.js';
 import { validateBudget } from './budgets.js';
+import { InvalidValueError, MolapError } from './errors.js';
 import { evaluateOnBatch } from './evaluation.js';
 import { evaluationNoiseSeed, type TrainingSchedule } from './learning-data.js';
 import type { LearningBudget, LearningCurvePoint, TaskLearningRecord } from './model.js';
@@ -88,7 +89,12 @@ async function readStoredCurve(dir: string, upTo: number): Promise<StoredPoint[]
     return document.points.filter((stored) => stored.globalStep <= upTo);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`${join(dir, CURVE_FILE)} cannot be read (${(error as Error).message}): delete it to start over`);
+    const parse = error instanceof SyntaxError || error instanceof TypeError;
+    throw new MolapError(
+      parse ? 'file-format' : 'file-read',
+      `${join(dir, CURVE_FILE)} cannot be read (${(error as Error).message})`,
+      { hint: 'delete it to start over', kind: 'bad-input', cause: error },
+    );
   }
 }
 
@@ -100,7 +106,11 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
   const { model, schedule, budget } = options;
   validateBudget(budget);
   for (const id of schedule.taskIds) {
-    if (!options.evaluation.has(id)) throw new RangeError(`no evaluation batch for task '${id}'`);
+    if (!options.evaluation.has(id)) {
+      throw new InvalidValueError(`no evaluation batch for task '${id}'`, {
+        hint: 'give options.evaluation a batch for every task of the schedule (evaluationBatch)',
+      });
+    }
   }
   const evaluationSeed = options.evaluationSeed ?? options.seed;
   const noiseSeeds = new Map(schedule.taskIds.map((id) => [id, evaluationNoiseSeed(evaluationSeed, id)]));

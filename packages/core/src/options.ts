@@ -6,7 +6,7 @@
  */
 import { closestName } from '@molap/tasks';
 import { z } from 'zod';
-import { InvalidValueError } from './errors.js';
+import { InvalidValueError, MolapError } from './errors.js';
 
 /** What values an option takes: a schema and the rule in words ("a positive integer"). */
 export interface OptionKind<T> {
@@ -102,7 +102,11 @@ export function defineOptions<const S extends OptionSpecs>(
   >;
   for (const key of keys) {
     if (!specs[key].schema.safeParse(specs[key].default).success) {
-      throw new Error(`${what} ${key}: the default ${shown(specs[key].default)} is not ${specs[key].rule}`);
+      throw new MolapError(
+        'invalid-declaration',
+        `${what} ${key}: the default ${shown(specs[key].default)} is not ${specs[key].rule}`,
+        { hint: 'fix the default in the options declaration (defineOptions): it is a bug of the declaring package' },
+      );
     }
   }
   const schema = z.strictObject(

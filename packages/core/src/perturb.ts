@@ -15,6 +15,7 @@
  */
 import type { RnnConfig, RnnParameters, RunOptions } from '@molap/backend';
 import { type Batch, createRng, DEFAULT_INPUT_NOISE_SIGMA, DEFAULT_TAU, type Rng } from '@molap/tasks';
+import { InvalidValueError, MolapError } from './errors.js';
 import type { Perturbation } from './model.js';
 
 /** The kinds of `Perturbation`, for validation messages and iteration. */
@@ -36,48 +37,54 @@ function isNonNegative(value: unknown): boolean {
 }
 
 /**
- * Checks a perturbation for a network; throws a `RangeError` naming the field and the fix.
+ * Checks a perturbation for a network; throws a `MolapError` ('invalid-option', 'unknown-id', 'incompatible') naming the field and the fix.
  * @param modules module sizes of the network (module lesions need them).
  */
 export function validatePerturbation(perturbation: Perturbation, modules?: readonly number[]): void {
   if (perturbation === null || typeof perturbation !== 'object') {
-    throw new TypeError(`a perturbation must be an object with a kind (${PERTURBATION_KINDS.join(', ')})`);
+    throw new InvalidValueError(`a perturbation must be an object with a kind (${PERTURBATION_KINDS.join(', ')})`);
   }
   const p = perturbation as Perturbation;
   switch (p.kind) {
     case 'recurrent-weight-noise':
     case 'readout-noise':
       if (!isNonNegative(p.sigma)) {
-        throw new RangeError(
+        throw new InvalidValueError(
           `${p.kind}: sigma (relative to the weights' std) must be a finite number >= 0, got ${String(p.sigma)}`,
         );
       }
-      if (!isSeed(p.seed)) throw new RangeError(`${p.kind}: seed must be a safe integer, got ${String(p.seed)}`);
+      if (!isSeed(p.seed)) throw new InvalidValueError(`${p.kind}: seed must be a safe integer, got ${String(p.seed)}`);
       return;
     case 'unit-silencing':
       if (!(typeof p.fraction === 'number' && p.fraction >= 0 && p.fraction <= 1)) {
-        throw new RangeError(`unit-silencing: fraction must be in [0, 1], got ${String(p.fraction)}`);
+        throw new InvalidValueError(`unit-silencing: fraction must be in [0, 1], got ${String(p.fraction)}`);
       }
-      if (!isSeed(p.seed)) throw new RangeError(`unit-silencing: seed must be a safe integer, got ${String(p.seed)}`);
+      if (!isSeed(p.seed)) {
+        throw new InvalidValueError(`unit-silencing: seed must be a safe integer, got ${String(p.seed)}`);
+      }
       return;
     case 'input-noise':
     case 'state-noise':
       if (!isNonNegative(p.scale)) {
-        throw new RangeError(`${p.kind}: scale (a σ multiplier) must be a finite number >= 0, got ${String(p.scale)}`);
+        throw new InvalidValueError(
+          `${p.kind}: scale (a σ multiplier) must be a finite number >= 0, got ${String(p.scale)}`,
+        );
       }
       return;
     case 'module-lesion': {
       if (modules === undefined) {
-        throw new RangeError(
-          'module-lesion applies to modular models only (this network has no modules): use unit-silencing instead',
+        throw new MolapError(
+          'incompatible',
+          'module-lesion applies to modular models only (this network has no modules)',
+          { hint: 'use unit-silencing instead' },
         );
       }
       if (!Array.isArray(p.modules) || p.modules.length === 0) {
-        throw new RangeError('module-lesion: modules must be a non-empty list of module indices');
+        throw new InvalidValueError('module-lesion: modules must be a non-empty list of module indices');
       }
       for (const index of p.modules) {
         if (!(Number.isInteger(index) && index >= 0 && index < modules.length)) {
-          throw new RangeError(
+          throw new InvalidValueError(
             `module-lesion: module index ${String(index)} is out of range: the network has ${modules.length} modules (0..${modules.length - 1})`,
           );
         }
@@ -85,9 +92,9 @@ export function validatePerturbation(perturbation: Perturbation, modules?: reado
       return;
     }
     default:
-      throw new RangeError(
-        `unknown perturbation kind ${JSON.stringify((p as { kind: unknown }).kind)}; known kinds: ${PERTURBATION_KINDS.join(', ')}`,
-      );
+      throw new MolapError('unknown-id', `unknown perturbation kind ${JSON.stringify((p as { kind: unknown }).kind)}`, {
+        hint: `known kinds: ${PERTURBATION_KINDS.join(', ')}`,
+      });
   }
 }
 
@@ -258,7 +265,7 @@ export interface PerturbBatchOptions {
  * The batch under an `input-noise` perturbation of `scale ≥ 1`: a copy whose inputs get extra noise of
  * standard deviation σ·√(scale² − 1) on every channel of every real (unpadded) step. Other perturbation kinds
  * return `batch` itself.
- * @throws RangeError for scale < 1 (regenerate the batch with `evaluationBatch(task, { inputNoiseScale })`).
+ * @throws InvalidValueError for scale < 1 (regenerate the batch with `evaluationBatch(task, { inputNoiseScale })`).
  */
 export function perturbBatch(
   batch: Batch,
@@ -269,11 +276,16 @@ export function perturbBatch(
   validatePerturbation(perturbation);
   const scale = perturbation.scale;
   if (scale < 1) {
-    throw new RangeError(
-      `input-noise scale ${scale} < 1 cannot be applied to a generated batch (its noise is already drawn): build the batch with evaluationBatch(task, { inputNoiseScale: ${scale} }) and evaluate it without the perturbation`,
+    throw new InvalidValueError(
+      `input-noise scale ${scale} < 1 cannot be applied to a generated batch (its noise is already drawn)`,
+      {
+        hint: `build the batch with evaluationBatch(task, { inputNoiseScale: ${scale} }) and evaluate it without the perturbation`,
+      },
     );
   }
-  if (!isSeed(options.seed)) throw new RangeError(`perturbBatch needs an integer seed, got ${String(options.seed)}`);
+  if (!isSeed(options.seed)) {
+    throw new InvalidValueError(`perturbBatch needs an integer seed, got ${String(options.seed)}`);
+  }
   const sigma = options.inputNoiseStd ?? inputNoiseStd(batch.dt);
   const extra = sigma * Math.sqrt(scale * scale - 1);
   const inputs = Float32Array.from(batch.inputs);

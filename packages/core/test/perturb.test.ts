@@ -1,6 +1,7 @@
 import { initRnnParameters, type RnnConfig } from '@molap/backend';
 import type { Batch } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
+import { errorKind } from '../src/errors.js';
 import {
   inputNoiseStd,
   moduleLesionMask,
@@ -117,6 +118,27 @@ describe('perturbRunOptions', () => {
     expect(() => validatePerturbation({ kind: 'unit-silencing', fraction: 1.5, seed: 1 })).toThrow(/\[0, 1\]/);
     expect(() => validatePerturbation({ kind: 'state-noise', scale: -1 })).toThrow(/>= 0/);
     expect(() => validatePerturbation({ kind: 'bogus' } as never)).toThrow(/known kinds/);
+  });
+
+  it('says bad perturbations are bad input (exit code 2 of the CLI), with a code', () => {
+    const thrown = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected a throw');
+    };
+    const cases = [
+      [() => perturbRunOptions(config, { kind: 'module-lesion', modules: [0] }), 'incompatible'],
+      [() => validatePerturbation({ kind: 'state-noise', scale: -1 }), 'invalid-option'],
+      [() => validatePerturbation({ kind: 'bogus' } as never), 'unknown-id'],
+    ] as const;
+    for (const [run, code] of cases) {
+      const error = thrown(run);
+      expect(error).toMatchObject({ code });
+      expect(errorKind(error)).toBe('bad-input');
+    }
   });
 });
 

@@ -83,7 +83,7 @@ export async function runQueueName(runDir: string): Promise<string> {
   try {
     const record = JSON.parse(await readFile(path, 'utf8')) as { format?: string; queue?: unknown };
     if (record.format === QUEUE_RECORD_FORMAT && typeof record.queue === 'string') return record.queue;
-    throw new Error('it does not name a queue');
+    throw new MolapError('file-format', 'it does not name a queue');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new MolapError('file-format', `${path} cannot be read (${(error as Error).message})`, {

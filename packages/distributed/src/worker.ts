@@ -290,7 +290,11 @@ async function runJob(
     for (const input of job.inputs) {
       const files = await redis.hgetallBuffer(filesKey(queue, input));
       const mismatch = bundleMismatch(inputs[input]!, files);
-      if (mismatch !== undefined) throw new Error(`the files of input '${input}' in Redis do not match (${mismatch})`);
+      if (mismatch !== undefined) {
+        throw new MolapError('job-payload', `the files of input '${input}' in Redis do not match (${mismatch})`, {
+          hint: `they were changed in Redis after job '${input}' wrote them: continue the run with --resume to run that job again`,
+        });
+      }
       await writeBundle(inputDir(input), files);
     }
     const files = join(dir, 'files');

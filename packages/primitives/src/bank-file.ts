@@ -22,7 +22,7 @@ import {
   saveModel,
   writeFileAtomic,
 } from '@molap/backend';
-import { parseJsonText } from '@molap/core';
+import { InvalidValueError, MolapError, parseJsonText } from '@molap/core';
 import { bankNetworkConfig, type ModuleBank, validateLayout } from './bank.js';
 import { type BankLatents, type ExtractorRecord, inferredExtractor } from './extractor.js';
 import { isTeacherLatents } from './teacher-latents.js';
@@ -205,7 +205,7 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   try {
     validateLayout(document.layout);
   } catch (error) {
-    throw new ModelFileError(path, `has an invalid layout: ${(error as Error).message}`);
+    throw new ModelFileError(path, `has an invalid layout: ${errorProblem(error)}`);
   }
   const folder = document.modules?.folder;
   if (folder !== BANK_MODULES_FOLDER) {
@@ -258,7 +258,7 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   try {
     validateModuleBank(bank);
   } catch (error) {
-    throw new ModelFileError(path, `does not describe a valid bank: ${(error as Error).message}`);
+    throw new ModelFileError(path, `does not describe a valid bank: ${errorProblem(error)}`);
   }
   return bank;
 }
@@ -266,19 +266,19 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
 /**
  * Checks a bank's structure: the network config matches k, moduleSize and the layout, the parameters have
  * the config's shapes, the primitives (when present) have one latent per module, W_out row i reads only
- * block i. Throws a RangeError naming the problem.
+ * block i. Throws an InvalidValueError ('invalid-option') naming the problem.
  */
 export function validateModuleBank(bank: ModuleBank): void {
   if (bank === null || typeof bank !== 'object' || bank.network === undefined) {
-    throw new TypeError(
-      'a module bank must be a ModuleBank (pretrainModules, createRandomModuleBank or loadModuleBank)',
-    );
+    throw new InvalidValueError('a module bank must be a ModuleBank', {
+      hint: 'build it with pretrainModules, buildModuleBank or createRandomModuleBank, or load it with loadModuleBank',
+    });
   }
   validateLayout(bank.layout);
   const { config, parameters } = bank.network;
   const expected = bankNetworkConfig(bank.layout, bank.k, bank.moduleSize, config);
   if (JSON.stringify(config) !== JSON.stringify(expected)) {
-    throw new RangeError(
+    throw invalidBank(
       `the bank network config ${JSON.stringify(config)} does not match its ${bank.k} modules of ${bank.moduleSize} units and layout (expected ${JSON.stringify(expected)})`,
     );
   }
@@ -292,7 +292,7 @@ export function validateModuleBank(bank: ModuleBank): void {
   };
   for (const name of PARAMETER_NAMES) {
     if (!(parameters[name] instanceof Float32Array) || parameters[name].length !== sizes[name]) {
-      throw new RangeError(`the bank's ${name} must be a Float32Array of ${sizes[name]} values`);
+      throw invalidBank(`the bank's ${name} must be a Float32Array of ${sizes[name]} values`);
     }
   }
   const m = bank.moduleSize;
@@ -300,7 +300,7 @@ export function validateModuleBank(bank: ModuleBank): void {
     const block = Math.floor(row / m);
     for (let col = 0; col < n; col++) {
       if (Math.floor(col / m) !== block && parameters.recurrentWeights[row * n + col] !== 0) {
-        throw new RangeError(
+        throw invalidBank(
           `the bank's recurrentWeights connect module ${block} to module ${Math.floor(col / m)}: modules must not be connected`,
         );
       }
@@ -309,19 +309,32 @@ export function validateModuleBank(bank: ModuleBank): void {
   for (let i = 0; i < bank.k; i++) {
     for (let col = 0; col < n; col++) {
       if (Math.floor(col / m) !== i && parameters.outputWeights[i * n + col] !== 0) {
-        throw new RangeError(
+        throw invalidBank(
           `the bank's outputWeights row ${i} reads module ${Math.floor(col / m)}: latent i must read module i only`,
         );
       }
     }
   }
   if (bank.primitives && bank.primitives.k !== bank.k) {
-    throw new RangeError(`the bank has ${bank.k} modules but its primitives have ${bank.primitives.k} latents`);
+    throw invalidBank(`the bank has ${bank.k} modules but its primitives have ${bank.primitives.k} latents`);
   }
   checkExtractorRecord(bank);
   if (bank.moduleSeeds.length !== bank.k) {
-    throw new RangeError(`the bank has ${bank.k} modules but ${bank.moduleSeeds.length} module seeds`);
+    throw invalidBank(`the bank has ${bank.k} modules but ${bank.moduleSeeds.length} module seeds`);
   }
+}
+
+/** A bank whose parts do not agree: the caller's to fix (build or load the bank again). */
+function invalidBank(problem: string, details: { readonly hint?: string } = {}): InvalidValueError {
+  return new InvalidValueError(problem, details);
+}
+
+/** The problem of an error (without its hint), for wrapping it into another error's message. */
+function errorProblem(error: unknown): string {
+  if (error !== null && typeof error === 'object' && typeof (error as { problem?: unknown }).problem === 'string') {
+    return (error as { problem: string }).problem;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Ids of the built-in extractors, each of which produces latents of the same `method`. */
@@ -334,20 +347,20 @@ const BUILTIN_METHODS = ['cca', 'pca', 'teacher', 'teacher-cca'];
 function checkExtractorRecord(bank: ModuleBank): void {
   const { extractor, primitives } = bank;
   if ((extractor === null || extractor === undefined) !== (primitives === null)) {
-    throw new RangeError(
-      primitives === null
-        ? `the bank has no latents but records the extractor '${extractor?.id}'`
-        : 'the bank has latents but no extractor record (bank.extractor): build it with buildModuleBank or pretrainModules',
-    );
+    throw primitives === null
+      ? invalidBank(`the bank has no latents but records the extractor '${extractor?.id}'`)
+      : invalidBank('the bank has latents but no extractor record (bank.extractor)', {
+          hint: 'build it with buildModuleBank or pretrainModules',
+        });
   }
   if (!extractor || !primitives) return;
   if (BUILTIN_METHODS.includes(extractor.id) && extractor.id !== primitives.method) {
-    throw new RangeError(
+    throw invalidBank(
       `the bank records the extractor '${extractor.id}' but its latents are '${primitives.method}' latents: the bank is inconsistent`,
     );
   }
   if (isTeacherLatents(primitives) && extractor.teacher?.sha256 !== primitives.teacher.sha256) {
-    throw new RangeError(
+    throw invalidBank(
       `the bank's latents come from the teacher ${primitives.teacher.sha256.slice(0, 12)}… but its extractor record names ${extractor.teacher?.sha256.slice(0, 12) ?? 'none'}: the bank is inconsistent`,
     );
   }
@@ -369,8 +382,10 @@ export interface ExpectedExtractor {
 export function checkBankExtractor(bank: ModuleBank, expected: ExpectedExtractor): void {
   const record = bank.extractor;
   if (!record) {
-    throw new RangeError(
-      `the bank has no latents (a ${bank.kind} bank) but '${expected.id}' latents were expected: build the bank with that extractor`,
+    throw new MolapError(
+      'incompatible',
+      `the bank has no latents (a ${bank.kind} bank) but '${expected.id}' latents were expected`,
+      { hint: 'build the bank with that extractor' },
     );
   }
   const problems: string[] = [];
@@ -386,8 +401,8 @@ export function checkBankExtractor(bank: ModuleBank, expected: ExpectedExtractor
     );
   }
   if (problems.length > 0) {
-    throw new RangeError(
-      `the module bank was built with ${problems.join(', ')}: it is another bank; build a new one with the expected extractor`,
-    );
+    throw new MolapError('incompatible', `the module bank was built with ${problems.join(', ')}: it is another bank`, {
+      hint: 'build a new one with the expected extractor',
+    });
   }
 }

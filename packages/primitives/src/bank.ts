@@ -25,6 +25,7 @@ import {
   type RnnParameters,
   validateConfig,
 } from '@molap/backend';
+import { InvalidValueError, MolapError } from '@molap/core';
 import {
   type ChannelGroup,
   createRng,
@@ -262,7 +263,9 @@ export function assembleModules(modules: readonly RnnParameters[], config: RnnCo
 /** The parameters of module `index` on its own (for `moduleConfig`), copied out of the bank network. */
 export function moduleParameters(bank: ModuleBank, index: number): RnnParameters {
   if (!(Number.isInteger(index) && index >= 0 && index < bank.k)) {
-    throw new RangeError(`module index ${index} is out of range: the bank has ${bank.k} modules (0..${bank.k - 1})`);
+    throw new InvalidValueError(
+      `module index ${index} is out of range: the bank has ${bank.k} modules (0..${bank.k - 1})`,
+    );
   }
   const { moduleSize: m, k } = bank;
   const n = k * m;
@@ -311,7 +314,7 @@ export function createRandomModuleBank(options: RandomModuleBankOptions): Module
   const moduleSize = options.moduleSize ?? DEFAULT_MODULE_SIZE;
   assertPositiveInteger(k, 'k (the number of modules)');
   assertPositiveInteger(moduleSize, 'moduleSize');
-  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}.`);
+  if (!Number.isSafeInteger(options.seed)) throw new InvalidValueError(`seed must be an integer, got ${options.seed}.`);
   validateLayout(options.layout);
   const dynamics: ModuleDynamics = {
     activation: options.activation ?? DEFAULT_MODULE_ACTIVATION,
@@ -345,20 +348,20 @@ export function createRandomModuleBank(options: RandomModuleBankOptions): Module
   };
 }
 
-/** Checks a layout's structure; throws a RangeError naming the problem. */
+/** Checks a layout's structure; throws an InvalidValueError naming the problem. */
 export function validateLayout(layout: BankLayout): void {
   if (layout === null || typeof layout !== 'object') {
-    throw new TypeError('layout must be a BankLayout: build it with bankLayout(task, taskOptions).');
+    throw new InvalidValueError('layout must be a BankLayout', { hint: 'build it with bankLayout(task, taskOptions)' });
   }
   assertPositiveInteger(layout.inputSize, 'layout.inputSize');
   assertPositiveInteger(layout.outputSize, 'layout.outputSize');
   if (!(layout.dt > 0 && layout.tau >= layout.dt)) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `layout needs 0 < dt ≤ tau (α = dt/τ in (0, 1]), got dt ${layout.dt} ms, tau ${layout.tau} ms.`,
     );
   }
   if (sensoryChannels(layout).length === 0) {
-    throw new RangeError('layout has no fixation or sensory input channel: the modules would see no stimulus.');
+    throw new InvalidValueError('layout has no fixation or sensory input channel: the modules would see no stimulus.');
   }
 }
 
@@ -381,27 +384,33 @@ function groupSignature(groups: readonly ChannelGroup[]): string {
 /**
  * Checks that `task` (under `taskOptions`) fits `bank`: the same fixation/sensory input groups (names, roles,
  * sizes, order), the same output groups and the same α = dt/τ. The rule block may differ (a plugin task
- * without a rule unit in the bank fits). Throws a RangeError that names what differs and what to do.
+ * without a rule unit in the bank fits). Throws a MolapError 'incompatible' that names what differs and what to do.
  */
 export function fitTaskToBank(bank: ModuleBank, task: Task, taskOptions: Partial<TaskOptions> = {}): TaskFit {
   const layout = bankLayout(task, taskOptions);
   const bankSensory = bank.layout.inputGroups.filter((g) => g.role !== 'rule');
   const taskSensory = layout.inputGroups.filter((g) => g.role !== 'rule');
   if (groupSignature(bankSensory) !== groupSignature(taskSensory)) {
-    throw new RangeError(
-      `task '${task.id}' does not fit the module bank: its fixation/sensory inputs are [${groupSignature(taskSensory)}] but the bank's modules read [${groupSignature(bankSensory)}]; use tasks with the bank's input layout (same ringSize) or pre-train a bank on such tasks.`,
+    throw new MolapError(
+      'incompatible',
+      `task '${task.id}' does not fit the module bank: its fixation/sensory inputs are [${groupSignature(taskSensory)}] but the bank's modules read [${groupSignature(bankSensory)}]`,
+      { hint: "use tasks with the bank's input layout (same ringSize) or pre-train a bank on such tasks" },
     );
   }
   if (groupSignature(bank.layout.outputGroups) !== groupSignature(layout.outputGroups)) {
-    throw new RangeError(
-      `task '${task.id}' does not fit the module bank: its outputs are [${groupSignature(layout.outputGroups)}] but the bank was built for [${groupSignature(bank.layout.outputGroups)}]; use tasks with the bank's output layout (same ringSize).`,
+    throw new MolapError(
+      'incompatible',
+      `task '${task.id}' does not fit the module bank: its outputs are [${groupSignature(layout.outputGroups)}] but the bank was built for [${groupSignature(bank.layout.outputGroups)}]`,
+      { hint: "use tasks with the bank's output layout (same ringSize)" },
     );
   }
   const alpha = layout.dt / layout.tau;
   const bankAlpha = bank.layout.dt / bank.layout.tau;
   if (alpha !== bankAlpha) {
-    throw new RangeError(
-      `task '${task.id}' does not fit the module bank: its α = dt/τ = ${layout.dt}/${layout.tau} differs from the bank's ${bank.layout.dt}/${bank.layout.tau}; generate the task with the bank's dt and tau.`,
+    throw new MolapError(
+      'incompatible',
+      `task '${task.id}' does not fit the module bank: its α = dt/τ = ${layout.dt}/${layout.tau} differs from the bank's ${bank.layout.dt}/${bank.layout.tau}`,
+      { hint: "generate the task with the bank's dt and tau" },
     );
   }
   return {

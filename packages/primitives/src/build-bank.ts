@@ -3,6 +3,7 @@
  * extractor, then pre-train one module per latent (MoLaP §2–3).
  */
 import type { JsonValue } from '@molap/backend';
+import { InvalidValueError } from '@molap/core';
 import { corpusTaskOptions } from '@molap/tasks';
 import type { ModuleBank } from './bank.js';
 import { type CorpusTaskOptions, resolveCorpusTasks, type SampleCorpusOptions } from './corpus.js';
@@ -44,9 +45,9 @@ export async function buildModuleBank(options: BuildModuleBankOptions): Promise<
   const { method, ...latentOptions } = (latents ?? {}) as { method?: string; [key: string]: unknown };
   const id = named ?? method ?? DEFAULT_EXTRACTOR;
   if (named !== undefined && method !== undefined && named !== method) {
-    throw new RangeError(
-      `buildModuleBank got extractor '${named}' and latents.method '${method}': name the extractor once (extractor: '${named}').`,
-    );
+    throw new InvalidValueError(`buildModuleBank got extractor '${named}' and latents.method '${method}'`, {
+      hint: `name the extractor once (extractor: '${named}')`,
+    });
   }
   const extractor = (extractors ?? createLatentExtractorRegistry()).get(id);
   const resolved = extractor.resolveOptions({ ...corpus, ...latentOptions });

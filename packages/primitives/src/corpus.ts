@@ -4,7 +4,7 @@
  * channels excluded), Y = the targets.
  */
 
-import { taskSeedKey } from '@molap/core';
+import { InvalidValueError, MolapError, taskSeedKey } from '@molap/core';
 import {
   type Batch,
   corpusTaskOptions,
@@ -78,14 +78,16 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   const batchSize = options.batchSize ?? DEFAULT_CORPUS_BATCH_SIZE;
   assertPositiveInteger(batchSize, 'batchSize');
   if (!Number.isSafeInteger(options.seed)) {
-    throw new RangeError(`seed must be an integer, got ${options.seed}: pass the seed of the corpus draw (e.g. 1).`);
+    throw new InvalidValueError(`seed must be an integer, got ${options.seed}`, {
+      hint: 'pass the seed of the corpus draw (e.g. 1)',
+    });
   }
   const taskOptions = corpusTaskOptions(tasks, options.taskOptions ?? {}) as CorpusTaskOptions;
   for (const key of ['batchSize', 'mode', 'conditions'] as const) {
     if (key in taskOptions) {
-      throw new RangeError(
-        `taskOptions.${key} is not used by the corpus: it draws trials in 'random' mode; set the corpus' own batchSize instead.`,
-      );
+      throw new InvalidValueError(`taskOptions.${key} is not used by the corpus: it draws trials in 'random' mode`, {
+        hint: "set the corpus' own batchSize instead",
+      });
     }
   }
   const historyTimeConstants = options.historyTimeConstants ?? [];
@@ -108,10 +110,11 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
       if (channels === undefined) {
         channels = { inputs, outputSize: batch.outputSize, owner: task.id };
       } else if (!sameChannels(channels, inputs, batch.outputSize)) {
-        throw new RangeError(
+        throw new MolapError(
+          'incompatible',
           `Task '${task.id}' has ${inputs.length} fixation/sensory inputs and ${batch.outputSize} outputs, but ` +
-            `'${channels.owner}' has ${channels.inputs.length} and ${channels.outputSize}: a corpus needs one layout; ` +
-            'give every task the same ringSize.',
+            `'${channels.owner}' has ${channels.inputs.length} and ${channels.outputSize}: a corpus needs one layout`,
+          { hint: 'give every task the same ringSize' },
         );
       }
       const chunk = maskedRows(batch, inputs, historyTimeConstants);
@@ -122,7 +125,9 @@ export function sampleCorpus(options: SampleCorpusOptions): CorpusSample {
   }
   const n = perTask.reduce((sum, count) => sum + count.rows, 0);
   if (channels === undefined || n === 0) {
-    throw new RangeError('The corpus produced no time step with a non-zero mask: check the tasks and their options.');
+    throw new InvalidValueError('The corpus produced no time step with a non-zero mask', {
+      hint: 'check the tasks and their options',
+    });
   }
   const xDim = channels.inputs.length * (1 + historyTimeConstants.length);
   const yDim = channels.outputSize;
@@ -159,16 +164,22 @@ export function resolveCorpusTasks(tasks: SampleCorpusOptions['tasks']): readonl
   } else {
     const { registry, ids } = (tasks ?? {}) as { registry?: Pick<TaskRegistry, 'get'>; ids?: readonly string[] };
     if (typeof registry?.get !== 'function' || !Array.isArray(ids)) {
-      throw new TypeError('tasks must be an array of tasks or { registry, ids } with a task registry and an id list.');
+      throw new InvalidValueError(
+        'tasks must be an array of tasks or { registry, ids } with a task registry and an id list.',
+      );
     }
     list = ids.map((id) => registry.get(id));
   }
   if (list.length === 0) {
-    throw new RangeError('The corpus is empty: give at least one task (e.g. the 20 Yang tasks).');
+    throw new InvalidValueError('The corpus is empty', { hint: 'give at least one task (e.g. the 20 Yang tasks)' });
   }
   const seen = new Set<string>();
   for (const task of list) {
-    if (seen.has(task.id)) throw new RangeError(`Task '${task.id}' appears twice in the corpus: list each task once.`);
+    if (seen.has(task.id)) {
+      throw new MolapError('duplicate-id', `Task '${task.id}' appears twice in the corpus`, {
+        hint: 'list each task once',
+      });
+    }
     seen.add(task.id);
   }
   return list;
@@ -183,7 +194,10 @@ function corpusInputChannels(batch: Batch): number[] {
     }
   }
   if (out.length === 0) {
-    throw new RangeError(`Task '${batch.taskId}' has no fixation or sensory input channel: its layout cannot feed X.`);
+    throw new MolapError(
+      'incompatible',
+      `Task '${batch.taskId}' has no fixation or sensory input channel: its layout cannot feed X.`,
+    );
   }
   return out;
 }

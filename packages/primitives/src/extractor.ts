@@ -57,7 +57,7 @@ export interface LatentExtractor<Options extends object = object> {
   readonly meta: ExtractorMeta;
   /** Every option with its default. */
   readonly defaults: Readonly<Options>;
-  /** `given` over the defaults, validated; throws a RangeError naming a bad or unknown option. */
+  /** `given` over the defaults, validated; throws an InvalidValueError naming a bad or unknown option. */
   resolveOptions(given?: Partial<Options>): Options;
   /**
    * Checks that `input` can be extracted from (a teacher present and fitting the corpus, …) without doing

@@ -2,6 +2,8 @@
  * Causal input-history features: leaky traces of the inputs, which let the X side of the corpus statistics
  * see what happened earlier in the trial (a stimulus during a delay, for example).
  */
+
+import { InvalidValueError } from '@molap/core';
 import { assertMatrix, assertPositiveInteger } from './sample.js';
 
 /** A time-major sequence `[T, B, C]`: element (t, b, c) at `(t·B + b)·C + c`. */
@@ -60,13 +62,13 @@ export function historyFeatures(sequence: TimeMajorSequence, options: HistoryOpt
 /** α_j = dt/τ_j, validated: dt > 0 and τ_j ≥ dt finite. */
 export function traceRates(options: HistoryOptions): Float64Array {
   const { dt, timeConstants } = options;
-  if (!(Number.isFinite(dt) && dt > 0)) throw new RangeError(`dt must be a positive number of ms, got ${dt}.`);
+  if (!(Number.isFinite(dt) && dt > 0)) throw new InvalidValueError(`dt must be a positive number of ms, got ${dt}.`);
   if (!Array.isArray(timeConstants) || timeConstants.length === 0) {
-    throw new RangeError('timeConstants must be a non-empty array of time constants in ms (e.g. [100, 500]).');
+    throw new InvalidValueError('timeConstants must be a non-empty array of time constants in ms (e.g. [100, 500]).');
   }
   return Float64Array.from(timeConstants, (tau) => {
     if (!(Number.isFinite(tau) && tau >= dt)) {
-      throw new RangeError(`Every time constant must be a finite number of ms ≥ dt = ${dt}, got ${tau}.`);
+      throw new InvalidValueError(`Every time constant must be a finite number of ms ≥ dt = ${dt}, got ${tau}.`);
     }
     return dt / tau;
   });

@@ -2,6 +2,8 @@
  * Corpus statistics → latent primitives (MoLaP's functional bias): regularised canonical correlation
  * analysis between inputs X and targets Y, or PCA of Y as the ablation.
  */
+
+import { InvalidValueError } from '@molap/core';
 import { sampleMoments, trace } from './covariance.js';
 import {
   inverse,
@@ -106,20 +108,22 @@ export function extractLatents(sample: LatentSample, options: ExtractLatentsOpti
   const { xDim, yDim, n } = sample;
   const { k, rankTolerance } = resolved;
   if (method === 'cca' && k > Math.min(xDim, yDim)) {
-    throw new RangeError(
-      `k = ${k} exceeds min(xDim, yDim) = ${Math.min(xDim, yDim)}: CCA has at most that many canonical pairs; lower k.`,
+    throw new InvalidValueError(
+      `k = ${k} exceeds min(xDim, yDim) = ${Math.min(xDim, yDim)}: CCA has at most that many canonical pairs`,
+      { hint: `lower k to at most ${Math.min(xDim, yDim)}` },
     );
   }
   const moments = sampleMoments(sample, method === 'cca');
   const yEigen = symmetricEigen(moments.cyy, yDim);
   const yRank = numericalRank(yEigen.values, rankTolerance);
   if (yRank === 0) {
-    throw new RangeError('Y is constant over the sample (zero variance): there is nothing to extract.');
+    throw new InvalidValueError('Y is constant over the sample (zero variance): there is nothing to extract.');
   }
   if (k > yRank) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `k = ${k} exceeds the numerical rank of Y (${yRank} at relative tolerance ${rankTolerance}): ` +
-        `only ${yRank} directions of Y vary; lower k to at most ${yRank}.`,
+        `only ${yRank} directions of Y vary`,
+      { hint: `lower k to at most ${yRank}` },
     );
   }
   const base = {
@@ -157,9 +161,10 @@ export function extractLatents(sample: LatentSample, options: ExtractLatentsOpti
     }
     const variance = quadraticForm(moments.cyy, yDirections, yDim, i * yDim);
     if (!(variance > rankTolerance * rankTolerance * yEigen.values[0])) {
-      throw new RangeError(
+      throw new InvalidValueError(
         `Canonical pair ${i} has no variance on the Y side: X and Y share fewer than k = ${k} directions ` +
-          `(ρ_${i} = ${svd.values[i].toFixed(4)}); lower k.`,
+          `(ρ_${i} = ${svd.values[i].toFixed(4)})`,
+        { hint: `lower k to at most ${i}` },
       );
     }
     scales[i] = 1 / Math.sqrt(variance);
@@ -226,9 +231,10 @@ function shifted(eigen: SymmetricEigen, epsilon: number, side: 'X' | 'Y'): Symme
   const largest = values[0];
   const smallest = values[values.length - 1];
   if (!(smallest > largest * Number.EPSILON * values.length)) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `C${side.toLowerCase()}${side.toLowerCase()} + εI is singular (smallest eigenvalue ${smallest}, largest ${largest}): ` +
-        `${side} has constant or linearly dependent columns; use regularization > 0 (default 1e-3).`,
+        `${side} has constant or linearly dependent columns`,
+      { hint: 'use regularization > 0 (default 1e-3)' },
     );
   }
   return { values, vectors: eigen.vectors };
@@ -258,17 +264,19 @@ function makeLargestEntryPositive(matrix: Float64Array, row: number, d: number):
 function resolveOptions(options: ExtractLatentsOptions) {
   const method = options.method ?? 'cca';
   if (method !== 'cca' && method !== 'pca') {
-    throw new RangeError(`Unknown method '${String(method)}': use 'cca' (the method) or 'pca' (the ablation).`);
+    throw new InvalidValueError(`Unknown method '${String(method)}'`, {
+      hint: "use 'cca' (the method) or 'pca' (the ablation)",
+    });
   }
   const k = options.k ?? DEFAULT_LATENT_COUNT;
   assertPositiveInteger(k, 'k (the number of latents)');
   const regularization = options.regularization ?? DEFAULT_REGULARIZATION;
   if (!(Number.isFinite(regularization) && regularization >= 0)) {
-    throw new RangeError(`regularization must be a finite number ≥ 0 (default 1e-3), got ${regularization}.`);
+    throw new InvalidValueError(`regularization must be a finite number ≥ 0 (default 1e-3), got ${regularization}.`);
   }
   const rankTolerance = options.rankTolerance ?? DEFAULT_RANK_TOLERANCE;
   if (!(rankTolerance > 0 && rankTolerance < 1)) {
-    throw new RangeError(`rankTolerance must lie in (0, 1) (default 1e-5), got ${rankTolerance}.`);
+    throw new InvalidValueError(`rankTolerance must lie in (0, 1) (default 1e-5), got ${rankTolerance}.`);
   }
   return { method, k, regularization, rankTolerance };
 }

@@ -4,6 +4,7 @@
  * mask as its loss weight.
  */
 import type { TrainingBatch } from '@molap/backend';
+import { MolapError } from '@molap/core';
 import type { Batch } from '@molap/tasks';
 import type { LatentPrimitives } from './latents.js';
 
@@ -40,8 +41,10 @@ export function latentTargetsAndMask(
 ): { targets: Float32Array; mask: Float32Array } {
   const { steps, batchSize, outputSize } = batch;
   if (outputSize !== primitives.yDim) {
-    throw new RangeError(
-      `task '${batch.taskId}' has ${outputSize} outputs but the primitives were extracted from ${primitives.yDim}: use the corpus' output layout.`,
+    throw new MolapError(
+      'incompatible',
+      `task '${batch.taskId}' has ${outputSize} outputs but the primitives were extracted from ${primitives.yDim}`,
+      { hint: "use the corpus' output layout" },
     );
   }
   const rows = indices.map((index) => latentRow(primitives, index));

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { type Engine, type EngineModel, type RnnParameters, train } from '@molap/backend';
-import { taskSeedKey } from '@molap/core';
+import { InvalidValueError, taskSeedKey } from '@molap/core';
 import { type Batch, createRng, resolveTaskOptions, type Task, type TaskOptions } from '@molap/tasks';
 import {
   BANK_STREAM,
@@ -208,9 +208,9 @@ export class FitAccumulator {
 /** Target-space latents (`cca`, `pca`), which modules read off each batch's targets; teacher latents need a pool. */
 function targetLatents(latents: BankLatents): LatentPrimitives {
   if (isTeacherLatents(latents)) {
-    throw new RangeError(
-      `'${latents.method}' latents are read from a teacher's states, not from the targets: pre-train them through pretrainModules with the teacher (it builds the latent pool).`,
-    );
+    throw new InvalidValueError(`'${latents.method}' latents are read from a teacher's states, not from the targets`, {
+      hint: 'pre-train them through pretrainModules with the teacher (it builds the latent pool)',
+    });
   }
   return latents;
 }

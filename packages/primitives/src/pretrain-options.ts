@@ -3,7 +3,7 @@
  * plain JSON, so they travel to worker threads and into the bank file unchanged.
  */
 import type { Activation, JsonValue, RecurrentInit } from '@molap/backend';
-import { defineOptions, OPTION_KINDS, type OptionsOf, option } from '@molap/core';
+import { defineOptions, MolapError, OPTION_KINDS, type OptionsOf, option } from '@molap/core';
 import { DEFAULT_MODULE_ACTIVATION, DEFAULT_MODULE_RECURRENT_NOISE, DEFAULT_MODULE_SIZE } from './bank.js';
 import type { CorpusTaskOptions } from './corpus.js';
 import { DEFAULT_LATENT_MASK_WEIGHTING, type LatentMaskWeighting } from './module-batches.js';
@@ -77,9 +77,9 @@ export function resolveModuleTraining(
 ): ModuleTrainingOptions {
   const presetValues = PRETRAIN_PRESETS[preset];
   if (!presetValues) {
-    throw new RangeError(
-      `unknown pre-training preset '${preset}'; the presets are ${Object.keys(PRETRAIN_PRESETS).join(', ')}`,
-    );
+    throw new MolapError('unknown-id', `unknown pre-training preset '${preset}'`, {
+      hint: `the presets are ${Object.keys(PRETRAIN_PRESETS).join(', ')}`,
+    });
   }
   return MODULE_TRAINING_OPTIONS.resolve(given, presetValues);
 }

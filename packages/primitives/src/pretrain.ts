@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { type CreateEngineOptions, createEngine, type Engine } from '@molap/backend';
-import { builtModuleUrl, MolapError, runJobsInWorkers } from '@molap/core';
+import { builtModuleUrl, InvalidValueError, MolapError, runJobsInWorkers } from '@molap/core';
 import {
   corpusTaskOptions,
   createTaskRegistry,
@@ -150,12 +150,17 @@ function checkPrimitives(
   teacher: Teacher | undefined,
 ): void {
   if (primitives === null || typeof primitives !== 'object' || !Number.isInteger(primitives.k)) {
-    throw new TypeError('primitives must be the LatentPrimitives of the corpus: extractLatents(sampleCorpus(…)).');
+    throw new InvalidValueError('primitives must be the LatentPrimitives of the corpus', {
+      hint: 'extract them with extractLatents(sampleCorpus(…))',
+    });
   }
   if (isTeacherLatents(primitives)) {
     if (!teacher) {
-      throw new RangeError(
-        `'${primitives.method}' latents are read from a teacher's states, so pre-training needs that teacher: pass pretrainModules({ …, teacher }) with the teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…`,
+      throw new InvalidValueError(
+        `'${primitives.method}' latents are read from a teacher's states, so pre-training needs that teacher`,
+        {
+          hint: `pass pretrainModules({ …, teacher }) with the teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…`,
+        },
       );
     }
     checkTeacher(
@@ -165,21 +170,27 @@ function checkPrimitives(
     );
     const checksum = teacherChecksum(teacher.parameters);
     if (checksum !== primitives.teacher.sha256) {
-      throw new RangeError(
-        `the teacher given has checksum ${checksum.slice(0, 12)}… but the latents were read from a teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…: pass the teacher the latents were extracted with.`,
+      throw new MolapError(
+        'incompatible',
+        `the teacher given has checksum ${checksum.slice(0, 12)}… but the latents were read from a teacher of checksum ${primitives.teacher.sha256.slice(0, 12)}…`,
+        { hint: 'pass the teacher the latents were extracted with' },
       );
     }
   }
   if (primitives.yDim !== layout.outputSize) {
-    throw new RangeError(
-      `the primitives have yDim ${primitives.yDim} but the corpus tasks have ${layout.outputSize} outputs: extract the primitives from this corpus.`,
+    throw new MolapError(
+      'incompatible',
+      `the primitives have yDim ${primitives.yDim} but the corpus tasks have ${layout.outputSize} outputs`,
+      { hint: 'extract the primitives from this corpus' },
     );
   }
   const ids = tasks.map((task) => task.id);
   const from = primitives.corpus?.taskIds;
   if (from && (from.length !== ids.length || from.some((id, i) => id !== ids[i]))) {
-    throw new RangeError(
-      `the primitives were extracted from the corpus [${from.join(', ')}] but pre-training got [${ids.join(', ')}]: pre-train on the corpus of the primitives, in the same order.`,
+    throw new MolapError(
+      'incompatible',
+      `the primitives were extracted from the corpus [${from.join(', ')}] but pre-training got [${ids.join(', ')}]`,
+      { hint: 'pre-train on the corpus of the primitives, in the same order' },
     );
   }
 }
@@ -190,8 +201,10 @@ export function corpusLayout(tasks: readonly Task[], taskOptions: CorpusTaskOpti
   const signature = JSON.stringify(layout);
   for (const task of tasks.slice(1)) {
     if (JSON.stringify(bankLayout(task, taskOptions)) !== signature) {
-      throw new RangeError(
-        `task '${task.id}' has a different channel layout or dt/τ than '${tasks[0].id}': a corpus needs one layout; give every task the same options.`,
+      throw new MolapError(
+        'incompatible',
+        `task '${task.id}' has a different channel layout or dt/τ than '${tasks[0].id}': a corpus needs one layout`,
+        { hint: 'give every task the same options' },
       );
     }
   }
@@ -202,22 +215,25 @@ const isBuiltIn = (task: Task) => (YANG19_TASKS as Readonly<Record<string, Task>
 
 /**
  * Pre-trains one module per latent of `primitives` on the corpus and returns the frozen bank.
- * @throws RangeError on bad options (with the fix), PretrainingAbortedError when stopped by `signal`.
+ * @throws MolapError on bad options ('invalid-option', 'incompatible', … with the fix), PretrainingAbortedError
+ *   when stopped by `signal`.
  */
 export async function pretrainModules(options: PretrainModulesOptions): Promise<ModuleBank> {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('pretrainModules needs { tasks, primitives, seed, … }');
+    throw new InvalidValueError('pretrainModules needs { tasks, primitives, seed, … }');
   }
   for (const key of Object.keys(options)) {
     if (!RUN_KEYS.includes(key) && !(TRAINING_KEYS as readonly string[]).includes(key)) {
-      throw new RangeError(
-        `unknown pretrainModules option '${key}'; the options are ${[...RUN_KEYS, ...TRAINING_KEYS].join(', ')}`,
-      );
+      throw new InvalidValueError(`unknown pretrainModules option '${key}'`, {
+        hint: `the options are ${[...RUN_KEYS, ...TRAINING_KEYS].join(', ')}`,
+      });
     }
   }
   const tasks = resolveCorpusTasks(options.tasks);
   if (!Number.isSafeInteger(options.seed)) {
-    throw new RangeError(`seed must be an integer, got ${String(options.seed)}: pass the bank seed (e.g. 1).`);
+    throw new InvalidValueError(`seed must be an integer, got ${String(options.seed)}`, {
+      hint: 'pass the bank seed (e.g. 1)',
+    });
   }
   const given: Partial<ModuleTrainingOptions> = {};
   for (const key of TRAINING_KEYS) {
@@ -232,7 +248,7 @@ export async function pretrainModules(options: PretrainModulesOptions): Promise<
   const extractor = options.extractor ?? inferredExtractor(primitives);
   const requested = options.workers ?? availableParallelism();
   if (!(Number.isSafeInteger(requested) && requested >= 1)) {
-    throw new RangeError(`workers must be an integer >= 1, got ${String(options.workers)}`);
+    throw new InvalidValueError(`workers must be an integer >= 1, got ${String(options.workers)}`);
   }
   const workers = Math.min(requested, k);
   const moduleUrl = builtModuleUrl(import.meta.url);
@@ -373,14 +389,21 @@ async function workerTasks(input: PretrainWorkerInput): Promise<Task[]> {
     const module = (await import(input.setup)) as {
       setup?: () => { tasks?: TaskRegistry } | Promise<{ tasks?: TaskRegistry }>;
     };
-    if (typeof module.setup !== 'function')
-      throw new Error(`workerSetup module ${input.setup} exports no setup() function`);
+    if (typeof module.setup !== 'function') {
+      throw new InvalidValueError(`workerSetup module ${input.setup} exports no setup() function`, {
+        hint: 'export a function setup() that returns { tasks } (a task registry)',
+      });
+    }
     registry = (await module.setup()).tasks;
   }
   return input.taskIds.map((id) => {
     if (registry) return registry.get(id);
     const task = (YANG19_TASKS as Readonly<Record<string, Task>>)[id];
-    if (!task) throw new Error(`corpus task '${id}' is not a Yang task: give pretrainModules a workerSetup module`);
+    if (!task) {
+      throw new MolapError('unknown-id', `corpus task '${id}' is not a Yang task`, {
+        hint: 'give pretrainModules a workerSetup module whose setup() returns { tasks } holding it',
+      });
+    }
     return task;
   });
 }

@@ -3,6 +3,8 @@
  * vector `y` (yDim), as row-major matrices. A `[T, B, C]` time-major array is a valid `[T·B, C]` matrix.
  */
 
+import { InvalidValueError } from '@molap/core';
+
 /** A row-major numeric matrix. */
 export type NumericArray = Float32Array | Float64Array;
 
@@ -35,7 +37,7 @@ export interface LatentSample {
 /** Throws when `value` is not a positive integer; `what` names it in the message. */
 export function assertPositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${what} must be a positive integer, got ${value}.`);
+    throw new InvalidValueError(`${what} must be a positive integer, got ${value}.`);
   }
 }
 
@@ -45,23 +47,25 @@ export function assertPositiveInteger(value: number, what: string): void {
  */
 export function assertMatrix(data: NumericArray, columns: number, what: string, rows?: number): number {
   if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-    throw new TypeError(`${what} must be a Float32Array or Float64Array (row-major), got ${describe(data)}.`);
+    throw new InvalidValueError(`${what} must be a Float32Array or Float64Array (row-major), got ${describe(data)}.`);
   }
   assertPositiveInteger(columns, `${what}: the number of columns`);
   const inferredRows = rows ?? data.length / columns;
   if (!Number.isInteger(inferredRows) || data.length !== inferredRows * columns) {
-    throw new RangeError(
-      rows === undefined
-        ? `${what} has ${data.length} values, not a multiple of its ${columns} columns; pass a row-major [n, ${columns}] array.`
-        : `${what} has ${data.length} values but [${rows}, ${columns}] needs ${rows * columns}; check n and the dimensions.`,
-    );
+    throw rows === undefined
+      ? new InvalidValueError(`${what} has ${data.length} values, not a multiple of its ${columns} columns`, {
+          hint: `pass a row-major [n, ${columns}] array`,
+        })
+      : new InvalidValueError(`${what} has ${data.length} values but [${rows}, ${columns}] needs ${rows * columns}`, {
+          hint: 'check n and the dimensions',
+        });
   }
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const row = Math.floor(i / columns);
-      throw new RangeError(
-        `${what} holds ${data[i]} at row ${row}, column ${i - row * columns}; remove or impute non-finite values.`,
-      );
+      throw new InvalidValueError(`${what} holds ${data[i]} at row ${row}, column ${i - row * columns}`, {
+        hint: 'remove or impute non-finite values',
+      });
     }
   }
   return inferredRows;
@@ -70,14 +74,14 @@ export function assertMatrix(data: NumericArray, columns: number, what: string, 
 /** Checks a sample at the boundary: non-empty, consistent dimensions, finite values. */
 export function assertSample(sample: LatentSample): void {
   if (sample === null || typeof sample !== 'object') {
-    throw new TypeError('The sample must be an object {X, Y, n, xDim, yDim}.');
+    throw new InvalidValueError('The sample must be an object {X, Y, n, xDim, yDim}.');
   }
   if (sample.n === 0) {
-    throw new RangeError('The sample is empty (n = 0): draw at least two observations.');
+    throw new InvalidValueError('The sample is empty (n = 0): draw at least two observations.');
   }
   assertPositiveInteger(sample.n, 'n (the number of observations)');
   if (sample.n < 2) {
-    throw new RangeError('The sample has a single observation: covariances need at least two.');
+    throw new InvalidValueError('The sample has a single observation: covariances need at least two.');
   }
   assertPositiveInteger(sample.xDim, 'xDim');
   assertPositiveInteger(sample.yDim, 'yDim');

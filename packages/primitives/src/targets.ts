@@ -3,6 +3,7 @@
  * and the reconstruction ŷ = μ_y + R v (R = P⁺ by default, or the least-squares map).
  */
 
+import { InvalidValueError } from '@molap/core';
 import type { LatentPrimitives } from './latents.js';
 import { pseudoInverse } from './linalg.js';
 import { assertMatrix, type NumericArray } from './sample.js';
@@ -31,13 +32,13 @@ interface LatentMaps {
 function latentMaps(primitives: LatentPrimitives, options: ReconstructionOptions = {}): LatentMaps {
   const method = options.reconstruction ?? 'pseudo-inverse';
   if (method !== 'pseudo-inverse' && method !== 'least-squares') {
-    throw new RangeError(
-      `Unknown reconstruction '${String(method)}': use 'pseudo-inverse' (default) or 'least-squares'.`,
-    );
+    throw new InvalidValueError(`Unknown reconstruction '${String(method)}'`, {
+      hint: "use 'pseudo-inverse' (default) or 'least-squares'",
+    });
   }
   const { k, yDim, yDirections, scales } = primitives;
   if (yDirections.length !== k * yDim || scales.length !== k || primitives.yMean.length !== yDim) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `The primitives are inconsistent: yDirections needs k·yDim = ${k * yDim} values (has ${yDirections.length}), ` +
         `scales ${k} (has ${scales.length}), yMean ${yDim} (has ${primitives.yMean.length}).`,
     );
@@ -48,9 +49,9 @@ function latentMaps(primitives: LatentPrimitives, options: ReconstructionOptions
   }
   if (method === 'pseudo-inverse') return { projection, reconstruction: pseudoInverse(projection, k, yDim) };
   if (primitives.leastSquaresReconstruction?.length !== yDim * k) {
-    throw new RangeError(
-      `The primitives carry no [yDim, k] = [${yDim}, ${k}] leastSquaresReconstruction: extract them again with extractLatents.`,
-    );
+    throw new InvalidValueError(`The primitives carry no [yDim, k] = [${yDim}, ${k}] leastSquaresReconstruction`, {
+      hint: 'extract them again with extractLatents',
+    });
   }
   return { projection, reconstruction: primitives.leastSquaresReconstruction };
 }
@@ -144,6 +145,8 @@ export function explainedVariance(
       total += deviation * deviation;
     }
   }
-  if (total === 0) throw new RangeError('Y is constant: its variance is 0, so no fraction of it can be explained.');
+  if (total === 0) {
+    throw new InvalidValueError('Y is constant: its variance is 0, so no fraction of it can be explained.');
+  }
   return 1 - residual / total;
 }

@@ -15,7 +15,7 @@
  */
 
 import type { Engine, EngineModel } from '@molap/backend';
-import { taskSeedKey } from '@molap/core';
+import { InvalidValueError, taskSeedKey } from '@molap/core';
 import { createRng, resolveTaskOptions, type Task } from '@molap/tasks';
 import type { CorpusTaskOptions } from './corpus.js';
 import { sampleMoments, trace } from './covariance.js';
@@ -204,9 +204,10 @@ function stateSpectrum(sample: TeacherStateSample, k: number, rankTolerance: num
   const eigen = symmetricEigen(moments.cyy, N);
   const rank = numericalRank(eigen.values, rankTolerance);
   if (k > rank) {
-    throw new RangeError(
+    throw new InvalidValueError(
       `k = ${k} exceeds the numerical rank of the teacher's states (${rank} at relative tolerance ${rankTolerance}): ` +
-        `its ${N} units span only ${rank} directions on the corpus; lower k to at most ${rank}, or use a larger teacher.`,
+        `its ${N} units span only ${rank} directions on the corpus`,
+      { hint: `lower k to at most ${rank}, or use a larger teacher` },
     );
   }
   return { moments, eigen, rank, total: trace(moments.cyy, N) };
@@ -214,7 +215,7 @@ function stateSpectrum(sample: TeacherStateSample, k: number, rankTolerance: num
 
 /**
  * The `teacher` reading: the top-k principal axes of the states (optionally ICA-rotated within their span).
- * @throws RangeError when k exceeds the states' numerical rank; IcaConvergenceError when FastICA does not converge.
+ * @throws InvalidValueError when k exceeds the states' numerical rank; IcaConvergenceError when FastICA does not converge.
  */
 export function teacherPrincipalLatents(
   sample: TeacherStateSample,
@@ -297,7 +298,7 @@ export interface TeacherCcaOptions {
 /**
  * The `teacher-cca` reading: the state side of the regularised CCA between the teacher's states (X) and the
  * targets (Y), the spec's §2 CCA with the teacher's states, which carry the input history, as the X side.
- * @throws RangeError when k exceeds the states' rank, the targets' rank or min(N, yDim).
+ * @throws InvalidValueError when k exceeds the states' rank, the targets' rank or min(N, yDim).
  */
 export function teacherCanonicalLatents(
   sample: TeacherStateSample,

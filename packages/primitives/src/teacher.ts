@@ -18,6 +18,7 @@ import {
   type RnnParameters,
   validateConfig,
 } from '@molap/backend';
+import { InvalidValueError, MolapError } from '@molap/core';
 import type { BankLayout } from './bank.js';
 
 /** A network trained on a corpus, as data. */
@@ -81,36 +82,44 @@ export const HOW_TO_GET_A_TEACHER =
 /**
  * Checks that `teacher` can teach a bank of `corpus` with `layout`: the same input and output channels, the
  * same α = dt/τ, trained on exactly the corpus tasks (no more: states shaped by held-out tasks would leak
- * them into the modules; no fewer: the latents would miss tasks). Throws a RangeError naming the problem.
+ * them into the modules; no fewer: the latents would miss tasks). Throws a MolapError naming the problem
+ * ('invalid-option' for a missing or malformed teacher, 'incompatible' for a teacher of other tasks).
  */
 export function checkTeacher(teacher: Teacher | undefined, corpus: readonly string[], layout: BankLayout): void {
   if (teacher === undefined || teacher === null) {
-    throw new RangeError(`this latent extractor needs a trained teacher, and none was given: ${HOW_TO_GET_A_TEACHER}.`);
+    throw new InvalidValueError('this latent extractor needs a trained teacher, and none was given', {
+      hint: HOW_TO_GET_A_TEACHER,
+    });
   }
   if (typeof teacher !== 'object' || !teacher.config || !teacher.parameters || !Array.isArray(teacher.taskIds)) {
-    throw new TypeError(`teacher must be { config, parameters, taskIds }: ${HOW_TO_GET_A_TEACHER}.`);
+    throw new InvalidValueError('teacher must be { config, parameters, taskIds }', { hint: HOW_TO_GET_A_TEACHER });
   }
   validateConfig(teacher.config);
   const { config } = teacher;
   if (config.inputSize !== layout.inputSize || config.outputSize !== layout.outputSize) {
-    throw new RangeError(
-      `the teacher has ${config.inputSize} inputs and ${config.outputSize} outputs but the corpus tasks have ${layout.inputSize} and ${layout.outputSize}: use a teacher trained on these tasks with the same task options (ringSize, rules).`,
+    throw new MolapError(
+      'incompatible',
+      `the teacher has ${config.inputSize} inputs and ${config.outputSize} outputs but the corpus tasks have ${layout.inputSize} and ${layout.outputSize}`,
+      { hint: 'use a teacher trained on these tasks with the same task options (ringSize, rules)' },
     );
   }
   const alpha = layout.dt / layout.tau;
   if (Math.abs(config.alpha - alpha) > 1e-9) {
-    throw new RangeError(
-      `the teacher's leak α = ${config.alpha} differs from the corpus' dt/τ = ${layout.dt}/${layout.tau}: use a teacher trained with the corpus' dt and tau.`,
+    throw new MolapError(
+      'incompatible',
+      `the teacher's leak α = ${config.alpha} differs from the corpus' dt/τ = ${layout.dt}/${layout.tau}`,
+      { hint: "use a teacher trained with the corpus' dt and tau" },
     );
   }
   const missing = corpus.filter((id) => !teacher.taskIds.includes(id));
   const extra = teacher.taskIds.filter((id) => !corpus.includes(id));
   if (missing.length > 0 || extra.length > 0) {
-    throw new RangeError(
+    throw new MolapError(
+      'incompatible',
       `the teacher was trained on [${teacher.taskIds.join(', ')}] but the corpus is [${corpus.join(', ')}]` +
         (missing.length > 0 ? `; it never learned ${missing.join(', ')}` : '') +
-        (extra.length > 0 ? `; it also learned ${extra.join(', ')}, which would leak into the modules` : '') +
-        ': train the teacher on exactly the corpus tasks.',
+        (extra.length > 0 ? `; it also learned ${extra.join(', ')}, which would leak into the modules` : ''),
+      { hint: 'train the teacher on exactly the corpus tasks' },
     );
   }
 }

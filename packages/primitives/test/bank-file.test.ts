@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 
+import { errorKind } from '@molap/core';
 import {
   BANK_JSON,
   bankLayout,
@@ -127,6 +128,7 @@ describe('saveModuleBank / loadModuleBank', () => {
     await writeFile(path, JSON.stringify({ ...document, formatVersion: MODULE_BANK_FORMAT_VERSION + 1 }));
     const error = await loadModuleBank(dir).catch((e) => e);
     expect(error).toBeInstanceOf(ModelFileError);
+    expect(errorKind(error)).toBe('bad-input');
     expect(error.message).toMatch(
       /module-bank format version 4, newer than the version 3 .* upgrade @molap\/primitives/,
     );

@@ -1,3 +1,4 @@
+import { errorKind } from '@molap/core';
 import { describe, expect, it } from 'vitest';
 import { explainedVariance, extractLatents, latentTargets, reconstructTargets } from '../src/index.js';
 import { columnCorrelation, matmul, normalStream, plantedCca } from './synthetic.js';
@@ -201,8 +202,25 @@ describe('bad input', () => {
 
   it('asks for a ridge when X is singular and there is none', () => {
     const collinear = { ...good, X: new Float64Array([0, 0, 1, 1, 2, 2]) };
-    expect(() => extractLatents(collinear, { k: 1, regularization: 0 })).toThrow(/singular.*regularization > 0/);
+    expect(() => extractLatents(collinear, { k: 1, regularization: 0 })).toThrow(
+      /singular[\s\S]*hint: use regularization > 0/,
+    );
     expect(extractLatents(collinear, { k: 1 }).k).toBe(1);
+  });
+
+  it('refuses k above what the data supports as bad input, with the k it supports', () => {
+    const error = (() => {
+      try {
+        extractLatents(good, { k: 3 });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(errorKind(error)).toBe('bad-input');
+    expect(error).toMatchObject({ code: 'invalid-option', hint: 'lower k to at most 2' });
+    expect(() => extractLatents({ ...good, X: new Float32Array(6).fill(Number.NaN) }, { k: 1 })).toThrow(
+      expect.objectContaining({ code: 'invalid-option', kind: 'bad-input' }),
+    );
   });
 
   it('checks the width of Y and V against the primitives', () => {

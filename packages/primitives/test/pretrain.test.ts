@@ -171,7 +171,14 @@ describe('pretrainModules: bad input', () => {
       /workers must be an integer >= 1/,
     );
     expect(() => resolveModuleTraining({}, 'huge' as never)).toThrow(
-      /unknown pre-training preset 'huge'; the presets are quick, standard/,
+      /unknown pre-training preset 'huge'\n {2}hint: the presets are quick, standard/,
+    );
+    expect(() => resolveModuleTraining({}, 'huge' as never)).toThrow(expect.objectContaining({ code: 'unknown-id' }));
+    await expect(pretrainModules({ ...base, primitives, engine, taskOptions: {} })).rejects.toThrow(
+      expect.objectContaining({ code: 'incompatible', kind: 'bad-input' }),
+    );
+    await expect(pretrainModules({ ...base, primitives, engine, workers: 0 })).rejects.toThrow(
+      expect.objectContaining({ code: 'invalid-option', kind: 'bad-input' }),
     );
   });
 });

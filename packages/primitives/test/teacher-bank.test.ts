@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@molap/backend';
+import { errorKind } from '@molap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BANK_JSON,
@@ -104,16 +105,26 @@ describe('banks from teacher latents', () => {
 });
 
 describe('banks from teacher latents: bad input is refused before any module trains', () => {
-  /** Runs `options`; expects `message`, no pre-training event and nothing in the checkpoint folder. */
+  /**
+   * Runs `options`; expects `message` in a molap error of kind 'bad-input' (exit code 2 of the CLI), no
+   * pre-training event and nothing in the checkpoint folder.
+   */
   async function refused(
     options: Partial<BuildModuleBankOptions>,
     message: RegExp | (new (...args: never[]) => Error),
   ) {
     const dir = join(await folder(), 'bank');
     const events: PretrainProgress[] = [];
-    await expect(
-      buildModuleBank({ ...base, ...options, checkpointDir: dir, onProgress: (event) => events.push(event) }),
-    ).rejects.toThrow(message as RegExp);
+    const error = await buildModuleBank({
+      ...base,
+      ...options,
+      checkpointDir: dir,
+      onProgress: (event) => events.push(event),
+    }).catch((caught: unknown) => caught);
+    expect(() => {
+      throw error;
+    }).toThrow(message as RegExp);
+    expect(errorKind(error)).toBe('bad-input');
     expect(events).toEqual([]);
     expect(existsSync(dir) ? await readdir(dir) : []).toEqual([]);
   }
@@ -126,13 +137,16 @@ describe('banks from teacher latents: bad input is refused before any module tra
   });
 
   it('a teacher extractor without a teacher says how to get one', async () => {
-    await refused({ teacher: undefined }, /needs a trained teacher, and none was given: train the multitask RNN/);
+    await refused(
+      { teacher: undefined },
+      /needs a trained teacher, and none was given\n {2}hint: train the multitask RNN/,
+    );
   });
 
   it('a teacher trained on other tasks, or on another layout', async () => {
     await refused(
       { teacher: plantedTeacher({ taskIds: ['fdgo', 'delaygo', 'dm1', 'dmsgo'] }) },
-      /it also learned dmsgo, which would leak into the modules: train the teacher on exactly the corpus tasks/,
+      /it also learned dmsgo, which would leak into the modules\n {2}hint: train the teacher on exactly the corpus tasks/,
     );
     await refused({ teacher: plantedTeacher({ taskIds: ['fdgo', 'dm1'] }) }, /it never learned delaygo/);
     const wide = plantedTeacher();

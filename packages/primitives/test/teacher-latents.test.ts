@@ -53,7 +53,7 @@ describe('teacher extractor', () => {
     expect(latents.teacher.sha256).toBe(teacherChecksum(plantedTeacher().parameters));
     expect(latents.corpus?.taskIds).toEqual(['fdgo', 'delaygo', 'dm1']);
     await expect(teacherExtractor.extract(input(), { ...options, k: 4 })).rejects.toThrow(
-      /k = 4 exceeds the numerical rank of the teacher's states \(3 at relative tolerance 0\.00001\).*lower k to at most 3/,
+      /k = 4 exceeds the numerical rank of the teacher's states \(3 at relative tolerance 0\.00001\)[\s\S]*hint: lower k to at most 3/,
     );
   });
 

@@ -7,7 +7,7 @@
  * JSON outputs and the files of the jobs it reads.
  */
 
-import { errorKind, isMolapError, MolapError } from '@molap/core';
+import { errorKind, InvalidValueError, isMolapError, MolapError } from '@molap/core';
 import { DIVERGED_CODE, describeJob } from './failures.js';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
@@ -97,8 +97,11 @@ export const localExecutor: StudyExecutor = Object.freeze({
         continue;
       }
       for (const input of job.inputs) {
-        if (!done.has(input))
-          throw new Error(`job '${job.id}' comes before its input '${input}': the jobs are out of order`);
+        if (!done.has(input)) {
+          throw new InvalidValueError(`job '${job.id}' comes before its input '${input}': the jobs are out of order`, {
+            hint: 'pass the jobs in the order of the plan (planStudy)',
+          });
+        }
       }
       const stored = await context.store.read(job);
       if (stored) {

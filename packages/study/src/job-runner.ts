@@ -62,7 +62,11 @@ export interface JobRunContext {
 /** The plan's model of a job, and its strategy. */
 function modelOf(job: StudyJob, context: JobRunContext): { name: string; strategy: AnyStrategy; options: Json } {
   const spec = context.plan.models.find((model) => model.name === job.model);
-  if (!spec) throw new Error(`job '${job.id}' names model '${job.model}', which the plan does not have`);
+  if (!spec) {
+    throw new MolapError('incompatible', `job '${job.id}' names model '${job.model}', which the plan does not have`, {
+      hint: 'give every machine of the study the same versions of molap and of its plugins',
+    });
+  }
   return { name: spec.name, strategy: context.strategies.get(spec.strategy), options: spec.options as Json };
 }
 
@@ -266,7 +270,11 @@ async function runGeneralisation(job: StudyJob, context: JobRunContext): Promise
   if (job.way === OWN_WAY) model = await strategy.load(dir, strategyContext(context));
   else {
     const variant = strategy.generalisationVariants?.find((entry) => entry.name === job.way);
-    if (!variant) throw new Error(`job '${job.id}': strategy '${strategy.id}' has no variant '${job.way}'`);
+    if (!variant) {
+      throw new MolapError('incompatible', `job '${job.id}': strategy '${strategy.id}' has no variant '${job.way}'`, {
+        hint: 'give every machine of the study the same versions of molap and of its plugins',
+      });
+    }
     model = await variant.load(dir, strategyContext(context));
   }
   try {
@@ -277,7 +285,11 @@ async function runGeneralisation(job: StudyJob, context: JobRunContext): Promise
       ...(context.signal ? { signal: context.signal } : {}),
     });
     context.signal?.throwIfAborted();
-    if (!record) throw new Error(`${name} returned no learning record for held-out task '${job.task}'`);
+    if (!record) {
+      throw new MolapError('invalid-plugin', `${name} returned no learning record for held-out task '${job.task}'`, {
+        hint: `the strategy '${strategy.id}' breaks the strategy contract: update or fix its plugin`,
+      });
+    }
     return record as unknown as Json;
   } finally {
     await model.dispose();

@@ -68,7 +68,9 @@ export class JobStore {
     }
     try {
       const document = parseJsonText(text, path) as JobOutput & { id: string };
-      if (document.id !== job.id) throw new Error(`it holds the output of job '${document.id}'`);
+      if (document.id !== job.id) {
+        throw new MolapError('file-format', `${path} cannot be read (it holds the output of job '${document.id}')`);
+      }
       return {
         value: document.value,
         seconds: document.seconds,

@@ -145,13 +145,18 @@ export function findTask(registry: Pick<TaskRegistry, 'get'>, id: string): Task 
 
 const duplicates = (values: readonly string[]) => values.filter((value, i) => values.indexOf(value) !== i);
 
-/** Turns a library's RangeError/TypeError about a value into a usage error naming the config key. */
+/**
+ * Turns a library's bad-input error about a value (or a RangeError/TypeError of a plugin) into a usage error
+ * naming the config key; the library's own hint, when it has one, comes before `hint`.
+ */
 async function checked<T>(where: string, hint: string, check: () => T | Promise<T>): Promise<T> {
   try {
     return await check();
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError || errorKind(error) === 'bad-input') {
-      throw new MolapError('usage', `${where}: ${(error as Error).message}`, { hint, cause: error });
+      const problem = isMolapError(error) ? error.problem : (error as Error).message;
+      const own = isMolapError(error) ? error.hint : undefined;
+      throw new MolapError('usage', `${where}: ${problem}`, { hint: own ? `${own}; ${hint}` : hint, cause: error });
     }
     throw error;
   }

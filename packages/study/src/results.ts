@@ -3,7 +3,7 @@
  * (`assembleModel` of @molap/analysis: means over seeds, each seed kept), then the claims.
  */
 import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingStage } from '@molap/analysis';
-import type { StrategyRegistry, TaskLearningRecord } from '@molap/core';
+import { InvalidValueError, type StrategyRegistry, type TaskLearningRecord } from '@molap/core';
 import type { Task, TaskRegistry } from '@molap/tasks';
 import type { JobOutput } from './job-store.js';
 import { jobId, OWN_WAY, safeName } from './jobs.js';
@@ -46,7 +46,11 @@ export async function assembleResults(
   const analysis = await import('@molap/analysis');
   const output = (id: string) => {
     const found = outputs.get(id);
-    if (!found) throw new Error(`the output of job '${id}' is missing: the study is not finished`);
+    if (!found) {
+      throw new InvalidValueError(`the output of job '${id}' is missing: the study is not finished`, {
+        hint: 'run every job of the study before assembling its results',
+      });
+    }
     return found.value;
   };
   const enabled = plan.analyses;

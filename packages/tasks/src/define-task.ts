@@ -7,6 +7,8 @@
  * bump after it, the loss mask 0 / 1 / 0 / 5 with its 100 ms grace periods and the fixation column doubled,
  * input noise σ_x·√(2τ/dt), and zero padding (mask 0, target angle −1) behind shorter trials.
  */
+
+import { TasksError } from './errors.js';
 import { wrapAngle } from './ring.js';
 import type { TaskScore } from './scores.js';
 import {
@@ -158,8 +160,8 @@ function builder<P extends string>(
   const where = `task '${taskId}', trial ${index}`;
   const periodIndex = (period: P): number => {
     const k = periods.indexOf(period);
-    if (k < 0) throw new RangeError(`${where}: unknown period '${period}' (periods: ${periods.join(', ')})`);
-    if (trial.bounds.length === 0) throw new RangeError(`${where}: call timing({...}) before using periods`);
+    if (k < 0) throw definitionError(`${where}: unknown period '${period}' (periods: ${periods.join(', ')})`);
+    if (trial.bounds.length === 0) throw definitionError(`${where}: call timing({...}) before using periods`);
     return k;
   };
   const steps = (period: P): readonly [number, number] => {
@@ -167,7 +169,7 @@ function builder<P extends string>(
     return [trial.bounds[k], trial.bounds[k + 1]];
   };
   const goCue = (period: P, respond: boolean, angle: number) => {
-    if (trial.go >= 0) throw new RangeError(`${where}: the go cue is set twice (call respond or withhold once)`);
+    if (trial.go >= 0) throw definitionError(`${where}: the go cue is set twice (call respond or withhold once)`);
     trial.go = steps(period)[0];
     trial.respond = respond;
     trial.angle = angle;
@@ -181,14 +183,14 @@ function builder<P extends string>(
       for (const period of periods) {
         const ms = durations[period];
         if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-          throw new RangeError(
+          throw definitionError(
             `${where}: the duration of period '${period}' must be a finite number of ms >= 0, got ${ms}`,
           );
         }
         bounds.push(bounds[bounds.length - 1] + msToStepsFloor(ms, options.dt));
       }
       const extra = Object.keys(durations).filter((name) => !periods.includes(name as P));
-      if (extra.length > 0) throw new RangeError(`${where}: timing names unknown periods ${extra.join(', ')}`);
+      if (extra.length > 0) throw definitionError(`${where}: timing names unknown periods ${extra.join(', ')}`);
       trial.bounds = bounds;
     },
     steps,
@@ -200,23 +202,23 @@ function builder<P extends string>(
       const on = steps(from)[0];
       const off = steps(last)[1];
       if (stimulus.ring !== 1 && stimulus.ring !== 2)
-        throw new RangeError(`${where}: ring must be 1 or 2, got ${stimulus.ring}`);
+        throw definitionError(`${where}: ring must be 1 or 2, got ${stimulus.ring}`);
       let profile: Float64Array | undefined;
       if (stimulus.profile !== undefined) {
         profile = Float64Array.from(stimulus.profile);
         if (profile.length !== options.ringSize || profile.some((v) => !Number.isFinite(v))) {
-          throw new RangeError(`${where}: a stimulus profile must hold ringSize = ${options.ringSize} finite values`);
+          throw definitionError(`${where}: a stimulus profile must hold ringSize = ${options.ringSize} finite values`);
         }
       } else if (!Number.isFinite(stimulus.angle)) {
-        throw new RangeError(`${where}: the stimulus angle must be a finite number of radians, got ${stimulus.angle}`);
+        throw definitionError(`${where}: the stimulus angle must be a finite number of radians, got ${stimulus.angle}`);
       }
       const strength = stimulus.strength ?? 1;
       const noise = stimulus.noise ?? 0;
       if (!Number.isFinite(strength) || !(noise >= 0 && Number.isFinite(noise))) {
-        throw new RangeError(`${where}: stimulus strength must be finite and noise a finite std >= 0`);
+        throw definitionError(`${where}: stimulus strength must be finite and noise a finite std >= 0`);
       }
       if (trial.stimuli.length >= MAX_STIMULI_PER_TRIAL) {
-        throw new RangeError(`${where}: a trial shows at most ${MAX_STIMULI_PER_TRIAL} stimuli`);
+        throw definitionError(`${where}: a trial shows at most ${MAX_STIMULI_PER_TRIAL} stimuli`);
       }
       trial.stimuli.push({
         ring: stimulus.ring,
@@ -229,7 +231,7 @@ function builder<P extends string>(
       });
     },
     respond(period, angle) {
-      if (!Number.isFinite(angle)) throw new RangeError(`${where}: the response angle must be finite, got ${angle}`);
+      if (!Number.isFinite(angle)) throw definitionError(`${where}: the response angle must be finite, got ${angle}`);
       goCue(period, true, wrapAngle(angle));
     },
     withhold(period) {
@@ -254,17 +256,25 @@ export function defineTask<const P extends string, Condition>(definition: TaskDe
   const layout = (options: TaskOptions): ChannelLayout => yang19Layout(options);
   const generate = (rng: Rng, options: TaskOptions): Batch => {
     const list = batchConditions(conditions, rng, options);
-    if (list.length === 0) throw new RangeError(`task '${id}': the ${options.mode} mode gave no trials`);
+    if (list.length === 0) {
+      throw new TasksError('invalid-option', `task '${id}': the ${options.mode} mode gave no trials`, {
+        hint: options.mode === 'psychometric' ? 'pass at least one condition (options.conditions)' : undefined,
+      });
+    }
     const trials = list.map((condition, index) => {
       const trial: Trial = { bounds: [], fixationUntil: -1, go: -1, respond: true, angle: 0, stimuli: [] };
       definition.trial(builder(id, frozenPeriods, index, options, trial), condition);
       const where = `task '${id}', trial ${index}`;
-      if (trial.bounds.length === 0) throw new RangeError(`${where}: the trial never called timing({...})`);
+      if (trial.bounds.length === 0) throw definitionError(`${where}: the trial never called timing({...})`);
       const length = trial.bounds[trial.bounds.length - 1];
-      if (trial.go < 0) throw new RangeError(`${where}: no go cue (call respond(period, angle) or withhold(period))`);
+      if (trial.go < 0) throw definitionError(`${where}: no go cue (call respond(period, angle) or withhold(period))`);
       if (!(trial.go > 0 && trial.go < length)) {
-        throw new RangeError(
-          `${where}: the go cue (step ${trial.go}) must fall inside the trial (steps 1..${length - 1}): give the periods before and from it a duration of at least dt = ${options.dt} ms`,
+        throw new TasksError(
+          'invalid-option',
+          `${where}: the go cue (step ${trial.go}) must fall inside the trial (steps 1..${length - 1})`,
+          {
+            hint: `give the periods before and from it a duration of at least dt = ${options.dt} ms, or use a smaller dt`,
+          },
         );
       }
       return trial;
@@ -295,5 +305,15 @@ export function defineTask<const P extends string, Condition>(definition: TaskDe
     ...(definition.defaults === undefined ? {} : { defaults: Object.freeze({ ...definition.defaults }) }),
     layout,
     generate,
+  });
+}
+
+/**
+ * A trial function that misuses its builder (a bug in the task's definition, not in the caller's options):
+ * MolapError 'task-definition', a failure (a plugin task's is reported as `task-failed`, naming the plugin).
+ */
+function definitionError(problem: string): TasksError {
+  return new TasksError('task-definition', problem, {
+    hint: "fix the task's trial function (defineTask): see the TrialBuilder documentation of @molap/tasks",
   });
 }

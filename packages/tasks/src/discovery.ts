@@ -1,6 +1,6 @@
 import { closestName } from './closest-name.js';
 import { checkTaskConformance } from './conformance.js';
-import { hasMolapCode } from './errors.js';
+import { hasMolapCode, TasksError } from './errors.js';
 import { scoreValuesProblem } from './metrics.js';
 import { SEMVER_PATTERN } from './plugin-shape.js';
 import type { TaskRegistry } from './registry.js';
@@ -117,7 +117,7 @@ type Node = Awaited<ReturnType<typeof nodeModules>>;
 
 async function readJson(node: Node, file: string): Promise<Json> {
   const parsed: unknown = JSON.parse(await node.fs.readFile(file, 'utf8'));
-  if (!isRecord(parsed)) throw new Error(`${file} does not hold a JSON object`);
+  if (!isRecord(parsed)) throw new TasksError('file-format', `${file} does not hold a JSON object`);
   return parsed;
 }
 

@@ -68,3 +68,45 @@ export function hasMolapCode(error: unknown, ...codes: readonly string[]): boole
     codes.includes(String((error as { code?: unknown }).code))
   );
 }
+
+/** The codes of `BAD_INPUT_CODES` of @molap/core (the caller's to fix), for the default `kind` of `TasksError`. */
+const BAD_INPUT_CODES: readonly string[] = [
+  'invalid-option',
+  'unknown-id',
+  'duplicate-id',
+  'invalid-plugin',
+  'file-format',
+  'file-version',
+  'incompatible',
+  'usage',
+];
+
+/**
+ * A molap error of this package with any code: the shape of `MolapError` of @molap/core (which sits above
+ * this package), branded the same way, so `isMolapError` and `errorKind` recognise it. `kind` defaults to
+ * 'bad-input' for the codes the caller fixes (`invalid-option`, `incompatible`, `file-format`,
+ * `file-version`, …) and to 'failure' otherwise.
+ */
+export class TasksError extends Error {
+  override readonly name = 'MolapError';
+  readonly [MOLAP_ERROR_BRAND] = true as const;
+  readonly code: string;
+  readonly problem: string;
+  readonly hint: string | undefined;
+  readonly kind: 'bad-input' | 'failure';
+
+  constructor(
+    code: string,
+    problem: string,
+    details: { readonly hint?: string; readonly kind?: 'bad-input' | 'failure'; readonly cause?: unknown } = {},
+  ) {
+    super(
+      details.hint === undefined ? problem : `${problem}\n  hint: ${details.hint}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
+    this.code = code;
+    this.problem = problem;
+    this.hint = details.hint;
+    this.kind = details.kind ?? (BAD_INPUT_CODES.includes(code) ? 'bad-input' : 'failure');
+  }
+}

@@ -3,6 +3,8 @@
  * Arrays are C order (row-major); numbers little-endian.
  */
 
+import { TasksError } from './errors.js';
+
 /** One array as stored in a `.npy` file. Strings are NumPy unicode (`<U`) arrays. */
 export type NpyArray =
   | { readonly dtype: 'float32'; readonly shape: readonly number[]; readonly data: Float32Array }
@@ -31,7 +33,9 @@ function header(descr: string, shape: readonly number[]): Uint8Array {
   const unpadded = 10 + dict.length + 1;
   const padding = (ALIGNMENT - (unpadded % ALIGNMENT)) % ALIGNMENT;
   const text = `${dict}${' '.repeat(padding)}\n`;
-  if (text.length > 0xffff) throw new RangeError(`npy header of ${text.length} bytes does not fit version 1.0`);
+  if (text.length > 0xffff) {
+    throw new TasksError('invalid-option', `npy header of ${text.length} bytes does not fit version 1.0`);
+  }
   const bytes = new Uint8Array(10 + text.length);
   bytes.set(MAGIC, 0);
   bytes[6] = 1;
@@ -60,10 +64,14 @@ function writeLittleEndian(data: Float32Array | Float64Array | Int32Array, out: 
 export function encodeNpy(array: NpyArray): Uint8Array {
   const count = elementCount(array.shape);
   if (array.shape.some((size) => !Number.isInteger(size) || size < 0)) {
-    throw new RangeError(`npy shape must hold non-negative integers, got [${array.shape.join(', ')}]`);
+    throw new TasksError(
+      'invalid-option',
+      `npy shape must hold non-negative integers, got [${array.shape.join(', ')}]`,
+    );
   }
   if (array.data.length !== count) {
-    throw new RangeError(
+    throw new TasksError(
+      'invalid-option',
       `npy data has ${array.data.length} elements, shape [${array.shape.join(', ')}] needs ${count}`,
     );
   }
@@ -86,8 +94,9 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   return file;
 }
 
-const fail = (name: string, problem: string): never => {
-  throw new Error(`${name}: ${problem}`);
+/** A `.npy` the reader cannot use: 'file-format' (damaged or unsupported content) or 'file-version'. */
+const fail = (name: string, problem: string, code: 'file-format' | 'file-version' = 'file-format'): never => {
+  throw new TasksError(code, `${name}: ${problem}`);
 };
 
 /** Reads the header dict NumPy writes: `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`. */
@@ -126,7 +135,7 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy'): NpyArray {
     headerLength = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    return fail(name, `unsupported .npy version ${major}.${bytes[7]}`);
+    return fail(name, `unsupported .npy version ${major}.${bytes[7]}`, 'file-version');
   }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(headerStart, headerStart + headerLength),

@@ -1,4 +1,5 @@
 import { unzipSync, type Zippable, zipSync } from 'fflate/browser';
+import { TasksError } from './errors.js';
 import { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
 import type { Batch, ChannelGroup, ChannelLayout, InputRole } from './task.js';
 
@@ -68,7 +69,10 @@ export function batchToNpyArrays(batch: Batch): Record<string, NpyArray> {
   ];
   for (const [name, array, length] of expected) {
     if (array.length !== length) {
-      throw new RangeError(`batch.${name} has ${array.length} elements, expected ${length} for T=${T}, B=${B}`);
+      throw new TasksError(
+        'invalid-option',
+        `batch.${name} has ${array.length} elements, expected ${length} for T=${T}, B=${B}`,
+      );
     }
   }
   const arrays: Record<string, NpyArray> = {
@@ -86,7 +90,10 @@ export function batchToNpyArrays(batch: Batch): Record<string, NpyArray> {
   }
   if (batch.trialTasks !== undefined) {
     if (batch.trialTasks.length !== B) {
-      throw new RangeError(`batch.trialTasks has ${batch.trialTasks.length} entries, expected B=${B}`);
+      throw new TasksError(
+        'invalid-option',
+        `batch.trialTasks has ${batch.trialTasks.length} entries, expected B=${B}`,
+      );
     }
     arrays.trial_tasks = strings(batch.trialTasks);
   }
@@ -112,7 +119,13 @@ export function decodeNpzArrays(bytes: Uint8Array): Record<string, NpyArray> {
   try {
     entries = unzipSync(bytes);
   } catch (cause) {
-    throw new Error(`not an .npz (zip) archive: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new TasksError(
+      'file-format',
+      `not an .npz (zip) archive: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   const arrays: Record<string, NpyArray> = {};
   for (const [file, content] of Object.entries(entries)) {
@@ -159,21 +172,25 @@ export function decodeNpz(bytes: Uint8Array): Batch {
     (name) => arrays[name] === undefined,
   );
   if (missing.length > 0) {
-    throw new Error(
+    throw new TasksError(
+      'file-format',
       `.npz lacks ${missing.map((name) => `${name}.npy`).join(', ')}; a batch archive holds inputs, targets, mask (T, B, C), target_angle (T, B), trial_steps and go_cue (B,) and dt ()`,
     );
   }
   const { inputs, targets } = arrays;
   if (inputs.shape.length !== 3)
-    throw new Error(`inputs.npy must have shape (T, B, nIn), got (${inputs.shape.join(', ')})`);
+    throw new TasksError('file-format', `inputs.npy must have shape (T, B, nIn), got (${inputs.shape.join(', ')})`);
   const [T, B, inputSize] = inputs.shape;
   if (targets.shape.length !== 3)
-    throw new Error(`targets.npy must have shape (T, B, nOut), got (${targets.shape.join(', ')})`);
+    throw new TasksError('file-format', `targets.npy must have shape (T, B, nOut), got (${targets.shape.join(', ')})`);
   const outputSize = targets.shape[2];
   const expectShape = (name: string, shape: readonly number[]) => {
     const actual = arrays[name].shape;
     if (actual.length !== shape.length || actual.some((size, i) => size !== shape[i])) {
-      throw new Error(`${name}.npy has shape (${actual.join(', ')}), expected (${shape.join(', ')})`);
+      throw new TasksError(
+        'file-format',
+        `${name}.npy has shape (${actual.join(', ')}), expected (${shape.join(', ')})`,
+      );
     }
   };
   expectShape('targets', [T, B, outputSize]);
@@ -183,12 +200,13 @@ export function decodeNpz(bytes: Uint8Array): Batch {
   expectShape('go_cue', [B]);
   const floats = (name: string): Float32Array => {
     const array = arrays[name];
-    if (array.dtype === 'string') throw new Error(`${name}.npy holds strings, expected numbers`);
+    if (array.dtype === 'string') throw new TasksError('file-format', `${name}.npy holds strings, expected numbers`);
     return array.data instanceof Float32Array ? array.data : Float32Array.from(array.data);
   };
   const ints = (name: string): Int32Array => {
     const array = arrays[name];
-    if (array.dtype !== 'int32') throw new Error(`${name}.npy must hold integers (int32 or int64), got ${array.dtype}`);
+    if (array.dtype !== 'int32')
+      throw new TasksError('file-format', `${name}.npy must hold integers (int32 or int64), got ${array.dtype}`);
     return array.data;
   };
   const epochNames =

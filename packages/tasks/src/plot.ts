@@ -1,3 +1,4 @@
+import { TasksError } from './errors.js';
 import type { Batch, ChannelGroup } from './task.js';
 
 /** Options of `plotTrial`. All sizes in CSS pixels. */
@@ -189,19 +190,27 @@ function colorBar(id: string, label: string, scale: Scale, x: number, y: number,
  */
 export function plotTrial(batch: Batch, trial: number, options: PlotTrialOptions = {}): string {
   if (!Number.isInteger(trial) || trial < 0 || trial >= batch.batchSize) {
-    throw new RangeError(`trial must be an integer in [0, ${batch.batchSize}) (the batch size), got ${trial}`);
+    throw new TasksError(
+      'invalid-option',
+      `trial must be an integer in [0, ${batch.batchSize}) (the batch size), got ${trial}`,
+    );
   }
   const width = options.width ?? DEFAULT_WIDTH;
   const rowHeight = options.rowHeight ?? DEFAULT_ROW_HEIGHT;
-  if (!(width > 0) || !(rowHeight > 0)) throw new RangeError('plotTrial: width and rowHeight must be positive');
+  if (!(width > 0) || !(rowHeight > 0)) {
+    throw new TasksError('invalid-option', 'plotTrial: width and rowHeight must be positive');
+  }
   const range = options.valueRange;
   if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range[0] < range[1])) {
-    throw new RangeError(`plotTrial: valueRange must be [low, high] with low < high, got ${JSON.stringify(range)}`);
+    throw new TasksError(
+      'invalid-option',
+      `plotTrial: valueRange must be [low, high] with low < high, got ${JSON.stringify(range)}`,
+    );
   }
   const B = batch.batchSize;
   const { inputSize: nIn, outputSize: nOut, dt } = batch;
   const steps = batch.trialSteps[trial];
-  if (!(steps > 0)) throw new RangeError(`trial ${trial} has ${steps} steps: nothing to plot`);
+  if (!(steps > 0)) throw new TasksError('invalid-option', `trial ${trial} has ${steps} steps: nothing to plot`);
   const input = (t: number, c: number) => batch.inputs[(t * B + trial) * nIn + c];
   const target = (t: number, c: number) => batch.targets[(t * B + trial) * nOut + c];
   const maskAt = (t: number, c: number) => batch.mask[(t * B + trial) * nOut + c];

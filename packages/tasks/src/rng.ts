@@ -14,7 +14,7 @@
  * computes the same bits; the JavaScript loop remains for engines without WebAssembly and for tiny fills.
  */
 
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError, TasksError } from './errors.js';
 import { NORMAL_CHUNK, type NormalKernel, normalKernel } from './normal-kernel.js';
 import type { Rng } from './task.js';
 import {
@@ -145,7 +145,7 @@ class Xoshiro128StarStar implements Rng {
 
   integer(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
-      throw new RangeError(`rng.integer(n) needs an integer n in [1, 2^32]; got ${n}.`);
+      throw new TasksError('invalid-option', `rng.integer(n) needs an integer n in [1, 2^32]; got ${n}.`);
     }
     // Rejection of the incomplete last block keeps the result exactly uniform.
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
@@ -164,10 +164,16 @@ class Xoshiro128StarStar implements Rng {
 
   addNormal(out: Float32Array, std: number, offset = 0, count = out.length - offset): void {
     if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0) {
-      throw new RangeError(`addNormal: offset and count must be integers >= 0; got ${offset} and ${count}.`);
+      throw new TasksError(
+        'invalid-option',
+        `addNormal: offset and count must be integers >= 0; got ${offset} and ${count}.`,
+      );
     }
     if (offset + count > out.length) {
-      throw new RangeError(`addNormal: offset + count = ${offset + count} exceeds the array length ${out.length}.`);
+      throw new TasksError(
+        'invalid-option',
+        `addNormal: offset + count = ${offset + count} exceeds the array length ${out.length}.`,
+      );
     }
     this.addNormalFrom(out, offset, out, offset, count, std);
   }

@@ -3,6 +3,8 @@
  * (`Batch.score`), and `performance` of this package, which every evaluation in molap goes through, uses it.
  * Without one, trials are judged by Yang et al.'s criterion at their last step (`YANG19_SCORE`).
  */
+
+import { TasksError } from './errors.js';
 import { FIXATION_THRESHOLD, RESPONSE_TOLERANCE, yangCorrect } from './metrics.js';
 import { circularDistance, populationVector } from './ring.js';
 import type { Batch } from './task.js';
@@ -52,7 +54,10 @@ export function responseTimingScore(options: ResponseTimingOptions = {}): TaskSc
   const toleranceMs = options.toleranceMs ?? 100;
   const settleMs = options.settleMs ?? 100;
   if (!(toleranceMs >= 0 && Number.isFinite(toleranceMs)) || !(settleMs >= 0 && Number.isFinite(settleMs))) {
-    throw new RangeError('responseTimingScore: toleranceMs and settleMs must be finite numbers of ms >= 0');
+    throw new TasksError(
+      'invalid-option',
+      'responseTimingScore: toleranceMs and settleMs must be finite numbers of ms >= 0',
+    );
   }
   return Object.freeze({
     id: 'response-timing',
@@ -62,7 +67,11 @@ export function responseTimingScore(options: ResponseTimingOptions = {}): TaskSc
       const { batchSize: B, outputSize, dt } = batch;
       const fixation = batch.layout.outputs.find((group) => group.role === 'fixation');
       const ring = batch.layout.outputs.find((group) => group.role === 'response');
-      if (!fixation || !ring) throw new RangeError('responseTimingScore needs a fixation and a response output group');
+      if (!fixation || !ring) {
+        throw new TasksError('incompatible', 'responseTimingScore needs a fixation and a response output group', {
+          hint: 'score tasks without them with a score of their own',
+        });
+      }
       const tolerance = Math.round(toleranceMs / dt);
       const settle = Math.round(settleMs / dt);
       const values = new Float64Array(B);

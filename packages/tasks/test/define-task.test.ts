@@ -129,6 +129,26 @@ describe('defineTask', () => {
     expect(() => broken.generate(createRng(1), resolveTaskOptions(broken, { mode: 'test' }))).toThrow(
       "task 'lab/broken', trial 0: the go cue (step 0) must fall inside the trial",
     );
+    const twice = defineTask({
+      id: 'lab/twice',
+      meta,
+      periods: ['fixation', 'go'] as const,
+      defaults: { rules: ['lab/twice'] },
+      conditions: { sample: () => 0, grid: () => [0], parse: () => 0 },
+      trial(trial) {
+        trial.timing({ fixation: 100, go: 200 });
+        trial.respond('go', 0);
+        trial.withhold('go');
+      },
+    });
+    // A misused builder is a bug of the task's definition (a failure), not bad input; with a molap code.
+    expect(() => twice.generate(createRng(1), resolveTaskOptions(twice, { mode: 'test' }))).toThrow(
+      expect.objectContaining({
+        code: 'task-definition',
+        kind: 'failure',
+        message: expect.stringMatching(/set twice/),
+      }),
+    );
     defineTask({
       id: 'lab/typo',
       meta,

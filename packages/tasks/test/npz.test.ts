@@ -64,6 +64,15 @@ describe('encodeNpy', () => {
     const fortran = encodeNpy({ dtype: 'int32', shape: [1], data: Int32Array.of(1) });
     fortran.set(new TextEncoder().encode("'fortran_order': True, "), 10 + "{'descr': '<i4', ".length);
     expect(() => decodeNpy(fortran, 'f.npy')).toThrow('f.npy: Fortran-order arrays are not supported');
+    // A damaged or newer file is the caller's to fix (exit code 2 of the CLI), with a molap code.
+    expect(() => decodeNpy(Uint8Array.of(1, 2, 3), 'x.npy')).toThrow(
+      expect.objectContaining({ code: 'file-format', kind: 'bad-input' }),
+    );
+    const newer = encodeNpy({ dtype: 'int32', shape: [1], data: Int32Array.of(1) });
+    newer[6] = 9;
+    expect(() => decodeNpy(newer, 'n.npy')).toThrow(
+      expect.objectContaining({ code: 'file-version', kind: 'bad-input' }),
+    );
   });
 });
 

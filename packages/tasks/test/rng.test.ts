@@ -48,7 +48,9 @@ describe('createRng', () => {
     expect(() => createRng(Number.NaN)).toThrow(/seed.*integer/);
     expect(() => createRng('3' as unknown as number)).toThrow(/Invalid option seed: "3"/);
     expect(() => createRng(1).fork(0.5)).toThrow(/key/);
-    expect(() => createRng(1).integer(0)).toThrow(RangeError);
+    expect(() => createRng(1).integer(0)).toThrow(
+      expect.objectContaining({ code: 'invalid-option', kind: 'bad-input' }),
+    );
     expect(() => createRng(1).integer(2.5)).toThrow(/integer n/);
   });
 

@@ -6,6 +6,7 @@
  * (web pages) pass theirs.
  */
 import type { Engine, ModelOptions } from '../engine.js';
+import { BackendError, disposedError, invalidOption } from '../errors.js';
 import { NOISE_TABLE_BYTES, noiseTables } from '../noise.js';
 import { createArrayHeap, createWasmHeap, type Heap } from './heap.js';
 import { createJsKernels, type Kernels } from './kernels.js';
@@ -67,21 +68,23 @@ export async function createNativeEngineOn(
 ): Promise<NativeEngine> {
   const requested = options.simd ?? 'auto';
   if (requested !== 'auto' && typeof requested !== 'boolean') {
-    throw new RangeError(`simd must be true, false or 'auto' (got ${String(requested)})`);
+    throw invalidOption(`simd must be true, false or 'auto' (got ${String(requested)})`);
   }
   const simdAvailable = requested !== false && wasmSimdSupported();
   if (requested === true && !simdAvailable) {
-    throw new Error(
-      'WebAssembly SIMD (with shared memory) is not available in this runtime: use simd: false or "auto"',
+    throw new BackendError(
+      'engine-unavailable',
+      'WebAssembly SIMD (with shared memory) is not available in this runtime',
+      { hint: 'use simd: false or "auto"', kind: 'bad-input' },
     );
   }
   const threads = options.threads ?? platform.defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`threads must be a positive integer (got ${threads})`);
+    throw invalidOption(`threads must be a positive integer (got ${threads})`);
   }
   const createThreadPool = platform.createThreadPool;
   if (threads > 1 && !createThreadPool) {
-    throw new RangeError(`threads: ${threads} cannot run here: ${platform.noThreadsHint ?? 'pass threads: 1'}`);
+    throw invalidOption(`threads: ${threads} cannot run here`, platform.noThreadsHint ?? 'pass threads: 1');
   }
 
   let heap: Heap;
@@ -114,7 +117,7 @@ export async function createNativeEngineOn(
     heapBytes: () => heap.buffer().byteLength,
     allocatedBytes: () => heap.allocatedBytes(),
     createModel(modelOptions) {
-      if (disposed) throw new Error('the native engine was disposed');
+      if (disposed) throw disposedError('the native engine was disposed');
       return new NativeModel(context, modelOptions);
     },
     async dispose() {

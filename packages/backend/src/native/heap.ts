@@ -3,6 +3,8 @@
  * for the JS kernels) with a first-fit allocator of 64-byte-aligned blocks (each with 16 bytes of slack). Blocks are reused after
  * `free`, so steady training (same batch shapes) never grows the heap.
  */
+
+import { BackendError } from '../errors.js';
 import type { WasmMemory } from './webassembly.js';
 
 const ALIGN = 64;
@@ -107,9 +109,10 @@ export function createWasmHeap(memory: WasmMemory, start: number): Heap {
       try {
         memory.grow(pages);
       } catch (error) {
-        throw new RangeError(
-          `native engine: cannot grow WebAssembly memory to ${Math.ceil(want / 2 ** 20)} MiB (${String(error)}); ` +
-            'use smaller batches, fewer time steps or fewer units',
+        throw new BackendError(
+          'out-of-memory',
+          `native engine: cannot grow WebAssembly memory to ${Math.ceil(want / 2 ** 20)} MiB (${String(error)})`,
+          { hint: 'use smaller batches, fewer time steps or fewer units', cause: error },
         );
       }
       return memory.buffer.byteLength;

@@ -19,6 +19,7 @@ import {
   type TrainableFlags,
   type TrainingBatch,
 } from '../engine.js';
+import { disposedError } from '../errors.js';
 import {
   parameterSizes,
   recurrentNoiseStd,
@@ -117,7 +118,7 @@ export class NativeModel implements EngineModel {
   }
 
   private checkLive(): void {
-    if (this.disposed) throw new Error('this native model was disposed');
+    if (this.disposed) throw disposedError('this native model was disposed');
   }
 
   private pointer(base: number, name: ParameterName): number {

@@ -6,6 +6,7 @@
  * process alive, and terminated by {@link ThreadPool.dispose}.
  */
 import { Worker } from 'node:worker_threads';
+import { BackendError, disposedError } from '../errors.js';
 import { WORKER_SOURCE } from './generated/worker.generated.js';
 import type { Kernels } from './kernels.js';
 import { encodeJob } from './passes.js';
@@ -69,7 +70,7 @@ export async function createThreadPool(
   return {
     threads,
     run(phase, job) {
-      if (disposed) throw new Error('the native engine was disposed');
+      if (disposed) throw disposedError('the native engine was disposed');
       const shared = { ...job, threads };
       encodeJob(shared, slots);
       control[CONTROL.phase] = phase;
@@ -89,7 +90,7 @@ export async function createThreadPool(
         const length = control[CONTROL.messageLength];
         const message = String.fromCharCode(...control.subarray(CONTROL.message, CONTROL.message + length));
         Atomics.store(control, CONTROL.failed, 0);
-        throw new Error(`native engine worker ${failed} failed: ${message}`);
+        throw new BackendError('engine-failed', `native engine worker ${failed} failed: ${message}`);
       }
     },
     async dispose() {

@@ -4,6 +4,8 @@
  * browser globals into every consumer's types.
  */
 
+import { BackendError } from '../errors.js';
+
 /** A compiled module (opaque; structured-cloneable to worker threads). */
 export type WasmModule = object;
 
@@ -23,7 +25,12 @@ interface WebAssemblyApi {
 /** The global `WebAssembly` object (throws a clear error where the runtime has none). */
 export function webAssembly(): WebAssemblyApi {
   const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (!api) throw new Error('this JavaScript runtime has no WebAssembly: use the native engine with simd: false');
+  if (!api) {
+    throw new BackendError('engine-unavailable', 'this JavaScript runtime has no WebAssembly', {
+      hint: 'use the native engine with simd: false',
+      kind: 'bad-input',
+    });
+  }
   return api;
 }
 

@@ -4,7 +4,7 @@
  * import time of this package, so a missing backend can never break `import '@molap/backend'`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MOLAP_ERROR_BRAND } from '../errors.js';
+import { BackendError, invalidOption, MOLAP_ERROR_BRAND } from '../errors.js';
 
 /** The tfjs backends this package can run on, fastest first. */
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -101,8 +101,9 @@ export class TfjsBackendUnavailableError extends Error {
  */
 export async function loadTfjsBackend(requested?: TfjsBackendName): Promise<LoadedTfjsBackend> {
   if (requested !== undefined && !TFJS_BACKEND_ORDER.includes(requested)) {
-    throw new RangeError(
-      `unknown tfjs backend ${JSON.stringify(requested)}; choose one of ${TFJS_BACKEND_ORDER.join(', ')}`,
+    throw invalidOption(
+      `unknown tfjs backend ${JSON.stringify(requested)}`,
+      `choose one of ${TFJS_BACKEND_ORDER.join(', ')}`,
     );
   }
   const candidates = requested ? [requested] : TFJS_BACKEND_ORDER;
@@ -130,6 +131,9 @@ export function activateTfjsBackend(backend: TfjsBackendName): void {
   if (tf.getBackend() === backend) return;
   tf.setBackend(backend).catch(() => undefined);
   if (tf.getBackend() !== backend) {
-    throw new Error(`tfjs could not switch to the '${backend}' backend: was it loaded with loadTfjsBackend?`);
+    throw new BackendError('engine-unavailable', `tfjs could not switch to the '${backend}' backend`, {
+      hint: 'load it first with loadTfjsBackend',
+      kind: 'bad-input',
+    });
   }
 }

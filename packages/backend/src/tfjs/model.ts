@@ -21,6 +21,7 @@ import {
   type TrainableFlags,
   type TrainingBatch,
 } from '../engine.js';
+import { disposedError } from '../errors.js';
 import {
   moduleMask,
   parameterShapes,
@@ -259,7 +260,7 @@ export class TfjsModel implements EngineModel {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new Error('this model was disposed; create a new one with engine.createModel');
+    if (this.disposed) throw disposedError('this model was disposed', 'create a new one with engine.createModel');
   }
 
   /** Validates a pass's inputs, activates the backend and draws the scaled noise [T, B, N]. */

@@ -12,13 +12,14 @@ describe('molap run --dry-run --preset paper', () => {
       const result = await molap(['run', '--dry-run', '--preset', 'paper'], { cwd: scratch.root });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout).preset).toBe('paper');
-      expect(result.stderr).toMatch(/^135 jobs, about \d+ h \d+ min of work:/);
-      expect(result.stderr).toMatch(/ 21 × train +\d+ h/);
+      // 8 models (si included) × 3 seeds: 3 banks, 24 trainings, 72 analyses, 54 held-out learnings
+      expect(result.stderr).toMatch(/^153 jobs, about \d+ h \d+ min of work:/);
+      expect(result.stderr).toMatch(/ 24 × train +\d+ h/);
       const wall = /1 worker (.+), 4 workers (.+), 16 workers (.+)\n/.exec(result.stderr);
       expect(wall).not.toBeNull();
       const json = await molap(['run', '--dry-run', '--preset', 'paper', '--json'], { cwd: scratch.root });
       const estimate = JSON.parse(json.stderr.trim());
-      expect(estimate.jobs).toHaveLength(135);
+      expect(estimate.jobs).toHaveLength(153);
       const [one, four, sixteen] = estimate.wall.map((row: { seconds: number }) => row.seconds);
       expect(one).toBe(estimate.workSeconds);
       expect(four).toBeLessThan(one);

@@ -8,7 +8,7 @@
  */
 
 import { errorKind, InvalidValueError, isMolapError, MolapError } from '@molap/core';
-import { DIVERGED_CODE, describeJob } from './failures.js';
+import { describeJob } from './failures.js';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
 
@@ -44,8 +44,9 @@ export interface StudyExecutor {
 
 /**
  * The error a run ends with when jobs failed: the first failure itself when it is the only one and no job
- * waited on it; else a molap error of the first failure's code and kind that names every failed job and
- * counts the jobs left undone because they read a failed one.
+ * waited on it; else a molap error of the first failure's code, kind and hint whose problem names every
+ * failed job and counts the jobs left undone because they read a failed one (the jobs that finished are
+ * kept: a resume redoes only those).
  */
 export function failedJobsError(
   failed: readonly { readonly job: StudyJob; readonly error: unknown }[],
@@ -55,7 +56,10 @@ export function failedJobsError(
   if (first === undefined) throw new RangeError('failedJobsError needs at least one failed job');
   if (failed.length === 1 && skipped.length === 0) return first.error;
   const error = first.error;
-  const problem = isMolapError(error) ? error.problem : error instanceof Error ? error.message : String(error);
+  const molap = isMolapError(error) ? error : undefined;
+  // A plugin's failure names its package (`source`): kept in the problem, since the fields do not carry over.
+  const source = (error as { source?: unknown } | undefined)?.source;
+  const problem = `${molap ? molap.problem : error instanceof Error ? error.message : String(error)}${typeof source === 'string' ? ` (${source})` : ''}`;
   const others = failed.slice(1).map(({ job }) => describeJob(job));
   const more = [
     others.length > 0
@@ -65,12 +69,8 @@ export function failedJobsError(
       ? `${skipped.length} job${skipped.length === 1 ? '' : 's'} waited on a failed one and did not run`
       : '',
   ].filter((part) => part !== '');
-  return new MolapError(isMolapError(error) ? error.code : 'job-failed', `${problem}; ${more.join('; ')}`, {
-    // A diverged training needs a new run with another option (its hint says which): a resume repeats it.
-    hint:
-      isMolapError(error) && error.code === DIVERGED_CODE
-        ? error.hint
-        : `${isMolapError(error) && error.hint ? `${error.hint}; ` : ''}every job that finished is kept: resume the run once the cause is fixed`,
+  return new MolapError(molap ? molap.code : 'job-failed', `${problem}; ${more.join('; ')}`, {
+    ...(molap?.hint ? { hint: molap.hint } : {}),
     kind: errorKind(error),
     cause: error,
   });

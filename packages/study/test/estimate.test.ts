@@ -68,8 +68,11 @@ describe('failedJobsError', () => {
     expect(failedJobsError([failure('a', error)], [])).toBe(error);
   });
 
-  it('names every failed job and counts those that waited, keeping the first failure’s code, kind and hint', () => {
-    const first = new MolapError('invalid-plugin', "task 'lab/x' made a NaN", { hint: 'fix lab-tasks@1.0.0' });
+  it('names every failed job and counts those that waited, keeping the first failure’s code, kind, hint and source', () => {
+    const first = Object.assign(
+      new MolapError('invalid-plugin', "task 'lab/x' made a NaN", { hint: 'fix lab-tasks@1.0.0' }),
+      { source: 'lab-tasks@1.0.0' },
+    );
     const error = failedJobsError(
       [failure('a', first), failure('b', new Error('disk full'))],
       [job('robustness/a/seed-1'), job('robustness/b/seed-1')],
@@ -77,11 +80,9 @@ describe('failedJobsError', () => {
     expect(error.code).toBe('invalid-plugin');
     expect(error.kind).toBe('bad-input');
     expect(error.problem).toBe(
-      "task 'lab/x' made a NaN; 1 other job failed too (b: learning the corpus (seed 1)); 2 jobs waited on a failed one and did not run",
+      "task 'lab/x' made a NaN (lab-tasks@1.0.0); 1 other job failed too (b: learning the corpus (seed 1)); 2 jobs waited on a failed one and did not run",
     );
-    expect(error.hint).toBe(
-      'fix lab-tasks@1.0.0; every job that finished is kept: resume the run once the cause is fixed',
-    );
+    expect(error.hint).toBe('fix lab-tasks@1.0.0');
     expect(error.cause).toBe(first);
   });
 });

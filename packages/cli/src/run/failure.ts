@@ -34,6 +34,13 @@ export function studyFailure(error: unknown, resume: string): CommandError {
       cause: error,
     });
   }
+  if (isMolapError(error)) {
+    // Its own hint first (what to fix), then how to continue.
+    return new CommandError(error.problem, {
+      hint: `${error.hint ? `${error.hint}; ` : ''}the run folder keeps every finished stage: after fixing the cause, continue with \`${resume}\``,
+      cause: error,
+    });
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const text = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
   const problem = code ? FILE_SYSTEM_PROBLEMS[code] : undefined;

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Benchmark `tune`: one protocol, applied equally, to choose the defaults each strategy exposes:
 // EWC's λ, SI's c, MoLaP's learning rate (the one learning option of MoLaP that moved its results), and the
-// multitask network's learning rate (so that MoLaP's tuned rate is not compared with an untuned baseline).
+// learning rate of the networks that train every weight (multitask, independent, psp, sequential), so that
+// MoLaP's tuned rate is not compared with untuned baselines.
 //
 //   npm run bench -- tune [--strategies ewc,si,molap] [--seed 101] [--grid-ewc 100,1000,10000,100000]
 //       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005]
-//       [--grid-multitask 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
+//       [--grid-<multitask|independent|psp|sequential> 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
 //       [--module-size 16] [--threads N] [--cache dir] [--json] [--out file.json]
 //
 // Protocol (the same for every strategy):
@@ -25,7 +26,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
-import { ewc, multitask, si } from '@molap/baselines';
+import { ewc, independent, multitask, psp, sequential, si } from '@molap/baselines';
 import { createMolap } from '@molap/composer';
 import { budgetFor, evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import { buildModuleBank, loadModuleBank, loadTeacher, saveModuleBank } from '@molap/primitives';
@@ -50,8 +51,16 @@ const GRIDS = {
   si: { option: 'c', values: list('grid-si', '0.1,1,10,100') },
   molap: { option: 'learningRate', values: list('grid-molap', '0.001,0.002,0.003,0.005') },
   multitask: { option: 'learningRate', values: list('grid-multitask', '0.0005,0.001,0.002,0.005') },
+  independent: { option: 'learningRate', values: list('grid-independent', '0.0005,0.001,0.002,0.005') },
+  psp: { option: 'learningRate', values: list('grid-psp', '0.0005,0.001,0.002,0.005') },
+  sequential: { option: 'learningRate', values: list('grid-sequential', '0.0005,0.001,0.002,0.005') },
 };
-const NETWORKS = { ewc, si, multitask };
+const NETWORKS = { ewc, si, multitask, independent, psp, sequential };
+const unknown = strategies.filter((strategy) => !GRIDS[strategy]);
+if (unknown.length > 0) {
+  process.stderr.write(`unknown strategy '${unknown[0]}' to tune: use ${Object.keys(GRIDS).join(', ')}\n`);
+  process.exit(2);
+}
 const bankOptions = {
   extractor: option('extractor', 'teacher'),
   latents: { k: Number(option('k', '16')) },
@@ -145,7 +154,6 @@ const report = {
 };
 for (const strategy of strategies) {
   const grid = GRIDS[strategy];
-  if (!grid) throw new Error(`unknown strategy '${strategy}' to tune: use ewc, si, molap or multitask`);
   const points = [];
   for (const value of grid.values) {
     const key = { strategy, option: grid.option, value, seed, budget, ...(strategy === 'molap' ? bankOptions : {}) };

@@ -267,16 +267,7 @@ export async function planStudy(
       });
     }
     const declared = registry.get(strategy);
-    const unmade = (declared.inputs ?? []).find((input) => !STUDY_INPUTS.includes(input.name));
-    if (unmade !== undefined) {
-      throw new MolapError(
-        'invalid-plugin',
-        `strategy '${strategy}' needs the input '${unmade.name}' (${unmade.description}), which a study cannot make`,
-        {
-          hint: `a study makes the inputs ${STUDY_INPUTS.map((name) => `'${name}'`).join(' and ')}; create this strategy's models with its own code instead`,
-        },
-      );
-    }
+    checkStudyInputs(declared);
     const shared = strategyTraits(declared).modular ? settings.molap : settings.network;
     models.push({ name: label ?? strategy, strategy, options: { ...shared, ...options } });
   }
@@ -458,6 +449,19 @@ async function planPerturbations(
   }
 
   return perturbations;
+}
+
+/** Refuses a strategy that declares an input a study cannot make (`STUDY_INPUTS`), before any work. */
+function checkStudyInputs(strategy: import('@molap/core').AnyStrategy): void {
+  const unmade = (strategy.inputs ?? []).find((input) => !STUDY_INPUTS.includes(input.name));
+  if (unmade === undefined) return;
+  throw new MolapError(
+    'invalid-plugin',
+    `strategy '${strategy.id}' needs the input '${unmade.name}' (${unmade.description}), which a study cannot make`,
+    {
+      hint: `a study makes the inputs ${STUDY_INPUTS.map((name) => `'${name}'`).join(' and ')}; create this strategy's models with its own code instead`,
+    },
+  );
 }
 
 /** The user's stages `run.stages` names, each known to the registry and not a built-in one; no repeats. */

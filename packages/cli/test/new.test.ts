@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'n
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratch, molap, repoRoot, type Scratch } from './support.js';
+import { createScratch, molap, repoRoot, type Scratch, TINY_COMPARE_BUDGET } from './support.js';
 
 const NAME = '@my-lab/molap-task-memory-saccade';
 const TASK = 'my-lab/memory-saccade';
@@ -110,18 +110,16 @@ describe('molap new task', () => {
 
     // a tiny compare of the new task with a Yang task (the issue's "doctor --strict and a tiny compare")
     const compared = await molap(
-      ['compare', '--tasks', `fdgo,${TASK}`, '--strategies', 'multitask,independent', '--budget', 'quick'].concat([
-        '--steps',
-        '2',
-        '--batch-size',
-        '4',
-        '--eval-trials',
-        '8',
-        '--eval-every',
-        '0',
+      [
+        'compare',
+        '--tasks',
+        `fdgo,${TASK}`,
+        '--strategies',
+        'multitask,independent',
+        ...TINY_COMPARE_BUDGET,
         '--json',
         '--quiet',
-      ]),
+      ],
       { cwd: host },
     );
     expect(compared.code, compared.stderr).toBe(0);

@@ -13,6 +13,7 @@ import {
   packageRoot,
   repoRoot,
   type Scratch,
+  TINY_COMPARE_BUDGET,
 } from './support.js';
 
 const NEUROGYM_IDS = [
@@ -286,18 +287,7 @@ describe('plugin strategies', () => {
 
   it('compares a discovered strategy with a baseline on Yang and plugin tasks, no rules option set', async () => {
     const args = ['compare', '--tasks', 'fdgo,neurogym/go-no-go', '--strategies', 'multitask,lab/l2'];
-    const budget = [
-      '--budget',
-      'quick',
-      '--steps',
-      '2',
-      '--batch-size',
-      '4',
-      '--eval-trials',
-      '8',
-      '--eval-every',
-      '0',
-    ];
+    const budget = TINY_COMPARE_BUDGET;
     const result = await molap([...args, ...budget, '--parallelism', '1', '--json', '--quiet'], { cwd: lab.root });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -313,18 +303,7 @@ describe('plugin strategies', () => {
 
   it('runs the comparison in worker threads that load the same plugins', async () => {
     const args = ['compare', '--tasks', 'neurogym/go-no-go', '--strategies', 'lab/l2,multitask'];
-    const budget = [
-      '--budget',
-      'quick',
-      '--steps',
-      '2',
-      '--batch-size',
-      '4',
-      '--eval-trials',
-      '8',
-      '--eval-every',
-      '0',
-    ];
+    const budget = TINY_COMPARE_BUDGET;
     const result = await molap([...args, ...budget, '--parallelism', '2', '--json'], { cwd: lab.root });
     expect(result.code).toBe(0);
     const events = result.stderr
@@ -458,18 +437,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
 
   it('compares across the two plugins', async () => {
     const args = ['compare', '--tasks', 'neurogym/go-no-go,lab/delayed-reach', '--strategies', 'multitask'];
-    const budget = [
-      '--budget',
-      'quick',
-      '--steps',
-      '2',
-      '--batch-size',
-      '4',
-      '--eval-trials',
-      '8',
-      '--eval-every',
-      '0',
-    ];
+    const budget = TINY_COMPARE_BUDGET;
     const result = await molap([...args, ...budget, '--json', '--quiet'], { cwd: lab.root });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).rows).toHaveLength(2);
@@ -479,7 +447,7 @@ describe('a run mixing Yang tasks and two plugins', () => {
 /** `molap learn` and `molap compare` say which score judged each task, as the report does. */
 describe('the score of each task in learn and compare', () => {
   const tasks = ['--tasks', 'fdgo,neurogym/ready-set-go'];
-  const budget = ['--budget', 'quick', '--steps', '2', '--batch-size', '4', '--eval-trials', '8', '--eval-every', '0'];
+  const budget = TINY_COMPARE_BUDGET;
   /** The table row of `task` (whitespace collapsed). */
   const row = (stdout: string, task: string) =>
     stdout

@@ -7,6 +7,20 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(packageRoot, '../..');
 export const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+
+/** Flags of a compare that only checks the plumbing: 2 steps of 4 trials per task, 8 evaluation trials at the end. */
+export const TINY_COMPARE_BUDGET: readonly string[] = [
+  '--budget',
+  'quick',
+  '--steps',
+  '2',
+  '--batch-size',
+  '4',
+  '--eval-trials',
+  '8',
+  '--eval-every',
+  '0',
+];
 const binary = join(packageRoot, manifest.bin.molap);
 
 /** The environment without npm's per-run variables, so a parent `npm test` does not steer the child. */

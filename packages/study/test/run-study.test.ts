@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
 import { estimateRun } from '../src/estimate.js';
 import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION, readRunRecord } from '../src/folder.js';
-import { planStudy } from '../src/plan.js';
+import { planStudy, type StudyPlan } from '../src/plan.js';
 import { runStudy, type StudyEvent } from '../src/run-study.js';
 import { createBuiltinStageRegistry } from '../src/stages/index.js';
 import type { StudyStage } from '../src/stages/stage.js';
@@ -29,6 +29,23 @@ import { createBuiltinStrategyRegistry } from '../src/strategies.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 
 const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+
+/** A new run folder under `root` recording `plan` and the `config` it was made from. */
+const newRunFolder = (plan: StudyPlan, config: MolapConfig) =>
+  createRunFolder(
+    root,
+    {
+      format: RUN_FORMAT,
+      formatVersion: RUN_FORMAT_VERSION,
+      molapVersion: PACKAGE_VERSION,
+      createdAt: new Date().toISOString(),
+      preset: plan.preset,
+      seeds: plan.seeds,
+      config,
+      plan,
+    },
+    new Date(),
+  );
 
 let root: string;
 beforeAll(async () => {
@@ -54,20 +71,7 @@ describe('runStudy', () => {
         'ewc',
         'sequential',
       ]);
-      const runDir = await createRunFolder(
-        root,
-        {
-          format: RUN_FORMAT,
-          formatVersion: RUN_FORMAT_VERSION,
-          molapVersion: PACKAGE_VERSION,
-          createdAt: new Date().toISOString(),
-          preset: plan.preset,
-          seeds: plan.seeds,
-          config,
-          plan,
-        },
-        new Date(),
-      );
+      const runDir = await newRunFolder(plan, config);
       expect((await readRunRecord(runDir)).plan).toEqual(plan);
       const events: StudyEvent[] = [];
       const output = await runStudy(plan, { runDir, engine, registry, onEvent: (event) => events.push(event) });
@@ -110,20 +114,7 @@ describe('a plugin strategy', () => {
       };
       const context = { registry, strategies, strategyContext: { engine, tasks: registry } };
       const plan = await planStudy(config, undefined, context);
-      const runDir = await createRunFolder(
-        root,
-        {
-          format: RUN_FORMAT,
-          formatVersion: RUN_FORMAT_VERSION,
-          molapVersion: PACKAGE_VERSION,
-          createdAt: new Date().toISOString(),
-          preset: plan.preset,
-          seeds: plan.seeds,
-          config,
-          plan,
-        },
-        new Date(),
-      );
+      const runDir = await newRunFolder(plan, config);
       const estimate = await estimateRun(plan, undefined, { strategies });
       const { results } = await runStudy(plan, { runDir, engine, registry, strategies });
       const { timings: _, createdBy: __, ...rest } = JSON.parse(JSON.stringify(results));
@@ -221,20 +212,7 @@ describe("a user's analysis stage", () => {
         strategyContext: { engine, tasks: registry },
       });
       expect(plan.stages).toEqual(['fixed-batch-performance']);
-      const runDir = await createRunFolder(
-        root,
-        {
-          format: RUN_FORMAT,
-          formatVersion: RUN_FORMAT_VERSION,
-          molapVersion: PACKAGE_VERSION,
-          createdAt: new Date().toISOString(),
-          preset: plan.preset,
-          seeds: plan.seeds,
-          config,
-          plan,
-        },
-        new Date(),
-      );
+      const runDir = await newRunFolder(plan, config);
       const events: StudyEvent[] = [];
       const output = await runStudy(plan, { runDir, engine, registry, stages, onEvent: (e) => events.push(e) });
       const written = JSON.parse(await readFile(output.resultsFile, 'utf8'));
@@ -292,20 +270,7 @@ describe("a user's analysis stage", () => {
     try {
       const context = { registry, strategyContext: { engine, tasks: registry } };
       const plan = await planStudy(config, undefined, { ...context, stages: createBuiltinStageRegistry([buggy]) });
-      const runDir = await createRunFolder(
-        root,
-        {
-          format: RUN_FORMAT,
-          formatVersion: RUN_FORMAT_VERSION,
-          molapVersion: PACKAGE_VERSION,
-          createdAt: new Date().toISOString(),
-          preset: plan.preset,
-          seeds: plan.seeds,
-          config,
-          plan,
-        },
-        new Date(),
-      );
+      const runDir = await newRunFolder(plan, config);
       const ran = async (stages: StudyStage[]) => {
         const ends: string[] = [];
         const output = runStudy(plan, {

@@ -25,18 +25,12 @@ export function studyFailure(error: unknown, resume: string): CommandError {
     // --resume would repeat it: the run folder keeps the options that diverged, so the hint is the error's own.
     return new CommandError(error.problem, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
   }
-  if (isMolapError(error) && 'source' in error) {
-    // A task registry error (a plugin's task failed): recognised by its brand and fields, not by its class, so
-    // an error from the CommonJS build of @molap/tasks is recognised too.
-    const source = (error as { source?: string }).source;
-    return new CommandError(`${error.problem}${source ? ` (${source})` : ''}`, {
-      hint: `${error.hint ? `${error.hint}; ` : ''}then continue with \`${resume}\``,
-      cause: error,
-    });
-  }
   if (isMolapError(error)) {
-    // Its own hint first (what to fix), then how to continue.
-    return new CommandError(error.problem, {
+    // A plugin's failure names its package (`source`, a field of the task registry's errors: recognised by the
+    // brand and the field, not the class, so the CommonJS build's errors are too). Its own hint first (what
+    // to fix), then how to continue.
+    const source = (error as { source?: unknown }).source;
+    return new CommandError(`${error.problem}${typeof source === 'string' ? ` (${source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}the run folder keeps every finished stage: after fixing the cause, continue with \`${resume}\``,
       cause: error,
     });

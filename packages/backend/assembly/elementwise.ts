@@ -1,6 +1,6 @@
 // Element-wise kernels of the leaky RNN passes, the optimiser and gradient clipping.
 // Rows are contiguous with `cols` elements unless a leading dimension is given.
-import { expNegativeAbs, sigmoid, sigmoidFrom, softplusFrom, tanh } from './math';
+import { expNegativeAbsFlushed, sigmoidFrom, softplusFrom, tanh } from './math';
 
 export const ACTIVATION_SOFTPLUS: i32 = 0;
 export const ACTIVATION_RELU: i32 = 1;
@@ -37,10 +37,10 @@ export const OUTPUT_SIGMOID: i32 = 0;
   const p1 = v128.load(pre, 16);
   const p2 = v128.load(pre, 32);
   const p3 = v128.load(pre, 48);
-  const e0 = expNegativeAbs(p0);
-  const e1 = expNegativeAbs(p1);
-  const e2 = expNegativeAbs(p2);
-  const e3 = expNegativeAbs(p3);
+  const e0 = expNegativeAbsFlushed(p0);
+  const e1 = expNegativeAbsFlushed(p1);
+  const e2 = expNegativeAbsFlushed(p2);
+  const e3 = expNegativeAbsFlushed(p3);
   v128.store(pre, leak(v128.load(mask), v128.load(hPrev), softplusFrom(p0, e0), keep, a));
   v128.store(pre, leak(v128.load(mask, 16), v128.load(hPrev, 16), softplusFrom(p1, e1), keep, a), 16);
   v128.store(pre, leak(v128.load(mask, 32), v128.load(hPrev, 32), softplusFrom(p2, e2), keep, a), 32);
@@ -91,7 +91,7 @@ export const OUTPUT_SIGMOID: i32 = 0;
     hp = loadPartial(hPrev, count);
     m = loadPartial(mask, count);
   }
-  const e = kind == ACTIVATION_SOFTPLUS ? expNegativeAbs(p) : f32x4.splat(0);
+  const e = kind == ACTIVATION_SOFTPLUS ? expNegativeAbsFlushed(p) : f32x4.splat(0);
   const value = phi(p, e, kind);
   const h = leak(m, hp, value, keep, a);
   if (full) v128.store(pre, h);
@@ -159,7 +159,7 @@ export function readout(
       const o = <usize>(r * cols + c) << 2;
       const full = count == 4;
       const zi = full ? v128.load(z + o) : loadPartial(z + o, count);
-      const y = kind == OUTPUT_SIGMOID ? sigmoid(zi) : zi;
+      const y = kind == OUTPUT_SIGMOID ? sigmoidFrom(zi, expNegativeAbsFlushed(zi)) : zi;
       const m = full ? v128.load(mask + o) : loadPartial(mask + o, count);
       const e = f32x4.mul(f32x4.sub(y, full ? v128.load(target + o) : loadPartial(target + o, count)), m);
       const e2 = f32x4.mul(e, e);

@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Activation, TrainableFlags } from '../src/engine.js';
 import { createNativeEngine } from '../src/native/engine.js';
+import { FLUSH_BELOW } from '../src/native/kernels.js';
 import { fillNoise } from '../src/noise.js';
 import { referenceForward, referenceGradients } from '../src/reference.js';
 import { randomBatch, randomParameters, relativeError, smallConfig } from './fixtures.js';
@@ -51,7 +52,7 @@ describe('native engine', () => {
   });
 
   it.each(['softplus', 'relu', 'tanh'] as Activation[])(
-    'computes %s and its derivative accurately over [−40, 40]',
+    'computes %s accurately over [−40, 40] (softplus below 2^-40 is exactly 0)',
     async (activation) => {
       const engine = await createNativeEngine({ threads: 1 });
       // one unit driven straight by its input: pre = w·x with w = 1, α = 1, so h = φ(x)
@@ -70,9 +71,43 @@ describe('native engine', () => {
       const { states } = await model.forward(batch, { keepStates: true });
       const expected = referenceForward(config, parameters, batch).states;
       for (let t = 0; t < steps; t++) {
-        const tolerance = 3e-7 * Math.abs(expected[t]) + 1e-30;
+        // softplus(x) < 2^-40 (x < −27.7) is flushed to exactly 0 (FLUSH_BELOW: no subnormal floats downstream)
+        if (activation === 'softplus' && expected[t] < 0.99 * FLUSH_BELOW) {
+          expect(states![t], `φ(${inputs[t]})`).toBe(0);
+          continue;
+        }
+        const tolerance =
+          3e-7 * Math.abs(expected[t]) +
+          (activation === 'softplus' && expected[t] < 1.01 * FLUSH_BELOW ? expected[t] : 1e-30);
         expect(Math.abs(states![t] - expected[t]), `φ(${inputs[t]})`).toBeLessThanOrEqual(tolerance);
       }
+      await engine.dispose();
+    },
+  );
+
+  it.each([
+    ['wasm SIMD', true],
+    ['plain JS', false],
+  ] as const)(
+    'writes no subnormal float when the readout saturates and units fall silent (%s)',
+    async (_name, simd) => {
+      // x86 cores compute on subnormal floats through a slow microcode path, and WebAssembly cannot turn on
+      // flush-to-zero: a saturated sigmoid (y ≈ 1e-38) made a whole multitask RNN train 6× slower per step.
+      const engine = await createNativeEngine({ simd, threads: 1 });
+      const config = smallConfig({ inputSize: 3, hiddenSize: 8, outputSize: 4 });
+      const parameters = randomParameters(config, 7);
+      parameters.outputBias.fill(-100); // every output saturated at 0
+      parameters.recurrentBias.fill(-100); // every unit silent
+      const batch = randomBatch(config, 6, 3, 11);
+      const model = engine.createModel({ config, parameters });
+      const forward = await model.forward(batch, { noiseScale: 0, keepStates: true });
+      const { gradients } = await model.gradients(batch, { noiseScale: 0 });
+      const subnormal = (values: Float32Array) => values.filter((v) => v !== 0 && Math.abs(v) < 2 ** -126).length;
+      expect(forward.outputs.every((y) => y === 0)).toBe(true);
+      expect(forward.states!.every((h) => h === 0)).toBe(true);
+      for (const [name, values] of Object.entries(gradients)) expect(subnormal(values!), name).toBe(0);
+      // without the flush these are 1e-44 to 1e-38: y(1 − y) of the readout and φ' of the silent units
+      expect(Object.values(gradients).every((values) => values!.every((v) => v === 0))).toBe(true);
       await engine.dispose();
     },
   );

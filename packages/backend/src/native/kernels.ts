@@ -10,6 +10,8 @@ import type { KernelExports } from './wasm.js';
 
 /** Activation codes shared with `assembly/elementwise.ts`. */
 export const ACTIVATION_CODES = { softplus: 0, relu: 1, tanh: 2 } as const;
+/** exp(−|x|) below this is taken as 0 by the hidden activations (2^-40; see `FLUSH_BELOW` in assembly/math.ts). */
+export const FLUSH_BELOW = 2 ** -40;
 /** Output nonlinearity codes shared with `assembly/elementwise.ts`. */
 export const OUTPUT_CODES = { sigmoid: 0, linear: 1 } as const;
 
@@ -30,14 +32,24 @@ export function createJsKernels(heap: () => ArrayBuffer): Kernels {
       f64 = new Float64Array(current);
     }
   };
-  const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  // The hidden softplus, its derivative and the readout sigmoid take exp(−|x|) < 2^-40 as 0, as the SIMD
+  // kernels do
+  // (`FLUSH_BELOW` in assembly/math.ts: no subnormal floats from silent units).
+  const flushedExp = (x: number) => {
+    const e = Math.exp(-Math.abs(x));
+    return e < FLUSH_BELOW ? 0 : e;
+  };
   const phi = [
-    (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    (x: number) => Math.max(x, 0) + Math.log1p(flushedExp(x)),
     (x: number) => Math.max(x, 0),
     (x: number) => Math.tanh(x),
   ];
+  const flushedSigmoid = (x: number) => {
+    const e = flushedExp(x);
+    return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+  };
   const phiDerivative = [
-    (x: number) => sigmoid(x),
+    (x: number) => flushedSigmoid(x),
     (x: number) => (x > 0 ? 1 : 0),
     (_x: number, value: number) => 1 - value * value,
   ];
@@ -80,7 +92,7 @@ export function createJsKernels(heap: () => ArrayBuffer): Kernels {
         let loss = 0;
         for (let c = 0; c < cols; c++) {
           const i = r * cols + c;
-          const y = Math.fround(kind === OUTPUT_CODES.sigmoid ? sigmoid(f32[(z >> 2) + i]) : f32[(z >> 2) + i]);
+          const y = Math.fround(kind === OUTPUT_CODES.sigmoid ? flushedSigmoid(f32[(z >> 2) + i]) : f32[(z >> 2) + i]);
           f32[(z >> 2) + i] = y;
           const m = f32[(mask >> 2) + i];
           const e = (y - f32[(target >> 2) + i]) * m;

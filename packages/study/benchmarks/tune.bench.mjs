@@ -18,7 +18,8 @@
 // - the score: mean performance over the tasks at the end (after the whole sequence for sequential strategies,
 //   so forgetting counts) on validation trials: 256 per task from their own seed (2,000,003), never the test
 //   trials (seed 1,000,003) the benchmarks report;
-// - the chosen value: the best score; a tie goes to the smaller value.
+// - the chosen value: the best score; a tie goes to the smaller value. A value whose training diverges (NaN)
+//   scores 0.
 // Each grid point is cached in <cache>/tune, so an interrupted run resumes.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -162,11 +163,23 @@ for (const strategy of strategies) {
     if (existsSync(file)) point = JSON.parse(await readFile(file, 'utf8'));
     else {
       log(`  ${strategy} ${grid.option} = ${value}: learning (load ${loadText()})`);
-      point = { ...key, ...(await run(strategy, value)), load: loadavg(), date: new Date().toISOString() };
+      let outcome;
+      try {
+        outcome = await run(strategy, value);
+      } catch (error) {
+        // a value that makes training diverge is a measured result (the worst score), not a crash of the grid
+        if (error?.code !== 'training-diverged') throw error;
+        outcome = { perTask: {}, mean: 0, diverged: error.problem };
+      }
+      point = { ...key, ...outcome, load: loadavg(), date: new Date().toISOString() };
       await mkdir(join(cache, 'tune'), { recursive: true });
       await writeFile(file, `${JSON.stringify(point, null, 2)}\n`);
     }
     points.push(point);
+    if (point.diverged) {
+      log(`  ${strategy} ${grid.option} = ${value}: ${point.diverged} (scored 0)`);
+      continue;
+    }
     log(
       `  ${strategy} ${grid.option} = ${value}: validation mean ${point.mean.toFixed(3)} (${Object.entries(
         point.perTask,

@@ -200,6 +200,12 @@ export const runSchema = z
       ),
     network: networkSchema.optional(),
     molap: molapOptionsSchema.optional(),
+    strategyOptions: z
+      .record(name, z.record(z.string(), z.unknown()))
+      .optional()
+      .describe(
+        "options by strategy id, for every model of that strategy: over run.network or run.molap, under a model spec's own options (the standard preset's tuned learning rates live here)",
+      ),
     bank: bankSchema.optional(),
     perturbations: z
       .array(perturbationRunSchema)

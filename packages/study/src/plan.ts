@@ -269,7 +269,8 @@ export async function planStudy(
     const declared = registry.get(strategy);
     checkStudyInputs(declared);
     const shared = strategyTraits(declared).modular ? settings.molap : settings.network;
-    models.push({ name: label ?? strategy, strategy, options: { ...shared, ...options } });
+    const ofStrategy = settings.strategyOptions[strategy] ?? {};
+    models.push({ name: label ?? strategy, strategy, options: { ...shared, ...ofStrategy, ...options } });
   }
   const names = models.map((model) => model.name);
   const clash = duplicates(names);

@@ -31,6 +31,21 @@ export interface TrainingStage {
   readonly modules: number[] | null;
   readonly records: TaskLearningRecord[];
   readonly parameters: ParameterCount;
+  /**
+   * The trained model evaluated on every corpus task once the whole corpus was learned, on the trials of its
+   * learning curve, by task id. It differs from the record's performance (the curve's last point, when the task
+   * had just been learned) for strategies that learn in sequence and forget. Absent in stage data written
+   * before it was recorded: the record's performance stands in.
+   */
+  readonly endOfCorpus?: Readonly<Record<string, EndOfCorpusEvaluation>>;
+}
+
+/** A trained model's performance on one task at the end of the corpus (`TrainingStage.endOfCorpus`). */
+export interface EndOfCorpusEvaluation {
+  /** In [0, 1], by the task's score. */
+  readonly performance: number;
+  /** Masked squared error. */
+  readonly loss: number;
 }
 
 /** The stage data of one seed of one model. */
@@ -64,10 +79,14 @@ export function perTaskEntry(
   records: readonly TaskLearningRecord[],
   seeds: readonly number[],
   batchSize: number,
+  endOfCorpus: readonly (EndOfCorpusEvaluation | undefined)[] = [],
 ): PerTaskResults {
+  // performance at the end of the corpus; when it was not recorded, the performance after learning
+  const ends = records.map((record, i) => endOfCorpus[i] ?? record);
   return {
-    performance: mean(records.map((record) => record.performance)),
-    loss: mean(records.map((record) => record.loss)),
+    performance: mean(ends.map((end) => end.performance)),
+    performanceAfterLearning: mean(records.map((record) => record.performance)),
+    loss: mean(ends.map((end) => end.loss)),
     trainableParams: records[0].trainableParameters,
     updates: mean(records.map((record) => record.parameterUpdates)),
     steps: mean(records.map((record) => record.steps)),
@@ -82,8 +101,9 @@ export function perTaskEntry(
     curve: meanLearningCurve(records.map((record) => record.curve)),
     perSeed: records.map((record, i) => ({
       seed: seeds[i],
-      performance: record.performance,
-      loss: record.loss,
+      performance: ends[i].performance,
+      performanceAfterLearning: record.performance,
+      loss: ends[i].loss,
       trialsToCriterion: record.trialsToCriterion,
     })),
   };
@@ -258,7 +278,15 @@ export function assembleModel(stages: readonly SeedStages[], options: AssembleMo
       return record;
     });
   const perTask = Object.fromEntries(
-    options.corpus.map((taskId) => [taskId, perTaskEntry(recordsOf(taskId), seeds, options.batchSize)]),
+    options.corpus.map((taskId) => [
+      taskId,
+      perTaskEntry(
+        recordsOf(taskId),
+        seeds,
+        options.batchSize,
+        stages.map((stage) => stage.training.endOfCorpus?.[taskId]),
+      ),
+    ]),
   );
 
   const robustness: ModelResults['robustness'] = {};

@@ -7,7 +7,13 @@ export {
   type StateDimensionality,
   stateAnalyses,
 } from './analyse-model.js';
-export { type AssembleModelOptions, assembleModel, type SeedStages, type TrainingStage } from './assemble.js';
+export {
+  type AssembleModelOptions,
+  assembleModel,
+  type EndOfCorpusEvaluation,
+  type SeedStages,
+  type TrainingStage,
+} from './assemble.js';
 export {
   BOOTSTRAP_RESAMPLES,
   BOOTSTRAP_SEED,

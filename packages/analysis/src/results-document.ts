@@ -126,6 +126,35 @@ export function migrateResultsV5(document: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Version 6 → 7: each corpus task's `performanceAfterLearning`, with its seeds'. Version 6 recorded only the
+ * performance when each task had just been learned, as `performance`: both fields get that value (for
+ * strategies that learn in sequence, the performance at the end of the corpus was not measured then; run the
+ * study again to measure forgetting). Every number is kept.
+ */
+export function migrateResultsV6(document: Record<string, unknown>): Record<string, unknown> {
+  type Entry = Record<string, unknown> & { readonly performance: number; readonly perSeed: Entry[] };
+  const withAfterLearning = (entry: Entry) => ({ ...entry, performanceAfterLearning: entry.performance });
+  const models = document.models as Record<string, Record<string, unknown> & { perTask: Record<string, Entry> }>;
+  return {
+    ...document,
+    models: Object.fromEntries(
+      Object.entries(models).map(([name, model]) => [
+        name,
+        {
+          ...model,
+          perTask: Object.fromEntries(
+            Object.entries(model.perTask).map(([task, entry]) => [
+              task,
+              { ...withAfterLearning(entry), perSeed: entry.perSeed.map(withAfterLearning) },
+            ]),
+          ),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
  * Migrations by the version they start from; `readResults` reads every older version through them.
  */
 export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Object.freeze({
@@ -134,6 +163,7 @@ export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Ob
   3: migrateResultsV3,
   4: migrateResultsV4,
   5: migrateResultsV5,
+  6: migrateResultsV6,
 });
 
 /** Details of a `ResultsFileError`. */

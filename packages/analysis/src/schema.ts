@@ -1,5 +1,5 @@
 /**
- * The `results.json` schema, version 6: one document with everything a `molap run` measured, for every model
+ * The `results.json` schema, version 7: one document with everything a `molap run` measured, for every model
  * and task. Declared with zod (the validator and the TypeScript types come from the same declaration); the
  * package also ships it as JSON Schema (`results.schema.json`, `RESULTS_JSON_SCHEMA`).
  *
@@ -25,6 +25,11 @@
  *
  * Version 6 (over 5): a model may hold `stages`, the per-seed data of a user's analysis stages (`run.stages`
  * of a study); version-5 files had none and read unchanged (see `migrateResultsV5`).
+ *
+ * Version 7 (over 6): a corpus task's `performance` is the trained model's once the whole corpus was learned,
+ * and `performanceAfterLearning` the one when the task had just been learned (they differ for strategies that
+ * learn in sequence and forget). Version 6 recorded only the latter, as `performance`; a version-6 file reads
+ * with both fields equal to it (see `migrateResultsV6`).
  */
 import { SEMVER_PATTERN } from '@molap/tasks';
 import { z } from 'zod';
@@ -32,7 +37,7 @@ import { z } from 'zod';
 /** Format name in `results.json`. */
 export const RESULTS_FORMAT = 'molap-results';
 /** Schema version this package writes (and the newest it reads). */
-export const RESULTS_SCHEMA_VERSION = 6;
+export const RESULTS_SCHEMA_VERSION = 7;
 
 const count = z.number().int().nonnegative();
 const performance = z.number().min(0).max(1);
@@ -79,7 +84,12 @@ const perturbationInfo = z.strictObject({
 });
 
 const perTaskEntry = z.strictObject({
-  performance: performance.describe('Final performance on the learning-curve trials, mean over seeds.'),
+  performance: performance.describe(
+    'Performance of the trained model once the whole corpus was learned, on the learning-curve trials, mean over seeds.',
+  ),
+  performanceAfterLearning: performance.describe(
+    'Performance when the task had just been learned (its learning curve’s last point), mean over seeds; above `performance` when the model forgot the task while learning later ones.',
+  ),
   loss: finite,
   trainableParams: count.describe(
     'Parameters trained for this task (shared-weight strategies: all trainable weights).',
@@ -107,6 +117,7 @@ const perTaskEntry = z.strictObject({
     z.strictObject({
       seed: z.number().int(),
       performance,
+      performanceAfterLearning: performance,
       loss: finite,
       trialsToCriterion: z.number().nonnegative().nullable(),
     }),

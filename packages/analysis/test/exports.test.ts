@@ -35,6 +35,7 @@ const EXPORTS = [
   'dimensionalityOf',
   'dimensionalityOfSamples',
   'type DimensionalityResults',
+  'type EndOfCorpusEvaluation',
   'evaluateClaims',
   'exampleTrial',
   'type ExampleTrial',

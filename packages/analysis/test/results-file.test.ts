@@ -10,6 +10,14 @@ import { RESULTS_SCHEMA_VERSION, type Results } from '../src/schema.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { withTemporaryDir } from './helpers.js';
 
+/** `results` without what version 7 added (each corpus task's `performanceAfterLearning`). */
+const asVersion6 = (document: Results) =>
+  JSON.parse(
+    JSON.stringify(document, (key, value) => (key === 'performanceAfterLearning' ? undefined : value)),
+  ) as Results & {
+    schemaVersion: number;
+  };
+
 /** results.json of a tiny study of every model (c73fb79; `molap run` on test/fixtures of @molap/study). */
 let results: Results;
 beforeAll(async () => {
@@ -81,6 +89,7 @@ describe('results.json', () => {
 
   it('migrates a version-1 file: relative robustness from its per-seed curves, claims decided again', () => {
     const added = [
+      'performanceAfterLearning',
       'relativeFloor',
       'relativePerformance',
       'relativeAuc',
@@ -96,7 +105,7 @@ describe('results.json', () => {
     v1.claims = [{ id: 'efficiency', verdict: 'supported', molap: 'molap', note: 'version-1 claims are replaced' }];
     // the migration gives exactly what the version-2 pipeline wrote for the same run
     expect(migrateResults(v1, 'v1.json')).toEqual(results);
-    expect(RESULTS_SCHEMA_VERSION).toBe(6);
+    expect(RESULTS_SCHEMA_VERSION).toBe(7);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
       /broken.json \(schema version 1\) cannot be migrated to version 2/,
@@ -104,7 +113,7 @@ describe('results.json', () => {
   });
 
   it("migrates a version-2 file: every task scored by Yang's last-step criterion against the budget's", () => {
-    const { scores, taskVersions: _, ...v2 } = structuredClone(results) as Results & { schemaVersion: number };
+    const { scores, taskVersions: _, ...v2 } = asVersion6(results);
     v2.schemaVersion = 2;
     expect(Object.keys(scores)).toEqual([...results.corpus, ...results.heldOut]);
     expect(migrateResults(v2, 'v2.json')).toEqual(results);
@@ -116,7 +125,7 @@ describe('results.json', () => {
   });
 
   it('migrates a version-3 file: no task version recorded', () => {
-    const { taskVersions, ...v3 } = structuredClone(results) as Results & { schemaVersion: number };
+    const { taskVersions, ...v3 } = asVersion6(results);
     v3.schemaVersion = 3;
     expect(taskVersions).toEqual({});
     expect(migrateResults(v3, 'v3.json')).toEqual(results);
@@ -128,7 +137,7 @@ describe('results.json', () => {
   });
 
   it('migrates a version-4 file: integer perturbation versions n become semver n.0.0', () => {
-    const v4 = structuredClone(results) as Results & { schemaVersion: number };
+    const v4 = asVersion6(results);
     v4.schemaVersion = 4;
     const perturbations = v4.perturbations.map((info) => ({ ...info, version: 1 }));
     expect(perturbations.length).toBeGreaterThan(0);
@@ -139,6 +148,17 @@ describe('results.json', () => {
         expect.stringMatching(new RegExp(`^\\$\\.perturbations\\[${index}\\]\\.version: `)),
       ),
     );
+  });
+
+  it('migrates a version-6 file: the performance it recorded (after learning) stands for both figures', () => {
+    const v6 = asVersion6(results);
+    v6.schemaVersion = 6;
+    expect(migrateResults(v6, 'v6.json')).toEqual(results);
+    const entry = migrateResults(v6).models.sequential.perTask.fdgo;
+    expect(entry.performanceAfterLearning).toBe(entry.performance);
+    expect(entry.perSeed.map((seed) => seed.performanceAfterLearning)).toEqual(entry.perSeed.map((s) => s.performance));
+    // version 7 requires the field
+    expect(validateResults(v6)).toEqual(expect.arrayContaining([expect.stringMatching(/performanceAfterLearning/)]));
   });
 
   it('refuses a document that does not say how a task was scored', () => {

@@ -1,7 +1,8 @@
 /**
  * Named learning budgets. A preset is a per-task budget: strategies that learn tasks independently or in
  * sequence spend `steps` on each task, and interleaved strategies get `steps × tasks` for the whole
- * curriculum (`budgetFor`), so every strategy sees the same number of training trials.
+ * curriculum (`budgetFor`), so every strategy sees the same number of training trials, and evaluate every
+ * `evalEvery × tasks` steps, so every learning curve has the same resolution per task.
  */
 
 import { unknownNameProblem } from '@molap/tasks';
@@ -57,9 +58,17 @@ export const BUDGET_PRESETS: Readonly<Record<BudgetPresetName, LearningBudget>> 
   standard: Object.freeze({ steps: 900, batchSize: 64, evalEvery: 100, evalTrials: 256, criterion: 0.9 }),
 });
 
-/** The budget a strategy gets for `taskCount` tasks from a per-task budget (see the module comment). */
+/**
+ * The budget a strategy gets for `taskCount` tasks from a per-task budget (see the module comment). An
+ * interleaved strategy gets `steps × taskCount` steps and evaluates every `evalEvery × taskCount` steps: its
+ * learning curves then have a point every `evalEvery` steps of each task on average, as those of the other
+ * schedules, so steps to criterion are measured at the same resolution for every strategy (evaluating every
+ * `evalEvery` steps of the curriculum measured the interleaved network's about `taskCount` times finer).
+ */
 export function budgetFor(budget: LearningBudget, schedule: LearningSchedule, taskCount: number): LearningBudget {
-  return schedule === 'interleaved' ? { ...budget, steps: budget.steps * taskCount } : budget;
+  return schedule === 'interleaved'
+    ? { ...budget, steps: budget.steps * taskCount, evalEvery: budget.evalEvery * taskCount }
+    : budget;
 }
 
 /** A budget given by preset name or as a value. */

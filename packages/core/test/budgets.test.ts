@@ -6,6 +6,8 @@ describe('budgets', () => {
   it('gives interleaved strategies the whole curriculum and the others the per-task budget', () => {
     const standard = BUDGET_PRESETS.standard;
     expect(budgetFor(standard, 'interleaved', 9).steps).toBe(9 * standard.steps);
+    // the same learning-curve resolution per task as the other schedules
+    expect(budgetFor(standard, 'interleaved', 9).evalEvery).toBe(9 * standard.evalEvery);
     expect(budgetFor(standard, 'sequential', 9)).toBe(standard);
     expect(budgetFor(standard, 'independent', 9)).toBe(standard);
   });

@@ -75,11 +75,10 @@ export function stageCosts(
     const { modular } = strategy;
     const hidden = modular ? k * moduleSize : ((model.options.hiddenSize as number | undefined) ?? DEFAULT_HIDDEN);
     const work = modular ? networkWork(hidden, k * moduleSize * moduleSize) : networkWork(hidden, hidden * hidden);
-    const interleaved = strategy.schedule === 'interleaved';
     const trainTrials = corpus * budget.steps * budget.batchSize;
-    const evaluations = interleaved
-      ? evalPoints(budget.steps * corpus) * corpus * budget.evalTrials
-      : corpus * evalPoints(budget.steps) * budget.evalTrials;
+    // every schedule evaluates each task about steps / evalEvery times (budgetFor scales an interleaved
+    // strategy's evalEvery with its steps)
+    const evaluations = corpus * evalPoints(budget.steps) * budget.evalTrials;
     const learnOne = budget.steps * budget.batchSize * TRAIN_FACTOR + evalPoints(budget.steps) * budget.evalTrials;
     const ways = ['own', ...strategy.generalisationWays];
     for (const seed of plan.seeds) {

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainingStage } from '@molap/analysis';
+import type { EndOfCorpusEvaluation, TrainingStage } from '@molap/analysis';
 import { type Engine, writeFileAtomic } from '@molap/backend';
 import {
   type AnyStrategy,
@@ -201,7 +201,7 @@ async function strategyInputs(job: StudyJob, context: JobRunContext, strategy: A
 
 /** A model learns the corpus and is saved. */
 async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
-  const { budgetFor } = await import('@molap/core');
+  const { budgetFor, evaluationBatch, evaluationNoiseSeed } = await import('@molap/core');
   const { name, strategy, options } = modelOf(job, context);
   const creation: ModelCreation = {
     seed: job.seed,
@@ -220,12 +220,28 @@ async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
     });
     context.signal?.throwIfAborted();
     await model.save(join(context.folders.files, MODEL_FOLDER));
+    // Every corpus task again, on its learning curve's trials and noise, once the whole corpus is learned: the
+    // same as the curve's last point unless the strategy forgot the task while learning later ones.
+    const { taskOptions } = strategyContext(context);
+    const endOfCorpus: Record<string, EndOfCorpusEvaluation> = {};
+    for (const taskId of corpus) {
+      const batch = evaluationBatch(context.registry.get(taskId), {
+        trials: context.plan.budget.evalTrials,
+        seed: job.seed,
+        ...(taskOptions ? { taskOptions } : {}),
+      });
+      const { performance, loss } = await model.evaluate(taskId, batch, {
+        noiseSeed: evaluationNoiseSeed(job.seed, taskId),
+      });
+      endOfCorpus[taskId] = { performance, loss };
+    }
     const training: TrainingStage = {
       strategy: model.strategy,
       hiddenSize: model.hiddenSize,
       modules: model.modules ? [...model.modules] : null,
       records,
       parameters: model.parameterCount(),
+      endOfCorpus,
     };
     return training as unknown as Json;
   } finally {

@@ -5,7 +5,10 @@
  * was regenerated for results schema 2, which added relative robustness and claims with intervals; every
  * number c73fb79 wrote is unchanged, and the claims are decided by the version-2 rules; for schema 3 it only
  * gained `scores`, Yang's last-step criterion for each task. On 2026-12-06 the dimensionality figures moved by
- * at most 1.2e-13 relative, when the Jacobi eigenvalue solver was replaced by Householder + QL; nothing else.)
+ * at most 1.2e-13 relative, when the Jacobi eigenvalue solver was replaced by Householder + QL; nothing else.
+ * On 2026-12-07, for schema 7: each corpus task's performance is measured at the end of the corpus, with
+ * `performanceAfterLearning` beside it (the tiny models' performances did not move; three sequential models'
+ * losses did), and the multitask network's curves have a point every evalEvery steps per task, as the others'.)
  *
  * When a change is meant to change results (a new kernel's summation order, a new default), regenerate the
  * fixture with `node packages/cli/bin/molap.js run --json --out <dir>` in a folder holding
@@ -15,7 +18,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@molap/backend';
-import { createStrategyRegistry, evaluationBatch } from '@molap/core';
+import { createStrategyRegistry, evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
@@ -82,6 +85,31 @@ describe('runStudy', () => {
       expect(timings.total).toBeGreaterThan(0);
       expect(createdBy.package).toBe('@molap/analysis');
       expect(results).toEqual(JSON.parse(await fixture('tiny-study.results.json')));
+
+      // A task's performance is the trained model's at the end of the corpus: the saved model of a strategy that
+      // learns in sequence, evaluated again on the curve's trials, gives it; models that learn each task on its
+      // own weights score what they scored when the task was learned.
+      const registryOfStrategies = await createBuiltinStrategyRegistry();
+      const model = await registryOfStrategies
+        .get('sequential')
+        .load(join(runDir, 'state', 'jobs', 'train', 'sequential', 'seed-1', 'files', 'model'), {
+          engine,
+          tasks: registry,
+        });
+      for (const taskId of plan.corpus) {
+        const batch = evaluationBatch(registry.get(taskId), { trials: plan.budget.evalTrials, seed: 1 });
+        const again = await model.evaluate(taskId, batch, { noiseSeed: evaluationNoiseSeed(1, taskId) });
+        const entry = results.models.sequential.perTask[taskId];
+        expect(entry.perSeed[0]).toMatchObject({ performance: again.performance, loss: again.loss });
+      }
+      await model.dispose();
+      for (const name of ['molap', 'random-modules', 'independent']) {
+        for (const entry of Object.values(results.models[name].perTask) as {
+          perSeed: { performance: number; performanceAfterLearning: number }[];
+        }[]) {
+          for (const seed of entry.perSeed) expect(seed.performanceAfterLearning).toBe(seed.performance);
+        }
+      }
     } finally {
       await engine.dispose();
     }

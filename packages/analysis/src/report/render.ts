@@ -202,9 +202,10 @@ function parametersSection(results: Results): string {
     name,
     ...results.corpus.map((task) => {
       const entry = model.perTask[task];
-      return entry
-        ? `${formatNumber(entry.performance, 2)} / ${entry.trialsToCriterion === null ? '—' : formatNumber(entry.trialsToCriterion)}`
-        : '—';
+      if (!entry) return '—';
+      // a task forgotten while later ones were learned shows what it was when learned
+      const forgot = entry.performanceAfterLearning - entry.performance >= 0.005;
+      return `${formatNumber(entry.performance, 2)}${forgot ? ` (${formatNumber(entry.performanceAfterLearning, 2)} when learned)` : ''} / ${entry.trialsToCriterion === null ? '—' : formatNumber(entry.trialsToCriterion)}`;
     }),
   ]);
   return [
@@ -221,8 +222,9 @@ function parametersSection(results: Results): string {
       ],
       rows,
     ),
-    '<p class="note">Means over corpus tasks (and seeds). Updates = trainable parameters × optimiser steps; updates to criterion count the steps until the criterion was first reached, over the tasks where it was.</p>',
+    '<p class="note">Means over corpus tasks (and seeds). Updates = trainable parameters × optimiser steps; updates to criterion count the steps until the criterion was first reached, over the tasks where it was. Performance is the trained model’s once the whole corpus was learned.</p>',
     '<h3>Final performance / trials to criterion per task</h3>',
+    '<p class="note">Final: once the whole corpus was learned. A strategy that learns tasks in sequence may forget earlier ones; then the performance the task had when it was just learned follows in parentheses.</p>',
     table(['model', ...results.corpus], [scoreRow(results, results.corpus), ...perTask]),
     '<p class="note">The score row says how each task’s trials are judged and the performance that counts as learned: Yang’s last-step criterion (fixation and response direction at the last step of the trial) unless the task brings its own score (hover for what counts as correct).</p>',
   ].join('');

@@ -1,3 +1,4 @@
 import { molapBuild } from '../../tsup.shared.js';
 
-export default molapBuild();
+// Two entries: the Node one and the browser one (export condition `browser`); ESM shares their chunks.
+export default molapBuild({ entry: ['src/index.ts', 'src/browser.ts'] });

@@ -5,8 +5,9 @@
  * (bank.json, modules/model.json, modules/weights.bin; git-ignored), where Vite copies them into the built
  * page, and records the command in `public/bank/build.json`. The page's Train live panel fetches them.
  *
- * Deterministic: the same command gives the same bank (the test checks its SHA-256 is stable). When
- * `public/bank/build.json` already records the same command and CLI version, nothing is rebuilt.
+ * Deterministic: the same command gives the same modules (the same weights.bin; bank.json differs only in the
+ * seconds of its training log). When `public/bank/build.json` already records the same command and CLI
+ * version, nothing is rebuilt.
  * Usage: node scripts/build-bank.mjs [--force]
  */
 import { spawnSync } from 'node:child_process';

@@ -36,7 +36,7 @@ async function nodeStepsPerSecond() {
       root: appRoot,
       logLevel: 'error',
       publicDir: false,
-      ssr: { external: ['@molap/backend', '@molap/tasks'] },
+      ssr: { external: ['@molap/backend', '@molap/composer', '@molap/core', '@molap/primitives', '@molap/tasks'] },
       build: { ssr: 'src/train/session.ts', outDir, emptyOutDir: true },
     });
     const { createSession } = await import(pathToFileURL(join(outDir, 'session.js')).href);

@@ -1,13 +1,46 @@
 /**
- * The live-training view: a Yang task (fdgo first; any of the corpus from the menu) learned by a modular
- * network (4 modules of 16 units) in a Web Worker with the native engine, the learning curve growing as it
- * learns; stop, resume and reset; perturb the evaluations (lesion modules, silence a fraction of all units,
- * scale the recurrent noise) and watch the performance change, while training or stopped.
+ * The live-training view: a Yang task (fdgo first; any of the corpus from the menu) learned in a Web Worker
+ * with the native engine by the chosen model: MoLaP on the module bank shipped with the page (or one the user
+ * loads), random modules of the bank's shape, or a plain modular network (4 modules of 16 units, every weight
+ * trained); the learning curve grows as it learns; stop, resume and reset; perturb the evaluations (lesion
+ * modules, silence a fraction of all units, scale the recurrent noise) and watch the performance change,
+ * while training or stopped.
  */
 import { yang19 } from '@molap/tasks';
 import { h, message } from './dom.js';
-import type { FromWorker, ToWorker } from './train/protocol.js';
-import { type Evaluation, type EvaluationPerturbation, isPerturbed } from './train/session.js';
+import { BankFilesError, fetchShippedBank, readPickedBank, shippedBankBuild } from './train/bank-files.js';
+import type { BankFilesMessage, FromWorker, ToWorker } from './train/protocol.js';
+import {
+  type Evaluation,
+  type EvaluationPerturbation,
+  isPerturbed,
+  LIVE_MODEL_KINDS,
+  type LiveModelKind,
+} from './train/session.js';
+
+/** The model menu's labels. */
+const MODEL_LABELS: Readonly<Record<LiveModelKind, string>> = {
+  molap: 'MoLaP (pre-trained modules, frozen)',
+  'random-modules': 'random modules (frozen, never trained)',
+  network: 'modular network (every weight trained)',
+};
+
+/** What each model is, under the menu. */
+const MODEL_NOTES: Readonly<Record<LiveModelKind, string>> = {
+  molap:
+    'MoLaP: the bank’s modules, pre-trained on latent primitives of the corpus by molap pretrain, stay frozen; only the task’s input weights and readout learn.',
+  'random-modules':
+    'Random modules: MoLaP’s architecture and learning on random modules of the bank’s shape that were never pre-trained (what pre-training buys).',
+  network:
+    'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights), every weight trained from a random start.',
+};
+
+/** The modules in words, e.g. '4 modules of 16 units'. */
+function modulesText(modules: readonly number[]): string {
+  return modules.every((size) => size === modules[0])
+    ? `${modules.length} modules of ${modules[0]} units`
+    : `modules of ${modules.join(', ')} units`;
+}
 
 const WIDTH = 560;
 const HEIGHT = 220;
@@ -88,6 +121,30 @@ export function mountTrainView(root: HTMLElement): void {
     ...yang19.map((task) => h('option', { value: task.id }, task.id)),
   ) as HTMLSelectElement;
   taskMenu.value = 'fdgo';
+  const modelMenu = h(
+    'select',
+    { id: 'train-model', 'aria-label': 'model that learns' },
+    ...LIVE_MODEL_KINDS.map((kind) => h('option', { value: kind }, MODEL_LABELS[kind])),
+  ) as HTMLSelectElement;
+  modelMenu.value = 'molap';
+  const modelNote = h('p', { class: 'note', id: 'train-model-note' }, MODEL_NOTES.molap);
+  const bankFiles = h('input', {
+    type: 'file',
+    id: 'train-bank-files',
+    multiple: true,
+    accept: '.json,.bin',
+    'aria-label': 'module bank files: bank.json, model.json and weights.bin',
+  }) as HTMLInputElement;
+  const bankStatus = h('p', { class: 'status', id: 'train-bank' }, 'module bank: the shipped bank loads on Start.');
+  const bankProblems = h('div', { class: 'problems', id: 'train-bank-problems' });
+  const bank = h(
+    'fieldset',
+    { class: 'bank' },
+    h('legend', {}, 'module bank (MoLaP, random modules)'),
+    bankStatus,
+    h('label', {}, 'load a bank folder’s bank.json, modules/model.json and modules/weights.bin: ', bankFiles),
+    bankProblems,
+  );
   const silenced = h('input', {
     type: 'range',
     id: 'train-silence',
@@ -110,7 +167,7 @@ export function mountTrainView(root: HTMLElement): void {
   const stop = h('button', { type: 'button', id: 'train-stop', disabled: true }, 'Stop');
   const reset = h('button', { type: 'button', id: 'train-reset' }, 'Reset');
   const lesions = h('fieldset', { id: 'train-lesions', class: 'lesions' }, h('legend', {}, 'lesion modules'));
-  const status = h('p', { id: 'train-status', class: 'status' }, 'fdgo, 4 modules of 16 units; press Start.');
+  const status = h('p', { id: 'train-status', class: 'status' }, 'fdgo, MoLaP; press Start.');
   const perturbations = h(
     'fieldset',
     { class: 'perturbations' },
@@ -127,9 +184,21 @@ export function mountTrainView(root: HTMLElement): void {
     h(
       'p',
       { class: 'note' },
-      'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights) learns a task of Yang et al.’s corpus with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are perturbed evaluations (lesioned modules, silenced units, more or less recurrent noise); the network itself never changes.',
+      'A model learns a task of Yang et al.’s corpus with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are perturbed evaluations (lesioned modules, silenced units, more or less recurrent noise); the network itself never changes.',
     ),
-    h('div', { class: 'train-controls' }, h('label', {}, 'task ', taskMenu), ' ', start, stop, reset),
+    h(
+      'div',
+      { class: 'train-controls' },
+      h('label', {}, 'model ', modelMenu),
+      ' ',
+      h('label', {}, 'task ', taskMenu),
+      ' ',
+      start,
+      stop,
+      reset,
+    ),
+    modelNote,
+    bank,
     lesions,
     perturbations,
     status,
@@ -138,8 +207,23 @@ export function mountTrainView(root: HTMLElement): void {
   );
 
   let worker: Worker | undefined;
+  /** Messages go out in order, after the shipped bank (fetched when the worker starts). */
+  let queue: Promise<void> = Promise.resolve();
   const points: Evaluation[] = [];
   let engineText = '';
+  let modules: readonly number[] = [];
+  /** The command that built the shipped bank (scripts/build-bank.mjs records it). */
+  let shippedCommand = '';
+  const showBankProblem = (error: unknown) => {
+    const { message: text, hint } = error as { message?: string; hint?: string };
+    bankProblems.replaceChildren(
+      message('error', text ?? String(error), hint ?? 'load another bank folder, or choose another model'),
+    );
+  };
+  const post = (command: ToWorker, transfer: Transferable[] = []) => {
+    queue = queue.then(() => worker!.postMessage(command, transfer));
+  };
+  const sendBank = (files: BankFilesMessage) => post({ type: 'bank', files }, [files.weights]);
   const send = (command: ToWorker) => {
     if (!worker) {
       worker = new Worker(new URL('./train/worker.ts', import.meta.url), { type: 'module', name: 'molap-train' });
@@ -147,8 +231,21 @@ export function mountTrainView(root: HTMLElement): void {
       worker.addEventListener('error', (event) => {
         problems.replaceChildren(message('error', `the training worker failed: ${event.message}`, 'reload the page'));
       });
+      bankStatus.textContent = 'module bank: loading the shipped bank…';
+      queue = Promise.all([fetchShippedBank(), shippedBankBuild()]).then(
+        ([files, build]) => {
+          if (build) shippedCommand = `molap ${build.command.join(' ')}`;
+          worker!.postMessage({ type: 'bank', files } satisfies ToWorker, [files.weights]);
+        },
+        (error: unknown) => {
+          bankStatus.textContent = 'module bank: none (the shipped bank did not load).';
+          showBankProblem(error);
+        },
+      );
+      post({ type: 'model', kind: modelMenu.value as LiveModelKind });
+      post({ type: 'task', id: taskMenu.value });
     }
-    worker.postMessage(command);
+    post(command);
   };
   const lesionedModules = () =>
     [...lesions.querySelectorAll<HTMLInputElement>('input[name="lesion"]:checked')].map((input) => Number(input.value));
@@ -164,17 +261,6 @@ export function mountTrainView(root: HTMLElement): void {
     switch (data.type) {
       case 'ready':
         engineText = `${data.engine} engine, ${data.simd ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no shared WebAssembly memory here)'}, ${data.threads} thread`;
-        lesions.replaceChildren(
-          h('legend', {}, 'lesion modules'),
-          ...data.modules.map((size, index) =>
-            h(
-              'label',
-              {},
-              h('input', { type: 'checkbox', name: 'lesion', value: index }),
-              ` module ${index + 1} (${size} units)`,
-            ),
-          ),
-        );
         root.dataset.simd = String(data.simd);
         return;
       case 'state':
@@ -182,19 +268,51 @@ export function mountTrainView(root: HTMLElement): void {
         start.disabled = data.running;
         stop.disabled = !data.running;
         root.dataset.task = data.task;
+        root.dataset.model = data.model;
+        if (data.modules.join(',') !== modules.join(',')) {
+          modules = data.modules;
+          lesions.replaceChildren(
+            h('legend', {}, 'lesion modules'),
+            ...modules.map((size, index) =>
+              h(
+                'label',
+                {},
+                h('input', { type: 'checkbox', name: 'lesion', value: index }),
+                ` module ${index + 1} (${size} units)`,
+              ),
+            ),
+          );
+          root.dataset.modules = String(modules.length);
+        }
         if (!data.running && data.step === 0) {
           points.length = 0;
           drawCurve(svg, points);
-          status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, 4 modules of 16 units: press Start.`;
+          status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, ${MODEL_LABELS[data.model]}, ${modulesText(data.modules)}: press Start.`;
           root.dataset.step = '0';
+          root.dataset.curve = '';
         }
+        return;
+      case 'bank':
+        bankStatus.textContent = `module bank: ${data.source}, ${data.description}${data.source === 'the shipped bank' && shippedCommand ? `, built by ${shippedCommand}` : ''}.`;
+        bankProblems.replaceChildren();
+        root.dataset.bank = data.source;
+        return;
+      case 'bank-error':
+        showBankProblem({
+          message: `${data.source} was not loaded: ${data.message}`,
+          hint: 'load the three files of another bank folder (molap pretrain --out <dir>); the model in use is unchanged',
+        });
         return;
       case 'progress': {
         const { evaluation } = data;
         points.push(evaluation);
         drawCurve(svg, points);
-        status.textContent = `${engineText} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        status.textContent = `${engineText} · ${MODEL_LABELS[modelMenu.value as LiveModelKind]} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
         root.dataset.step = String(evaluation.step);
+        root.dataset.curve = points
+          .filter((point) => !isPerturbed(point))
+          .map((point) => `${point.step}:${point.performance}`)
+          .join(' ');
         root.dataset.performance = String(evaluation.performance);
         root.dataset.loss = String(evaluation.loss);
         root.dataset.lesioned = evaluation.lesioned.join(',');
@@ -219,5 +337,22 @@ export function mountTrainView(root: HTMLElement): void {
   silenced.addEventListener('change', perturb);
   noise.addEventListener('change', perturb);
   taskMenu.addEventListener('change', () => send({ type: 'task', id: taskMenu.value }));
+  modelMenu.addEventListener('change', () => {
+    const kind = modelMenu.value as LiveModelKind;
+    modelNote.textContent = MODEL_NOTES[kind];
+    send({ type: 'model', kind });
+  });
+  bankFiles.addEventListener('change', () => {
+    const picked = [...(bankFiles.files ?? [])];
+    bankFiles.value = '';
+    readPickedBank(picked).then(
+      (files) => {
+        if (!worker) send({ type: 'reset' }); // starts the worker (and the shipped bank) first
+        sendBank(files);
+      },
+      (error: unknown) => showBankProblem(error instanceof BankFilesError ? error : { message: String(error) }),
+    );
+  });
+
   drawCurve(svg, points);
 }

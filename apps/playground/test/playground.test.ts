@@ -6,12 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildShippedBank, SHIPPED_BANK_DIR } from '../scripts/build-bank.mjs';
 import { serveStatic } from '../scripts/serve.mjs';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,8 +68,10 @@ function molap(args: readonly string[], cwd: string): Promise<string> {
   );
 }
 
-/** Steps within which fdgo must reach 0.9 in the page (seed 1 reaches it at 40; docs/playground.md). */
+/** Steps within which the modular network learns fdgo to 0.9 in the page (seed 1 reaches it at 40; docs/playground.md). */
 const FDGO_STEPS = 200;
+/** Steps within which MoLaP on the shipped bank learns fdgo to 0.9 (seed 1 reaches it at 20; docs/playground.md). */
+const MOLAP_FDGO_STEPS = 100;
 
 const executablePath = await findChromium();
 const describeInChromium = executablePath ? describe : describe.skip;
@@ -94,6 +97,7 @@ describeInChromium('the playground in headless Chromium', () => {
     const outDir = join(scratch, 'site');
     const { build } = await import('vite');
     const run = join(scratch, 'project');
+    await buildShippedBank(); // what `npm run build` does first (nothing when public/bank is up to date)
     await Promise.all([
       build({ root: appRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } }),
       (async () => {
@@ -261,9 +265,11 @@ describeInChromium('the playground in headless Chromium', () => {
     return (await handle.jsonValue()) as Record<string, string>;
   }
 
-  it(`trains fdgo live to ≥ 0.9 within ${FDGO_STEPS} steps; lesioning every module drops it; stop, resume, reset`, async () => {
+  it(`trains a modular network on fdgo live to ≥ 0.9 within ${FDGO_STEPS} steps; lesioning every module drops it; stop, resume, reset`, async () => {
     const page = await openPage(servers.isolated.url);
     await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-model', 'network');
+    await trainingUntil(page, (data) => data.model === 'network' && data.modules === '4');
     await page.click('#train-start');
     const learned = await trainingUntil(page, (data) => Number(data.performance) >= 0.9 || Number(data.step) >= 400);
     expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
@@ -308,6 +314,98 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.click('#train-reset');
     await trainingUntil(page, (data) => data.step === '0');
     await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it(`trains MoLaP on the shipped bank: fdgo to ≥ 0.9 within ${MOLAP_FDGO_STEPS} steps; lesioning every module drops it`, async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await expect(page.locator('#train-model').inputValue()).resolves.toBe('molap'); // the default
+    await page.click('#train-start');
+    const learned = await trainingUntil(page, (data) => Number(data.performance) >= 0.9 || Number(data.step) >= 400);
+    expect(learned.model).toBe('molap');
+    expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
+    expect(Number(learned.step)).toBeLessThanOrEqual(MOLAP_FDGO_STEPS);
+    await expect(page.locator('#train-bank').textContent()).resolves.toMatch(
+      /the shipped bank, 4 pre-trained modules of 16 units.*built by molap pretrain --preset quick/,
+    );
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
+    const stoppedAt = Number(await page.locator('#train').getAttribute('data-step'));
+    const modules = Number(learned.modules);
+    expect(modules).toBe(4);
+    for (let module = 0; module < modules; module++) await page.check(`input[name="lesion"][value="${module}"]`);
+    const lesioned = await trainingUntil(page, (data) => data.lesioned === '0,1,2,3');
+    expect(Number(lesioned.performance)).toBeLessThan(0.5);
+    expect(Number(lesioned.step)).toBe(stoppedAt);
+    for (let module = 0; module < modules; module++) await page.uncheck(`input[name="lesion"][value="${module}"]`);
+    const restored = await trainingUntil(page, (data) => data.lesioned === '' && Number(data.performance) >= 0.9);
+    expect(Number(restored.step)).toBe(stoppedAt);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('trains random modules of the bank’s shape, chosen from the menu; lesioning every module drops them too', async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-model', 'random-modules');
+    await page.click('#train-start'); // after the model message: the worker handles them in order
+    const learned = await trainingUntil(page, (data) => data.model === 'random-modules' && Number(data.step) >= 40);
+    expect(learned.modules).toBe('4'); // the shipped bank's shape
+    await expect(page.locator('#train-status').textContent()).resolves.toContain('random modules');
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
+    for (let module = 0; module < 4; module++) await page.check(`input[name="lesion"][value="${module}"]`);
+    const lesioned = await trainingUntil(page, (data) => data.lesioned === '0,1,2,3');
+    expect(Number(lesioned.performance)).toBeLessThan(0.5);
+    // back to MoLaP: a new network from step 0, on the bank's pre-trained modules
+    await page.selectOption('#train-model', 'molap');
+    await trainingUntil(page, (data) => data.model === 'molap' && data.step === '0');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('loads a bank folder picked by the user, and refuses a damaged one with the problem and the fix', async () => {
+    const picked = join(scratch, 'picked-bank');
+    await mkdir(join(picked, 'modules'), { recursive: true });
+    const files = ['bank.json', 'modules/model.json', 'modules/weights.bin'];
+    for (const file of files) await copyFile(join(SHIPPED_BANK_DIR, file), join(picked, file));
+    const damaged = join(scratch, 'damaged-bank');
+    await mkdir(join(damaged, 'modules'), { recursive: true });
+    for (const file of files) await copyFile(join(SHIPPED_BANK_DIR, file), join(damaged, file));
+    const weights = await readFile(join(damaged, 'modules/weights.bin'));
+    weights[100] = weights[100]! ^ 0xff;
+    await writeFile(join(damaged, 'modules/weights.bin'), weights);
+
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.setInputFiles(
+      '#train-bank-files',
+      files.map((file) => join(picked, file)),
+    );
+    await expect(page.locator('#train-bank').textContent()).resolves.toMatch(/./);
+    await trainingUntil(page, (data) => data.bank === 'the picked bank');
+    await expect(page.locator('#train-bank').textContent()).resolves.toContain('4 pre-trained modules of 16 units');
+
+    await page.setInputFiles(
+      '#train-bank-files',
+      files.map((file) => join(damaged, file)),
+    );
+    const problem = page.locator('#train-bank-problems .message.error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(
+      /the picked bank was not loaded: picked weights\.bin: SHA-256 checksum mismatch .*the weights are corrupt.*load the three files of another bank folder/,
+    );
+    // a bank folder is three files: one missing is named
+    await page.setInputFiles('#train-bank-files', [join(picked, 'bank.json'), join(picked, 'modules/model.json')]);
+    await expect(problem.textContent()).resolves.toMatch(/modules\/weights\.bin is missing/);
+    // the previous bank is still in use, and MoLaP trains on it
+    await expect(page.locator('#train').getAttribute('data-bank')).resolves.toBe('the picked bank');
+    await page.click('#train-start');
+    const training = await trainingUntil(page, (data) => Number(data.step) >= 20);
+    expect(training.model).toBe('molap');
+    await page.click('#train-stop');
     await page.close();
     expect(errors).toEqual([]);
   });

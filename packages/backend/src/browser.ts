@@ -1,7 +1,7 @@
 /**
  * The browser entry of @molap/backend (export condition `browser`): every export of `index.ts` except those
  * of the modules that need Node (`checkpoint.ts`, `layers-export.ts`, `model-file.ts`, `select.ts`,
- * `trainer.ts`), and `createNativeEngine` from `native/browser-engine.ts` (one thread) instead of
+ * `trainer.ts`; the decoding of model files, `model-document.ts`, is here), and `createNativeEngine` from `native/browser-engine.ts` (one thread) instead of
  * `native/engine.ts` (Node worker threads). Bundlers pick it for web pages; Node picks `index.ts`.
  * `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
  */
@@ -37,6 +37,20 @@ export {
   randomOrthogonal,
   scaledIdentity,
 } from './init.js';
+export {
+  decodeModel,
+  type JsonValue,
+  type LoadedModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  ModelFileError,
+  type ModelFiles,
+  type ModelSnapshot,
+  readModelFiles,
+  sha256Hex,
+  WEIGHTS_BIN,
+} from './model-document.js';
 export {
   DEFAULT_ADAM,
   DEFAULT_CLIPPING,

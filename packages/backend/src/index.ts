@@ -53,6 +53,7 @@ export {
 } from './layers-export.js';
 export {
   createModelFromFile,
+  decodeModel,
   type JsonValue,
   type LoadedModel,
   loadModel,
@@ -60,8 +61,11 @@ export {
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
   ModelFileError,
+  type ModelFiles,
   type ModelSnapshot,
+  readModelFiles,
   saveModel,
+  sha256Hex,
   snapshotModel,
   WEIGHTS_BIN,
   writeFileAtomic,

@@ -12,115 +12,45 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type AdamOptions,
   type Engine,
   type EngineModel,
-  type GradientClipping,
-  type OptimizerState,
   PARAMETER_NAMES,
   type ParameterName,
   type RnnConfig,
-  type RnnParameters,
   type TrainableFlags,
 } from './engine.js';
-import { invalidOption, MOLAP_ERROR_BRAND } from './errors.js';
+import { invalidOption } from './errors.js';
 import {
-  DEFAULT_ADAM,
-  DEFAULT_CLIPPING,
-  parameterShapes,
-  resolveModelOptions,
-  trainableNames,
-  validateConfig,
-  validateOptimizerState,
-} from './model-options.js';
+  decodeModel,
+  FIRST_MOMENT,
+  type LoadedModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  type ModelDocument,
+  ModelFileError,
+  type ModelSnapshot,
+  parseModelDocument,
+  SECOND_MOMENT,
+  type TensorEntry,
+  WEIGHTS_BIN,
+} from './model-document.js';
+import { parameterShapes, resolveModelOptions, trainableNames, validateOptimizerState } from './model-options.js';
 
-/** Format name written in `model.json`. */
-export const MODEL_FORMAT = 'molap-rnn';
-/** Version of the format this package writes (and the newest it reads). */
-export const MODEL_FORMAT_VERSION = 1;
-/** File names inside a model folder. */
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-
-/** JSON-serialisable values, for caller metadata. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** Everything a model folder holds. */
-export interface ModelSnapshot {
-  readonly config: RnnConfig;
-  readonly parameters: RnnParameters;
-  /** Default: every parameter trainable. */
-  readonly trainable?: Partial<TrainableFlags>;
-  /** Adam hyper-parameters the model was trained with (defaults filled in when saved). */
-  readonly adam?: Partial<AdamOptions>;
-  /** Gradient clipping the model was trained with (default: Yang et al.'s element-wise [−1, 1]). */
-  readonly clipping?: GradientClipping;
-  /** Adam moments and step, for exact resume; omitted in plain model files. */
-  readonly optimizerState?: OptimizerState;
-  /** Number of training steps completed (checkpoints). */
-  readonly trainingStep?: number;
-  /** Anything JSON-serialisable the caller wants kept with the model (task, seed, corpus, …). */
-  readonly metadata?: { readonly [key: string]: JsonValue };
-}
-
-/** A loaded model folder: a snapshot with every default filled in. */
-export interface LoadedModel extends ModelSnapshot {
-  readonly trainable: TrainableFlags;
-  readonly adam: AdamOptions;
-  readonly clipping: GradientClipping;
-  /** Format version the folder was written with. */
-  readonly formatVersion: number;
-}
-
-/** A problem with a model file: which file and what is wrong. */
-export class ModelFileError extends Error {
-  readonly [MOLAP_ERROR_BRAND] = true as const;
-  readonly code = 'file-format';
-  /** A damaged or foreign file is the caller's to fix (pass another). */
-  readonly kind = 'bad-input' as const;
-  readonly hint = undefined;
-  /** Path of the offending file (or folder). */
-  readonly file: string;
-  /** What is wrong with it. */
-  readonly problem: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'ModelFileError';
-    this.file = file;
-    this.problem = problem;
-  }
-}
-
-/** Layout of one tensor inside `weights.bin`. */
-interface TensorEntry {
-  readonly name: string;
-  readonly shape: number[];
-  readonly byteOffset: number;
-  readonly byteLength: number;
-}
-
-/** The JSON document of `model.json`. */
-interface ModelDocument {
-  readonly format: string;
-  readonly formatVersion: number;
-  readonly config: RnnConfig;
-  readonly trainable: TrainableFlags;
-  readonly hyperParameters: { readonly adam: AdamOptions; readonly clipping: GradientClipping };
-  readonly optimizer?: { readonly step: number };
-  readonly trainingStep?: number;
-  readonly metadata?: { readonly [key: string]: JsonValue };
-  readonly weights: {
-    readonly file: string;
-    readonly dtype: 'float32';
-    readonly byteOrder: 'little-endian';
-    readonly byteLength: number;
-    readonly sha256: string;
-    readonly tensors: TensorEntry[];
-  };
-}
-
-const FIRST_MOMENT = 'optimizer.firstMoment.';
-const SECOND_MOMENT = 'optimizer.secondMoment.';
+export {
+  decodeModel,
+  type JsonValue,
+  type LoadedModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  ModelFileError,
+  type ModelFiles,
+  type ModelSnapshot,
+  readModelFiles,
+  sha256Hex,
+  WEIGHTS_BIN,
+} from './model-document.js';
 
 /** Tensors of a snapshot in file order: parameters, then first and second moments of trainable ones. */
 function tensorList(snapshot: ModelSnapshot, trainable: TrainableFlags): { name: string; values: Float32Array }[] {
@@ -224,192 +154,31 @@ export async function saveModel(dir: string, snapshot: ModelSnapshot, hooks: Sav
   return modelJson;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Checks the structure of a parsed `model.json`; throws `ModelFileError` naming the problem. */
-function checkDocument(file: string, document: unknown): ModelDocument {
-  const fail = (problem: string): never => {
-    throw new ModelFileError(file, problem);
-  };
-  if (!isObject(document)) return fail('is not a JSON object');
-  if (document.format !== MODEL_FORMAT) {
-    return fail(`is not a molap model file (format is ${JSON.stringify(document.format)}, expected "${MODEL_FORMAT}")`);
-  }
-  const version = document.formatVersion;
-  if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
-    return fail(`has an invalid formatVersion ${JSON.stringify(version)}`);
-  }
-  if (version > MODEL_FORMAT_VERSION) {
-    return fail(
-      `was written with format version ${version}, newer than the version ${MODEL_FORMAT_VERSION} this @molap/backend reads: upgrade @molap/backend`,
-    );
-  }
-  try {
-    validateConfig(document.config as RnnConfig);
-  } catch (error) {
-    return fail(`has an invalid config: ${(error as Error).message}`);
-  }
-  if (
-    !isObject(document.trainable) ||
-    !PARAMETER_NAMES.every((name) => typeof (document.trainable as Record<string, unknown>)[name] === 'boolean')
-  ) {
-    return fail(`has invalid trainable flags (expected a boolean for each of ${PARAMETER_NAMES.join(', ')})`);
-  }
-  const hyper = document.hyperParameters;
-  if (!isObject(hyper) || !isObject(hyper.adam) || !isObject(hyper.clipping)) {
-    return fail('has no hyperParameters { adam, clipping }');
-  }
-  const weights = document.weights;
-  if (!isObject(weights) || !Array.isArray(weights.tensors)) return fail('has no weights section with a tensor list');
-  if (weights.file !== WEIGHTS_BIN)
-    return fail(`names weights file ${JSON.stringify(weights.file)}, expected "${WEIGHTS_BIN}"`);
-  if (weights.dtype !== 'float32' || weights.byteOrder !== 'little-endian') {
-    return fail(
-      `declares weights as ${String(weights.dtype)} ${String(weights.byteOrder)}; only little-endian float32 is supported`,
-    );
-  }
-  if (typeof weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(weights.sha256))
-    return fail('has no valid SHA-256 checksum of the weights');
-  if (!(typeof weights.byteLength === 'number' && Number.isInteger(weights.byteLength) && weights.byteLength >= 0)) {
-    return fail('has an invalid weights byteLength');
-  }
-  if (
-    document.optimizer !== undefined &&
-    !(isObject(document.optimizer) && Number.isSafeInteger(document.optimizer.step))
-  ) {
-    return fail('has an invalid optimizer section (expected { step })');
-  }
-  if (document.trainingStep !== undefined && !Number.isSafeInteger(document.trainingStep)) {
-    return fail('has an invalid trainingStep');
-  }
-  return document as unknown as ModelDocument;
-}
-
-/** Loads a model folder written by `saveModel`, verifying format, version, layout and checksum. */
+/** Loads a model folder written by `saveModel`, verifying format, version, layout and checksum (`decodeModel`). */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const jsonPath = join(dir, MODEL_JSON);
   const weightsPath = join(dir, WEIGHTS_BIN);
-  let text: string;
+  let json: string;
   try {
-    text = await readFile(jsonPath, 'utf8');
+    json = await readFile(jsonPath, 'utf8');
   } catch (error) {
     throw new ModelFileError(
       jsonPath,
       `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): is ${dir} a model folder?`,
     );
   }
-  let parsed: unknown;
+  let weights: Buffer;
   try {
-    parsed = JSON.parse(text);
+    weights = await readFile(weightsPath);
   } catch (error) {
-    throw new ModelFileError(
-      jsonPath,
-      `is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`,
-    );
-  }
-  const document = checkDocument(jsonPath, parsed);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(weightsPath);
-  } catch (error) {
+    // model.json is checked first, as before: a broken model.json is the problem to report.
+    parseModelDocument(jsonPath, json);
     throw new ModelFileError(
       weightsPath,
       `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  if (bytes.byteLength !== document.weights.byteLength) {
-    throw new ModelFileError(
-      weightsPath,
-      `has ${bytes.byteLength} bytes but ${MODEL_JSON} says ${document.weights.byteLength}: the file is truncated or does not belong to this ${MODEL_JSON}`,
-    );
-  }
-  const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== document.weights.sha256) {
-    throw new ModelFileError(
-      weightsPath,
-      `SHA-256 checksum mismatch (expected ${document.weights.sha256}, got ${digest}): the weights are corrupt, were modified, or a save was interrupted`,
-    );
-  }
-  const { config, trainable } = document;
-  const tensors = readTensors(jsonPath, document, bytes);
-  const parameters = {} as RnnParameters;
-  for (const name of PARAMETER_NAMES) {
-    const values = tensors.get(name);
-    if (!values) throw new ModelFileError(jsonPath, `lists no tensor "${name}"`);
-    parameters[name] = values;
-  }
-  let optimizerState: OptimizerState | undefined;
-  if (document.optimizer) {
-    const firstMoment: Partial<RnnParameters> = {};
-    const secondMoment: Partial<RnnParameters> = {};
-    for (const name of trainableNames(trainable)) {
-      const first = tensors.get(FIRST_MOMENT + name);
-      const second = tensors.get(SECOND_MOMENT + name);
-      if (!first || !second)
-        throw new ModelFileError(jsonPath, `has an optimizer section but lacks the Adam moments of ${name}`);
-      firstMoment[name] = first;
-      secondMoment[name] = second;
-    }
-    optimizerState = { step: document.optimizer.step, firstMoment, secondMoment };
-  }
-  const adam = { ...DEFAULT_ADAM, ...document.hyperParameters.adam };
-  const clipping = document.hyperParameters.clipping ?? DEFAULT_CLIPPING;
-  try {
-    resolveModelOptions({ config, parameters, trainable, adam, clipping });
-    if (optimizerState) validateOptimizerState(config, trainable, optimizerState);
-  } catch (error) {
-    throw new ModelFileError(jsonPath, `does not describe a valid model: ${(error as Error).message}`);
-  }
-  return {
-    formatVersion: document.formatVersion,
-    config,
-    parameters,
-    trainable,
-    adam,
-    clipping,
-    ...(optimizerState ? { optimizerState } : {}),
-    ...(document.trainingStep !== undefined ? { trainingStep: document.trainingStep } : {}),
-    ...(document.metadata !== undefined ? { metadata: document.metadata } : {}),
-  };
-}
-
-/** Decodes the listed tensors, checking names, shapes and byte ranges. */
-function readTensors(jsonPath: string, document: ModelDocument, bytes: Buffer): Map<string, Float32Array> {
-  const shapes = parameterShapes(document.config);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tensors = new Map<string, Float32Array>();
-  for (const entry of document.weights.tensors) {
-    const { name, shape, byteOffset, byteLength } = entry ?? ({} as TensorEntry);
-    const parameter = String(name).replace(FIRST_MOMENT, '').replace(SECOND_MOMENT, '') as ParameterName;
-    if (typeof name !== 'string' || !PARAMETER_NAMES.includes(parameter) || tensors.has(name)) {
-      throw new ModelFileError(jsonPath, `lists an unknown or repeated tensor ${JSON.stringify(name)}`);
-    }
-    const expected = shapes[parameter];
-    if (!Array.isArray(shape) || shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
-      throw new ModelFileError(
-        jsonPath,
-        `gives tensor ${name} the shape ${JSON.stringify(shape)}, but the config needs [${expected}]`,
-      );
-    }
-    const count = expected.reduce((a, b) => a * b, 1);
-    if (
-      !Number.isInteger(byteOffset) ||
-      byteLength !== count * 4 ||
-      byteOffset < 0 ||
-      byteOffset % 4 !== 0 ||
-      byteOffset + byteLength > bytes.byteLength
-    ) {
-      throw new ModelFileError(
-        jsonPath,
-        `gives tensor ${name} an invalid byte range (offset ${byteOffset}, length ${byteLength})`,
-      );
-    }
-    const values = new Float32Array(count);
-    for (let i = 0; i < count; i++) values[i] = view.getFloat32(byteOffset + i * 4, true);
-    tensors.set(name, values);
-  }
-  return tensors;
+  return decodeModel({ jsonPath, weightsPath, json, weights }, createHash('sha256').update(weights).digest('hex'));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   MODEL_FORMAT_VERSION,
   ModelFileError,
   type ModelSnapshot,
+  readModelFiles,
   saveModel,
   snapshotModel,
 } from '../src/model-file.js';
@@ -149,12 +150,23 @@ describe('loadModel rejects damaged folders, naming the file and the problem', (
     edit(document);
     await writeFile(json(), JSON.stringify(document));
   };
+  /** loadModel fails so; so does readModelFiles (a page's reader) on the same files when they can be read. */
   const expectError = async (file: string, problem: RegExp) => {
     const error = await loadModel(dir).catch((e) => e);
     expect(error).toBeInstanceOf(ModelFileError);
     expect(error.file).toBe(file);
     expect(error.message).toContain(file);
     expect(error.problem).toMatch(problem);
+    const [text, bytes] = await Promise.all([readFile(json(), 'utf8'), readFile(weights())]).catch(() => []);
+    if (text === undefined || bytes === undefined) return;
+    const fromFiles = await readModelFiles({
+      jsonPath: json(),
+      weightsPath: weights(),
+      json: text,
+      weights: new Uint8Array(bytes),
+    }).catch((e) => e);
+    expect(fromFiles).toBeInstanceOf(ModelFileError);
+    expect({ file: fromFiles.file, problem: fromFiles.problem }).toEqual({ file: error.file, problem: error.problem });
   };
 
   it('a missing folder', async () => {
@@ -225,4 +237,20 @@ describe('loadModel rejects damaged folders, naming the file and the problem', (
     ).rejects.toBe(crash);
     await expectError(weights(), /checksum mismatch .* or a save was interrupted/);
   });
+});
+
+it('readModelFiles decodes the files of a saved folder as loadModel reads the folder', async () => {
+  const dir = join(root, 'from-files');
+  await saveModel(dir, await trainedSnapshot());
+  const [text, bytes] = await Promise.all([
+    readFile(join(dir, 'model.json'), 'utf8'),
+    readFile(join(dir, 'weights.bin')),
+  ]);
+  const decoded = await readModelFiles({
+    jsonPath: 'model.json',
+    weightsPath: 'weights.bin',
+    json: text,
+    weights: new Uint8Array(bytes),
+  });
+  expect(decoded).toEqual(await loadModel(dir));
 });

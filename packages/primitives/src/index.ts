@@ -40,6 +40,8 @@ export {
   loadModuleBank,
   MODULE_BANK_FORMAT,
   MODULE_BANK_FORMAT_VERSION,
+  type ModuleBankFiles,
+  readModuleBankFiles,
   saveModuleBank,
   validateModuleBank,
 } from './bank-file.js';

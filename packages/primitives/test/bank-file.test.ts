@@ -20,6 +20,7 @@ import {
   MODULE_BANK_FORMAT_VERSION,
   type ModuleBank,
   pretrainModules,
+  readModuleBankFiles,
   saveModuleBank,
 } from '../src/index.js';
 import {
@@ -149,6 +150,58 @@ describe('saveModuleBank / loadModuleBank', () => {
     };
     await saveModel(join(other, 'modules'), { config: bank.network.config, parameters: changed });
     await expect(loadModuleBank(other)).rejects.toThrow(/the modules do not belong to this bank/);
+  });
+});
+
+/** A bank folder's three files as a page reads them (a fetch or a file picker), named as in the folder. */
+async function bankFiles(dir: string) {
+  const [bankText, modelJson, weights] = await Promise.all([
+    readFile(join(dir, BANK_JSON), 'utf8'),
+    readFile(join(dir, 'modules', 'model.json'), 'utf8'),
+    readFile(join(dir, 'modules', 'weights.bin')),
+  ]);
+  return {
+    bankPath: join(dir, BANK_JSON),
+    bank: bankText,
+    modules: {
+      jsonPath: join(dir, 'modules', 'model.json'),
+      weightsPath: join(dir, 'modules', 'weights.bin'),
+      json: modelJson,
+      weights: new Uint8Array(weights),
+    },
+  };
+}
+
+describe('readModuleBankFiles (the files of a bank folder, without a file system)', () => {
+  it('decodes them into the bank loadModuleBank loads', async () => {
+    const dir = await folder();
+    await saveModuleBank(dir, bank);
+    expect(await readModuleBankFiles(await bankFiles(dir))).toEqual(await loadModuleBank(dir));
+  });
+
+  it('refuses damaged weights and modules of another bank with the errors of loadModuleBank', async () => {
+    const corrupt = await folder();
+    await saveModuleBank(corrupt, bank);
+    const weights = await readFile(join(corrupt, 'modules', 'weights.bin'));
+    weights[12] = weights[12]! ^ 0xff;
+    await writeFile(join(corrupt, 'modules', 'weights.bin'), weights);
+    const other = await folder();
+    await saveModuleBank(other, bank);
+    const changed = { ...bank.network.parameters, outputBias: bank.network.parameters.outputBias.map((v) => v + 1) };
+    await saveModel(join(other, 'modules'), { config: bank.network.config, parameters: changed });
+    for (const [dir, problem] of [
+      [corrupt, /SHA-256 checksum mismatch/],
+      [other, /the modules do not belong to this bank/],
+    ] as const) {
+      const fromDisk = await loadModuleBank(dir).catch((e) => e);
+      const fromFiles = await readModuleBankFiles(await bankFiles(dir)).catch((e) => e);
+      expect(fromFiles).toBeInstanceOf(ModelFileError);
+      expect(fromFiles.problem).toMatch(problem);
+      expect({ file: fromFiles.file, problem: fromFiles.problem }).toEqual({
+        file: fromDisk.file,
+        problem: fromDisk.problem,
+      });
+    }
   });
 });
 

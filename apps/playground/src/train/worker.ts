@@ -1,12 +1,21 @@
 /**
  * The training worker: the native engine (one thread; WebAssembly SIMD kernels where the page is
- * cross-origin isolated, JavaScript kernels otherwise) teaching a Yang task (fdgo first) to a modular
- * network, in chunks of steps so that stop, reset, task and perturbation messages are handled between them.
+ * cross-origin isolated, JavaScript kernels otherwise) teaching a Yang task (fdgo first) to the chosen model
+ * (MoLaP on the module bank, random modules of its shape, or a plain modular network), in chunks of steps so
+ * that stop, reset, task, model, bank and perturbation messages are handled between them.
  */
 import { createNativeEngine, type NativeEngine } from '@molap/backend';
+import { fitTaskToBank, type ModuleBank, readModuleBankFiles } from '@molap/primitives';
 import { yang19 } from '@molap/tasks';
-import type { FromWorker, ToWorker } from './protocol.js';
-import { createSession, DEFAULT_SESSION, type EvaluationPerturbation, type Session } from './session.js';
+import type { BankFilesMessage, FromWorker, ToWorker } from './protocol.js';
+import {
+  createSession,
+  DEFAULT_SESSION,
+  type EvaluationPerturbation,
+  LIVE_MODEL_KINDS,
+  type LiveModelKind,
+  type Session,
+} from './session.js';
 
 /** Steps between two evaluations (one point of the learning curve). */
 const EVAL_EVERY = 20;
@@ -15,12 +24,21 @@ const post = (message: FromWorker) => (self as unknown as Worker).postMessage(me
 /** The tasks of the menu: the Yang et al. corpus, fdgo first. */
 const TASKS = new Map(yang19.map((candidate) => [candidate.id, candidate]));
 let task = TASKS.get('fdgo')!;
+let kind: LiveModelKind = 'molap';
+let bank: ModuleBank | undefined;
 
 let engine: NativeEngine | undefined;
 let session: Session | undefined;
 let running = false;
 let perturbation: EvaluationPerturbation = {};
 let loop: Promise<void> | undefined;
+
+/** Units per module of the current model. */
+const modulesOf = (): readonly number[] =>
+  kind === 'network' || !bank ? DEFAULT_SESSION.modules : Array.from({ length: bank.k }, () => bank!.moduleSize);
+
+const postState = () =>
+  post({ type: 'state', running, step: session?.step ?? 0, task: task.id, model: kind, modules: modulesOf() });
 
 async function ensureSession(): Promise<Session> {
   if (!engine) {
@@ -32,10 +50,16 @@ async function ensureSession(): Promise<Session> {
       threads: engine.threads,
       task: task.id,
       tasks: [...TASKS.keys()],
-      modules: DEFAULT_SESSION.modules,
     });
   }
-  session ??= createSession(engine, task);
+  if (!session) {
+    if (kind !== 'network' && !bank) {
+      throw new Error(
+        `${kind === 'molap' ? 'MoLaP' : 'random modules'} needs a module bank and none is loaded: load a bank folder's bank.json, model.json and weights.bin (molap pretrain --out <dir>), or choose "network"`,
+      );
+    }
+    session = createSession(engine, task, DEFAULT_SESSION, kind === 'network' ? { kind } : { kind, bank: bank! });
+  }
   return session;
 }
 
@@ -51,36 +75,93 @@ async function run(): Promise<void> {
   }
 }
 
+/** Stops the loop and drops the session: the next Start begins at step 0. */
+async function restart(): Promise<void> {
+  running = false;
+  await loop;
+  session?.dispose();
+  session = undefined;
+}
+
+/** Decodes a bank with the checks of `loadModuleBank`, and checks that it fits the tasks of the menu. */
+async function decodeBank(files: BankFilesMessage): Promise<ModuleBank> {
+  const decoded = await readModuleBankFiles({
+    bankPath: files.paths.bank,
+    bank: files.bank,
+    modules: {
+      jsonPath: files.paths.modelJson,
+      weightsPath: files.paths.weights,
+      json: files.modelJson,
+      weights: new Uint8Array(files.weights),
+    },
+  });
+  if (decoded.kind !== 'pretrained') {
+    throw new Error(
+      `${files.paths.bank} is a random bank: MoLaP needs pre-trained modules (molap pretrain --out <dir> builds a bank)`,
+    );
+  }
+  fitTaskToBank(decoded, task);
+  return decoded;
+}
+
+/** A bank in words, e.g. '4 pre-trained modules of 16 units (corpus fdgo, …; seed 1)'. */
+const describeBank = (loaded: ModuleBank): string =>
+  `${loaded.k} pre-trained modules of ${loaded.moduleSize} units${loaded.corpus ? ` (corpus: ${loaded.corpus.taskIds.join(', ')}; seed ${loaded.seed})` : ''}`;
+
+/** The message of an error: a MolapError's problem and hint, another error's message. */
+function errorText(error: unknown): string {
+  const { message, hint } = error as { message?: string; hint?: string };
+  const text = message ?? String(error);
+  return hint && !text.includes(hint) ? `${text} (${hint})` : text;
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'start':
       if (running) return;
       running = true;
-      post({ type: 'state', running, step: session?.step ?? 0, task: task.id });
-      loop = run();
-      await loop;
+      postState();
+      // The loop runs beside the message queue: stop, perturbations and the rest are handled between chunks.
+      loop = run().catch(fail);
       return;
     case 'stop':
       running = false;
       await loop;
-      post({ type: 'state', running, step: session?.step ?? 0, task: task.id });
+      postState();
       return;
     case 'reset':
-      running = false;
-      await loop;
-      session?.dispose();
-      session = undefined;
-      post({ type: 'state', running, step: 0, task: task.id });
+      await restart();
+      postState();
       return;
     case 'task': {
       const chosen = TASKS.get(message.id);
       if (!chosen) throw new Error(`unknown task '${message.id}': choose one of ${[...TASKS.keys()].join(', ')}`);
-      running = false;
-      await loop;
-      session?.dispose();
-      session = undefined;
+      await restart();
       task = chosen;
-      post({ type: 'state', running, step: 0, task: task.id });
+      postState();
+      return;
+    }
+    case 'model': {
+      if (!LIVE_MODEL_KINDS.includes(message.kind)) {
+        throw new Error(`unknown model '${message.kind}': choose one of ${LIVE_MODEL_KINDS.join(', ')}`);
+      }
+      await restart();
+      kind = message.kind;
+      postState();
+      return;
+    }
+    case 'bank': {
+      let decoded: ModuleBank;
+      try {
+        decoded = await decodeBank(message.files);
+      } catch (error) {
+        post({ type: 'bank-error', message: errorText(error), source: message.files.source });
+        return;
+      }
+      if (kind !== 'network') await restart();
+      bank = decoded;
+      post({ type: 'bank', description: describeBank(decoded), source: message.files.source });
+      postState();
       return;
     }
     case 'perturb': {
@@ -94,9 +175,14 @@ async function handle(message: ToWorker): Promise<void> {
   }
 }
 
+function fail(error: unknown): void {
+  running = false;
+  post({ type: 'error', message: errorText(error) });
+  postState();
+}
+
+/** Messages are handled one after the other, in order (a bank decodes before the Start that follows it). */
+let queue: Promise<void> = Promise.resolve();
 self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
-  handle(event.data).catch((error: unknown) => {
-    running = false;
-    post({ type: 'error', message: (error as Error).message });
-  });
+  queue = queue.then(() => handle(event.data)).catch(fail);
 });

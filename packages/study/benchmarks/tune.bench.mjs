@@ -7,7 +7,8 @@
 //   npm run bench -- tune [--strategies ewc,si,molap] [--seed 101] [--grid-ewc 100,1000,10000,100000]
 //       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005]
 //       [--grid-<multitask|independent|psp|sequential> 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
-//       [--module-size 16] [--threads N] [--cache dir] [--json] [--out file.json]
+//       [--module-size 16] [--psp-superposed input,recurrent,readout] [--threads N] [--cache dir] [--json]
+//       [--out file.json]
 //
 // Protocol (the same for every strategy):
 // - a tuning seed (default 101) that no reported result uses: it seeds the networks, the training batches,
@@ -57,6 +58,10 @@ const GRIDS = {
   sequential: { option: 'learningRate', values: list('grid-sequential', '0.0005,0.001,0.002,0.005') },
 };
 const NETWORKS = { ewc, si, multitask, independent, psp, sequential };
+/** Options held fixed while the grid varies one: psp's superposed layers (`--psp-superposed input,recurrent,readout`). */
+const pspSuperposed = option('psp-superposed');
+const fixedOptions = (strategy) =>
+  strategy === 'psp' && pspSuperposed ? { superposed: pspSuperposed.split(',') } : {};
 const unknown = strategies.filter((strategy) => !GRIDS[strategy]);
 if (unknown.length > 0) {
   process.stderr.write(`unknown strategy '${unknown[0]}' to tune: use ${Object.keys(GRIDS).join(', ')}\n`);
@@ -131,7 +136,7 @@ async function run(strategy, value) {
     await model.dispose();
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
-  const model = await NETWORKS[strategy].create(context, { [GRIDS[strategy].option]: value });
+  const model = await NETWORKS[strategy].create(context, { ...fixedOptions(strategy), [GRIDS[strategy].option]: value });
   // multitask learns the corpus interleaved: the study's budget for it (steps × tasks for the curriculum);
   // its intermediate evaluations are skipped (they do not change the weights).
   const learnBudget =
@@ -157,7 +162,15 @@ for (const strategy of strategies) {
   const grid = GRIDS[strategy];
   const points = [];
   for (const value of grid.values) {
-    const key = { strategy, option: grid.option, value, seed, budget, ...(strategy === 'molap' ? bankOptions : {}) };
+    const key = {
+      strategy,
+      option: grid.option,
+      value,
+      seed,
+      budget,
+      ...(strategy === 'molap' ? bankOptions : {}),
+      ...fixedOptions(strategy),
+    };
     const file = join(cache, 'tune', `${strategy}-${hash(key)}.json`);
     let point;
     if (existsSync(file)) point = JSON.parse(await readFile(file, 'utf8'));

@@ -77,8 +77,9 @@ export function stageCosts(
     const work = modular ? networkWork(hidden, k * moduleSize * moduleSize) : networkWork(hidden, hidden * hidden);
     const trainTrials = corpus * budget.steps * budget.batchSize;
     // every schedule evaluates each task about steps / evalEvery times (budgetFor scales an interleaved
-    // strategy's evalEvery with its steps)
-    const evaluations = corpus * evalPoints(budget.steps) * budget.evalTrials;
+    // strategy's evalEvery with its steps), then once more at the end of the corpus (the train job's
+    // end-of-corpus evaluation)
+    const evaluations = corpus * (evalPoints(budget.steps) + 1) * budget.evalTrials;
     const learnOne = budget.steps * budget.batchSize * TRAIN_FACTOR + evalPoints(budget.steps) * budget.evalTrials;
     const ways = ['own', ...strategy.generalisationWays];
     for (const seed of plan.seeds) {

@@ -136,7 +136,10 @@ async function run(strategy, value) {
     await model.dispose();
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
-  const model = await NETWORKS[strategy].create(context, { ...fixedOptions(strategy), [GRIDS[strategy].option]: value });
+  const model = await NETWORKS[strategy].create(context, {
+    ...fixedOptions(strategy),
+    [GRIDS[strategy].option]: value,
+  });
   // multitask learns the corpus interleaved: the study's budget for it (steps × tasks for the curriculum);
   // its intermediate evaluations are skipped (they do not change the weights).
   const learnBudget =

@@ -5,12 +5,9 @@
 // once it is reached (or at the last step).
 //
 // npm run bench -- live-models [--seeds 1,2,3] [--steps 400] [--task fdgo] [--json]
-import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'vite';
 import { buildShippedBank, SHIPPED_BANK_COMMAND, SHIPPED_BANK_DIR } from '../scripts/build-bank.mjs';
+import { withNodeSession } from './node-session.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,21 +23,9 @@ const maxSteps = Number(values.steps);
 const EVAL_EVERY = 20;
 const REPORTED_STEPS = [20, 40, 100, 200];
 
-const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 await buildShippedBank();
-const outDir = join(appRoot, 'dist-bench');
 const rows = [];
-try {
-  await build({
-    root: appRoot,
-    logLevel: 'error',
-    publicDir: false,
-    ssr: { external: ['@molap/backend', '@molap/composer', '@molap/core', '@molap/primitives', '@molap/tasks'] },
-    build: { ssr: 'src/train/session.ts', outDir, emptyOutDir: true },
-  });
-  const { createSession, DEFAULT_SESSION, LIVE_MODEL_KINDS } = await import(
-    pathToFileURL(join(outDir, 'session.js')).href
-  );
+await withNodeSession(async ({ createSession, DEFAULT_SESSION, LIVE_MODEL_KINDS }) => {
   const { createNativeEngine } = await import('@molap/backend');
   const { loadModuleBank } = await import('@molap/primitives');
   const { yang19 } = await import('@molap/tasks');
@@ -83,9 +68,7 @@ try {
     }
   }
   await engine.dispose();
-} finally {
-  await rm(outDir, { recursive: true, force: true });
-}
+});
 
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ task: values.task, bank: SHIPPED_BANK_COMMAND, rows }, null, 2)}\n`);

@@ -8,12 +8,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { serveStatic } from '../scripts/serve.mjs';
+import { withNodeSession } from './node-session.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,17 +30,8 @@ const WARMUP_STEPS = 60;
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /** Steps per second of the session in Node: `src/train/session.ts` built for Node, the Node entry of the packages. */
-async function nodeStepsPerSecond() {
-  const outDir = join(appRoot, 'dist-bench');
-  try {
-    await build({
-      root: appRoot,
-      logLevel: 'error',
-      publicDir: false,
-      ssr: { external: ['@molap/backend', '@molap/composer', '@molap/core', '@molap/primitives', '@molap/tasks'] },
-      build: { ssr: 'src/train/session.ts', outDir, emptyOutDir: true },
-    });
-    const { createSession } = await import(pathToFileURL(join(outDir, 'session.js')).href);
+function nodeStepsPerSecond() {
+  return withNodeSession(async ({ createSession }) => {
     const { createNativeEngine } = await import('@molap/backend');
     const { yang19 } = await import('@molap/tasks');
     const engine = await createNativeEngine({ threads: 1 });
@@ -58,9 +50,7 @@ async function nodeStepsPerSecond() {
     session.dispose();
     await engine.dispose();
     return { median: median(rates), chunks: rates.length, simd: engine.simd };
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+  });
 }
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

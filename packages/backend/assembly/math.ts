@@ -73,11 +73,6 @@ export const FLUSH_BELOW: f32 = 9.094947017729282e-13; // 2^-40
   return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), log1pUnit(e));
 }
 
-/** Logistic sigmoid. */
-@inline export function sigmoid(x: v128): v128 {
-  return sigmoidFrom(x, expNegativeAbs(x));
-}
-
 /** tanh(x): odd polynomial for |x| < 0.625, (1 − e)/(1 + e) with e = exp(−2|x|) beyond (Cephes tanhf). */
 @inline export function tanh(x: v128): v128 {
   const a = f32x4.abs(x);

@@ -12,15 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidOption } from './errors.js';
-import {
-  type LoadedModel,
-  loadModel,
-  ModelFileError,
-  type ModelSnapshot,
-  type SaveHooks,
-  saveModel,
-  writeFileAtomic,
-} from './model-file.js';
+import { type LoadedModel, ModelFileError, type ModelSnapshot } from './model-document.js';
+import { loadModel, type SaveHooks, saveModel, writeFileAtomic } from './model-file.js';
 
 /** Format name of `latest.json`. */
 export const CHECKPOINT_FORMAT = 'molap-checkpoints';

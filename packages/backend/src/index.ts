@@ -52,11 +52,9 @@ export {
   toLayersModelArtifacts,
 } from './layers-export.js';
 export {
-  createModelFromFile,
   decodeModel,
   type JsonValue,
   type LoadedModel,
-  loadModel,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
@@ -64,12 +62,10 @@ export {
   type ModelFiles,
   type ModelSnapshot,
   readModelFiles,
-  saveModel,
   sha256Hex,
-  snapshotModel,
   WEIGHTS_BIN,
-  writeFileAtomic,
-} from './model-file.js';
+} from './model-document.js';
+export { createModelFromFile, loadModel, saveModel, snapshotModel, writeFileAtomic } from './model-file.js';
 export {
   DEFAULT_ADAM,
   DEFAULT_CLIPPING,

@@ -37,21 +37,6 @@ import {
 } from './model-document.js';
 import { parameterShapes, resolveModelOptions, trainableNames, validateOptimizerState } from './model-options.js';
 
-export {
-  decodeModel,
-  type JsonValue,
-  type LoadedModel,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  MODEL_JSON,
-  ModelFileError,
-  type ModelFiles,
-  type ModelSnapshot,
-  readModelFiles,
-  sha256Hex,
-  WEIGHTS_BIN,
-} from './model-document.js';
-
 /** Tensors of a snapshot in file order: parameters, then first and second moments of trainable ones. */
 function tensorList(snapshot: ModelSnapshot, trainable: TrainableFlags): { name: string; values: Float32Array }[] {
   const list = PARAMETER_NAMES.map((name) => ({ name: name as string, values: snapshot.parameters[name] }));

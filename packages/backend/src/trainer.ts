@@ -11,7 +11,7 @@ import { DEFAULT_CHECKPOINTS_KEPT, readLatestCheckpoint, writeCheckpoint } from 
 import { type EngineModel, PARAMETER_NAMES, type RnnConfig, type RnnGradients, type TrainingBatch } from './engine.js';
 import { BackendError, invalidOption, MOLAP_ERROR_BRAND } from './errors.js';
 import { giveEventLoopTurn } from './event-loop.js';
-import type { JsonValue } from './model-file.js';
+import type { JsonValue } from './model-document.js';
 import { createRandom } from './random.js';
 
 /** What the callbacks that depend on the model receive. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLatestCheckpoint, writeCheckpoint } from '../src/checkpoint.js';
 import type { OptimizerState, RnnParameters } from '../src/engine.js';
-import { ModelFileError } from '../src/model-file.js';
+import { ModelFileError } from '../src/model-document.js';
 import { bundleForChild, runNodeScript } from './child-process.js';
 import { randomParameters, smallConfig } from './fixtures.js';
 

@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARAMETER_NAMES } from '../src/engine.js';
-import {
-  createModelFromFile,
-  loadModel,
-  MODEL_FORMAT_VERSION,
-  ModelFileError,
-  type ModelSnapshot,
-  readModelFiles,
-  saveModel,
-  snapshotModel,
-} from '../src/model-file.js';
+import { MODEL_FORMAT_VERSION, ModelFileError, type ModelSnapshot, readModelFiles } from '../src/model-document.js';
+import { createModelFromFile, loadModel, saveModel, snapshotModel } from '../src/model-file.js';
 import { createTfjsEngine, type TfjsEngine } from '../src/tfjs/engine.js';
 import { randomBatch, randomParameters, smallConfig } from './fixtures.js';
 

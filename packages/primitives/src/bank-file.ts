@@ -27,18 +27,6 @@ import {
   validateModuleBank,
 } from './bank-document.js';
 
-export {
-  BANK_JSON,
-  BANK_MODULES_FOLDER,
-  checkBankExtractor,
-  type ExpectedExtractor,
-  MODULE_BANK_FORMAT,
-  MODULE_BANK_FORMAT_VERSION,
-  type ModuleBankFiles,
-  readModuleBankFiles,
-  validateModuleBank,
-} from './bank-document.js';
-
 const FROZEN = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, false]));
 
 /**

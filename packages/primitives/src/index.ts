@@ -37,14 +37,13 @@ export {
   BANK_MODULES_FOLDER,
   checkBankExtractor,
   type ExpectedExtractor,
-  loadModuleBank,
   MODULE_BANK_FORMAT,
   MODULE_BANK_FORMAT_VERSION,
   type ModuleBankFiles,
   readModuleBankFiles,
-  saveModuleBank,
   validateModuleBank,
-} from './bank-file.js';
+} from './bank-document.js';
+export { loadModuleBank, saveModuleBank } from './bank-file.js';
 export { type BuildModuleBankOptions, buildModuleBank, DEFAULT_EXTRACTOR, extractorRecord } from './build-bank.js';
 export {
   type CorpusSample,

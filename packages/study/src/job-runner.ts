@@ -201,7 +201,7 @@ async function strategyInputs(job: StudyJob, context: JobRunContext, strategy: A
 
 /** A model learns the corpus and is saved. */
 async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
-  const { budgetFor, evaluationBatch, evaluationNoiseSeed } = await import('@molap/core');
+  const { budgetFor, evaluationNoiseSeed, evaluationSet } = await import('@molap/core');
   const { name, strategy, options } = modelOf(job, context);
   const creation: ModelCreation = {
     seed: job.seed,
@@ -222,14 +222,14 @@ async function runTrain(job: StudyJob, context: JobRunContext): Promise<Json> {
     await model.save(join(context.folders.files, MODEL_FOLDER));
     // Every corpus task again, on its learning curve's trials and noise, once the whole corpus is learned: the
     // same as the curve's last point unless the strategy forgot the task while learning later ones.
-    const { taskOptions } = strategyContext(context);
+    const batches = evaluationSet(
+      strategyContext(context),
+      corpus.map((taskId) => context.registry.get(taskId)),
+      context.plan.budget.evalTrials,
+      job.seed,
+    );
     const endOfCorpus: Record<string, EndOfCorpusEvaluation> = {};
-    for (const taskId of corpus) {
-      const batch = evaluationBatch(context.registry.get(taskId), {
-        trials: context.plan.budget.evalTrials,
-        seed: job.seed,
-        ...(taskOptions ? { taskOptions } : {}),
-      });
+    for (const [taskId, batch] of batches) {
       const { performance, loss } = await model.evaluate(taskId, batch, {
         noiseSeed: evaluationNoiseSeed(job.seed, taskId),
       });

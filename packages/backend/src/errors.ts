@@ -5,8 +5,12 @@
  */
 export const MOLAP_ERROR_BRAND: unique symbol = Symbol.for('molap.error') as never;
 
-/** The codes of `BAD_INPUT_CODES` of @molap/core (the caller's to fix), for the default `kind` of `BackendError`. */
-const BAD_INPUT_CODES: readonly string[] = [
+/**
+ * The codes of `BAD_INPUT_CODES` of @molap/core (the caller's to fix), for the default `kind` of `BackendError`: a copy,
+ * because this package sits below core; core's test `error-codes.test.ts` keeps the two lists equal. Not part of
+ * the package's exports.
+ */
+export const BAD_INPUT_CODES: readonly string[] = [
   'invalid-option',
   'unknown-id',
   'duplicate-id',

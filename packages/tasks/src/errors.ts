@@ -69,8 +69,12 @@ export function hasMolapCode(error: unknown, ...codes: readonly string[]): boole
   );
 }
 
-/** The codes of `BAD_INPUT_CODES` of @molap/core (the caller's to fix), for the default `kind` of `TasksError`. */
-const BAD_INPUT_CODES: readonly string[] = [
+/**
+ * The codes of `BAD_INPUT_CODES` of @molap/core (the caller's to fix), for the default `kind` of `TasksError`: a copy,
+ * because this package sits below core; core's test `error-codes.test.ts` keeps the two lists equal. Not part of
+ * the package's exports.
+ */
+export const BAD_INPUT_CODES: readonly string[] = [
   'invalid-option',
   'unknown-id',
   'duplicate-id',

@@ -108,6 +108,7 @@ export {
   DEFAULT_ENGINE,
   describeEngineSelection,
   ENGINE_ENV,
+  ENGINE_KINDS,
   type EngineAttempt,
   type EngineKind,
   type EngineSelection,

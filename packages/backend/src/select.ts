@@ -16,7 +16,8 @@ import { TfjsEngine } from './tfjs/engine.js';
 /** The engine families. */
 export type EngineKind = 'native' | 'tfjs';
 
-const ENGINE_KINDS: readonly EngineKind[] = ['native', 'tfjs'];
+/** The engine families, in the order `createEngine` tries them when none is named. */
+export const ENGINE_KINDS = ['native', 'tfjs'] as const satisfies readonly EngineKind[];
 
 /** Engine family used when neither the options nor `MOLAP_ENGINE` name one. */
 export const DEFAULT_ENGINE: EngineKind = 'native';

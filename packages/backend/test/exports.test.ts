@@ -30,6 +30,7 @@ const EXPORTS = [
   'describeEngineSelection',
   'type Engine',
   'ENGINE_ENV',
+  'ENGINE_KINDS',
   'type EngineAttempt',
   'type EngineKind',
   'type EngineModel',

@@ -1,6 +1,4 @@
 import { Writable } from 'node:stream';
-import { TFJS_BACKEND_ORDER } from '@molap/backend';
-import { TFJS_BACKENDS } from '@molap/study';
 import { describe, expect, it } from 'vitest';
 import { createProgress, STATUS_INTERVAL_MS } from '../src/progress.js';
 
@@ -66,11 +64,5 @@ describe('progress displays', () => {
     expect(written).toContain('training');
     expect(written).toContain('✔ job done\n');
     expect(written).toContain('all done\n');
-  });
-});
-
-describe('config constants', () => {
-  it('name the tfjs backends of @molap/backend', () => {
-    expect([...TFJS_BACKENDS]).toEqual([...TFJS_BACKEND_ORDER]);
   });
 });

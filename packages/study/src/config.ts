@@ -8,44 +8,54 @@
  * Unknown keys are errors (strict objects). `presets` are named partial configs applied with `--preset`.
  */
 
+import {
+  ENGINE_KINDS as BACKEND_ENGINE_KINDS,
+  DEFAULT_ENGINE,
+  TFJS_BACKEND_ORDER,
+  type TfjsBackendName,
+} from '@molap/backend';
 import { NETWORK_OPTIONS } from '@molap/baselines';
 import { MOLAP_OPTIONS } from '@molap/composer';
-import { BUDGET_OPTIONS } from '@molap/core';
-import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
-import { DEFAULT_TASK_OPTIONS } from '@molap/tasks';
+import { BUDGET_OPTIONS, BUDGET_PRESETS, type BudgetPresetName } from '@molap/core';
+import {
+  BUILTIN_EXTRACTORS,
+  DEFAULT_CORPUS_BATCH_SIZE,
+  DEFAULT_CORPUS_TRIALS_PER_TASK,
+  DEFAULT_EXTRACTOR,
+  MODULE_TRAINING_OPTIONS,
+} from '@molap/primitives';
+import { type ScalarTaskOption, TASK_OPTION_SPECS, type TaskOptionSpec, type TaskOptions } from '@molap/tasks';
 import { z } from 'zod';
+import { DEFAULT_RUN_OUT, DEFAULT_RUN_PRESET } from './presets.js';
 
-/** Engine families of `@molap/backend` (`EngineKind`). */
-export const ENGINE_KINDS = ['native', 'tfjs'] as const;
-/** tfjs backends of `@molap/backend` (`TFJS_BACKEND_ORDER`); a test keeps the list in step. */
-export const TFJS_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+/** Engine families of `@molap/backend` (its `ENGINE_KINDS`). */
+export const ENGINE_KINDS = BACKEND_ENGINE_KINDS;
+/** tfjs backends of `@molap/backend`, in the order they are tried (its `TFJS_BACKEND_ORDER`). */
+export const TFJS_BACKENDS = TFJS_BACKEND_ORDER as readonly [TfjsBackendName, ...TfjsBackendName[]];
 
 const positiveInteger = z.int().min(1);
 const name = z.string().min(1);
 
-/** `TaskOptions` of `@molap/tasks` that make sense for every command (not `mode`/`conditions`). */
+/** The config schema of one scalar task option, from its declaration (`TASK_OPTION_SPECS` of @molap/tasks). */
+function taskOptionSchema(spec: TaskOptionSpec): z.ZodType {
+  const schema = {
+    positiveNumber: () => z.number().positive(),
+    nonNegativeNumber: () => z.number().min(0),
+    integer: () => z.int().min(spec.min ?? 0),
+    boolean: () => z.boolean(),
+  }[spec.kind]();
+  return schema.optional().describe(`${spec.description} (default ${spec.default})`);
+}
+
+/**
+ * `TaskOptions` of `@molap/tasks` that make sense for every command (not `mode`/`conditions`): the scalar
+ * options from their declarations, and the rule list.
+ */
 export const taskOptionsSchema = z
   .strictObject({
-    dt: z.number().positive().optional().describe(`time step in ms (default ${DEFAULT_TASK_OPTIONS.dt})`),
-    ringSize: z
-      .int()
-      .min(2)
-      .optional()
-      .describe(`units per stimulus ring and in the output ring (default ${DEFAULT_TASK_OPTIONS.ringSize})`),
-    batchSize: positiveInteger
-      .optional()
-      .describe(`trials per random-mode batch (default ${DEFAULT_TASK_OPTIONS.batchSize})`),
-    noise: z.boolean().optional().describe(`input noise on or off (default ${DEFAULT_TASK_OPTIONS.noise})`),
-    inputNoiseSigma: z
-      .number()
-      .min(0)
-      .optional()
-      .describe(`σ_x of the input noise (default ${DEFAULT_TASK_OPTIONS.inputNoiseSigma})`),
-    tau: z
-      .number()
-      .positive()
-      .optional()
-      .describe(`membrane time constant in ms, scales the input noise (default ${DEFAULT_TASK_OPTIONS.tau})`),
+    ...(Object.fromEntries(Object.entries(TASK_OPTION_SPECS).map(([key, spec]) => [key, taskOptionSchema(spec)])) as {
+      [K in ScalarTaskOption]: z.ZodOptional<z.ZodType<TaskOptions[K]>>;
+    }),
     rules: z
       .array(name)
       .min(1)
@@ -55,7 +65,7 @@ export const taskOptionsSchema = z
       ),
   })
   .describe(
-    'Task options of every generated batch (TaskOptions of @molap/tasks; defaults from DEFAULT_TASK_OPTIONS, validated by resolveTaskOptions). `mode` and `conditions` are set per use, not here.',
+    'Task options of every generated batch (TaskOptions of @molap/tasks; declared by TASK_OPTION_SPECS, validated by resolveTaskOptions). `mode` and `conditions` are set per use, not here.',
   );
 
 export const tasksSchema = z
@@ -72,16 +82,30 @@ export const tasksSchema = z
 
 export const backendSchema = z
   .strictObject({
-    engine: z.enum(ENGINE_KINDS).optional().describe('engine family (default native, falling back to tfjs)'),
+    engine: z
+      .enum(ENGINE_KINDS)
+      .optional()
+      .describe(
+        `engine family (default ${DEFAULT_ENGINE}, falling back to ${ENGINE_KINDS.filter((kind) => kind !== DEFAULT_ENGINE).join(', ')})`,
+      ),
     tfjsBackend: z.enum(TFJS_BACKENDS).optional().describe('tfjs backend (default: the first that loads)'),
     threads: positiveInteger.optional().describe('threads of the native engine (default: all cores)'),
   })
   .describe('Engine selection (CreateEngineOptions of @molap/backend).');
 
+/** Seeds of a comparison when neither the config nor `--seeds` name any. */
+export const DEFAULT_COMPARE_SEEDS: readonly number[] = Object.freeze([1]);
+/** Budget preset of a comparison when neither the config nor `--budget` name one: the reported comparisons' budget. */
+export const DEFAULT_BUDGET_PRESET: BudgetPresetName = 'standard';
+
 /** A learning budget (`BUDGET_OPTIONS` of @molap/core); the fields override the named preset. */
 export const budgetSchema = BUDGET_OPTIONS.schema
   .extend({
-    preset: name.optional().describe('budget preset of @molap/core: quick or standard (default standard)'),
+    preset: name
+      .optional()
+      .describe(
+        `budget preset of @molap/core: ${Object.keys(BUDGET_PRESETS).join(' or ')} (default: ${DEFAULT_BUDGET_PRESET} for a comparison, the run preset's for a run)`,
+      ),
   })
   .describe('Learning budget per task: a preset name, or an object whose fields override the preset.');
 
@@ -103,7 +127,11 @@ export const compareSchema = z
       .describe('strategies to compare (default: every built-in strategy of @molap/baselines)'),
     tasks: z.array(name).min(1).optional().describe('task ids, learned in this order by sequential strategies'),
     budget: z.union([name, budgetSchema]).optional(),
-    seeds: z.array(z.int()).min(1).optional().describe('one job per strategy and seed (default [1])'),
+    seeds: z
+      .array(z.int())
+      .min(1)
+      .optional()
+      .describe(`one job per strategy and seed (default [${DEFAULT_COMPARE_SEEDS.join(', ')}])`),
     parallelism: positiveInteger.optional().describe('worker threads (default: one per core)'),
     out: name.optional().describe('where to write the comparison table (JSON), relative to the config file'),
   })
@@ -133,8 +161,10 @@ export const bankSchema = z
       .strictObject({
         trialsPerTask: positiveInteger
           .optional()
-          .describe('trials per corpus task of the statistics sample (default 128)'),
-        batchSize: positiveInteger.optional().describe('trials per generated batch of the sample (default 16)'),
+          .describe(`trials per corpus task of the statistics sample (default ${DEFAULT_CORPUS_TRIALS_PER_TASK})`),
+        batchSize: positiveInteger
+          .optional()
+          .describe(`trials per generated batch of the sample (default ${DEFAULT_CORPUS_BATCH_SIZE})`),
         historyTimeConstants: z
           .array(number.positive())
           .optional()
@@ -144,11 +174,13 @@ export const bankSchema = z
       .describe('sampleCorpus options'),
     extractor: name
       .optional()
-      .describe('latent extractor of @molap/primitives: cca (default), pca, teacher, teacher-cca, or a plugin'),
+      .describe(
+        `latent extractor of @molap/primitives: ${BUILTIN_EXTRACTORS.map((extractor) => extractor.id).join(', ')} or a plugin's (default ${DEFAULT_EXTRACTOR})`,
+      ),
     teacher: name
       .optional()
       .describe(
-        'for extractors that read a teacher: the model of the run whose trained network teaches the bank (default multitask)',
+        'for extractors that read a teacher: the model of the run whose trained network teaches the bank (default: the first model whose strategy learns every corpus task together from scratch, multitask in the presets)',
       ),
     latents: z
       .record(z.string(), z.unknown())
@@ -173,7 +205,10 @@ export const perturbationRunSchema = z.union([
 
 export const runSchema = z
   .strictObject({
-    preset: z.enum(RUN_PRESET_NAMES).optional().describe('built-in preset the values start from (default quick)'),
+    preset: z
+      .enum(RUN_PRESET_NAMES)
+      .optional()
+      .describe(`built-in preset the values start from (default ${DEFAULT_RUN_PRESET})`),
     tasks: z
       .array(name)
       .min(1)
@@ -229,7 +264,9 @@ export const runSchema = z
       .describe(
         "a user's analysis stages to run after the built-in ones, by id (plugins of the stage registry; default none)",
       ),
-    out: name.optional().describe('folder of the run folders (default molap-runs), relative to the config file'),
+    out: name
+      .optional()
+      .describe(`folder of the run folders (default ${DEFAULT_RUN_OUT}), relative to the config file`),
   })
   .describe('molap run (and pretrain, learn, perturb): the whole study, over a built-in preset.');
 

@@ -13,6 +13,8 @@ export {
   bankSchema,
   budgetSchema,
   compareSchema,
+  DEFAULT_BUDGET_PRESET,
+  DEFAULT_COMPARE_SEEDS,
   ENGINE_KINDS,
   type MolapConfig,
   type MolapConfigFile,
@@ -92,6 +94,7 @@ export {
 export {
   ALL_MODELS,
   BUILTIN_PERTURBATION_IDS,
+  DEFAULT_RUN_OUT,
   DEFAULT_RUN_PRESET,
   HELD_OUT_TASKS,
   NINE_TASK_CORPUS,

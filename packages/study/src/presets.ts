@@ -7,6 +7,9 @@
 import { YANG19_RULES } from '@molap/tasks';
 import type { RunConfig, RunPresetName } from './config.js';
 
+/** Folder the run folders are created in, relative to the project (config `run.out`, `--out`). */
+export const DEFAULT_RUN_OUT = 'molap-runs';
+
 /** The nine-task corpus of the quick and standard presets (Yang et al. 2019 task ids). */
 export const NINE_TASK_CORPUS = [
   'fdgo',
@@ -110,7 +113,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 64,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUN_OUT,
   },
   standard: {
     preset: 'standard',
@@ -129,7 +132,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 128,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUN_OUT,
   },
   paper: {
     preset: 'paper',
@@ -146,7 +149,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 512,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUN_OUT,
   },
 };
 

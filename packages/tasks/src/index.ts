@@ -66,6 +66,11 @@ export {
   DEFAULT_TASK_OPTIONS,
   DEFAULT_TAU,
   resolveTaskOptions,
+  type ScalarTaskOption,
+  TASK_OPTION_SPECS,
+  type TaskOptionKind,
+  type TaskOptionSpec,
+  taskOptionRule,
 } from './options.js';
 export {
   type PlotTrialOptions,

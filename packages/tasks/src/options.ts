@@ -18,26 +18,98 @@ export const DEFAULT_INPUT_NOISE_SIGMA = 0.01;
 /** Default membrane time constant τ: 100 ms. */
 export const DEFAULT_TAU = 100;
 
+/** What values a scalar task option takes (`TaskOptionSpec.kind`). */
+export type TaskOptionKind = 'positiveNumber' | 'nonNegativeNumber' | 'integer' | 'boolean';
+
+/**
+ * The declaration of one scalar task option: its default, what values it takes and what it means. The one
+ * place each is written: `DEFAULT_TASK_OPTIONS`, the checks of `resolveTaskOptions` (and their messages) and
+ * the `tasks.options` section of the study's config schema (`@molap/study`) are made from it.
+ */
+export interface TaskOptionSpec<T extends number | boolean = number | boolean> {
+  readonly kind: TaskOptionKind;
+  /** Smallest value, for `kind: 'integer'`. */
+  readonly min?: number;
+  readonly default: T;
+  /** What the option is, with units, completing "<key> is …" (e.g. 'the time step in ms'). */
+  readonly description: string;
+  /** Added to the error message after the rule and the example (e.g. how to switch the option off). */
+  readonly hint?: string;
+}
+
+/** The scalar task options, declared once (every `TaskOptions` field but `mode`, `rules` and `conditions`). */
+export const TASK_OPTION_SPECS = Object.freeze({
+  dt: { kind: 'positiveNumber', default: DEFAULT_DT, description: 'the time step in ms' },
+  ringSize: {
+    kind: 'integer',
+    min: 2,
+    default: DEFAULT_RING_SIZE,
+    description: 'the number of units per stimulus ring and in the output ring',
+  },
+  batchSize: {
+    kind: 'integer',
+    min: 1,
+    default: DEFAULT_BATCH_SIZE,
+    description: 'the number of trials per random-mode batch',
+  },
+  noise: { kind: 'boolean', default: true, description: 'whether the input noise is on' },
+  inputNoiseSigma: {
+    kind: 'nonNegativeNumber',
+    default: DEFAULT_INPUT_NOISE_SIGMA,
+    description: 'σ_x of the input noise (std σ_x·√(2τ/dt))',
+    hint: 'use noise: false to switch noise off',
+  },
+  tau: {
+    kind: 'positiveNumber',
+    default: DEFAULT_TAU,
+    description: 'the membrane time constant in ms (it scales the input noise)',
+  },
+} as const satisfies { readonly [K in ScalarTaskOption]: TaskOptionSpec<TaskOptions[K]> });
+
+/** Keys of the scalar task options (`TASK_OPTION_SPECS`). */
+export type ScalarTaskOption = 'dt' | 'ringSize' | 'batchSize' | 'noise' | 'inputNoiseSigma' | 'tau';
+
+/** What a value of `spec` must be, completing "pass …" (e.g. 'a finite number > 0'). */
+export function taskOptionRule(spec: TaskOptionSpec): string {
+  switch (spec.kind) {
+    case 'positiveNumber':
+      return 'a finite number > 0';
+    case 'nonNegativeNumber':
+      return 'a finite number >= 0';
+    case 'integer':
+      return `an integer >= ${spec.min ?? 0}`;
+    case 'boolean':
+      return 'true or false';
+  }
+}
+
+/** Whether `value` is a valid value of `spec`. */
+function isValidTaskOption(spec: TaskOptionSpec, value: unknown): boolean {
+  switch (spec.kind) {
+    case 'positiveNumber':
+      return typeof value === 'number' && Number.isFinite(value) && value > 0;
+    case 'nonNegativeNumber':
+      return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= (spec.min ?? 0);
+    case 'boolean':
+      return typeof value === 'boolean';
+  }
+}
+
 /** The library defaults (Yang et al. 2019 reference code). */
 export const DEFAULT_TASK_OPTIONS: TaskOptions = Object.freeze({
-  dt: DEFAULT_DT,
-  ringSize: DEFAULT_RING_SIZE,
-  batchSize: DEFAULT_BATCH_SIZE,
-  noise: true,
-  inputNoiseSigma: DEFAULT_INPUT_NOISE_SIGMA,
-  tau: DEFAULT_TAU,
+  ...(Object.fromEntries(Object.entries(TASK_OPTION_SPECS).map(([key, spec]) => [key, spec.default])) as Pick<
+    TaskOptions,
+    ScalarTaskOption
+  >),
   mode: 'random',
   rules: YANG19_RULES,
 });
 
 const MODES: readonly GenerationMode[] = ['random', 'test', 'psychometric'];
 const OPTION_NAMES: readonly (keyof TaskOptions)[] = [
-  'dt',
-  'ringSize',
-  'batchSize',
-  'noise',
-  'inputNoiseSigma',
-  'tau',
+  ...(Object.keys(TASK_OPTION_SPECS) as ScalarTaskOption[]),
   'mode',
   'rules',
   'conditions',
@@ -68,34 +140,16 @@ export function resolveTaskOptions(task: Task, options: Partial<TaskOptions> = {
     ...task.defaults,
     ...dropUndefined(options),
   };
-  checkPositiveNumber('dt', merged.dt, 'dt is the time step in ms: pass a finite number > 0, e.g. 20.');
-  checkInteger(
-    'ringSize',
-    merged.ringSize,
-    2,
-    'ringSize is the number of units per ring: pass an integer >= 2, e.g. 32.',
-  );
-  checkInteger(
-    'batchSize',
-    merged.batchSize,
-    1,
-    'batchSize is the number of trials per batch: pass an integer >= 1, e.g. 64.',
-  );
-  if (typeof merged.noise !== 'boolean') {
-    throw new InvalidOptionError('noise', merged.noise, 'Pass true (input noise on, the default) or false.');
+  for (const [key, spec] of Object.entries(TASK_OPTION_SPECS) as [ScalarTaskOption, TaskOptionSpec][]) {
+    if (!isValidTaskOption(spec, merged[key])) {
+      const hint = spec.hint === undefined ? '' : `; ${spec.hint}`;
+      throw new InvalidOptionError(
+        key,
+        merged[key],
+        `${key} is ${spec.description}: pass ${taskOptionRule(spec)}, e.g. ${spec.default}${hint}.`,
+      );
+    }
   }
-  if (
-    typeof merged.inputNoiseSigma !== 'number' ||
-    !Number.isFinite(merged.inputNoiseSigma) ||
-    merged.inputNoiseSigma < 0
-  ) {
-    throw new InvalidOptionError(
-      'inputNoiseSigma',
-      merged.inputNoiseSigma,
-      'inputNoiseSigma is σ_x (noise std σ_x·√(2τ/dt)): pass a finite number >= 0, e.g. 0.01; use noise: false to switch noise off.',
-    );
-  }
-  checkPositiveNumber('tau', merged.tau, 'tau is the time constant in ms: pass a finite number > 0, e.g. 100.');
   if (!MODES.includes(merged.mode)) {
     throw new InvalidOptionError('mode', merged.mode, `Pass one of ${MODES.map((mode) => `'${mode}'`).join(', ')}.`);
   }
@@ -135,18 +189,6 @@ export function resolveTaskOptions(task: Task, options: Partial<TaskOptions> = {
 
 function dropUndefined(options: Partial<TaskOptions>): Partial<TaskOptions> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-}
-
-function checkPositiveNumber(name: string, value: unknown, fix: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(name, value, fix);
-  }
-}
-
-function checkInteger(name: string, value: unknown, min: number, fix: string): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new InvalidOptionError(name, value, fix);
-  }
 }
 
 function checkRules(rules: unknown): void {

@@ -49,7 +49,7 @@ describe('resolveTaskOptions', () => {
     [{ batchSize: 0 }, 'batchSize', /integer >= 1/],
     [{ batchSize: 2.5 }, 'batchSize', /integer/],
     [{ ringSize: 1 }, 'ringSize', />= 2/],
-    [{ noise: 'yes' }, 'noise', /true .* or false/],
+    [{ noise: 'yes' }, 'noise', /true or false/],
     [{ inputNoiseSigma: -0.1 }, 'inputNoiseSigma', />= 0/],
     [{ tau: 0 }, 'tau', /time constant/],
     [{ mode: 'train' }, 'mode', /'random', 'test', 'psychometric'/],

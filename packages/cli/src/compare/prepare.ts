@@ -5,7 +5,8 @@
  */
 import { relative } from 'node:path';
 import { BASELINE_STRATEGIES, type CompareOptions, checkStrategyNames, createBaselineRegistry } from '@molap/baselines';
-import { type BudgetPresetName, budgetFromConfig } from '@molap/core';
+import { budgetFromConfig } from '@molap/core';
+import { DEFAULT_BUDGET_PRESET, DEFAULT_COMPARE_SEEDS } from '@molap/study';
 import { BUILTIN_TASKS_SOURCE } from '@molap/tasks';
 import type { CommandInput, projectOptions } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -20,10 +21,7 @@ import {
   reportPluginProblems,
 } from '../project.js';
 
-/** Seeds when neither the config nor `--seeds` name any. */
-export const DEFAULT_COMPARE_SEEDS: readonly number[] = [1];
-/** Budget preset when neither the config nor `--budget` name one: the budget of the reported comparisons. */
-export const DEFAULT_BUDGET_PRESET: BudgetPresetName = 'standard';
+export { DEFAULT_BUDGET_PRESET, DEFAULT_COMPARE_SEEDS };
 
 /** A comparison ready to run. */
 export interface PreparedComparison {

@@ -2,8 +2,8 @@
  * The analyses of one trained model for one seed: robustness curves, dimensionality of its hidden states,
  * task variance and example trials. Each returns plain data; `analyse.ts` runs them as resumable stages.
  */
-import { evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
-import { type Batch, createRng, type Task, type TaskOptions } from '@molap/tasks';
+import { deriveSeed, evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
+import type { Batch, Task, TaskOptions } from '@molap/tasks';
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
 import { type ExampleTrial, exampleTrial } from './examples.js';
@@ -14,7 +14,7 @@ const ANALYSIS_STREAM = 0x616e61;
 
 /** The seed of the analysis evaluation trials for a run seed (distinct from the learning evaluation seed). */
 export function analysisSeed(seed: number): number {
-  return Math.floor(createRng(seed).fork(ANALYSIS_STREAM).uniform() * 2 ** 32);
+  return deriveSeed(seed, ANALYSIS_STREAM);
 }
 
 /** Options of the analysis evaluation trials. */

@@ -8,8 +8,8 @@
  * silencing 20 % of the units silences the 10 % of the smaller magnitude plus others, and weight noise
  * keeps its direction and grows in size.
  */
-import { InvalidValueError, type MultiTaskModel, taskSeedKey } from '@molap/core';
-import { type Batch, createRng } from '@molap/tasks';
+import { deriveSeed, InvalidValueError, type MultiTaskModel, taskSeedKey } from '@molap/core';
+import type { Batch } from '@molap/tasks';
 import { mean, normalisedAuc } from './curves.js';
 import { magnitudeGridProblems, type PerturbationSpec } from './perturbations.js';
 
@@ -60,7 +60,7 @@ export interface RobustnessOptions {
 
 /** Seed of draw `draw` of perturbation `id` for a run seed. */
 export function drawSeed(seed: number, id: string, draw: number): number {
-  return Math.floor(createRng(seed).fork(taskSeedKey(id)).fork(draw).uniform() * 2 ** 32);
+  return deriveSeed(seed, taskSeedKey(id), draw);
 }
 
 /** Resolves a run's grid and draws and checks them; throws naming the perturbation and the fix. */

@@ -1,13 +1,14 @@
 /** Robustness curves on real trained baselines: magnitude 0 is the unperturbed model, bigger perturbations hurt. */
 import { independent, multitask, psp, type Strategy } from '@molap/baselines';
 import { createMolap } from '@molap/composer';
-import type { MultiTaskModel, StrategyContext } from '@molap/core';
+import type { EvaluationOptions, MultiTaskModel, StrategyContext } from '@molap/core';
 import { bankLayout, createRandomModuleBank } from '@molap/primitives';
+import type { Batch } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisBatches, analysisNoiseSeed } from '../src/analyse-model.js';
 import { mean } from '../src/curves.js';
 import { BUILTIN_PERTURBATIONS, moduleLesion, unitSilencing } from '../src/perturbations.js';
-import { drawSeed, robustnessCurves } from '../src/robustness.js';
+import { drawSeed, resolvePerturbationRun, robustnessCurves } from '../src/robustness.js';
 import { createTestContext, sameFloats, TINY_BUDGET, TINY_NETWORK } from './helpers.js';
 
 const TASKS = ['fdgo', 'reactgo'];
@@ -167,5 +168,36 @@ describe('draw seeds', () => {
       fraction: 0.2,
       seed: seeds[0],
     });
+  });
+});
+
+describe('the suite', () => {
+  it('evaluates the unperturbed model once per task, and each perturbed point once', async () => {
+    const model = await multitask.create(context, TINY_NETWORK);
+    await model.learn(TASKS, TINY_BUDGET, { seed: 2 });
+    const calls: { taskId: string; perturbed: boolean }[] = [];
+    // the real model, with its evaluate counted
+    const counted: MultiTaskModel = Object.create(model, {
+      evaluate: {
+        value: (taskId: string, batch: Batch, options: EvaluationOptions) => {
+          calls.push({ taskId, perturbed: options.perturbation !== undefined });
+          return model.evaluate(taskId, batch, options);
+        },
+      },
+    });
+    const runs = BUILTIN_PERTURBATIONS.map((spec) => ({ spec, draws: 2 }));
+    const curves = await robustnessCurves(counted, { perturbations: runs, batches: batches(16), noiseSeed, seed: 3 });
+    const perturbedPerTask = runs
+      .filter((run) => run.spec.skipReason(model) === undefined)
+      .map((run) => resolvePerturbationRun(run))
+      .reduce((sum, { magnitudes, draws }) => sum + magnitudes.filter((m) => m !== 0).length * draws, 0);
+    for (const taskId of TASKS) {
+      const ofTask = calls.filter((call) => call.taskId === taskId);
+      expect(ofTask.filter((call) => !call.perturbed)).toHaveLength(1);
+      expect(ofTask.filter((call) => call.perturbed)).toHaveLength(perturbedPerTask);
+    }
+    expect(perturbedPerTask).toBeGreaterThan(0);
+    expect(curves.length).toBe(runs.length);
+    await model.dispose();
   });
 });

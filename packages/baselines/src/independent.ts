@@ -2,24 +2,27 @@
  * `independent`: one full leaky RNN per task, all weights trained on that task only (the upper bound on
  * separation: no sharing, no interference, the most parameters).
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel, type RnnConfig, type RnnParameters, saveModel, writeFileAtomic } from '@molap/backend';
+import { loadModel, type RnnConfig, type RnnParameters, saveModel } from '@molap/backend';
 import {
   countRnnParameters,
   defineOptions,
   deriveSeed,
   type EvaluationOptions,
   evaluationSet,
+  finishedTaskFolder,
   InvalidValueError,
   type LearningBudget,
   type LearnOptions,
   learnEngineModel,
   lookUpTasks,
   type MultiTaskModel,
+  NetworkEvaluator,
   type OptionsOf,
   type ParameterCount,
   parameterBytes,
+  readFinishedTask,
   readStrategyDocument,
   SEED_PURPOSE,
   type Strategy,
@@ -31,10 +34,11 @@ import {
   taskSchedule,
   taskSeedKey,
   validateBudget,
+  writeFinishedTask,
   writeStrategyDocument,
 } from '@molap/core';
 import type { Batch } from '@molap/tasks';
-import { NetworkEvaluator, notLearned, RnnNetwork } from './network.js';
+import { notLearned, RnnNetwork } from './network.js';
 import { NETWORK_OPTION_SPECS } from './options.js';
 
 /** Options of the `independent` strategy: those of each task's network. */
@@ -52,15 +56,6 @@ interface TaskNetwork {
 /** Version of the `independent` strategy (its models record it). */
 const INDEPENDENT_VERSION = '1.0.0';
 const TASKS_FOLDER = 'tasks';
-const DONE_FOLDER = 'done';
-const RECORD_JSON = 'record.json';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 class IndependentModel implements MultiTaskModel {
   readonly strategy = 'independent';
@@ -100,10 +95,11 @@ class IndependentModel implements MultiTaskModel {
       if (options.signal?.aborted) break;
       const key = taskSeedKey(task.id);
       const checkpoint = options.checkpointDir ? join(options.checkpointDir, task.id) : undefined;
-      if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
-        const loaded = await loadModel(join(checkpoint, DONE_FOLDER));
+      const finished = checkpoint ? await readFinishedTask(checkpoint) : undefined;
+      if (checkpoint && finished) {
+        const loaded = await loadModel(finishedTaskFolder(checkpoint));
         this.networks.set(task.id, { config: loaded.config, parameters: loaded.parameters });
-        records.push(JSON.parse(await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8')));
+        records.push(finished);
         continue;
       }
       const network = RnnNetwork.create(
@@ -135,9 +131,9 @@ class IndependentModel implements MultiTaskModel {
         this.networks.set(task.id, trained);
         records.push(result.records[0]);
         if (checkpoint) {
-          const done = join(checkpoint, DONE_FOLDER);
-          await saveModel(done, { ...trained, adam: network.adam, clipping: network.clipping });
-          await writeFileAtomic(join(done, RECORD_JSON), JSON.stringify(result.records[0]));
+          await writeFinishedTask(checkpoint, result.records[0], (folder) =>
+            saveModel(folder, { ...trained, adam: network.adam, clipping: network.clipping }),
+          );
         }
       } finally {
         network.dispose();
@@ -156,7 +152,7 @@ class IndependentModel implements MultiTaskModel {
       this.evaluator = new NetworkEvaluator(this.context.engine, network.config);
     }
     const std = taskInputNoiseStd(this.context, this.context.tasks.get(taskId));
-    return this.evaluator.evaluate(taskId, batch, options, std, network.parameters);
+    return this.evaluator.evaluate(taskId, batch, options, { parameters: network.parameters, inputNoiseStd: std });
   }
 
   parameterCount(): ParameterCount {

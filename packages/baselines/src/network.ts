@@ -1,7 +1,7 @@
 /**
  * One leaky RNN of a baseline: its trainable engine model, a frozen twin used for evaluations (so an
  * evaluation, perturbed or not, never touches the trained weights or the optimiser state), and its file.
- * `NetworkEvaluator` is the frozen twin on its own, for strategies that keep parameter sets rather than models.
+ * The frozen twin is core's `NetworkEvaluator`.
  */
 import {
   type AdamOptions,
@@ -21,26 +21,13 @@ import {
 import {
   countRnnParameters,
   type EvaluationOptions,
-  evaluateOnBatch,
-  InvalidValueError,
   MolapError,
-  ParameterUploads,
-  perturbBatch,
-  perturbParameters,
-  perturbRunOptions,
+  NetworkEvaluator,
   type TaskEvaluation,
   type TaskGeometry,
 } from '@molap/core';
-import { type Batch, createRng } from '@molap/tasks';
+import type { Batch } from '@molap/tasks';
 import type { NetworkOptions } from './options.js';
-
-const ALL_FROZEN = {
-  inputWeights: false,
-  recurrentWeights: false,
-  recurrentBias: false,
-  outputWeights: false,
-  outputBias: false,
-} as const;
 
 /** The engine config of a network with `options` for tasks of `geometry`. */
 export function networkConfig(options: NetworkOptions, geometry: TaskGeometry): RnnConfig {
@@ -53,65 +40,6 @@ export function networkConfig(options: NetworkOptions, geometry: TaskGeometry): 
     alpha: geometry.alpha,
     recurrentNoise: options.recurrentNoise,
   };
-}
-
-/** Seed of the extra input noise of an `input-noise` perturbation, derived from the evaluation noise seed. */
-function inputNoiseSeed(noiseSeed: number): number {
-  return Math.floor(createRng(noiseSeed).fork(0x1f).uniform() * 2 ** 32);
-}
-
-/**
- * Evaluates parameter sets of one network shape in a frozen engine model (no gradients, no optimiser), so
- * an evaluation, perturbed or not, never touches a trained model.
- */
-export class NetworkEvaluator {
-  readonly engine: Engine;
-  readonly config: RnnConfig;
-  private model: EngineModel | undefined;
-  /** What the model holds, so that an evaluation uploads only the tensors that changed. */
-  private readonly uploads = new ParameterUploads();
-
-  constructor(engine: Engine, config: RnnConfig) {
-    this.engine = engine;
-    this.config = config;
-  }
-
-  /**
-   * Evaluates `parameters` on `batch` under `options.perturbation`: weight perturbations change a copy of
-   * the parameters, unit and state-noise perturbations the run options, input-noise perturbations a copy of
-   * the batch (`perturbBatch`; `inputNoiseStd` is the σ already in the batch).
-   */
-  async evaluate(
-    taskId: string,
-    batch: Batch,
-    options: EvaluationOptions,
-    inputNoiseStd: number,
-    parameters: RnnParameters,
-  ): Promise<TaskEvaluation> {
-    if (!(Number.isSafeInteger(options?.noiseSeed) && options.noiseSeed >= 0)) {
-      throw new InvalidValueError(
-        `evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`,
-      );
-    }
-    const perturbation = options.perturbation;
-    if (!this.model) {
-      this.model = this.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
-      this.uploads.reset();
-    }
-    this.uploads.upload(this.model, perturbParameters(this.config, parameters, perturbation));
-    const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
-    const input = perturbBatch(batch, perturbation, { seed: inputNoiseSeed(options.noiseSeed), inputNoiseStd });
-    const result = await evaluateOnBatch(this.model, input, {
-      ...run,
-      ...(options.keepStates ? { keepStates: true } : {}),
-    });
-    return { taskId, ...result };
-  }
-
-  dispose(): void {
-    this.model?.dispose();
-    this.model = undefined;
-  }
 }
 
 /** One leaky RNN living in an engine. */
@@ -206,7 +134,7 @@ export class RnnNetwork {
     parameters: RnnParameters = this.model.getParameters(),
   ): Promise<TaskEvaluation> {
     this.evaluator ??= new NetworkEvaluator(this.engine, this.config);
-    return this.evaluator.evaluate(taskId, batch, options, inputNoiseStd, parameters);
+    return this.evaluator.evaluate(taskId, batch, options, { parameters, inputNoiseStd });
   }
 
   /**

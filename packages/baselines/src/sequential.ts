@@ -4,7 +4,6 @@
  * or none (plain sequential fine-tuning). After each task every task learned so far is evaluated again, so
  * forgetting can be read off: performance right after a task was learned minus performance at the end.
  */
-import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   deriveNoiseSeed,
@@ -14,7 +13,6 @@ import {
   type RnnConfig,
   type RnnGradients,
   type RnnParameters,
-  writeFileAtomic,
 } from '@molap/backend';
 import {
   checkRuleBlock,
@@ -23,6 +21,7 @@ import {
   type EvaluationOptions,
   evaluationNoiseSeed,
   evaluationSet,
+  finishedTaskFolder,
   InvalidValueError,
   type LearningBudget,
   type LearnOptions,
@@ -32,6 +31,7 @@ import {
   type MultiTaskModel,
   type ParameterCount,
   parameterBytes,
+  readFinishedTask,
   readStrategyDocument,
   SEED_PURPOSE,
   type Strategy,
@@ -44,6 +44,7 @@ import {
   taskSchedule,
   taskSeedKey,
   validateBudget,
+  writeFinishedTask,
   writeStrategyDocument,
 } from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
@@ -124,15 +125,6 @@ export interface TaskForgetting {
 
 const NETWORK_FOLDER = 'network';
 const METHOD_FOLDER = 'method';
-const DONE_FOLDER = 'done';
-const RECORD_JSON = 'record.json';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** A sequential multi-task model: one shared RNN, tasks learned in order, a continual-learning method. */
 export class SequentialModel implements MultiTaskModel {
@@ -224,9 +216,10 @@ export class SequentialModel implements MultiTaskModel {
       if (options.signal?.aborted) break;
       const label = `${String(offset + index).padStart(3, '0')}-${task.id}`;
       const checkpoint = options.checkpointDir ? join(options.checkpointDir, label) : undefined;
-      if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
-        records.push(JSON.parse(await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8')));
-        finished = join(checkpoint, DONE_FOLDER);
+      const done = checkpoint ? await readFinishedTask(checkpoint) : undefined;
+      if (checkpoint && done) {
+        records.push(done);
+        finished = finishedTaskFolder(checkpoint);
         continue;
       }
       if (finished) {
@@ -236,10 +229,7 @@ export class SequentialModel implements MultiTaskModel {
       const record = await this.learnTask(task, budget, options, checkpoint ? join(checkpoint, 'training') : undefined);
       if (record === undefined) break;
       records.push(record);
-      if (checkpoint) {
-        await this.save(join(checkpoint, DONE_FOLDER));
-        await writeFileAtomic(join(checkpoint, DONE_FOLDER, RECORD_JSON), JSON.stringify(record));
-      }
+      if (checkpoint) await writeFinishedTask(checkpoint, record, (folder) => this.save(folder));
     }
     if (finished) await this.restore(finished);
     return records;

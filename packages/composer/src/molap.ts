@@ -7,7 +7,6 @@
  * the seed, never from the other tasks or their order, and its weights are separate arrays. Learning or
  * adding a task never changes another task's weights or outputs (tested to the bit).
  */
-import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   deriveNoiseSeed,
@@ -17,14 +16,15 @@ import {
   type RnnConfig,
   type RnnParameters,
   saveModel,
-  writeFileAtomic,
 } from '@molap/backend';
 import {
   countRnnParameters,
+  deriveSeed,
   type EvaluationOptions,
   evaluateOnBatch,
   evaluationBatch,
   evaluationNoiseSeed,
+  finishedTaskFolder,
   InvalidValueError,
   inputNoiseStd,
   isMolapError,
@@ -34,13 +34,11 @@ import {
   learnEngineModel,
   MolapError,
   type MultiTaskModel,
+  NetworkEvaluator,
   type ParameterCount,
-  ParameterUploads,
   parameterBytes,
   parameterUpdates,
-  perturbBatch,
-  perturbParameters,
-  perturbRunOptions,
+  readFinishedTask,
   type StrategyContext,
   type TaskEvaluation,
   type TaskLearningRecord,
@@ -48,6 +46,7 @@ import {
   taskSchedule,
   taskSeedKey,
   validateBudget,
+  writeFinishedTask,
 } from '@molap/core';
 import {
   fitTaskToBank,
@@ -56,7 +55,7 @@ import {
   type TaskFit,
   validateModuleBank,
 } from '@molap/primitives';
-import { type Batch, createRng, resolveTaskOptions, type Task, taskRule } from '@molap/tasks';
+import { type Batch, resolveTaskOptions, type Task, taskRule } from '@molap/tasks';
 import { saveMolapSystem } from './molap-file.js';
 import {
   initialTaskWeights,
@@ -87,30 +86,7 @@ interface LearnedTask {
 const SEED_STREAM = { initialisation: 201, training: 202 } as const;
 
 function derivedSeed(seed: number, stream: number, key: number): number {
-  return Math.floor(createRng(seed).fork(stream).fork(key).uniform() * 2 ** 32);
-}
-
-/** Seed of the extra noise of an `input-noise` perturbation, derived from the evaluation noise seed. */
-function inputNoiseSeed(noiseSeed: number): number {
-  return Math.floor(createRng(noiseSeed).fork(0x1f).uniform() * 2 ** 32);
-}
-
-const ALL_FROZEN = {
-  inputWeights: false,
-  recurrentWeights: false,
-  recurrentBias: false,
-  outputWeights: false,
-  outputBias: false,
-} as const;
-
-const DONE_FOLDER = 'done';
-const RECORD_JSON = 'record.json';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+  return deriveSeed(seed, stream, key);
 }
 
 /** A MoLaP model: a module bank and the per-task weights learned on top of it. */
@@ -125,9 +101,7 @@ export class MolapModel implements MultiTaskModel {
   readonly config: RnnConfig;
   private readonly context: MolapContext;
   private readonly learned = new Map<string, LearnedTask>();
-  private evaluator: EngineModel | undefined;
-  /** What the evaluator holds, so that an evaluation uploads only the tensors that changed. */
-  private readonly uploads = new ParameterUploads();
+  private evaluator: NetworkEvaluator | undefined;
   /**
    * The sensory cut of each batch evaluated (`sensoryBatch`), by batch: a robustness suite evaluates one batch
    * under every perturbation that leaves the input alone, so it is cut once. Weak: it goes with the batch.
@@ -263,13 +237,16 @@ export class MolapModel implements MultiTaskModel {
     for (const { task, fit, inputNoiseStd: std } of tasks) {
       if (options.signal?.aborted) break;
       const checkpoint = options.checkpointDir ? join(options.checkpointDir, task.id) : undefined;
-      if (checkpoint && (await exists(join(checkpoint, DONE_FOLDER, RECORD_JSON)))) {
-        const loaded = await loadModel(join(checkpoint, DONE_FOLDER));
-        const record = JSON.parse(
-          await readFile(join(checkpoint, DONE_FOLDER, RECORD_JSON), 'utf8'),
-        ) as TaskLearningRecord;
-        this.learned.set(task.id, { weights: taskWeightsOf(loaded.parameters), record, fit, inputNoiseStd: std });
-        records.push(record);
+      const finished = checkpoint ? await readFinishedTask(checkpoint) : undefined;
+      if (checkpoint && finished) {
+        const loaded = await loadModel(finishedTaskFolder(checkpoint));
+        this.learned.set(task.id, {
+          weights: taskWeightsOf(loaded.parameters),
+          record: finished,
+          fit,
+          inputNoiseStd: std,
+        });
+        records.push(finished);
         continue;
       }
       const learned = await this.learnTask(task, fit, budget, options, checkpoint);
@@ -277,13 +254,13 @@ export class MolapModel implements MultiTaskModel {
       this.learned.set(task.id, { ...learned, fit, inputNoiseStd: std });
       records.push(learned.record);
       if (checkpoint) {
-        const done = join(checkpoint, DONE_FOLDER);
-        await saveModel(done, {
-          config: this.config,
-          parameters: taskNetworkParameters(this.bank, learned.weights),
-          trainable: trainableFlags(this.options.trainable),
-        });
-        await writeFileAtomic(join(done, RECORD_JSON), JSON.stringify(learned.record));
+        await writeFinishedTask(checkpoint, learned.record, (folder) =>
+          saveModel(folder, {
+            config: this.config,
+            parameters: taskNetworkParameters(this.bank, learned.weights),
+            trainable: trainableFlags(this.options.trainable),
+          }),
+        );
       }
     }
     return records;
@@ -425,11 +402,6 @@ export class MolapModel implements MultiTaskModel {
    */
   async evaluate(taskId: string, batch: Batch, options: EvaluationOptions): Promise<TaskEvaluation> {
     const learned = this.learnedTask(taskId);
-    if (!(options && Number.isSafeInteger(options.noiseSeed) && options.noiseSeed >= 0)) {
-      throw new InvalidValueError(
-        `evaluate needs { noiseSeed } with an integer >= 0, got ${String(options?.noiseSeed)}`,
-      );
-    }
     if (batch.inputSize !== learned.fit.layout.inputSize || batch.outputSize !== this.config.outputSize) {
       throw new MolapError(
         'incompatible',
@@ -437,23 +409,12 @@ export class MolapModel implements MultiTaskModel {
         { hint: 'evaluate it on a batch of that task' },
       );
     }
-    const perturbation = options.perturbation;
-    const parameters = perturbParameters(this.config, taskNetworkParameters(this.bank, learned.weights), perturbation);
-    if (!this.evaluator) {
-      this.evaluator = this.context.engine.createModel({ config: this.config, parameters, trainable: ALL_FROZEN });
-      this.uploads.reset();
-    }
-    this.uploads.upload(this.evaluator, parameters);
-    const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
-    const input = perturbBatch(batch, perturbation, {
-      seed: inputNoiseSeed(options.noiseSeed),
+    this.evaluator ??= new NetworkEvaluator(this.context.engine, this.config);
+    return this.evaluator.evaluate(taskId, batch, options, {
+      parameters: taskNetworkParameters(this.bank, learned.weights),
       inputNoiseStd: learned.inputNoiseStd,
+      prepareInput: (input) => this.sensoryCut(input, learned.fit.sensoryChannels),
     });
-    const result = await evaluateOnBatch(this.evaluator, this.sensoryCut(input, learned.fit.sensoryChannels), {
-      ...run,
-      ...(options.keepStates ? { keepStates: true } : {}),
-    });
-    return { taskId, ...result };
   }
 
   /**

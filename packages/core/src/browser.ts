@@ -66,6 +66,7 @@ export type {
   TaskEvaluation,
   TaskLearningRecord,
 } from './model.js';
+export { type EvaluatedNetwork, NetworkEvaluator } from './network-evaluator.js';
 export {
   defineOptions,
   OPTION_KINDS,

@@ -86,6 +86,7 @@ export type {
   TaskEvaluation,
   TaskLearningRecord,
 } from './model.js';
+export { type EvaluatedNetwork, NetworkEvaluator } from './network-evaluator.js';
 export {
   defineOptions,
   OPTION_KINDS,
@@ -135,4 +136,5 @@ export {
   type StrategyRegistry,
   strategyInput,
 } from './strategy.js';
+export { finishedTaskFolder, readFinishedTask, writeFinishedTask } from './task-checkpoint.js';
 export { builtModuleUrl, runJobsInWorkers, type WorkerJob, type WorkerPoolOptions, workerExecArgv } from './workers.js';

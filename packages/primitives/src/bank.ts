@@ -25,10 +25,9 @@ import {
   type RnnParameters,
   validateConfig,
 } from '@molap/backend';
-import { InvalidValueError, MolapError } from '@molap/core';
+import { deriveSeed, InvalidValueError, MolapError } from '@molap/core';
 import {
   type ChannelGroup,
-  createRng,
   type InputRole,
   resolveTaskOptions,
   type Task,
@@ -204,7 +203,7 @@ export const BANK_STREAM = { modules: 11, heldOut: 12, pool: 13 } as const;
 
 /** The seed of module `index` of a bank with seed `seed`: independent of k and of the other modules. */
 export function moduleSeed(seed: number, index: number): number {
-  return Math.floor(createRng(seed).fork(BANK_STREAM.modules).fork(index).uniform() * 2 ** 32);
+  return deriveSeed(seed, BANK_STREAM.modules, index);
 }
 
 /** Options of `initialModuleParameters` and `createRandomModuleBank`. */

@@ -61,7 +61,7 @@ export async function costInputs(plan: StudyPlan, registries: StudyRegistries = 
     const spec = perturbations.get(id);
     const { magnitudes, draws } = analysis.resolvePerturbationRun({ spec, ...grid });
     return {
-      evaluations: magnitudes.length * draws,
+      evaluations: magnitudes.filter((magnitude) => magnitude !== 0).length * draws,
       modularOnly: spec.skipReason({ hiddenSize: 1, modules: undefined, strategy: 'any' }) !== undefined,
     };
   });

@@ -39,6 +39,10 @@ export const stageKey = (model: string, seed: number, stage: string, detail?: st
 
 /** Grid sizes of the perturbation suite: evaluations per task for each perturbation, and which need modules. */
 export interface SuiteSize {
+  /**
+   * Perturbed evaluations per task: magnitudes other than 0, times draws. Magnitude 0 is the unperturbed
+   * model, evaluated once per task for the whole suite and counted once by `stageCosts`.
+   */
   readonly evaluations: number;
   readonly modularOnly: boolean;
 }
@@ -96,7 +100,9 @@ export function stageCosts(
       }
       const trials = plan.analysisTrials * corpus;
       if (plan.analyses.robustness) {
-        const evaluations = suite.reduce((sum, p) => sum + (p.modularOnly && !modular ? 0 : p.evaluations), 0);
+        // magnitude 0 is the unperturbed model, evaluated once per task for the whole suite (robustnessCurves)
+        const perturbed = suite.reduce((sum, p) => sum + (p.modularOnly && !modular ? 0 : p.evaluations), 0);
+        const evaluations = suite.length > 0 ? 1 + perturbed : 0;
         costs.set(stageKey(model.name, seed, 'robustness'), { cost: evaluations * trials * work });
       }
       if (plan.analyses.dimensionality)

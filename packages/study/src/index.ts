@@ -1,6 +1,6 @@
 /**
- * @molap/study: a whole MoLaP study as a library call. `planStudy` turns a config (presets, the
- * `molap.config.json` sections, flags) into a checked plain-JSON plan; `runStudy` runs it in a run folder:
+ * @molap/study: a whole MoLaP study as a library call. `loadConfig` reads `molap.config.json` (a preset of it,
+ * values over it); `planStudy` checks a config and turns it into a plain-JSON plan; `runStudy` runs it in a run folder:
  * pre-train the module banks, learn the corpus with every model, perturb, generalise, measure, and write
  * results.json and report.html, resuming from what an interrupted session left.
  */
@@ -32,6 +32,14 @@ export {
   taskOptionsSchema,
   tasksSchema,
 } from './config.js';
+export {
+  CONFIG_FILE_NAME,
+  type ConfigFlagValue,
+  checkConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from './config-file.js';
 export { checkEngineEnvironment } from './environment.js';
 export {
   type CostInputs,

@@ -101,6 +101,7 @@ export {
   ALL_MODELS,
   BUILTIN_PERTURBATION_IDS,
   DEFAULT_RUN_PRESET,
+  DEFAULT_RUNS_FOLDER,
   HELD_OUT_TASKS,
   NINE_TASK_CORPUS,
   PAPER_MODELS,
@@ -144,6 +145,7 @@ export {
   type StudyStage,
 } from './stages/stage.js';
 export {
+  DEFAULT_LEARN_MODEL,
   type LearnedModel,
   type LearnModelOptions,
   learningCheckpoints,

@@ -83,6 +83,9 @@ const TUNED_STRATEGY_OPTIONS: Readonly<Record<string, Readonly<Record<string, un
 
 const ALL_ANALYSES = { robustness: true, dimensionality: true, taskVariance: true, generalisation: true } as const;
 
+/** The folder new run folders are made in when `run.out` names none (relative to the working folder). */
+export const DEFAULT_RUNS_FOLDER = 'molap-runs';
+
 /**
  * - `quick` (default): the nine-task corpus with delayanti and dmcgo held out, every model and analysis,
  *   at small sizes with equal unit counts (MoLaP 8 modules × 16 units, baselines 128 units), 1000 pre-training
@@ -110,7 +113,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 64,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUNS_FOLDER,
   },
   standard: {
     preset: 'standard',
@@ -129,7 +132,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 128,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUNS_FOLDER,
   },
   paper: {
     preset: 'paper',
@@ -146,7 +149,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 512,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: 'molap-runs',
+    out: DEFAULT_RUNS_FOLDER,
   },
 };
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readRunRecord } from '@molap/study';
 import { expect, it } from 'vitest';
 // @ts-expect-error: the example is plain JavaScript
 import { runExample } from '../study.mjs';
@@ -30,6 +31,8 @@ it('runs a study from a program and returns its claims', async () => {
       'generalisation',
     ]);
     expect(reportFile.startsWith(out)).toBe(true);
+    // The library's folder starter recorded the engine, so a resume on another engine is refused.
+    expect((await readRunRecord(dirname(reportFile))).engine).toMatch(/^(native|tfjs)/);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

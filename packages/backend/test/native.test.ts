@@ -7,8 +7,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Activation, TrainableFlags } from '../src/engine.js';
+import { MOLAP_ERROR_BRAND } from '../src/errors.js';
 import { createNativeEngine } from '../src/native/engine.js';
 import { FLUSH_BELOW } from '../src/native/kernels.js';
+import { createThreadPool } from '../src/native/threads.js';
 import { fillNoise } from '../src/noise.js';
 import { referenceForward, referenceGradients } from '../src/reference.js';
 import { randomBatch, randomParameters, relativeError, smallConfig } from './fixtures.js';
@@ -183,5 +185,21 @@ describe('native engine worker threads', () => {
     expect(result.stdout.trim()).toBe('threads 3 loss true');
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('that fail to start are a molap error of the engine, with a hint', async () => {
+    // A module importing a function the workers do not provide: instantiating it fails in every worker.
+    const bytes = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 101, 110, 118, 1, 102, 0, 0];
+    const module = new WebAssembly.Module(new Uint8Array(bytes));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const started = createThreadPool({} as never, module, memory, 2);
+    await expect(started).rejects.toMatchObject({
+      code: 'engine-unavailable',
+      kind: 'failure',
+      problem: expect.stringMatching(/^native engine worker 1 failed to start: /),
+      hint: expect.stringMatching(/threads: 1/),
+    });
+    const error = (await started.catch((thrown: unknown) => thrown)) as Record<symbol, unknown>;
+    expect(error[MOLAP_ERROR_BRAND]).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ExitCode, main } from './main.js';
+import { ExitCode } from './errors.js';
+import { main } from './main.js';
 
 // Ctrl-C (SIGINT) and SIGTERM (what Slurm, docker stop and timeouts send) are handled alike: stop at once with
 // the conventional code (no stack trace, no half-written files: writes are atomic). Interruptible commands

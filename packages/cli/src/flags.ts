@@ -5,17 +5,33 @@
 import { NETWORK_OPTIONS } from '@molap/baselines';
 import { BUDGET_OPTIONS } from '@molap/core';
 import { MODULE_TRAINING_OPTIONS } from '@molap/primitives';
-import { ENGINE_KINDS, TFJS_BACKENDS } from '@molap/study';
+import { DEFAULT_RUN_PRESET, ENGINE_KINDS, RUN_PRESETS, TFJS_BACKENDS } from '@molap/study';
 import { projectOptions } from './command.js';
 import { UsageError } from './errors.js';
 import { flag } from './options.js';
 
-const budget = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
-  flag.integer(`${BUDGET_OPTIONS.specs[key].description} (overrides the budget preset)`, {
-    value: 'n',
-    min,
-    config: ['run', 'budget', key],
-  });
+/**
+ * The flags of the learning budget's fields (`BUDGET_OPTIONS` of @molap/core: their descriptions), stored in
+ * `<section>.budget` of the config, over its preset.
+ */
+export function budgetFlags(section: 'run' | 'compare') {
+  const field = (key: 'steps' | 'batchSize' | 'evalEvery' | 'evalTrials', min: number) =>
+    flag.integer(`${BUDGET_OPTIONS.specs[key].description} (overrides the budget preset)`, {
+      value: 'n',
+      min,
+      config: [section, 'budget', key],
+    });
+  return {
+    steps: field('steps', 0),
+    batchSize: field('batchSize', 1),
+    evalEvery: field('evalEvery', 0),
+    evalTrials: field('evalTrials', 1),
+    criterion: flag.number(BUDGET_OPTIONS.specs.criterion.description, {
+      value: 'p',
+      config: [section, 'budget', 'criterion'],
+    }),
+  };
+}
 
 /** Flags of the run options (shared by `molap run` and the thin verbs). */
 export const runOptions = {
@@ -40,14 +56,7 @@ export const runOptions = {
     value: 'preset',
     config: ['run', 'budget', 'preset'],
   }),
-  steps: budget('steps', 0),
-  batchSize: budget('batchSize', 1),
-  evalEvery: budget('evalEvery', 0),
-  evalTrials: budget('evalTrials', 1),
-  criterion: flag.number(BUDGET_OPTIONS.specs.criterion.description, {
-    value: 'p',
-    config: ['run', 'budget', 'criterion'],
-  }),
+  ...budgetFlags('run'),
   hiddenSize: flag.integer(`${NETWORK_OPTIONS.specs.hiddenSize.description} of the RNN baselines`, {
     value: 'n',
     min: 1,
@@ -110,7 +119,7 @@ export const seedOption = {
   seed: flag.integers('seed (run.seeds of the config, which must then name one seed)', {
     value: 's',
     min: 0,
-    defaultText: '1',
+    defaultText: RUN_PRESETS[DEFAULT_RUN_PRESET].seeds.join(','),
     config: ['run', 'seeds'],
   }),
 };

@@ -11,6 +11,4 @@ export type {
   RunPresetName,
   StrategySpecConfig,
 } from '@molap/study';
-export type { CliIo } from './command.js';
-export { ExitCode } from './errors.js';
 export { main } from './main.js';

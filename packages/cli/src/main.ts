@@ -20,8 +20,6 @@ import { CommandError, ExitCode, UsageError } from './errors.js';
 import { parseCommandLine } from './options.js';
 import { PACKAGE_VERSION } from './version.js';
 
-export { type CliIo, ExitCode };
-
 /** Every command, in the order `molap --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   runCommand as CommandSpec,

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isMolapError, type MolapError, type StrategyRegistry } from '@molap/core';
+import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from '@molap/study';
 import {
   openTaskCatalog,
   type PluginSource,
@@ -15,8 +16,6 @@ import {
   type TaskRegistry,
 } from '@molap/tasks';
 import type { CliIo, CommandInput, projectOptions } from './command.js';
-import { CONFIG_FILE_NAME } from './config/constants.js';
-import type { LoadedConfig } from './config/load.js';
 import { CommandError, UsageError } from './errors.js';
 import type { OptionSpecs } from './options.js';
 
@@ -62,7 +61,6 @@ export async function openProject<S extends OptionSpecs & typeof projectOptions>
     preset,
   } = input.options as { project?: string; config?: string; preset?: string };
   const project = await findProject(input.cwd, projectFlag);
-  const { loadConfig } = await import('./config/load.js'); // the schema library loads only when needed
   const loaded = await loadConfig({
     projectRoot: project.root,
     cwd: input.cwd,

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratch, molap, type Scratch } from './support.js';
+import { tinyConfig } from './tiny-config.js';
 
 /**
  * Errors that name their cause and place: a config syntax error gives the file, line, column and the
@@ -90,4 +91,15 @@ describe('bad input found deep in a library', () => {
       'molap: k = 40 exceeds min(xDim, yDim) = 33: CCA has at most that many canonical pairs\n  hint: lower k to at most 33',
     );
   });
+
+  it('exits 2 when `molap run` finds it inside the study (the bank job), not 1', async () => {
+    scratch.write(
+      'k-too-large-run/molap.config.json',
+      tinyConfig({ run: { tasks: ['fdgo', 'dm1'], heldOut: [], models: ['molap'] }, bank: { latents: { k: 40 } } }),
+    );
+    const result = await molap(['run', '--quiet', '--seeds', '1'], { cwd: join(scratch.root, 'k-too-large-run') });
+    expect(result.code, result.stderr).toBe(2);
+    expect(firstLine(result.stderr)).toMatch(/^molap: k = 40 exceeds min\(xDim, yDim\) = 33: CCA has at most /);
+    expect(result.stderr).toMatch(/\n {2}hint: lower k to at most 33; .*continue with `molap run --resume /);
+  }, 60_000);
 });

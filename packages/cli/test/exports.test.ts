@@ -7,8 +7,6 @@ import { exportList, valueExports } from '../../../tools/export-list.js';
 
 const EXPORTS = [
   'type BudgetConfig',
-  'type CliIo',
-  'ExitCode',
   'main',
   'type MolapConfig',
   'type MolapConfigFile',

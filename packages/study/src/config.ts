@@ -26,7 +26,7 @@ import {
 } from '@molap/primitives';
 import { type ScalarTaskOption, TASK_OPTION_SPECS, type TaskOptionSpec, type TaskOptions } from '@molap/tasks';
 import { z } from 'zod';
-import { DEFAULT_RUN_OUT, DEFAULT_RUN_PRESET } from './presets.js';
+import { DEFAULT_RUNS_FOLDER, DEFAULT_RUN_PRESET } from './presets.js';
 
 /** Engine families of `@molap/backend` (its `ENGINE_KINDS`). */
 export const ENGINE_KINDS = BACKEND_ENGINE_KINDS;
@@ -266,7 +266,7 @@ export const runSchema = z
       ),
     out: name
       .optional()
-      .describe(`folder of the run folders (default ${DEFAULT_RUN_OUT}), relative to the config file`),
+      .describe(`folder of the run folders (default ${DEFAULT_RUNS_FOLDER}), relative to the config file`),
   })
   .describe('molap run (and pretrain, learn, perturb): the whole study, over a built-in preset.');
 

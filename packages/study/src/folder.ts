@@ -65,7 +65,7 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?
 
 /**
  * Creates a new run folder `<parent>/<timestamp>-<preset>` (`-2`, `-3`, … when it exists) and writes run.json.
- * @throws CommandError when the folder cannot be created or written (exit 1), with the fix.
+ * @throws MolapError 'run-folder' (a failure) when the folder cannot be created or written, with the fix.
  */
 export async function createRunFolder(parent: string, record: RunRecord, now: Date): Promise<string> {
   const base = join(resolve(parent), `${timestamp(now)}-${record.preset.replace(/[^\w.-]+/g, '_')}`);
@@ -95,7 +95,7 @@ export async function createRunFolder(parent: string, record: RunRecord, now: Da
 /**
  * Reads and checks run.json of a run folder to resume.
  * @param shown the folder as messages name it (as the user typed it).
- * @throws UsageError when `dir` is not a run folder, or one of another molap version or newer format.
+ * @throws MolapError 'usage' when `dir` is not a run folder, or one of another molap version or newer format.
  */
 export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord> {
   const paths = runPaths(dir);
@@ -156,7 +156,7 @@ const alive = (pid: number) => {
 /**
  * Marks the folder as worked in by this process; a lock left by a process that no longer runs (killed,
  * crashed) is taken over. Returns the release function.
- * @throws CommandError when another running process holds the folder.
+ * @throws MolapError 'run-folder' when another running process holds the folder.
  */
 export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
   const { lock } = runPaths(dir);

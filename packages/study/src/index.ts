@@ -1,6 +1,6 @@
 /**
- * @molap/study: a whole MoLaP study as a library call. `planStudy` turns a config (presets, the
- * `molap.config.json` sections, flags) into a checked plain-JSON plan; `runStudy` runs it in a run folder:
+ * @molap/study: a whole MoLaP study as a library call. `loadConfig` reads `molap.config.json` (a preset of it,
+ * values over it); `planStudy` checks a config and turns it into a plain-JSON plan; `runStudy` runs it in a run folder:
  * pre-train the module banks, learn the corpus with every model, perturb, generalise, measure, and write
  * results.json and report.html, resuming from what an interrupted session left.
  */
@@ -34,6 +34,14 @@ export {
   taskOptionsSchema,
   tasksSchema,
 } from './config.js';
+export {
+  CONFIG_FILE_NAME,
+  type ConfigFlagValue,
+  checkConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from './config-file.js';
 export { checkEngineEnvironment } from './environment.js';
 export {
   type CostInputs,
@@ -94,8 +102,8 @@ export {
 export {
   ALL_MODELS,
   BUILTIN_PERTURBATION_IDS,
-  DEFAULT_RUN_OUT,
   DEFAULT_RUN_PRESET,
+  DEFAULT_RUNS_FOLDER,
   HELD_OUT_TASKS,
   NINE_TASK_CORPUS,
   PAPER_MODELS,
@@ -139,6 +147,7 @@ export {
   type StudyStage,
 } from './stages/stage.js';
 export {
+  DEFAULT_LEARN_MODEL,
   type LearnedModel,
   type LearnModelOptions,
   learningCheckpoints,

@@ -19,6 +19,7 @@ import {
   unknownNameProblem,
 } from '@molap/tasks';
 import { type MolapConfig, mergeLayers, RUN_PRESET_NAMES, type RunPresetName } from './config.js';
+import { checkConfig } from './config-file.js';
 import { DEFAULT_RUN_PRESET, RUN_PRESETS, type RunSettings, seedList } from './presets.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
 import { checkResources, estimateResources, memoryLimit } from './resources.js';
@@ -146,19 +147,19 @@ export function findTask(registry: Pick<TaskRegistry, 'get'>, id: string): Task 
 const duplicates = (values: readonly string[]) => values.filter((value, i) => values.indexOf(value) !== i);
 
 /**
- * Turns a library's bad-input error about a value (or a RangeError/TypeError of a plugin) into a usage error
- * naming the config key; the library's own hint, when it has one, comes before `hint`.
+ * Turns a bad-input molap error about a value (`errorKind` 'bad-input': a library's or a plugin's check of its
+ * options) into a usage error naming the config key; the error's own hint, when it has one, comes before
+ * `hint`. Anything else (a plugin's bug, a RangeError included) is a failure and passes through unchanged.
  */
 async function checked<T>(where: string, hint: string, check: () => T | Promise<T>): Promise<T> {
   try {
     return await check();
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError || errorKind(error) === 'bad-input') {
-      const problem = isMolapError(error) ? error.problem : (error as Error).message;
-      const own = isMolapError(error) ? error.hint : undefined;
-      throw new MolapError('usage', `${where}: ${problem}`, { hint: own ? `${own}; ${hint}` : hint, cause: error });
-    }
-    throw error;
+    if (!isMolapError(error) || errorKind(error) !== 'bad-input') throw error;
+    throw new MolapError('usage', `${where}: ${error.problem}`, {
+      hint: error.hint ? `${error.hint}; ${hint}` : hint,
+      cause: error,
+    });
   }
 }
 
@@ -181,16 +182,19 @@ export interface PlanContext extends StudyRegistries {
 
 /**
  * Resolves and checks the plan of a run.
- * @param config the loaded config (file < file preset < flags).
+ * @param config the loaded config (file < file preset < flags, `loadConfig`), or one a program built; it is
+ *   checked against the config schema first (`checkConfig`).
  * @param presetFlag the `--preset` given, if any.
- * @throws UsageError for an unknown task, model, budget preset or perturbation, a held-out task outside the
- *   run's tasks, and option values the libraries reject.
+ * @throws MolapError 'usage' (bad input) for a config key the schema does not know (with the closest known
+ *   key) or a value of the wrong type, an unknown task, model, budget preset or perturbation, a held-out task
+ *   outside the run's tasks, and option values the libraries reject.
  */
 export async function planStudy(
   config: MolapConfig,
   presetFlag: string | undefined,
   context: PlanContext,
 ): Promise<StudyPlan> {
+  checkConfig(config, 'the config given to planStudy');
   const resolved = runSettings(config, presetFlag);
   const settings = context.ignoreHeldOut ? { ...resolved, heldOut: [] } : resolved;
   const taskHint =

@@ -7,9 +7,6 @@
 import { YANG19_RULES } from '@molap/tasks';
 import type { RunConfig, RunPresetName } from './config.js';
 
-/** Folder the run folders are created in, relative to the project (config `run.out`, `--out`). */
-export const DEFAULT_RUN_OUT = 'molap-runs';
-
 /** The nine-task corpus of the quick and standard presets (Yang et al. 2019 task ids). */
 export const NINE_TASK_CORPUS = [
   'fdgo',
@@ -86,6 +83,9 @@ const TUNED_STRATEGY_OPTIONS: Readonly<Record<string, Readonly<Record<string, un
 
 const ALL_ANALYSES = { robustness: true, dimensionality: true, taskVariance: true, generalisation: true } as const;
 
+/** The folder new run folders are made in when `run.out` names none (relative to the working folder). */
+export const DEFAULT_RUNS_FOLDER = 'molap-runs';
+
 /**
  * - `quick` (default): the nine-task corpus with delayanti and dmcgo held out, every model and analysis,
  *   at small sizes with equal unit counts (MoLaP 8 modules × 16 units, baselines 128 units), 1000 pre-training
@@ -113,7 +113,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 64,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: DEFAULT_RUN_OUT,
+    out: DEFAULT_RUNS_FOLDER,
   },
   standard: {
     preset: 'standard',
@@ -132,7 +132,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 128,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: DEFAULT_RUN_OUT,
+    out: DEFAULT_RUNS_FOLDER,
   },
   paper: {
     preset: 'paper',
@@ -149,7 +149,7 @@ export const RUN_PRESETS: Readonly<Record<RunPresetName, RunSettings>> = {
     analysisTrials: 512,
     analyses: ALL_ANALYSES,
     stages: [],
-    out: DEFAULT_RUN_OUT,
+    out: DEFAULT_RUNS_FOLDER,
   },
 };
 

@@ -115,9 +115,12 @@ export async function pretrainBankInto(options: PretrainBankOptions): Promise<Mo
   return built;
 }
 
+/** The model of the plan `learnModelInto` learns when none is named. */
+export const DEFAULT_LEARN_MODEL = 'molap';
+
 /** Options of `learnModelInto`. */
 export interface LearnModelOptions extends StandaloneOptions {
-  /** Name of the model in `plan.models` (default 'molap'). */
+  /** Name of the model in `plan.models` (default `DEFAULT_LEARN_MODEL`, 'molap'). */
   readonly model?: string;
   /** Absolute folder of a saved module bank, for a model that learns on a pre-trained bank (MoLaP). */
   readonly bank?: string;
@@ -160,7 +163,7 @@ export async function learnModelInto(options: LearnModelOptions): Promise<Learne
   if (await exists(join(out, 'strategy.json'))) {
     throw new MolapError('usage', `${shown} already holds a saved model`, { hint: 'choose another --out folder' });
   }
-  const name = options.model ?? 'molap';
+  const name = options.model ?? DEFAULT_LEARN_MODEL;
   const spec = plan.models.find((model) => model.name === name);
   if (spec === undefined) {
     const names = plan.models.map((model) => model.name);

@@ -14,6 +14,15 @@ import { CONTROL, JOB_SLOTS, PHASE, runPhase } from './protocol.js';
 import type { PassRunner } from './runner.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
+/** A worker thread of the pool that did not start: BackendError 'engine-unavailable', a failure. */
+function workerStartError(worker: number, reason: string, cause?: unknown): BackendError {
+  return new BackendError('engine-unavailable', `native engine worker ${worker} failed to start: ${reason}`, {
+    hint: 'run the native engine on one thread (threads: 1, --threads 1), or choose the tfjs engine (--engine tfjs, MOLAP_ENGINE=tfjs)',
+    kind: 'failure',
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 /**
  * A pool of `threads − 1` workers over `memory` plus the calling thread.
  * Resolves once every worker has instantiated the kernels.
@@ -41,11 +50,9 @@ export async function createThreadPool(
           new Promise<void>((resolve, reject) => {
             worker.once('message', (message) => {
               if (message === 'ready') resolve();
-              else reject(new Error(`native engine worker ${i + 1} failed to start: ${String(message)}`));
+              else reject(workerStartError(i + 1, String(message)));
             });
-            worker.once('error', (error) =>
-              reject(new Error(`native engine worker ${i + 1} failed to start: ${error.message}`)),
-            );
+            worker.once('error', (error) => reject(workerStartError(i + 1, error.message, error)));
           }),
       ),
     );

@@ -3,18 +3,15 @@
  * `backend`, `tasks`) and flags. Progress on stderr, the table on stdout (or as JSON), and the whole
  * `ComparisonTable` in `--out`.
  */
-import { compare } from '@molap/baselines';
+import { BASELINE_STRATEGIES, compare } from '@molap/baselines';
 import { ENGINE_KINDS, TFJS_BACKENDS } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { DEFAULT_BUDGET_PRESET, DEFAULT_COMPARE_SEEDS, prepareComparison } from '../compare/prepare.js';
-import { runOptions } from '../flags.js';
+import { budgetFlags, runOptions } from '../flags.js';
 import { flag } from '../options.js';
 import { json, writeTextFile } from '../output.js';
 import { createProgress, progressMode } from '../progress.js';
 import { compareReporter, formatComparison, formatDuration } from '../text/compare.js';
-
-const budget = (key: string, description: string, min: number) =>
-  flag.integer(description, { value: 'n', min, config: ['compare', 'budget', key] });
 
 export const compareCommand = defineCommand({
   words: ['compare'],
@@ -33,7 +30,7 @@ export const compareCommand = defineCommand({
     }),
     strategies: flag.list('strategy names', {
       value: 'name,…',
-      defaultText: 'multitask,independent,psp,ewc,sequential',
+      defaultText: BASELINE_STRATEGIES.map((strategy) => strategy.id).join(','),
       config: ['compare', 'strategies'],
     }),
     seeds: flag.integers('one job per strategy and seed', {
@@ -46,14 +43,7 @@ export const compareCommand = defineCommand({
       defaultText: DEFAULT_BUDGET_PRESET,
       config: ['compare', 'budget', 'preset'],
     }),
-    steps: budget('steps', 'optimiser steps per task (overrides the preset)', 0),
-    batchSize: budget('batchSize', 'trials per optimiser step', 1),
-    evalEvery: budget('evalEvery', 'evaluate every n steps for the learning curve (0: at the end only)', 0),
-    evalTrials: budget('evalTrials', 'trials per task in each evaluation', 1),
-    criterion: flag.number('performance that counts as learned', {
-      value: 'p',
-      config: ['compare', 'budget', 'criterion'],
-    }),
+    ...budgetFlags('compare'),
     parallelism: flag.integer('worker threads', {
       value: 'n',
       min: 1,

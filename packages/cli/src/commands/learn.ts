@@ -5,7 +5,7 @@
  * checkpoints.
  */
 import { resolve } from 'node:path';
-import { learnModelInto } from '@molap/study';
+import { DEFAULT_LEARN_MODEL, learnModelInto } from '@molap/study';
 import { commonOptions, defineCommand, outputOptions, projectOptions } from '../command.js';
 import { ExitCode } from '../errors.js';
 import { RESTART_HINT, runOptions, seedOption, singleSeed } from '../flags.js';
@@ -24,7 +24,7 @@ export const learnCommand = defineCommand({
   summary: 'one model (MoLaP on a saved bank, random modules or a baseline) learns the tasks and is saved',
   details: [
     'Learns every task of run.tasks (--tasks) with the per-task budget of the run, and saves the model into --out.',
-    'The model is one of run.models (--model; default molap), with its options from the config. MoLaP needs the',
+    `The model is one of run.models (--model; default ${DEFAULT_LEARN_MODEL}), with its options from the config. MoLaP needs the`,
     'module bank `molap pretrain` saved (--bank). Ctrl-C stops at a checkpoint: the same command resumes.',
   ],
   args: [],
@@ -32,7 +32,7 @@ export const learnCommand = defineCommand({
   options: {
     model: flag.string('the model: a name of run.models (molap, random-modules, multitask, …)', {
       value: 'name',
-      defaultText: 'molap',
+      defaultText: DEFAULT_LEARN_MODEL,
     }),
     bank: flag.string('module bank folder of MoLaP (from molap pretrain)', { value: 'dir' }),
     restart: flag.boolean('drop the learning checkpoints in --out and start from step 0'),
@@ -86,7 +86,9 @@ export const learnCommand = defineCommand({
           signal,
           onStart: (start) => progress.step(`${start.model} learns ${start.tasks.join(', ')} (seed ${start.seed})`),
           onProgress: (taskId, point) => {
-            progress.event({ type: 'curve', model: options.model ?? 'molap', taskId, point } as { type: string });
+            progress.event({ type: 'curve', model: options.model ?? DEFAULT_LEARN_MODEL, taskId, point } as {
+              type: string;
+            });
             progress.status(`${taskId}: ${point.trials} trials, performance ${point.performance.toFixed(2)}`);
           },
         }),

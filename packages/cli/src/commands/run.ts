@@ -42,7 +42,7 @@ export const runCommand = defineCommand({
     ),
     out: flag.string('folder the run folder is created in', {
       value: 'dir',
-      defaultText: 'molap-runs',
+      defaultText: study.DEFAULT_RUNS_FOLDER,
       config: ['run', 'out'],
     }),
     ...runOptions,

@@ -39,6 +39,8 @@ export const workerCommand = defineCommand({
     lockSeconds: flag.integer('seconds a job of a silent worker (killed, machine gone) waits before another takes it', {
       value: 's',
       min: 1,
+      // DEFAULT_LOCK_SECONDS of @molap/distributed, which loads only when a worker starts (it brings the Redis
+      // client); test/help-defaults.test.ts keeps the two in step.
       defaultText: '60',
     }),
     once: flag.boolean('stop when the run served ends, instead of waiting for the next one'),

@@ -1,8 +1,8 @@
 /** A failure or an interruption of `molap run` (or of a verb that works on one piece of a run), with how to continue. */
-import { isMolapError } from '@molap/core';
+import { errorKind, isMolapError } from '@molap/core';
 import { DIVERGED_CODE } from '@molap/study';
 import type { CliIo } from '../command.js';
-import { CommandError } from '../errors.js';
+import { CommandError, UsageError } from '../errors.js';
 import type { Progress } from '../progress.js';
 
 /** File-system error codes and what they mean for the user. */
@@ -17,7 +17,9 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 
 /**
  * The error of a study that stopped on `error`, with the command that continues it (`resume`) in its hint;
- * a diverged training keeps its own hint (resuming would repeat it).
+ * a diverged training keeps its own hint (resuming would repeat it). A molap error keeps its kind: bad input
+ * found while the study ran (a value a library refused, a plugin the run needs that is not installed) is a
+ * usage error (exit 2), anything else a failure (exit 1).
  */
 export function studyFailure(error: unknown, resume: string): CommandError {
   if (error instanceof CommandError) return error;
@@ -30,7 +32,8 @@ export function studyFailure(error: unknown, resume: string): CommandError {
     // brand and the field, not the class, so the CommonJS build's errors are too). Its own hint first (what
     // to fix), then how to continue.
     const source = (error as { source?: unknown }).source;
-    return new CommandError(`${error.problem}${typeof source === 'string' ? ` (${source})` : ''}`, {
+    const Failure = errorKind(error) === 'bad-input' ? UsageError : CommandError;
+    return new Failure(`${error.problem}${typeof source === 'string' ? ` (${source})` : ''}`, {
       hint: `${error.hint ? `${error.hint}; ` : ''}the run folder keeps every finished stage: after fixing the cause, continue with \`${resume}\``,
       cause: error,
     });

@@ -113,13 +113,16 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
   }
 }
 
-/** The run folder: the one resumed, else a new one (plan and config recorded) in run.out or `<cwd>/molap-runs`. */
+/**
+ * The run folder: the one resumed, else a new one (plan and config recorded) in run.out or
+ * `<cwd>/<DEFAULT_RUNS_FOLDER>` (molap-runs).
+ */
 export async function openRunFolder(session: RunSession, cwd: string): Promise<string> {
   if (session.resumeFrom !== undefined) return resolve(cwd, session.resumeFrom);
   return study.startRunFolder(session.plan, {
     config: session.config,
     engine: session.engine.name,
-    parent: session.config.run?.out ?? resolve(cwd, 'molap-runs'),
+    parent: session.config.run?.out ?? resolve(cwd, study.DEFAULT_RUNS_FOLDER),
   });
 }
 

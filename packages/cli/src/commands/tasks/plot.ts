@@ -1,6 +1,6 @@
 /** `molap tasks plot <id>`: one trial of a batch (`taskBatch`, `plotTrial` of @molap/tasks) as an SVG file. */
 import { resolve } from 'node:path';
-import { plotTrial, taskBatch } from '@molap/tasks';
+import { DEFAULT_TASK_OPTIONS, plotTrial, taskBatch } from '@molap/tasks';
 import { commonOptions, defineCommand } from '../../command.js';
 import { UsageError } from '../../errors.js';
 import { batchOptions, DEFAULT_SEED, taskSourceOptions } from '../../flags.js';
@@ -20,7 +20,7 @@ export const tasksPlot = defineCommand({
     out: flag.string('SVG file to write', { value: 'file', required: true }),
     trial: flag.integer('index of the trial in the batch', { value: 'i', min: 0, defaultText: '0' }),
     mode: flag.choice(['random', 'test'] as const, 'random: drawn conditions; test: the deterministic grid', {
-      defaultText: 'random',
+      defaultText: DEFAULT_TASK_OPTIONS.mode,
     }),
     ...batchOptions,
     json: flag.boolean('print what was written as JSON'),
@@ -35,7 +35,7 @@ export const tasksPlot = defineCommand({
     const { options } = input;
     const { config, catalog } = await openTaskProject(input);
     const task = findTask(catalog.registry, input.args[0]);
-    const { mode = 'random', seed = DEFAULT_SEED, trial = 0 } = options;
+    const { mode = DEFAULT_TASK_OPTIONS.mode, seed = DEFAULT_SEED, trial = 0 } = options;
     const batch = taskBatch(task, { taskOptions: config.tasks?.options ?? {}, mode, seed });
     if (trial >= batch.batchSize) {
       throw new UsageError(`--trial ${trial} is out of range: the batch has ${batch.batchSize} trials`, {

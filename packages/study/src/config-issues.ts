@@ -1,16 +1,16 @@
 /**
- * Turns schema issues into one clear line and a hint: where (file and key path, or the flag), what is
- * wrong, and for an unknown key the closest known key ("did you mean").
+ * Turns the config schema's issues into one clear line and a hint: where (file and key path, a flag, or the
+ * config a program passed), what is wrong, and for an unknown key the closest known key ("did you mean").
  */
+import { MolapError } from '@molap/core';
 import { closestName } from '@molap/tasks';
 import { type core, z } from 'zod';
-import { UsageError } from '../errors.js';
 
 type Issue = core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
 /** `compare.seeds[0]`. */
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   let text = '';
   for (const part of path) {
     if (typeof part === 'number') text += `[${part}]`;
@@ -58,7 +58,7 @@ function schemasAt(schema: z.ZodType, path: Path): z.ZodType[] {
 }
 
 /** Keys an object at `path` may have. */
-export function knownKeys(schema: z.ZodType, path: Path): string[] {
+function knownKeys(schema: z.ZodType, path: Path): string[] {
   return [
     ...new Set(schemasAt(schema, path).flatMap((type) => (type instanceof z.ZodObject ? Object.keys(type.shape) : []))),
   ];
@@ -143,7 +143,7 @@ function explain(issue: Issue, schema: z.ZodType, data: unknown): { path: Path; 
 }
 
 /**
- * One `UsageError` for the first issue (and how many more there are).
+ * One usage error (`MolapError` 'usage', bad input) for the first issue (and how many more there are).
  * @param source names where the value at a path came from: `molap.config.json` or the flag `--seeds`.
  */
 export function issuesToError(
@@ -151,9 +151,9 @@ export function issuesToError(
   schema: z.ZodType,
   data: unknown,
   source: (path: Path) => string,
-): UsageError {
+): MolapError {
   const { path, problem, hint } = explain(issues[0], schema, data);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   const subject = problem.startsWith('unknown key') ? '' : `${path.length === 0 ? 'the config' : formatPath(path)} `;
-  return new UsageError(`${source(path)}: ${subject}${problem}${more}`, hint === undefined ? {} : { hint });
+  return new MolapError('usage', `${source(path)}: ${subject}${problem}${more}`, hint === undefined ? {} : { hint });
 }

@@ -1,21 +1,30 @@
 /**
- * Loads the config a command runs with: `molap.config.json` (validated), then the `--preset` named in it,
- * then the flags, each layer overriding the one before (objects merge key by key, arrays and values are
- * replaced). Errors name the file and key path, or the flag, and exit 2.
+ * The config of a study, from its file: `molap.config.json` (validated), then a preset named in it, then
+ * values given on the side (the `molap` command's flags), each layer overriding the one before (objects merge
+ * key by key, arrays and values are replaced), path-valued keys resolved. `checkConfig` checks a config a
+ * program built itself; `planStudy` runs it first. Errors are usage errors (`MolapError` 'usage', bad input)
+ * that name the file and key path, or the flag, and for an unknown key the closest known one.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMolapError, parseJsonText } from '@molap/core';
-import { type MolapConfig, type MolapConfigFile, mergeLayers, molapConfigSchema, presetSchema } from '@molap/study';
+import { isMolapError, MolapError, parseJsonText } from '@molap/core';
 import { unknownNameProblem } from '@molap/tasks';
-import { UsageError } from '../errors.js';
-import { CONFIG_FILE_NAME, PATH_KEYS } from './constants.js';
-import { issuesToError } from './issues.js';
+import { type MolapConfig, type MolapConfigFile, mergeLayers, molapConfigSchema, presetSchema } from './config.js';
+import { issuesToError } from './config-issues.js';
 
-/** A value set by a flag, and where it lands in the config. */
-export interface FlagValue {
+/** Default file name of the config, looked up in the project folder. */
+export const CONFIG_FILE_NAME = 'molap.config.json';
+
+/** Config values that are file paths: relative to the config file's folder in the file, to the cwd in flags. */
+const PATH_KEYS: readonly (readonly string[])[] = [
+  ['compare', 'out'],
+  ['run', 'out'],
+];
+
+/** A value given over the file (a flag of the `molap` command), and where it lands in the config. */
+export interface ConfigFlagValue {
   readonly path: readonly string[];
-  /** The flag as typed, e.g. `--seeds`. */
+  /** How messages name it: the flag as typed, e.g. `--seeds`. */
   readonly flag: string;
   readonly value: unknown;
 }
@@ -30,8 +39,8 @@ export interface LoadConfigOptions {
   readonly file?: string;
   /** Name of a preset of the config file (`--preset`). */
   readonly preset?: string;
-  /** Values given as flags; they override the file and the preset. */
-  readonly flags?: readonly FlagValue[];
+  /** Values given as flags; they override the file and the preset (relative paths: against `cwd`). */
+  readonly flags?: readonly ConfigFlagValue[];
   /**
    * Preset names the command defines itself (`molap run`'s quick, standard, paper): `--preset` accepts them
    * even when the file does not define them; a preset of the file with the same name still applies.
@@ -88,16 +97,20 @@ async function readConfigFile(file: string, label: string, explicit: boolean): P
   } catch (cause) {
     const code = isRecord(cause) ? cause.code : undefined;
     if (!explicit && code === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read the config file ${label}: ${(cause as Error).message.split('\n', 1)[0]}`, {
-      hint: code === 'ENOENT' ? 'check the path given to --config' : undefined,
-      cause,
-    });
+    throw new MolapError(
+      'usage',
+      `cannot read the config file ${label}: ${(cause as Error).message.split('\n', 1)[0]}`,
+      {
+        ...(code === 'ENOENT' ? { hint: 'check the path given to --config' } : {}),
+        cause,
+      },
+    );
   }
   // A byte-order mark (editors on Windows write one) is skipped; a syntax error names the line and column.
   try {
     return parseJsonText(text, label);
   } catch (cause) {
-    throw new UsageError(isMolapError(cause) ? cause.problem : String(cause), {
+    throw new MolapError('usage', isMolapError(cause) ? cause.problem : String(cause), {
       hint: 'fix the JSON syntax (no comments or trailing commas); `molap config schema` prints the schema',
       cause,
     });
@@ -106,7 +119,7 @@ async function readConfigFile(file: string, label: string, explicit: boolean): P
 
 /**
  * Reads, validates and layers the config: file < preset < flags.
- * @throws UsageError for an unreadable or malformed file, an unknown key (with the closest known key), a
+ * @throws MolapError 'usage' for an unreadable or malformed file, an unknown key (with the closest known key), a
  *   value of the wrong type, an unknown preset, or a flag value the schema rejects.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
@@ -129,7 +142,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     const builtin = options.builtinPresets ?? [];
     if (preset === undefined && !builtin.includes(options.preset)) {
       const known = [...builtin, ...presets.filter((name) => !builtin.includes(name))];
-      throw new UsageError(
+      throw new MolapError(
+        'usage',
         `${unknownNameProblem('preset', options.preset, known)}${
           raw === undefined && builtin.length === 0 ? ` (no config file: ${label} does not exist)` : ''
         }`,
@@ -159,4 +173,17 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     throw issuesToError(result.error.issues, presetSchema, layered, source);
   }
   return { config: result.data, file: raw === undefined ? undefined : file, preset: options.preset, presets };
+}
+
+/**
+ * Checks a config a program built or read itself (the sections of `molap.config.json`, no `presets`) against
+ * the schema, before any work: `planStudy` calls it on the config it is given.
+ * @param source names the config in messages, e.g. its file; default 'the config'.
+ * @returns the config, checked.
+ * @throws MolapError 'usage' naming the key path and what is wrong; for an unknown key, the closest known one.
+ */
+export function checkConfig(config: unknown, source = 'the config'): MolapConfig {
+  const result = presetSchema.safeParse(config);
+  if (!result.success) throw issuesToError(result.error.issues, presetSchema, config, () => source);
+  return config as MolapConfig;
 }

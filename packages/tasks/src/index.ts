@@ -9,6 +9,16 @@ export {
 } from './catalog.js';
 export { closestName, editDistance, unknownNameProblem } from './closest-name.js';
 export {
+  angleField,
+  booleanField,
+  type ConditionField,
+  type ConditionOf,
+  type CrossFieldRule,
+  conditionFields,
+  numberField,
+} from './condition-fields.js';
+export { conditionGrid, ringDirections } from './condition-grid.js';
+export {
   type ConformanceOptions,
   checkTaskConformance,
 } from './conformance.js';
@@ -18,8 +28,10 @@ export {
   msToStepsFloor,
   type Stimulus,
   type TaskDefinition,
+  type TaskLayout,
   type TrialBuilder,
   type TrialConditions,
+  type TrialTiming,
 } from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export {
@@ -59,6 +71,15 @@ export {
 export { readNpz, writeNpz } from './npz-file.js';
 export { openTaskCatalog, type TaskCatalogOptions } from './open-catalog.js';
 export {
+  angleOption,
+  durationOption,
+  listOption,
+  type NumberRule,
+  numberListOption,
+  numberOption,
+  probabilityOption,
+} from './option-checks.js';
+export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,
   DEFAULT_INPUT_NOISE_SIGMA,
@@ -67,6 +88,7 @@ export {
   DEFAULT_TAU,
   resolveTaskOptions,
 } from './options.js';
+export { type PeriodTiming, resolveTiming } from './period-timing.js';
 export {
   type PlotTrialOptions,
   plotTrial,
@@ -132,6 +154,7 @@ export {
   type TaskMeta,
   type TaskOptions,
 } from './task.js';
+export { type TaskFactory, type TaskFactoryOptions, taskFactory } from './task-factory.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

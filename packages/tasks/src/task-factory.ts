@@ -42,7 +42,7 @@ export interface TaskFactory<Options extends object = object> {
  */
 export function taskFactory<Options extends object>(
   create: (options: Options) => Task,
-  defaults: Options,
+  defaults: NoInfer<Options>,
 ): TaskFactory<Options> {
   const frozen = Object.freeze({ ...defaults });
   const task = create(frozen);

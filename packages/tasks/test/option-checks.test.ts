@@ -62,7 +62,7 @@ describe('probabilityOption, durationOption, angleOption', () => {
 
 describe('listOption, numberListOption', () => {
   it('returns a non-empty list whose items pass', () => {
-    const pairs = [[1, 2]] as const;
+    const pairs: readonly (readonly [number, number])[] = [[1, 2]];
     expect(listOption('pairs', pairs, (pair) => pair[0] !== pair[1], 'pairs')).toBe(pairs);
     expect(numberListOption('coherences', [0, 51.2], { min: 0, max: 100 })).toEqual([0, 51.2]);
   });

@@ -28,17 +28,7 @@ export {
   type ConformanceOptions,
   checkTaskConformance,
 } from './conformance.js';
-export {
-  defineTask,
-  MAX_STIMULI_PER_TRIAL,
-  msToStepsFloor,
-  type Stimulus,
-  type TaskDefinition,
-  type TaskLayout,
-  type TrialBuilder,
-  type TrialConditions,
-  type TrialTiming,
-} from './define-task.js';
+export { defineTask, type TaskDefinition, type TaskLayout, type TrialConditions } from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export { InvalidOptionError } from './errors.js';
 export { type DescribeTaskOptions, describeTask, type TaskDescription, taskBatch } from './inspect.js';
@@ -137,6 +127,13 @@ export {
 } from './task.js';
 export { type TaskFactory, type TaskFactoryOptions, taskFactory } from './task-factory.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
+export {
+  MAX_STIMULI_PER_TRIAL,
+  msToStepsFloor,
+  type Stimulus,
+  type TrialBuilder,
+  type TrialTiming,
+} from './trial-builder.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';

@@ -58,7 +58,8 @@ export interface PerceptualDecisionMakingCondition {
 export function createPerceptualDecisionMaking(options: PerceptualDecisionMakingOptions = {}): Task {
   const coherences = options.coherences ?? PERCEPTUAL_DECISION_MAKING_COHERENCES;
   numberListOption('coherences', coherences, { min: 0, max: 100, what: 'coherences in percent' });
-  const choices = numberOption('choices', options.choices ?? 2, { integer: true, min: 2, what: 'the choices' });
+  const choices = options.choices ?? 2;
+  numberOption('choices', choices, { integer: true, min: 2, what: 'the number of choice directions' });
   const sigma = numberOption('sigma', options.sigma ?? 1, { min: 0, what: 'the stimulus noise' });
   const directions = ringDirections(choices);
   return defineTask({

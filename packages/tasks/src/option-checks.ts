@@ -48,7 +48,7 @@ export function satisfiesNumberRule(value: unknown, rule: NumberRule): value is 
 /**
  * A number option: finite and within the rule's bounds.
  * @example const sigma = numberOption('sigma', options.sigma ?? 1, { min: 0, what: 'the stimulus noise' });
- * @throws InvalidOptionError `Invalid option sigma: -1. Pass the stimulus noise, a finite number >= 0, e.g. 1.`
+ * @throws InvalidOptionError `Invalid option sigma: -1. Pass the stimulus noise, a finite number >= 0.`
  */
 export function numberOption(name: string, value: unknown, rule: NumberRule = {}): number {
   if (satisfiesNumberRule(value, rule)) return value;

@@ -1,28 +1,24 @@
-import { defineTask, InvalidOptionError, type Task, wrapAngle } from '@molap/tasks';
-import { checkDuration } from './conditions.js';
+import {
+  angleOption,
+  booleanField,
+  conditionFields,
+  defineTask,
+  type Task,
+  type TaskFactoryOptions,
+} from '@molap/tasks';
 import { GO_NO_GO_ID } from './ids.js';
 
+/** neurogym's timing in ms (no fixation period: the cue comes at once). */
+export const GO_NO_GO_TIMING = Object.freeze({ fixation: 0, stimulus: 500, delay: 500, decision: 500 });
 /** Period durations of go/no-go, in ms. */
-export interface GoNoGoTiming {
-  readonly fixation: number;
-  readonly stimulus: number;
-  readonly delay: number;
-  readonly decision: number;
-}
+export type GoNoGoTiming = typeof GO_NO_GO_TIMING;
 
-/** neurogym's timing (no fixation period: the cue comes at once). */
-export const GO_NO_GO_TIMING: GoNoGoTiming = Object.freeze({ fixation: 0, stimulus: 500, delay: 500, decision: 500 });
-
-/** Options of `createGoNoGo`. */
-export interface GoNoGoOptions {
-  /** Task id. Default `neurogym/go-no-go`. */
-  readonly id?: string;
+/** Options of `createGoNoGo`: `id`, `timing` (missing fields keep `GO_NO_GO_TIMING`) and the cue directions. */
+export interface GoNoGoOptions extends TaskFactoryOptions<keyof GoNoGoTiming> {
   /** Ring-1 location of the go cue, and the direction of the go response, in radians. Default 0. */
   readonly goDirection?: number;
   /** Ring-1 location of the no-go cue, in radians. Default π. */
   readonly noGoDirection?: number;
-  /** Period durations in ms; missing fields keep `GO_NO_GO_TIMING`. */
-  readonly timing?: Partial<GoNoGoTiming>;
 }
 
 /** One trial: a go trial (respond) or a no-go trial (keep fixating). */
@@ -39,15 +35,10 @@ export interface GoNoGoCondition {
  * −1), with the same loss mask. Random mode: go with probability 1/2; test mode: [go, no-go].
  */
 export function createGoNoGo(options: GoNoGoOptions = {}): Task {
-  const id = options.id ?? GO_NO_GO_ID;
-  const goDirection = wrapAngle(checkAngle('goDirection', options.goDirection ?? 0));
-  const noGoDirection = wrapAngle(checkAngle('noGoDirection', options.noGoDirection ?? Math.PI));
-  const timing = { ...GO_NO_GO_TIMING, ...options.timing };
-  for (const [period, ms] of Object.entries(timing))
-    checkDuration(`timing.${period}`, ms, period === 'fixation' ? 0 : 1);
-
+  const goDirection = angleOption('goDirection', options.goDirection ?? 0);
+  const noGoDirection = angleOption('noGoDirection', options.noGoDirection ?? Math.PI);
   return defineTask({
-    id,
+    id: options.id ?? GO_NO_GO_ID,
     meta: {
       displayName: 'Go/No-go',
       description: 'Respond after a delay to the go cue; keep fixating after the no-go cue.',
@@ -57,33 +48,19 @@ export function createGoNoGo(options: GoNoGoOptions = {}): Task {
       tags: ['delayed response', 'go-no-go', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'stimulus', 'delay', 'decision'],
+    timing: { defaults: GO_NO_GO_TIMING, given: options.timing, optional: ['fixation'] },
+    layout: { rings: [1] },
     conditions: {
       sample: (rng): GoNoGoCondition => ({ go: rng.integer(2) === 1 }),
       grid: () => [{ go: true }, { go: false }],
-      parse: (raw, index) => {
-        if (typeof raw.go !== 'boolean') {
-          throw new InvalidOptionError(
-            `conditions[${index}].go`,
-            raw.go,
-            'Pass go: true (respond) or go: false (keep fixating).',
-          );
-        }
-        return { go: raw.go };
-      },
+      parse: conditionFields({ go: booleanField('respond', 'keep fixating') }),
     },
     trial(trial, { go }) {
-      trial.timing(timing);
+      trial.timing();
       trial.fixateUntil('decision');
       trial.show({ ring: 1, during: 'stimulus', angle: go ? goDirection : noGoDirection });
       if (go) trial.respond('decision', goDirection);
       else trial.withhold('decision');
     },
   });
-}
-
-function checkAngle(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidOptionError(name, value, 'Pass a direction in radians (a finite number).');
-  }
-  return value;
 }

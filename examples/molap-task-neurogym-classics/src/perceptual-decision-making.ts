@@ -1,40 +1,40 @@
-import { defineTask, InvalidOptionError, type Task, TWO_PI, wrapAngle } from '@molap/tasks';
-import { checkDuration, numberField } from './conditions.js';
+import {
+  angleField,
+  conditionFields,
+  conditionGrid,
+  defineTask,
+  numberField,
+  numberListOption,
+  numberOption,
+  ringDirections,
+  type Task,
+  type TaskFactoryOptions,
+} from '@molap/tasks';
 import { PERCEPTUAL_DECISION_MAKING_ID } from './ids.js';
 
-/** Period durations of perceptual decision making, in ms. */
-export interface PerceptualDecisionMakingTiming {
-  readonly fixation: number;
-  readonly stimulus: number;
-  readonly delay: number;
-  readonly decision: number;
-}
-
 /**
- * neurogym's timing, except the decision period: 500 ms instead of 100 ms, because the Yang loss mask
+ * neurogym's timing in ms, except the decision period: 500 ms instead of 100 ms, because the Yang loss mask
  * ignores the first 100 ms after the go cue (grace period), which would leave no trained response step.
  */
-export const PERCEPTUAL_DECISION_MAKING_TIMING: PerceptualDecisionMakingTiming = Object.freeze({
+export const PERCEPTUAL_DECISION_MAKING_TIMING = Object.freeze({
   fixation: 100,
   stimulus: 2000,
   delay: 0,
   decision: 500,
 });
+/** Period durations of perceptual decision making, in ms. */
+export type PerceptualDecisionMakingTiming = typeof PERCEPTUAL_DECISION_MAKING_TIMING;
 /** neurogym's coherences, in percent. */
 export const PERCEPTUAL_DECISION_MAKING_COHERENCES: readonly number[] = Object.freeze([0, 6.4, 12.8, 25.6, 51.2]);
 
-/** Options of `createPerceptualDecisionMaking`. */
-export interface PerceptualDecisionMakingOptions {
-  /** Task id. Default `neurogym/perceptual-decision-making`. */
-  readonly id?: string;
+/** Options of `createPerceptualDecisionMaking`: `id`, `timing` (default `PERCEPTUAL_DECISION_MAKING_TIMING`) and: */
+export interface PerceptualDecisionMakingOptions extends TaskFactoryOptions<keyof PerceptualDecisionMakingTiming> {
   /** Coherences in percent drawn uniformly per trial (and the test grid). Default `PERCEPTUAL_DECISION_MAKING_COHERENCES`. */
   readonly coherences?: readonly number[];
   /** Number of choice directions, at k·2π/choices (neurogym's dim_ring). Default 2: 0 and π. */
   readonly choices?: number;
   /** neurogym's `sigma`: the stimulus noise has std sigma/√dt per step (dt in ms). Default 1. */
   readonly sigma?: number;
-  /** Period durations in ms; missing fields keep `PERCEPTUAL_DECISION_MAKING_TIMING`. */
-  readonly timing?: Partial<PerceptualDecisionMakingTiming>;
 }
 
 /** One trial: the correct direction (radians) and the coherence (percent). */
@@ -56,28 +56,14 @@ export interface PerceptualDecisionMakingCondition {
  * choices × coherences (B = choices·coherences).
  */
 export function createPerceptualDecisionMaking(options: PerceptualDecisionMakingOptions = {}): Task {
-  const id = options.id ?? PERCEPTUAL_DECISION_MAKING_ID;
   const coherences = options.coherences ?? PERCEPTUAL_DECISION_MAKING_COHERENCES;
-  if (!Array.isArray(coherences) || coherences.length === 0 || coherences.some((c) => !(c >= 0 && c <= 100))) {
-    throw new InvalidOptionError(
-      'coherences',
-      coherences,
-      'Pass a non-empty array of coherences in percent, each in [0, 100].',
-    );
-  }
+  numberListOption('coherences', coherences, { min: 0, max: 100, what: 'coherences in percent' });
   const choices = options.choices ?? 2;
-  if (!Number.isInteger(choices) || choices < 2) {
-    throw new InvalidOptionError('choices', choices, 'Pass the number of choice directions, an integer >= 2.');
-  }
-  const sigma = options.sigma ?? 1;
-  if (!(sigma >= 0 && Number.isFinite(sigma)))
-    throw new InvalidOptionError('sigma', sigma, 'Pass a finite number >= 0.');
-  const timing = { ...PERCEPTUAL_DECISION_MAKING_TIMING, ...options.timing };
-  for (const [period, ms] of Object.entries(timing))
-    checkDuration(`timing.${period}`, ms, period === 'stimulus' || period === 'decision' ? 1 : 0);
-
+  numberOption('choices', choices, { integer: true, min: 2, what: 'the number of choice directions' });
+  const sigma = numberOption('sigma', options.sigma ?? 1, { min: 0, what: 'the stimulus noise' });
+  const directions = ringDirections(choices);
   return defineTask({
-    id,
+    id: options.id ?? PERCEPTUAL_DECISION_MAKING_ID,
     meta: {
       displayName: 'Perceptual decision making',
       description: 'Report which of several directions a noisy, coherence-graded stimulus favours.',
@@ -87,35 +73,24 @@ export function createPerceptualDecisionMaking(options: PerceptualDecisionMaking
       tags: ['perceptual', 'two-alternative', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'stimulus', 'delay', 'decision'],
+    timing: { defaults: PERCEPTUAL_DECISION_MAKING_TIMING, given: options.timing, optional: ['fixation', 'delay'] },
+    layout: { rings: [1] },
     conditions: {
       sample: (rng): PerceptualDecisionMakingCondition => ({
-        direction: (TWO_PI * rng.integer(choices)) / choices,
+        direction: directions[rng.integer(choices)],
         coherence: coherences[rng.integer(coherences.length)],
       }),
-      grid: () =>
-        Array.from({ length: choices }, (_, k) =>
-          coherences.map((coherence) => ({ direction: (TWO_PI * k) / choices, coherence })),
-        ).flat(),
-      parse: (raw, index) => ({
-        direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the correct direction in radians.')),
-        coherence: numberField(
-          raw,
-          index,
-          'coherence',
-          'Pass the coherence in percent, in [0, 100].',
-          (c) => c >= 0 && c <= 100,
-        ),
+      grid: () => conditionGrid({ direction: directions, coherence: coherences }),
+      parse: conditionFields({
+        direction: angleField('the correct direction'),
+        coherence: numberField('the coherence in percent', { min: 0, max: 100 }),
       }),
     },
     trial(trial, { direction, coherence }) {
-      const { dt, ringSize } = trial;
-      const profile = Array.from(
-        { length: ringSize },
-        (_, i) => 0.5 + Math.cos((TWO_PI * i) / ringSize - direction) * (coherence / 200),
-      );
-      trial.timing(timing);
+      const profile = (preferred: number) => 0.5 + Math.cos(preferred - direction) * (coherence / 200);
+      trial.timing();
       trial.fixateUntil('decision');
-      trial.show({ ring: 1, during: 'stimulus', profile, noise: sigma / Math.sqrt(dt) });
+      trial.show({ ring: 1, during: 'stimulus', profile, noise: sigma / Math.sqrt(trial.dt) });
       trial.respond('decision', direction);
     },
   });

@@ -1,43 +1,38 @@
 import {
+  angleField,
+  conditionFields,
+  conditionGrid,
   defineTask,
   InvalidOptionError,
   msToStepsFloor,
+  numberField,
+  numberOption,
+  type PeriodTiming,
+  resolveTiming,
   responseTimingScore,
+  ringDirections,
   type Task,
+  type TaskFactoryOptions,
   TWO_PI,
-  wrapAngle,
 } from '@molap/tasks';
-import { checkDuration, numberField } from './conditions.js';
 import { READY_SET_GO_ID } from './ids.js';
 
-/** Fixed period durations of ready-set-go, in ms (the measured interval is drawn per trial). */
-export interface ReadySetGoTiming {
-  readonly fixation: number;
-  /** Ready flash. */
-  readonly ready: number;
-  /** Set flash. */
-  readonly set: number;
-}
-
-/** neurogym's timing. */
-export const READY_SET_GO_TIMING: ReadySetGoTiming = Object.freeze({ fixation: 100, ready: 83, set: 83 });
+/** neurogym's fixed period durations in ms: fixation, and the ready and set flashes (the interval is drawn per trial). */
+export const READY_SET_GO_TIMING = Object.freeze({ fixation: 100, ready: 83, set: 83 });
+/** Fixed period durations of ready-set-go, in ms. */
+export type ReadySetGoTiming = typeof READY_SET_GO_TIMING;
 /** neurogym's interval range: the ready-to-set interval is uniform in [800, 1500) ms. */
 export const READY_SET_GO_MEASURE_RANGE: readonly [number, number] = Object.freeze([800, 1500]) as [number, number];
-/** Number of intervals in the test grid (evenly spaced over the measure range). */
+/** The test grid: 8 intervals evenly spaced over the measure range × these response directions. */
 const TEST_MEASURES = 8;
-/** Response directions of the test grid. */
-const TEST_DIRECTIONS = [0, Math.PI];
+const TEST_DIRECTIONS = ringDirections(2);
 
-/** Options of `createReadySetGo`. */
-export interface ReadySetGoOptions {
-  /** Task id. Default `neurogym/ready-set-go`. */
-  readonly id?: string;
+/** Options of `createReadySetGo`: `id`, `timing` (missing fields keep `READY_SET_GO_TIMING`) and: */
+export interface ReadySetGoOptions extends TaskFactoryOptions<keyof ReadySetGoTiming> {
   /** Produced interval = gain × measured interval. Default 1. */
   readonly gain?: number;
   /** [low, high) in ms of the measured (ready onset to set onset) interval. Default [800, 1500). */
   readonly measureRange?: readonly [number, number];
-  /** Fixed period durations in ms; missing fields keep `READY_SET_GO_TIMING`. */
-  readonly timing?: Partial<ReadySetGoTiming>;
 }
 
 /** One trial: the ready-to-set interval (ms) and the response direction (radians). */
@@ -62,25 +57,24 @@ export interface ReadySetGoCondition {
  * Scored by `responseTimingScore` (fixation must break within 100 ms of the produced time).
  */
 export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
-  const id = options.id ?? READY_SET_GO_ID;
-  const gain = options.gain ?? 1;
-  if (!(gain > 0 && Number.isFinite(gain)))
-    throw new InvalidOptionError('gain', gain, 'Pass a finite number > 0, e.g. 1 or 1.5.');
-  const timing = { ...READY_SET_GO_TIMING, ...options.timing };
-  checkDuration('timing.fixation', timing.fixation);
-  checkDuration('timing.ready', timing.ready, 1);
-  checkDuration('timing.set', timing.set, 1);
+  const gain = numberOption('gain', options.gain ?? 1, { above: 0, what: 'the gain', example: 1.5 });
+  const timing: PeriodTiming<keyof ReadySetGoTiming> = {
+    defaults: READY_SET_GO_TIMING,
+    given: options.timing,
+    optional: ['fixation'],
+  };
+  const flash = resolveTiming(timing).ready;
   const [low, high] = options.measureRange ?? READY_SET_GO_MEASURE_RANGE;
-  if (!(Number.isFinite(low) && Number.isFinite(high) && low > timing.ready && high > low)) {
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low > flash && high > low)) {
     throw new InvalidOptionError(
       'measureRange',
       options.measureRange,
-      `Pass [low, high] in ms with ${timing.ready} (the ready flash) < low < high, e.g. [800, 1500].`,
+      `Pass [low, high] in ms with ${flash} (the ready flash) < low < high, e.g. [800, 1500].`,
     );
   }
 
   return defineTask({
-    id,
+    id: options.id ?? READY_SET_GO_ID,
     meta: {
       displayName: 'Ready-set-go',
       description: 'Measure the interval between two flashes and reproduce it (times a gain) after the second.',
@@ -90,6 +84,7 @@ export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
       tags: ['timing', 'go-no-go', 'supervised', 'neurogym'],
     },
     periods: ['fixation', 'ready', 'measure', 'set', 'production', 'response'],
+    timing,
     // When the network answers is the point of the task: Yang's last-step criterion would pass a network
     // that answers hundreds of ms early, so a trial counts only if fixation breaks within 100 ms of the go.
     score: responseTimingScore({ toleranceMs: 100 }),
@@ -98,35 +93,21 @@ export function createReadySetGo(options: ReadySetGoOptions = {}): Task {
         measure: low + (high - low) * rng.uniform(),
         direction: TWO_PI * rng.uniform(),
       }),
-      grid: () =>
-        Array.from({ length: TEST_MEASURES }, (_, k) =>
-          TEST_DIRECTIONS.map((direction) => ({ measure: low + ((high - low) * k) / TEST_MEASURES, direction })),
-        ).flat(),
-      parse: (raw, index) => ({
-        measure: numberField(
-          raw,
-          index,
-          'measure',
-          `Pass the interval in ms, > ${timing.ready} (the ready flash).`,
-          (m) => m > timing.ready,
-        ),
-        direction: wrapAngle(numberField(raw, index, 'direction', 'Pass the response direction in radians.')),
+      grid: () => {
+        const measures = Array.from({ length: TEST_MEASURES }, (_, k) => low + ((high - low) * k) / TEST_MEASURES);
+        return conditionGrid({ measure: measures, direction: TEST_DIRECTIONS });
+      },
+      parse: conditionFields({
+        measure: numberField('the interval in ms', { above: flash, says: `> ${flash} (the ready flash)` }),
+        direction: angleField('the response direction'),
       }),
     },
     trial(trial, { measure, direction }) {
       const { dt } = trial;
       // Whole steps as neurogym: the interval floored to dt, the produced interval gain × that, floored again.
       const measured = msToStepsFloor(measure, dt) * dt;
-      const ready = msToStepsFloor(timing.ready, dt) * dt;
       const produced = msToStepsFloor(measured * gain, dt) * dt;
-      trial.timing({
-        fixation: timing.fixation,
-        ready,
-        measure: measured - ready,
-        set: timing.set,
-        production: produced,
-        response: produced,
-      });
+      trial.timing({ measure: measured - msToStepsFloor(flash, dt) * dt, production: produced, response: produced });
       trial.fixateUntil('production');
       trial.show({ ring: 1, during: 'ready', angle: direction });
       trial.show({ ring: 2, during: 'set', angle: direction });

@@ -15,18 +15,20 @@ export {
 } from './catalog.js';
 export { closestName, editDistance, unknownNameProblem } from './closest-name.js';
 export {
+  angleField,
+  booleanField,
+  type ConditionField,
+  type ConditionOf,
+  type CrossFieldRule,
+  conditionFields,
+  numberField,
+} from './condition-fields.js';
+export { conditionGrid, ringDirections } from './condition-grid.js';
+export {
   type ConformanceOptions,
   checkTaskConformance,
 } from './conformance.js';
-export {
-  defineTask,
-  MAX_STIMULI_PER_TRIAL,
-  msToStepsFloor,
-  type Stimulus,
-  type TaskDefinition,
-  type TrialBuilder,
-  type TrialConditions,
-} from './define-task.js';
+export { defineTask, type TaskDefinition, type TaskLayout, type TrialConditions } from './define-task.js';
 export { detExp, detLog } from './det-math.js';
 export { InvalidOptionError } from './errors.js';
 export { type DescribeTaskOptions, describeTask, type TaskDescription, taskBatch } from './inspect.js';
@@ -47,6 +49,15 @@ export {
   type NpzOptions,
 } from './npz.js';
 export {
+  angleOption,
+  durationOption,
+  listOption,
+  type NumberRule,
+  numberListOption,
+  numberOption,
+  probabilityOption,
+} from './option-checks.js';
+export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_DT,
   DEFAULT_INPUT_NOISE_SIGMA,
@@ -60,6 +71,7 @@ export {
   type TaskOptionSpec,
   taskOptionRule,
 } from './options.js';
+export { type PeriodTiming, resolveTiming } from './period-timing.js';
 export {
   type PlotTrialOptions,
   plotTrial,
@@ -118,7 +130,15 @@ export {
   type TaskMeta,
   type TaskOptions,
 } from './task.js';
+export { type TaskFactory, type TaskFactoryOptions, taskFactory } from './task-factory.js';
 export { TASK_ID_PATTERN, validateTask } from './task-validation.js';
+export {
+  MAX_STIMULI_PER_TRIAL,
+  msToStepsFloor,
+  type Stimulus,
+  type TrialBuilder,
+  type TrialTiming,
+} from './trial-builder.js';
 export { type TrialLengthStats, type TrialLengthStatsOptions, trialLengthStats } from './trial-length.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export type { DecisionCondition, DecisionPresentation } from './yang19/decision.js';

@@ -7,6 +7,7 @@ import type { TaskRegistry } from './registry.js';
 import { TaskRegistryError } from './registry-error.js';
 import type { TaskScore } from './scores.js';
 import { type Batch, TASK_API_VERSION, type Task } from './task.js';
+import { isTaskFactory, taskOfFactory } from './task-factory.js';
 import { validateTask } from './task-validation.js';
 
 /** Options of `discoverTaskPlugins`. */
@@ -84,7 +85,7 @@ export interface TaskPluginDiscovery {
 export interface MolapPluginManifest {
   /** Manifest version: 1 or 2 (`MANIFEST_API_VERSIONS`). */
   readonly apiVersion: number;
-  /** Module exporting `tasks: Task[]`. */
+  /** Module exporting `tasks`: tasks, or task factories (`TaskFactory`, created with their defaults). */
   readonly tasks?: string;
   /** Module exporting `strategies` (apiVersion 2). */
   readonly strategies?: string;
@@ -276,20 +277,26 @@ async function loadPackage(
     if (!Array.isArray(loaded)) return loaded;
     values[kind] = loaded;
   }
-  const tasks = values.tasks ?? [];
+  const tasks: unknown[] = [];
   const errors: TaskRegistryError[] = [];
   const seen = new Set<string>();
-  tasks.forEach((task: unknown, index: number) => {
-    const problems = validateTask(task);
-    const id = isRecord(task) && typeof task.id === 'string' ? task.id : undefined;
-    const label = id === undefined ? `tasks[${index}]` : `tasks[${index}] ('${id}')`;
+  (values.tasks ?? []).forEach((value: unknown, index: number) => {
+    // A task factory ({ id, version, meta, defaults, create }) stands for the task it creates with its defaults.
+    const factory = isTaskFactory(value);
+    const task = factory ? taskOfFactory(value) : value;
+    const problems = Array.isArray(task) ? task : validateTask(task);
+    const id = isRecord(value) && typeof value.id === 'string' ? value.id : undefined;
+    const label = `${factory ? 'the task factory ' : ''}${id === undefined ? `tasks[${index}]` : `tasks[${index}] ('${id}')`}`;
+    tasks.push(task);
     if (problems.length > 0) {
       errors.push(
         new TaskRegistryError(`${label} is invalid: ${problems.join('; ')}`, {
           code: 'invalid-plugin',
           source,
           taskId: id,
-          hint: 'each task must satisfy the Task interface of @molap/tasks; checkTaskConformance(task) checks generated batches too',
+          hint: factory
+            ? 'a task factory is { id, version?, meta, defaults, create(options) => Task } (taskFactory of @molap/tasks makes one)'
+            : 'each task must satisfy the Task interface of @molap/tasks; checkTaskConformance(task) checks generated batches too',
         }),
       );
     } else if (id !== undefined && seen.has(id)) {
@@ -704,7 +711,7 @@ export async function loadPluginSources(sources: readonly PluginSource[]): Promi
       }
       values[kind] = result;
     }
-    const tasks = (values.tasks ?? []) as Task[];
+    const tasks = (values.tasks ?? []).map((value) => (isTaskFactory(value) ? taskOfFactory(value) : value)) as Task[];
     loaded.push({
       package: source.package,
       version: source.version,

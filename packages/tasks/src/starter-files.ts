@@ -94,7 +94,15 @@ function tasksModule({ taskId, displayName }: TaskPluginNames): string {
  *
  * Times are in ms, angles in radians on [0, 2π).
  */
-import { defineTask, InvalidOptionError, TWO_PI, wrapAngle } from '@molap/tasks';
+import {
+  angleField,
+  conditionFields,
+  conditionGrid,
+  defineTask,
+  numberField,
+  ringDirections,
+  TWO_PI,
+} from '@molap/tasks';
 
 /** What varies from trial to trial. Keep it a plain object: \`psychometric\` mode reads it from JSON. */
 export interface Condition {
@@ -122,29 +130,32 @@ export const task = defineTask({
   },
   // Period names in temporal order; a misspelt period below fails to compile.
   periods: ['fixation', 'cue', 'delay', 'go'],
+  // The duration of the fixed periods, in ms (floored to whole steps of dt), checked here once. A task with
+  // options merges its users' durations over these: timing: { defaults, given: options.timing }.
+  timing: { defaults: { fixation: 300, cue: 200, go: 500 } },
   conditions: {
     // random mode (training): one trial's condition, from the seeded rng only.
     sample: (rng): Condition => ({
       angle: TWO_PI * rng.uniform(),
       delayMs: DELAYS_MS[rng.integer(DELAYS_MS.length)],
     }),
-    // test mode: a deterministic grid (8 directions × the delays), no randomness.
-    grid: () =>
-      DELAYS_MS.flatMap((delayMs) => Array.from({ length: 8 }, (_, k) => ({ angle: (TWO_PI * k) / 8, delayMs }))),
-    // psychometric mode: check a condition given by the caller; name the field when it is wrong.
-    parse: (raw, index) => {
-      if (typeof raw.angle !== 'number' || typeof raw.delayMs !== 'number' || !(raw.delayMs >= 0)) {
-        throw new InvalidOptionError(\`conditions[\${index}]\`, raw, 'Pass { angle: radians, delayMs: ms >= 0 }.');
-      }
-      return { angle: wrapAngle(raw.angle), delayMs: raw.delayMs };
-    },
+    // test mode: a deterministic grid (the delays × 8 directions 2πk/8), no randomness.
+    grid: () => conditionGrid({ delayMs: DELAYS_MS, angle: ringDirections(8) }),
+    // psychometric mode: the fields of a condition given by the caller and what each must be; a wrong one
+    // is reported by name (conditions[3].delayMs). Write parse(raw, index) yourself for anything else.
+    parse: conditionFields({
+      angle: angleField('the cue direction'),
+      delayMs: numberField('the delay in ms', { min: 0 }),
+    }),
   },
   trial(trial, { angle, delayMs }) {
-    // 1. How long each period lasts, in ms (floored to whole steps of dt). Every period must be named.
-    trial.timing({ fixation: 300, cue: 200, delay: delayMs, go: 500 });
+    // 1. How long each period lasts: the declared durations, and this trial's delay (every period not
+    //    declared above must be given here).
+    trial.timing({ delay: delayMs });
     // 2. The fixation input stays on until the go period: its disappearance is the go signal.
     trial.fixateUntil('go');
-    // 3. What is shown: a bump at \`angle\` on ring 1 during the cue (or \`profile: [...]\` for any shape).
+    // 3. What is shown: a bump at \`angle\` on ring 1 during the cue (or any shape: \`profile: (preferred) => …\`,
+    //    a function of each unit's preferred direction).
     trial.show({ ring: 1, during: 'cue', angle });
     // 4. What is expected: fixate until the go period, then report \`angle\` (or \`trial.withhold('go')\`).
     trial.respond('go', angle);

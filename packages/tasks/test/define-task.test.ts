@@ -164,3 +164,118 @@ describe('defineTask', () => {
     });
   });
 });
+
+describe('defineTask: declared timing, layout and profile functions', () => {
+  /** A go/no-go task whose timing is declared and merged with a user's option, as a task factory does. */
+  const goNoGo = (given: { stimulus?: number; delay?: number } = {}) =>
+    defineTask({
+      id: 'lab/go-no-go',
+      meta,
+      periods: ['fixation', 'stimulus', 'delay', 'decision'],
+      timing: { defaults: { fixation: 0, stimulus: 500, delay: 500, decision: 500 }, given, optional: ['fixation'] },
+      layout: { rings: [1], ringSize: 16 },
+      conditions: { sample: (rng) => rng.integer(2) === 1, grid: () => [true, false], parse: (raw) => raw.go === true },
+      trial(trial, go) {
+        trial.timing();
+        trial.fixateUntil('decision');
+        trial.show({ ring: 1, during: 'stimulus', profile: (preferred) => Math.cos(preferred) });
+        if (go) trial.respond('decision', 0);
+        else trial.withhold('decision');
+      },
+    });
+
+  it('lays out the declared durations, with the user’s over the defaults', () => {
+    const task = goNoGo({ delay: 1000 });
+    const batch = task.generate(createRng(1), resolveTaskOptions(task, { mode: 'test', noise: false }));
+    expect([...batch.goCue]).toEqual([75, 75]);
+    expect([batch.epochs.delay.start[0], batch.epochs.delay.end[0], batch.steps]).toEqual([25, 75, 100]);
+    expect(checkTaskConformance(task)).toEqual([]);
+  });
+
+  it('validates the user’s durations when the task is defined', () => {
+    expect(() => goNoGo({ stimulus: 0 })).toThrow('Invalid option timing.stimulus: 0. Pass a duration in ms');
+    expect(() => goNoGo({ delay: Number.NaN })).toThrow('Invalid option timing.delay: NaN.');
+  });
+
+  it('refuses a required period shorter than one step of dt when generating', () => {
+    const task = goNoGo({ stimulus: 10 });
+    expect(() => task.generate(createRng(1), resolveTaskOptions(task, { mode: 'test' }))).toThrow(
+      'Invalid option timing.stimulus: 10. The period lasts less than one time step (dt = 20 ms): pass at least 20 ms, or generate with a smaller dt.',
+    );
+    expect(task.generate(createRng(1), resolveTaskOptions(task, { mode: 'test', dt: 10 })).steps).toBe(101);
+  });
+
+  it('lets a trial replace a declared duration and give the undeclared ones', () => {
+    const task = defineTask({
+      id: 'lab/variable-delay',
+      meta,
+      periods: ['fixation', 'delay', 'go'],
+      timing: { defaults: { fixation: 100, go: 200 } },
+      conditions: { sample: () => 300, grid: () => [300], parse: () => 300 },
+      trial(trial, delay) {
+        trial.timing({ delay, go: 400 });
+        trial.respond('go', 1);
+      },
+    });
+    const batch = task.generate(createRng(1), resolveTaskOptions(task, { mode: 'test' }));
+    expect([batch.goCue[0], batch.steps]).toEqual([20, 40]);
+    defineTask({
+      id: 'lab/typed-timing',
+      meta,
+      periods: ['fixation', 'delay', 'go'],
+      // @ts-expect-error an optional period must be one of the declared ones
+      timing: { defaults: { fixation: 100, go: 200 }, optional: ['fixaton'] },
+      conditions: { sample: () => 0, grid: () => [0], parse: () => 0 },
+      trial(trial) {
+        // @ts-expect-error the undeclared period (delay) must be given
+        trial.timing();
+        trial.respond('go', 1);
+      },
+    });
+  });
+
+  it('takes the ring size of its layout as its default and shows stimuli only on its rings', () => {
+    const task = goNoGo();
+    expect(task.defaults).toEqual({ ringSize: 16 });
+    const batch = task.generate(createRng(1), resolveTaskOptions(task, { mode: 'test', noise: false }));
+    expect(batch.layout.inputs.map((group) => group.size)).toEqual([1, 16, 16, 1]);
+    // the profile function is called with each unit's preferred direction 2πi/16
+    expect(Array.from(batch.inputs.subarray(batch.inputSize * 2 * 5 + 1, batch.inputSize * 2 * 5 + 5))).toEqual(
+      [0, 1, 2, 3].map((i) => Math.fround(Math.cos((2 * Math.PI * i) / 16))),
+    );
+    const wrongRing = defineTask({
+      id: 'lab/wrong-ring',
+      meta,
+      periods: ['cue', 'go'],
+      layout: { rings: [1] },
+      conditions: { sample: () => 0, grid: () => [0], parse: () => 0 },
+      trial(trial) {
+        trial.timing({ cue: 100, go: 100 });
+        trial.show({ ring: 2, during: 'cue', angle: 0 });
+        trial.respond('go', 0);
+      },
+    });
+    expect(() => wrongRing.generate(createRng(1), resolveTaskOptions(wrongRing, { mode: 'test' }))).toThrow(
+      "task 'lab/wrong-ring', trial 0: ring must be one of the task's rings (layout.rings: 1), got 2",
+    );
+  });
+
+  it('refuses a malformed layout or timing declaration when the task is defined', () => {
+    const definition = {
+      id: 'lab/x',
+      meta,
+      periods: ['cue', 'go'],
+      conditions: { sample: () => 0, grid: () => [0], parse: () => 0 },
+      trial: () => {},
+    } as const;
+    expect(() => defineTask({ ...definition, layout: { rings: [] } })).toThrow('Invalid option layout.rings');
+    expect(() => defineTask({ ...definition, layout: { rings: [3 as 1] } })).toThrow('Invalid option layout.rings');
+    expect(() => defineTask({ ...definition, layout: { ringSize: 1 } })).toThrow('Invalid option layout.ringSize: 1.');
+    expect(() => defineTask({ ...definition, layout: { ringSize: 16 }, defaults: { ringSize: 8 } })).toThrow(
+      'defaults.ringSize is 8 (leave one of the two out)',
+    );
+    expect(() => defineTask({ ...definition, timing: { defaults: { cue: 100, og: 100 } as never } })).toThrow(
+      'Invalid option timing.defaults.og: 100. Not a period of the task; its periods are cue, go.',
+    );
+  });
+});

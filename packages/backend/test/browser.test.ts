@@ -18,6 +18,7 @@ const NODE_ONLY = [
   'deriveNoiseSeed',
   'describeEngineSelection',
   'ENGINE_ENV',
+  'ENGINE_KINDS',
   'type EngineAttempt',
   'type EngineKind',
   'type EngineSelection',

@@ -62,6 +62,58 @@ describe('workspace layout', () => {
   });
 });
 
+/**
+ * The import graph of docs/architecture.md: the @molap packages each package may depend on. A new edge is a
+ * design change: make it here and in the architecture's graph and table together.
+ */
+const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  tasks: [],
+  backend: [],
+  core: ['backend', 'tasks'],
+  primitives: ['backend', 'core', 'tasks'],
+  composer: ['backend', 'core', 'primitives', 'tasks'],
+  baselines: ['backend', 'core', 'tasks'],
+  analysis: ['backend', 'core', 'tasks'],
+  study: ['analysis', 'backend', 'baselines', 'composer', 'core', 'primitives', 'tasks'],
+  distributed: ['backend', 'composer', 'core', 'study', 'tasks'],
+  cli: ['analysis', 'backend', 'baselines', 'composer', 'core', 'distributed', 'primitives', 'study', 'tasks'],
+};
+
+/** The @molap packages a folder's TypeScript sources import (static `from '…'` and dynamic `import('…')`). */
+function importedPackages(dir: string): Set<string> {
+  const found = new Set<string>();
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|mts)$/.test(entry.name) && !entry.name.endsWith('.generated.ts')) {
+        for (const match of readFileSync(path, 'utf8').matchAll(/(?:from\s*|import\()\s*'@molap\/([a-z-]+)/g)) {
+          found.add(match[1]);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+describe('the import graph', () => {
+  it.each(packageDirs)('%s depends only on the packages the architecture allows, and imports only those', (dir) => {
+    const allowed = ALLOWED_DEPENDENCIES[dir];
+    expect(allowed, `add ${dir} to ALLOWED_DEPENDENCIES and docs/architecture.md`).toBeDefined();
+    const declared = internalDeps(manifests.get(dir));
+    expect(
+      declared.filter((name) => !allowed.includes(name)),
+      'dependencies outside the graph',
+    ).toEqual([]);
+    const imported = [...importedPackages(join(root, 'packages', dir, 'src'))].filter((name) => name !== dir);
+    expect(
+      imported.filter((name) => !declared.includes(name)),
+      'imports of undeclared packages',
+    ).toEqual([]);
+  });
+});
+
 describe.each(packageDirs)('package %s', (dir) => {
   const manifest = manifests.get(dir);
   const packageRoot = join(root, 'packages', dir);

@@ -1,6 +1,6 @@
 /**
  * The perturbation suite (MoLaP §6) as plain values in an explicit registry. A perturbation spec turns a
- * magnitude on its grid (and a draw seed) into a `Perturbation` of `@molap/composer`, which every
+ * magnitude on its grid (and a draw seed) into a `Perturbation` of `@molap/core`, which every
  * `MultiTaskModel` applies at evaluation time without changing itself.
  *
  * Magnitude 0 is always "unperturbed": it maps to a perturbation that changes nothing (σ 0, fraction 0,

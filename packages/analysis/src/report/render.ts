@@ -37,7 +37,7 @@ export const REPORT_SECTIONS = [
 
 /** Options of `renderReport`. */
 export interface ReportOptions {
-  /** Example trials with model outputs (from `analyseModels`); without them the section says so. */
+  /** Example trials with model outputs (the study's dimensionality stage, `stateAnalyses`); without them the section says so. */
   readonly exampleTrials?: readonly ExampleTrial[];
   /** Tasks whose example trials are shown; default the first four corpus tasks. */
   readonly exampleTasks?: readonly string[];

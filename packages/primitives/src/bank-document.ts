@@ -121,11 +121,9 @@ function semverExtractorRecord(record: ExtractorRecord | null): ExtractorRecord 
  */
 export function parseBankDocument(path: string, text: string): BankDocument {
   const document = parseJsonDocument<BankDocument>(text, BANK_DOCUMENT, path);
+  const damaged = (problem: string) => new ModelFileError(path, problem, { hint: BANK_DOCUMENT.hint });
   if (document.kind !== 'pretrained' && document.kind !== 'random') {
-    throw new ModelFileError(
-      path,
-      `has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`,
-    );
+    throw damaged(`has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`);
   }
   if (
     !(
@@ -135,16 +133,16 @@ export function parseBankDocument(path: string, text: string): BankDocument {
       document.moduleSize >= 1
     )
   ) {
-    throw new ModelFileError(path, `has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
+    throw damaged(`has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
   }
   try {
     validateLayout(document.layout);
   } catch (error) {
-    throw new ModelFileError(path, `has an invalid layout: ${errorProblem(error)}`);
+    throw damaged(`has an invalid layout: ${errorProblem(error)}`);
   }
   const folder = document.modules?.folder;
   if (folder !== BANK_MODULES_FOLDER) {
-    throw new ModelFileError(path, `names modules folder ${JSON.stringify(folder)}, expected "${BANK_MODULES_FOLDER}"`);
+    throw damaged(`names modules folder ${JSON.stringify(folder)}, expected "${BANK_MODULES_FOLDER}"`);
   }
   return document;
 }

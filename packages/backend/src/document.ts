@@ -134,7 +134,13 @@ export function checkDocument<T = Record<string, unknown>>(value: unknown, forma
     throw new ModelFileError(
       source,
       `has ${label} ${version}, newer than the ${versionList(versions)} this ${reader} reads (a newer molap wrote it)`,
-      { code: 'file-version', hint: `upgrade ${reader} (or the @molap/cli that uses it) to read it` },
+      {
+        code: 'file-version',
+        hint:
+          format.package === undefined
+            ? 'upgrade the molap packages to read it'
+            : `upgrade ${format.package} (or the @molap/cli that uses it) to read it`,
+      },
     );
   }
   if (!versions.includes(version)) {

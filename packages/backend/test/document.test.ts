@@ -74,6 +74,12 @@ describe('checkDocument', () => {
       hint: 'upgrade @molap/notes (or the @molap/cli that uses it) to read it',
     });
     expect(newer[MOLAP_ERROR_BRAND]).toBe(true);
+    const { package: _, ...undeclared } = NOTES;
+    const anyPackage = thrown(() => checkDocument({ format: 'molap-notes', formatVersion: 5 }, undeclared, 'n'));
+    expect([anyPackage.problem, anyPackage.hint]).toEqual([
+      'has format version 5, newer than the versions 2 to 4 this molap reads (a newer molap wrote it)',
+      'upgrade the molap packages to read it',
+    ]);
     const older = thrown(() => checkDocument({ format: 'molap-notes', formatVersion: 1 }, NOTES, 'n'));
     expect({ code: older.code, problem: older.problem, hint: older.hint }).toEqual({
       code: 'file-version',

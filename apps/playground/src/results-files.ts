@@ -4,6 +4,7 @@
  * stops the others.
  */
 import { parseResults, type Results } from '@molap/analysis';
+import { isMolapError } from '@molap/core';
 
 /**
  * Largest results.json the page opens: 64 MiB. A run's file holds curves and tables (a standard study's is
@@ -42,11 +43,14 @@ export async function openResultsFile(file: File): Promise<OpenedFile> {
   try {
     return { ok: true, name: file.name, results: parseResults(text, file.name) };
   } catch (error) {
+    // A molap error says what is wrong and what to do (e.g. upgrade for a newer file); the page adds that the
+    // other runs stay open.
+    const molap = isMolapError(error);
     return {
       ok: false,
       name: file.name,
-      problem: (error as Error).message,
-      hint: 'open the results.json that `molap run` wrote into its run folder; the other runs stay open',
+      problem: molap ? error.problem : (error as Error).message,
+      hint: `${(molap && error.hint) || 'open the results.json that `molap run` wrote into its run folder'}; the other runs stay open`,
     };
   }
 }

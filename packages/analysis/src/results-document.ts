@@ -3,7 +3,7 @@
  * version is migrated step by step to the current one; a document of a newer version, or of another format,
  * is refused with a message that says what to do. `results-file.ts` reads and writes the file.
  */
-import { MolapError, parseJsonText } from '@molap/core';
+import { checkDocument, type DocumentFormat, isMolapError, MolapError, parseJsonDocument } from '@molap/core';
 import { z } from 'zod';
 import { robustnessFromCurves, skippedRobustness } from './assemble.js';
 import { evaluateClaims } from './claims.js';
@@ -166,6 +166,20 @@ export const RESULTS_MIGRATIONS: Readonly<Record<number, ResultsMigration>> = Ob
   6: migrateResultsV6,
 });
 
+/**
+ * The declaration of `results.json` (its version field is `schemaVersion`): every version from 1 is read,
+ * older ones migrated step by step by `RESULTS_MIGRATIONS`.
+ */
+const RESULTS_DOCUMENT: DocumentFormat = {
+  format: RESULTS_FORMAT,
+  versionField: 'schemaVersion',
+  versions: Array.from({ length: RESULTS_SCHEMA_VERSION }, (_, i) => i + 1),
+  what: 'a study’s results (results.json)',
+  hint: 'pass the results.json a `molap run` wrote, or run the study again',
+  package: '@molap/analysis',
+  migrations: RESULTS_MIGRATIONS,
+};
+
 /** Details of a `ResultsFileError`. */
 export interface ResultsFileErrorDetails {
   /**
@@ -176,6 +190,8 @@ export interface ResultsFileErrorDetails {
   readonly code?: 'file-format' | 'file-version' | 'file-read' | 'invalid-results';
   /** Every problem found, with its JSON path (default: the one problem). */
   readonly problems?: readonly string[];
+  /** What to do about it. */
+  readonly hint?: string;
   readonly cause?: unknown;
 }
 
@@ -191,6 +207,7 @@ export class ResultsFileError extends MolapError {
     const code = details.code ?? 'file-format';
     super(code, problem, {
       kind: code === 'invalid-results' ? 'failure' : 'bad-input',
+      ...(details.hint === undefined ? {} : { hint: details.hint }),
       ...(details.cause === undefined ? {} : { cause: details.cause }),
     });
     this.problems = details.problems ?? [problem];
@@ -259,41 +276,28 @@ export function crossCheckClaims(results: Results): string[] {
  * @throws ResultsFileError when it is not a results document, is newer than this package, or is invalid.
  */
 export function migrateResults(document: unknown, source = 'the results document'): Results {
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new ResultsFileError(`${source} is not a JSON object: it is not a molap results file`);
+  return validated(
+    asResultsError(() => checkDocument<Record<string, unknown>>(document, RESULTS_DOCUMENT, source)),
+    source,
+  );
+}
+
+/** The document `read` returns; the one document check's errors as `ResultsFileError`, with code and hint. */
+function asResultsError(read: () => Record<string, unknown>): Record<string, unknown> {
+  try {
+    return read();
+  } catch (error) {
+    if (!isMolapError(error) || (error.code !== 'file-format' && error.code !== 'file-version')) throw error;
+    throw new ResultsFileError(error.message.split('\n')[0], {
+      code: error.code,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      cause: error,
+    });
   }
-  let current = document as Record<string, unknown>;
-  if (current.format !== RESULTS_FORMAT) {
-    throw new ResultsFileError(
-      `${source} is not a molap results file (format ${JSON.stringify(current.format)}, expected '${RESULTS_FORMAT}')`,
-    );
-  }
-  const version = current.schemaVersion;
-  if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
-    throw new ResultsFileError(`${source} has an invalid schemaVersion ${JSON.stringify(version)}`);
-  }
-  if (version > RESULTS_SCHEMA_VERSION) {
-    throw new ResultsFileError(
-      `${source} has schema version ${version}, written by a newer @molap/analysis; this version reads up to ${RESULTS_SCHEMA_VERSION}: upgrade @molap/analysis (and @molap/cli) to read it`,
-      { code: 'file-version' },
-    );
-  }
-  for (let from = version; from < RESULTS_SCHEMA_VERSION; from++) {
-    const migrate = RESULTS_MIGRATIONS[from];
-    if (!migrate) {
-      throw new ResultsFileError(
-        `${source} has schema version ${from}, which this version of @molap/analysis cannot migrate: re-run the analysis`,
-      );
-    }
-    try {
-      current = { ...migrate(current), schemaVersion: from + 1 };
-    } catch (error) {
-      throw new ResultsFileError(
-        `${source} (schema version ${from}) cannot be migrated to version ${from + 1}: ${(error as Error).message}; check that it is a complete results file, or re-run the analysis`,
-        { cause: error },
-      );
-    }
-  }
+}
+
+/** A document in the current schema version, validated against the results schema. */
+function validated(current: Record<string, unknown>, source: string): Results {
   const problems = validateResults(current);
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('; ');
@@ -310,11 +314,8 @@ export function migrateResults(document: unknown, source = 'the results document
  * @throws ResultsFileError when it is not JSON, not a results document, newer than this package, or invalid.
  */
 export function parseResults(text: string, source = 'the results document'): Results {
-  let document: unknown;
-  try {
-    document = parseJsonText(text, source);
-  } catch (error) {
-    throw new ResultsFileError((error as { problem?: string }).problem ?? (error as Error).message, { cause: error });
-  }
-  return migrateResults(document, source);
+  return validated(
+    asResultsError(() => parseJsonDocument<Record<string, unknown>>(text, RESULTS_DOCUMENT, source)),
+    source,
+  );
 }

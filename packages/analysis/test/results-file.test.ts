@@ -51,14 +51,25 @@ describe('results.json', () => {
   });
 
   it('refuses newer versions and other formats clearly, and migrates nothing it cannot', async () => {
-    expect(() => migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 }, 'new.json')).toThrow(
-      new RegExp(
-        `new.json has schema version ${RESULTS_SCHEMA_VERSION + 1}, written by a newer @molap/analysis.*upgrade`,
-      ),
+    const newer = (() => {
+      try {
+        return migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 }, 'new.json');
+      } catch (error) {
+        return error as ResultsFileError;
+      }
+    })() as ResultsFileError;
+    expect({ code: newer.code, problem: newer.problem, hint: newer.hint }).toEqual({
+      code: 'file-version',
+      problem: `new.json: has schema version ${RESULTS_SCHEMA_VERSION + 1}, newer than the versions 1 to ${RESULTS_SCHEMA_VERSION} this @molap/analysis reads (a newer molap wrote it)`,
+      hint: 'upgrade @molap/analysis (or the @molap/cli that uses it) to read it',
+    });
+    expect(() => migrateResults({ ...results, format: 'molap-comparison' }, 'r.json')).toThrow(
+      'r.json: is a comparison table (of @molap/baselines), not a study’s results (results.json)',
     );
-    expect(() => migrateResults({ ...results, format: 'molap-comparison' })).toThrow(/not a molap results file/);
-    expect(() => migrateResults({ ...results, schemaVersion: 0 })).toThrow(/invalid schemaVersion 0/);
-    expect(() => migrateResults([1, 2])).toThrow(/not a JSON object/);
+    expect(() => migrateResults({ ...results, schemaVersion: 0 })).toThrow(
+      /schema version 0, older than the versions 1/,
+    );
+    expect(() => migrateResults([1, 2])).toThrow(/holds no JSON object/);
     await withTemporaryDir(async (dir) => {
       const path = join(dir, 'results.json');
       await writeFile(path, '{ nope');
@@ -72,6 +83,11 @@ describe('results.json', () => {
         [true, 'file-format', 'bad-input'],
         [true, 'file-read', 'bad-input'],
       ]);
+      expect(codes[0].message).toMatch(/results\.json: is not valid JSON at line 1, column 3: unexpected 'n'/);
+      await writeFile(path, JSON.stringify({ format: 'molap-module-bank', formatVersion: 3, k: 4 }));
+      await expect(readResults(path)).rejects.toThrow(
+        `${path}: is a module bank (bank.json of @molap/primitives), not a study’s results (results.json)`,
+      );
       const newer = (() => {
         try {
           migrateResults({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 });
@@ -108,7 +124,7 @@ describe('results.json', () => {
     expect(RESULTS_SCHEMA_VERSION).toBe(7);
     const broken = { ...v1, models: { molap: { robustness: { noise: { magnitudes: [0, 1], perTask: null } } } } };
     expect(() => migrateResults(broken, 'broken.json')).toThrow(
-      /broken.json \(schema version 1\) cannot be migrated to version 2/,
+      /broken.json: \(schema version 1\) cannot be migrated to version 2/,
     );
   });
 

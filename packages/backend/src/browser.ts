@@ -5,6 +5,15 @@
  * `native/engine.ts` (Node worker threads). Bundlers pick it for web pages; Node picks `index.ts`.
  * `test/browser.test.ts` pins the difference and checks that nothing here reaches a Node module.
  */
+
+export {
+  checkDocument,
+  type DocumentFormat,
+  type DocumentMigration,
+  type FileErrorDetails,
+  ModelFileError,
+  parseJsonDocument,
+} from './document.js';
 export {
   type Activation,
   type AdamOptions,
@@ -37,6 +46,7 @@ export {
   randomOrthogonal,
   scaledIdentity,
 } from './init.js';
+export { parseJsonText } from './json-text.js';
 export {
   decodeModel,
   type JsonValue,
@@ -44,7 +54,6 @@ export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
-  ModelFileError,
   type ModelFiles,
   type ModelSnapshot,
   readModelFiles,

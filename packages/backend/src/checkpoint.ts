@@ -11,8 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type DocumentFormat, ModelFileError, parseJsonDocument } from './document.js';
 import { invalidOption } from './errors.js';
-import { type LoadedModel, ModelFileError, type ModelSnapshot } from './model-document.js';
+import type { LoadedModel, ModelSnapshot } from './model-document.js';
 import { loadModel, type SaveHooks, saveModel, writeFileAtomic } from './model-file.js';
 
 /** Format name of `latest.json`. */
@@ -21,6 +22,15 @@ export const CHECKPOINT_FORMAT = 'molap-checkpoints';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 /** Name of the pointer file. */
 export const LATEST_JSON = 'latest.json';
+
+/** The declaration of `latest.json`: only this version is read (an older molap's checkpoints are not continued). */
+const CHECKPOINT_DOCUMENT: DocumentFormat = {
+  format: CHECKPOINT_FORMAT,
+  versions: [CHECKPOINT_FORMAT_VERSION],
+  what: 'a checkpoint index (latest.json)',
+  hint: 'delete the checkpoint folder to start over',
+  package: '@molap/backend',
+};
 /** Step folders kept by default (the newest and the one before it). */
 export const DEFAULT_CHECKPOINTS_KEPT = 2;
 
@@ -103,26 +113,8 @@ export async function readLatestCheckpoint(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ModelFileError(pointerPath, `cannot be read (${(error as Error).message})`);
   }
-  let pointer: { format?: unknown; formatVersion?: unknown; step?: unknown; folder?: unknown };
-  try {
-    pointer = JSON.parse(text);
-  } catch (error) {
-    throw new ModelFileError(pointerPath, `is not valid JSON (${(error as Error).message})`);
-  }
-  if (pointer?.format !== CHECKPOINT_FORMAT) {
-    throw new ModelFileError(
-      pointerPath,
-      `is not a molap checkpoint pointer (format ${JSON.stringify(pointer?.format)})`,
-    );
-  }
-  if (pointer.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    // Other versions are refused both ways: an older molap's checkpoints are not continued as if they were ours.
-    const newer = typeof pointer.formatVersion === 'number' && pointer.formatVersion > CHECKPOINT_FORMAT_VERSION;
-    throw new ModelFileError(
-      pointerPath,
-      `has format version ${JSON.stringify(pointer.formatVersion)}; this @molap/backend reads version ${CHECKPOINT_FORMAT_VERSION}: ${newer ? 'upgrade it' : 'delete the checkpoint folder to start over'}`,
-    );
-  }
+  // Other versions are refused both ways: an older molap's checkpoints are not continued as if they were ours.
+  const pointer = parseJsonDocument<{ step?: unknown; folder?: unknown }>(text, CHECKPOINT_DOCUMENT, pointerPath);
   if (typeof pointer.folder !== 'string' || !/^step-\d{8,}$/.test(pointer.folder)) {
     throw new ModelFileError(pointerPath, `names an invalid checkpoint folder ${JSON.stringify(pointer.folder)}`);
   }

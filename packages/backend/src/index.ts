@@ -9,6 +9,14 @@ export {
   writeCheckpoint,
 } from './checkpoint.js';
 export {
+  checkDocument,
+  type DocumentFormat,
+  type DocumentMigration,
+  type FileErrorDetails,
+  ModelFileError,
+  parseJsonDocument,
+} from './document.js';
+export {
   type Activation,
   type AdamOptions,
   type Engine,
@@ -40,6 +48,7 @@ export {
   randomOrthogonal,
   scaledIdentity,
 } from './init.js';
+export { parseJsonText } from './json-text.js';
 export {
   EXPORTED_READOUT_LAYER,
   EXPORTED_RNN_LAYER,
@@ -58,7 +67,6 @@ export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
-  ModelFileError,
   type ModelFiles,
   type ModelSnapshot,
   readModelFiles,

@@ -2,8 +2,11 @@
  * The saved-model format without the file system: what `model.json` and `weights.bin` hold, and their
  * decoding with every check of `loadModel` (format, version, shapes, byte layout, SHA-256), from files a
  * caller has read: from disk (`loadModel` in Node), a fetch or a file picker (a web page). Decoding throws a
- * `ModelFileError` naming the file and the problem.
+ * `ModelFileError` naming the file and the problem (format and version by `checkDocument`, like every molap
+ * document).
  */
+
+import { type DocumentFormat, ModelFileError, parseJsonDocument } from './document.js';
 import {
   type AdamOptions,
   type GradientClipping,
@@ -14,7 +17,7 @@ import {
   type RnnParameters,
   type TrainableFlags,
 } from './engine.js';
-import { MOLAP_ERROR_BRAND } from './errors.js';
+import { BackendError } from './errors.js';
 import {
   DEFAULT_ADAM,
   DEFAULT_CLIPPING,
@@ -29,6 +32,15 @@ import {
 export const MODEL_FORMAT = 'molap-rnn';
 /** Version of the format this package writes (and the newest it reads). */
 export const MODEL_FORMAT_VERSION = 1;
+
+/** The declaration of `model.json`, for `checkDocument`. @internal */
+export const MODEL_DOCUMENT: DocumentFormat = {
+  format: MODEL_FORMAT,
+  versions: [MODEL_FORMAT_VERSION],
+  what: 'a saved network (model.json)',
+  hint: 'pass a folder written by saveModel (model.json and weights.bin); a damaged one cannot be repaired: save it again',
+  package: '@molap/backend',
+};
 /** File names inside a model folder. */
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -61,25 +73,8 @@ export interface LoadedModel extends ModelSnapshot {
   readonly clipping: GradientClipping;
   /** Format version the folder was written with. */
   readonly formatVersion: number;
-}
-
-/** A problem with a model file: which file and what is wrong. */
-export class ModelFileError extends Error {
-  readonly [MOLAP_ERROR_BRAND] = true as const;
-  readonly code = 'file-format';
-  /** A damaged or foreign file is the caller's to fix (pass another). */
-  readonly kind = 'bad-input' as const;
-  readonly hint = undefined;
-  /** Path of the offending file (or folder). */
-  readonly file: string;
-  /** What is wrong with it. */
-  readonly problem: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'ModelFileError';
-    this.file = file;
-    this.problem = problem;
-  }
+  /** SHA-256 of `weights.bin` (lower-case hex), as `model.json` records it and as checked. */
+  readonly weightsSha256: string;
 }
 
 /** Layout of one tensor inside `weights.bin`. */
@@ -117,24 +112,11 @@ export const SECOND_MOMENT = 'optimizer.secondMoment.';
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Checks the structure of a parsed `model.json`; throws `ModelFileError` naming the problem. */
-function checkDocument(file: string, document: unknown): ModelDocument {
+/** Checks the fields of a `model.json` whose format and version `checkDocument` accepted; throws `ModelFileError` naming the problem. */
+function checkModelFields(file: string, document: Record<string, unknown>): ModelDocument {
   const fail = (problem: string): never => {
-    throw new ModelFileError(file, problem);
+    throw new ModelFileError(file, problem, { hint: MODEL_DOCUMENT.hint });
   };
-  if (!isObject(document)) return fail('is not a JSON object');
-  if (document.format !== MODEL_FORMAT) {
-    return fail(`is not a molap model file (format is ${JSON.stringify(document.format)}, expected "${MODEL_FORMAT}")`);
-  }
-  const version = document.formatVersion;
-  if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
-    return fail(`has an invalid formatVersion ${JSON.stringify(version)}`);
-  }
-  if (version > MODEL_FORMAT_VERSION) {
-    return fail(
-      `was written with format version ${version}, newer than the version ${MODEL_FORMAT_VERSION} this @molap/backend reads: upgrade @molap/backend`,
-    );
-  }
   try {
     validateConfig(document.config as RnnConfig);
   } catch (error) {
@@ -219,16 +201,7 @@ function readTensors(jsonPath: string, document: ModelDocument, bytes: Uint8Arra
  * @internal the first step of `decodeModel`; `loadModel` reports a broken model.json before a missing weights file.
  */
 export function parseModelDocument(jsonPath: string, text: string): ModelDocument {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ModelFileError(
-      jsonPath,
-      `is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`,
-    );
-  }
-  return checkDocument(jsonPath, parsed);
+  return checkModelFields(jsonPath, parseJsonDocument(text, MODEL_DOCUMENT, jsonPath));
 }
 
 /** The two files of a model folder, read by the caller. */
@@ -294,6 +267,7 @@ export function decodeModel(files: ModelFiles, sha256: string): LoadedModel {
   }
   return {
     formatVersion: document.formatVersion,
+    weightsSha256: document.weights.sha256,
     config,
     parameters,
     trainable,
@@ -308,12 +282,15 @@ export function decodeModel(files: ModelFiles, sha256: string): LoadedModel {
 /**
  * The SHA-256 of `bytes` as lower-case hex, with Web Crypto (`crypto.subtle`: Node 20, and browsers in a
  * secure context: https, localhost or a file).
+ * @throws BackendError 'insecure-context' when there is no `crypto.subtle` (a page served over plain http).
  */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new Error(
-      'this page is not a secure context, so the browser offers no SHA-256 to check the weights: serve it over https or from localhost',
+    throw new BackendError(
+      'insecure-context',
+      'this page is not a secure context, so the browser offers no SHA-256 (crypto.subtle) to check the weights',
+      { hint: 'serve the page over https or from localhost' },
     );
   }
   const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));

@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ModelFileError } from './document.js';
 import {
   type Engine,
   type EngineModel,
@@ -28,7 +29,6 @@ import {
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
   type ModelDocument,
-  ModelFileError,
   type ModelSnapshot,
   parseModelDocument,
   SECOND_MOMENT,

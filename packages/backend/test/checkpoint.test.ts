@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLatestCheckpoint, writeCheckpoint } from '../src/checkpoint.js';
+import { ModelFileError } from '../src/document.js';
 import type { OptimizerState, RnnParameters } from '../src/engine.js';
-import { ModelFileError } from '../src/model-document.js';
 import { bundleForChild, runNodeScript } from './child-process.js';
 import { randomParameters, smallConfig } from './fixtures.js';
 
@@ -148,8 +148,12 @@ describe('checkpoints', () => {
     expect(error).toBeInstanceOf(ModelFileError);
     expect(error.file).toBe(join(dir, 'step-00000099', 'model.json'));
     await writeFile(pointer, good.replace('"formatVersion": 1', '"formatVersion": 7'));
-    await expect(readLatestCheckpoint(dir)).rejects.toThrow(/format version 7; .* upgrade/);
+    await expect(readLatestCheckpoint(dir)).rejects.toThrow(
+      /format version 7, newer than the version 1 .*\n {2}hint: upgrade @molap\/backend/,
+    );
     await writeFile(pointer, good.replace('"formatVersion": 1', '"formatVersion": 0'));
-    await expect(readLatestCheckpoint(dir)).rejects.toThrow(/format version 0; .* delete the checkpoint folder/);
+    await expect(readLatestCheckpoint(dir)).rejects.toThrow(
+      /format version 0, older than .*\n {2}hint: .*delete the checkpoint folder/,
+    );
   });
 });

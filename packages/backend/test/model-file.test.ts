@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../src/document.js';
 import { PARAMETER_NAMES } from '../src/engine.js';
-import { MODEL_FORMAT_VERSION, ModelFileError, type ModelSnapshot, readModelFiles } from '../src/model-document.js';
+import { MODEL_FORMAT_VERSION, type ModelSnapshot, readModelFiles } from '../src/model-document.js';
 import { createModelFromFile, loadModel, saveModel, snapshotModel } from '../src/model-file.js';
 import { createTfjsEngine, type TfjsEngine } from '../src/tfjs/engine.js';
 import { randomBatch, randomParameters, smallConfig } from './fixtures.js';
@@ -189,14 +190,20 @@ describe('loadModel rejects damaged folders, naming the file and the problem', (
     await editJson((document) => {
       document.formatVersion = MODEL_FORMAT_VERSION + 1;
     });
-    await expectError(json(), /format version 2, newer than the version 1 .* upgrade @molap\/backend/);
+    await expectError(json(), /format version 2, newer than the version 1 this @molap\/backend reads/);
+    const error = await loadModel(dir).catch((e) => e);
+    expect({ code: error.code, kind: error.kind, hint: error.hint }).toEqual({
+      code: 'file-version',
+      kind: 'bad-input',
+      hint: expect.stringMatching(/^upgrade @molap\/backend/),
+    });
   });
   it('another format', async () => {
     await fresh('other-format');
     await editJson((document) => {
       document.format = 'keras';
     });
-    await expectError(json(), /is not a molap model file \(format is "keras"/);
+    await expectError(json(), /is not a saved network \(model\.json\): its format is "keras"/);
   });
   it('a tensor shape that does not match the config', async () => {
     await fresh('shape');

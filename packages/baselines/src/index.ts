@@ -46,6 +46,8 @@ export {
   type ComparisonRun,
   type ComparisonSummary,
   type ComparisonTable,
+  parseComparisonTable,
+  readComparisonTable,
   summariseComparison,
   validateComparisonTable,
 } from './table.js';

@@ -1,12 +1,17 @@
 /**
- * The comparison table: plain data (JSON), its JSON Schema, and a validator that checks a value against
+ * The comparison table: plain data (JSON), its JSON Schema, a validator that checks a value against
  * that schema (the subset of JSON Schema the schema uses: type, properties, required, additionalProperties
- * (false or a schema), items, enum, const, minimum, maximum).
+ * (false or a schema), items, enum, const, minimum, maximum), and its reader (`readComparisonTable`: the one
+ * document check of molap, then the schema).
  */
 import {
+  type DocumentFormat,
   type LearningBudget,
   type LearningCurvePoint,
   type LearningSchedule,
+  MolapError,
+  parseJsonDocument,
+  readJsonDocument,
   type TaskScoreEntry,
   taskScoreEntry,
 } from '@molap/core';
@@ -15,6 +20,15 @@ import {
 export const COMPARISON_FORMAT = 'molap-comparison';
 /** Version of the table format. */
 export const COMPARISON_FORMAT_VERSION = 1;
+
+/** The declaration of a comparison table (the file `molap compare --out` writes). */
+const COMPARISON_DOCUMENT: DocumentFormat = {
+  format: COMPARISON_FORMAT,
+  versions: [COMPARISON_FORMAT_VERSION],
+  what: 'a comparison table',
+  hint: 'pass a table written by `molap compare --out <file>` (or compare() of @molap/baselines)',
+  package: '@molap/baselines',
+};
 
 /** One strategy of a comparison. */
 export interface ComparedStrategy {
@@ -301,4 +315,32 @@ export function summariseComparison(table: ComparisonTable): ComparisonSummary {
     performance: labels.map((label) => cell(label, undefined, (row) => row.performance)),
     trainableParameters: labels.map((label) => cell(label, undefined, (row) => row.trainableParameters)),
   };
+}
+
+/**
+ * The comparison table of JSON text (a file's content, a fetched body), checked: the format and version
+ * (the one document check of molap), then `COMPARISON_TABLE_SCHEMA`.
+ * @param source names the table in messages (a path or a file name).
+ * @throws ModelFileError 'file-format' (not JSON, another document), 'file-version' (a newer table: upgrade
+ *   @molap/baselines); MolapError 'file-format' listing the schema problems.
+ */
+export function parseComparisonTable(text: string, source: string): ComparisonTable {
+  return matchingSchema(parseJsonDocument<ComparisonTable>(text, COMPARISON_DOCUMENT, source), source);
+}
+
+/** Reads a comparison table file, with the checks of `parseComparisonTable` (an unreadable file: 'file-format'). */
+export async function readComparisonTable(path: string): Promise<ComparisonTable> {
+  return matchingSchema(await readJsonDocument<ComparisonTable>(path, COMPARISON_DOCUMENT), path);
+}
+
+/** `table` if it matches `COMPARISON_TABLE_SCHEMA`; else MolapError 'file-format' listing the problems. */
+function matchingSchema(table: ComparisonTable, source: string): ComparisonTable {
+  const problems = validateComparisonTable(table);
+  if (problems.length === 0) return table;
+  const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+  throw new MolapError(
+    'file-format',
+    `${source} does not match the comparison table schema: ${problems.slice(0, 5).join('; ')}${more}`,
+    { hint: COMPARISON_DOCUMENT.hint },
+  );
 }

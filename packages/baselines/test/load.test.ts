@@ -70,11 +70,11 @@ describe('loadSavedModel on a baseline', () => {
   it('says what is wrong with a folder that holds no model', async () => {
     await withTemporaryDir(async (dir) => {
       await expect(loadSavedModel(dir, context, createBaselineRegistry())).rejects.toThrow(
-        /strategy\.json cannot be read \(no such file\): it should hold a saved model/,
+        /strategy\.json: cannot be read \(no such file\): it should hold a saved model/,
       );
       await writeFile(join(dir, 'strategy.json'), '{ nope');
       await expect(loadSavedModel(dir, context, createBaselineRegistry())).rejects.toThrow(
-        /strategy\.json is not valid JSON at line 1, column 3/,
+        /strategy\.json: is not valid JSON at line 1, column 3/,
       );
     });
   });

@@ -55,7 +55,7 @@ describe.concurrent('errors name the file, the line and the column', () => {
     [['run', '--dry-run', '--config', 'a-folder'], /^molap: cannot read the config file a-folder: EISDIR/],
     [
       ['report', 'bad-results'],
-      /^molap: \S*bad-results[/\\]results\.json is not valid JSON at line 2, column 7: unexpected '}'$/,
+      /^molap: \S*bad-results[/\\]results\.json: is not valid JSON at line 2, column 7: unexpected '}'; the file is corrupt or truncated$/,
     ],
     [['report', 'nowhere'], /^molap: \S*nowhere[/\\]results\.json cannot be read/],
     [

@@ -379,13 +379,17 @@ describe.concurrent('molap run: bad input', () => {
     writeFileSync(join(future, 'run.json'), JSON.stringify({ ...record, formatVersion: 99 }));
     const format = await run(['--resume', 'future-format']);
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('is a run folder of format 99 by molap');
+    expect(format.stderr).toMatch(
+      /run\.json: has format version 99, newer than the version 2 .*; molap \S+ started it\n {2}hint: resume it with molap /,
+    );
     const past = join(scratch.root, 'past-format');
     mkdirSync(past);
     writeFileSync(join(past, 'run.json'), JSON.stringify({ ...record, formatVersion: 1 }));
     const older = await run(['--resume', 'past-format']);
     expect(older.code).toBe(2);
-    expect(older.stderr).toContain('is a run folder of format 1 by molap');
+    expect(older.stderr).toMatch(
+      /run\.json: has format version 1, older than the version 2 .*; molap \S+ started it\n {2}hint: resume it with molap /,
+    );
     const changed = await run(['--resume', reference.runDir, '--steps', '100']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain(

@@ -4,6 +4,9 @@
  * pages; Node picks `index.ts`. `test/browser.test.ts` pins the difference and checks that nothing here
  * reaches a Node module.
  */
+
+/** The one check of molap documents lives in @molap/backend (model.json is read there); every reader uses it. */
+export { checkDocument, type DocumentFormat, parseJsonDocument, parseJsonText } from '@molap/backend';
 export {
   BYTES_PER_PARAMETER,
   countRnnParameters,
@@ -43,7 +46,6 @@ export {
   type MolapErrorLike,
 } from './errors.js';
 export { type BatchEvaluation, evaluateOnBatch, ParameterUploads } from './evaluation.js';
-export { parseJsonText } from './json-text.js';
 export {
   DEFAULT_CRITERION,
   EVALUATION_BATCH_SIZE,

@@ -9,22 +9,15 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type JsonValue, writeFileAtomic } from '@molap/backend';
+import {
+  type DocumentFormat,
+  type JsonValue,
+  ModelFileError,
+  parseJsonDocument,
+  writeFileAtomic,
+} from '@molap/backend';
 import { MolapError } from './errors.js';
-import { parseJsonText } from './json-text.js';
 import { timePhase } from './phases.js';
-
-/** What a document reader checks. */
-export interface DocumentFormat {
-  /** The `format` field the file must hold, e.g. 'molap-strategy'. */
-  readonly format: string;
-  /** The `formatVersion` values this reader reads (other versions, older or newer, are refused). */
-  readonly versions: readonly number[];
-  /** What the file is, for messages, e.g. 'a saved model'. */
-  readonly what: string;
-  /** How to get a good file, e.g. 'pass the folder a model was saved into with model.save(dir)'. */
-  readonly hint: string;
-}
 
 /** The document read, with its format fields. */
 export type FormattedDocument = { readonly format: string; readonly formatVersion: number } & {
@@ -32,53 +25,23 @@ export type FormattedDocument = { readonly format: string; readonly formatVersio
 };
 
 /**
- * Reads and checks a JSON document.
- * @throws MolapError 'file-format' (missing, unreadable, not JSON, another format), 'file-version' (a
+ * Reads a JSON document and checks it with `checkDocument` of @molap/backend (format, version, migrations).
+ * @throws ModelFileError 'file-format' (missing, unreadable, not JSON, another document), 'file-version' (a
  *   version this reader does not read: it says whether to upgrade molap or to re-create the file).
  */
-export async function readJsonDocument<T extends FormattedDocument = FormattedDocument>(
-  path: string,
-  expected: DocumentFormat,
-): Promise<T> {
+export async function readJsonDocument<T = FormattedDocument>(path: string, expected: DocumentFormat): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MolapError(
-      'file-format',
-      `${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}): it should hold ${expected.what}`,
+    throw new ModelFileError(
+      path,
+      `cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}): it should hold ${expected.what}`,
       { hint: expected.hint, cause: error },
     );
   }
-  const document = parseJsonText(text, path, expected.hint) as Partial<FormattedDocument> | null;
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new MolapError('file-format', `${path} is not ${expected.what} (it holds no JSON object)`, {
-      hint: expected.hint,
-    });
-  }
-  if (document.format !== expected.format) {
-    throw new MolapError(
-      'file-format',
-      `${path} is not ${expected.what} (format ${JSON.stringify(document.format)}, expected "${expected.format}")`,
-      { hint: expected.hint },
-    );
-  }
-  const version = document.formatVersion;
-  if (!(typeof version === 'number' && expected.versions.includes(version))) {
-    const newest = Math.max(...expected.versions);
-    const newer = typeof version === 'number' && version > newest;
-    throw new MolapError(
-      'file-version',
-      `${path} has format version ${JSON.stringify(version)}; this version of molap reads ${expected.format} version${expected.versions.length === 1 ? '' : 's'} ${expected.versions.join(', ')}`,
-      {
-        hint: newer
-          ? 'upgrade the molap packages to read it'
-          : `re-create it with this version of molap (${expected.hint})`,
-      },
-    );
-  }
-  return document as T;
+  return parseJsonDocument<T>(text, expected, path);
 }
 
 /** Writes a JSON document atomically (parent folders created), pretty-printed with a final newline. */
@@ -113,11 +76,14 @@ export interface StrategyDocument {
   readonly state: { readonly [key: string]: JsonValue };
 }
 
+/** The declaration of `strategy.json`: versions 2 and 3, a version-2 file migrated. */
 const STRATEGY_DOCUMENT: DocumentFormat = {
   format: STRATEGY_FORMAT,
   versions: [2, STRATEGY_FORMAT_VERSION],
   what: 'a saved model (strategy.json)',
   hint: 'pass the folder a model was saved into with model.save(dir)',
+  package: '@molap/core',
+  migrations: { 2: migrateStrategyDocumentV2 },
 };
 
 /** Writes `strategy.json` into `dir` (created if needed). */
@@ -130,13 +96,9 @@ export async function writeStrategyDocument(
 }
 
 /** A version-2 document as version 3: its integer `strategyVersion` n becomes the semver `'n.0.0'`. */
-function migrateStrategyDocumentV2(document: StrategyDocument): StrategyDocument {
-  const version: unknown = document.strategyVersion;
-  return {
-    ...document,
-    formatVersion: STRATEGY_FORMAT_VERSION,
-    strategyVersion: typeof version === 'number' ? `${version}.0.0` : String(version),
-  };
+function migrateStrategyDocumentV2(document: Record<string, unknown>): Record<string, unknown> {
+  const version = document.strategyVersion;
+  return { ...document, strategyVersion: typeof version === 'number' ? `${version}.0.0` : String(version) };
 }
 
 /**
@@ -145,8 +107,7 @@ function migrateStrategyDocumentV2(document: StrategyDocument): StrategyDocument
  */
 export async function readStrategyDocument(dir: string, expected?: string): Promise<StrategyDocument> {
   const path = join(dir, STRATEGY_JSON);
-  const read = await readJsonDocument<StrategyDocument & FormattedDocument>(path, STRATEGY_DOCUMENT);
-  const document: StrategyDocument = read.formatVersion === 2 ? migrateStrategyDocumentV2(read) : read;
+  const document = await readJsonDocument<StrategyDocument>(path, STRATEGY_DOCUMENT);
   if (typeof document.strategy !== 'string' || document.strategy === '') {
     throw new MolapError('file-format', `${path} names no strategy`, { hint: STRATEGY_DOCUMENT.hint });
   }

@@ -5,6 +5,9 @@
  * criterion, parameter accounting, perturbations, seeds, the plugin registry, the error base and the
  * document files.
  */
+
+/** The one check of molap documents lives in @molap/backend (model.json is read there); every reader uses it. */
+export { checkDocument, type DocumentFormat, parseJsonDocument, parseJsonText } from '@molap/backend';
 export {
   BYTES_PER_PARAMETER,
   countRnnParameters,
@@ -45,7 +48,6 @@ export {
 } from './errors.js';
 export { type BatchEvaluation, evaluateOnBatch, ParameterUploads } from './evaluation.js';
 export {
-  type DocumentFormat,
   type FormattedDocument,
   readJsonDocument,
   readStrategyDocument,
@@ -56,7 +58,6 @@ export {
   writeJsonDocument,
   writeStrategyDocument,
 } from './files.js';
-export { parseJsonText } from './json-text.js';
 export {
   type EngineLearningOptions,
   type EngineLearningResult,

@@ -8,7 +8,6 @@ import { browserEntryDifference, nodeImportsOf } from '../../../tools/browser-en
 /** Exports that read or write files, load saved models, run worker threads or learn with checkpoints: Node only. */
 const NODE_ONLY = [
   'builtModuleUrl',
-  'type DocumentFormat',
   'type EngineLearningOptions',
   'type EngineLearningResult',
   'finishedTaskFolder',

@@ -12,7 +12,7 @@ import {
   PARAMETER_NAMES,
   readModelFiles,
 } from '@molap/backend';
-import { InvalidValueError, MolapError, parseJsonText } from '@molap/core';
+import { type DocumentFormat, InvalidValueError, MolapError, parseJsonDocument } from '@molap/core';
 import { bankNetworkConfig, type ModuleBank, validateLayout } from './bank.js';
 import { type BankLatents, type ExtractorRecord, inferredExtractor } from './extractor.js';
 import { isTeacherLatents } from './teacher-latents.js';
@@ -29,6 +29,18 @@ export const MODULE_BANK_FORMAT_VERSION = 3;
 /** File and folder names inside a bank folder. */
 export const BANK_JSON = 'bank.json';
 export const BANK_MODULES_FOLDER = 'modules';
+
+/**
+ * The declaration of `bank.json`: versions 1 to 3, read as written (`assembleModuleBank` fills in what older
+ * versions lack).
+ */
+const BANK_DOCUMENT: DocumentFormat = {
+  format: MODULE_BANK_FORMAT,
+  versions: [1, 2, MODULE_BANK_FORMAT_VERSION],
+  what: 'a module bank (bank.json)',
+  hint: 'pass a folder written by saveModuleBank (molap pretrain writes one); a damaged one cannot be repaired: build it again',
+  package: '@molap/primitives',
+};
 
 /** The Float64Array fields of target-space latents (`cca`, `pca`); x* are null for PCA. */
 const TARGET_FLOAT64_KEYS = [
@@ -108,34 +120,10 @@ function semverExtractorRecord(record: ExtractorRecord | null): ExtractorRecord 
  * @internal the first step of `loadModuleBank` and `readModuleBankFiles`.
  */
 export function parseBankDocument(path: string, text: string): BankDocument {
-  let document: BankDocument;
-  try {
-    document = parseJsonText(text, path) as BankDocument;
-  } catch (error) {
-    const problem = (error as { problem?: string }).problem ?? (error as Error).message;
-    throw new ModelFileError(path, `${problem.slice(path.length + 1)}; the file is corrupt or truncated`);
-  }
-  if (document === null || typeof document !== 'object' || document.format !== MODULE_BANK_FORMAT) {
-    throw new ModelFileError(
-      path,
-      `is not a module bank (format is ${JSON.stringify(document?.format)}, expected "${MODULE_BANK_FORMAT}")`,
-    );
-  }
-  const version = document.formatVersion;
-  if (!(Number.isInteger(version) && version >= 1)) {
-    throw new ModelFileError(path, `has an invalid formatVersion ${JSON.stringify(version)}`);
-  }
-  if (version > MODULE_BANK_FORMAT_VERSION) {
-    throw new ModelFileError(
-      path,
-      `was written with module-bank format version ${version}, newer than the version ${MODULE_BANK_FORMAT_VERSION} this @molap/primitives reads: upgrade @molap/primitives`,
-    );
-  }
+  const document = parseJsonDocument<BankDocument>(text, BANK_DOCUMENT, path);
+  const damaged = (problem: string) => new ModelFileError(path, problem, { hint: BANK_DOCUMENT.hint });
   if (document.kind !== 'pretrained' && document.kind !== 'random') {
-    throw new ModelFileError(
-      path,
-      `has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`,
-    );
+    throw damaged(`has an unknown kind ${JSON.stringify(document.kind)} (expected "pretrained" or "random")`);
   }
   if (
     !(
@@ -145,16 +133,16 @@ export function parseBankDocument(path: string, text: string): BankDocument {
       document.moduleSize >= 1
     )
   ) {
-    throw new ModelFileError(path, `has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
+    throw damaged(`has invalid k ${document.k} or moduleSize ${document.moduleSize}`);
   }
   try {
     validateLayout(document.layout);
   } catch (error) {
-    throw new ModelFileError(path, `has an invalid layout: ${errorProblem(error)}`);
+    throw damaged(`has an invalid layout: ${errorProblem(error)}`);
   }
   const folder = document.modules?.folder;
   if (folder !== BANK_MODULES_FOLDER) {
-    throw new ModelFileError(path, `names modules folder ${JSON.stringify(folder)}, expected "${BANK_MODULES_FOLDER}"`);
+    throw damaged(`names modules folder ${JSON.stringify(folder)}, expected "${BANK_MODULES_FOLDER}"`);
   }
   return document;
 }
@@ -162,16 +150,15 @@ export function parseBankDocument(path: string, text: string): BankDocument {
 /**
  * The bank of a checked `bank.json` and its loaded modules: the modules' network must have the bank's shape
  * and the SHA-256 recorded in `bank.json`.
- * @param modulesSha256 the SHA-256 of the modules' weights recorded in their `model.json`.
  * @internal the last step of `loadModuleBank` and `readModuleBankFiles`.
  */
 export function assembleModuleBank(
   path: string,
   document: BankDocument,
   loaded: LoadedModel,
-  modulesSha256: string,
   modelJsonPath: string,
 ): ModuleBank {
+  const modulesSha256 = loaded.weightsSha256;
   const version = document.formatVersion;
   const expected = bankNetworkConfig(document.layout, document.k, document.moduleSize, loaded.config);
   if (JSON.stringify(loaded.config) !== JSON.stringify(expected)) {
@@ -382,6 +369,5 @@ export interface ModuleBankFiles {
 export async function readModuleBankFiles(files: ModuleBankFiles): Promise<ModuleBank> {
   const document = parseBankDocument(files.bankPath, files.bank);
   const loaded = await readModelFiles(files.modules);
-  const modelDocument = JSON.parse(files.modules.json) as { weights: { sha256: string } };
-  return assembleModuleBank(files.bankPath, document, loaded, modelDocument.weights.sha256, files.modules.jsonPath);
+  return assembleModuleBank(files.bankPath, document, loaded, files.modules.jsonPath);
 }

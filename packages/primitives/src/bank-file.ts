@@ -42,9 +42,8 @@ export async function saveModuleBank(dir: string, bank: ModuleBank): Promise<str
     trainable: FROZEN,
     metadata: { format: MODULE_BANK_FORMAT, note: 'the modules of the bank described by ../bank.json' },
   });
-  const modelDocument = JSON.parse(await readFile(join(modulesDir, MODEL_JSON), 'utf8')) as {
-    weights: { sha256: string };
-  };
+  // The checksum model.json records, read back through the checked loader.
+  const { weightsSha256 } = await loadModel(modulesDir);
   const document: BankDocument = {
     format: MODULE_BANK_FORMAT,
     formatVersion: MODULE_BANK_FORMAT_VERSION,
@@ -59,7 +58,7 @@ export async function saveModuleBank(dir: string, bank: ModuleBank): Promise<str
     moduleSeeds: bank.moduleSeeds,
     options: bank.options,
     log: bank.log,
-    modules: { folder: BANK_MODULES_FOLDER, sha256: modelDocument.weights.sha256 },
+    modules: { folder: BANK_MODULES_FOLDER, sha256: weightsSha256 },
   };
   const path = join(dir, BANK_JSON);
   await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`);
@@ -81,8 +80,5 @@ export async function loadModuleBank(dir: string): Promise<ModuleBank> {
   const document = parseBankDocument(path, text);
   const modulesDir = join(dir, BANK_MODULES_FOLDER);
   const loaded = await loadModel(modulesDir);
-  const modelDocument = JSON.parse(await readFile(join(modulesDir, MODEL_JSON), 'utf8')) as {
-    weights: { sha256: string };
-  };
-  return assembleModuleBank(path, document, loaded, modelDocument.weights.sha256, join(modulesDir, MODEL_JSON));
+  return assembleModuleBank(path, document, loaded, join(modulesDir, MODEL_JSON));
 }

@@ -6,7 +6,7 @@
  * same seed).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type JsonValue,
@@ -18,7 +18,7 @@ import {
   type RnnParameters,
   validateConfig,
 } from '@molap/backend';
-import { InvalidValueError, MolapError } from '@molap/core';
+import { InvalidValueError, MolapError, readStrategyDocument, STRATEGY_JSON } from '@molap/core';
 import type { BankLayout } from './bank.js';
 
 /** A network trained on a corpus, as data. */
@@ -127,7 +127,8 @@ export function checkTeacher(teacher: Teacher | undefined, corpus: readonly stri
 /**
  * Loads a teacher from a folder: a saved strategy (`strategy.json` + `network/`, e.g. the multitask RNN of
  * @molap/baselines; the tasks are its learned tasks) or a plain model folder (`model.json`; give `taskIds`).
- * @throws ModelFileError when the folder holds neither, or the model file is corrupt (checksum).
+ * @throws ModelFileError when the folder holds neither, or a file is damaged, of another kind or too new
+ *   (strategy.json and model.json are read with the one document check of @molap/backend).
  */
 export async function loadTeacher(
   dir: string,
@@ -136,15 +137,18 @@ export async function loadTeacher(
   let modelDir = dir;
   let taskIds = options.taskIds;
   let source: { [key: string]: JsonValue } = {};
-  const strategyPath = join(dir, 'strategy.json');
-  const strategyText = await readFile(strategyPath, 'utf8').catch(() => undefined);
-  if (strategyText !== undefined) {
-    const document = JSON.parse(strategyText) as { strategy?: string; learnedTasks?: string[] };
+  const strategyPath = join(dir, STRATEGY_JSON);
+  const saved = await access(strategyPath).then(
+    () => true,
+    () => false,
+  );
+  if (saved) {
+    const document = await readStrategyDocument(dir);
     if (!Array.isArray(document.learnedTasks)) {
       throw new ModelFileError(strategyPath, 'lists no learnedTasks: is it a saved strategy folder?');
     }
     taskIds ??= document.learnedTasks;
-    source = { strategy: document.strategy ?? null };
+    source = { strategy: document.strategy };
     modelDir = join(dir, 'network');
   } else if (taskIds === undefined) {
     throw new ModelFileError(
@@ -153,12 +157,11 @@ export async function loadTeacher(
     );
   }
   const loaded = await loadModel(modelDir);
-  const document = JSON.parse(await readFile(join(modelDir, MODEL_JSON), 'utf8')) as { weights: { sha256: string } };
   return {
     config: loaded.config,
     parameters: loaded.parameters,
     taskIds: [...taskIds],
-    fileSha256: document.weights.sha256,
+    fileSha256: loaded.weightsSha256,
     source: { ...source, ...(loaded.metadata ?? {}) },
   };
 }

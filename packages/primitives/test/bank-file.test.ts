@@ -130,8 +130,9 @@ describe('saveModuleBank / loadModuleBank', () => {
     const error = await loadModuleBank(dir).catch((e) => e);
     expect(error).toBeInstanceOf(ModelFileError);
     expect(errorKind(error)).toBe('bad-input');
+    expect(error.code).toBe('file-version');
     expect(error.message).toMatch(
-      /module-bank format version 4, newer than the version 3 .* upgrade @molap\/primitives/,
+      /format version 4, newer than the versions 1 to 3 this @molap\/primitives reads .*\n {2}hint: upgrade @molap\/primitives/,
     );
   });
 
@@ -141,7 +142,15 @@ describe('saveModuleBank / loadModuleBank', () => {
     const dir = await folder();
     await saveModuleBank(dir, bank);
     await writeFile(join(dir, BANK_JSON), JSON.stringify({ format: 'molap-rnn', formatVersion: 1 }));
-    await expect(loadModuleBank(dir)).rejects.toThrow(/is not a module bank \(format is "molap-rnn"/);
+    const model = await loadModuleBank(dir).catch((e) => e);
+    expect({ code: model.code, problem: model.problem }).toEqual({
+      code: 'file-format',
+      problem: 'is a saved network (model.json of @molap/backend), not a module bank (bank.json)',
+    });
+    await writeFile(join(dir, BANK_JSON), '{"format": "molap-module-bank",');
+    const truncated = await loadModuleBank(dir).catch((e) => e);
+    expect({ code: truncated.code, file: truncated.file }).toEqual({ code: 'file-format', file: join(dir, BANK_JSON) });
+    expect(truncated.problem).toMatch(/^is not valid JSON at line 1, column 32: unexpected end of the file/);
     const other = await folder();
     await saveModuleBank(other, bank);
     const changed = {

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MolapError, parseJsonText, writeJsonDocument } from '@molap/core';
+import { type DocumentFormat, MolapError, parseJsonDocument, writeJsonDocument } from '@molap/core';
 import type { Json } from './jobs.js';
 
 /** File of a checkpoint folder that records what its checkpoints continue. */
@@ -14,6 +14,15 @@ export const IDENTITY_JSON = 'identity.json';
 
 /** Format name of identity.json. */
 const IDENTITY_FORMAT = 'molap-checkpoint-identity';
+
+/** The declaration of identity.json. */
+const IDENTITY_DOCUMENT: DocumentFormat = {
+  format: IDENTITY_FORMAT,
+  versions: [1],
+  what: 'the identity of a checkpoint folder (identity.json)',
+  hint: 'add --restart to drop the checkpoints and start over',
+  package: '@molap/study',
+};
 
 /** The leaves of a JSON value by path (`bank.training.learningRate`), arrays as whole values. */
 function leaves(value: Json | undefined, path: string, into: Map<string, string>): Map<string, string> {
@@ -53,9 +62,7 @@ export async function claimCheckpoints(dir: string, identity: Json, options: Cla
     throw new MolapError('file-format', `cannot read ${path}: ${error.message}`, { cause: error });
   });
   if (text !== undefined) {
-    const recorded = parseJsonText(text, path, 'add --restart to drop the checkpoints and start over') as {
-      identity?: Json;
-    };
+    const recorded = parseJsonDocument<{ identity?: Json }>(text, IDENTITY_DOCUMENT, path);
     const differences = identityDifferences(recorded.identity ?? null, identity);
     if (differences.length > 0) {
       throw new MolapError(

@@ -12,7 +12,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MolapError, parseJsonText } from '@molap/core';
+import { checkDocument, type DocumentFormat, isMolapError, MolapError, parseJsonText } from '@molap/core';
 import type { MolapConfig } from './config.js';
 import type { StudyPlan } from './plan.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -24,6 +24,18 @@ export const RUN_FORMAT_VERSION = 2;
 export const RUN_JSON = 'run.json';
 export const RUN_LOCK = 'run.lock';
 export const EXAMPLE_TRIALS_JSON = 'example-trials.json';
+
+const RESUME_HINT =
+  'pass the folder `molap run` printed when it started, e.g. --resume molap-runs/20251126-142501-quick';
+
+/** The declaration of run.json: only this version is read (a run resumes with the molap that started it). */
+const RUN_DOCUMENT: DocumentFormat = {
+  format: RUN_FORMAT,
+  versions: [RUN_FORMAT_VERSION],
+  what: 'a run record (run.json)',
+  hint: RESUME_HINT,
+  package: '@molap/study',
+};
 
 /** The document in run.json. */
 export interface RunRecord {
@@ -95,7 +107,9 @@ export async function createRunFolder(parent: string, record: RunRecord, now: Da
 /**
  * Reads and checks run.json of a run folder to resume.
  * @param shown the folder as messages name it (as the user typed it).
- * @throws MolapError 'usage' when `dir` is not a run folder, or one of another molap version or newer format.
+ * @throws MolapError 'usage' when `dir` is not a run folder; ModelFileError 'file-format' (a damaged run.json,
+ *   another document) or 'file-version' (another format version: the hint names the molap that started
+ *   it); 'incompatible' when another molap version started it.
  */
 export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord> {
   const paths = runPaths(dir);
@@ -109,32 +123,29 @@ export async function readRunRecord(dir: string, shown = dir): Promise<RunRecord
       missing
         ? `${shown} is not a run folder (it has no ${RUN_JSON})`
         : `cannot read ${paths.record}: ${message(error)}`,
-      { hint: 'pass the folder `molap run` printed when it started, e.g. --resume molap-runs/20251126-142501-quick' },
+      { hint: RESUME_HINT },
     );
   }
+  const parsed = parseJsonText(text, paths.record, 'the run folder is damaged: start a new run') as Partial<RunRecord>;
   let record: Partial<RunRecord>;
   try {
-    record = parseJsonText(text, paths.record) as Partial<RunRecord>;
+    record = checkDocument<Partial<RunRecord>>(parsed, RUN_DOCUMENT, paths.record);
   } catch (error) {
-    throw new MolapError('usage', (error as { problem?: string }).problem ?? message(error), {
+    const startedBy = (parsed as { molapVersion?: unknown } | null)?.molapVersion;
+    if (!isMolapError(error) || error.code !== 'file-version' || typeof startedBy !== 'string') throw error;
+    throw new MolapError('file-version', `${error.message.split('\n')[0]}; molap ${startedBy} started it`, {
+      hint: `resume it with molap ${startedBy} (npx @molap/cli@${startedBy} run --resume ${shown}), or start a new run`,
+      cause: error,
+    });
+  }
+  if (record.plan === undefined) {
+    throw new MolapError('file-format', `${paths.record} holds no plan: it is not a complete run record`, {
       hint: 'the run folder is damaged: start a new run',
     });
   }
-  if (record?.format !== RUN_FORMAT || typeof record.formatVersion !== 'number' || record.plan === undefined) {
-    throw new MolapError('usage', `${paths.record} is not a molap run record (format "${String(record?.format)}")`, {
-      hint: 'pass the folder `molap run` printed when it started',
-    });
-  }
-  if (record.formatVersion !== RUN_FORMAT_VERSION) {
-    throw new MolapError(
-      'usage',
-      `${shown} is a run folder of format ${record.formatVersion} by molap ${record.molapVersion}; this molap (${PACKAGE_VERSION}) reads format ${RUN_FORMAT_VERSION}`,
-      { hint: `resume it with molap ${record.molapVersion}, or upgrade molap` },
-    );
-  }
   if (record.molapVersion !== PACKAGE_VERSION) {
     throw new MolapError(
-      'usage',
+      'incompatible',
       `${shown} was started by molap ${record.molapVersion}; this is molap ${PACKAGE_VERSION}, whose results may differ, so it cannot resume it`,
       {
         hint: `resume it with molap ${record.molapVersion} (npx @molap/cli@${record.molapVersion} run --resume ${shown}), or start a new run`,

@@ -5,7 +5,7 @@
  * computed here name the line, the column and the character's code point; `parseJsonText` parses with such
  * messages.
  */
-import { MolapError } from './errors.js';
+import { BackendError } from './errors.js';
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
@@ -158,14 +158,13 @@ const INVISIBLE: Readonly<Record<number, string>> = {
 };
 
 /**
- * Parses JSON text of `path`: a leading byte-order mark is ignored, and a syntax error names the file,
- * the line and the column.
- * @throws MolapError 'file-format'.
+ * Parses JSON text: a leading byte-order mark is ignored. A syntax error is returned as where it is
+ * (`' at line 2, column 11: unexpected \']\''`, empty when unknown) with the parser's error.
  */
-export function parseJsonText(text: string, path: string, hint?: string): unknown {
+export function parseJsonBody(text: string): { value: unknown } | { where: string; error: unknown } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(body);
+    return { value: JSON.parse(body) };
   } catch (error) {
     const offset = jsonErrorOffset(body) ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? Number.NaN);
     let where = '';
@@ -173,9 +172,20 @@ export function parseJsonText(text: string, path: string, hint?: string): unknow
       const { line, column } = lineAndColumn(body, offset);
       where = ` at line ${line}, column ${column}: unexpected ${describeCharacter(body, offset)}`;
     }
-    throw new MolapError('file-format', `${path} is not valid JSON${where}`, {
-      hint: hint ?? 'fix the JSON syntax (no comments or trailing commas)',
-      cause: error,
-    });
+    return { where, error };
   }
+}
+
+/**
+ * Parses JSON text of `path`: a leading byte-order mark is ignored, and a syntax error names the file,
+ * the line and the column.
+ * @throws BackendError 'file-format' (a molap error).
+ */
+export function parseJsonText(text: string, path: string, hint?: string): unknown {
+  const parsed = parseJsonBody(text);
+  if ('value' in parsed) return parsed.value;
+  throw new BackendError('file-format', `${path} is not valid JSON${parsed.where}`, {
+    hint: hint ?? 'fix the JSON syntax (no comments or trailing commas)',
+    cause: parsed.error,
+  });
 }

@@ -6,9 +6,8 @@
  */
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@molap/backend';
+import { parseJsonText, writeFileAtomic } from '@molap/backend';
 import { MolapError } from './errors.js';
-import { parseJsonText } from './json-text.js';
 import type { TaskLearningRecord } from './model.js';
 
 const DONE_FOLDER = 'done';

@@ -26,7 +26,7 @@ import {
 } from '@molap/primitives';
 import { type ScalarTaskOption, TASK_OPTION_SPECS, type TaskOptionSpec, type TaskOptions } from '@molap/tasks';
 import { z } from 'zod';
-import { DEFAULT_RUNS_FOLDER, DEFAULT_RUN_PRESET } from './presets.js';
+import { DEFAULT_RUN_PRESET, DEFAULT_RUNS_FOLDER } from './presets.js';
 
 /** Engine families of `@molap/backend` (its `ENGINE_KINDS`). */
 export const ENGINE_KINDS = BACKEND_ENGINE_KINDS;

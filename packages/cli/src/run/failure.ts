@@ -17,7 +17,8 @@ const FILE_SYSTEM_PROBLEMS: Readonly<Record<string, string>> = {
 
 /**
  * The error of a study that stopped on `error`, with the command that continues it (`resume`) in its hint;
- * a diverged training keeps its own hint (resuming would repeat it). A molap error keeps its kind: bad input
+ * a diverged training keeps its own hint and a refused option value says to start a new run (resuming keeps
+ * the recorded config, so it would repeat either). A molap error keeps its kind: bad input
  * found while the study ran (a value a library refused, a plugin the run needs that is not installed) is a
  * usage error (exit 2), anything else a failure (exit 1).
  */
@@ -33,8 +34,13 @@ export function studyFailure(error: unknown, resume: string): CommandError {
     // to fix), then how to continue.
     const source = (error as { source?: unknown }).source;
     const Failure = errorKind(error) === 'bad-input' ? UsageError : CommandError;
+    // A refused option value comes from the config the run folder recorded: resuming would meet it again.
+    const next =
+      error.code === 'invalid-option'
+        ? `the run folder keeps the config it started with, so \`${resume}\` would meet this again: fix the value in molap.config.json or the flags and start a new run`
+        : `the run folder keeps every finished stage: after fixing the cause, continue with \`${resume}\``;
     return new Failure(`${error.problem}${typeof source === 'string' ? ` (${source})` : ''}`, {
-      hint: `${error.hint ? `${error.hint}; ` : ''}the run folder keeps every finished stage: after fixing the cause, continue with \`${resume}\``,
+      hint: `${error.hint ? `${error.hint}; ` : ''}${next}`,
       cause: error,
     });
   }

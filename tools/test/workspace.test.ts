@@ -75,7 +75,7 @@ const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   baselines: ['backend', 'core', 'tasks'],
   analysis: ['backend', 'core', 'tasks'],
   study: ['analysis', 'backend', 'baselines', 'composer', 'core', 'primitives', 'tasks'],
-  distributed: ['backend', 'composer', 'core', 'study', 'tasks'],
+  distributed: ['backend', 'core', 'study', 'tasks'],
   cli: ['analysis', 'backend', 'baselines', 'composer', 'core', 'distributed', 'primitives', 'study', 'tasks'],
 };
 

@@ -192,10 +192,8 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
     );
   }
   const registry = tasks.registry;
-  const [registries, composer] = await Promise.all([resolveStudyRegistries(tasks), import('@molap/composer')]);
-  const jobs = new Map(
-    studyJobs(plan, registries.strategies, composer.PRETRAINED_BANK_INPUT).map((job) => [job.id, job]),
-  );
+  const registries = await resolveStudyRegistries(tasks);
+  const jobs = new Map(studyJobs(plan, registries.strategies).map((job) => [job.id, job]));
   const engine = await (options.createEngine ?? defaultEngine(options.threads))(plan);
   options.onEvent?.({ type: 'serving', queue: meta.queue, runName: meta.runName });
   const lockMs = Math.round((options.lockSeconds ?? DEFAULT_LOCK_SECONDS) * 1000);

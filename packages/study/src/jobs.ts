@@ -15,6 +15,7 @@
  *                                         a held-out task learned from the trained model, its own way
  *                                         ('own') or a variant of its strategy; reads the train job
  */
+import { PRETRAINED_BANK_INPUT } from '@molap/composer';
 import type { StrategyRegistry } from '@molap/core';
 import type { StudyPlan } from './plan.js';
 import { STUDY_STAGES } from './stages/index.js';
@@ -77,9 +78,13 @@ export function planStageIds(plan: StudyPlan): string[] {
  * seed, training then the analyses then the held-out tasks), which is the order the local executor runs.
  * @param strategies where the models' strategies are looked up (their inputs and generalisation variants).
  * @param pretrainedBankInput name of the input a pre-trained bank satisfies (a strategy declaring it reads
- *   the bank job of its seed).
+ *   the bank job of its seed); default MoLaP's `PRETRAINED_BANK_INPUT`.
  */
-export function studyJobs(plan: StudyPlan, strategies: StrategyRegistry, pretrainedBankInput: string): StudyJob[] {
+export function studyJobs(
+  plan: StudyPlan,
+  strategies: StrategyRegistry,
+  pretrainedBankInput: string = PRETRAINED_BANK_INPUT,
+): StudyJob[] {
   const jobs: StudyJob[] = [];
   const banks = new Set<number>();
   const trained = new Set<string>();

@@ -4,7 +4,7 @@
  * learning record, written last and atomically, so a task counts as finished only once both are complete.
  * A resumed run reads the record back and skips the task.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseJsonText, writeFileAtomic } from '@molap/backend';
 import { MolapError } from './errors.js';
@@ -25,13 +25,13 @@ export function finishedTaskFolder(checkpoint: string): string {
  */
 export async function readFinishedTask(checkpoint: string): Promise<TaskLearningRecord | undefined> {
   const path = join(finishedTaskFolder(checkpoint), RECORD_JSON);
-  const found = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (!found) return undefined;
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
   const hint = `delete ${checkpoint} to learn the task again`;
-  const record = parseJsonText(await readFile(path, 'utf8'), path, hint) as Partial<TaskLearningRecord> | null;
+  const record = parseJsonText(text, path, hint) as Partial<TaskLearningRecord> | null;
   if (
     typeof record !== 'object' ||
     record === null ||

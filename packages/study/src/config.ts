@@ -37,14 +37,17 @@ const positiveInteger = z.int().min(1);
 const name = z.string().min(1);
 
 /** The config schema of one scalar task option, from its declaration (`TASK_OPTION_SPECS` of @molap/tasks). */
-function taskOptionSchema(spec: TaskOptionSpec): z.ZodType {
-  const schema = {
-    positiveNumber: () => z.number().positive(),
-    nonNegativeNumber: () => z.number().min(0),
-    integer: () => z.int().min(spec.min ?? 0),
-    boolean: () => z.boolean(),
-  }[spec.kind]();
-  return schema.optional().describe(`${spec.description} (default ${spec.default})`);
+function taskOptionSchema({ rule, description, default: value }: TaskOptionSpec): z.ZodType {
+  let schema: z.ZodType;
+  if (rule === 'boolean') schema = z.boolean();
+  else {
+    let number = rule.integer ? z.int() : z.number();
+    if (rule.min !== undefined) number = number.min(rule.min);
+    if (rule.max !== undefined) number = number.max(rule.max);
+    if (rule.above !== undefined) number = number.gt(rule.above);
+    schema = number;
+  }
+  return schema.optional().describe(`${description} (default ${value})`);
 }
 
 /**

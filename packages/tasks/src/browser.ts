@@ -67,7 +67,6 @@ export {
   resolveTaskOptions,
   type ScalarTaskOption,
   TASK_OPTION_SPECS,
-  type TaskOptionKind,
   type TaskOptionSpec,
   taskOptionRule,
 } from './options.js';

@@ -79,7 +79,6 @@ export {
   resolveTaskOptions,
   type ScalarTaskOption,
   TASK_OPTION_SPECS,
-  type TaskOptionKind,
   type TaskOptionSpec,
   taskOptionRule,
 } from './options.js';

@@ -33,6 +33,11 @@ export function boundWords(rule: NumberRule): string[] {
   return words;
 }
 
+/** What a number of `rule` must be, completing "pass …": 'a finite number > 0', 'an integer >= 2'. */
+export function numberRuleText(rule: NumberRule): string {
+  return [rule.integer ? 'an integer' : 'a finite number', ...boundWords(rule)].join(' ');
+}
+
 /** Whether `value` is a finite number that satisfies `rule`. */
 export function satisfiesNumberRule(value: unknown, rule: NumberRule): value is number {
   return (
@@ -54,8 +59,7 @@ export function numberOption(name: string, value: unknown, rule: NumberRule = {}
   if (satisfiesNumberRule(value, rule)) return value;
   const what = rule.what === undefined ? '' : `${rule.what}, `;
   const example = rule.example === undefined ? '' : `, e.g. ${rule.example}`;
-  const requirement = [rule.integer ? 'an integer' : 'a finite number', ...boundWords(rule)].join(' ');
-  throw new InvalidOptionError(name, value, `Pass ${what}${requirement}${example}.`);
+  throw new InvalidOptionError(name, value, `Pass ${what}${numberRuleText(rule)}${example}.`);
 }
 
 /** A probability option: a finite number in [0, 1]. */

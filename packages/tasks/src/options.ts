@@ -3,6 +3,7 @@
  * Precedence: library defaults < the task's own `defaults` < the caller's options.
  */
 import { InvalidOptionError } from './errors.js';
+import { type NumberRule, numberRuleText, satisfiesNumberRule } from './option-checks.js';
 import { composeRules, taskRule } from './rules.js';
 import type { GenerationMode, Task, TaskOptions } from './task.js';
 import { YANG19_RULES } from './yang19/rules.js';
@@ -18,18 +19,14 @@ export const DEFAULT_INPUT_NOISE_SIGMA = 0.01;
 /** Default membrane time constant τ: 100 ms. */
 export const DEFAULT_TAU = 100;
 
-/** What values a scalar task option takes (`TaskOptionSpec.kind`). */
-export type TaskOptionKind = 'positiveNumber' | 'nonNegativeNumber' | 'integer' | 'boolean';
-
 /**
  * The declaration of one scalar task option: its default, what values it takes and what it means. The one
  * place each is written: `DEFAULT_TASK_OPTIONS`, the checks of `resolveTaskOptions` (and their messages) and
  * the `tasks.options` section of the study's config schema (`@molap/study`) are made from it.
  */
 export interface TaskOptionSpec<T extends number | boolean = number | boolean> {
-  readonly kind: TaskOptionKind;
-  /** Smallest value, for `kind: 'integer'`. */
-  readonly min?: number;
+  /** The values it takes: a number rule (as `numberOption` checks it), or 'boolean'. */
+  readonly rule: NumberRule | 'boolean';
   readonly default: T;
   /** What the option is, with units, completing "<key> is …" (e.g. 'the time step in ms'). */
   readonly description: string;
@@ -39,28 +36,26 @@ export interface TaskOptionSpec<T extends number | boolean = number | boolean> {
 
 /** The scalar task options, declared once (every `TaskOptions` field but `mode`, `rules` and `conditions`). */
 export const TASK_OPTION_SPECS = Object.freeze({
-  dt: { kind: 'positiveNumber', default: DEFAULT_DT, description: 'the time step in ms' },
+  dt: { rule: { above: 0 }, default: DEFAULT_DT, description: 'the time step in ms' },
   ringSize: {
-    kind: 'integer',
-    min: 2,
+    rule: { integer: true, min: 2 },
     default: DEFAULT_RING_SIZE,
     description: 'the number of units per stimulus ring and in the output ring',
   },
   batchSize: {
-    kind: 'integer',
-    min: 1,
+    rule: { integer: true, min: 1 },
     default: DEFAULT_BATCH_SIZE,
     description: 'the number of trials per random-mode batch',
   },
-  noise: { kind: 'boolean', default: true, description: 'whether the input noise is on' },
+  noise: { rule: 'boolean', default: true, description: 'whether the input noise is on' },
   inputNoiseSigma: {
-    kind: 'nonNegativeNumber',
+    rule: { min: 0 },
     default: DEFAULT_INPUT_NOISE_SIGMA,
     description: 'σ_x of the input noise (std σ_x·√(2τ/dt))',
     hint: 'use noise: false to switch noise off',
   },
   tau: {
-    kind: 'positiveNumber',
+    rule: { above: 0 },
     default: DEFAULT_TAU,
     description: 'the membrane time constant in ms (it scales the input noise)',
   },
@@ -71,30 +66,12 @@ export type ScalarTaskOption = 'dt' | 'ringSize' | 'batchSize' | 'noise' | 'inpu
 
 /** What a value of `spec` must be, completing "pass …" (e.g. 'a finite number > 0'). */
 export function taskOptionRule(spec: TaskOptionSpec): string {
-  switch (spec.kind) {
-    case 'positiveNumber':
-      return 'a finite number > 0';
-    case 'nonNegativeNumber':
-      return 'a finite number >= 0';
-    case 'integer':
-      return `an integer >= ${spec.min ?? 0}`;
-    case 'boolean':
-      return 'true or false';
-  }
+  return spec.rule === 'boolean' ? 'true or false' : numberRuleText(spec.rule);
 }
 
 /** Whether `value` is a valid value of `spec`. */
 function isValidTaskOption(spec: TaskOptionSpec, value: unknown): boolean {
-  switch (spec.kind) {
-    case 'positiveNumber':
-      return typeof value === 'number' && Number.isFinite(value) && value > 0;
-    case 'nonNegativeNumber':
-      return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-    case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value) && value >= (spec.min ?? 0);
-    case 'boolean':
-      return typeof value === 'boolean';
-  }
+  return spec.rule === 'boolean' ? typeof value === 'boolean' : satisfiesNumberRule(value, spec.rule);
 }
 
 /** The library defaults (Yang et al. 2019 reference code). */

@@ -145,7 +145,6 @@ const EXPORTS = [
   'type TaskLayout',
   'type TaskListing',
   'type TaskMeta',
-  'type TaskOptionKind',
   'taskOptionRule',
   'type TaskOptions',
   'type TaskOptionSpec',

@@ -8,9 +8,11 @@
  */
 import { yang19 } from '@molap/tasks';
 import { h, message } from './dom.js';
+import { drawExample } from './example-view.js';
 import { BankFilesError, fetchShippedBank, readPickedBank, shippedBankBuild } from './train/bank-files.js';
 import type { BankFilesMessage, FromWorker, ToWorker } from './train/protocol.js';
 import {
+  DEFAULT_SESSION,
   type Evaluation,
   type EvaluationPerturbation,
   isPerturbed,
@@ -23,6 +25,7 @@ const MODEL_LABELS: Readonly<Record<LiveModelKind, string>> = {
   molap: 'MoLaP (pre-trained modules, frozen)',
   'random-modules': 'random modules (frozen, never trained)',
   network: 'modular network (every weight trained)',
+  multitask: 'multitask network (the corpus at once, every weight trained)',
 };
 
 /** What each model is, under the menu. */
@@ -33,6 +36,8 @@ const MODEL_NOTES: Readonly<Record<LiveModelKind, string>> = {
     'Random modules: MoLaP’s architecture and learning on random modules of the bank’s shape that were never pre-trained (what pre-training buys).',
   network:
     'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights), every weight trained from a random start.',
+  multitask:
+    'The same network learning the bank’s corpus and the chosen task at once, one task per batch (contextdm1/2 five times as often), as molap run’s multitask baseline (Yang et al. 2019); the curve is the chosen task, the status line the corpus mean.',
 };
 
 /** The modules in words, e.g. '4 modules of 16 units'. */
@@ -176,6 +181,25 @@ export function mountTrainView(root: HTMLElement): void {
     h('label', {}, ' recurrent noise × ', noise),
   );
   const problems = h('div', { class: 'problems', id: 'train-problems' });
+  const exampleCanvas = h('canvas', { id: 'train-example', 'aria-label': 'example trial: targets and outputs' });
+  const examplePrevious = h('button', { type: 'button', id: 'train-example-previous' }, '◀ trial');
+  const exampleNext = h('button', { type: 'button', id: 'train-example-next' }, 'trial ▶');
+  const exampleCaption = h('span', { id: 'train-example-caption', class: 'note' }, 'no evaluation yet');
+  const example = h(
+    'figure',
+    { class: 'example' },
+    h(
+      'figcaption',
+      {},
+      'example trial of the evaluation set: ',
+      examplePrevious,
+      ' ',
+      exampleNext,
+      ' ',
+      exampleCaption,
+    ),
+    exampleCanvas,
+  );
   const svg = document.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   svg.setAttribute('width', String(WIDTH));
@@ -204,6 +228,7 @@ export function mountTrainView(root: HTMLElement): void {
     status,
     problems,
     svg,
+    example,
   );
 
   let worker: Worker | undefined;
@@ -212,6 +237,9 @@ export function mountTrainView(root: HTMLElement): void {
   const points: Evaluation[] = [];
   let engineText = '';
   let modules: readonly number[] = [];
+  /** The example trial asked for (an index into the evaluation set of DEFAULT_SESSION.evalTrials trials). */
+  let exampleTrial = 0;
+
   /** The command that built the shipped bank (scripts/build-bank.mjs records it). */
   let shippedCommand = '';
   const showBankProblem = (error: unknown) => {
@@ -269,6 +297,7 @@ export function mountTrainView(root: HTMLElement): void {
         stop.disabled = !data.running;
         root.dataset.task = data.task;
         root.dataset.model = data.model;
+        root.dataset.taskIds = data.taskIds.join(',');
         if (data.modules.join(',') !== modules.join(',')) {
           modules = data.modules;
           lesions.replaceChildren(
@@ -287,7 +316,7 @@ export function mountTrainView(root: HTMLElement): void {
         if (!data.running && data.step === 0) {
           points.length = 0;
           drawCurve(svg, points);
-          status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, ${MODEL_LABELS[data.model]}, ${modulesText(data.modules)}: press Start.`;
+          status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, ${MODEL_LABELS[data.model]}, ${modulesText(data.modules)}${data.taskIds.length > 1 ? `, learning ${data.taskIds.length} tasks (${data.taskIds.join(', ')})` : ''}: press Start.`;
           root.dataset.step = '0';
           root.dataset.curve = '';
         }
@@ -305,9 +334,30 @@ export function mountTrainView(root: HTMLElement): void {
         return;
       case 'progress': {
         const { evaluation } = data;
-        points.push(evaluation);
+        // The curve keeps the scores only; the example is drawn and let go.
+        const { example: _drawn, ...point } = evaluation;
+        points.push(point);
         drawCurve(svg, points);
-        status.textContent = `${engineText} · ${MODEL_LABELS[modelMenu.value as LiveModelKind]} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        const corpusText = evaluation.corpus
+          ? ` · mean of its ${evaluation.corpus.taskIds.length} tasks ${evaluation.corpus.mean.toFixed(2)}`
+          : '';
+        status.textContent = `${engineText} · ${MODEL_LABELS[modelMenu.value as LiveModelKind]} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${corpusText}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        if (evaluation.corpus) {
+          root.dataset.corpus = evaluation.corpus.taskIds
+            .map((id, i) => `${id}:${evaluation.corpus!.performance[i]}`)
+            .join(' ');
+          root.dataset.corpusMean = String(evaluation.corpus.mean);
+        } else {
+          delete root.dataset.corpus;
+          delete root.dataset.corpusMean;
+        }
+        if (evaluation.example) {
+          drawExample(exampleCanvas as HTMLCanvasElement, evaluation.example);
+          exampleCaption.textContent = `trial ${evaluation.example.trial + 1} of ${DEFAULT_SESSION.evalTrials} · step ${evaluation.step} · ${evaluation.example.correct ? 'correct' : 'wrong'}${perturbationText(evaluation)}`;
+          root.dataset.exampleTrial = String(evaluation.example.trial);
+          root.dataset.exampleCorrect = String(evaluation.example.correct);
+          root.dataset.exampleStep = String(evaluation.step);
+        }
         root.dataset.step = String(evaluation.step);
         root.dataset.curve = points
           .filter((point) => !isPerturbed(point))
@@ -333,6 +383,12 @@ export function mountTrainView(root: HTMLElement): void {
   stop.addEventListener('click', () => send({ type: 'stop' }));
   reset.addEventListener('click', () => send({ type: 'reset' }));
   const perturb = () => send({ type: 'perturb', perturbation: currentPerturbation() });
+  const showExample = (delta: number) => {
+    exampleTrial = (exampleTrial + delta + DEFAULT_SESSION.evalTrials) % DEFAULT_SESSION.evalTrials;
+    send({ type: 'example', trial: exampleTrial });
+  };
+  examplePrevious.addEventListener('click', () => showExample(-1));
+  exampleNext.addEventListener('click', () => showExample(1));
   lesions.addEventListener('change', perturb);
   silenced.addEventListener('change', perturb);
   noise.addEventListener('change', perturb);

@@ -72,6 +72,11 @@ function molap(args: readonly string[], cwd: string): Promise<string> {
 const FDGO_STEPS = 200;
 /** Steps within which MoLaP on the shipped bank learns fdgo to 0.9 (seed 1 reaches it at 20; docs/playground.md). */
 const MOLAP_FDGO_STEPS = 100;
+/**
+ * Steps within which the multitask network, learning the shipped bank's nine-task corpus one task per batch,
+ * brings fdgo to 0.9 (seed 1 reaches it at 260; docs/playground.md).
+ */
+const MULTITASK_FDGO_STEPS = 600;
 
 const executablePath = await findChromium();
 const describeInChromium = executablePath ? describe : describe.skip;
@@ -282,10 +287,28 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.locator('#train-start:not([disabled])').waitFor();
     await expect(page.locator('#train-start').textContent()).resolves.toBe('Resume');
     const stoppedAt = Number(await page.locator('#train').getAttribute('data-step'));
+    // The example trial: the first of the evaluation set, drawn (targets above outputs) at every evaluation;
+    // the arrows step through the set, re-evaluated while stopped.
+    expect(learned.exampleTrial).toBe('0');
+    await expect(page.locator('#train-example').getAttribute('width')).resolves.not.toBe('300'); // drawn: resized
+    await page.click('#train-example-next');
+    const next = await trainingUntil(page, (data) => data.exampleTrial === '1');
+    expect(Number(next.exampleStep)).toBe(stoppedAt);
+    await expect(page.locator('#train-example-caption').textContent()).resolves.toMatch(
+      new RegExp(`^trial 2 of 128 · step ${stoppedAt} · (correct|wrong)$`),
+    );
+    await page.click('#train-example-previous');
+    await page.click('#train-example-previous');
+    const last = await trainingUntil(page, (data) => data.exampleTrial === '127');
+    expect(['true', 'false']).toContain(last.exampleCorrect);
     for (const module of [0, 1, 2, 3]) await page.check(`input[name="lesion"][value="${module}"]`);
     const lesioned = await trainingUntil(page, (data) => data.lesioned === '0,1,2,3');
     expect(Number(lesioned.performance)).toBeLessThan(0.5);
     expect(Number(lesioned.step)).toBe(stoppedAt); // evaluated while stopped: no training in between
+    expect(lesioned.exampleTrial).toBe('127'); // the example follows the perturbation
+    await expect(page.locator('#train-example-caption').textContent()).resolves.toContain(
+      'modules 1, 2, 3, 4 lesioned',
+    );
     for (const module of [0, 1, 2, 3]) await page.uncheck(`input[name="lesion"][value="${module}"]`);
     const restored = await trainingUntil(page, (data) => data.lesioned === '' && Number(data.performance) >= 0.9);
     expect(Number(restored.step)).toBe(stoppedAt);
@@ -316,6 +339,48 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.click('#train-reset');
     await trainingUntil(page, (data) => data.step === '0');
     await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it(`trains a multitask network on the bank's corpus: fdgo to ≥ 0.9 within ${MULTITASK_FDGO_STEPS} steps, every task of the corpus evaluated`, async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-model', 'multitask');
+    // the corpus is the shipped bank's (molap run's nine tasks), so the model waits for the bank
+    const ready = await trainingUntil(page, (data) => data.model === 'multitask' && data.bank === 'the shipped bank');
+    await page.click('#train-start');
+    const learned = await trainingUntil(
+      page,
+      (data) => Number(data.performance) >= 0.9 || Number(data.step) >= 1200,
+      0,
+      150_000,
+    );
+    expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
+    expect(Number(learned.step)).toBeLessThanOrEqual(MULTITASK_FDGO_STEPS);
+    const corpus = learned.corpus!.split(' ').map((entry) => entry.split(':'));
+    expect(corpus.map(([id]) => id)).toEqual(learned.taskIds!.split(','));
+    expect(corpus.map(([id]) => id)).toEqual(
+      expect.arrayContaining([
+        'fdgo',
+        'reactgo',
+        'delaygo',
+        'fdanti',
+        'reactanti',
+        'dm1',
+        'contextdm1',
+        'delaydm1',
+        'dmsgo',
+      ]),
+    );
+    const scores = corpus.map(([, value]) => Number(value));
+    expect(scores.every((value) => value >= 0 && value <= 1)).toBe(true);
+    expect(Number(learned.corpusMean)).toBeCloseTo(scores.reduce((sum, value) => sum + value, 0) / scores.length, 10);
+    expect(Number(corpus.find(([id]) => id === 'fdgo')![1])).toBe(Number(learned.performance));
+    await expect(page.locator('#train-status').textContent()).resolves.toMatch(/mean of its 9 tasks \d\.\d\d/);
+    expect(ready.modules).toBe('4');
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
     await page.close();
     expect(errors).toEqual([]);
   });

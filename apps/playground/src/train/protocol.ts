@@ -30,7 +30,9 @@ export type ToWorker =
    */
   | { readonly type: 'bank'; readonly files: BankFilesMessage }
   /** How the evaluations are perturbed from now on (re-evaluated at once when stopped). */
-  | { readonly type: 'perturb'; readonly perturbation: EvaluationPerturbation };
+  | { readonly type: 'perturb'; readonly perturbation: EvaluationPerturbation }
+  /** Which evaluation trial every evaluation returns as its example from now on (re-evaluated when stopped). */
+  | { readonly type: 'example'; readonly trial: number };
 
 export type FromWorker =
   | {
@@ -55,6 +57,8 @@ export type FromWorker =
       readonly step: number;
       readonly task: string;
       readonly model: LiveModelKind;
+      /** Tasks the model learns (`multitask`: its corpus with the task). */
+      readonly taskIds: readonly string[];
       /** Units per module of the model, in order (one lesion checkbox each). */
       readonly modules: readonly number[];
     }

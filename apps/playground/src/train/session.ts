@@ -7,7 +7,11 @@
  * - `molap`: MoLaP (arXiv 2105.14108) on a pre-trained module bank: the bank's frozen modules, and the task's
  *   own weights (input weights and readout, `trainableFlags` of @molap/composer) the only ones that learn,
  *   initialised and fed exactly as `createMolap` of @molap/composer initialises and feeds them;
- * - `random-modules`: the same on random, never-trained modules of the bank's shape (MoLaP's ablation).
+ * - `random-modules`: the same on random, never-trained modules of the bank's shape (MoLaP's ablation);
+ * - `multitask`: the plain network learning a corpus of tasks at once, one task per batch drawn as `molap run`'s
+ *   multitask baseline draws them (Yang et al. 2019: contextdm1/2 5× more often), evaluated on the chosen task
+ *   (the curve) and on every task of its corpus.
+ * Every evaluation also returns one example trial: the network's outputs beside the targets.
  * Deterministic: the same seed and settings give the same curve on every engine thread count.
  */
 import {
@@ -17,6 +21,7 @@ import {
   type RecurrentInit,
   type RnnConfig,
   type RnnParameters,
+  type RunOptions,
 } from '@molap/backend';
 import {
   initialTaskWeights,
@@ -26,7 +31,7 @@ import {
   sensoryBatch,
   trainableFlags,
 } from '@molap/composer';
-import { countRnnParameters } from '@molap/core';
+import { countRnnParameters, taskSchedule } from '@molap/core';
 import { createRandomModuleBank, fitTaskToBank, type ModuleBank } from '@molap/primitives';
 import {
   type Batch,
@@ -37,6 +42,7 @@ import {
   type Task,
   type TaskOptions,
   taskRule,
+  YANG19_RULE_WEIGHTS,
   yang19,
 } from '@molap/tasks';
 
@@ -67,12 +73,23 @@ export const DEFAULT_SESSION: SessionSettings = Object.freeze({
 const STREAM = { weights: 1, training: 2, evaluation: 3, noise: 4, silencing: 5, randomBank: 6 } as const;
 
 /** The models of the model menu, in its order. */
-export const LIVE_MODEL_KINDS = ['molap', 'random-modules', 'network'] as const;
+export const LIVE_MODEL_KINDS = ['molap', 'random-modules', 'network', 'multitask'] as const;
 export type LiveModelKind = (typeof LIVE_MODEL_KINDS)[number];
 
-/** What learns: a plain modular network, or MoLaP on a bank (pre-trained, or random of its shape). */
+/**
+ * What learns: a plain modular network (on the task alone, or on a corpus with it), or MoLaP on a bank
+ * (pre-trained, or random of its shape).
+ */
 export type LiveModel =
   | { readonly kind: 'network' }
+  | {
+      readonly kind: 'multitask';
+      /**
+       * Tasks learned together, one per batch (the chosen task joins them if absent). They must share the
+       * chosen task's input and output channels (the Yang tasks do: the rule block names all 20 rules).
+       */
+      readonly corpus: readonly Task[];
+    }
   | {
       readonly kind: 'molap' | 'random-modules';
       /**
@@ -98,6 +115,47 @@ export interface EvaluationPerturbation {
   readonly noiseScale?: number;
 }
 
+/** A named range of output channels (e.g. the fixation output, the response ring). */
+export interface OutputGroup {
+  readonly name: string;
+  /** First channel. */
+  readonly start: number;
+  /** Number of channels. */
+  readonly size: number;
+}
+
+/** One trial of the evaluation set as the network answered it. */
+export interface ExampleTrial {
+  /** Index of the trial in the evaluation set, in [0, evalTrials). */
+  readonly trial: number;
+  /** Time steps of the trial (its real length: the batch may be padded beyond it). */
+  readonly steps: number;
+  /** Milliseconds per time step. */
+  readonly dt: number;
+  /** Output channels per time step. */
+  readonly outputSize: number;
+  /** [steps × outputSize] the network's outputs, one row per time step. */
+  readonly outputs: Float32Array;
+  /** [steps × outputSize] the targets. */
+  readonly targets: Float32Array;
+  /** [steps × outputSize] the loss mask (0 where the output is not scored). */
+  readonly mask: Float32Array;
+  /** The output channels' groups in order (Yang tasks: fixation, then the response ring). */
+  readonly groups: readonly OutputGroup[];
+  /** Whether the task's score judges the trial correct. */
+  readonly correct: boolean;
+}
+
+/** Performance of a multitask network on every task of its corpus. */
+export interface CorpusEvaluation {
+  /** Task ids, in the corpus order. */
+  readonly taskIds: readonly string[];
+  /** Fraction of correct evaluation trials per task, in `taskIds` order. */
+  readonly performance: readonly number[];
+  /** Their mean. */
+  readonly mean: number;
+}
+
 /** One evaluation of the session's network. */
 export interface Evaluation {
   readonly step: number;
@@ -111,6 +169,10 @@ export interface Evaluation {
   readonly silenced: number;
   /** Recurrent-noise multiplier of this evaluation. */
   readonly noiseScale: number;
+  /** The example trial asked for (`evaluate`'s `exampleTrial`), answered under the same perturbation. */
+  readonly example?: ExampleTrial;
+  /** `multitask` only: every task of the corpus, under the same perturbation. */
+  readonly corpus?: CorpusEvaluation;
 }
 
 /** Whether an evaluation was perturbed (any lesion, silencing or noise other than the trained level). */
@@ -130,8 +192,13 @@ export interface Session {
   readonly step: number;
   /** Runs `count` training steps; returns the last batch loss. */
   train(count: number): Promise<number>;
-  /** Evaluates on the fixed set, perturbed as asked (default: not at all). */
-  evaluate(perturbation?: EvaluationPerturbation): Promise<Evaluation>;
+  /** Tasks learned (`multitask`: the corpus with the chosen task; otherwise the task alone). */
+  readonly taskIds: readonly string[];
+  /**
+   * Evaluates on the fixed set, perturbed as asked (default: not at all); with `exampleTrial`, returns that
+   * trial of the set as answered (an index in [0, evalTrials)).
+   */
+  evaluate(perturbation?: EvaluationPerturbation, exampleTrial?: number): Promise<Evaluation>;
   dispose(): void;
 }
 
@@ -207,7 +274,7 @@ function createNetwork(
   model: LiveModel,
   evaluation: Batch,
 ): LiveNetwork {
-  if (model.kind === 'network') {
+  if (model.kind === 'network' || model.kind === 'multitask') {
     const resolved = resolveTaskOptions(task, { mode: 'random', batchSize: settings.batchSize });
     const config: RnnConfig = {
       inputSize: evaluation.inputSize,
@@ -258,9 +325,41 @@ function createNetwork(
   };
 }
 
+/** The tasks a session learns: the corpus with the chosen task (first, if absent), or the task alone. */
+function learnedTasks(task: Task, model: LiveModel): readonly Task[] {
+  if (model.kind !== 'multitask') return [task];
+  if (model.corpus.length === 0) throw new RangeError('a multitask network needs a corpus of at least one task');
+  return model.corpus.some((known) => known.id === task.id) ? model.corpus : [task, ...model.corpus];
+}
+
+/** Trial `trial` of `batch` as the network answered it (`outputs`: [T, B, nOut]). */
+function exampleOf(batch: Batch, outputs: Float32Array, correct: Uint8Array, trial: number): ExampleTrial {
+  const { batchSize: B, outputSize } = batch;
+  const steps = batch.trialSteps[trial]!;
+  const rows = (source: Float32Array) => {
+    const picked = new Float32Array(steps * outputSize);
+    for (let t = 0; t < steps; t++) {
+      const from = (t * B + trial) * outputSize;
+      picked.set(source.subarray(from, from + outputSize), t * outputSize);
+    }
+    return picked;
+  };
+  return {
+    trial,
+    steps,
+    dt: batch.dt,
+    outputSize,
+    outputs: rows(outputs),
+    targets: rows(batch.targets),
+    mask: rows(batch.mask),
+    groups: batch.layout.outputs.map((group) => ({ name: group.name, start: group.start, size: group.size })),
+    correct: correct[trial] === 1,
+  };
+}
+
 /**
  * Creates the network for `task` on `engine` (weights from the seed): by default the plain modular network;
- * `model` chooses MoLaP or random modules on a bank.
+ * `model` chooses a multitask network, or MoLaP or random modules on a bank.
  */
 export function createSession(
   engine: Engine,
@@ -268,22 +367,67 @@ export function createSession(
   settings: SessionSettings = DEFAULT_SESSION,
   model: LiveModel = { kind: 'network' },
 ): Session {
-  const options = (batchSize: number): TaskOptions => resolveTaskOptions(task, { mode: 'random', batchSize });
-  const evaluationBatch: Batch = task.generate(
-    createRng(settings.seed).fork(STREAM.evaluation),
-    options(settings.evalTrials),
+  const tasks = learnedTasks(task, model);
+  const options = (on: Task, batchSize: number): TaskOptions => resolveTaskOptions(on, { mode: 'random', batchSize });
+  // One fixed evaluation set per task: the chosen task's is the same for every model; the corpus's other tasks
+  // draw theirs from sub-streams, by their index in the list of the session's tasks.
+  const evaluationStream = createRng(settings.seed).fork(STREAM.evaluation);
+  const evaluationBatches = new Map(
+    tasks.map((each, index) => [
+      each.id,
+      each.generate(
+        each === task ? evaluationStream : evaluationStream.fork(1 + index),
+        options(each, settings.evalTrials),
+      ),
+    ]),
   );
-  const resolved = options(settings.batchSize);
+  const evaluationBatch = evaluationBatches.get(task.id)!;
   const network = createNetwork(engine, task, settings, model, evaluationBatch);
-  const evaluation = network.feed(evaluationBatch);
+  for (const [id, batch] of evaluationBatches) {
+    if (batch.inputSize !== evaluationBatch.inputSize || batch.outputSize !== evaluationBatch.outputSize) {
+      throw new RangeError(
+        `task ${id} has ${batch.inputSize} inputs and ${batch.outputSize} outputs where ${task.id} has ${evaluationBatch.inputSize} and ${evaluationBatch.outputSize}: a multitask network learns tasks that share their channels`,
+      );
+    }
+  }
+  const evaluationSets = new Map([...evaluationBatches].map(([id, batch]) => [id, network.feed(batch)]));
   const engineModel = network.model;
+  // Training batches: the task's own stream, or one task per batch drawn as the study's multitask baseline does.
   const trainingRng = createRng(settings.seed).fork(STREAM.training);
+  const resolved = options(task, settings.batchSize);
+  const schedule =
+    model.kind === 'multitask'
+      ? taskSchedule({
+          tasks,
+          batchSize: settings.batchSize,
+          seed: uint32(settings.seed, STREAM.training),
+          weights: YANG19_RULE_WEIGHTS,
+        })
+      : undefined;
+  const batchAt = (step: number): Batch =>
+    schedule ? schedule.batchAt(step) : task.generate(trainingRng.fork(step), resolved);
   let step = 0;
+
+  const evaluateOn = async (id: string, runOptions: Omit<RunOptions, 'noiseSeed'>, exampleTrial?: number) => {
+    const set = evaluationSets.get(id)!;
+    const result = await engineModel.forward(set, {
+      noiseSeed: uint32(settings.seed, STREAM.noise, 0),
+      ...runOptions,
+    });
+    const scored = performance(result.outputs, set);
+    return {
+      performance: scored.mean,
+      loss: result.loss,
+      example: exampleTrial === undefined ? undefined : exampleOf(set, result.outputs, scored.correct, exampleTrial),
+    };
+  };
+
   return {
     task,
     settings,
     kind: model.kind,
     modules: network.modules,
+    taskIds: tasks.map((each) => each.id),
     trainableParameters: countTrainable(network.config, engineModel),
     get step() {
       return step;
@@ -291,7 +435,7 @@ export function createSession(
     async train(count) {
       let loss = Number.NaN;
       for (let i = 0; i < count; i++, step++) {
-        const batch = task.generate(trainingRng.fork(step), resolved);
+        const batch = batchAt(step);
         loss = await engineModel.trainStep(network.feed(batch), {
           noiseSeed: uint32(settings.seed, STREAM.noise, step + 1),
         });
@@ -301,9 +445,17 @@ export function createSession(
       }
       return loss;
     },
-    async evaluate({ lesioned = [], silenced = 0, noiseScale = 1 } = {}) {
+    async evaluate({ lesioned = [], silenced = 0, noiseScale = 1 } = {}, exampleTrial?: number) {
       if (!(noiseScale >= 0 && Number.isFinite(noiseScale))) {
         throw new RangeError(`the noise multiplier must be a finite number >= 0, got ${noiseScale}`);
+      }
+      if (
+        exampleTrial !== undefined &&
+        !(Number.isInteger(exampleTrial) && exampleTrial >= 0 && exampleTrial < settings.evalTrials)
+      ) {
+        throw new RangeError(
+          `the example trial must be an integer in [0, ${settings.evalTrials}) (the evaluation set), got ${exampleTrial}`,
+        );
       }
       let unitMask: Float32Array | undefined;
       if (lesioned.length > 0 || silenced > 0) {
@@ -311,18 +463,29 @@ export function createSession(
         const silencing = silencingMask(unitMask.length, silenced, settings.seed);
         for (let unit = 0; unit < unitMask.length; unit++) unitMask[unit]! *= silencing[unit]!;
       }
-      const result = await engineModel.forward(evaluation, {
-        noiseSeed: uint32(settings.seed, STREAM.noise, 0),
-        noiseScale,
-        ...(unitMask ? { unitMask } : {}),
-      });
+      const runOptions = { noiseScale, ...(unitMask ? { unitMask } : {}) };
+      const chosen = await evaluateOn(task.id, runOptions, exampleTrial);
+      let corpus: CorpusEvaluation | undefined;
+      if (model.kind === 'multitask') {
+        const scores: number[] = [];
+        for (const each of tasks) {
+          scores.push(each.id === task.id ? chosen.performance : (await evaluateOn(each.id, runOptions)).performance);
+        }
+        corpus = {
+          taskIds: tasks.map((each) => each.id),
+          performance: scores,
+          mean: scores.reduce((sum, value) => sum + value, 0) / scores.length,
+        };
+      }
       return {
         step,
-        performance: performance(result.outputs, evaluation).mean,
-        loss: result.loss,
+        performance: chosen.performance,
+        loss: chosen.loss,
         lesioned: [...lesioned],
         silenced,
         noiseScale,
+        ...(chosen.example ? { example: chosen.example } : {}),
+        ...(corpus ? { corpus } : {}),
       };
     },
     dispose: () => engineModel.dispose(),

@@ -1,18 +1,20 @@
 /**
  * The training worker: the native engine (one thread; WebAssembly SIMD kernels where the page is
  * cross-origin isolated, JavaScript kernels otherwise) teaching a Yang task (fdgo first) to the chosen model
- * (MoLaP on the module bank, random modules of its shape, or a plain modular network), in chunks of steps so
- * that stop, reset, task, model, bank and perturbation messages are handled between them.
+ * (MoLaP on the module bank, random modules of its shape, a plain modular network, or one learning the
+ * bank's corpus with the task), in chunks of steps so that stop, reset, task, model, bank, perturbation and
+ * example messages are handled between them. Every evaluation carries the chosen example trial.
  */
 import { createNativeEngine, type NativeEngine } from '@molap/backend';
 import { fitTaskToBank, type ModuleBank, readModuleBankFiles } from '@molap/primitives';
-import { yang19 } from '@molap/tasks';
+import { type Task, yang19 } from '@molap/tasks';
 import type { BankFilesMessage, FromWorker, ToWorker } from './protocol.js';
 import {
   createSession,
   DEFAULT_SESSION,
   type EvaluationPerturbation,
   LIVE_MODEL_KINDS,
+  type LiveModel,
   type LiveModelKind,
   type Session,
 } from './session.js';
@@ -31,14 +33,53 @@ let engine: NativeEngine | undefined;
 let session: Session | undefined;
 let running = false;
 let perturbation: EvaluationPerturbation = {};
+/** The evaluation trial shown as the example (an index into the evaluation set). */
+let exampleTrial = 0;
 let loop: Promise<void> | undefined;
 
 /** Units per module of the current model. */
 const modulesOf = (): readonly number[] =>
-  kind === 'network' || !bank ? DEFAULT_SESSION.modules : Array.from({ length: bank.k }, () => bank!.moduleSize);
+  kind === 'network' || kind === 'multitask' || !bank
+    ? DEFAULT_SESSION.modules
+    : Array.from({ length: bank.k }, () => bank!.moduleSize);
+
+/**
+ * The corpus of the multitask network: the loaded bank's corpus (the shipped bank's is `molap run`'s nine
+ * tasks), else every task of the menu.
+ */
+const multitaskCorpus = (): readonly Task[] =>
+  bank?.corpus ? bank.corpus.taskIds.flatMap((id) => TASKS.get(id) ?? []) : [...TASKS.values()];
+
+/** The session's model, with what it needs (a bank, a corpus). */
+function liveModel(): LiveModel {
+  if (kind === 'network') return { kind };
+  if (kind === 'multitask') return { kind, corpus: multitaskCorpus() };
+  if (!bank) {
+    throw new Error(
+      `${kind === 'molap' ? 'MoLaP' : 'random modules'} needs a module bank and none is loaded: load a bank folder's bank.json, model.json and weights.bin (molap pretrain --out <dir>), or choose "network"`,
+    );
+  }
+  return { kind, bank };
+}
+
+/** Tasks the current model learns (the session's, or those it will learn). */
+function learnedTaskIds(): readonly string[] {
+  if (session) return session.taskIds;
+  if (kind !== 'multitask') return [task.id];
+  const corpus = multitaskCorpus().map((each) => each.id);
+  return corpus.includes(task.id) ? corpus : [task.id, ...corpus];
+}
 
 const postState = () =>
-  post({ type: 'state', running, step: session?.step ?? 0, task: task.id, model: kind, modules: modulesOf() });
+  post({
+    type: 'state',
+    running,
+    step: session?.step ?? 0,
+    task: task.id,
+    model: kind,
+    taskIds: learnedTaskIds(),
+    modules: modulesOf(),
+  });
 
 async function ensureSession(): Promise<Session> {
   if (!engine) {
@@ -52,14 +93,7 @@ async function ensureSession(): Promise<Session> {
       tasks: [...TASKS.keys()],
     });
   }
-  if (!session) {
-    if (kind !== 'network' && !bank) {
-      throw new Error(
-        `${kind === 'molap' ? 'MoLaP' : 'random modules'} needs a module bank and none is loaded: load a bank folder's bank.json, model.json and weights.bin (molap pretrain --out <dir>), or choose "network"`,
-      );
-    }
-    session = createSession(engine, task, DEFAULT_SESSION, kind === 'network' ? { kind } : { kind, bank: bank! });
-  }
+  if (!session) session = createSession(engine, task, DEFAULT_SESSION, liveModel());
   return session;
 }
 
@@ -70,7 +104,7 @@ async function run(): Promise<void> {
     await current.train(EVAL_EVERY);
     const stepsPerSecond = EVAL_EVERY / ((performance.now() - start) / 1000);
     if (current !== session) break;
-    post({ type: 'progress', evaluation: await current.evaluate(perturbation), stepsPerSecond, running });
+    post({ type: 'progress', evaluation: await current.evaluate(perturbation, exampleTrial), stepsPerSecond, running });
     await new Promise((resume) => setTimeout(resume, 0)); // let messages in
   }
 }
@@ -158,17 +192,25 @@ async function handle(message: ToWorker): Promise<void> {
         post({ type: 'bank-error', message: errorText(error), source: message.files.source });
         return;
       }
+      // The bank is MoLaP's and random modules' network, and the multitask network's corpus.
       if (kind !== 'network') await restart();
       bank = decoded;
       post({ type: 'bank', description: describeBank(decoded), source: message.files.source });
       postState();
       return;
     }
-    case 'perturb': {
-      perturbation = message.perturbation;
+    case 'perturb':
+    case 'example': {
+      if (message.type === 'perturb') perturbation = message.perturbation;
+      else exampleTrial = message.trial;
       if (!running) {
         const current = await ensureSession();
-        post({ type: 'progress', evaluation: await current.evaluate(perturbation), stepsPerSecond: 0, running });
+        post({
+          type: 'progress',
+          evaluation: await current.evaluate(perturbation, exampleTrial),
+          stepsPerSecond: 0,
+          running,
+        });
       }
       return;
     }

@@ -1,16 +1,20 @@
 /**
  * The results explorer: open one or more results.json files (file picker or drag and drop), each shown as a
  * column (two runs side by side): the run, the claims with their evidence, the per-task table, the learning
- * curves and the robustness curves, drawn from the report's own chart specifications (@molap/analysis).
+ * curves, the robustness curves, generalisation to the held-out tasks, dimensionality and task variance,
+ * drawn from the report's own chart specifications (@molap/analysis).
  */
 import {
   type Claim,
   comparisonVerdict,
+  generalisationSpec,
   learningCurvesSpec,
   type Results,
   renderSvg,
   robustnessSpec,
+  taskVarianceSpec,
   type VegaLiteSpec,
+  varianceExplainedSpec,
 } from '@molap/analysis';
 import { h, message, svgFigure } from './dom.js';
 import { openResultsFile } from './results-files.js';
@@ -127,6 +131,47 @@ function chart(spec: () => VegaLiteSpec, className: string): HTMLElement {
   return box;
 }
 
+/** Held-out tasks learned after pre-training: the report's curves, or why there are none. */
+function generalisationPart(results: Results): HTMLElement {
+  const learned = Object.values(results.models).some((model) => Object.keys(model.generalisation).length > 0);
+  if (results.heldOut.length === 0 || !learned) {
+    return message('note', 'No task was held out of pre-training in this run.');
+  }
+  return chart(() => generalisationSpec(results), 'generalisation');
+}
+
+/** Participation ratio and PCs for 90 % of the hidden states per model, and the variance-explained curves. */
+function dimensionalityPart(results: Results): HTMLElement {
+  const models = Object.entries(results.models).filter(([, model]) => model.dimensionality !== null);
+  if (models.length === 0) return message('note', 'The dimensionality analysis was not run.');
+  const rows = models.map(([name, model]) =>
+    h(
+      'tr',
+      { 'data-model': name },
+      h('th', {}, name),
+      h('td', {}, String(model.hiddenSize)),
+      h('td', {}, fixed(model.dimensionality!.participationRatio, 1)),
+      h('td', {}, String(model.dimensionality!.pcs90)),
+    ),
+  );
+  return h(
+    'div',
+    {},
+    table('dimensionality', ['model', 'units', 'participation ratio', 'PCs for 90 %'], rows),
+    chart(() => varianceExplainedSpec(results), 'variance-explained'),
+  );
+}
+
+/** Each model's units by their normalised variance across each task's conditions (Yang et al. 2019). */
+function taskVariancePart(results: Results): HTMLElement {
+  const parts = Object.entries(results.models).flatMap(([name, model]) =>
+    taskVarianceSpec(model) ? [h('h4', {}, name), chart(() => taskVarianceSpec(model)!, 'task-variance')] : [],
+  );
+  return parts.length === 0
+    ? message('note', 'The task-variance analysis was not run, or no unit was active.')
+    : h('div', {}, ...parts);
+}
+
 function runPanel(name: string, results: Results, close: () => void): HTMLElement {
   const closeButton = h('button', { type: 'button', class: 'close', 'aria-label': `close ${name}` }, '×');
   closeButton.addEventListener('click', close);
@@ -155,6 +200,12 @@ function runPanel(name: string, results: Results, close: () => void): HTMLElemen
           h('h4', {}, 'absolute performance'),
           chart(() => robustnessSpec(results), 'robustness'),
         ),
+    h('h3', {}, 'Generalisation to held-out tasks'),
+    generalisationPart(results),
+    h('h3', {}, 'Dimensionality'),
+    dimensionalityPart(results),
+    h('h3', {}, 'Task variance'),
+    taskVariancePart(results),
   );
 }
 

@@ -19,12 +19,15 @@ const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(appRoot, '../..');
 const molapBinary = join(repoRoot, 'packages/cli/bin/molap.js');
 
-/** A tiny study (as in the CLI's tests): two corpus tasks, 4 modules of 4 units, a few steps. Seconds, not science. */
+/**
+ * A tiny study (as in the CLI's tests): two corpus tasks and one held out, 4 modules of 4 units, a few steps.
+ * Seconds, not science.
+ */
 const TINY_CONFIG = {
   backend: { engine: 'native', threads: 1 },
   run: {
-    tasks: ['fdgo', 'dm1'],
-    heldOut: [],
+    tasks: ['fdgo', 'dm1', 'fdanti'],
+    heldOut: ['fdanti'],
     models: ['molap', 'multitask'],
     budget: { preset: 'quick', steps: 8, batchSize: 8, evalEvery: 4, evalTrials: 16 },
     network: { hiddenSize: 16 },
@@ -211,6 +214,23 @@ describeInChromium('the playground in headless Chromium', () => {
     expect(cell).toBe(results.models[firstModel].perTask[results.corpus[0]].performance.toFixed(2));
     await panel.locator('.chart.learning svg').waitFor();
     await panel.locator('.chart.robustness svg').waitFor();
+    // the held-out task's curves, the dimensionality table and curve, each model's task variance
+    expect(results.heldOut).toEqual(['fdanti']);
+    await panel.locator('.chart.generalisation svg').waitFor();
+    const dimensionality = panel.locator('table.dimensionality tbody tr');
+    const models = results.models as Record<string, { dimensionality: { pcs90: number } | null }>;
+    const measured = Object.entries(models).filter(([, model]) => model.dimensionality !== null);
+    expect(measured.length).toBeGreaterThan(0);
+    await expect(dimensionality.count()).resolves.toBe(measured.length);
+    for (const [i, [name, model]] of measured.entries()) {
+      await expect(dimensionality.nth(i).getAttribute('data-model')).resolves.toBe(name);
+      await expect(dimensionality.nth(i).locator('td').nth(2).textContent()).resolves.toBe(
+        String(model.dimensionality!.pcs90),
+      );
+    }
+    await panel.locator('.chart.variance-explained svg').waitFor();
+    await panel.locator('.chart.task-variance svg').first().waitFor();
+    await expect(panel.locator('.chart .message.error').count()).resolves.toBe(0);
 
     // a second run side by side
     await page.setInputFiles('#results-file', resultsPath);

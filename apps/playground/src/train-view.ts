@@ -33,7 +33,7 @@ const MODEL_NOTES: Readonly<Record<LiveModelKind, string>> = {
   molap:
     'MoLaP: the bank’s modules, pre-trained on latent primitives of the corpus by molap pretrain, stay frozen; only the task’s input weights and readout learn.',
   'random-modules':
-    'Random modules: MoLaP’s architecture and learning on random modules of the bank’s shape that were never pre-trained (what pre-training buys).',
+    'Random modules: MoLaP’s architecture and learning on random modules of the bank’s shape that were never pre-trained (what pre-training buys: on delaygo, MoLaP reaches 0.9 in about 120 steps and random modules not in 600).',
   network:
     'A leaky RNN of four 16-unit modules (block-diagonal recurrent weights), every weight trained from a random start.',
   multitask:

@@ -76,6 +76,11 @@ const FDGO_STEPS = 200;
 /** Steps within which MoLaP on the shipped bank learns fdgo to 0.9 (seed 1 reaches it at 20; docs/playground.md). */
 const MOLAP_FDGO_STEPS = 100;
 /**
+ * Steps within which MoLaP on the shipped bank learns delaygo to 0.9, where random modules of its shape stay
+ * below 0.5 (seeds 1–3 reach it at 120; random modules at most 0.34 within 600 steps; docs/playground.md).
+ */
+const MOLAP_DELAYGO_STEPS = 200;
+/**
  * Steps within which the multitask network, learning the shipped bank's nine-task corpus one task per batch,
  * brings fdgo to 0.9 (seed 1 reaches it at 260; docs/playground.md).
  */
@@ -512,6 +517,30 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.selectOption('#train-task', 'fdgo');
     await trainingUntil(page, (data) => data.task === 'fdgo' && data.step === '0');
     await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it(`shows what pre-training buys on delaygo: MoLaP reaches 0.9 within ${MOLAP_DELAYGO_STEPS} steps, random modules stay below 0.5`, async () => {
+    const page = await openPage(servers.isolated.url);
+    await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-task', 'delaygo');
+    await trainingUntil(page, (data) => data.task === 'delaygo' && data.step === '0');
+    await page.click('#train-start');
+    const molap = await trainingUntil(page, (data) => Number(data.performance) >= 0.9 || Number(data.step) >= 400);
+    expect(molap.model).toBe('molap');
+    expect(Number(molap.performance)).toBeGreaterThanOrEqual(0.9);
+    expect(Number(molap.step)).toBeLessThanOrEqual(MOLAP_DELAYGO_STEPS);
+    await page.click('#train-stop');
+    await page.locator('#train-start:not([disabled])').waitFor();
+    await page.selectOption('#train-model', 'random-modules');
+    await trainingUntil(page, (data) => data.model === 'random-modules' && data.step === '0');
+    await page.click('#train-start');
+    const random = await trainingUntil(page, (data, steps) => Number(data.step) >= steps, MOLAP_DELAYGO_STEPS);
+    expect(random.task).toBe('delaygo');
+    const curve = random.curve!.split(' ').map((point) => Number(point.split(':')[1]));
+    expect(Math.max(...curve)).toBeLessThan(0.5);
+    await page.click('#train-stop');
     await page.close();
     expect(errors).toEqual([]);
   });

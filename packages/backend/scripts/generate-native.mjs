@@ -2,6 +2,7 @@
 // Generates the native engine's embedded artefacts, before tsup and tsc run:
 //   src/native/generated/kernels.generated.ts  the AssemblyScript kernels (assembly/) as base64 wasm
 //   src/native/generated/worker.generated.ts   the worker-thread script (src/native/worker.ts, bundled)
+//   src/native/generated/web-worker.generated.ts  the Web Worker script (src/native/web-worker.ts, bundled)
 // Both are regenerated whenever their inputs change (a content hash is stored in each file) and are
 // written atomically (temporary file, then rename), so parallel builds cannot see half a file.
 import { createHash } from 'node:crypto';
@@ -92,36 +93,62 @@ async function generateKernels() {
   return true;
 }
 
-async function generateWorker() {
+/**
+ * Bundles a worker entry of src/native into one script with no imports, as the string `constant` of
+ * `target`; `platform` is esbuild's ('node' or 'browser').
+ */
+async function generateWorker({ entry, target, constant, platform, description }) {
   const inputs = [...filesUnder(join(packageRoot, 'src/native')), join(packageRoot, 'src/noise.ts')];
   const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
-  const hash = hashOf(inputs, `esbuild ${esbuildVersion}`);
-  const target = join(outDir, 'worker.generated.ts');
-  if (stampOf(target) === hash) return false;
+  const hash = hashOf(inputs, `esbuild ${esbuildVersion} ${platform}`);
+  const targetPath = join(outDir, target);
+  if (stampOf(targetPath) === hash) return false;
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(packageRoot, 'src/native/worker.ts')],
+    entryPoints: [join(packageRoot, 'src/native', entry)],
     bundle: true,
     write: false,
-    platform: 'node',
+    platform,
     format: 'iife',
-    target: 'node20',
+    target: platform === 'node' ? 'node20' : 'es2022',
     minify: false,
     legalComments: 'none',
   });
   const code = result.outputFiles[0].text;
   writeAtomically(
-    target,
-    `${header(hash, 'src/native/worker.ts')}\n/** Source of the worker-thread script (run with \`new Worker(source, { eval: true })\`; no imports, so it runs as a script or a module). */\n` +
-      `export const WORKER_SOURCE = ${JSON.stringify(code)};\n`,
+    targetPath,
+    `${header(hash, `src/native/${entry}`)}\n/** ${description} */\n` +
+      `export const ${constant} = ${JSON.stringify(code)};\n`,
   );
   return true;
 }
 
+/** The worker scripts: Node's worker thread and the browser's Web Worker. */
+const WORKERS = [
+  {
+    entry: 'worker.ts',
+    target: 'worker.generated.ts',
+    constant: 'WORKER_SOURCE',
+    platform: 'node',
+    description:
+      'Source of the worker-thread script (run with `new Worker(source, { eval: true })`; no imports, so it runs as a script or a module).',
+  },
+  {
+    entry: 'web-worker.ts',
+    target: 'web-worker.generated.ts',
+    constant: 'WEB_WORKER_SOURCE',
+    platform: 'browser',
+    description: 'Source of the Web Worker script (a classic script with no imports, started from a Blob URL).',
+  },
+];
+
 const started = Date.now();
 const kernels = await generateKernels();
-const worker = existsSync(join(packageRoot, 'src/native/worker.ts')) ? await generateWorker() : false;
+let worker = false;
+for (const spec of WORKERS) {
+  if (existsSync(join(packageRoot, 'src/native', spec.entry)) && (await generateWorker(spec))) worker = true;
+}
 if (kernels || worker) {
-  const what = [kernels && 'kernels', worker && 'worker'].filter(Boolean).join(' and ');
+  const what = [kernels && 'kernels', worker && 'workers'].filter(Boolean).join(' and ');
   process.stdout.write(`generate-native: rebuilt ${what} in ${Date.now() - started} ms\n`);
 }

@@ -2,7 +2,7 @@
  * The browser entry (`src/browser.ts`, export condition `browser`): the exports of `index.ts` minus the
  * Node-only ones pinned here, and no Node built-in reached from it.
  */
-import { expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserEntryDifference, nodeImportsOf } from '../../../tools/browser-entry.js';
 
 /** Exports that read or write files (models, checkpoints, layers exports), run worker threads, or choose an engine among them: Node only. */
@@ -59,10 +59,41 @@ it('reaches no Node built-in', () => {
   expect(nodeImportsOf(new URL('../src/browser.ts', import.meta.url))).toEqual([]);
 });
 
-it('runs the native engine on one thread, and refuses more with a hint', async () => {
-  const { createNativeEngine } = await import('../src/browser.js');
-  const engine = await createNativeEngine();
-  expect(engine.threads).toBe(1);
-  await engine.dispose();
-  await expect(createNativeEngine({ threads: 2 })).rejects.toThrow(/one thread in a browser for now; pass threads: 1/);
+describe('the native engine of the browser entry', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('runs on one thread by default', async () => {
+    const { createNativeEngine } = await import('../src/browser.js');
+    const engine = await createNativeEngine();
+    expect(engine.threads).toBe(1);
+    await engine.dispose();
+  });
+
+  // The threads themselves run in Chromium: apps/playground/test/playground.test.ts.
+  it('refuses more threads where they cannot run, saying what is missing and what to do', async () => {
+    const { createNativeEngine } = await import('../src/browser.js');
+    vi.stubGlobal('crossOriginIsolated', false);
+    await expect(createNativeEngine({ threads: 2 })).rejects.toMatchObject({
+      code: 'invalid-option',
+      problem:
+        'threads: 2 cannot run here: the page is not cross-origin isolated, so it has no shared memory for threads',
+      hint: expect.stringMatching(
+        /Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/,
+      ),
+    });
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('Worker', undefined);
+    await expect(createNativeEngine({ threads: 2 })).rejects.toThrow(/cannot start Web Workers/);
+    vi.stubGlobal('Worker', class {});
+    vi.spyOn(Atomics, 'wait').mockImplementation(() => {
+      throw new TypeError('Atomics.wait cannot be called in this context');
+    });
+    await expect(createNativeEngine({ threads: 2 })).rejects.toMatchObject({
+      problem: expect.stringMatching(/a page's main thread may not/),
+      hint: expect.stringMatching(/inside a Web Worker/),
+    });
+  });
 });

@@ -18,9 +18,10 @@ import type { WasmMemory, WasmModule } from './webassembly.js';
 /** Options of {@link createNativeEngine}. */
 export interface NativeEngineOptions {
   /**
-   * Threads doing the work, the calling thread included (the others are worker threads over the
-   * shared WebAssembly memory). Default: the machine's available parallelism. Results are
-   * bit-identical for every thread count. The JavaScript fallback always uses 1.
+   * Threads doing the work, the calling thread included (the others are workers over the shared
+   * WebAssembly memory: `node:worker_threads` in Node, Web Workers in a browser). Default: the machine's
+   * available parallelism in Node, 1 in a browser. Results are bit-identical for every thread count. The
+   * JavaScript fallback always uses 1.
    */
   readonly threads?: number;
   /**
@@ -49,7 +50,7 @@ export interface NativePlatform {
   defaultThreads(): number;
   /**
    * Starts `threads − 1` threads over `memory` beside the calling thread; absent where the runtime has none
-   * for the engine yet (then `threads > 1` is refused with `noThreadsHint`).
+   * for the engine (then `threads > 1` is refused).
    */
   readonly createThreadPool?: (
     kernels: Kernels,
@@ -57,8 +58,11 @@ export interface NativePlatform {
     memory: WasmMemory,
     threads: number,
   ) => Promise<PassRunner>;
-  /** Why `threads > 1` cannot run here and what to pass instead. */
-  readonly noThreadsHint?: string;
+  /**
+   * Why `threads > 1` cannot run in the current context (e.g. a web page that is not cross-origin isolated),
+   * and what to do instead; undefined when they can. Asked before any thread is started.
+   */
+  readonly threadsUnavailable?: () => { readonly problem: string; readonly hint: string } | undefined;
 }
 
 /** Creates the native engine on `platform` (see `createNativeEngine` of `engine.ts` and `browser-engine.ts`). */
@@ -83,8 +87,11 @@ export async function createNativeEngineOn(
     throw invalidOption(`threads must be a positive integer (got ${threads})`);
   }
   const createThreadPool = platform.createThreadPool;
-  if (threads > 1 && !createThreadPool) {
-    throw invalidOption(`threads: ${threads} cannot run here`, platform.noThreadsHint ?? 'pass threads: 1');
+  if (threads > 1) {
+    const refusal = createThreadPool
+      ? platform.threadsUnavailable?.()
+      : { problem: 'this runtime has no thread pool for the native engine', hint: 'pass threads: 1' };
+    if (refusal) throw invalidOption(`threads: ${threads} cannot run here: ${refusal.problem}`, refusal.hint);
   }
 
   let heap: Heap;

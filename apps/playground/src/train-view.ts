@@ -288,8 +288,9 @@ export function mountTrainView(root: HTMLElement): void {
   function receive(data: FromWorker): void {
     switch (data.type) {
       case 'ready':
-        engineText = `${data.engine} engine, ${data.simd ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no shared WebAssembly memory here)'}, ${data.threads} thread`;
+        engineText = `${data.engine} engine, ${data.simd ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no shared WebAssembly memory here)'}, ${data.threads} thread${data.threads === 1 ? '' : 's'}`;
         root.dataset.simd = String(data.simd);
+        root.dataset.threads = String(data.threads);
         return;
       case 'state':
         start.textContent = data.step > 0 ? 'Resume' : 'Start';

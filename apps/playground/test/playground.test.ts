@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildShippedBank, SHIPPED_BANK_DIR } from '../scripts/build-bank.mjs';
 import { serveStatic } from '../scripts/serve.mjs';
+import type { RunRequest, RunResult } from './threads-page/run.js';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(appRoot, '../..');
@@ -86,6 +87,11 @@ const MOLAP_DELAYGO_STEPS = 200;
  */
 const MULTITASK_FDGO_STEPS = 600;
 
+/** The folder of the threads test page (`test/threads-page/`), and its path in the served site. */
+const THREADS_PAGE = 'threads-page';
+/** Training steps compared between thread counts. */
+const THREADS_STEPS = 30;
+
 const executablePath = await findChromium();
 const describeInChromium = executablePath ? describe : describe.skip;
 if (!executablePath) {
@@ -112,7 +118,19 @@ describeInChromium('the playground in headless Chromium', () => {
     const run = join(scratch, 'project');
     await buildShippedBank(); // what `npm run build` does first (nothing when public/bank is up to date)
     await Promise.all([
-      build({ root: appRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } }),
+      (async () => {
+        await build({ root: appRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+        // the threads test page, served beside the playground (both servers serve the whole folder)
+        await build({
+          configFile: false,
+          root: join(appRoot, 'test', THREADS_PAGE),
+          base: './',
+          logLevel: 'error',
+          publicDir: false,
+          worker: { format: 'es' },
+          build: { outDir: join(outDir, THREADS_PAGE), emptyOutDir: true, target: 'es2022' },
+        });
+      })(),
       (async () => {
         await import('node:fs/promises').then(({ mkdir }) => mkdir(run, { recursive: true }));
         await writeFile(join(run, 'molap.config.json'), JSON.stringify(TINY_CONFIG));
@@ -307,6 +325,12 @@ describeInChromium('the playground in headless Chromium', () => {
     expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
     expect(Number(learned.step)).toBeLessThanOrEqual(FDGO_STEPS);
     await expect(page.locator('#train').getAttribute('data-simd')).resolves.toBe('true');
+    // two threads (the training worker and one Web Worker beside it) where the machine has two cores
+    const threads = Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency));
+    expect(learned.threads).toBe(String(threads));
+    await expect(page.locator('#train-status').textContent()).resolves.toContain(
+      `WebAssembly SIMD kernels, ${threads} thread${threads === 1 ? '' : 's'}`,
+    );
 
     await page.click('#train-stop');
     await page.locator('#train-start:not([disabled])').waitFor();
@@ -554,8 +578,68 @@ describeInChromium('the playground in headless Chromium', () => {
     await page.locator('.run-panel table.claims').waitFor();
     await page.click('nav button[data-view="train"]');
     await page.click('#train-start');
-    await trainingUntil(page, (data) => Number(data.step) >= 20);
+    const training = await trainingUntil(page, (data) => Number(data.step) >= 20);
+    expect(training.threads).toBe('1');
     await page.click('#train-stop');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  /** The threads test page (`test/threads-page/`) of `server`, once its script has run. */
+  async function openThreadsPage(url: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`${url}: ${String(error)}`));
+    await page.goto(`${url}${THREADS_PAGE}/`);
+    await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+    return page;
+  }
+
+  /** What `window.threadsCheck` of the threads page answers (see `test/threads-page/main.ts`). */
+  type ThreadsCheck = {
+    train(request: RunRequest): Promise<RunResult>;
+    onMainThread(threads: number): Promise<RunResult | { threads: number }>;
+  };
+  const check = (page: Page) => ({
+    train: (request: RunRequest) =>
+      page.evaluate((r) => (window as unknown as { threadsCheck: ThreadsCheck }).threadsCheck.train(r), request),
+    onMainThread: (threads: number) =>
+      page.evaluate((n) => (window as unknown as { threadsCheck: ThreadsCheck }).threadsCheck.onMainThread(n), threads),
+  });
+
+  it('trains on 2 threads in a Web Worker of an isolated page, with the same losses as on 1; the main thread is refused', async () => {
+    const page = await openThreadsPage(servers.isolated.url);
+    const one = await check(page).train({ threads: 1, steps: THREADS_STEPS });
+    const two = await check(page).train({ threads: 2, steps: THREADS_STEPS });
+    expect(one).toMatchObject({ threads: 1, simd: true });
+    expect(two).toMatchObject({ threads: 2, simd: true });
+    if (!('losses' in one) || !('losses' in two)) throw new Error('a run failed');
+    expect(two.losses).toHaveLength(THREADS_STEPS);
+    expect(two.losses.every(Number.isFinite)).toBe(true);
+    expect(two.losses).toEqual(one.losses); // bit for bit
+    expect(two.evaluation).toEqual(one.evaluation);
+    expect(two.losses[THREADS_STEPS - 1]).toBeLessThan(two.losses[0]!); // and it learns
+
+    const mainThread = await check(page).onMainThread(2);
+    expect(mainThread).toMatchObject({
+      error: expect.stringMatching(/threads: 2 cannot run here: .*a page's main thread may not/),
+      hint: expect.stringMatching(/inside a Web Worker/),
+    });
+    await expect(check(page).onMainThread(1)).resolves.toEqual({ threads: 1 });
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses threads in a page that is not cross-origin isolated, naming the headers', async () => {
+    const page = await openThreadsPage(servers.plain.url);
+    for (const answer of [await check(page).train({ threads: 2, steps: 1 }), await check(page).onMainThread(2)]) {
+      expect(answer).toMatchObject({
+        error: expect.stringMatching(/threads: 2 cannot run here: the page is not cross-origin isolated/),
+        hint: expect.stringMatching(
+          /Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/,
+        ),
+      });
+    }
+    await expect(check(page).train({ threads: 1, steps: 2 })).resolves.toMatchObject({ threads: 1 });
     await page.close();
     expect(errors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
- * The training worker: the native engine (one thread; WebAssembly SIMD kernels where the page is
- * cross-origin isolated, JavaScript kernels otherwise) teaching a Yang task (fdgo first) to the chosen model
+ * The training worker: the native engine (2 threads where the page is cross-origin isolated, else 1; WebAssembly
+ * SIMD kernels where shared memory is allowed, JS otherwise) teaching a Yang task (fdgo first) to the chosen model
  * (MoLaP on the module bank, random modules of its shape, a plain modular network, or one learning the
  * bank's corpus with the task), in chunks of steps so that stop, reset, task, model, bank, perturbation and
  * example messages are handled between them. Every evaluation carries the chosen example trial.
@@ -83,7 +83,11 @@ const postState = () =>
 
 async function ensureSession(): Promise<Session> {
   if (!engine) {
-    engine = await createNativeEngine({ threads: 1 });
+    // Two threads (a Web Worker over the engine's shared memory beside this one) where the page is cross-origin
+    // isolated, else one: the network is small, so more would mostly wait. Same curve on any count.
+    engine = await createNativeEngine({
+      threads: crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1,
+    });
     post({
       type: 'ready',
       engine: engine.name,

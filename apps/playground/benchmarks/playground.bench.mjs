@@ -2,7 +2,8 @@
 // and gzip, what loads at start and what loads on demand); the time from navigation to the first trial drawn,
 // in headless Chromium (fresh browser context per load, so nothing is cached), served with the COOP/COEP
 // headers; and training steps per second of the train-live view (fdgo, 4 × 16 units, batch 32, native
-// engine, one thread) in the page's Web Worker vs the same session code on the same engine in Node.
+// engine) in the page's Web Worker, isolated (2 threads on a 2-core machine) and not (1 thread), vs the same
+// session code on the same engine in Node (1 thread).
 //
 // npm run bench -- playground [--loads 10] [--steps 400] [--json]
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -51,6 +52,40 @@ function nodeStepsPerSecond() {
     await engine.dispose();
     return { median: median(rates), chunks: rates.length, simd: engine.simd };
   });
+}
+/**
+ * Steps per second of the train-live view in the page served with (`isolated`) or without the COOP/COEP
+ * headers, with the engine's SIMD flag and thread count as the page reports them.
+ */
+async function pageStepsPerSecond(outDir, isolated) {
+  const server = await serveStatic(outDir, { isolated });
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.click('nav button[data-view="train"]');
+    await page.click('#train-start');
+    const rates = new Map();
+    for (;;) {
+      const data = await page.evaluate(() => ({ ...document.getElementById('train').dataset }));
+      const step = Number(data.step ?? 0);
+      if (step > WARMUP_STEPS && data.stepsPerSecond) rates.set(step, Number(data.stepsPerSecond));
+      if (step >= steps) break;
+      await page.waitForTimeout(50);
+    }
+    await page.click('#train-stop');
+    const train = page.locator('#train');
+    return {
+      median: median([...rates.values()]),
+      chunks: rates.size,
+      simd: (await train.getAttribute('data-simd')) === 'true',
+      threads: Number(await train.getAttribute('data-threads')),
+      isolated,
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -115,33 +150,10 @@ try {
     await browser.close();
     await server.close();
   }
-  // live training in the page
-  const trainServer = await serveStatic(outDir, { isolated: true });
-  const trainBrowser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
-  let pageTraining;
-  try {
-    const page = await trainBrowser.newPage();
-    await page.goto(trainServer.url);
-    await page.click('nav button[data-view="train"]');
-    await page.click('#train-start');
-    const rates = new Map();
-    for (;;) {
-      const data = await page.evaluate(() => ({ ...document.getElementById('train').dataset }));
-      const step = Number(data.step ?? 0);
-      if (step > WARMUP_STEPS && data.stepsPerSecond) rates.set(step, Number(data.stepsPerSecond));
-      if (step >= steps) break;
-      await page.waitForTimeout(50);
-    }
-    await page.click('#train-stop');
-    pageTraining = {
-      median: median([...rates.values()]),
-      chunks: rates.size,
-      simd: (await page.locator('#train').getAttribute('data-simd')) === 'true',
-    };
-  } finally {
-    await trainBrowser.close();
-    await trainServer.close();
-  }
+  // live training in the page: isolated (the page picks 2 threads where the machine has 2 cores), then not
+  // isolated (1 thread; Chromium still allows shared WebAssembly memory, so the SIMD kernels run in both)
+  const pageTraining = await pageStepsPerSecond(outDir, true);
+  const pageOneThread = await pageStepsPerSecond(outDir, false);
   const nodeTraining = await nodeStepsPerSecond();
   times.sort((a, b) => a - b);
   const firstTrial = {
@@ -150,7 +162,12 @@ try {
     max: times[times.length - 1],
     loads,
   };
-  const training = { page: pageTraining, node: nodeTraining, ratio: nodeTraining.median / pageTraining.median };
+  const training = {
+    page: pageTraining,
+    pageOneThread,
+    node: nodeTraining,
+    ratio: nodeTraining.median / pageTraining.median,
+  };
   const result = {
     size,
     files,
@@ -178,7 +195,7 @@ try {
       `time to first trial drawn (navigation start → plotTrial's SVG in the page), ${loads} fresh loads: median ${firstTrial.median.toFixed(0)} ms (min ${firstTrial.min.toFixed(0)}, max ${firstTrial.max.toFixed(0)})\n`,
     );
     process.stdout.write(
-      `training steps/s (fdgo, 4 × 16 units, batch 32, native engine, 1 thread; median over 20-step chunks after step ${WARMUP_STEPS}, to step ${steps}): page ${pageTraining.median.toFixed(1)} (SIMD ${pageTraining.simd}), Node ${nodeTraining.median.toFixed(1)} (SIMD ${nodeTraining.simd}); Node / page = ${training.ratio.toFixed(2)}\n`,
+      `training steps/s (fdgo, 4 × 16 units, batch 32, native engine; median over 20-step chunks after step ${WARMUP_STEPS}, to step ${steps}): page ${pageTraining.median.toFixed(1)} (isolated, ${pageTraining.threads} threads, SIMD ${pageTraining.simd}), page ${pageOneThread.median.toFixed(1)} (not isolated, ${pageOneThread.threads} thread, SIMD ${pageOneThread.simd}), Node ${nodeTraining.median.toFixed(1)} (1 thread, SIMD ${nodeTraining.simd}); Node / isolated page = ${training.ratio.toFixed(2)}\n`,
     );
     process.stdout.write(
       `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start, ${result.loadAtEnd.toFixed(2)} at end\n`,

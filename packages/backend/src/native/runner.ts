@@ -1,6 +1,6 @@
 /**
  * How a pass runs: on the calling thread only (`createInlineRunner`, any runtime) or on a pool of threads
- * (`threads.ts`, Node worker threads).
+ * (`pool.ts`: Node worker threads by `threads.ts`, Web Workers by `web-threads.ts`).
  */
 import type { Kernels } from './kernels.js';
 import type { PassJob } from './passes.js';

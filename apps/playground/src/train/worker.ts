@@ -84,7 +84,7 @@ const postState = () =>
 async function ensureSession(): Promise<Session> {
   if (!engine) {
     // Two threads (a Web Worker over the engine's shared memory beside this one) where the page is cross-origin
-    // isolated, else one: the network is small, so more would mostly wait. Same curve on any count.
+    // isolated, else one; more would gain little on a network this small. The same curve on any count.
     engine = await createNativeEngine({
       threads: crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1,
     });

@@ -10,6 +10,7 @@ import type { Activation, TrainableFlags } from '../src/engine.js';
 import { MOLAP_ERROR_BRAND } from '../src/errors.js';
 import { createNativeEngine } from '../src/native/engine.js';
 import { FLUSH_BELOW } from '../src/native/kernels.js';
+import { startThreadPool, type WorkerStarter } from '../src/native/pool.js';
 import { createThreadPool } from '../src/native/threads.js';
 import { fillNoise } from '../src/noise.js';
 import { referenceForward, referenceGradients } from '../src/reference.js';
@@ -201,5 +202,25 @@ describe('native engine worker threads', () => {
     });
     const error = (await started.catch((thrown: unknown) => thrown)) as Record<symbol, unknown>;
     expect(error[MOLAP_ERROR_BRAND]).toBe(true);
+  });
+
+  it('are all stopped when one fails to start, whatever starts them (the pool Node and browsers share)', async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const terminated: number[] = [];
+    const starter: WorkerStarter = {
+      start: (init) => ({
+        ready: init.thread === 2 ? Promise.reject('no kernels here') : Promise.resolve(),
+        terminate: async () => {
+          terminated.push(init.thread);
+        },
+      }),
+      startHint: 'pass threads: 1',
+    };
+    await expect(startThreadPool({} as never, {}, memory, 4, starter)).rejects.toMatchObject({
+      code: 'engine-unavailable',
+      problem: 'native engine worker 2 failed to start: no kernels here',
+      hint: 'pass threads: 1',
+    });
+    expect(terminated.sort()).toEqual([1, 2, 3]);
   });
 });

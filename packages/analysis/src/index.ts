@@ -37,6 +37,13 @@ export {
 } from './dimensionality.js';
 export { type ExampleTrial, exampleTrial } from './examples.js';
 export {
+  describeFailedSeed,
+  FAILED_SEED_MIN_BEST,
+  FAILED_SEED_RATIO,
+  type FailedSeed,
+  failedSeeds,
+} from './failed-seeds.js';
+export {
   BUILTIN_PERTURBATIONS,
   createBuiltinPerturbationRegistry,
   createPerturbationRegistry,

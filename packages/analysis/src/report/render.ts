@@ -4,6 +4,7 @@
  */
 import { mean } from '../curves.js';
 import type { ExampleTrial } from '../examples.js';
+import { describeFailedSeed, FAILED_SEED_RATIO, failedSeeds } from '../failed-seeds.js';
 import { formatDifference, intervalExtent } from '../paired.js';
 import type { Claim, ClaimComparison, Results } from '../schema.js';
 import { scoreLabel } from '../scores.js';
@@ -53,6 +54,7 @@ h2 { font-size: 20px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px soli
 h3 { font-size: 15px; margin: 18px 0 6px; }
 p, li { line-height: 1.45; font-size: 14px; }
 .note { color: #555; font-size: 13px; }
+.warning { border-left: 4px solid #c0392b; padding: 4px 10px; background: #fdf2f0; }
 nav { font-size: 13px; margin: 8px 0 16px; }
 nav a { margin-right: 12px; color: #2f5f8f; }
 table.data { border-collapse: collapse; margin: 8px 0 12px; font-size: 13px; }
@@ -165,6 +167,14 @@ function comparisonItem(comparison: ClaimComparison): string {
   return `<li><span class="verdict ${comparison.supported ? 'supported' : 'not-supported'}">${mark}</span> vs <strong>${escapeHtml(comparison.baseline)}</strong> — <strong>${escapeHtml(comparisonVerdict(comparison))}</strong> (${escapeHtml(comparison.metric)}, ${comparison.better} is better for MoLaP)<br><span class="note">${escapeHtml(comparison.detail)}</span>${secondary}</li>`;
 }
 
+/** A warning naming the seeds on which a model's training failed (see `failedSeeds`), or '' when none did. */
+function failedSeedsWarning(results: Results): string {
+  const failed = failedSeeds(results);
+  if (failed.length === 0) return '';
+  const items = failed.map((entry) => `<li>${escapeHtml(describeFailedSeed(entry))}</li>`).join('');
+  return `<div class="warning"><p><strong>Training failed on ${failed.length === 1 ? 'one seed' : `${failed.length} seeds`}</strong> (corpus mean below ${FAILED_SEED_RATIO} × the model’s best seed):</p><ul class="failed-seeds">${items}</ul><p class="note">These seed-task pairs are part of the comparisons below: a baseline’s failed seed favours MoLaP, a failed MoLaP seed favours the baseline. Rerun the study with another learning rate for that model (<code>run.strategyOptions.&lt;model&gt;.learningRate</code> in molap.config.json), or read its comparisons with this in mind.</p></div>`;
+}
+
 function claimsSection(results: Results): string {
   if (results.claims.length === 0) return '<p class="note">No claims were evaluated.</p>';
   const seeds = results.seeds.length;
@@ -180,7 +190,11 @@ function claimsSection(results: Results): string {
     },
     { html: `<span class="note">${escapeHtml(claim.rule)}</span>` },
   ]);
-  return intervals + table(['claim', 'this run', 'evidence (MoLaP vs baseline)', 'decision rule'], rows, 'data claims');
+  return (
+    intervals +
+    failedSeedsWarning(results) +
+    table(['claim', 'this run', 'evidence (MoLaP vs baseline)', 'decision rule'], rows, 'data claims')
+  );
 }
 
 function parametersSection(results: Results): string {

@@ -1,9 +1,10 @@
 /**
  * The short summary `molap run` prints at the end (the report has everything): per model the mean final
  * performance on the corpus, on the held-out tasks and on all tasks, the trainable parameters per task and
- * the mean normalised robustness AUC; then the verdict on each claim.
+ * the mean normalised robustness AUC; then the verdict on each claim, and the seeds on which a model's training
+ * failed (`failedSeeds` of @molap/analysis).
  */
-import type { Results } from '@molap/analysis';
+import { describeFailedSeed, failedSeeds, type Results } from '@molap/analysis';
 import { summariseModels } from '@molap/study';
 import { formatNumber, formatTable } from '../output.js';
 
@@ -39,5 +40,10 @@ export function formatSummary(results: Results): string {
             .join(', '),
     ]),
   );
-  return `${header}\n${table}\nclaims about ${results.claims[0]?.molap ?? 'MoLaP'} (✔ MoLaP better than that model, its 95 % interval over seeds × tasks excluding 0; ? undecided; intervals in the report)\n${claims}`;
+  const failed = failedSeeds(results);
+  const warning =
+    failed.length === 0
+      ? ''
+      : `\ntraining failed (corpus mean below half of the model's best seed; its seed-task pairs are in the claims, see the report):\n${failed.map((entry) => `  ${describeFailedSeed(entry)}`).join('\n')}`;
+  return `${header}\n${table}\nclaims about ${results.claims[0]?.molap ?? 'MoLaP'} (✔ MoLaP better than that model, its 95 % interval over seeds × tasks excluding 0; ? undecided; intervals in the report)\n${claims}${warning}`;
 }

@@ -4,21 +4,24 @@
 // learning rate of the networks that train every weight (multitask, independent, psp, sequential), so that
 // MoLaP's tuned rate is not compared with untuned baselines.
 //
-//   npm run bench -- tune [--strategies ewc,si,molap] [--seed 101] [--grid-ewc 100,1000,10000,100000]
+//   npm run bench -- tune [--strategies ewc,si,molap] [--seeds 101] [--steps 500] [--grid-ewc 100,1000,10000,100000]
 //       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005]
 //       [--grid-<multitask|independent|psp|sequential> 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
 //       [--module-size 16] [--psp-superposed input,recurrent,readout] [--threads N] [--cache dir] [--json]
 //       [--out file.json]
 //
 // Protocol (the same for every strategy):
-// - a tuning seed (default 101) that no reported result uses: it seeds the networks, the training batches,
-//   and, for MoLaP, the bank and its teacher (the multitask RNN of that seed, trained once and cached);
+// - tuning seeds (default 101; `--seeds 101,102,103` for several) that no reported result uses: each seeds the
+//   networks, the training batches, and, for MoLaP, the bank and its teacher (the multitask RNN of that seed,
+//   trained once and cached);
 // - the standard run's tasks and budget: the nine-task corpus, 500 steps of 64 trials per task (sequential
 //   strategies learn the corpus in order; MoLaP learns the corpus and the two held-out tasks, each on its own);
+//   `--steps N` shortens it for a quick screen (for example of a rate that makes some seeds collapse early);
 // - a grid of four values per strategy;
 // - the score: mean performance over the tasks at the end (after the whole sequence for sequential strategies,
 //   so forgetting counts) on validation trials: 256 per task from their own seed (2,000,003), never the test
-//   trials (seed 1,000,003) the benchmarks report;
+//   trials (seed 1,000,003) the benchmarks report; with several tuning seeds, the mean over seeds, so a value
+//   that fails on one seed pays for it;
 // - the chosen value: the best score; a tie goes to the smaller value. A value whose training diverges (NaN)
 //   scores 0.
 // Each grid point is cached in <cache>/tune, so an interrupted run resumes.
@@ -42,7 +45,8 @@ const option = (name, fallback) => {
 };
 const list = (name, fallback) => (option(name) ?? fallback).split(',').map(Number);
 const json = args.includes('--json');
-const seed = Number(option('seed', '101'));
+const seeds = list('seeds', option('seed', '101'));
+const steps = Number(option('steps', String(STANDARD_RUN_BUDGET.steps)));
 const cache = option('cache', DEFAULT_CACHE);
 const strategies = option('strategies', 'ewc,si,molap').split(',');
 const threads = Number(option('threads', String(availableParallelism())));
@@ -84,7 +88,7 @@ const hash = (value) => createHash('sha256').update(JSON.stringify(value)).diges
 const registry = createTaskRegistry({ tasks: yang19 });
 const engine = await createEngine({ engine: 'native', threads });
 const context = { engine, tasks: registry };
-const budget = STANDARD_RUN_BUDGET;
+const budget = steps === STANDARD_RUN_BUDGET.steps ? STANDARD_RUN_BUDGET : { ...STANDARD_RUN_BUDGET, steps };
 const validation = new Map(
   [...CORPUS, ...HELD_OUT].map((id) => [
     id,
@@ -92,7 +96,7 @@ const validation = new Map(
   ]),
 );
 log(
-  `tune: seed ${seed}; strategies ${strategies.join(', ')}; ${budget.steps} steps × ${budget.batchSize} trials per task`,
+  `tune: seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}; strategies ${strategies.join(', ')}; ${budget.steps} steps × ${budget.batchSize} trials per task`,
 );
 log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}; load ${loadText()}`);
 
@@ -107,9 +111,10 @@ async function score(model, tasks) {
   return { perTask, mean: tasks.reduce((sum, id) => sum + perTask[id], 0) / tasks.length };
 }
 
-let bank;
-async function molapBank() {
-  if (bank) return bank;
+const banks = new Map();
+async function molapBank(seed) {
+  if (banks.has(seed)) return banks.get(seed);
+  let bank;
   const teacher = await loadTeacher((await ensureTeacher({ cache, seed, threads, log })).dir);
   const dir = join(cache, 'banks', `tune-${hash({ ...bankOptions, teacher: teacher.fileSha256 })}-seed-${seed}`);
   if (existsSync(join(dir, 'bank.json'))) bank = await loadModuleBank(dir);
@@ -123,13 +128,14 @@ async function molapBank() {
     });
     await saveModuleBank(dir, bank);
   }
+  banks.set(seed, bank);
   return bank;
 }
 
-async function run(strategy, value) {
+async function run(strategy, value, seed) {
   const t0 = performance.now();
   if (strategy === 'molap') {
-    const model = createMolap(await molapBank(), context, { learningRate: value });
+    const model = createMolap(await molapBank(seed), context, { learningRate: value });
     const tasks = [...CORPUS, ...HELD_OUT];
     await model.learn(tasks, budget, { seed });
     const result = await score(model, tasks);
@@ -155,58 +161,72 @@ async function run(strategy, value) {
 
 const report = {
   suite: 'tune',
-  seed,
+  seeds,
   budget,
   validationTrials: VALIDATION_TRIALS,
   validationSeed: VALIDATION_SEED,
   results: {},
 };
+
+/** One grid value on one tuning seed: learned and scored, or read from the cache. */
+async function gridPoint(strategy, grid, value, seed) {
+  const key = {
+    strategy,
+    option: grid.option,
+    value,
+    seed,
+    budget,
+    ...(strategy === 'molap' ? bankOptions : {}),
+    ...fixedOptions(strategy),
+  };
+  const file = join(cache, 'tune', `${strategy}-${hash(key)}.json`);
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8'));
+  log(`  ${strategy} ${grid.option} = ${value}, seed ${seed}: learning (load ${loadText()})`);
+  let outcome;
+  try {
+    outcome = await run(strategy, value, seed);
+  } catch (error) {
+    // a value that makes training diverge is a measured result (the worst score), not a crash of the grid
+    if (error?.code !== 'training-diverged') throw error;
+    outcome = { perTask: {}, mean: 0, diverged: error.problem };
+  }
+  const point = { ...key, ...outcome, load: loadavg(), date: new Date().toISOString() };
+  await mkdir(join(cache, 'tune'), { recursive: true });
+  await writeFile(file, `${JSON.stringify(point, null, 2)}\n`);
+  return point;
+}
+
 for (const strategy of strategies) {
   const grid = GRIDS[strategy];
-  const points = [];
+  const values = [];
   for (const value of grid.values) {
-    const key = {
-      strategy,
-      option: grid.option,
-      value,
-      seed,
-      budget,
-      ...(strategy === 'molap' ? bankOptions : {}),
-      ...fixedOptions(strategy),
-    };
-    const file = join(cache, 'tune', `${strategy}-${hash(key)}.json`);
-    let point;
-    if (existsSync(file)) point = JSON.parse(await readFile(file, 'utf8'));
-    else {
-      log(`  ${strategy} ${grid.option} = ${value}: learning (load ${loadText()})`);
-      let outcome;
-      try {
-        outcome = await run(strategy, value);
-      } catch (error) {
-        // a value that makes training diverge is a measured result (the worst score), not a crash of the grid
-        if (error?.code !== 'training-diverged') throw error;
-        outcome = { perTask: {}, mean: 0, diverged: error.problem };
-      }
-      point = { ...key, ...outcome, load: loadavg(), date: new Date().toISOString() };
-      await mkdir(join(cache, 'tune'), { recursive: true });
-      await writeFile(file, `${JSON.stringify(point, null, 2)}\n`);
-    }
-    points.push(point);
-    if (point.diverged) {
-      log(`  ${strategy} ${grid.option} = ${value}: ${point.diverged} (scored 0)`);
-      continue;
-    }
-    log(
-      `  ${strategy} ${grid.option} = ${value}: validation mean ${point.mean.toFixed(3)} (${Object.entries(
-        point.perTask,
-      )
+    const points = [];
+    for (const seed of seeds) {
+      const point = await gridPoint(strategy, grid, value, seed);
+      points.push(point);
+      const perTask = Object.entries(point.perTask)
         .map(([id, v]) => `${id} ${v.toFixed(2)}`)
-        .join(', ')}); ${point.seconds.toFixed(0)} s`,
-    );
+        .join(', ');
+      log(
+        point.diverged
+          ? `  ${strategy} ${grid.option} = ${value}, seed ${seed}: ${point.diverged} (scored 0)`
+          : `  ${strategy} ${grid.option} = ${value}, seed ${seed}: validation mean ${point.mean.toFixed(3)} (${perTask}); ${point.seconds.toFixed(0)} s`,
+      );
+    }
+    const mean = points.reduce((sum, point) => sum + point.mean, 0) / points.length;
+    if (seeds.length > 1) {
+      const worst = Math.min(...points.map((point) => point.mean));
+      log(
+        `  ${strategy} ${grid.option} = ${value}: mean over ${seeds.length} seeds ${mean.toFixed(3)} (worst seed ${worst.toFixed(3)})`,
+      );
+    }
+    values.push({ value, mean, points });
   }
-  const best = points.reduce((a, b) => (b.mean > a.mean ? b : a));
-  report.results[strategy] = { option: grid.option, grid: grid.values, points, chosen: best.value };
-  log(`${strategy}: chosen ${grid.option} = ${best.value} (validation mean ${best.mean.toFixed(3)})`);
+  const best = values.reduce((a, b) => (b.mean > a.mean ? b : a));
+  report.results[strategy] = { option: grid.option, grid: grid.values, values, chosen: best.value };
+  log(
+    `${strategy}: chosen ${grid.option} = ${best.value} (validation mean ${best.mean.toFixed(3)}${seeds.length > 1 ? ` over seeds ${seeds.join(', ')}` : ''})`,
+  );
 }
 await engine.dispose();
 log(`load at the end ${loadText()}`);

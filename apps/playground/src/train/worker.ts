@@ -3,8 +3,9 @@
  * cross-origin isolated, else 1, WebAssembly SIMD kernels where shared memory is allowed, JS otherwise; or tfjs'
  * WebGL backend, loaded only when chosen) teaching a Yang task (fdgo first) to the chosen model
  * (MoLaP on the module bank, random modules of its shape, a plain modular network, or one learning the
- * bank's corpus with the task), in chunks of steps so that stop, reset, task, model, bank, engine, perturbation and
- * example messages are handled between them. Every evaluation carries the chosen example trial.
+ * bank's corpus with the task), step by step with an evaluation every 20 steps, so that stop, reset, task, model,
+ * bank, engine, perturbation and example messages are handled between steps. Every evaluation carries the chosen
+ * example trial.
  */
 import { giveEventLoopTurn } from '@molap/backend';
 import { fitTaskToBank, type ModuleBank, readModuleBankFiles } from '@molap/primitives';
@@ -39,6 +40,8 @@ let bank: ModuleBank | undefined;
 
 let engineKind: LiveEngineKind = DEFAULT_ENGINE;
 let live: LiveEngine | undefined;
+/** The engine being created, while it is. */
+let creating: Promise<LiveEngine | undefined> | undefined;
 let session: Session | undefined;
 let running = false;
 let perturbation: EvaluationPerturbation = {};
@@ -93,14 +96,20 @@ const postState = () =>
 
 /**
  * The chosen engine, created on first use ('ready'); `undefined` when it cannot run here, after an
- * 'engine-error' saying why and what to choose instead.
+ * 'engine-error' saying why and what to choose instead. Callers that ask while it is being created share it.
  */
-async function ensureEngine(): Promise<LiveEngine | undefined> {
-  if (live) return live;
-  const chosen = engineKind;
-  let created: LiveEngine;
+function ensureEngine(): Promise<LiveEngine | undefined> {
+  if (live) return Promise.resolve(live);
+  creating ??= createEngine(engineKind).finally(() => {
+    creating = undefined;
+  });
+  return creating;
+}
+
+/** Creates the engine `chosen` and says so ('ready'), or why it cannot run here ('engine-error'). */
+async function createEngine(chosen: LiveEngineKind): Promise<LiveEngine | undefined> {
   try {
-    created = await createLiveEngine(chosen);
+    live = await createLiveEngine(chosen);
   } catch (error) {
     const { problem, message, hint } = error as { problem?: string; message?: string; hint?: string };
     post({
@@ -111,19 +120,13 @@ async function ensureEngine(): Promise<LiveEngine | undefined> {
     });
     return undefined;
   }
-  if (chosen !== engineKind) {
-    // another engine was chosen meanwhile
-    await created.engine.dispose();
-    return ensureEngine();
-  }
-  live = created;
   post({
     type: 'ready',
     kind: chosen,
-    engine: created.engine.name,
-    simd: created.simd,
-    kernels: created.kernels,
-    threads: created.threads,
+    engine: live.engine.name,
+    simd: live.simd,
+    kernels: live.kernels,
+    threads: live.threads,
     task: task.id,
     tasks: [...TASKS.keys()],
   });
@@ -233,6 +236,7 @@ async function handle(message: ToWorker): Promise<void> {
         throw new Error(`unknown engine '${message.kind}': choose one of ${LIVE_ENGINE_KINDS.join(', ')}`);
       }
       await restart();
+      await creating; // an engine still being created is disposed below like one in use
       if (message.kind !== engineKind) {
         await live?.engine.dispose();
         live = undefined;

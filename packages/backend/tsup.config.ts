@@ -16,4 +16,11 @@ export default molapBuild({
     'split/native-browser-engine': 'src/native/browser-engine.ts',
   },
   dts: { entry: ['src/index.ts', 'src/browser.ts'], compilerOptions: { composite: false } },
+  // CommonJS has no shared chunks: the split entries would only be unused copies.
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs' || !options.entryPoints || Array.isArray(options.entryPoints)) return;
+    options.entryPoints = Object.fromEntries(
+      Object.entries(options.entryPoints).filter(([name]) => !name.startsWith('split/')),
+    );
+  },
 });

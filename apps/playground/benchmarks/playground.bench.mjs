@@ -3,9 +3,10 @@
 // in headless Chromium (fresh browser context per load, so nothing is cached), served with the COOP/COEP
 // headers; and training steps per second of the train-live view (fdgo, 4 × 16 units, batch 32, native
 // engine) in the page's Web Worker, isolated (2 threads on a 2-core machine) and not (1 thread), vs the same
-// session code on the same engine in Node (1 thread).
+// session code on the same engine in Node (1 thread); and on the `webgl` engine (tfjs' WebGL backend; headless
+// Chromium renders WebGL2 in software, SwiftShader: a GPU-less figure), every chunk from the first.
 //
-// npm run bench -- playground [--loads 10] [--steps 400] [--json]
+// npm run bench -- playground [--loads 10] [--steps 400] [--webgl-steps 40] [--json]
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
@@ -21,11 +22,16 @@ const { values } = parseArgs({
   options: {
     loads: { type: 'string', default: '10' },
     steps: { type: 'string', default: '400' },
+    'webgl-steps': { type: 'string', default: '40' },
     json: { type: 'boolean', default: false },
   },
 });
 const loads = Number(values.loads);
 const steps = Number(values.steps);
+/** Training steps on the webgl engine (0: not measured). Software WebGL takes seconds per step. */
+const webglSteps = Number(values['webgl-steps']);
+/** Chromium's flags: software WebGL2 (SwiftShader) where there is no GPU, as in the end-to-end tests. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader'];
 /** Chunks (of 20 steps) skipped before rates are kept: compilation and warm-up. */
 const WARMUP_STEPS = 60;
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -55,22 +61,25 @@ function nodeStepsPerSecond() {
 }
 /**
  * Steps per second of the train-live view in the page served with (`isolated`) or without the COOP/COEP
- * headers, with the engine's SIMD flag and thread count as the page reports them.
+ * headers, on the engine of the menu (`native` unless said), with the engine's SIMD flag and thread count as the
+ * page reports them; rates of the chunks after step `warmup`, up to step `until`.
  */
-async function pageStepsPerSecond(outDir, isolated) {
+async function pageStepsPerSecond(outDir, isolated, { engine = 'native', until = steps, warmup = WARMUP_STEPS } = {}) {
   const server = await serveStatic(outDir, { isolated });
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.click('nav button[data-view="train"]');
+    await page.selectOption('#train-engine', engine);
+    await page.waitForFunction((kind) => document.getElementById('train').dataset.engineReady === kind, engine);
     await page.click('#train-start');
     const rates = new Map();
     for (;;) {
       const data = await page.evaluate(() => ({ ...document.getElementById('train').dataset }));
       const step = Number(data.step ?? 0);
-      if (step > WARMUP_STEPS && data.stepsPerSecond) rates.set(step, Number(data.stepsPerSecond));
-      if (step >= steps) break;
+      if (step > warmup && data.stepsPerSecond) rates.set(step, Number(data.stepsPerSecond));
+      if (step >= until) break;
       await page.waitForTimeout(50);
     }
     await page.click('#train-stop');
@@ -81,6 +90,9 @@ async function pageStepsPerSecond(outDir, isolated) {
       simd: (await train.getAttribute('data-simd')) === 'true',
       threads: Number(await train.getAttribute('data-threads')),
       isolated,
+      engine: await train.getAttribute('data-engine-name'),
+      rates: [...rates].map(([step, rate]) => ({ step, rate })),
+      status: await page.locator('#train-status').textContent(),
     };
   } finally {
     await browser.close();
@@ -135,7 +147,7 @@ try {
   };
 
   const server = await serveStatic(outDir, { isolated: true });
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const times = [];
   try {
     for (let i = 0; i < loads; i++) {
@@ -154,6 +166,9 @@ try {
   // isolated (1 thread; Chromium still allows shared WebAssembly memory, so the SIMD kernels run in both)
   const pageTraining = await pageStepsPerSecond(outDir, true);
   const pageOneThread = await pageStepsPerSecond(outDir, false);
+  const loadBeforeWebgl = loadavg()[0];
+  const pageWebgl =
+    webglSteps > 0 ? await pageStepsPerSecond(outDir, true, { engine: 'webgl', until: webglSteps, warmup: 0 }) : null;
   const nodeTraining = await nodeStepsPerSecond();
   times.sort((a, b) => a - b);
   const firstTrial = {
@@ -165,6 +180,8 @@ try {
   const training = {
     page: pageTraining,
     pageOneThread,
+    pageWebgl,
+    loadBeforeWebgl,
     node: nodeTraining,
     ratio: nodeTraining.median / pageTraining.median,
   };
@@ -197,6 +214,11 @@ try {
     process.stdout.write(
       `training steps/s (fdgo, 4 × 16 units, batch 32, native engine; median over 20-step chunks after step ${WARMUP_STEPS}, to step ${steps}): page ${pageTraining.median.toFixed(1)} (isolated, ${pageTraining.threads} threads, SIMD ${pageTraining.simd}), page ${pageOneThread.median.toFixed(1)} (not isolated, ${pageOneThread.threads} thread, SIMD ${pageOneThread.simd}), Node ${nodeTraining.median.toFixed(1)} (1 thread, SIMD ${nodeTraining.simd}); Node / isolated page = ${training.ratio.toFixed(2)}\n`,
     );
+    if (pageWebgl) {
+      process.stdout.write(
+        `training steps/s on the webgl engine (${pageWebgl.engine}; every 20-step chunk from step 0 to ${webglSteps}, load ${loadBeforeWebgl.toFixed(2)} before): ${pageWebgl.rates.map(({ step, rate }) => `step ${step}: ${rate.toPrecision(2)}`).join(', ')}\n  ${pageWebgl.status}\n`,
+      );
+    }
     process.stdout.write(
       `Chromium ${result.chromium}; ${result.cpus} cores, load average ${load.toFixed(2)} at start, ${result.loadAtEnd.toFixed(2)} at end\n`,
     );

@@ -1,6 +1,6 @@
 /**
  * The live-training view: a Yang task (fdgo first; any of the corpus from the menu) learned in a Web Worker
- * with the native engine by the chosen model: MoLaP on the module bank shipped with the page (or one the user
+ * on the chosen engine (native WebAssembly, or tfjs' WebGL backend) by the chosen model: MoLaP on the module bank shipped with the page (or one the user
  * loads), random modules of the bank's shape, or a plain modular network (4 modules of 16 units, every weight
  * trained); the learning curve grows as it learns; stop, resume and reset; perturb the evaluations (lesion
  * modules, silence a fraction of all units, scale the recurrent noise) and watch the performance change,
@@ -10,6 +10,7 @@ import { yang19 } from '@molap/tasks';
 import { h, message } from './dom.js';
 import { drawExample } from './example-view.js';
 import { BankFilesError, fetchShippedBank, readPickedBank, shippedBankBuild } from './train/bank-files.js';
+import { DEFAULT_ENGINE, LIVE_ENGINE_KINDS, type LiveEngineKind } from './train/engines.js';
 import type { BankFilesMessage, FromWorker, ToWorker } from './train/protocol.js';
 import {
   DEFAULT_SESSION,
@@ -39,6 +40,23 @@ const MODEL_NOTES: Readonly<Record<LiveModelKind, string>> = {
   multitask:
     'The same network learning the bank’s corpus and the chosen task at once, one task per batch (contextdm1/2 five times as often), as molap run’s multitask baseline (Yang et al. 2019); the curve is the chosen task, the status line the corpus mean.',
 };
+
+/** The engine menu's labels. */
+const ENGINE_LABELS: Readonly<Record<LiveEngineKind, string>> = {
+  native: 'native (WebAssembly, CPU)',
+  webgl: 'webgl (tfjs, GPU)',
+};
+
+/** What each engine is, under the menus. */
+const ENGINE_NOTES: Readonly<Record<LiveEngineKind, string>> = {
+  native:
+    'molap’s native engine: WebAssembly SIMD kernels on the CPU (2 threads where the page is cross-origin isolated); runs in every current browser, and gives the curve molap gives in Node.',
+  webgl:
+    'tfjs’ WebGL backend: the network runs as WebGL2 shaders on the GPU, in float32, so its curve is close to the native engine’s but not identical. tfjs loads when chosen (about 135 KB compressed). On a network this small the native engine is faster; without a GPU (software WebGL) far slower: seconds per step. Stop acts after the current step.',
+};
+
+/** A training rate in words: whole steps from 10 per second, two significant digits below (software WebGL: 0.11). */
+const stepsPerSecondText = (rate: number): string => (rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2));
 
 /** The modules in words, e.g. '4 modules of 16 units'. */
 function modulesText(modules: readonly number[]): string {
@@ -132,6 +150,14 @@ export function mountTrainView(root: HTMLElement): void {
     ...LIVE_MODEL_KINDS.map((kind) => h('option', { value: kind }, MODEL_LABELS[kind])),
   ) as HTMLSelectElement;
   modelMenu.value = 'molap';
+  const engineMenu = h(
+    'select',
+    { id: 'train-engine', 'aria-label': 'engine that trains' },
+    ...LIVE_ENGINE_KINDS.map((kind) => h('option', { value: kind }, ENGINE_LABELS[kind])),
+  ) as HTMLSelectElement;
+  engineMenu.value = DEFAULT_ENGINE;
+  const engineNote = h('p', { class: 'note', id: 'train-engine-note' }, ENGINE_NOTES[DEFAULT_ENGINE]);
+  const engineProblems = h('div', { class: 'problems', id: 'train-engine-problems' });
   const modelNote = h('p', { class: 'note', id: 'train-model-note' }, MODEL_NOTES.molap);
   const bankFiles = h('input', {
     type: 'file',
@@ -208,12 +234,14 @@ export function mountTrainView(root: HTMLElement): void {
     h(
       'p',
       { class: 'note' },
-      'A model learns a task of Yang et al.’s corpus with Adam in a Web Worker, on molap’s native engine. The dashed line is Yang et al.’s criterion, 0.9; red dots are perturbed evaluations (lesioned modules, silenced units, more or less recurrent noise); the network itself never changes.',
+      'A model learns a task of Yang et al.’s corpus with Adam in a Web Worker, on the engine of the menu. The dashed line is Yang et al.’s criterion, 0.9; red dots are perturbed evaluations (lesioned modules, silenced units, more or less recurrent noise); the network itself never changes.',
     ),
     h(
       'div',
       { class: 'train-controls' },
       h('label', {}, 'model ', modelMenu),
+      ' ',
+      h('label', {}, 'engine ', engineMenu),
       ' ',
       h('label', {}, 'task ', taskMenu),
       ' ',
@@ -222,6 +250,8 @@ export function mountTrainView(root: HTMLElement): void {
       reset,
     ),
     modelNote,
+    engineNote,
+    engineProblems,
     bank,
     lesions,
     perturbations,
@@ -271,6 +301,7 @@ export function mountTrainView(root: HTMLElement): void {
         },
       );
       post({ type: 'model', kind: modelMenu.value as LiveModelKind });
+      post({ type: 'engine', kind: engineMenu.value as LiveEngineKind });
       post({ type: 'task', id: taskMenu.value });
     }
     post(command);
@@ -288,9 +319,28 @@ export function mountTrainView(root: HTMLElement): void {
   function receive(data: FromWorker): void {
     switch (data.type) {
       case 'ready':
-        engineText = `${data.engine} engine, ${data.simd ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no shared WebAssembly memory here)'}, ${data.threads} thread${data.threads === 1 ? '' : 's'}`;
+        engineText = `${data.engine} engine, ${data.kernels}, ${data.threads} thread${data.threads === 1 ? '' : 's'}`;
+        root.dataset.engineReady = data.kind;
+        root.dataset.engineName = data.engine;
         root.dataset.simd = String(data.simd);
         root.dataset.threads = String(data.threads);
+        engineProblems.replaceChildren();
+        delete root.dataset.engineError;
+        return;
+      case 'engine-error':
+        engineText = '';
+        delete root.dataset.engineReady;
+        root.dataset.engineError = data.kind;
+        engineProblems.replaceChildren(
+          message(
+            'error',
+            `The ${data.kind} engine cannot run in this browser: ${data.problem}.`,
+            `Choose the native engine in the engine menu: it runs in every current browser. (${data.hint})`,
+          ),
+        );
+        status.textContent = `${data.kind} engine unavailable: choose the native engine.`;
+        start.disabled = false;
+        stop.disabled = true;
         return;
       case 'state':
         start.textContent = data.step > 0 ? 'Resume' : 'Start';
@@ -298,6 +348,7 @@ export function mountTrainView(root: HTMLElement): void {
         stop.disabled = !data.running;
         root.dataset.task = data.task;
         root.dataset.model = data.model;
+        root.dataset.engine = data.engine;
         root.dataset.taskIds = data.taskIds.join(',');
         if (data.modules.join(',') !== modules.join(',')) {
           modules = data.modules;
@@ -314,7 +365,7 @@ export function mountTrainView(root: HTMLElement): void {
           );
           root.dataset.modules = String(modules.length);
         }
-        if (!data.running && data.step === 0) {
+        if (!data.running && data.step === 0 && root.dataset.engineError !== data.engine) {
           points.length = 0;
           drawCurve(svg, points);
           status.textContent = `${engineText ? `${engineText} · ` : ''}${data.task}, ${MODEL_LABELS[data.model]}, ${modulesText(data.modules)}${data.taskIds.length > 1 ? `, learning ${data.taskIds.length} tasks (${data.taskIds.join(', ')})` : ''}: press Start.`;
@@ -342,7 +393,7 @@ export function mountTrainView(root: HTMLElement): void {
         const corpusText = evaluation.corpus
           ? ` · mean of its ${evaluation.corpus.taskIds.length} tasks ${evaluation.corpus.mean.toFixed(2)}`
           : '';
-        status.textContent = `${engineText} · ${MODEL_LABELS[modelMenu.value as LiveModelKind]} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${corpusText}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${data.stepsPerSecond.toFixed(0)} steps/s` : ''}`;
+        status.textContent = `${engineText} · ${MODEL_LABELS[modelMenu.value as LiveModelKind]} · ${taskMenu.value} · step ${evaluation.step} · performance ${evaluation.performance.toFixed(2)}${corpusText}${perturbationText(evaluation)} · loss ${evaluation.loss.toFixed(4)}${data.stepsPerSecond > 0 ? ` · ${stepsPerSecondText(data.stepsPerSecond)} steps/s` : ''}`;
         if (evaluation.corpus) {
           root.dataset.corpus = evaluation.corpus.taskIds
             .map((id, i) => `${id}:${evaluation.corpus!.performance[i]}`)
@@ -394,6 +445,15 @@ export function mountTrainView(root: HTMLElement): void {
   silenced.addEventListener('change', perturb);
   noise.addEventListener('change', perturb);
   taskMenu.addEventListener('change', () => send({ type: 'task', id: taskMenu.value }));
+  engineMenu.addEventListener('change', () => {
+    const kind = engineMenu.value as LiveEngineKind;
+    engineNote.textContent = ENGINE_NOTES[kind];
+    engineText = '';
+    engineProblems.replaceChildren();
+    delete root.dataset.engineError;
+    delete root.dataset.engineReady;
+    send({ type: 'engine', kind });
+  });
   modelMenu.addEventListener('change', () => {
     const kind = modelMenu.value as LiveModelKind;
     modelNote.textContent = MODEL_NOTES[kind];

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,37 @@ const MOLAP_DELAYGO_STEPS = 200;
  * brings fdgo to 0.9 (seed 1 reaches it at 260; docs/playground.md).
  */
 const MULTITASK_FDGO_STEPS = 600;
+/**
+ * Steps within which MoLaP on the shipped bank learns fdgo to 0.9 on tfjs' WebGL backend (seed 1: 0.98 at the
+ * first evaluation, step 20, as on the native engine; float32 on the GPU, so the curve is not bit-identical).
+ * Headless Chromium has no GPU: WebGL2 runs in software (SwiftShader), about 0.1 steps/s on the loaded 2-core
+ * project machine, so this test takes minutes (docs/playground.md).
+ */
+const WEBGL_FDGO_STEPS = 40;
+/** Time allowed for the WebGL training test (software WebGL: a few seconds per step on a loaded machine). */
+const WEBGL_TIMEOUT = 900_000;
+/**
+ * Chromium flags of the tests. Headless Chromium 156 has WebGL2 in software (ANGLE on SwiftShader) even with
+ * `--disable-gpu`; `--enable-unsafe-swiftshader` keeps it where newer versions stop falling back to software.
+ */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--enable-unsafe-swiftshader',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-sync',
+];
+/**
+ * Flags that leave Chromium without WebGL: no GPU and no software rasteriser. (`--disable-webgl` and
+ * `--disable-3d-apis` are not enough: Chromium 156 still gives a Web Worker's OffscreenCanvas a WebGL2 context.)
+ */
+const NO_WEBGL_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-software-rasterizer', '--no-first-run'];
+
+/** The chunk names a built page references from `file` with a static import (`import … from"./x.js"`). */
+function staticImports(source: string): string[] {
+  return [...source.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)].map((match) => match[1]!);
+}
 
 /** The folder of the threads test page (`test/threads-page/`), and its path in the served site. */
 const THREADS_PAGE = 'threads-page';
@@ -146,7 +177,7 @@ describeInChromium('the playground in headless Chromium', () => {
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
       executablePath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 1000 },
     });
   }, 240_000);
@@ -582,6 +613,140 @@ describeInChromium('the playground in headless Chromium', () => {
     expect(training.threads).toBe('1');
     await page.click('#train-stop');
     await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps tfjs out of the native path: the WebGL engine and tfjs are chunks loaded only when chosen', async () => {
+    const assets = join(scratch, 'site', 'assets');
+    const files = (await readdir(assets)).filter((file) => file.endsWith('.js'));
+    const text = new Map(
+      await Promise.all(files.map(async (file) => [file, await readFile(join(assets, file), 'utf8')] as const)),
+    );
+    /** Every chunk `file` loads before it runs (static imports, transitively). */
+    const loadedWith = (file: string, seen = new Set<string>()): Set<string> => {
+      seen.add(file);
+      for (const chunk of staticImports(text.get(file)!)) if (!seen.has(chunk)) loadedWith(chunk, seen);
+      return seen;
+    };
+    const worker = files.find((file) => file.startsWith('worker-'))!;
+    const page = files.find((file) => file.startsWith('index-'))!;
+    const webgl = files.find((file) => file.startsWith('webgl-engine-'))!;
+    expect(worker && page && webgl).toBeTruthy();
+    for (const entry of [page, worker]) {
+      for (const chunk of loadedWith(entry)) {
+        // tfjs-core's engine (registerBackend), its WebGL backend (the flag WEBGL_VERSION), the tfjs engine of
+        // @molap/backend (its name, `tfjs-${backend}`)
+        expect(text.get(chunk)).not.toMatch(/registerBackend|WEBGL_VERSION|tfjs-\$\{/);
+      }
+    }
+    expect(text.get(worker)).toContain(`import(\`./${webgl}\`)`);
+    const webglChunks = [...loadedWith(webgl)].map((chunk) => text.get(chunk)!).join('\n');
+    expect(webglChunks).toMatch(/registerBackend/);
+    expect(webglChunks).toMatch(/tfjs-\$\{/);
+  });
+
+  it(
+    `trains MoLaP on tfjs' WebGL backend (software WebGL2 in headless Chromium): fdgo to ≥ 0.9 within ${WEBGL_FDGO_STEPS} steps; stop, lesion, resume, stop within a step, reset`,
+    async () => {
+      const page = await openPage(servers.isolated.url);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
+      await page.click('nav button[data-view="train"]');
+      await expect(page.locator('#train-engine').inputValue()).resolves.toBe('native'); // the default
+      await page.selectOption('#train-engine', 'webgl');
+      const ready = await trainingUntil(page, (data) => data.engineReady === 'webgl' || data.engineError === 'webgl');
+      expect(ready.engineError).toBeUndefined();
+      expect(ready).toMatchObject({ engine: 'webgl', engineName: 'tfjs-webgl', threads: '1', simd: 'false' });
+      expect(requested.some((url) => /\/webgl-engine-[^/]+\.js$/.test(url))).toBe(true); // loaded when chosen
+      await page.click('#train-start');
+      const learned = await trainingUntil(
+        page,
+        (data, steps) => Number(data.performance) >= 0.9 || Number(data.step) >= steps,
+        WEBGL_FDGO_STEPS,
+        WEBGL_TIMEOUT / 2,
+      );
+      expect(learned.model).toBe('molap');
+      expect(Number(learned.performance)).toBeGreaterThanOrEqual(0.9);
+      expect(Number(learned.step)).toBeLessThanOrEqual(WEBGL_FDGO_STEPS);
+      // the status line names the engine and what computes (software rendering here: SwiftShader, not a GPU)
+      await expect(page.locator('#train-status').textContent()).resolves.toMatch(
+        /^tfjs-webgl engine, WebGL2 shaders \(float32\) on .*SwiftShader.*, 1 thread · .* · fdgo · step \d+ · performance/,
+      );
+      await page.click('#train-stop'); // acts after the current step
+      await page.locator('#train-start:not([disabled])').waitFor({ timeout: WEBGL_TIMEOUT / 4 });
+      await expect(page.locator('#train-start').textContent()).resolves.toBe('Resume');
+      const stoppedAt = Number(await page.locator('#train').getAttribute('data-step'));
+      for (const module of [0, 1, 2, 3]) await page.check(`input[name="lesion"][value="${module}"]`);
+      const lesioned = await trainingUntil(page, (data) => data.lesioned === '0,1,2,3', 0, WEBGL_TIMEOUT / 4);
+      expect(Number(lesioned.performance)).toBeLessThan(0.5);
+      expect(Number(lesioned.step)).toBe(stoppedAt);
+      for (const module of [0, 1, 2, 3]) await page.uncheck(`input[name="lesion"][value="${module}"]`);
+      const restored = await trainingUntil(page, (data) => data.lesioned === '', 0, WEBGL_TIMEOUT / 4);
+      expect(Number(restored.performance)).toBeGreaterThanOrEqual(0.9);
+      // Resume goes on with the same session; Stop acts after the current step (seconds here), evaluated there
+      await page.click('#train-start');
+      await page.locator('#train-stop:not([disabled])').waitFor();
+      await page.click('#train-stop');
+      const resumed = await trainingUntil(
+        page,
+        (data, after) => Number(data.step) > after,
+        stoppedAt,
+        WEBGL_TIMEOUT / 4,
+      );
+      expect(Number(resumed.step)).toBeLessThan(stoppedAt + 20);
+      expect(resumed.engine).toBe('webgl');
+      await page.locator('#train-start:not([disabled])').waitFor({ timeout: WEBGL_TIMEOUT / 4 });
+      await page.click('#train-reset');
+      await trainingUntil(page, (data) => data.step === '0', 0, WEBGL_TIMEOUT / 4);
+      await expect(page.locator('#train-start').textContent()).resolves.toBe('Start');
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+    WEBGL_TIMEOUT,
+  );
+
+  it('says so where WebGL2 is unavailable, and the native engine and the rest of the page keep working', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath, headless: true, args: NO_WEBGL_ARGS });
+    try {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => errors.push(`no WebGL: ${String(error)}`));
+      page.on('console', (entry) => {
+        if (entry.type() === 'error') errors.push(`no WebGL: ${entry.text()}`);
+      });
+      await page.goto(servers.isolated.url);
+      await page.locator('#trial svg').waitFor();
+      await page.click('nav button[data-view="train"]');
+      await page.selectOption('#train-engine', 'webgl');
+      const refused = await trainingUntil(page, (data) => data.engineError === 'webgl' || data.engineReady === 'webgl');
+      expect(refused.engineReady).toBeUndefined();
+      const problem = page.locator('#train-engine-problems .message.error');
+      await expect(problem.textContent()).resolves.toMatch(
+        /^The webgl engine cannot run in this browser: the tfjs backend 'webgl' is not available \(webgl: this browser did not create a WebGL2 context .*\)\.Choose the native engine in the engine menu: it runs in every current browser\./,
+      );
+      await expect(page.locator('#train-status').textContent()).resolves.toBe(
+        'webgl engine unavailable: choose the native engine.',
+      );
+      // Start says the same again and trains nothing
+      await page.click('#train-start');
+      await page.locator('#train-start:not([disabled])').waitFor();
+      await expect(page.locator('#train').getAttribute('data-step')).resolves.toBe('0');
+      await expect(problem.count()).resolves.toBe(1);
+      // the native engine trains, and the message goes
+      await page.selectOption('#train-engine', 'native');
+      await trainingUntil(page, (data) => data.engineReady === 'native');
+      await expect(problem.count()).resolves.toBe(0);
+      await page.click('#train-start');
+      const training = await trainingUntil(page, (data) => Number(data.step) >= 20);
+      expect(training.engineName).toBe('native');
+      await page.click('#train-stop');
+      // and the tasks view
+      await page.click('nav button[data-view="tasks"]');
+      await page.click('#trial-next');
+      await expect(page.locator('#trial').getAttribute('data-trial')).resolves.toBe('1');
+    } finally {
+      await browser.close();
+    }
     expect(errors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 /** Messages between the page and the training worker (`worker.ts`). */
+import type { LiveEngineKind } from './engines.js';
 import type { Evaluation, EvaluationPerturbation, LiveModelKind } from './session.js';
 
 /** A module-bank folder's files as the page read them (a fetch of the shipped bank, or a file picker). */
@@ -21,6 +22,11 @@ export type ToWorker =
   | { readonly type: 'reset' }
   /** Learn another task: the session starts again from step 0 on it. */
   | { readonly type: 'task'; readonly id: string }
+  /**
+   * Train on another engine from now on: the session starts again from step 0 on it, and the engine is created
+   * at once ('ready', or 'engine-error' where it cannot run here).
+   */
+  | { readonly type: 'engine'; readonly kind: LiveEngineKind }
   /** Train another model: the session starts again from step 0 with it. */
   | { readonly type: 'model'; readonly kind: LiveModelKind }
   /**
@@ -37,8 +43,13 @@ export type ToWorker =
 export type FromWorker =
   | {
       readonly type: 'ready';
+      /** The engine of the menu that is ready. */
+      readonly kind: LiveEngineKind;
+      /** The engine's own name, e.g. 'native' or 'tfjs-webgl'. */
       readonly engine: string;
       readonly simd: boolean;
+      /** What computes, in words (e.g. 'WebAssembly SIMD kernels'). */
+      readonly kernels: string;
       readonly threads: number;
       readonly task: string;
       /** Tasks the worker can teach, in the order of the menu. */
@@ -57,6 +68,7 @@ export type FromWorker =
       readonly step: number;
       readonly task: string;
       readonly model: LiveModelKind;
+      readonly engine: LiveEngineKind;
       /** Tasks the model learns (`multitask`: its corpus with the task). */
       readonly taskIds: readonly string[];
       /** Units per module of the model, in order (one lesion checkbox each). */
@@ -66,4 +78,9 @@ export type FromWorker =
   | { readonly type: 'bank'; readonly description: string; readonly source: string }
   /** A bank was refused (the previous one, if any, stays in use). */
   | { readonly type: 'bank-error'; readonly message: string; readonly source: string }
+  /**
+   * The chosen engine cannot run here (e.g. webgl without WebGL2): what is wrong and the fix. Nothing trains
+   * until another engine is chosen; the rest of the page is unaffected.
+   */
+  | { readonly type: 'engine-error'; readonly kind: LiveEngineKind; readonly problem: string; readonly hint: string }
   | { readonly type: 'error'; readonly message: string };

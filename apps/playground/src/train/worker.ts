@@ -1,13 +1,22 @@
 /**
- * The training worker: the native engine (2 threads where the page is cross-origin isolated, else 1; WebAssembly
- * SIMD kernels where shared memory is allowed, JS otherwise) teaching a Yang task (fdgo first) to the chosen model
+ * The training worker: the chosen engine (`engines.ts`: the native engine, 2 threads where the page is
+ * cross-origin isolated, else 1, WebAssembly SIMD kernels where shared memory is allowed, JS otherwise; or tfjs'
+ * WebGL backend, loaded only when chosen) teaching a Yang task (fdgo first) to the chosen model
  * (MoLaP on the module bank, random modules of its shape, a plain modular network, or one learning the
- * bank's corpus with the task), in chunks of steps so that stop, reset, task, model, bank, perturbation and
- * example messages are handled between them. Every evaluation carries the chosen example trial.
+ * bank's corpus with the task), step by step with an evaluation every 20 steps, so that stop, reset, task, model,
+ * bank, engine, perturbation and example messages are handled between steps. Every evaluation carries the chosen
+ * example trial.
  */
-import { createNativeEngine, type NativeEngine } from '@molap/backend';
+import { giveEventLoopTurn } from '@molap/backend';
 import { fitTaskToBank, type ModuleBank, readModuleBankFiles } from '@molap/primitives';
 import { type Task, yang19 } from '@molap/tasks';
+import {
+  createLiveEngine,
+  DEFAULT_ENGINE,
+  LIVE_ENGINE_KINDS,
+  type LiveEngine,
+  type LiveEngineKind,
+} from './engines.js';
 import type { BankFilesMessage, FromWorker, ToWorker } from './protocol.js';
 import {
   createSession,
@@ -29,7 +38,10 @@ let task = TASKS.get('fdgo')!;
 let kind: LiveModelKind = 'molap';
 let bank: ModuleBank | undefined;
 
-let engine: NativeEngine | undefined;
+let engineKind: LiveEngineKind = DEFAULT_ENGINE;
+let live: LiveEngine | undefined;
+/** The engine being created, while it is. */
+let creating: Promise<LiveEngine | undefined> | undefined;
 let session: Session | undefined;
 let running = false;
 let perturbation: EvaluationPerturbation = {};
@@ -77,36 +89,76 @@ const postState = () =>
     step: session?.step ?? 0,
     task: task.id,
     model: kind,
+    engine: engineKind,
     taskIds: learnedTaskIds(),
     modules: modulesOf(),
   });
 
-async function ensureSession(): Promise<Session> {
-  if (!engine) {
-    // Two threads (a Web Worker over the engine's shared memory beside this one) where the page is cross-origin
-    // isolated, else one; more would gain little on a network this small. The same curve on any count.
-    engine = await createNativeEngine({
-      threads: crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1,
-    });
+/**
+ * The chosen engine, created on first use ('ready'); `undefined` when it cannot run here, after an
+ * 'engine-error' saying why and what to choose instead. Callers that ask while it is being created share it.
+ */
+function ensureEngine(): Promise<LiveEngine | undefined> {
+  if (live) return Promise.resolve(live);
+  creating ??= createEngine(engineKind).finally(() => {
+    creating = undefined;
+  });
+  return creating;
+}
+
+/** Creates the engine `chosen` and says so ('ready'), or why it cannot run here ('engine-error'). */
+async function createEngine(chosen: LiveEngineKind): Promise<LiveEngine | undefined> {
+  try {
+    live = await createLiveEngine(chosen);
+  } catch (error) {
+    const { problem, message, hint } = error as { problem?: string; message?: string; hint?: string };
     post({
-      type: 'ready',
-      engine: engine.name,
-      simd: engine.simd,
-      threads: engine.threads,
-      task: task.id,
-      tasks: [...TASKS.keys()],
+      type: 'engine-error',
+      kind: chosen,
+      problem: problem ?? message ?? String(error),
+      hint: hint ?? 'choose the native engine',
     });
+    return undefined;
   }
-  if (!session) session = createSession(engine, task, DEFAULT_SESSION, liveModel());
+  post({
+    type: 'ready',
+    kind: chosen,
+    engine: live.engine.name,
+    simd: live.simd,
+    kernels: live.kernels,
+    threads: live.threads,
+    task: task.id,
+    tasks: [...TASKS.keys()],
+  });
+  return live;
+}
+
+/** The session on the chosen engine (created on first use); `undefined` when the engine cannot run here. */
+async function ensureSession(): Promise<Session | undefined> {
+  const ready = await ensureEngine();
+  if (!ready) return undefined;
+  if (!session) session = createSession(ready.engine, task, DEFAULT_SESSION, liveModel());
   return session;
 }
 
 async function run(): Promise<void> {
   const current = await ensureSession();
+  if (!current) {
+    running = false;
+    postState();
+    return;
+  }
   while (running && current === session) {
     const start = performance.now();
-    await current.train(EVAL_EVERY);
-    const stepsPerSecond = EVAL_EVERY / ((performance.now() - start) / 1000);
+    const from = current.step;
+    // Step by step up to the next evaluation, giving messages a turn every EVENT_LOOP_TURN_MS: Stop, Reset and
+    // the menus act after the current step, not the current 20 (seconds each on software WebGL). A Stop
+    // between evaluations is evaluated where it stopped.
+    do {
+      await current.train(1);
+      await giveEventLoopTurn();
+    } while (running && current === session && current.step % EVAL_EVERY !== 0);
+    const stepsPerSecond = (current.step - from) / ((performance.now() - start) / 1000);
     if (current !== session) break;
     post({ type: 'progress', evaluation: await current.evaluate(perturbation, exampleTrial), stepsPerSecond, running });
     await new Promise((resume) => setTimeout(resume, 0)); // let messages in
@@ -179,6 +231,21 @@ async function handle(message: ToWorker): Promise<void> {
       postState();
       return;
     }
+    case 'engine': {
+      if (!LIVE_ENGINE_KINDS.includes(message.kind)) {
+        throw new Error(`unknown engine '${message.kind}': choose one of ${LIVE_ENGINE_KINDS.join(', ')}`);
+      }
+      await restart();
+      await creating; // an engine still being created is disposed below like one in use
+      if (message.kind !== engineKind) {
+        await live?.engine.dispose();
+        live = undefined;
+        engineKind = message.kind;
+      }
+      postState();
+      await ensureEngine(); // at once: says 'ready', or why the engine cannot run here
+      return;
+    }
     case 'model': {
       if (!LIVE_MODEL_KINDS.includes(message.kind)) {
         throw new Error(`unknown model '${message.kind}': choose one of ${LIVE_MODEL_KINDS.join(', ')}`);
@@ -209,6 +276,7 @@ async function handle(message: ToWorker): Promise<void> {
       else exampleTrial = message.trial;
       if (!running) {
         const current = await ensureSession();
+        if (!current) return;
         post({
           type: 'progress',
           evaluation: await current.evaluate(perturbation, exampleTrial),

@@ -1,16 +1,28 @@
 /**
  * Loading of TensorFlow.js backends with fallback: `tensorflow` (libtensorflow through the optional peer
- * `@tensorflow/tfjs-node`), then `wasm`, then `cpu`. Backend packages are imported on demand, never at
- * import time of this package, so a missing backend can never break `import '@molap/backend'`.
+ * `@tensorflow/tfjs-node`), then `wasm`, then `cpu`; and `webgl` (a browser's GPU through WebGL2), only when
+ * asked for by name. Backend packages are imported on demand, never at import time of this package, so a
+ * missing backend can never break `import '@molap/backend'`, and a bundle that never asks for `webgl` does not
+ * carry its code.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, invalidOption, MOLAP_ERROR_BRAND } from '../errors.js';
 
-/** The tfjs backends this package can run on, fastest first. */
-export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * The tfjs backends this package can run on: the three of `TFJS_BACKEND_ORDER`, and `webgl` (browsers with
+ * WebGL2 only; float32 on the GPU), which is never tried unless requested.
+ */
+export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
 
-/** Fallback order when no backend is requested. */
+/** Fallback order when no backend is requested (fastest first; `webgl` is not in it: Node has no WebGL). */
 export const TFJS_BACKEND_ORDER: readonly TfjsBackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** Every backend `loadTfjsBackend` accepts by name. */
+const REQUESTABLE: readonly TfjsBackendName[] = [...TFJS_BACKEND_ORDER, 'webgl'];
+
+/** The fix when `webgl` cannot run here. */
+const WEBGL_HINT =
+  "choose the native engine (createNativeEngine) or the tfjs backend 'wasm' or 'cpu'; webgl needs a browser with WebGL2 enabled";
 
 /** What happened when one backend was tried. */
 export interface BackendAttempt {
@@ -53,6 +65,11 @@ async function tryBackend(backend: TfjsBackendName): Promise<BackendAttempt> {
           : `${TFJS_NODE} is installed but cannot load: ${firstLine(error)}`;
         return { backend, loaded: false, reason };
       }
+    } else if (backend === 'webgl') {
+      // Checked before the import: tfjs would otherwise register the backend and fail on first use.
+      const missing = webGl2Missing();
+      if (missing) return { backend, loaded: false, reason: missing };
+      await import('@tensorflow/tfjs-backend-webgl');
     } else if (backend === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
     } else {
@@ -66,6 +83,28 @@ async function tryBackend(backend: TfjsBackendName): Promise<BackendAttempt> {
   } catch (error) {
     return { backend, loaded: false, reason: firstLine(error) };
   }
+}
+
+/**
+ * Why WebGL2 cannot be used here, or `undefined` when a WebGL2 context can be created (on an
+ * `OffscreenCanvas` in a worker or a page, else on a `<canvas>` of the page). A browser may define
+ * `WebGL2RenderingContext` and still refuse a context (WebGL switched off, a GPU or driver on its block list).
+ */
+function webGl2Missing(): string | undefined {
+  const scope = globalThis as {
+    OffscreenCanvas?: new (width: number, height: number) => { getContext(kind: string): unknown };
+    document?: { createElement(tag: 'canvas'): { getContext(kind: string): unknown } };
+  };
+  if (!scope.OffscreenCanvas && !scope.document) {
+    return 'there is no WebGL here (no OffscreenCanvas or document: not a browser)';
+  }
+  try {
+    const canvas = scope.OffscreenCanvas ? new scope.OffscreenCanvas(1, 1) : scope.document!.createElement('canvas');
+    if (canvas.getContext('webgl2')) return undefined;
+  } catch {
+    // a canvas that cannot be created is no WebGL2 either
+  }
+  return 'this browser did not create a WebGL2 context (WebGL is switched off, or the GPU or its driver is not supported)';
 }
 
 /**
@@ -84,11 +123,17 @@ export class TfjsBackendUnavailableError extends Error {
   readonly code = 'engine-unavailable';
   readonly kind = 'bad-input' as const;
   readonly problem: string;
-  readonly hint = 'choose another tfjs backend (--tfjs-backend, MOLAP_TFJS_BACKEND) or engine';
+  readonly hint: string;
   readonly attempts: readonly BackendAttempt[];
-  constructor(message: string, attempts: readonly BackendAttempt[]) {
+  /** `hint` defaults to choosing another tfjs backend or engine. */
+  constructor(
+    message: string,
+    attempts: readonly BackendAttempt[],
+    hint = 'choose another tfjs backend (--tfjs-backend, MOLAP_TFJS_BACKEND) or engine',
+  ) {
     super(message);
     this.problem = message;
+    this.hint = hint;
     this.name = 'TfjsBackendUnavailableError';
     this.attempts = attempts;
   }
@@ -96,14 +141,16 @@ export class TfjsBackendUnavailableError extends Error {
 
 /**
  * Loads a tfjs backend and makes it tfjs's current backend.
- * @param requested a backend to load (no fallback), or `undefined` to try tensorflow → wasm → cpu.
- * @throws TfjsBackendUnavailableError listing every attempt when nothing could be loaded.
+ * @param requested a backend to load (no fallback), or `undefined` to try tensorflow → wasm → cpu. `webgl`
+ *   loads only when requested, in a browser that creates a WebGL2 context.
+ * @throws TfjsBackendUnavailableError listing every attempt when nothing could be loaded (for `webgl`, before
+ *   anything is imported when there is no WebGL2, with a hint naming the native engine and 'wasm' / 'cpu').
  */
 export async function loadTfjsBackend(requested?: TfjsBackendName): Promise<LoadedTfjsBackend> {
-  if (requested !== undefined && !TFJS_BACKEND_ORDER.includes(requested)) {
+  if (requested !== undefined && !REQUESTABLE.includes(requested)) {
     throw invalidOption(
       `unknown tfjs backend ${JSON.stringify(requested)}`,
-      `choose one of ${TFJS_BACKEND_ORDER.join(', ')}`,
+      `choose one of ${REQUESTABLE.join(', ')} (webgl: browsers only, never tried unless requested)`,
     );
   }
   const candidates = requested ? [requested] : TFJS_BACKEND_ORDER;
@@ -115,10 +162,13 @@ export async function loadTfjsBackend(requested?: TfjsBackendName): Promise<Load
   }
   const details = attempts.map((attempt) => `${attempt.backend}: ${attempt.reason}`).join('; ');
   throw new TfjsBackendUnavailableError(
-    requested
-      ? `the tfjs backend '${requested}' is not available (${details}); leave tfjsBackend unset to fall back automatically`
-      : `no tfjs backend could be loaded (${details})`,
+    requested === 'webgl'
+      ? `the tfjs backend 'webgl' is not available (${details})`
+      : requested
+        ? `the tfjs backend '${requested}' is not available (${details}); leave tfjsBackend unset to fall back automatically`
+        : `no tfjs backend could be loaded (${details})`,
     attempts,
+    requested === 'webgl' ? WEBGL_HINT : undefined,
   );
 }
 

@@ -513,7 +513,7 @@ describeInChromium('the playground in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('loads a bank folder picked by the user, and refuses a damaged one with the problem and the fix', async () => {
+  it('loads a bank folder picked by the user, and refuses a damaged one, or one that does not fit the tasks, with the problem and the fix', async () => {
     const picked = join(scratch, 'picked-bank');
     await mkdir(join(picked, 'modules'), { recursive: true });
     const files = ['bank.json', 'modules/model.json', 'modules/weights.bin'];
@@ -547,6 +547,25 @@ describeInChromium('the playground in headless Chromium', () => {
     // a bank folder is three files: one missing is named
     await page.setInputFiles('#train-bank-files', [join(picked, 'bank.json'), join(picked, 'modules/model.json')]);
     await expect(problem.textContent()).resolves.toMatch(/modules\/weights\.bin is missing/);
+    // a sound bank built for another time step does not fit the menu's tasks (dt 20 ms): refused, saying why
+    const otherStep = join(scratch, 'other-step-bank');
+    await mkdir(join(otherStep, 'modules'), { recursive: true });
+    for (const file of files) await copyFile(join(SHIPPED_BANK_DIR, file), join(otherStep, file));
+    const document = JSON.parse(await readFile(join(otherStep, 'bank.json'), 'utf8'));
+    document.layout.dt = 10;
+    await writeFile(join(otherStep, 'bank.json'), JSON.stringify(document));
+    const modules = JSON.parse(await readFile(join(otherStep, 'modules/model.json'), 'utf8'));
+    modules.config.alpha = 0.1; // the modules' α = dt/τ agrees with the bank's: a bank built at dt 10 ms
+    await writeFile(join(otherStep, 'modules/model.json'), JSON.stringify(modules));
+    await page.setInputFiles(
+      '#train-bank-files',
+      files.map((file) => join(otherStep, file)),
+    );
+    await expect
+      .poll(() => problem.textContent(), { timeout: 30_000 })
+      .toMatch(
+        /the picked bank was not loaded: .*does not fit the module bank: its α = dt\/τ = 20\/100 differs from the bank's 10\/100/,
+      );
     // the previous bank is still in use, and MoLaP trains on it
     await expect(page.locator('#train').getAttribute('data-bank')).resolves.toBe('the picked bank');
     await page.click('#train-start');

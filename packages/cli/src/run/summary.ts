@@ -4,7 +4,7 @@
  * the mean normalised robustness AUC; then the verdict on each claim, and the seeds on which a model's training
  * failed (`failedSeeds` of @molap/analysis).
  */
-import { describeFailedSeed, failedSeeds, type Results } from '@molap/analysis';
+import { describeFailedSeed, FAILED_SEED_RATIO, failedSeeds, type Results } from '@molap/analysis';
 import { summariseModels } from '@molap/study';
 import { formatNumber, formatTable } from '../output.js';
 
@@ -44,6 +44,6 @@ export function formatSummary(results: Results): string {
   const warning =
     failed.length === 0
       ? ''
-      : `\ntraining failed (corpus mean below half of the model's best seed; its seed-task pairs are in the claims, see the report):\n${failed.map((entry) => `  ${describeFailedSeed(entry)}`).join('\n')}`;
+      : `\ntraining failed (corpus mean below ${FAILED_SEED_RATIO} × the model's best seed; its seed-task pairs are in the claims, see the report):\n${failed.map((entry) => `  ${describeFailedSeed(entry)}`).join('\n')}`;
   return `${header}\n${table}\nclaims about ${results.claims[0]?.molap ?? 'MoLaP'} (✔ MoLaP better than that model, its 95 % interval over seeds × tasks excluding 0; ? undecided; intervals in the report)\n${claims}${warning}`;
 }

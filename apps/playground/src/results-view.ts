@@ -7,6 +7,9 @@
 import {
   type Claim,
   comparisonVerdict,
+  describeFailedSeed,
+  FAILED_SEED_RATIO,
+  failedSeeds,
   generalisationSpec,
   learningCurvesSpec,
   type Results,
@@ -56,6 +59,24 @@ function summary(results: Results): HTMLElement {
     ],
   ];
   return h('dl', { class: 'run' }, ...items.flatMap(([key, value]) => [h('dt', {}, key), h('dd', {}, value)]));
+}
+
+/**
+ * The seeds on which a model's training failed (`failedSeeds`: corpus mean below half of its best seed), as the
+ * report warns above its claims; `null` when none did.
+ */
+function failedSeedsWarning(results: Results): HTMLElement | null {
+  const failed = failedSeeds(results);
+  if (failed.length === 0) return null;
+  return h(
+    'div',
+    { class: 'failed-seeds' },
+    message(
+      'error',
+      `Training failed on ${failed.length === 1 ? 'one seed' : `${failed.length} seeds`} (corpus mean below ${FAILED_SEED_RATIO} × the model’s best seed): ${failed.map(describeFailedSeed).join('; ')}.`,
+      'These seed-task pairs are part of the comparisons below: a baseline’s failed seed favours MoLaP, a failed MoLaP seed the baseline. Rerun that model with another learning rate (run.strategyOptions in molap.config.json), or read its comparisons with this in mind.',
+    ),
+  );
 }
 
 function claimsTable(results: Results): HTMLElement {
@@ -184,6 +205,7 @@ function runPanel(name: string, results: Results, close: () => void): HTMLElemen
     h('h2', {}, name, closeButton),
     summary(results),
     h('h3', {}, 'Claims'),
+    failedSeedsWarning(results),
     claimsTable(results),
     h('h3', {}, 'Performance per task'),
     perTaskTable(results),

@@ -286,10 +286,26 @@ describeInChromium('the playground in headless Chromium', () => {
     await panel.locator('.chart.task-variance svg').first().waitFor();
     await expect(panel.locator('.chart .message.error').count()).resolves.toBe(0);
 
-    // a second run side by side
-    await page.setInputFiles('#results-file', resultsPath);
-    await page.locator('.run-panel').nth(1).waitFor();
+    await expect(panel.locator('.failed-seeds').count()).resolves.toBe(0);
+
+    // a second run side by side: the same run as if it had a second seed on which multitask learned nothing,
+    // named above its claims as the report names it
+    const twoSeeds = structuredClone(results);
+    twoSeeds.seeds = [1, 2];
+    for (const task of twoSeeds.corpus) {
+      const rows = twoSeeds.models.multitask.perTask[task].perSeed;
+      rows[0].performance = 0.95;
+      rows.push({ ...rows[0], seed: 2, performance: 0 });
+    }
+    const failedRun = join(scratch, 'failed-seed.json');
+    await writeFile(failedRun, JSON.stringify(twoSeeds));
+    await page.setInputFiles('#results-file', failedRun);
+    const second = page.locator('.run-panel').nth(1);
+    await second.waitFor();
     await expect(page.locator('.run-panel').count()).resolves.toBe(2);
+    await expect(second.locator('.failed-seeds').textContent()).resolves.toContain(
+      'multitask, seed 2: corpus mean 0.000 against 0.950 on seed 1, 2 of 2 tasks below 0.05',
+    );
     await page.close();
     expect(errors).toEqual([]);
   });

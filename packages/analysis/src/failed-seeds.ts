@@ -9,6 +9,7 @@
  * seed scores less than `FAILED_SEED_RATIO` × that best. A run of one seed has nothing to compare with, and
  * a model that learned nothing on any seed (a tiny budget) is not flagged.
  */
+import { mean } from './curves.js';
 import type { Results } from './schema.js';
 
 /** A seed's corpus mean below this fraction of the model's best seed counts as failed. */
@@ -48,7 +49,7 @@ export function failedSeeds(results: Pick<Results, 'models' | 'seeds' | 'corpus'
       const known = values as number[];
       return {
         seed,
-        corpusMean: known.reduce((sum, value) => sum + value, 0) / known.length,
+        corpusMean: mean(known),
         tasksNearZero: known.filter((value) => value < NEAR_ZERO).length,
       };
     });

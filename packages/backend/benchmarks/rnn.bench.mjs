@@ -7,12 +7,16 @@
 // FLOPs per step, counted the way the issue quotes them for PyTorch (forward + backward ≈ 3 × forward
 // matrix products, 2 FLOPs per multiply-add): 6·T·B·(Σ_k m_k² + N·nIn + N·nOut), with m_k the module
 // sizes (m = N for one dense block). Element-wise work (noise, activations, loss, Adam) is not counted.
-// The WebAssembly SIMD ceiling (kernels.md) is ~50 GFLOP/s per core without FMA.
+// Each native row is also given as a fraction of this machine's WebAssembly SIMD ceiling on as many
+// threads, measured in the same run (ceiling.mjs: the matrix product's inner loop in L1 cache; needs the
+// AssemblyScript devDependency, else the rows say so), and a modular size is compared with the dense
+// size of the same N, B and T when both are measured.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as backend from '../dist/index.js';
+import { measureCeiling } from './ceiling.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -23,11 +27,10 @@ const option = (name) => {
 };
 const INPUTS = 33;
 const OUTPUTS = 33;
-const SIMD_CEILING_PER_CORE = 50;
 const cores = availableParallelism();
 
 /** Sizes: N × B × T, or modules × moduleSize × B × T. */
-const DEFAULT_SIZES = ['256x64x100', '64x32x100', '512x64x100', '8x32x64x100'];
+const DEFAULT_SIZES = ['256x64x100', '64x32x100', '512x64x100', '8x32x64x100', '16x32x64x100'];
 const sizes = (option('sizes')?.split(',') ?? DEFAULT_SIZES).map((spec) => {
   const parts = spec.split('x').map(Number);
   if (parts.length === 3) return { N: parts[0], B: parts[1], T: parts[2], modules: 1 };
@@ -155,10 +158,7 @@ function report(row) {
     return;
   }
   const shape = `N=${row.N} B=${row.B} T=${row.T}${row.modules > 1 ? ` (${row.modules} modules)` : ''}`;
-  const ceiling =
-    row.engine === 'native'
-      ? `, ${((100 * row.gflops) / (SIMD_CEILING_PER_CORE * row.threads)).toFixed(0)} % of the SIMD ceiling`
-      : '';
+  const ceiling = row.ofCeiling !== undefined ? `, ${(100 * row.ofCeiling).toFixed(0)} % of the measured ceiling` : '';
   process.stdout.write(
     `${row.engine.padEnd(9)} threads ${String(row.threads).padEnd(2)} ${shape.padEnd(34)} ${row.msPerStep.toFixed(1).padStart(8)} ms/step ${row.gflops.toFixed(1).padStart(6)} GFLOP/s${ceiling}\n`,
   );
@@ -171,7 +171,26 @@ note(
     .map((v) => v.toFixed(2))
     .join(' ')}, ${cores} cores, node ${process.version}`,
 );
+/** The measured ceiling (GFLOP/s) by thread count, for the thread counts the native engine runs with. */
+const ceilings = new Map();
+if (engines.includes('native')) {
+  for (const threads of [...new Set([1, cores])]) {
+    const { gflops, reason } = await measureCeiling(threads);
+    if (gflops === undefined) {
+      note(`ceiling: not measured (${reason})`);
+      break;
+    }
+    ceilings.set(threads, gflops);
+    if (json) process.stdout.write(`${JSON.stringify({ bench: 'rnn', engine: 'ceiling', threads, gflops })}\n`);
+    else
+      process.stdout.write(
+        `${'ceiling'.padEnd(9)} threads ${String(threads).padEnd(2)} ${'peak SIMD multiply-add loop (L1)'.padEnd(34)} ${''.padStart(16)} ${gflops.toFixed(1).padStart(6)} GFLOP/s\n`,
+      );
+  }
+}
 const factories = await engineFactories();
+/** ms per step of the native engine on the most threads, by "N B T" of dense sizes. */
+const denseNative = new Map();
 const python = engines.includes('torch') ? findPython() : undefined;
 if (engines.includes('torch') && !python)
   note('torch: skipped (no python3 with `import torch`; set MOLAP_BENCH_PYTHON)');
@@ -199,12 +218,15 @@ for (const size of sizes) {
       const msPerStep = await timeSteps(model, batch);
       model.dispose();
       await engine.dispose();
+      const gflops = flops / msPerStep / 1e6;
+      const ceiling = ceilings.get(engine.threads ?? threads);
       rows.push({
         engine: engineName,
         threads: engine.threads ?? threads,
         ...size,
         msPerStep,
-        gflops: flops / msPerStep / 1e6,
+        gflops,
+        ...(engineName === 'native' && ceiling ? { ofCeiling: gflops / ceiling } : {}),
       });
       report(rows.at(-1));
     }
@@ -215,6 +237,16 @@ for (const size of sizes) {
     note(
       `N=${size.N} B=${size.B} T=${size.T} modules=${size.modules}: native (${native.threads} threads) is ` +
         `${(torch.msPerStep / native.msPerStep).toFixed(2)}× as fast as torch (${torch.threads} threads)`,
+    );
+  }
+  const shapeKey = `${size.N} ${size.B} ${size.T}`;
+  if (native && size.modules === 1) denseNative.set(shapeKey, native);
+  const dense = denseNative.get(shapeKey);
+  if (native && size.modules > 1 && dense && dense.threads === native.threads) {
+    note(
+      `N=${size.N} B=${size.B} T=${size.T}: the ${size.modules}-module step takes ` +
+        `${(native.msPerStep / dense.msPerStep).toFixed(2)}× the dense step's time (native, ${native.threads} threads; ` +
+        `${(flops / flopsPerStep({ ...size, modules: 1 })).toFixed(2)}× its FLOPs)`,
     );
   }
 }

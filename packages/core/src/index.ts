@@ -138,4 +138,13 @@ export {
   strategyInput,
 } from './strategy.js';
 export { finishedTaskFolder, readFinishedTask, writeFinishedTask } from './task-checkpoint.js';
-export { builtModuleUrl, runJobsInWorkers, type WorkerJob, type WorkerPoolOptions, workerExecArgv } from './workers.js';
+export {
+  builtModuleUrl,
+  createWorkerPool,
+  runJobsInWorkers,
+  type WorkerJob,
+  type WorkerPool,
+  type WorkerPoolOptions,
+  type WorkerPoolSettings,
+  workerExecArgv,
+} from './workers.js';

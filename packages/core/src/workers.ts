@@ -97,6 +97,172 @@ type WorkerMessage<Result, Event> =
       readonly molap?: { code: string; problem: string; hint?: string; kind?: 'bad-input' | 'failure' };
     };
 
+/** Options of `createWorkerPool`. */
+export interface WorkerPoolSettings {
+  /** URL of the module the workers import: a package's build, e.g. `import.meta.url` of a built module. */
+  readonly moduleUrl: string;
+  /** Name of the module's export that runs one job (a `WorkerJob`). */
+  readonly run: string;
+  /** Worker threads at most, ≥ 1 (started when jobs need them; a thread runs one job at a time). */
+  readonly parallelism: number;
+  /** What a job is, for error messages, e.g. 'module pre-training'. */
+  readonly label?: string;
+  /** Running jobs see their signal abort when this one does; jobs not started are rejected with its reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** Worker threads that run jobs as they are submitted (see `createWorkerPool`). */
+export interface WorkerPool<Input, Result, Event = unknown> {
+  /**
+   * Runs `input` on the next free thread (jobs wait in submission order) and resolves with its result.
+   * @param label how the job is named in its error messages, e.g. 'job train/molap/seed-1'
+   * @throws MolapError as `runJobsInWorkers` does, or the pool's signal's reason once it aborted
+   */
+  run(input: Input, onProgress?: (event: Event) => void, label?: string): Promise<Result>;
+  /** Stops every thread (after their running jobs, which it does not wait for). */
+  close(): Promise<void>;
+}
+
+/**
+ * A pool of up to `parallelism` worker threads that run jobs as they are submitted, for work whose jobs are
+ * not all known at the start (a study's jobs become ready as their inputs finish). Threads start on demand
+ * and stay for the next job, so a module that keeps state between jobs (an engine) keeps it. A job that
+ * fails rejects its own promise only; a thread that dies rejects its job and is replaced for the next.
+ */
+export function createWorkerPool<Input, Result, Event = unknown>(
+  settings: WorkerPoolSettings,
+): WorkerPool<Input, Result, Event> {
+  const { signal } = settings;
+  if (!(Number.isSafeInteger(settings.parallelism) && settings.parallelism >= 1)) {
+    throw new MolapError('invalid-option', `parallelism must be an integer >= 1, got ${String(settings.parallelism)}`);
+  }
+  interface Pending {
+    readonly input: Input;
+    readonly label: string;
+    readonly onProgress: ((event: Event) => void) | undefined;
+    readonly resolve: (result: Result) => void;
+    readonly reject: (error: unknown) => void;
+  }
+  interface Thread {
+    readonly worker: Worker;
+    readonly slot: number;
+    current: Pending | undefined;
+  }
+  const queue: Pending[] = [];
+  const threads = new Set<Thread>();
+  const idle: Thread[] = [];
+  let closed = false;
+  let slots = 0;
+  let submitted = 0;
+
+  const onAbort = () => {
+    for (const thread of threads) thread.worker.postMessage({ kind: 'abort' });
+    for (const pending of queue.splice(0)) pending.reject(signal!.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const retire = (thread: Thread) => {
+    threads.delete(thread);
+    const at = idle.indexOf(thread);
+    if (at >= 0) idle.splice(at, 1);
+    void thread.worker.terminate();
+  };
+
+  const dispatch = () => {
+    while (queue.length > 0 && !closed) {
+      let thread = idle.pop();
+      if (!thread && threads.size < settings.parallelism) thread = start();
+      if (!thread) return;
+      const pending = queue.shift()!;
+      thread.current = pending;
+      thread.worker.postMessage({ kind: 'job', index: 0, input: pending.input });
+    }
+  };
+
+  const finish = (thread: Thread) => {
+    thread.current = undefined;
+    if (closed) retire(thread);
+    else idle.push(thread);
+    dispatch();
+  };
+
+  const start = (): Thread => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { moduleUrl: settings.moduleUrl, run: settings.run },
+      execArgv: workerExecArgv(),
+    });
+    const thread: Thread = { worker, slot: slots++, current: undefined };
+    threads.add(thread);
+    worker.on('message', (message: WorkerMessage<Result, Event>) => {
+      const pending = thread.current;
+      if (!pending) return;
+      if (message.kind === 'progress') {
+        pending.onProgress?.(message.event);
+        return;
+      }
+      if (message.kind === 'result') pending.resolve(message.result);
+      else if (signal?.aborted)
+        pending.reject(signal.reason); // a job that stopped on the abort
+      else {
+        const where = `${pending.label} failed in worker thread ${thread.slot}`;
+        const known = message.molap;
+        pending.reject(
+          known
+            ? new MolapError(known.code, `${where}: ${known.problem}`, {
+                ...(typeof known.hint === 'string' ? { hint: known.hint } : {}),
+                ...(known.kind === undefined ? {} : { kind: known.kind }),
+              })
+            : new MolapError('worker-failed', `${where}: ${message.message}`, { kind: 'failure' }),
+        );
+      }
+      finish(thread);
+    });
+    const die = (error: MolapError) => {
+      if (!threads.has(thread)) return;
+      const pending = thread.current;
+      thread.current = undefined;
+      retire(thread);
+      pending?.reject(error);
+      dispatch();
+    };
+    worker.on('error', (error) =>
+      die(new MolapError('worker-failed', `worker thread ${thread.slot} crashed: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) =>
+      die(
+        new MolapError(
+          'worker-failed',
+          `worker thread ${thread.slot} exited with code ${code}${thread.current ? ` during ${thread.current.label}` : ''}`,
+        ),
+      ),
+    );
+    return thread;
+  };
+
+  return {
+    run(input, onProgress, label) {
+      if (closed) return Promise.reject(new MolapError('worker-failed', 'the worker pool is closed'));
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const name = label ?? `${settings.label ?? 'job'} ${submitted}`;
+      submitted++;
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ input, label: name, onProgress, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      signal?.removeEventListener('abort', onAbort);
+      for (const pending of queue.splice(0)) pending.reject(new MolapError('worker-failed', 'the worker pool closed'));
+      const all = [...threads];
+      threads.clear();
+      idle.length = 0;
+      await Promise.all(all.map((thread) => thread.worker.terminate()));
+    },
+  };
+}
+
 /**
  * Runs every job in worker threads and returns their results in job order (see the module comment).
  * @throws MolapError naming the job and the thread when a job throws (a molap error keeps its code, hint and
@@ -114,82 +280,36 @@ export async function runJobsInWorkers<Input, Result, Event = unknown>(
   const results = new Array<Result>(jobs.length);
   if (jobs.length === 0) return results;
   signal?.throwIfAborted();
-  const threads: Worker[] = [];
+  const pool = createWorkerPool<Input, Result, Event>({
+    moduleUrl: options.moduleUrl,
+    run: options.run,
+    parallelism: Math.min(options.parallelism, jobs.length),
+    label,
+    ...(signal ? { signal } : {}),
+  });
   let next = 0;
   let failure: unknown;
-  const onAbort = () => {
-    for (const worker of threads) worker.postMessage({ kind: 'abort' });
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const lane = (slot: number) =>
-    new Promise<void>((resolve) => {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { moduleUrl: options.moduleUrl, run: options.run },
-        execArgv: workerExecArgv(),
-      });
-      threads.push(worker);
-      let current = -1;
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        void worker.terminate();
-        resolve();
-      };
-      const fail = (error: unknown) => {
+  // one lane per thread: each takes the next job when its last one is done, until a job fails
+  const lane = async () => {
+    while (failure === undefined && !signal?.aborted && next < jobs.length) {
+      const index = next++;
+      try {
+        results[index] = await pool.run(
+          jobs[index]!,
+          (event) => options.onProgress?.(event, index),
+          `${label} ${index}`,
+        );
+      } catch (error) {
         failure ??= error;
-        finish();
-      };
-      const take = () => {
-        if (failure !== undefined || signal?.aborted || next >= jobs.length) {
-          finish();
-          return;
-        }
-        current = next++;
-        worker.postMessage({ kind: 'job', index: current, input: jobs[current] });
-      };
-      worker.on('message', (message: WorkerMessage<Result, Event>) => {
-        if (message.kind === 'progress') options.onProgress?.(message.event, message.index);
-        else if (message.kind === 'result') {
-          results[message.index] = message.result;
-          take();
-        } else if (signal?.aborted) {
-          finish(); // a job that stopped on the abort: the pool rejects with the signal's reason
-        } else {
-          const where = `${label} ${message.index} failed in worker thread ${slot}`;
-          const known = message.molap;
-          fail(
-            known
-              ? new MolapError(known.code, `${where}: ${known.problem}`, {
-                  ...(typeof known.hint === 'string' ? { hint: known.hint } : {}),
-                  ...(known.kind === undefined ? {} : { kind: known.kind }),
-                })
-              : new MolapError('worker-failed', `${where}: ${message.message}`, { kind: 'failure' }),
-          );
-        }
-      });
-      worker.on('error', (error) =>
-        fail(new MolapError('worker-failed', `worker thread ${slot} crashed: ${error.message}`, { cause: error })),
-      );
-      worker.on('exit', (code) => {
-        if (!done)
-          fail(
-            new MolapError(
-              'worker-failed',
-              `worker thread ${slot} exited with code ${code} during ${label} ${current}`,
-            ),
-          );
-      });
-      take();
-    });
+      }
+    }
+  };
   try {
-    await Promise.all(Array.from({ length: Math.min(options.parallelism, jobs.length) }, (_, slot) => lane(slot)));
+    await Promise.all(Array.from({ length: Math.min(options.parallelism, jobs.length) }, lane));
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await Promise.all(threads.map((worker) => worker.terminate()));
+    await pool.close();
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined && !signal?.aborted) throw failure;
   signal?.throwIfAborted();
   return results;
 }

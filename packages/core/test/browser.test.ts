@@ -8,6 +8,7 @@ import { browserEntryDifference, nodeImportsOf } from '../../../tools/browser-en
 /** Exports that read or write files, load saved models, run worker threads or learn with checkpoints: Node only. */
 const NODE_ONLY = [
   'builtModuleUrl',
+  'createWorkerPool',
   'type EngineLearningOptions',
   'type EngineLearningResult',
   'finishedTaskFolder',
@@ -25,7 +26,9 @@ const NODE_ONLY = [
   'type StrategyDocument',
   'workerExecArgv',
   'type WorkerJob',
+  'type WorkerPool',
   'type WorkerPoolOptions',
+  'type WorkerPoolSettings',
   'writeFinishedTask',
   'writeJsonDocument',
   'writeStrategyDocument',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorKind, isMolapError } from '../src/errors.js';
-import { builtModuleUrl, runJobsInWorkers } from '../src/workers.js';
+import { builtModuleUrl, createWorkerPool, runJobsInWorkers } from '../src/workers.js';
 
 let dir: string;
 let moduleUrl: string;
@@ -26,6 +26,12 @@ export async function diverge(input) {
   Object.assign(error, { code: 'training-diverged', problem: 'training diverged at step 3: loss is NaN', hint: 'lower the learning rate', kind: 'failure' });
   if (input.bad) Object.assign(error, { code: 'invalid-option', problem: 'n must be positive', hint: undefined, kind: 'bad-input' });
   throw error;
+}
+let served = 0;
+export async function count(input) {
+  served++;
+  if (input.exit) process.exit(3);
+  return { n: input.n, served, thread: threadId };
 }
 export async function slow(input, report, signal) {
   for (let step = 0; step < 200; step++) {
@@ -127,5 +133,59 @@ describe('runJobsInWorkers', () => {
     expect(builtModuleUrl('file:///x/dist/index.js')).toBe('file:///x/dist/index.js');
     expect(builtModuleUrl('file:///x/dist/index.cjs')).toBe('file:///x/dist/index.cjs');
     expect(builtModuleUrl('file:///x/src/index.ts')).toBeUndefined();
+  });
+});
+
+describe('createWorkerPool', () => {
+  it('runs jobs submitted at any time, reusing each thread and its module state', async () => {
+    const pool = createWorkerPool<{ n: number }, { n: number; served: number; thread: number }>({
+      moduleUrl,
+      run: 'count',
+      parallelism: 2,
+    });
+    try {
+      const first = await Promise.all([pool.run({ n: 1 }), pool.run({ n: 2 })]);
+      expect(first.map((result) => result.n)).toEqual([1, 2]);
+      // submitted after the first two finished: the same two threads, which remember their earlier job
+      const later = await Promise.all([pool.run({ n: 3 }), pool.run({ n: 4 }), pool.run({ n: 5 })]);
+      const threads = new Set([...first, ...later].map((result) => result.thread));
+      expect(threads.size).toBe(2);
+      expect(later.every((result) => result.served >= 2)).toBe(true);
+      expect(later.map((result) => result.n)).toEqual([3, 4, 5]);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.run({ n: 6 })).rejects.toThrow(/closed/);
+  });
+
+  it('rejects only the job that failed, and replaces a thread that died', async () => {
+    const pool = createWorkerPool<{ n: number; exit?: boolean }, { n: number; served: number }>({
+      moduleUrl,
+      run: 'count',
+      parallelism: 1,
+      label: 'count',
+    });
+    try {
+      await expect(pool.run({ n: 1, exit: true }, undefined, 'job one')).rejects.toThrow(
+        /^worker thread 0 exited with code 3 during job one/,
+      );
+      const after = await pool.run({ n: 2 });
+      expect(after).toMatchObject({ n: 2, served: 1 }); // a new thread: its module starts afresh
+    } finally {
+      await pool.close();
+    }
+    const squares = createWorkerPool<{ n: number }, { square: number }>({ moduleUrl, run: 'square', parallelism: 2 });
+    try {
+      const [bad, good] = await Promise.allSettled([
+        squares.run({ n: 13 }, undefined, 'square 13'),
+        squares.run({ n: 3 }),
+      ]);
+      expect(bad.status === 'rejected' && String(bad.reason)).toMatch(
+        /square 13 failed in worker thread \d: Error: unlucky 13/,
+      );
+      expect(good.status === 'fulfilled' && good.value.square).toBe(9);
+    } finally {
+      await squares.close();
+    }
   });
 });

@@ -11,7 +11,7 @@
  * folder, the job writes its files and checkpoints there, and its files go back to Redis as bytes.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Engine } from '@molap/backend';
@@ -24,6 +24,7 @@ import {
   type StudyPlan,
   type StudyRegistries,
   studyJobs,
+  withThreadBudget,
 } from '@molap/study';
 import type { TaskRegistry } from '@molap/tasks';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -234,17 +235,6 @@ async function serve(redis: Redis, target: RedisTarget, meta: RunMeta, options: 
     await engine.dispose();
     options.onEvent?.({ type: 'run-end', queue: meta.queue });
   }
-}
-
-/**
- * The plan a worker runs its jobs with: with `threads`, module pre-training uses at most that many worker
- * threads. Without the cap, several workers on one machine each start one pre-training thread per core: three
- * workers with `--threads 1` built their banks 3.1× slower than one after another (futex contention).
- */
-export function withThreadBudget(plan: StudyPlan, threads: number | undefined): StudyPlan {
-  if (threads === undefined) return plan;
-  const workers = Math.min(plan.bank.workers ?? availableParallelism(), threads);
-  return { ...plan, bank: { ...plan.bank, workers } };
 }
 
 const defaultEngine = (threads: number | undefined) => async (plan: StudyPlan) => {

@@ -8,6 +8,7 @@
  */
 
 import { errorKind, InvalidValueError, isMolapError, MolapError } from '@molap/core';
+import type { StudyEvent } from './events.js';
 import { describeJob } from './failures.js';
 import type { JobOutput, JobStore } from './job-store.js';
 import type { StudyJob } from './jobs.js';
@@ -27,6 +28,11 @@ export interface ExecutionContext {
   /** Runs a job in this process. */
   readonly runJob: JobRunner;
   readonly onEvent?: (event: ExecutorEvent) => void | Promise<void>;
+  /**
+   * Progress events from inside jobs (learning-curve points, bank steps) that an executor runs itself, away
+   * from `runJob` (which reports them directly).
+   */
+  readonly onJobEvent?: (event: StudyEvent) => void;
   /** Stops at the next job boundary (jobs checkpoint inside, so a stopped job resumes). */
   readonly signal?: AbortSignal;
 }

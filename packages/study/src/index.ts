@@ -162,5 +162,13 @@ export {
 } from './standalone.js';
 export { createBuiltinStrategyRegistry } from './strategies.js';
 export { type ModelSummary, type StudySummary, summariseModels, summariseStudy } from './summary.js';
+export {
+  createThreadExecutor,
+  runStudyJobInThread,
+  type ThreadExecutorOptions,
+  type ThreadJobInput,
+  type ThreadJobResult,
+  withThreadBudget,
+} from './thread-executor.js';
 export { firstPretrainedModel, STUDY_INPUTS, type StrategyTraits, strategyTraits } from './traits.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -103,6 +103,7 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
   await (options.executor ?? localExecutor).execute(jobs, {
     store,
     onEvent: report,
+    onJobEvent: onEvent,
     ...(signal ? { signal } : {}),
     runJob: (job) =>
       runStudyJob(job, {

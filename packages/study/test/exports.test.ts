@@ -39,6 +39,7 @@ const EXPORTS = [
   'createBuiltinStrategyRegistry',
   'createRunFolder',
   'createStageRegistry',
+  'createThreadExecutor',
   'DEFAULT_BUDGET_PRESET',
   'DEFAULT_COMPARE_SEEDS',
   'DEFAULT_LEARN_MODEL',
@@ -138,6 +139,7 @@ const EXPORTS = [
   'type RunSettings',
   'runStudy',
   'runStudyJob',
+  'runStudyJobInThread',
   'type RunStudyOptions',
   'type SavedModelRobustness',
   'scheduleSeconds',
@@ -173,7 +175,11 @@ const EXPORTS = [
   'taskOptionsSchema',
   'tasksSchema',
   'TFJS_BACKENDS',
+  'type ThreadExecutorOptions',
+  'type ThreadJobInput',
+  'type ThreadJobResult',
   'timestamp',
+  'withThreadBudget',
   'WORK_PER_SECOND',
 ];
 

@@ -1,11 +1,12 @@
 /**
- * A worker told to use N threads (`molap worker --threads N`) pre-trains module banks with at most N worker
- * threads: the plan's `bank.workers` (default one per core) is capped, everything else is kept.
+ * A job told to use N threads (a thread executor's `threadsPerJob`, `molap worker --threads N`) pre-trains module
+ * banks with at most N worker threads: the plan's `bank.workers` (default one per core) is capped, everything
+ * else is kept.
  */
 import { availableParallelism } from 'node:os';
-import type { StudyPlan } from '@molap/study';
 import { describe, expect, it } from 'vitest';
-import { withThreadBudget } from '../src/worker.js';
+import type { StudyPlan } from '../src/plan.js';
+import { withThreadBudget } from '../src/thread-executor.js';
 
 const planWith = (workers: number | undefined) =>
   ({ preset: 'standard', bank: { workers, moduleSize: 32 } }) as unknown as StudyPlan;

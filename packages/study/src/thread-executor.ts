@@ -1,0 +1,297 @@
+/**
+ * The thread executor: the jobs of a study in worker threads of this process, several at once, each thread
+ * with its own engine. A job starts when the jobs it reads are done; the outputs go to the job store as with
+ * the local executor, and a failed job leaves the jobs that read it undone and the others running. A job's
+ * result depends on its inputs only (engines give the same bits for any number of threads), so results.json is
+ * the local executor's, while the gaps of one job (batch generation, evaluation, file writes, the engine
+ * threads waiting on each other) are filled by another: two jobs of one engine thread each beat one job of
+ * two threads on 2 cores (docs/performance.md).
+ *
+ * Worker threads load the built-in tasks, strategies, perturbations, extractors and stages, and the plugin
+ * packages of `plan.pluginSources`; a plan naming anything else (a strategy registered in code) is refused
+ * before any job runs.
+ */
+import { availableParallelism } from 'node:os';
+import type { Engine } from '@molap/backend';
+import { builtModuleUrl, createWorkerPool, MolapError, type WorkerPool } from '@molap/core';
+import type { TaskRegistry } from '@molap/tasks';
+import type { StudyEvent } from './events.js';
+import { type ExecutionContext, failedJobsError, type StudyExecutor } from './executor.js';
+import { describeJob } from './failures.js';
+import { type JobRunContext, runStudyJob } from './job-runner.js';
+import type { JobOutput } from './job-store.js';
+import type { StudyJob } from './jobs.js';
+import type { StudyPlan } from './plan.js';
+import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
+
+/** Options of {@link createThreadExecutor}. */
+export interface ThreadExecutorOptions {
+  /** The plan the jobs come from (sent to the worker threads). */
+  readonly plan: StudyPlan;
+  /** Jobs run at once, each in its own worker thread; ≥ 1. */
+  readonly jobs: number;
+  /**
+   * Threads of each job's engine (the plan's backend with this `threads`); default 1. Also caps the worker
+   * threads of a bank job's module pre-training ({@link withThreadBudget}).
+   */
+  readonly threadsPerJob?: number;
+}
+
+/** One message to a worker thread: a job to run, or the plan to check. @internal */
+export type ThreadJobInput =
+  | {
+      readonly kind: 'job';
+      readonly plan: StudyPlan;
+      readonly threads: number;
+      readonly job: StudyJob;
+      /** Files folder of each input job, by job id. */
+      readonly inputFiles: Readonly<Record<string, string>>;
+      readonly files: string;
+      readonly checkpoints: string;
+    }
+  | { readonly kind: 'check'; readonly plan: StudyPlan; readonly threads: number };
+
+/** What a worker thread sends back: a job's output, or the ids of the plan it cannot resolve. @internal */
+export type ThreadJobResult = JobOutput | { readonly unknown: readonly string[] };
+
+/**
+ * The plan a job runs with when it may use `threads` cores: module pre-training uses at most that many worker
+ * threads. Without the cap, several jobs or workers on one machine each start one pre-training thread per core
+ * (three `molap worker` processes with `--threads 1` built their banks 3.1× slower than one after another:
+ * futex contention). Banks are bit-identical for any number of pre-training workers.
+ */
+export function withThreadBudget(plan: StudyPlan, threads: number | undefined): StudyPlan {
+  if (threads === undefined) return plan;
+  const workers = Math.min(plan.bank.workers ?? availableParallelism(), threads);
+  return { ...plan, bank: { ...plan.bank, workers } };
+}
+
+/** Creates the thread executor (see the module comment). */
+export function createThreadExecutor(options: ThreadExecutorOptions): StudyExecutor {
+  const { plan, jobs: parallelism } = options;
+  const threads = options.threadsPerJob ?? 1;
+  for (const [name, value] of [
+    ['jobs', parallelism],
+    ['threadsPerJob', threads],
+  ] as const) {
+    if (!(Number.isSafeInteger(value) && value >= 1)) {
+      throw new MolapError('invalid-option', `the thread executor's ${name} must be an integer >= 1, got ${value}`);
+    }
+  }
+  const built = builtModuleUrl(import.meta.url);
+  return Object.freeze({
+    name: 'threads',
+    async execute(jobs: readonly StudyJob[], context: ExecutionContext): Promise<void> {
+      if (!built) {
+        throw new MolapError(
+          'usage',
+          'the thread executor needs the build of @molap/study (it runs from its sources)',
+          {
+            hint: 'build the packages (npm run build), or use the local executor',
+          },
+        );
+      }
+      // the package's entry, whichever chunk this code was bundled into: workers call its export by name
+      const moduleUrl = new URL(/\.cjs$/.test(built) ? './index.cjs' : './index.js', built).href;
+      const pool = createWorkerPool<ThreadJobInput, ThreadJobResult, StudyEvent>({
+        moduleUrl,
+        run: 'runStudyJobInThread',
+        parallelism,
+        label: 'study job',
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      try {
+        await runJobs(pool, jobs, context, { plan, parallelism, threads });
+      } finally {
+        await pool.close();
+      }
+    },
+  });
+}
+
+/** The scheduling of {@link createThreadExecutor}: the ready jobs in plan order, `parallelism` at a time. */
+async function runJobs(
+  pool: WorkerPool<ThreadJobInput, ThreadJobResult, StudyEvent>,
+  jobs: readonly StudyJob[],
+  context: ExecutionContext,
+  { plan, parallelism, threads }: { plan: StudyPlan; parallelism: number; threads: number },
+): Promise<void> {
+  const { store, signal } = context;
+  const done = new Set<string>();
+  const blocked = new Set<string>();
+  const failed: { job: StudyJob; error: unknown }[] = [];
+  const skipped: StudyJob[] = [];
+  const waiting: StudyJob[] = [];
+  for (const job of jobs) {
+    const stored = await store.read(job);
+    if (stored) {
+      await context.onEvent?.({ type: 'job-end', job, output: stored, resumed: true });
+      done.add(job.id);
+    } else waiting.push(job);
+  }
+  if (waiting.length === 0) return;
+  const known = new Set(jobs.map((job) => job.id));
+  for (const job of waiting) {
+    const missing = job.inputs.find((input) => !known.has(input));
+    if (missing !== undefined) {
+      throw new MolapError('invalid-option', `job '${job.id}' reads '${missing}', which is not a job of the study`, {
+        hint: 'pass every job of the plan (studyJobs)',
+      });
+    }
+  }
+  // One round trip before any job: the threads must resolve every id of the plan.
+  const check = (await pool.run({ kind: 'check', plan, threads }, undefined, 'the check of the plan')) as {
+    unknown: readonly string[];
+  };
+  if (check.unknown.length > 0) {
+    throw new MolapError(
+      'usage',
+      `the thread executor cannot run this plan: worker threads do not know ${check.unknown.join(', ')}`,
+      {
+        hint: 'publish them in a plugin package (worker threads load the plan’s plugin sources), or run the jobs in this thread with the local executor (molap run --jobs 1)',
+      },
+    );
+  }
+
+  const running = new Map<string, Promise<void>>();
+  let stopped: unknown;
+  const launch = async (job: StudyJob): Promise<void> => {
+    await context.onEvent?.({ type: 'job-start', job });
+    const inputFiles = Object.fromEntries(job.inputs.map((id) => [id, store.filesDir({ id })]));
+    try {
+      const output = (await pool.run(
+        {
+          kind: 'job',
+          plan,
+          threads,
+          job,
+          inputFiles,
+          files: store.filesDir(job),
+          checkpoints: store.checkpointDir(job),
+        },
+        (event) => context.onJobEvent?.(event),
+        `job ${job.id} (${describeJob(job)})`,
+      )) as JobOutput;
+      signal?.throwIfAborted();
+      await store.write(job, output);
+      done.add(job.id);
+      await context.onEvent?.({ type: 'job-end', job, output, resumed: false });
+    } catch (error) {
+      if (signal?.aborted) stopped ??= error;
+      else {
+        failed.push({ job, error });
+        blocked.add(job.id);
+      }
+    }
+  };
+  for (;;) {
+    for (let i = 0; i < waiting.length; i++) {
+      const job = waiting[i]!;
+      if (job.inputs.some((input) => blocked.has(input))) {
+        blocked.add(job.id);
+        skipped.push(job);
+        waiting.splice(i--, 1);
+      }
+    }
+    if (stopped === undefined && !signal?.aborted) {
+      for (let i = 0; i < waiting.length && running.size < parallelism; i++) {
+        const job = waiting[i]!;
+        if (!job.inputs.every((input) => done.has(input))) continue;
+        waiting.splice(i--, 1);
+        running.set(
+          job.id,
+          launch(job).finally(() => running.delete(job.id)),
+        );
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  if (stopped !== undefined || signal?.aborted) throw stopped ?? signal?.reason;
+  if (waiting.length > 0 && failed.length === 0) {
+    throw new MolapError('invalid-option', `jobs wait on each other: ${waiting.map((job) => job.id).join(', ')}`, {
+      hint: 'pass the jobs of a plan (studyJobs): their inputs form no cycle',
+    });
+  }
+  if (failed.length > 0) throw failedJobsError(failed, [...skipped, ...waiting]);
+}
+
+/** What a worker thread keeps between its jobs: the engine and registries of one plan. */
+interface ThreadState {
+  readonly key: string;
+  readonly ready: Promise<{ engine: Engine; registry: TaskRegistry } & Required<StudyRegistries>>;
+}
+let threadState: ThreadState | undefined;
+
+/** The engine and registries of a worker thread for `plan` (made for the thread's first job of the plan). */
+function threadContext(plan: StudyPlan, threads: number): ThreadState['ready'] {
+  const key = JSON.stringify([plan.backend, plan.pluginSources ?? null, threads]);
+  if (threadState?.key !== key) {
+    const previous = threadState;
+    threadState = {
+      key,
+      ready: (async () => {
+        if (previous) await (await previous.ready.catch(() => undefined))?.engine.dispose();
+        const tasks = await import('@molap/tasks');
+        const { registerDiscoveredPlugins } = await import('@molap/core');
+        const registry = tasks.createTaskRegistry({ tasks: tasks.yang19, source: tasks.BUILTIN_TASKS_SOURCE });
+        const registries = await resolveStudyRegistries({});
+        if (plan.pluginSources && plan.pluginSources.length > 0) {
+          const discovery = await tasks.loadPluginSources(plan.pluginSources);
+          tasks.registerDiscovered(registry, discovery);
+          registerDiscoveredPlugins(discovery, registries);
+        }
+        const { createEngine } = await import('@molap/backend');
+        const engine = await createEngine({ ...(plan.backend as object), threads } as Parameters<
+          typeof createEngine
+        >[0]);
+        return { engine, registry, ...registries };
+      })(),
+    };
+  }
+  return threadState.ready;
+}
+
+/** The ids of `plan` (tasks, strategies, perturbations, extractor, stages) the registries do not hold. */
+function unknownIds(
+  plan: StudyPlan,
+  { registry, strategies, perturbations, extractors, stages }: Omit<JobRunContext, 'plan' | 'engine' | 'folders'>,
+): string[] {
+  const unknown = [
+    ...plan.tasks.filter((id) => !registry.has(id)).map((id) => `task '${id}'`),
+    ...plan.models.filter((model) => !strategies.has(model.strategy)).map((model) => `strategy '${model.strategy}'`),
+    ...plan.perturbations.filter((p) => !perturbations.has(p.id)).map((p) => `perturbation '${p.id}'`),
+    ...(extractors.has(plan.bank.extractor) ? [] : [`latent extractor '${plan.bank.extractor}'`]),
+    ...(plan.stages ?? []).filter((id) => !stages.has(id)).map((id) => `analysis stage '${id}'`),
+  ];
+  return [...new Set(unknown)];
+}
+
+/**
+ * Runs one message of the thread executor in a worker thread (`createWorkerPool` of @molap/core): checks the
+ * plan, or runs a job with `runStudyJob`, the thread's engine and registries, and the run folder's files. @internal
+ */
+export async function runStudyJobInThread(
+  input: ThreadJobInput,
+  report: (event: StudyEvent) => void,
+  signal: AbortSignal,
+): Promise<ThreadJobResult> {
+  const context = await threadContext(input.plan, input.threads);
+  if (input.kind === 'check') return { unknown: unknownIds(input.plan, context) };
+  const { inputFiles } = input;
+  return runStudyJob(input.job, {
+    ...context,
+    plan: withThreadBudget(input.plan, input.threads),
+    folders: {
+      inputFiles: (id) => {
+        const folder = inputFiles[id];
+        if (folder === undefined) throw new MolapError('invalid-option', `job '${input.job.id}' has no input '${id}'`);
+        return folder;
+      },
+      files: input.files,
+      checkpoints: input.checkpoints,
+    },
+    onEvent: report,
+    signal,
+  });
+}

@@ -62,6 +62,16 @@ const onlyFolder = (parent: string) => {
 };
 
 describe.concurrent('molap run', () => {
+  it('runs two jobs at once in worker threads with --jobs 2, to the same results', async () => {
+    const result = await run(['--jobs', '2', '--threads', '2', '--json', '--out', 'two-jobs']);
+    expect(result.code, result.stderr).toBe(0);
+    const start = JSON.parse(result.stderr.split('\n')[0]!);
+    expect(start).toMatchObject({ type: 'run-start', jobs: 2 });
+    expect(timeless(onlyFolder('two-jobs'))).toEqual(timeless(reference.runDir));
+    const capped = await run(['--jobs', '3', '--threads', '2', '--dry-run']);
+    expect(capped.stderr).toContain('molap: note: --jobs 3 is capped at the 2 threads of the engine (--threads)');
+  }, 60_000);
+
   it('writes a run folder with the config, the results and a report, and prints a JSON summary', () => {
     const { runDir, events } = reference;
     const summary = JSON.parse(reference.result.stdout);

@@ -164,7 +164,10 @@ export { createBuiltinStrategyRegistry } from './strategies.js';
 export { type ModelSummary, type StudySummary, summariseModels, summariseStudy } from './summary.js';
 export {
   createThreadExecutor,
+  type LocalJobs,
+  localJobs,
   runStudyJobInThread,
+  THREADS_PER_DEFAULT_JOB,
   type ThreadExecutorOptions,
   type ThreadJobInput,
   type ThreadJobResult,

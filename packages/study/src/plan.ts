@@ -178,6 +178,11 @@ export interface PlanContext extends StudyRegistries {
   readonly pluginSources?: readonly PluginSource[];
   /** Memory the study may use, in bytes (`--max-memory`); default and upper bound: the machine's memory. */
   readonly maxMemory?: number;
+  /**
+   * Jobs that will run at once (a thread executor's `jobs`): the learning and analysis stages' memory counts
+   * that many times against the limit. Default 1.
+   */
+  readonly jobsAtOnce?: number;
 }
 
 /**
@@ -547,5 +552,17 @@ async function checkPlanResources(plan: {
         }
       : {}),
   });
-  checkResources(resourcePlan, memoryLimit(context.maxMemory));
+  const jobs = context.jobsAtOnce ?? 1;
+  const atOnce =
+    jobs > 1
+      ? {
+          ...resourcePlan,
+          stages: {
+            ...resourcePlan.stages,
+            learning: resourcePlan.stages.learning * jobs,
+            analysis: resourcePlan.stages.analysis * jobs,
+          },
+        }
+      : resourcePlan;
+  checkResources(atOnce, memoryLimit(context.maxMemory), jobs > 1 ? `${jobs} jobs at once` : undefined);
 }

@@ -186,17 +186,22 @@ export function memoryLimit(maxMemory?: number): { bytes: number; source: string
  * Refuses (exit 2, 'resource-limit') a plan whose stage needs more memory than `limit`, naming the stage,
  * the largest allocation with its shape and the options that set its size.
  */
-export function checkResources(plan: ResourcePlan, limit: { bytes: number; source: string }): void {
+export function checkResources(
+  plan: ResourcePlan,
+  limit: { bytes: number; source: string },
+  /** Why the stages count several times, e.g. '2 jobs at once': then also a hint to run fewer. */
+  parallel?: string,
+): void {
   for (const stage of ['pre-training', 'learning', 'analysis'] as const) {
     if (plan.stages[stage] <= limit.bytes) continue;
     const items = plan.items.filter((item) => item.stage === stage);
     const worst = items.reduce((a, b) => (b.bytes > a.bytes ? b : a));
     throw new MolapError(
       'resource-limit',
-      `${stage} would need about ${formatBytes(plan.stages[stage])}, more than ${limit.source} (${formatBytes(limit.bytes)}): ${worst.what} take ${formatBytes(worst.bytes)}`,
+      `${stage} would need about ${formatBytes(plan.stages[stage])}${parallel ? ` (${parallel})` : ''}, more than ${limit.source} (${formatBytes(limit.bytes)}): ${worst.what} take ${formatBytes(worst.bytes)}`,
       {
         kind: 'bad-input',
-        hint: `${worst.options.join(', or ')}${limit.source === '--max-memory' ? ', or raise --max-memory' : ''}`,
+        hint: `${worst.options.join(', or ')}${parallel && stage !== 'pre-training' ? ', or run fewer jobs at once (--jobs 1)' : ''}${limit.source === '--max-memory' ? ', or raise --max-memory' : ''}`,
       },
     );
   }

@@ -18,6 +18,7 @@ import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION } from '../src/folder.j
 import { planStudy, type StudyPlan } from '../src/plan.js';
 import { runStudy } from '../src/run-study.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
+import { localJobs, THREADS_PER_DEFAULT_JOB } from '../src/thread-executor.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 
 /** The build's thread executor: the one a program that installed @molap/study gets. */
@@ -136,4 +137,23 @@ describe('createThreadExecutor', () => {
     expect(events.filter((event) => event.type === 'stage-start')).toEqual([]);
     expect(() => createThreadExecutor({ plan, jobs: 0 })).toThrow(/jobs must be an integer >= 1, got 0/);
   }, 60_000);
+});
+
+describe('localJobs', () => {
+  it('runs one job per two engine threads by default on the native engine, one on tfjs, and caps --jobs', () => {
+    expect(THREADS_PER_DEFAULT_JOB).toBe(2);
+    expect(localJobs({ cores: 2 })).toEqual({ jobs: 1, threadsPerJob: 2 });
+    expect(localJobs({ cores: 1 })).toEqual({ jobs: 1, threadsPerJob: 1 });
+    expect(localJobs({ cores: 8 })).toEqual({ jobs: 4, threadsPerJob: 2 });
+    expect(localJobs({ cores: 8, threads: 3 })).toEqual({ jobs: 1, threadsPerJob: 3 });
+    expect(localJobs({ cores: 8, engine: 'tfjs' })).toEqual({ jobs: 1, threadsPerJob: 8 });
+    expect(localJobs({ cores: 2, jobs: 2 })).toEqual({ jobs: 2, threadsPerJob: 1 });
+    expect(localJobs({ cores: 4, jobs: 3 })).toEqual({ jobs: 3, threadsPerJob: 1 });
+    expect(localJobs({ threads: 2, jobs: 5 })).toEqual({
+      jobs: 2,
+      threadsPerJob: 1,
+      note: '--jobs 5 is capped at the 2 threads of the engine (--threads)',
+    });
+    expect(() => localJobs({ jobs: 0 })).toThrow(/jobs must be an integer >= 1, got 0/);
+  });
 });

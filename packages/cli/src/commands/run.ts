@@ -40,6 +40,10 @@ export const runCommand = defineCommand({
       'where the jobs run: local (this process), or redis://host:port / rediss://… for `molap worker` processes anywhere; `redis` alone reads the URL from MOLAP_REDIS_URL (docs/distributed.md)',
       { value: 'where', defaultText: 'local' },
     ),
+    jobs: flag.integer(
+      'jobs of the study that run at once on this machine, each in a worker thread with its share of the engine threads (--threads); results are the same for any count',
+      { value: 'n', min: 1, defaultText: 'one per 2 engine threads on the native engine (1 on 2 cores); 1 on tfjs' },
+    ),
     out: flag.string('folder the run folder is created in', {
       value: 'dir',
       defaultText: study.DEFAULT_RUNS_FOLDER,
@@ -57,6 +61,7 @@ export const runCommand = defineCommand({
     'molap run --resume molap-runs/20251126-142501-quick',
     'molap run --preset standard --executor redis://localhost:6379',
     'molap run --preset standard --dry-run',
+    'molap run --jobs 1 --threads 2',
     'molap run --json --quiet > summary.json',
   ],
   async run(input) {
@@ -71,7 +76,13 @@ export const runCommand = defineCommand({
       const resume = resumeCommand(where, session.executor);
       const progress = await createProgress(mode, io);
       const display = await createRunDisplay(plan, progress, mode, session.plugins);
-      display.begin({ runDir, where, resumed: session.record !== undefined, engine: engine.name });
+      display.begin({
+        runDir,
+        where,
+        resumed: session.record !== undefined,
+        engine: engine.name,
+        jobs: session.jobs.jobs,
+      });
       const started = performance.now();
       const output = await unlessStopped(
         study.runStudy(plan, {

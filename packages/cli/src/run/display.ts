@@ -109,6 +109,8 @@ export class RunDisplay {
     readonly where: string;
     readonly resumed: boolean;
     readonly engine: string;
+    /** Jobs at once (more than one: in worker threads). */
+    readonly jobs?: number;
   }): void {
     const { preset, basePreset, models, seeds, corpus, heldOut } = this.plan;
     this.progress.event({
@@ -118,9 +120,10 @@ export class RunDisplay {
       preset,
       molapVersion: PACKAGE_VERSION,
       engine: run.engine,
+      jobs: run.jobs ?? 1,
     } as { type: string });
     this.progress.step(
-      `${run.resumed ? 'resuming' : 'run folder'} ${run.where}: preset ${preset}${preset === basePreset ? '' : ` (over ${basePreset})`}, ${models.length} models × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}, ${corpus.length} corpus + ${heldOut.length} held-out tasks, engine ${run.engine}`,
+      `${run.resumed ? 'resuming' : 'run folder'} ${run.where}: preset ${preset}${preset === basePreset ? '' : ` (over ${basePreset})`}, ${models.length} models × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}, ${corpus.length} corpus + ${heldOut.length} held-out tasks, engine ${run.engine}${(run.jobs ?? 1) > 1 ? `, ${run.jobs} jobs at once` : ''}`,
     );
   }
 

@@ -34,6 +34,7 @@ interface RunSessionFlags {
   readonly config?: string;
   readonly strict?: boolean;
   readonly maxMemory?: string;
+  readonly jobs?: number;
 }
 
 /** A run ready to start or continue. */
@@ -53,6 +54,8 @@ export interface RunSession {
   readonly engine: Engine;
   /** The Redis executor `--executor` names (its server answered), undefined for local or `--dry-run`. */
   readonly executor: ExecutorChoice | undefined;
+  /** Jobs at once on this machine (`--jobs`) and engine threads of each; one job for the Redis executor. */
+  readonly jobs: study.LocalJobs;
 }
 
 /** Refuses flags that change the config of a resumed run (`--engine` may move it to another engine). */
@@ -96,6 +99,13 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
     const executor = local
       ? undefined
       : await (await import('@molap/distributed')).checkedExecutorChoice(options.executor);
+    const jobs = executor
+      ? { jobs: 1, threadsPerJob: (backend as { threads?: number } | undefined)?.threads ?? 1 }
+      : study.localJobs({
+          ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+          ...pick(backend as { threads?: number; engine?: string } | undefined),
+        });
+    if (jobs.note) io.stderr(`molap: note: ${jobs.note}\n`);
     const plan =
       record?.plan ??
       (await study.planStudy(config, options.preset, {
@@ -104,13 +114,22 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
         ...catalogPluginSources(catalog),
         ...plugins,
         ...(maxMemory === undefined ? {} : { maxMemory }),
+        jobsAtOnce: jobs.jobs,
       }));
     if (!options.dryRun) for (const id of record ? plan.tasks : []) findTask(catalog.registry, id);
-    return { plan, record, resumeFrom, config, catalog, plugins, engine, executor };
+    return { plan, record, resumeFrom, config, catalog, plugins, engine, executor, jobs };
   } catch (error) {
     await engine.dispose();
     throw error;
   }
+}
+
+/** The engine threads and family a config names, without the fields it leaves out. */
+function pick(backend: { threads?: number; engine?: string } | undefined): { threads?: number; engine?: string } {
+  return {
+    ...(backend?.threads === undefined ? {} : { threads: backend.threads }),
+    ...(backend?.engine === undefined ? {} : { engine: backend.engine }),
+  };
 }
 
 /**
@@ -136,7 +155,10 @@ export async function sessionExecutor(
   runDir: string,
   onStatus: (status: CoordinatorStatus) => void,
 ): Promise<Pick<study.RunStudyOptions, 'executor'>> {
-  if (!session.executor) return {};
+  if (!session.executor) {
+    const { jobs, threadsPerJob } = session.jobs;
+    return jobs > 1 ? { executor: study.createThreadExecutor({ plan: session.plan, jobs, threadsPerJob }) } : {};
+  }
   const { createRedisExecutor } = await import('@molap/distributed');
   const plugins = loadedPlugins(session.catalog);
   const identity = { molapVersion: study.PACKAGE_VERSION, plugins };

@@ -11,12 +11,12 @@ import { createTaskRegistry, type TaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
 import type { StudyEvent } from '../src/events.js';
-import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION } from '../src/folder.js';
+
 import { studyJobs } from '../src/jobs.js';
 import { planStudy, type StudyPlan } from '../src/plan.js';
 import { runStudy } from '../src/run-study.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
-import { PACKAGE_VERSION } from '../src/version.js';
+import { recordedRunFolder } from './run-folder.js';
 
 let root: string;
 let engine: Engine;
@@ -43,14 +43,7 @@ const plan = (run: MolapConfig['run'] = {}) =>
     strategyContext: { engine, tasks: registry },
   });
 
-async function folder(studyPlan: StudyPlan): Promise<string> {
-  const record = { format: RUN_FORMAT, formatVersion: RUN_FORMAT_VERSION, molapVersion: PACKAGE_VERSION } as const;
-  return createRunFolder(
-    root,
-    { ...record, createdAt: '', preset: studyPlan.preset, seeds: studyPlan.seeds, config, plan: studyPlan },
-    new Date(),
-  );
-}
+const folder = (studyPlan: StudyPlan): Promise<string> => recordedRunFolder(root, studyPlan, config);
 
 const timeless = ({ timings: _t, createdBy: _c, ...results }: Results) => results;
 

@@ -23,32 +23,18 @@ import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
 import { estimateRun } from '../src/estimate.js';
-import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION, readRunRecord } from '../src/folder.js';
+import { readRunRecord } from '../src/folder.js';
 import { planStudy, type StudyPlan } from '../src/plan.js';
 import { runStudy, type StudyEvent } from '../src/run-study.js';
 import { createBuiltinStageRegistry } from '../src/stages/index.js';
 import type { StudyStage } from '../src/stages/stage.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
-import { PACKAGE_VERSION } from '../src/version.js';
+import { recordedRunFolder } from './run-folder.js';
 
 const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 
 /** A new run folder under `root` recording `plan` and the `config` it was made from. */
-const newRunFolder = (plan: StudyPlan, config: MolapConfig) =>
-  createRunFolder(
-    root,
-    {
-      format: RUN_FORMAT,
-      formatVersion: RUN_FORMAT_VERSION,
-      molapVersion: PACKAGE_VERSION,
-      createdAt: new Date().toISOString(),
-      preset: plan.preset,
-      seeds: plan.seeds,
-      config,
-      plan,
-    },
-    new Date(),
-  );
+const newRunFolder = (plan: StudyPlan, config: MolapConfig) => recordedRunFolder(root, plan, config);
 
 let root: string;
 beforeAll(async () => {

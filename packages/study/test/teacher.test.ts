@@ -11,12 +11,12 @@ import { loadModuleBank, loadTeacher, teacherChecksum } from '@molap/primitives'
 import { createTaskRegistry, type TaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
-import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION } from '../src/folder.js';
+
 import { studyJobs } from '../src/jobs.js';
 import { planStudy } from '../src/plan.js';
 import { runStudy } from '../src/run-study.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
-import { PACKAGE_VERSION } from '../src/version.js';
+import { recordedRunFolder } from './run-folder.js';
 
 let root: string;
 let engine: Engine;
@@ -62,12 +62,7 @@ describe('a study with the teacher extractor', () => {
     expect(jobs.filter((job) => job.id === 'train/multitask/seed-1')).toHaveLength(1);
     expect(jobs[1].inputs).toEqual(['train/multitask/seed-1']);
 
-    const record = { format: RUN_FORMAT, formatVersion: RUN_FORMAT_VERSION, molapVersion: PACKAGE_VERSION } as const;
-    const runDir = await createRunFolder(
-      root,
-      { ...record, createdAt: '', preset: studyPlan.preset, seeds: studyPlan.seeds, config, plan: studyPlan },
-      new Date(),
-    );
+    const runDir = await recordedRunFolder(root, studyPlan, config);
     const { results } = await runStudy(studyPlan, { runDir, engine, registry });
     expect(Object.keys(results.models)).toEqual(['molap', 'multitask']);
     const jobsDir = join(runDir, 'state', 'jobs');

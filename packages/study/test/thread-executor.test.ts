@@ -14,12 +14,11 @@ import { createTaskRegistry, yang19 } from '@molap/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
 import type { StudyEvent } from '../src/events.js';
-import { createRunFolder, RUN_FORMAT, RUN_FORMAT_VERSION } from '../src/folder.js';
 import { planStudy, type StudyPlan } from '../src/plan.js';
 import { runStudy } from '../src/run-study.js';
 import { createBuiltinStrategyRegistry } from '../src/strategies.js';
 import { localJobs, THREADS_PER_DEFAULT_JOB } from '../src/thread-executor.js';
-import { PACKAGE_VERSION } from '../src/version.js';
+import { recordedRunFolder } from './run-folder.js';
 
 /** The build's thread executor: the one a program that installed @molap/study gets. */
 const built = (): Promise<typeof import('../src/index.js')> =>
@@ -39,21 +38,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const newRunFolder = (plan: StudyPlan, config: MolapConfig) =>
-  createRunFolder(
-    root,
-    {
-      format: RUN_FORMAT,
-      formatVersion: RUN_FORMAT_VERSION,
-      molapVersion: PACKAGE_VERSION,
-      createdAt: new Date().toISOString(),
-      preset: plan.preset,
-      seeds: plan.seeds,
-      config,
-      plan,
-    },
-    new Date(),
-  );
+const newRunFolder = (plan: StudyPlan, config: MolapConfig) => recordedRunFolder(root, plan, config);
 
 const withoutTimings = (results: unknown) => {
   const { timings: _, createdBy: __, ...rest } = JSON.parse(JSON.stringify(results));

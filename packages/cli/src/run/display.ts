@@ -123,7 +123,7 @@ export class RunDisplay {
       jobs: run.jobs ?? 1,
     } as { type: string });
     this.progress.step(
-      `${run.resumed ? 'resuming' : 'run folder'} ${run.where}: preset ${preset}${preset === basePreset ? '' : ` (over ${basePreset})`}, ${models.length} models × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}, ${corpus.length} corpus + ${heldOut.length} held-out tasks, engine ${run.engine}${(run.jobs ?? 1) > 1 ? `, ${run.jobs} jobs at once` : ''}`,
+      `${run.resumed ? 'resuming' : 'run folder'} ${run.where}: preset ${preset}${preset === basePreset ? '' : ` (over ${basePreset})`}, ${models.length} model${models.length === 1 ? '' : 's'} × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}, ${corpus.length} corpus + ${heldOut.length} held-out tasks, engine ${run.engine}${(run.jobs ?? 1) > 1 ? `, ${run.jobs} jobs at once` : ''}`,
     );
   }
 

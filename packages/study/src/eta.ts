@@ -135,8 +135,10 @@ export class RunClock {
   private readonly started: number;
   private done = 0;
   private sessionDone = 0;
-  private sessionSeconds = 0;
-  private current: { key: string; fraction: number; since: number } | undefined;
+  /** When this session's first stage started (its work is measured against the wall clock from there). */
+  private sessionStart: number | undefined;
+  /** Stages running now (several when jobs run at once), in the order they started. */
+  private readonly running = new Map<string, { fraction: number; since: number }>();
   private readonly finished = new Set<string>();
 
   constructor(costs: ReadonlyMap<string, StageCost>, now: () => number = () => performance.now()) {
@@ -151,21 +153,26 @@ export class RunClock {
     return { index: Math.min(this.finished.size + 1, this.costs.size), count: this.costs.size };
   }
 
-  /** A stage begins (work of this session). */
+  /** A stage begins (work of this session); other stages may be running at the same time. */
   start(key: string): void {
-    this.current = { key, fraction: 0, since: this.now() };
+    const now = this.now();
+    this.sessionStart ??= now;
+    this.running.delete(key);
+    this.running.set(key, { fraction: 0, since: now });
   }
 
-  /** Training progress of the current stage: trials seen so far out of the stage's trials. */
+  /** Training progress of a running stage: trials seen so far out of the stage's trials. */
   trials(key: string, trials: number): void {
     const stage = this.costs.get(key);
-    if (!stage?.trials || this.current?.key !== key) return;
-    this.current.fraction = Math.min(1, trials / stage.trials);
+    const run = this.running.get(key);
+    if (!stage?.trials || !run) return;
+    run.fraction = Math.min(1, trials / stage.trials);
   }
 
-  /** Progress of the current stage as a fraction. */
+  /** Progress of a running stage as a fraction. */
   fraction(key: string, fraction: number): void {
-    if (this.current?.key === key) this.current.fraction = Math.min(1, Math.max(0, fraction));
+    const run = this.running.get(key);
+    if (run) run.fraction = Math.min(1, Math.max(0, fraction));
   }
 
   /** A stage ended; `resumed` stages were done by an earlier session and cost no time now. */
@@ -174,33 +181,43 @@ export class RunClock {
     this.finished.add(key);
     const cost = this.costs.get(key)?.cost ?? 0;
     this.done += cost;
-    if (!resumed) {
-      this.sessionDone += cost;
-      if (this.current?.key === key) this.sessionSeconds += (this.now() - this.current.since) / 1000;
-    }
-    if (this.current?.key === key) this.current = undefined;
+    if (!resumed) this.sessionDone += cost;
+    this.running.delete(key);
+  }
+
+  /** Estimated work of the running stages done so far. */
+  private partial(): number {
+    let work = 0;
+    for (const [key, run] of this.running) work += (this.costs.get(key)?.cost ?? 0) * run.fraction;
+    return work;
   }
 
   /** Fraction of the run's estimated work done, in [0, 1]. */
   progress(): number {
     if (this.total === 0) return 0;
-    const partial = this.current ? (this.costs.get(this.current.key)?.cost ?? 0) * this.current.fraction : 0;
-    return Math.min(1, (this.done + partial) / this.total);
+    return Math.min(1, (this.done + this.partial()) / this.total);
   }
 
-  /** Seconds the current stage still needs, from its own progress; undefined when unknown. */
-  stageEta(): number | undefined {
-    if (!this.current || this.current.fraction <= 0.02) return undefined;
-    const elapsed = (this.now() - this.current.since) / 1000;
-    return (elapsed * (1 - this.current.fraction)) / this.current.fraction;
+  /**
+   * Seconds a running stage still needs, from its own progress (default: the one that started last);
+   * undefined when unknown.
+   */
+  stageEta(key?: string): undefined | number {
+    const run = key === undefined ? [...this.running.values()].at(-1) : this.running.get(key);
+    if (!run || run.fraction <= 0.02) return undefined;
+    const elapsed = (this.now() - run.since) / 1000;
+    return (elapsed * (1 - run.fraction)) / run.fraction;
   }
 
-  /** Seconds the whole run still needs at this session's rate; undefined until there is enough to measure. */
+  /**
+   * Seconds the whole run still needs at this session's rate (work done per second of wall-clock time since
+   * its first stage started, so stages running at once count together); undefined until there is enough to
+   * measure.
+   */
   runEta(): number | undefined {
-    const partialCost = this.current ? (this.costs.get(this.current.key)?.cost ?? 0) * this.current.fraction : 0;
-    const partialSeconds = this.current ? (this.now() - this.current.since) / 1000 : 0;
-    const work = this.sessionDone + partialCost;
-    const seconds = this.sessionSeconds + partialSeconds;
+    if (this.sessionStart === undefined) return undefined;
+    const work = this.sessionDone + this.partial();
+    const seconds = (this.now() - this.sessionStart) / 1000;
     if (work <= 0 || seconds < 3 || work < 0.01 * this.total) return undefined;
     const remaining = this.total * (1 - this.progress());
     return (remaining * seconds) / work;

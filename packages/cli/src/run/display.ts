@@ -39,6 +39,9 @@ const BANK_STEPS: Readonly<Record<string, string>> = {
   load: 'load the module bank saved earlier',
 };
 
+/** The key of a running stage in the display: its model, seed and stage (one of each runs at a time). */
+const runKey = (model: string, seed: number, stage: string) => `${model}\u0000${seed}\u0000${stage}`;
+
 /** The display of a run; `handle` is the pipeline's event callback. */
 export class RunDisplay {
   private readonly clock: RunClock;
@@ -49,11 +52,13 @@ export class RunDisplay {
   /** Models with a pre-trained bank (their pre-training is part of their training stage). */
   /** The model under which the bank's pre-training is costed (`firstPretrainedModel`), or null. */
   private readonly pretrainedModel: string | null;
-  private current: { key: string; stage: string } | undefined;
-  /** Trials seen per task in the current training stage. */
-  private readonly trials = new Map<string, number>();
-  /** Steps done per module in the current pre-training. */
-  private readonly moduleSteps = new Map<number, number>();
+  /**
+   * Stages running now, by model, seed and stage (several when jobs run at once): the clock's key, and the
+   * trials seen per task in a training stage.
+   */
+  private readonly running = new Map<string, { key: string; trials: Map<string, number> }>();
+  /** Steps done per module in each running pre-training, by model and seed. */
+  private readonly moduleSteps = new Map<string, Map<number, number>>();
 
   constructor(options: {
     plan: StudyPlan;
@@ -75,8 +80,8 @@ export class RunDisplay {
     return this.plan.seeds.length > 1 ? `${model} seed ${seed}` : model;
   }
 
-  private status(text: string): void {
-    const stageEta = this.clock.stageEta();
+  private status(text: string, key?: string): void {
+    const stageEta = this.clock.stageEta(key);
     const runEta = this.clock.runEta();
     const { index, count } = this.clock.stages;
     this.progress.status(
@@ -86,9 +91,8 @@ export class RunDisplay {
     );
   }
 
-  private start(key: string, stage: string): void {
-    this.current = { key, stage };
-    this.trials.clear();
+  private start(runKey: string, key: string): void {
+    this.running.set(runKey, { key, trials: new Map() });
     this.clock.start(key);
   }
 
@@ -145,25 +149,28 @@ export class RunDisplay {
     const who = this.who(event.model, event.seed);
     switch (event.type) {
       case 'stage-start': {
-        this.start(stageKey(event.model, event.seed, event.stage, event.detail), event.stage);
-        this.status(`${who}: ${STAGE_NAMES[event.stage] ?? event.stage}${event.detail ? ` ${event.detail}` : ''}`);
+        const key = stageKey(event.model, event.seed, event.stage, event.detail);
+        this.start(runKey(event.model, event.seed, event.stage), key);
+        this.status(`${who}: ${STAGE_NAMES[event.stage] ?? event.stage}${event.detail ? ` ${event.detail}` : ''}`, key);
         break;
       }
       case 'curve': {
         const { budget } = this.plan;
-        if (this.current) {
+        const run = this.running.get(runKey(event.model, event.seed, event.stage));
+        if (run) {
           if (event.stage === 'train') {
-            this.trials.set(event.taskId, event.point.trials);
+            run.trials.set(event.taskId, event.point.trials);
             this.clock.trials(
-              this.current.key,
-              [...this.trials.values()].reduce((sum, n) => sum + n, 0),
+              run.key,
+              [...run.trials.values()].reduce((sum, n) => sum + n, 0),
             );
           } else {
-            this.clock.fraction(this.current.key, event.point.trials / (budget.steps * budget.batchSize || 1));
+            this.clock.fraction(run.key, event.point.trials / (budget.steps * budget.batchSize || 1));
           }
         }
         this.status(
           `${who}: ${event.stage === 'train' ? 'learn' : 'learn held-out task'} ${event.taskId}, ${event.point.trials} trials, performance ${event.point.performance.toFixed(2)}`,
+          run?.key,
         );
         break;
       }
@@ -172,7 +179,7 @@ export class RunDisplay {
           this.clock.end(stageKey(event.model, event.seed, 'pretrain'), event.resumed);
         }
         this.clock.end(stageKey(event.model, event.seed, event.stage, event.detail), event.resumed);
-        this.current = undefined;
+        this.running.delete(runKey(event.model, event.seed, event.stage));
         const what = `${STAGE_NAMES[event.stage] ?? event.stage}${event.detail ? ` ${event.detail}` : ''}`;
         this.progress.step(
           `${who}: ${what} ${event.resumed ? '(done in an earlier session)' : `in ${formatSeconds(event.seconds)}`}`,
@@ -186,19 +193,22 @@ export class RunDisplay {
   private bankEvent(event: BankEvent): void {
     const who = this.who(event.model, event.seed);
     const pretrainKey = stageKey(event.model, event.seed, 'pretrain');
+    const bankKey = runKey(event.model, event.seed, 'pretrain');
     switch (event.type) {
       case 'bank-start':
         if (event.step === 'pretrain') {
-          this.moduleSteps.clear();
+          this.moduleSteps.set(bankKey, new Map());
           this.clock.start(pretrainKey);
         }
-        this.status(`${who}: ${BANK_STEPS[event.step]}`);
+        this.status(`${who}: ${BANK_STEPS[event.step]}`, pretrainKey);
         break;
       case 'bank-end':
         if (event.step === 'pretrain' || event.step === 'load') {
           this.clock.end(pretrainKey, event.step === 'load');
+          this.moduleSteps.delete(bankKey);
           // Back to the training stage the bank was built for.
-          if (this.current) this.clock.start(this.current.key);
+          const training = this.running.get(runKey(event.model, event.seed, 'train'));
+          if (training) this.clock.start(training.key);
         }
         this.progress.step(`${who}: ${BANK_STEPS[event.step]}: ${event.detail} in ${formatSeconds(event.seconds)}`);
         break;
@@ -206,11 +216,13 @@ export class RunDisplay {
         const inner = event.progress;
         if (inner.type !== 'loss' && inner.type !== 'module-end') break;
         const steps = this.bank.steps;
-        this.moduleSteps.set(inner.module, inner.type === 'loss' ? inner.step : steps);
-        const done = [...this.moduleSteps.values()].reduce((sum, n) => sum + n, 0);
+        const modules = this.moduleSteps.get(bankKey) ?? new Map<number, number>();
+        this.moduleSteps.set(bankKey, modules);
+        modules.set(inner.module, inner.type === 'loss' ? inner.step : steps);
+        const done = [...modules.values()].reduce((sum, n) => sum + n, 0);
         this.clock.fraction(pretrainKey, done / (this.bank.k * steps || 1));
-        const finished = [...this.moduleSteps.values()].filter((n) => n >= steps).length;
-        this.status(`${who}: pre-train modules, ${finished}/${this.bank.k} done`);
+        const finished = [...modules.values()].filter((n) => n >= steps).length;
+        this.status(`${who}: pre-train modules, ${finished}/${this.bank.k} done`, pretrainKey);
         break;
       }
     }

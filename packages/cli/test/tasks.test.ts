@@ -149,7 +149,7 @@ describe.concurrent('molap tasks (built-in tasks)', () => {
     const task = YANG19_TASKS.fdgo;
     const expected = task.generate(createRng(0), resolveTaskOptions(task, { mode: 'test', noise: false }));
     expect(batch.inputs).toEqual(expected.inputs);
-  });
+  }, 90_000); // several CLI runs one after the other: 3 s alone, over 30 s on a loaded machine
 
   it.each([
     [['--mode', 'tst'], '--mode must be one of random, test, got "tst". Did you mean "test"?'],

@@ -100,7 +100,7 @@ describe.concurrent('molap.config.json', () => {
     expect(fromFlags.stdout).toContain('noise on: 3 trials');
     const batch = await readNpz(join(scratch.root, 'good/c.npz'));
     expect(batch.batchSize).toBe(3);
-  }, 90_000); // five CLI runs one after the other: 3 s alone, over 30 s on a loaded machine
+  }, 90_000); // four CLI runs one after the other: 3 s alone, over 30 s on a loaded machine
 
   it('reads an explicit --config file; a missing one exits 2', async () => {
     const result = await molap(['config', 'show', '--config', join(scratch.root, 'good/molap.config.json')], {

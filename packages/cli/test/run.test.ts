@@ -70,6 +70,10 @@ describe.concurrent('molap run', () => {
     expect(timeless(onlyFolder('two-jobs'))).toEqual(timeless(reference.runDir));
     const capped = await run(['--jobs', '3', '--threads', '2', '--dry-run']);
     expect(capped.stderr).toContain('molap: note: --jobs 3 is capped at the 2 threads of the engine (--threads)');
+    const redis = await run(['--jobs', '2', '--executor', 'redis://127.0.0.1:1']);
+    expect(redis.code).toBe(2);
+    expect(redis.stderr).toContain('--jobs counts the jobs run at once on this machine; with --executor the workers');
+    expect(redis.stderr).toContain('--concurrency');
   }, 60_000);
 
   it('writes a run folder with the config, the results and a report, and prints a JSON summary', () => {

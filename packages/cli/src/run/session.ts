@@ -81,6 +81,11 @@ export async function openRunSession<S extends OptionSpecs & typeof projectOptio
   const options = input.options as RunSessionFlags;
   const { resume: resumeFrom, strict = false } = options;
   refuseConfigChanges(input, options);
+  if (options.jobs !== undefined && options.executor !== undefined && options.executor !== 'local') {
+    throw new UsageError('--jobs counts the jobs run at once on this machine; with --executor the workers run them', {
+      hint: 'drop --jobs and give each `molap worker` its --concurrency (docs/distributed.md)',
+    });
+  }
   const { project, loaded } = await openProject(input, { builtinPresets: study.RUN_PRESET_NAMES });
   const maxMemory = maxMemoryOf(options);
   const config = machineConfig(loaded.config, io);

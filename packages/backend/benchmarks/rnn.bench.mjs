@@ -189,7 +189,7 @@ if (engines.includes('native')) {
   }
 }
 const factories = await engineFactories();
-/** ms per step of the native engine on the most threads, by "N B T" of dense sizes. */
+/** The native row on the most threads of each dense size, by "N B T". */
 const denseNative = new Map();
 const python = engines.includes('torch') ? findPython() : undefined;
 if (engines.includes('torch') && !python)

@@ -97,6 +97,13 @@ type WorkerMessage<Result, Event> =
       readonly molap?: { code: string; problem: string; hint?: string; kind?: 'bad-input' | 'failure' };
     };
 
+/** Refuses a thread count that is not an integer ≥ 1 (MolapError 'invalid-option'). */
+function checkParallelism(parallelism: number): void {
+  if (!(Number.isSafeInteger(parallelism) && parallelism >= 1)) {
+    throw new MolapError('invalid-option', `parallelism must be an integer >= 1, got ${String(parallelism)}`);
+  }
+}
+
 /** Options of `createWorkerPool`. */
 export interface WorkerPoolSettings {
   /** URL of the module the workers import: a package's build, e.g. `import.meta.url` of a built module. */
@@ -133,9 +140,7 @@ export function createWorkerPool<Input, Result, Event = unknown>(
   settings: WorkerPoolSettings,
 ): WorkerPool<Input, Result, Event> {
   const { signal } = settings;
-  if (!(Number.isSafeInteger(settings.parallelism) && settings.parallelism >= 1)) {
-    throw new MolapError('invalid-option', `parallelism must be an integer >= 1, got ${String(settings.parallelism)}`);
-  }
+  checkParallelism(settings.parallelism);
   interface Pending {
     readonly input: Input;
     readonly label: string;
@@ -273,9 +278,7 @@ export async function runJobsInWorkers<Input, Result, Event = unknown>(
   options: WorkerPoolOptions<Input, Event>,
 ): Promise<Result[]> {
   const { jobs, signal } = options;
-  if (!(Number.isSafeInteger(options.parallelism) && options.parallelism >= 1)) {
-    throw new MolapError('invalid-option', `parallelism must be an integer >= 1, got ${String(options.parallelism)}`);
-  }
+  checkParallelism(options.parallelism);
   const label = options.label ?? 'job';
   const results = new Array<Result>(jobs.length);
   if (jobs.length === 0) return results;

@@ -82,53 +82,122 @@ export function failedJobsError(
   });
 }
 
+/** How `executeJobs` runs the jobs: how many at once, and where each runs. */
+export interface JobSchedule {
+  /** Jobs running at once, ≥ 1. */
+  readonly parallelism: number;
+  /** Runs one job and returns its output (in this thread, or in a worker). */
+  readonly run: (job: StudyJob) => Promise<JobOutput>;
+  /** Called once before the first job runs, when any job is left to run (e.g. to check the workers). */
+  readonly beforeFirst?: () => Promise<void>;
+}
+
 /**
- * The local executor: every job in this thread, one after the other, in the given order. A job that fails
- * does not stop the others: the jobs that read it (directly or not) are left undone, every other job runs,
- * and the run ends with `failedJobsError`, so a resumed run only redoes what failed and what waited on it.
- * A stop (the signal) ends the run at once.
+ * Runs the jobs the store does not hold, `parallelism` at a time, each once the jobs it reads are done (the
+ * ready ones in the given order), and records every output in the store; the scheduling of every executor of
+ * this machine. Jobs already done are reported with `resumed: true`. A job that fails leaves the jobs that
+ * read it (directly or not) undone and every other job running, and the run ends with `failedJobsError`, so a
+ * resumed run only redoes what failed and what waited on it. A stop (the signal) starts no other job and, once
+ * the running ones returned, throws.
+ */
+export async function executeJobs(
+  jobs: readonly StudyJob[],
+  context: ExecutionContext,
+  schedule: JobSchedule,
+): Promise<void> {
+  const { store, signal } = context;
+  const done = new Set<string>();
+  const blocked = new Set<string>();
+  const failed: { job: StudyJob; error: unknown }[] = [];
+  const skipped: StudyJob[] = [];
+  const waiting: StudyJob[] = [];
+  const known = new Set(jobs.map((job) => job.id));
+  for (const job of jobs) {
+    const missing = job.inputs.find((input) => !known.has(input));
+    if (missing !== undefined) {
+      throw new InvalidValueError(`job '${job.id}' reads '${missing}', which is not a job of the study`, {
+        hint: 'pass every job of the plan (studyJobs)',
+      });
+    }
+  }
+  for (const job of jobs) {
+    signal?.throwIfAborted();
+    const stored = await store.read(job);
+    if (stored) {
+      await context.onEvent?.({ type: 'job-end', job, output: stored, resumed: true });
+      done.add(job.id);
+    } else waiting.push(job);
+  }
+  if (waiting.length === 0) return;
+  await schedule.beforeFirst?.();
+
+  const running = new Map<string, Promise<void>>();
+  let stopped: unknown;
+  const launch = async (job: StudyJob): Promise<void> => {
+    await context.onEvent?.({ type: 'job-start', job });
+    try {
+      const output = await schedule.run(job);
+      signal?.throwIfAborted();
+      await store.write(job, output);
+      done.add(job.id);
+      await context.onEvent?.({ type: 'job-end', job, output, resumed: false });
+    } catch (error) {
+      if (signal?.aborted) stopped ??= error;
+      else {
+        failed.push({ job, error });
+        blocked.add(job.id);
+      }
+    }
+  };
+  for (;;) {
+    for (let i = 0; i < waiting.length; i++) {
+      const job = waiting[i]!;
+      if (job.inputs.some((input) => blocked.has(input))) {
+        blocked.add(job.id);
+        skipped.push(job);
+        waiting.splice(i--, 1);
+      }
+    }
+    if (stopped === undefined && !signal?.aborted) {
+      for (let i = 0; i < waiting.length && running.size < schedule.parallelism; i++) {
+        const job = waiting[i]!;
+        if (!job.inputs.every((input) => done.has(input))) continue;
+        waiting.splice(i--, 1);
+        running.set(
+          job.id,
+          launch(job).finally(() => running.delete(job.id)),
+        );
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  if (stopped !== undefined || signal?.aborted) throw stopped ?? signal?.reason;
+  if (waiting.length > 0 && failed.length === 0) {
+    throw new InvalidValueError(`jobs wait on each other: ${waiting.map((job) => job.id).join(', ')}`, {
+      hint: 'pass the jobs of a plan (studyJobs): their inputs form no cycle',
+    });
+  }
+  if (failed.length > 0) throw failedJobsError(failed, [...skipped, ...waiting]);
+}
+
+/**
+ * The local executor: every job in this thread, one after the other, in the given order (`executeJobs` with
+ * one job at a time). The order must put every job after its inputs: a job listed before one of them is
+ * refused before any job runs.
  */
 export const localExecutor: StudyExecutor = Object.freeze({
   name: 'local',
   async execute(jobs: readonly StudyJob[], context: ExecutionContext): Promise<void> {
-    const done = new Set<string>();
-    const blocked = new Set<string>();
-    const failed: { job: StudyJob; error: unknown }[] = [];
-    const skipped: StudyJob[] = [];
-    for (const job of jobs) {
-      context.signal?.throwIfAborted();
-      if (job.inputs.some((input) => blocked.has(input))) {
-        blocked.add(job.id);
-        skipped.push(job);
-        continue;
+    const position = new Map(jobs.map((job, index) => [job.id, index]));
+    jobs.forEach((job, index) => {
+      const late = job.inputs.find((input) => (position.get(input) ?? -1) > index);
+      if (late !== undefined) {
+        throw new InvalidValueError(`job '${job.id}' comes before its input '${late}': the jobs are out of order`, {
+          hint: 'pass the jobs in the order of the plan (planStudy)',
+        });
       }
-      for (const input of job.inputs) {
-        if (!done.has(input)) {
-          throw new InvalidValueError(`job '${job.id}' comes before its input '${input}': the jobs are out of order`, {
-            hint: 'pass the jobs in the order of the plan (planStudy)',
-          });
-        }
-      }
-      const stored = await context.store.read(job);
-      if (stored) {
-        await context.onEvent?.({ type: 'job-end', job, output: stored, resumed: true });
-      } else {
-        await context.onEvent?.({ type: 'job-start', job });
-        let output: JobOutput;
-        try {
-          output = await context.runJob(job);
-        } catch (error) {
-          if (context.signal?.aborted) throw error;
-          failed.push({ job, error });
-          blocked.add(job.id);
-          continue;
-        }
-        context.signal?.throwIfAborted();
-        await context.store.write(job, output);
-        await context.onEvent?.({ type: 'job-end', job, output, resumed: false });
-      }
-      done.add(job.id);
-    }
-    if (failed.length > 0) throw failedJobsError(failed, skipped);
+    });
+    await executeJobs(jobs, context, { parallelism: 1, run: context.runJob });
   },
 });

@@ -14,10 +14,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Engine } from '@molap/backend';
-import { builtModuleUrl, createWorkerPool, MolapError, type WorkerPool } from '@molap/core';
+import { builtModuleUrl, createWorkerPool, MolapError } from '@molap/core';
 import type { TaskRegistry } from '@molap/tasks';
 import type { StudyEvent } from './events.js';
-import { type ExecutionContext, failedJobsError, type StudyExecutor } from './executor.js';
+import { type ExecutionContext, executeJobs, type StudyExecutor } from './executor.js';
 import { describeJob } from './failures.js';
 import { type JobRunContext, runStudyJob } from './job-runner.js';
 import type { JobOutput } from './job-store.js';
@@ -148,119 +148,42 @@ export function createThreadExecutor(options: ThreadExecutorOptions): StudyExecu
         ...(context.signal ? { signal: context.signal } : {}),
       });
       try {
-        await runJobs(pool, jobs, context, { plan, parallelism, threads });
+        await executeJobs(jobs, context, {
+          parallelism,
+          // one round trip before any job: the threads must resolve every id of the plan
+          beforeFirst: async () => {
+            const check = await pool.run({ kind: 'check', plan, threads }, undefined, 'the check of the plan');
+            const unknown = (check as { unknown: readonly string[] }).unknown;
+            if (unknown.length > 0) {
+              throw new MolapError(
+                'usage',
+                `the thread executor cannot run this plan: worker threads do not know ${unknown.join(', ')}`,
+                {
+                  hint: 'publish them in a plugin package (worker threads load the plan’s plugin sources), or run the jobs in this thread with the local executor (molap run --jobs 1)',
+                },
+              );
+            }
+          },
+          run: async (job) =>
+            (await pool.run(
+              {
+                kind: 'job',
+                plan,
+                threads,
+                job,
+                inputFiles: Object.fromEntries(job.inputs.map((id) => [id, context.store.filesDir({ id })])),
+                files: context.store.filesDir(job),
+                checkpoints: context.store.checkpointDir(job),
+              },
+              (event) => context.onJobEvent?.(event),
+              `job ${job.id} (${describeJob(job)})`,
+            )) as JobOutput,
+        });
       } finally {
         await pool.close();
       }
     },
   });
-}
-
-/** The scheduling of {@link createThreadExecutor}: the ready jobs in plan order, `parallelism` at a time. */
-async function runJobs(
-  pool: WorkerPool<ThreadJobInput, ThreadJobResult, StudyEvent>,
-  jobs: readonly StudyJob[],
-  context: ExecutionContext,
-  { plan, parallelism, threads }: { plan: StudyPlan; parallelism: number; threads: number },
-): Promise<void> {
-  const { store, signal } = context;
-  const done = new Set<string>();
-  const blocked = new Set<string>();
-  const failed: { job: StudyJob; error: unknown }[] = [];
-  const skipped: StudyJob[] = [];
-  const waiting: StudyJob[] = [];
-  for (const job of jobs) {
-    const stored = await store.read(job);
-    if (stored) {
-      await context.onEvent?.({ type: 'job-end', job, output: stored, resumed: true });
-      done.add(job.id);
-    } else waiting.push(job);
-  }
-  if (waiting.length === 0) return;
-  const known = new Set(jobs.map((job) => job.id));
-  for (const job of waiting) {
-    const missing = job.inputs.find((input) => !known.has(input));
-    if (missing !== undefined) {
-      throw new MolapError('invalid-option', `job '${job.id}' reads '${missing}', which is not a job of the study`, {
-        hint: 'pass every job of the plan (studyJobs)',
-      });
-    }
-  }
-  // One round trip before any job: the threads must resolve every id of the plan.
-  const check = (await pool.run({ kind: 'check', plan, threads }, undefined, 'the check of the plan')) as {
-    unknown: readonly string[];
-  };
-  if (check.unknown.length > 0) {
-    throw new MolapError(
-      'usage',
-      `the thread executor cannot run this plan: worker threads do not know ${check.unknown.join(', ')}`,
-      {
-        hint: 'publish them in a plugin package (worker threads load the plan’s plugin sources), or run the jobs in this thread with the local executor (molap run --jobs 1)',
-      },
-    );
-  }
-
-  const running = new Map<string, Promise<void>>();
-  let stopped: unknown;
-  const launch = async (job: StudyJob): Promise<void> => {
-    await context.onEvent?.({ type: 'job-start', job });
-    const inputFiles = Object.fromEntries(job.inputs.map((id) => [id, store.filesDir({ id })]));
-    try {
-      const output = (await pool.run(
-        {
-          kind: 'job',
-          plan,
-          threads,
-          job,
-          inputFiles,
-          files: store.filesDir(job),
-          checkpoints: store.checkpointDir(job),
-        },
-        (event) => context.onJobEvent?.(event),
-        `job ${job.id} (${describeJob(job)})`,
-      )) as JobOutput;
-      signal?.throwIfAborted();
-      await store.write(job, output);
-      done.add(job.id);
-      await context.onEvent?.({ type: 'job-end', job, output, resumed: false });
-    } catch (error) {
-      if (signal?.aborted) stopped ??= error;
-      else {
-        failed.push({ job, error });
-        blocked.add(job.id);
-      }
-    }
-  };
-  for (;;) {
-    for (let i = 0; i < waiting.length; i++) {
-      const job = waiting[i]!;
-      if (job.inputs.some((input) => blocked.has(input))) {
-        blocked.add(job.id);
-        skipped.push(job);
-        waiting.splice(i--, 1);
-      }
-    }
-    if (stopped === undefined && !signal?.aborted) {
-      for (let i = 0; i < waiting.length && running.size < parallelism; i++) {
-        const job = waiting[i]!;
-        if (!job.inputs.every((input) => done.has(input))) continue;
-        waiting.splice(i--, 1);
-        running.set(
-          job.id,
-          launch(job).finally(() => running.delete(job.id)),
-        );
-      }
-    }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
-  }
-  if (stopped !== undefined || signal?.aborted) throw stopped ?? signal?.reason;
-  if (waiting.length > 0 && failed.length === 0) {
-    throw new MolapError('invalid-option', `jobs wait on each other: ${waiting.map((job) => job.id).join(', ')}`, {
-      hint: 'pass the jobs of a plan (studyJobs): their inputs form no cycle',
-    });
-  }
-  if (failed.length > 0) throw failedJobsError(failed, [...skipped, ...waiting]);
 }
 
 /** What a worker thread keeps between its jobs: the engine and registries of one plan. */

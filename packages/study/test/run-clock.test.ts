@@ -5,17 +5,21 @@ import { RunClock, type StageCost } from '../src/eta.js';
 const costs = (entries: [string, number][]) =>
   new Map<string, StageCost>(entries.map(([key, cost]) => [key, { cost, trials: 100 }]));
 
+/** Stages a, b and c of costs 10, 10 and 20 on the clock `now` (ms). */
+const threeStages = (now: () => number) =>
+  new RunClock(
+    costs([
+      ['a', 10],
+      ['b', 10],
+      ['c', 20],
+    ]),
+    now,
+  );
+
 describe('RunClock', () => {
   it('measures the rate against the wall clock, so two stages at once finish the run twice as fast', () => {
     let now = 0;
-    const one = new RunClock(
-      costs([
-        ['a', 10],
-        ['b', 10],
-        ['c', 20],
-      ]),
-      () => now,
-    );
+    const one = threeStages(() => now);
     one.start('a');
     now = 10_000;
     one.end('a', false);
@@ -28,14 +32,7 @@ describe('RunClock', () => {
     expect(one.stageEta()).toBeCloseTo(5);
 
     now = 0;
-    const two = new RunClock(
-      costs([
-        ['a', 10],
-        ['b', 10],
-        ['c', 20],
-      ]),
-      () => now,
-    );
+    const two = threeStages(() => now);
     two.start('a');
     two.start('b');
     now = 10_000;

@@ -8,7 +8,7 @@
 //   npm run bench -- primitives-compare [--seeds 1,2,3] [--extractors teacher,teacher-cca,cca,pca]
 //       [--skip-random] [--tasks a,b] [--k 8] [--module-size 32] [--pretrain-steps 3000] [--rotation none|ica]
 //       [--pool-batches 16] [--activation tanh] [--lr 1e-3] [--trainable input+readout]
-//       [--readout-init glorot|ridge] [--steps 500] [--cache dir] [--fresh] [--json] [--out file.json]
+//       [--readout-init glorot|ridge] [--steps 500] [--batch-size 64] [--cache dir] [--fresh] [--json] [--out file.json]
 //
 // Teachers (the multitask RNN of each seed, trained on the corpus with the same budget: what a standard
 // `molap run` trains as its `multitask` model) are trained once and cached in <cache>/teachers; banks in
@@ -67,7 +67,7 @@ const molapOptions = defined({
   trainable: option('trainable'),
   readoutInit: option('readout-init'),
 });
-const budget = { ...STANDARD_RUN_BUDGET, ...defined({ steps: number('steps') }) };
+const budget = { ...STANDARD_RUN_BUDGET, ...defined({ steps: number('steps'), batchSize: number('batch-size') }) };
 const log = (line = '') => {
   if (!json) process.stdout.write(`${line}\n`);
 };

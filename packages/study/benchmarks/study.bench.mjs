@@ -4,7 +4,9 @@
 // set), then per stage and per model the seconds of the jobs, split into the work phases the run recorded
 // (task batches, training steps, evaluations, file writes; "other" is the rest: model set-up, analyses that
 // are not evaluations, and work in worker threads such as module pre-training), and the training steps per
-// second of every model.
+// second of every model, and the jobs that raised the process's peak memory (each job records the process's
+// resident-set high-water mark when it starts and ends; with `--jobs` above 1 a rise cannot be told apart
+// between the jobs running at once).
 //
 //   npm run bench -- study [--preset quick|standard] [--config molap.config.json] [--json]
 //   npm run bench -- study --run <run folder>      # profile a finished run folder instead (no wall/CPU/memory)
@@ -152,6 +154,11 @@ for (const job of jobs) {
     });
   }
 }
+/** Jobs that raised the process's peak memory, in the order they raised it (runs of earlier versions: none). */
+const peakRaisers = jobs
+  .filter((job) => job.memory !== undefined && job.memory.peakBytesAfter > job.memory.peakBytesBefore)
+  .map((job) => ({ job: job.id, ...job.memory }))
+  .sort((a, b) => a.peakBytesAfter - b.peakBytesAfter);
 if (process_) rmSync(process_.scratch, { recursive: true, force: true });
 machine.loadAfter = loadavg()[0];
 
@@ -165,6 +172,7 @@ const profile = {
   stages: Object.fromEntries(byStage),
   models: Object.fromEntries(byModel),
   training,
+  peakRaisers,
 };
 
 if (json) {
@@ -176,6 +184,7 @@ if (json) {
     ...[...byStage].map(([stage, row]) => ({ kind: 'stage', stage, ...row })),
     ...[...byModel].map(([model, row]) => ({ kind: 'model', model, ...row })),
     ...training.map((row) => ({ kind: 'training', ...row })),
+    ...peakRaisers.map((row) => ({ kind: 'peak-memory', ...row })),
   ];
   for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
 } else {
@@ -219,5 +228,16 @@ if (json) {
     out(
       `| ${row.job} | ${s(row.seconds)} | ${row.steps} | ${row.stepsPerSecond === undefined ? '–' : row.stepsPerSecond.toFixed(1)} |`,
     );
+  }
+  if (peakRaisers.length > 0) {
+    const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    out('');
+    out('| job that raised the peak memory | peak before | peak after | rise |');
+    out('| --- | --- | --- | --- |');
+    for (const row of peakRaisers) {
+      out(
+        `| ${row.job} | ${mib(row.peakBytesBefore)} | ${mib(row.peakBytesAfter)} | ${mib(row.peakBytesAfter - row.peakBytesBefore)} |`,
+      );
+    }
   }
 }

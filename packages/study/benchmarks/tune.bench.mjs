@@ -4,7 +4,7 @@
 // learning rate of the networks that train every weight (multitask, independent, psp, sequential), so that
 // MoLaP's tuned rate is not compared with untuned baselines.
 //
-//   npm run bench -- tune [--strategies ewc,si,molap] [--seeds 101] [--steps 500] [--grid-ewc 100,1000,10000,100000]
+//   npm run bench -- tune [--strategies ewc,si,molap] [--seeds 101] [--steps 500] [--batch-size 64] [--grid-ewc 100,1000,10000,100000]
 //       [--grid-si 0.1,1,10,100] [--grid-molap 0.001,0.002,0.003,0.005]
 //       [--grid-<multitask|independent|psp|sequential> 0.0005,0.001,0.002,0.005] [--extractor teacher] [--k 16]
 //       [--module-size 16] [--psp-superposed input,recurrent,readout] [--threads N] [--cache dir] [--json]
@@ -17,6 +17,7 @@
 // - the standard run's tasks and budget: the nine-task corpus, 500 steps of 64 trials per task (sequential
 //   strategies learn the corpus in order; MoLaP learns the corpus and the two held-out tasks, each on its own);
 //   `--steps N` shortens it for a quick screen (for example of a rate that makes some seeds collapse early);
+//   `--batch-size B` with `--steps` at the same trials per task (32 × 1,000 = 64 × 500) screens the batch size;
 // - a grid of four values per strategy;
 // - the score: mean performance over the tasks at the end (after the whole sequence for sequential strategies,
 //   so forgetting counts) on validation trials: 256 per task from their own seed (2,000,003), never the test
@@ -88,7 +89,11 @@ const hash = (value) => createHash('sha256').update(JSON.stringify(value)).diges
 const registry = createTaskRegistry({ tasks: yang19 });
 const engine = await createEngine({ engine: 'native', threads });
 const context = { engine, tasks: registry };
-const budget = steps === STANDARD_RUN_BUDGET.steps ? STANDARD_RUN_BUDGET : { ...STANDARD_RUN_BUDGET, steps };
+const batchSize = Number(option('batch-size', String(STANDARD_RUN_BUDGET.batchSize)));
+const budget =
+  steps === STANDARD_RUN_BUDGET.steps && batchSize === STANDARD_RUN_BUDGET.batchSize
+    ? STANDARD_RUN_BUDGET
+    : { ...STANDARD_RUN_BUDGET, steps, batchSize };
 const validation = new Map(
   [...CORPUS, ...HELD_OUT].map((id) => [
     id,

@@ -119,6 +119,7 @@ export async function runStudyJob(job: StudyJob, context: JobRunContext): Promis
   }, ELAPSED_EVERY_MS);
   timer.unref();
   const phasesBefore = phaseSeconds();
+  const peakBytesBefore = peakResidentBytes();
   let value: Json;
   try {
     value = await runKind(job, context);
@@ -134,7 +135,12 @@ export async function runStudyJob(job: StudyJob, context: JobRunContext): Promis
   const phases = Object.fromEntries(
     WORK_PHASES.map((phase) => [phase, phasesAfter[phase] - phasesBefore[phase]]),
   ) as Record<WorkPhase, number>;
-  return { value, seconds: elapsed(), phases };
+  return { value, seconds: elapsed(), phases, memory: { peakBytesBefore, peakBytesAfter: peakResidentBytes() } };
+}
+
+/** The process's resident-set high-water mark in bytes (`maxRSS` is in kilobytes). */
+function peakResidentBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 async function runKind(job: StudyJob, context: JobRunContext): Promise<Json> {

@@ -2,7 +2,7 @@
  * Where the outputs of a study's jobs live in the run folder, so that an interrupted study resumes at job
  * granularity: a job whose output file exists is done and is not run again.
  *
- *   state/jobs/<job id>/output.json    { id, seconds, phases, value }: the job's JSON output (written last, atomically)
+ *   state/jobs/<job id>/output.json    { id, seconds, phases, memory, value }: the job's JSON output (written last, atomically)
  *   state/jobs/<job id>/files/          the job's files (a module bank, a saved model)
  *   state/jobs/<job id>/checkpoints/    checkpoints of a job in progress (a resumed job continues from them)
  */
@@ -23,6 +23,14 @@ export interface JobOutput {
    * work ran in other threads only. For profiles (`npm run bench -- study`), not for results.
    */
   readonly phases?: Readonly<Record<WorkPhase, number>>;
+  /**
+   * The process's resident-set high-water mark (`process.resourceUsage().maxRSS`, bytes) when the job's last
+   * session started and when it ended: a job with `after > before` raised the process's peak memory to
+   * `after`. It covers every thread of the process, so with several jobs at once (the thread executor) a rise
+   * cannot be told apart between them. Absent in outputs of earlier versions and of the Redis executor. For
+   * profiles (`npm run bench -- study`), not for results.
+   */
+  readonly memory?: { readonly peakBytesBefore: number; readonly peakBytesAfter: number };
 }
 
 /** Folders and output files of the jobs of one run folder. */
@@ -75,6 +83,7 @@ export class JobStore {
         value: document.value,
         seconds: document.seconds,
         ...(document.phases === undefined ? {} : { phases: document.phases }),
+        ...(document.memory === undefined ? {} : { memory: document.memory }),
       };
     } catch (error) {
       const problem = (error as { problem?: string }).problem ?? `${path} cannot be read (${(error as Error).message})`;
@@ -92,6 +101,7 @@ export class JobStore {
       id: job.id,
       seconds: output.seconds,
       ...(output.phases === undefined ? {} : { phases: output.phases }),
+      ...(output.memory === undefined ? {} : { memory: output.memory }),
       value: output.value,
     });
     await rm(this.checkpointDir(job), { recursive: true, force: true });

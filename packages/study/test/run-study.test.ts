@@ -72,6 +72,14 @@ describe('runStudy', () => {
       expect(createdBy.package).toBe('@molap/analysis');
       expect(results).toEqual(JSON.parse(await fixture('tiny-study.results.json')));
 
+      // Every job records the process's peak resident set when it started and ended (for the study profile).
+      const output1 = JSON.parse(
+        await readFile(join(runDir, 'state', 'jobs', 'train', 'molap', 'seed-1', 'output.json'), 'utf8'),
+      );
+      expect(output1.memory.peakBytesBefore).toBeGreaterThan(10 * 2 ** 20);
+      expect(output1.memory.peakBytesAfter).toBeGreaterThanOrEqual(output1.memory.peakBytesBefore);
+      expect(output1.memory.peakBytesAfter).toBeLessThanOrEqual(process.resourceUsage().maxRSS * 1024);
+
       // A task's performance is the trained model's at the end of the corpus: the saved model of a strategy that
       // learns in sequence, evaluated again on the curve's trials, gives it; models that learn each task on its
       // own weights score what they scored when the task was learned.

@@ -41,6 +41,8 @@ export interface NativeEngine extends Engine {
   heapBytes(): number;
   /** Bytes currently allocated in the heap by live models. */
   allocatedBytes(): number;
+  /** The heap's high-water mark in bytes: the span ever handed out to models (resident memory; never decreases). */
+  highWaterBytes(): number;
   createModel(options: ModelOptions): NativeModel;
 }
 
@@ -123,6 +125,7 @@ export async function createNativeEngineOn(
     simd: simdAvailable,
     heapBytes: () => heap.buffer().byteLength,
     allocatedBytes: () => heap.allocatedBytes(),
+    highWaterBytes: () => heap.highWaterBytes(),
     createModel(modelOptions) {
       if (disposed) throw disposedError('the native engine was disposed');
       return new NativeModel(context, modelOptions);

@@ -22,6 +22,11 @@ export interface Heap {
   free(pointer: number): void;
   /** Bytes currently allocated. */
   allocatedBytes(): number;
+  /**
+   * Bytes from the first usable byte to the end of the highest block ever handed out: the part of the heap
+   * that has been written (zero-filled at least once), so resident in memory; it never decreases.
+   */
+  highWaterBytes(): number;
 }
 
 interface FreeBlock {
@@ -94,6 +99,7 @@ function createHeap(start: number, current: () => ArrayBuffer, grow: (bytes: num
       }
     },
     allocatedBytes: () => allocated,
+    highWaterBytes: () => end - base,
   };
 }
 

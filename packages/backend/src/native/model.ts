@@ -55,6 +55,8 @@ interface BatchBuffers {
   pointers: Record<string, number>;
   /** Capacity of each buffer in bytes. */
   bytes: Record<string, number>;
+  /** Trials of the batch the buffers were sized for (their first allocation or last growth). */
+  batchSize: number;
 }
 
 export class NativeModel implements EngineModel {
@@ -147,12 +149,12 @@ export class NativeModel implements EngineModel {
   }
 
   /** (Re)allocates a group of batch buffers when the batch needs more room than it has. */
-  private ensure(group: BatchBuffers | undefined, sizes: Record<string, number>): BatchBuffers {
-    if (group && Object.entries(sizes).every(([name, bytes]) => bytes <= group.bytes[name])) return group;
+  private ensure(group: BatchBuffers | undefined, sizes: Record<string, number>, batchSize: number): BatchBuffers {
+    if (group && fits(group, sizes)) return group;
     if (group) this.release(group);
     const pointers: Record<string, number> = {};
     for (const [name, bytes] of Object.entries(sizes)) pointers[name] = this.context.heap.allocate(bytes);
-    return { pointers, bytes: { ...sizes } };
+    return { pointers, bytes: { ...sizes }, batchSize };
   }
 
   private release(group: BatchBuffers): void {
@@ -184,25 +186,42 @@ export class NativeModel implements EngineModel {
     const TB = T * B;
     const t = this.trainable;
     const bptt = training && (t.inputWeights || t.recurrentWeights || t.recurrentBias);
-    this.forwardBuffers = this.ensure(this.forwardBuffers, {
+    const forwardSizes = {
       X: TB * nIn * F32,
       Y: TB * nOut * F32,
       M: TB * nOut * F32,
       H: (T + 1) * B * N * F32,
       Z: TB * nOut * F32,
       rowLoss: TB * 8,
-    });
+    };
+    // An evaluation batch bigger than the training batches (256 trials against 64) would otherwise sit in the
+    // heap beside the training buffers: it frees them first, and the next training pass shrinks the forward
+    // buffers back, so the heap's high-water mark is the larger of the two uses, not their sum. Freed blocks
+    // are zero-filled again when reused, so the results do not change.
+    if (!training && this.trainingBuffers && this.forwardBuffers && !fits(this.forwardBuffers, forwardSizes)) {
+      this.release(this.trainingBuffers);
+      this.trainingBuffers = undefined;
+    }
+    if (training && this.forwardBuffers && this.forwardBuffers.batchSize > B) {
+      this.release(this.forwardBuffers);
+      this.forwardBuffers = undefined;
+    }
+    this.forwardBuffers = this.ensure(this.forwardBuffers, forwardSizes, B);
     if (training) {
-      this.trainingBuffers = this.ensure(this.trainingBuffers, {
-        D: TB * N * F32,
-        dZ: TB * nOut * F32,
-        carry: B * N * F32,
-        dPre: B * N * F32,
-        dPreT: N * TB * F32,
-        HT: N * (T + 1) * B * F32,
-        XT: nIn * TB * F32,
-        dZT: nOut * TB * F32,
-      });
+      this.trainingBuffers = this.ensure(
+        this.trainingBuffers,
+        {
+          D: TB * N * F32,
+          dZ: TB * nOut * F32,
+          carry: B * N * F32,
+          dPre: B * N * F32,
+          dPreT: N * TB * F32,
+          HT: N * (T + 1) * B * F32,
+          XT: nIn * TB * F32,
+          dZT: nOut * TB * F32,
+        },
+        B,
+      );
     }
     const fb = this.forwardBuffers.pointers;
     const tb = this.trainingBuffers?.pointers ?? {};
@@ -414,4 +433,9 @@ export class NativeModel implements EngineModel {
     if (this.forwardBuffers) this.release(this.forwardBuffers);
     if (this.trainingBuffers) this.release(this.trainingBuffers);
   }
+}
+
+/** Whether every buffer of `group` holds at least the bytes `sizes` asks for. */
+function fits(group: BatchBuffers, sizes: Record<string, number>): boolean {
+  return Object.entries(sizes).every(([name, bytes]) => bytes <= (group.bytes[name] ?? 0));
 }

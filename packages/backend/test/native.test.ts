@@ -172,10 +172,10 @@ describe('native engine memory', () => {
       const model = engine.createModel({ config, parameters: randomParameters(config, 89) });
       const losses: number[] = [];
       for (let step = 0; step < 6; step++) {
-        if (step === 3 && evaluate) await model.forward(evaluation, { noiseSeed: 5 });
+        if (step === 3 && evaluate) await model.forward(evaluation, { noiseSeed: 5, keepStates: true });
         losses.push(await model.trainStep(training[step % 3], { noiseSeed: step }));
       }
-      const last = await model.forward(evaluation, { noiseSeed: 5 });
+      const last = await model.forward(evaluation, { noiseSeed: 5, keepStates: true });
       const result = {
         highWater: engine.highWaterBytes(),
         losses,
@@ -190,7 +190,7 @@ describe('native engine memory', () => {
     const evaluationOnly = async () => {
       const engine = await createNativeEngine({ simd: true, threads: 1 });
       const model = engine.createModel({ config, parameters: randomParameters(config, 89) });
-      await model.forward(evaluation, { noiseSeed: 5 });
+      await model.forward(evaluation, { noiseSeed: 5, keepStates: true });
       const highWater = engine.highWaterBytes();
       model.dispose();
       await engine.dispose();
@@ -202,6 +202,37 @@ describe('native engine memory', () => {
     expect(between.losses).toEqual(without.losses);
     expect(between.outputs).toEqual(without.outputs);
     expect(between.parameters).toEqual(without.parameters);
+  });
+
+  it('keeps two steps of states, not T, when a forward pass does not return them, with the same outputs and loss', async () => {
+    const config = smallConfig({
+      inputSize: 10,
+      hiddenSize: 96,
+      outputSize: 3,
+      recurrentNoise: 0.05,
+      modules: [32, 64],
+    });
+    const [T, B] = [60, 48];
+    const batch = randomBatch(config, T, B, 41);
+    /** One forward pass of a new model on 2 threads: its result and the heap's high-water mark. */
+    const pass = async (keepStates: boolean) => {
+      const engine = await createNativeEngine({ simd: true, threads: 2 });
+      const model = engine.createModel({ config, parameters: randomParameters(config, 43) });
+      const result = await model.forward(batch, { noiseSeed: 7, keepStates });
+      const highWater = engine.highWaterBytes();
+      model.dispose();
+      await engine.dispose();
+      return { result, highWater };
+    };
+    const [kept, rolled] = [await pass(true), await pass(false)];
+    expect(rolled.result.outputs).toEqual(kept.result.outputs);
+    expect(rolled.result.loss).toBe(kept.result.loss);
+    expect(rolled.result.states).toBeUndefined();
+    expect(kept.result.states).toHaveLength(T * B * config.hiddenSize);
+    // The states of T + 1 steps against 2: (T - 1)·B·N floats less, give or take the allocator's rounding.
+    const saved = (T - 1) * B * config.hiddenSize * 4;
+    expect(kept.highWater - rolled.highWater).toBeGreaterThanOrEqual(saved - 64 * 1024);
+    expect(kept.highWater - rolled.highWater).toBeLessThanOrEqual(saved + 64 * 1024);
   });
 });
 

@@ -12,7 +12,9 @@
  * split, so results are bit-identical for every thread count.
  *
  * Layouts (float32, byte pointers): X [T,B,nIn], Y and M [T,B,nOut], H [(T+1),B,N] with H[0] = 0 and
- * H[t+1] the state after step t, D [T,B,N] = α·φ'(pre), Z [T,B,nOut] = ŷ, dZ [T,B,nOut],
+ * H[t+1] the state after step t when the pass keeps the states (`keepStates`), else H [2,B,N] with the state
+ * after step t in slot (t+1) mod 2 (nothing after the time loop reads a state: BPTT reads D and the
+ * weight gradients read the transposed copy HT), D [T,B,N] = α·φ'(pre), Z [T,B,nOut] = ŷ, dZ [T,B,nOut],
  * rowLoss [T·B] float64, carry and dPre scratch [B,N], and the transposed copies
  * dPreT [N, T·B], HT [N, (T+1)·B], XT [nIn, T·B], dZT [nOut, T·B].
  */
@@ -35,6 +37,8 @@ export interface PassJob {
   training: number;
   /** 1 when back-propagation through time is needed (a recurrent-side parameter is trainable). */
   bptt: number;
+  /** 1: H holds every step's state [(T+1),B,N] for the caller; 0: H holds two steps [2,B,N], used in turn. */
+  keepStates: number;
   trainInputWeights: number;
   trainRecurrentWeights: number;
   trainRecurrentBias: number;
@@ -102,15 +106,17 @@ export function runTrials(k: Kernels, job: PassJob, thread: number): void {
   const TB = T * B;
   const at = (base: number, t: number, width: number) => base + (t * B + b0) * width * F32;
   const wantTransposes = job.training !== 0;
+  /** The state before step t+1 (after step t; H[0] = 0), in the full or the two-slot layout of H. */
+  const state = job.keepStates ? (t: number) => at(job.H, t, N) : (t: number) => job.H + ((t & 1) * B + b0) * N * F32;
 
   // H[0] = 0 for these trials (and its transposed columns)
-  k.fillRows(rows, N, at(job.H, 0, N), N, job.zeros);
+  k.fillRows(rows, N, state(0), N, job.zeros);
   if (wantTransposes && (job.trainRecurrentWeights || job.trainOutputWeights)) {
-    k.transpose(rows, N, at(job.H, 0, N), N, job.HT + b0 * F32, (T + 1) * B);
+    k.transpose(rows, N, state(0), N, job.HT + b0 * F32, (T + 1) * B);
   }
   for (let t = 0; t < T; t++) {
-    const hPrev = at(job.H, t, N);
-    const pre = at(job.H, t + 1, N);
+    const hPrev = state(t);
+    const pre = state(t + 1);
     k.fillRows(rows, N, pre, N, job.recurrentBias);
     if (nIn > 0) k.gemmNT(rows, N, nIn, at(job.X, t, nIn), nIn, job.inputWeights, nIn, pre, N, 1);
     for (let m = 0; m < modules.length; m += 2) {
@@ -260,6 +266,7 @@ const FIELDS = [
   'lossScale',
   'training',
   'bptt',
+  'keepStates',
   'trainInputWeights',
   'trainRecurrentWeights',
   'trainRecurrentBias',

@@ -117,6 +117,8 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
   const stepsOfTask = new Map(schedule.taskIds.map((id) => [id, 0]));
   const curves = new Map<string, LearningCurvePoint[]>(schedule.taskIds.map((id) => [id, []]));
   const stored: StoredPoint[] = [];
+  /** Each task's own score, from its evaluation batch (read once, since an evaluation set may make batches on demand). */
+  const scores = new Map<string, Batch['score']>();
 
   let startStep = 0;
   if (options.checkpointDir) {
@@ -139,7 +141,9 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
   const evaluateAll = (globalStep: number) =>
     timePhase('evaluation', async () => {
       for (const id of schedule.taskIds) {
-        const result = await evaluateOnBatch(model, options.evaluation.get(id)!, {
+        const batch = options.evaluation.get(id)!;
+        scores.set(id, batch.score);
+        const result = await evaluateOnBatch(model, batch, {
           ...options.evaluationRunOptions,
           noiseSeed: noiseSeeds.get(id),
         });
@@ -192,7 +196,7 @@ export async function learnEngineModel(options: EngineLearningOptions): Promise<
     const steps = stepsOfTask.get(id) ?? 0;
     const final = curve[curve.length - 1];
     // The task's own score may set its criterion; Yang's (the budget's) otherwise.
-    const score = options.evaluation.get(id)!.score;
+    const score = scores.has(id) ? scores.get(id) : options.evaluation.get(id)!.score;
     const criterion = score?.criterion ?? budget.criterion;
     const reached = curve.find((point) => point.performance >= criterion);
     return {

@@ -1,6 +1,7 @@
 import { createNativeEngine, initRnnParameters, type RnnConfig } from '@molap/backend';
 import { createRng, mixBatches, resolveTaskOptions, responseTimingScore, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
+import { evaluationSet } from '../src/context.js';
 import { evaluateOnBatch, ParameterUploads } from '../src/evaluation.js';
 import { evaluationBatch } from '../src/learning-data.js';
 
@@ -97,5 +98,37 @@ describe('ParameterUploads', () => {
     } finally {
       await engine.dispose();
     }
+  });
+});
+
+describe('evaluationSet', () => {
+  it('makes each task batch when asked: the same trials as evaluationBatch, none kept between calls', async () => {
+    const engine = await createNativeEngine({ threads: 1 });
+    const fdgo = yang19.find((task) => task.id === 'fdgo')!;
+    const context = { engine, tasks: { get: (id: string) => yang19.find((task) => task.id === id)! } };
+    const set = evaluationSet(context, [fdgo, delaydm1], 40, 7);
+    expect(set.size).toBe(2);
+    expect([...set.keys()]).toEqual(['fdgo', 'delaydm1']);
+    expect(set.has('delaydm1')).toBe(true);
+    expect(set.has('dm1')).toBe(false);
+    expect(set.get('dm1')).toBeUndefined();
+    const expected = evaluationBatch(delaydm1, { trials: 40, seed: 7 });
+    const first = set.get('delaydm1')!;
+    const second = set.get('delaydm1')!;
+    expect(first).not.toBe(second); // made again, not held by the set
+    for (const batch of [first, second]) {
+      expect(batch.inputs).toEqual(expected.inputs);
+      expect(batch.targets).toEqual(expected.targets);
+      expect(batch.mask).toEqual(expected.mask);
+    }
+    const entries = [...set];
+    expect(entries.map(([id]) => id)).toEqual(['fdgo', 'delaydm1']);
+    expect(entries[1][1].inputs).toEqual(expected.inputs);
+    expect([...set.values()][0].inputs).toEqual(evaluationBatch(fdgo, { trials: 40, seed: 7 }).inputs);
+    const seen: string[] = [];
+    set.forEach((batch, id) => seen.push(`${id}:${batch.batchSize}`));
+    expect(seen).toEqual(['fdgo:40', 'delaydm1:40']);
+    expect(() => evaluationSet(context, [fdgo], 0, 7)).toThrow(/evaluation trials must be an integer >= 1, got 0/);
+    await engine.dispose();
   });
 });

@@ -2,7 +2,7 @@
  * The analyses of one trained model for one seed: robustness curves, dimensionality of its hidden states,
  * task variance and example trials. Each returns plain data; `analyse.ts` runs them as resumable stages.
  */
-import { deriveSeed, evaluationBatch, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
+import { deriveSeed, evaluationBatches, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
@@ -28,20 +28,15 @@ export interface AnalysisTrialsOptions {
 
 /**
  * Fixed evaluation batches of the analyses, by task id: `random` mode with input noise on, as Yang et al.
- * evaluate, drawn from `analysisSeed(seed)` and the task id (`evaluationBatch`).
+ * evaluate, drawn from `analysisSeed(seed)` and the task id (`evaluationBatches` of @molap/core: each batch is
+ * made when it is asked for and not kept, so an analysis holds one task's trials at a time).
  */
-export function analysisBatches(tasks: readonly Task[], options: AnalysisTrialsOptions): Map<string, Batch> {
-  const seed = analysisSeed(options.seed);
-  return new Map(
-    tasks.map((task) => [
-      task.id,
-      evaluationBatch(task, {
-        trials: options.trials,
-        seed,
-        ...(options.taskOptions ? { taskOptions: options.taskOptions } : {}),
-      }),
-    ]),
-  );
+export function analysisBatches(tasks: readonly Task[], options: AnalysisTrialsOptions): ReadonlyMap<string, Batch> {
+  return evaluationBatches(tasks, {
+    trials: options.trials,
+    seed: analysisSeed(options.seed),
+    ...(options.taskOptions ? { taskOptions: options.taskOptions } : {}),
+  });
 }
 
 /** The recurrent-noise seed of a task's analysis evaluations. */

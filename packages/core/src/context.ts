@@ -5,7 +5,7 @@
 
 import { type Batch, resolveTaskOptions, type Task } from '@molap/tasks';
 import { InvalidValueError, MolapError } from './errors.js';
-import { type EvaluationBatchOptions, evaluationBatch } from './learning-data.js';
+import { evaluationBatches } from './learning-data.js';
 import { inputNoiseStd } from './perturb.js';
 import type { StrategyContext } from './strategy.js';
 
@@ -121,10 +121,8 @@ export function taskInputNoiseStd(context: StrategyContext, task: Task): number 
 }
 
 /**
- * The fixed evaluation batches of `tasks` for a run seed (see `evaluationBatch`), by task id. Each batch is made
- * when it is asked for and not kept: the same (task, trials, seed) always gives the same trials, so a caller
- * that evaluates every task in turn holds one task's batch at a time. At 256 trials the nine corpus tasks of the
- * standard preset take 189 MiB together and 17–28 MiB each; making one again takes 10–40 ms.
+ * The fixed evaluation batches of `tasks` for a run seed, by task id, under the context's task options
+ * (`evaluationBatches`: each batch is made when it is asked for and not kept).
  */
 export function evaluationSet(
   context: StrategyContext,
@@ -132,58 +130,9 @@ export function evaluationSet(
   trials: number,
   seed: number,
 ): ReadonlyMap<string, Batch> {
-  return new EvaluationSet(tasks, {
+  return evaluationBatches(tasks, {
     trials,
     seed,
     ...(context.taskOptions ? { taskOptions: context.taskOptions } : {}),
   });
-}
-
-/** Evaluation batches by task id, each made on demand (see `evaluationSet`). */
-class EvaluationSet implements ReadonlyMap<string, Batch> {
-  private readonly tasks: ReadonlyMap<string, Task>;
-
-  constructor(
-    tasks: readonly Task[],
-    private readonly options: EvaluationBatchOptions,
-  ) {
-    // evaluationBatch checks the options; checking them here too reports a bad value before any work.
-    if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
-      throw new InvalidValueError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
-    }
-    this.tasks = new Map(tasks.map((task) => [task.id, task]));
-  }
-
-  get size(): number {
-    return this.tasks.size;
-  }
-
-  has(taskId: string): boolean {
-    return this.tasks.has(taskId);
-  }
-
-  get(taskId: string): Batch | undefined {
-    const task = this.tasks.get(taskId);
-    return task ? evaluationBatch(task, this.options) : undefined;
-  }
-
-  *keys(): MapIterator<string> {
-    yield* this.tasks.keys();
-  }
-
-  *values(): MapIterator<Batch> {
-    for (const task of this.tasks.values()) yield evaluationBatch(task, this.options);
-  }
-
-  *entries(): MapIterator<[string, Batch]> {
-    for (const [id, task] of this.tasks) yield [id, evaluationBatch(task, this.options)];
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Batch]> {
-    return this.entries();
-  }
-
-  forEach(callback: (batch: Batch, taskId: string, set: ReadonlyMap<string, Batch>) => void, thisArg?: unknown): void {
-    for (const [id, batch] of this.entries()) callback.call(thisArg, batch, id, this);
-  }
 }

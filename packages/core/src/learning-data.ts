@@ -58,9 +58,7 @@ export function evaluationBatch(task: Task, options: EvaluationBatchOptions): Ba
 }
 
 function generateEvaluationBatch(task: Task, options: EvaluationBatchOptions): Batch {
-  if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
-    throw new InvalidValueError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
-  }
+  checkEvaluationTrials(options.trials);
   const size = options.batchSize ?? EVALUATION_BATCH_SIZE;
   if (!(Number.isSafeInteger(size) && size >= 1)) {
     throw new InvalidValueError(`evaluation batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
@@ -86,6 +84,12 @@ function generateEvaluationBatch(task: Task, options: EvaluationBatchOptions): B
   return batches.length === 1 ? batches[0] : mixBatches(batches);
 }
 
+function checkEvaluationTrials(trials: number): void {
+  if (!(Number.isSafeInteger(trials) && trials >= 1)) {
+    throw new InvalidValueError(`evaluation trials must be an integer >= 1, got ${String(trials)}`);
+  }
+}
+
 /**
  * Fixed evaluation batches of several tasks, by task id (see `evaluationBatch`). Each batch is made when it is
  * asked for and not kept: the same options always give the same trials, so a caller that evaluates every task
@@ -104,10 +108,7 @@ class EvaluationBatches implements ReadonlyMap<string, Batch> {
     tasks: readonly Task[],
     private readonly options: EvaluationBatchOptions,
   ) {
-    // evaluationBatch checks the options; checking them here too reports a bad value before any work.
-    if (!(Number.isSafeInteger(options.trials) && options.trials >= 1)) {
-      throw new InvalidValueError(`evaluation trials must be an integer >= 1, got ${String(options.trials)}`);
-    }
+    checkEvaluationTrials(options.trials); // before any batch is asked for
     this.tasks = new Map(tasks.map((task) => [task.id, task]));
   }
 

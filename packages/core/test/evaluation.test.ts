@@ -126,7 +126,9 @@ describe('evaluationSet', () => {
     expect(entries[1][1].inputs).toEqual(expected.inputs);
     expect([...set.values()][0].inputs).toEqual(evaluationBatch(fdgo, { trials: 40, seed: 7 }).inputs);
     const seen: string[] = [];
-    set.forEach((batch, id) => seen.push(`${id}:${batch.batchSize}`));
+    set.forEach((batch, id) => {
+      seen.push(`${id}:${batch.batchSize}`);
+    });
     expect(seen).toEqual(['fdgo:40', 'delaydm1:40']);
     expect(() => evaluationSet(context, [fdgo], 0, 7)).toThrow(/evaluation trials must be an integer >= 1, got 0/);
     await engine.dispose();

@@ -41,42 +41,114 @@ export function ignoredKeepStates(strategy: string): MolapError {
  * @returns [N] variances.
  */
 export function unitVarianceAcrossConditions(states: Float32Array, batch: Batch, hiddenSize: number): Float64Array {
-  const { steps, batchSize } = batch;
-  if (states.length !== steps * batchSize * hiddenSize) {
-    throw new MolapError(
-      'incompatible',
-      `states have ${states.length} values, expected T·B·N = ${steps}·${batchSize}·${hiddenSize}`,
-    );
+  const sums = new ConditionSums(batch, hiddenSize);
+  sums.add(states, 0, batch.batchSize);
+  return sums.variance();
+}
+
+/**
+ * Running sums of the states of a batch's trials at each step, fed a range of trials at a time (in trial
+ * order): the variance of {@link unitVarianceAcrossConditions} without the states of every trial at once.
+ * For each step and unit the trials are added in the same order whatever the ranges, so the result is the
+ * same to the bit.
+ */
+class ConditionSums {
+  /** [T, N] sums and sums of squares over the trials counted at each step. */
+  private readonly sum: Float64Array;
+  private readonly squares: Float64Array;
+  /** [T] trials counted at each step. */
+  private readonly count: Int32Array;
+  /** [B] first step of each trial that counts: the end of its fixation period. */
+  private readonly start: Int32Array;
+
+  constructor(
+    private readonly batch: Batch,
+    private readonly hiddenSize: number,
+  ) {
+    const { steps, batchSize } = batch;
+    this.sum = new Float64Array(steps * hiddenSize);
+    this.squares = new Float64Array(steps * hiddenSize);
+    this.count = new Int32Array(steps);
+    const fixation = batch.epochs.fix1 ?? Object.values(batch.epochs)[0];
+    this.start = Int32Array.from({ length: batchSize }, (_, b) => Math.max(0, fixation ? fixation.end[b] : 0));
   }
-  const fixation = batch.epochs.fix1 ?? Object.values(batch.epochs)[0];
-  const start = (b: number) => Math.max(0, fixation ? fixation.end[b] : 0);
-  const sum = new Float64Array(hiddenSize);
-  const squares = new Float64Array(hiddenSize);
-  const total = new Float64Array(hiddenSize);
-  let usedSteps = 0;
-  for (let t = 0; t < steps; t++) {
-    sum.fill(0);
-    squares.fill(0);
-    let count = 0;
-    for (let b = 0; b < batchSize; b++) {
-      if (t < start(b) || t >= batch.trialSteps[b]) continue;
-      const offset = (t * batchSize + b) * hiddenSize;
-      for (let i = 0; i < hiddenSize; i++) {
-        const value = states[offset + i];
-        sum[i] += value;
-        squares[i] += value * value;
+
+  /** Adds trials [first, end) of the batch. @param states h [T, end − first, N] of those trials. */
+  add(states: Float32Array, first: number, end: number): void {
+    const { steps } = this.batch;
+    const n = this.hiddenSize;
+    const trials = end - first;
+    if (states.length !== steps * trials * n) {
+      throw new MolapError(
+        'incompatible',
+        `states have ${states.length} values, expected T·B·N = ${steps}·${trials}·${n}`,
+      );
+    }
+    for (let t = 0; t < steps; t++) {
+      const row = t * n;
+      for (let b = first; b < end; b++) {
+        if (t < this.start[b] || t >= this.batch.trialSteps[b]) continue;
+        const offset = (t * trials + b - first) * n;
+        for (let i = 0; i < n; i++) {
+          const value = states[offset + i];
+          this.sum[row + i] += value;
+          this.squares[row + i] += value * value;
+        }
+        this.count[t]++;
       }
-      count++;
     }
-    if (count < 2) continue;
-    for (let i = 0; i < hiddenSize; i++) {
-      const m = sum[i] / count;
-      total[i] += Math.max(0, squares[i] / count - m * m);
-    }
-    usedSteps++;
   }
-  if (usedSteps > 0) for (let i = 0; i < hiddenSize; i++) total[i] /= usedSteps;
-  return total;
+
+  /** [N] variance across the trials added, averaged over the steps where at least two trials counted. */
+  variance(): Float64Array {
+    const n = this.hiddenSize;
+    const total = new Float64Array(n);
+    let usedSteps = 0;
+    for (let t = 0; t < this.batch.steps; t++) {
+      const count = this.count[t];
+      if (count < 2) continue;
+      const row = t * n;
+      for (let i = 0; i < n; i++) {
+        const m = this.sum[row + i] / count;
+        total[i] += Math.max(0, this.squares[row + i] / count - m * m);
+      }
+      usedSteps++;
+    }
+    if (usedSteps > 0) for (let i = 0; i < n; i++) total[i] /= usedSteps;
+    return total;
+  }
+}
+
+/**
+ * Trials [first, end) of a batch as a batch of their own (copies; the steps stay those of the batch).
+ * @internal exported for tests
+ */
+export function batchTrials(batch: Batch, first: number, end: number): Batch {
+  const { steps, batchSize } = batch;
+  const trials = end - first;
+  const rows = (source: Float32Array, width: number) => {
+    const out = new Float32Array(steps * trials * width);
+    for (let t = 0; t < steps; t++) {
+      out.set(source.subarray((t * batchSize + first) * width, (t * batchSize + end) * width), t * trials * width);
+    }
+    return out;
+  };
+  const epochs: Record<string, { start: Int32Array; end: Int32Array }> = {};
+  for (const [period, epoch] of Object.entries(batch.epochs)) {
+    epochs[period] = { start: epoch.start.slice(first, end), end: epoch.end.slice(first, end) };
+  }
+  return {
+    ...batch,
+    batchSize: trials,
+    inputs: rows(batch.inputs, batch.inputSize),
+    targets: rows(batch.targets, batch.outputSize),
+    mask: rows(batch.mask, batch.outputSize),
+    targetAngle: rows(batch.targetAngle, 1),
+    trialSteps: batch.trialSteps.slice(first, end),
+    goCue: batch.goCue.slice(first, end),
+    epochs,
+    ...(batch.trialTasks ? { trialTasks: batch.trialTasks.slice(first, end) } : {}),
+  };
 }
 
 /** The normalised matrix and active units of a variance matrix [unit][task] (see the module comment). */
@@ -101,6 +173,13 @@ export function conditionGridBatch(task: Task, taskOptions: Partial<TaskOptions>
   return task.generate(createRng(0), resolveTaskOptions(task, { ...taskOptions, mode: 'test', noise: false }));
 }
 
+/**
+ * Trials of a task's condition grid run at a time: the states of 64 trials at 512 units and 175 steps take
+ * 23 MB, where the whole grid of contextdelaydm1 (500 trials) takes 171 MB, once in the engine and once more
+ * when returned.
+ */
+const TASK_VARIANCE_TRIALS_AT_ONCE = 64;
+
 /** Options of `taskVariance`. */
 export interface TaskVarianceOptions {
   /** Tasks (learned by the model), in column order. */
@@ -119,13 +198,20 @@ export async function taskVariance(model: MultiTaskModel, options: TaskVarianceO
   for (const task of options.tasks) {
     options.signal?.throwIfAborted();
     const batch = conditionGridBatch(task, options.taskOptions);
-    const evaluation = await model.evaluate(task.id, batch, {
-      noiseSeed: 0,
-      perturbation: { kind: 'state-noise', scale: 0 },
-      keepStates: true,
-    });
-    if (!evaluation.states) throw ignoredKeepStates(model.strategy);
-    columns.push(unitVarianceAcrossConditions(evaluation.states, batch, n));
+    const sums = new ConditionSums(batch, n);
+    for (let first = 0; first < batch.batchSize; first += TASK_VARIANCE_TRIALS_AT_ONCE) {
+      const end = Math.min(batch.batchSize, first + TASK_VARIANCE_TRIALS_AT_ONCE);
+      const part = end - first === batch.batchSize ? batch : batchTrials(batch, first, end);
+      // Noise off: a trial's states do not depend on the other trials of its pass (on the native engine to the bit).
+      const evaluation = await model.evaluate(task.id, part, {
+        noiseSeed: 0,
+        perturbation: { kind: 'state-noise', scale: 0 },
+        keepStates: true,
+      });
+      if (!evaluation.states) throw ignoredKeepStates(model.strategy);
+      sums.add(evaluation.states, first, end);
+    }
+    columns.push(sums.variance());
   }
   const variance = Array.from({ length: n }, (_, unit) => columns.map((column) => column[unit]));
   return {

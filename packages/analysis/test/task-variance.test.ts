@@ -1,6 +1,13 @@
 import { createRng, createTaskRegistry, resolveTaskOptions, yang19 } from '@molap/tasks';
 import { describe, expect, it } from 'vitest';
-import { conditionGridBatch, normaliseTaskVariance, unitVarianceAcrossConditions } from '../src/task-variance.js';
+import {
+  batchTrials,
+  conditionGridBatch,
+  normaliseTaskVariance,
+  taskVariance,
+  unitVarianceAcrossConditions,
+} from '../src/task-variance.js';
+import { createTestContext, TINY_BUDGET, TINY_NETWORK } from './helpers.js';
 
 describe('unitVarianceAcrossConditions', () => {
   it('averages the across-trial variance over the steps after the fixation period', () => {
@@ -45,5 +52,76 @@ describe('normaliseTaskVariance', () => {
       [1, 0.5, 0],
       [0, 0, 1],
     ]);
+  });
+});
+
+describe('taskVariance', () => {
+  it('runs a grid 64 trials at a time, with the same variances as one pass over the whole grid', async () => {
+    const { multitask } = await import('@molap/baselines');
+    const { createMolap } = await import('@molap/composer');
+    const { bankLayout, createRandomModuleBank } = await import('@molap/primitives');
+    const context = await createTestContext();
+    const tasks = ['dm1', 'fdgo'].map((id) => context.tasks.get(id)); // grids of 100 trials (64 + 36) and of 40
+    const models = [
+      await multitask.create(context, TINY_NETWORK),
+      await createMolap(
+        createRandomModuleBank({ layout: bankLayout(tasks[1]), k: 3, moduleSize: 4, seed: 5 }),
+        context,
+      ),
+    ];
+    try {
+      for (const model of models) {
+        await model.learn(['dm1', 'fdgo'], TINY_BUDGET, { seed: 2 });
+        const passes: number[] = []; // trials of each evaluation pass
+        const watched = new Proxy(model, {
+          get: (target, key) =>
+            key === 'evaluate'
+              ? (...args: Parameters<typeof model.evaluate>) => {
+                  passes.push(args[1].batchSize);
+                  return target.evaluate(...args);
+                }
+              : Reflect.get(target, key),
+        });
+        const result = await taskVariance(watched, { tasks });
+        expect(passes).toEqual([64, 36, 40]);
+        const whole = [];
+        for (const task of tasks) {
+          const grid = conditionGridBatch(task);
+          const { states } = await model.evaluate(task.id, grid, {
+            noiseSeed: 0,
+            perturbation: { kind: 'state-noise', scale: 0 },
+            keepStates: true,
+          });
+          whole.push(unitVarianceAcrossConditions(states!, grid, model.hiddenSize));
+        }
+        expect(result.variance).toEqual(
+          Array.from({ length: model.hiddenSize }, (_, unit) => whole.map((column) => column[unit])),
+        );
+        expect(result.variance.some((row) => row[0] > 0)).toBe(true);
+      }
+    } finally {
+      for (const model of models) await model.dispose();
+      await context.engine.dispose();
+    }
+  });
+
+  it('cuts out a range of trials as a batch of its own', () => {
+    const task = createTaskRegistry({ tasks: yang19 }).get('dm1');
+    const grid = conditionGridBatch(task);
+    const part = batchTrials(grid, 64, 100);
+    expect(part.batchSize).toBe(36);
+    expect(part.steps).toBe(grid.steps);
+    const t = 30;
+    const row = (batch: typeof grid, b: number) =>
+      Array.from(
+        batch.inputs.subarray(
+          (t * batch.batchSize + b) * batch.inputSize,
+          (t * batch.batchSize + b + 1) * batch.inputSize,
+        ),
+      );
+    expect(row(part, 5)).toEqual(row(grid, 69));
+    expect(part.trialSteps[5]).toBe(grid.trialSteps[69]);
+    expect(part.epochs.fix1.end[5]).toBe(grid.epochs.fix1.end[69]);
+    expect(part.targetAngle[t * 36 + 5]).toBe(grid.targetAngle[t * 100 + 69]);
   });
 });

@@ -107,7 +107,7 @@ export function runTrials(k: Kernels, job: PassJob, thread: number): void {
   const at = (base: number, t: number, width: number) => base + (t * B + b0) * width * F32;
   const wantTransposes = job.training !== 0;
   /** The state before step t+1 (after step t; H[0] = 0), in the full or the two-slot layout of H. */
-  const state = job.keepStates ? (t: number) => at(job.H, t, N) : (t: number) => job.H + ((t & 1) * B + b0) * N * F32;
+  const state = (t: number) => at(job.H, job.keepStates ? t : t & 1, N);
 
   // H[0] = 0 for these trials (and its transposed columns)
   k.fillRows(rows, N, state(0), N, job.zeros);

@@ -86,7 +86,7 @@ export {
   timestamp,
 } from './folder.js';
 export { BANK_FOLDER, type JobFolders, type JobRunContext, MODEL_FOLDER, runStudyJob } from './job-runner.js';
-export { type JobOutput, JobStore } from './job-store.js';
+export { type JobOutput, JobStore, type StoredJobOutputs } from './job-store.js';
 export { type JobKind, type Json, jobId, OWN_WAY, type StudyJob, studyJobs } from './jobs.js';
 export {
   basePreset,

@@ -33,6 +33,17 @@ export interface JobOutput {
   readonly memory?: { readonly peakBytesBefore: number; readonly peakBytesAfter: number };
 }
 
+/**
+ * The outputs of a study's finished jobs kept in a run folder (`JobStore.outputs`) rather than in memory: a
+ * study of 7 models and 3 seeds has tens of megabytes of them.
+ */
+export interface StoredJobOutputs {
+  /** Every finished job's id and the seconds it took. */
+  readonly seconds: ReadonlyMap<string, number>;
+  /** A finished job's output, read from its file (undefined when the job has not finished). */
+  read(id: string): Promise<JobOutput | undefined>;
+}
+
 /** Folders and output files of the jobs of one run folder. */
 export class JobStore {
   readonly root: string;
@@ -92,6 +103,15 @@ export class JobStore {
         cause: error,
       });
     }
+  }
+
+  /**
+   * The outputs of a study's finished jobs, read from this store one at a time when asked for (none kept in
+   * memory): what `assembleResults` reads at the end of a run.
+   * @param seconds each finished job's id and the seconds it took (from the executor's `job-end` events).
+   */
+  outputs(seconds: ReadonlyMap<string, number>): StoredJobOutputs {
+    return { seconds, read: (id) => this.read({ id }) };
   }
 
   /** Records a finished job (its files must already be in `filesDir`), then drops its checkpoints. */

@@ -5,7 +5,7 @@
 import type { ExampleTrial, Results, SeedStages, StateDimensionality, TrainingStage } from '@molap/analysis';
 import { InvalidValueError, type StrategyRegistry, type TaskLearningRecord } from '@molap/core';
 import type { Task, TaskRegistry } from '@molap/tasks';
-import type { JobOutput } from './job-store.js';
+import type { JobOutput, StoredJobOutputs } from './job-store.js';
 import { jobId, OWN_WAY, safeName } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import type { StudyRegistries } from './registries.js';
@@ -29,9 +29,14 @@ function taskVersions(tasks: readonly Pick<Task, 'id' | 'version'>[]): Record<st
   return versions;
 }
 
+function isStored(outputs: ReadonlyMap<string, JobOutput> | StoredJobOutputs): outputs is StoredJobOutputs {
+  return 'read' in outputs && typeof outputs.read === 'function';
+}
+
 /**
  * The results of a study whose jobs are all done.
- * @param outputs the output of every job, by job id.
+ * @param outputs the output of every job: by job id, or kept in the run folder (`JobStore.outputs`: read one at a
+ *   time, so the outputs of a long study are not all in memory at once).
  * @param tasks where the plan's tasks are looked up (for the score that judged each, results.json `scores`, and
  *   their versions, `taskVersions`).
  * @param registries where the plan's perturbations are described from (default the built-in ones).
@@ -39,13 +44,15 @@ function taskVersions(tasks: readonly Pick<Task, 'id' | 'version'>[]): Record<st
 export async function assembleResults(
   plan: StudyPlan,
   strategies: StrategyRegistry,
-  outputs: ReadonlyMap<string, JobOutput>,
+  outputs: ReadonlyMap<string, JobOutput> | StoredJobOutputs,
   tasks: Pick<TaskRegistry, 'get'>,
   registries: Pick<StudyRegistries, 'perturbations' | 'stages'> = {},
 ): Promise<StudyResults> {
   const analysis = await import('@molap/analysis');
-  const output = (id: string) => {
-    const found = outputs.get(id);
+  const stored = isStored(outputs) ? outputs : undefined;
+  const inMemory = isStored(outputs) ? undefined : outputs;
+  const output = async (id: string) => {
+    const found = stored ? await stored.read(id) : inMemory!.get(id);
     if (!found) {
       throw new InvalidValueError(`the output of job '${id}' is missing: the study is not finished`, {
         hint: 'run every job of the study before assembling its results',
@@ -69,10 +76,11 @@ export async function assembleResults(
   for (const spec of plan.models) {
     const strategy = strategies.get(spec.strategy);
     const variants = (strategy.generalisationVariants ?? []).map(({ name, description }) => ({ name, description }));
-    const seedStages: SeedStages[] = plan.seeds.map((seed) => {
-      const stage = (id: string) => output(jobId.stage(id, spec.name, seed)) as never;
+    const seedStages: SeedStages[] = [];
+    for (const seed of plan.seeds) {
+      const stage = async (id: string) => (await output(jobId.stage(id, spec.name, seed))) as never;
       const states = enabled.dimensionality
-        ? (stage('dimensionality') as { dimensionality: StateDimensionality; examples: ExampleTrial[] })
+        ? ((await stage('dimensionality')) as { dimensionality: StateDimensionality; examples: ExampleTrial[] })
         : undefined;
       if (states && seed === plan.seeds[0]) exampleTrials.push(...states.examples);
       const generalisation: Record<string, Record<string, TaskLearningRecord>> = {};
@@ -81,19 +89,19 @@ export async function assembleResults(
           const key = way === OWN_WAY ? '' : way;
           generalisation[key] = {};
           for (const task of plan.heldOut) {
-            generalisation[key][task] = output(jobId.generalisation(spec.name, seed, way, task)) as never;
+            generalisation[key][task] = (await output(jobId.generalisation(spec.name, seed, way, task))) as never;
           }
         }
       }
-      return {
+      seedStages.push({
         seed,
-        training: output(jobId.train(spec.name, seed)) as unknown as TrainingStage,
-        ...(enabled.robustness ? { robustness: stage('robustness') } : {}),
+        training: (await output(jobId.train(spec.name, seed))) as unknown as TrainingStage,
+        ...(enabled.robustness ? { robustness: await stage('robustness') } : {}),
         ...(states ? { states: { dimensionality: states.dimensionality } } : {}),
-        ...(enabled.taskVariance ? { taskVariance: stage('task-variance') } : {}),
+        ...(enabled.taskVariance ? { taskVariance: await stage('task-variance') } : {}),
         generalisation,
-      };
-    });
+      });
+    }
     const assembled = analysis.assembleModel(seedStages, {
       displayName: strategy.meta.displayName,
       corpus: plan.corpus,
@@ -104,25 +112,21 @@ export async function assembleResults(
       variants,
     });
     // A user's stages: their data as they returned it, one entry per seed (in plan.seeds order).
-    models[spec.name] =
-      userStages.length === 0
-        ? assembled
-        : {
-            ...assembled,
-            stages: Object.fromEntries(
-              userStages.map((stage) => [
-                stage.id,
-                {
-                  version: stage.version,
-                  displayName: stage.meta.displayName,
-                  // study's Json (readonly arrays) is the same JSON as results.json's (mutable arrays)
-                  perSeed: plan.seeds.map((seed) =>
-                    output(jobId.stage(stage.id, spec.name, seed)),
-                  ) as unknown as UserStageResults['perSeed'],
-                },
-              ]),
-            ),
-          };
+    const ownStages: [string, UserStageResults][] = [];
+    for (const stage of userStages) {
+      const perSeed = [];
+      for (const seed of plan.seeds) perSeed.push(await output(jobId.stage(stage.id, spec.name, seed)));
+      ownStages.push([
+        stage.id,
+        {
+          version: stage.version,
+          displayName: stage.meta.displayName,
+          // study's Json (readonly arrays) is the same JSON as results.json's (mutable arrays)
+          perSeed: perSeed as unknown as UserStageResults['perSeed'],
+        },
+      ]);
+    }
+    models[spec.name] = ownStages.length === 0 ? assembled : { ...assembled, stages: Object.fromEntries(ownStages) };
   }
 
   const perturbations = registries.perturbations ?? analysis.createBuiltinPerturbationRegistry();
@@ -136,7 +140,8 @@ export async function assembleResults(
   };
   let total = 0;
   const userStageIds = new Map(userStages.map((stage) => [safeName(stage.id), stage.id]));
-  for (const [id, { seconds }] of outputs) {
+  const secondsById = stored ? stored.seconds : new Map([...inMemory!].map(([id, { seconds }]) => [id, seconds]));
+  for (const [id, seconds] of secondsById) {
     const kind = id.split('/', 1)[0];
     const stage = STUDY_STAGES.find((entry) => entry.id === kind);
     const key = stage

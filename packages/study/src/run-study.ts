@@ -14,7 +14,7 @@ import type { StudyEvent, StudyStageName } from './events.js';
 import { type ExecutorEvent, localExecutor, type StudyExecutor } from './executor.js';
 import { lockRunFolder, runPaths } from './folder.js';
 import { runStudyJob } from './job-runner.js';
-import { type JobOutput, JobStore } from './job-store.js';
+import { JobStore } from './job-store.js';
 import { type StudyJob, studyJobs } from './jobs.js';
 import type { StudyPlan } from './plan.js';
 import { resolveStudyRegistries, type StudyRegistries } from './registries.js';
@@ -83,11 +83,12 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
   }
   const jobs = studyJobs(plan, strategies, composer.PRETRAINED_BANK_INPUT);
   const store = new JobStore(runPaths(runDir).state);
-  const outputs = new Map<string, JobOutput>();
+  // Only the seconds of the finished jobs are kept here; their outputs stay in the run folder until the end.
+  const seconds = new Map<string, number>();
 
   const report = (event: ExecutorEvent) => {
     const { job } = event;
-    if (event.type === 'job-end') outputs.set(job.id, event.output);
+    if (event.type === 'job-end') seconds.set(job.id, event.output.seconds);
     const stage = stageOf(job);
     if (stage === undefined || job.model === undefined) return;
     const base = {
@@ -121,7 +122,13 @@ async function runLocked(plan: StudyPlan, options: RunStudyOptions): Promise<Stu
       }),
   });
 
-  const { results, exampleTrials } = await assembleResults(plan, strategies, outputs, options.registry, registries);
+  const { results, exampleTrials } = await assembleResults(
+    plan,
+    strategies,
+    store.outputs(seconds),
+    options.registry,
+    registries,
+  );
   const { writeFileAtomic } = await import('@molap/backend');
   await writeFileAtomic(runPaths(runDir).exampleTrials, JSON.stringify(exampleTrials));
   await analysis.writeReport(runDir, results, { exampleTrials });

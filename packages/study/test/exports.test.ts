@@ -154,6 +154,7 @@ const EXPORTS = [
   'type StandaloneOptions',
   'startRunFolder',
   'type StartRunOptions',
+  'type StoredJobOutputs',
   'type StrategySpecConfig',
   'strategySpecSchema',
   'strategyTraits',

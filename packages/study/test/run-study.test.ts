@@ -14,9 +14,9 @@
  * fixture with `node packages/cli/bin/molap.js run --json --out <dir>` in a folder holding
  * `fixtures/tiny-study.config.json` as molap.config.json, and say why in the commit.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { createEngine } from '@molap/backend';
 import { createStrategyRegistry, evaluationBatch, evaluationNoiseSeed } from '@molap/core';
 import { createTaskRegistry, yang19 } from '@molap/tasks';
@@ -24,7 +24,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MolapConfig } from '../src/config.js';
 import { estimateRun } from '../src/estimate.js';
 import { readRunRecord } from '../src/folder.js';
+import { type JobOutput, JobStore } from '../src/job-store.js';
 import { planStudy, type StudyPlan } from '../src/plan.js';
+import { assembleResults } from '../src/results.js';
 import { runStudy, type StudyEvent } from '../src/run-study.js';
 import { createBuiltinStageRegistry } from '../src/stages/index.js';
 import type { StudyStage } from '../src/stages/stage.js';
@@ -72,6 +74,24 @@ describe('runStudy', () => {
       expect(createdBy.package).toBe('@molap/analysis');
       expect(results).toEqual(JSON.parse(await fixture('tiny-study.results.json')));
 
+      // runStudy assembled the results from the run folder, one job's output at a time; the same outputs all in
+      // memory, in a map by job id, give the same results.
+      const store = new JobStore(join(runDir, 'state'));
+      const outputs = new Map<string, JobOutput>();
+      for (const file of await readdir(store.root, { recursive: true })) {
+        if (!file.endsWith('output.json')) continue;
+        const id = file.split(sep).slice(0, -1).join('/');
+        outputs.set(id, (await store.read({ id }))!);
+      }
+      expect(outputs.size).toBe(events.filter((event) => event.type === 'stage-end').length + 2); // + the two banks
+      const registryOfStrategies = await createBuiltinStrategyRegistry();
+      const fromMap = await assembleResults(plan, registryOfStrategies, outputs, registry);
+      const { timings: mapTimings, ...fromMapResults } = fromMap.results;
+      const { timings: runTimings, ...runResults } = output.results;
+      expect(fromMapResults).toEqual(runResults);
+      // the same seconds, added in another order (the map's is the folder's, the run's the order jobs ended)
+      expect(mapTimings.total).toBeCloseTo(runTimings.total, 9);
+
       // Every job records the process's peak resident set when it started and ended (for the study profile).
       const output1 = JSON.parse(
         await readFile(join(runDir, 'state', 'jobs', 'train', 'molap', 'seed-1', 'output.json'), 'utf8'),
@@ -83,7 +103,6 @@ describe('runStudy', () => {
       // A task's performance is the trained model's at the end of the corpus: the saved model of a strategy that
       // learns in sequence, evaluated again on the curve's trials, gives it; models that learn each task on its
       // own weights score what they scored when the task was learned.
-      const registryOfStrategies = await createBuiltinStrategyRegistry();
       const model = await registryOfStrategies
         .get('sequential')
         .load(join(runDir, 'state', 'jobs', 'train', 'sequential', 'seed-1', 'files', 'model'), {

@@ -2,12 +2,18 @@
  * The analyses of one trained model for one seed: robustness curves, dimensionality of its hidden states,
  * task variance and example trials. Each returns plain data; `analyse.ts` runs them as resumable stages.
  */
-import { deriveSeed, evaluationBatches, evaluationNoiseSeed, type MultiTaskModel } from '@molap/core';
+import {
+  deriveSeed,
+  evaluationBatches,
+  evaluationNoiseSeed,
+  InvalidValueError,
+  type MultiTaskModel,
+} from '@molap/core';
 import type { Batch, Task, TaskOptions } from '@molap/tasks';
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
 import { type ExampleTrial, exampleTrial } from './examples.js';
-import { ignoredKeepStates } from './task-variance.js';
+import { batchTrials, ignoredKeepStates } from './task-variance.js';
 
 /** Random stream of the analysis trials: they are drawn apart from the learning-curve trials. */
 const ANALYSIS_STREAM = 0x616e61;
@@ -50,6 +56,14 @@ export interface StateDimensionality {
   readonly perTask: Record<string, Dimensionality>;
 }
 
+/**
+ * Trials of a task's analysis batch run at a time by `stateAnalyses`. The states of the standard preset's 128
+ * trials at 512 units take 48 MB, held once in the engine and once more when returned. The dimensionality stage
+ * of a standard MoLaP model, alone in a process, peaked at 331 MiB with 128 trials at once, 254 with 64, 216
+ * with 32, 188 with 16, in the same time (28 s each; docs/performance.md).
+ */
+export const STATE_ANALYSIS_TRIALS_AT_ONCE = 32;
+
 /** Options of `stateAnalyses`. */
 export interface StateAnalysesOptions {
   readonly batches: ReadonlyMap<string, Batch>;
@@ -58,12 +72,17 @@ export interface StateAnalysesOptions {
   /** Model name recorded in the example trials. */
   readonly modelName: string;
   readonly signal?: AbortSignal;
+  /** Trials evaluated at a time (default `STATE_ANALYSIS_TRIALS_AT_ONCE`); the results do not depend on it. */
+  readonly trialsAtOnce?: number;
 }
 
 /**
  * Runs each task's analysis batch once, unperturbed, keeping the states: the covariance of the states of
  * every real time step of every trial gives the dimensionality per task and pooled over tasks (all samples
- * together), and trial 0 of each batch becomes the task's example trial.
+ * together), and trial 0 of each batch becomes the task's example trial. The batch runs in parts of
+ * `trialsAtOnce` trials, each drawing the recurrent noise its trials have in the whole batch (`noiseTrials`), so
+ * the figures are those of one pass over the batch, to the bit, with a part's memory (for strategies that pass
+ * `noiseTrials` on to the engine, as every built-in one does).
  *
  * For models with separate networks per task (independent RNNs) the pooled covariance mixes the units of
  * different networks that share an index; read it per task there.
@@ -76,18 +95,30 @@ export async function stateAnalyses(
   const pooled = new CovarianceAccumulator(n);
   const perTask: Record<string, Dimensionality> = {};
   const examples: ExampleTrial[] = [];
+  const atOnce = options.trialsAtOnce ?? STATE_ANALYSIS_TRIALS_AT_ONCE;
+  if (!(Number.isSafeInteger(atOnce) && atOnce >= 1)) {
+    throw new InvalidValueError(`trialsAtOnce must be an integer >= 1, got ${String(atOnce)}`);
+  }
   for (const [taskId, batch] of options.batches) {
-    options.signal?.throwIfAborted();
-    const evaluation = await model.evaluate(taskId, batch, {
-      noiseSeed: analysisNoiseSeed(options.seed, taskId),
-      keepStates: true,
-    });
-    if (!evaluation.states) throw ignoredKeepStates(model.strategy);
     const accumulator = new CovarianceAccumulator(n);
-    accumulator.addStates(evaluation.states, batch.steps, batch.batchSize, batch.trialSteps);
+    for (let first = 0; first < batch.batchSize; first += atOnce) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(batch.batchSize, first + atOnce);
+      const whole = end - first === batch.batchSize;
+      const part = whole ? batch : batchTrials(batch, first, end);
+      const evaluation = await model.evaluate(taskId, part, {
+        noiseSeed: analysisNoiseSeed(options.seed, taskId),
+        keepStates: true,
+        ...(whole ? {} : { noiseTrials: { first, of: batch.batchSize } }),
+      });
+      if (!evaluation.states) throw ignoredKeepStates(model.strategy);
+      accumulator.addStates(evaluation.states, part.steps, part.batchSize, part.trialSteps);
+      if (first === 0) {
+        examples.push(exampleTrial({ model: options.modelName, seed: options.seed }, part, evaluation.outputs));
+      }
+    }
     perTask[taskId] = dimensionalityOf(accumulator);
     pooled.merge(accumulator);
-    examples.push(exampleTrial({ model: options.modelName, seed: options.seed }, batch, evaluation.outputs));
   }
   return { dimensionality: { pooled: dimensionalityOf(pooled), perTask }, examples };
 }

@@ -8,7 +8,9 @@ import { InvalidValueError, MolapError } from '@molap/core';
 
 /**
  * Accumulates the mean and covariance of N-dimensional samples in float64 (sums of x and of x xᵀ, upper
- * triangle), so states never need to be kept.
+ * triangle), so states never need to be kept. States come in groups of four samples (`addStates`); the last
+ * group of one call, when not full, waits (copied) for the samples of the next call, so a batch added in parts
+ * of trials sums exactly as the whole batch added at once.
  */
 export class CovarianceAccumulator {
   readonly dimension: number;
@@ -16,6 +18,9 @@ export class CovarianceAccumulator {
   /** Upper triangle of Σ x xᵀ, row-major in a full N × N array. */
   private readonly products: Float64Array;
   private count = 0;
+  /** [4, N]: up to three samples of the last `addStates` call that did not fill a group of four. */
+  private readonly open: Float32Array;
+  private openSamples = 0;
 
   constructor(dimension: number) {
     if (!(Number.isSafeInteger(dimension) && dimension >= 1)) {
@@ -24,15 +29,21 @@ export class CovarianceAccumulator {
     this.dimension = dimension;
     this.sum = new Float64Array(dimension);
     this.products = new Float64Array(dimension * dimension);
+    this.open = new Float32Array(4 * dimension);
   }
 
   /** Number of samples added. */
   get samples(): number {
-    return this.count;
+    return this.count + this.openSamples;
   }
 
   /** Adds the sample `values[offset .. offset + N)`. */
   add(values: ArrayLike<number>, offset = 0): void {
+    this.closeGroup();
+    this.addOne(values, offset);
+  }
+
+  private addOne(values: ArrayLike<number>, offset: number): void {
     const n = this.dimension;
     const products = this.products;
     for (let i = 0; i < n; i++) {
@@ -46,7 +57,8 @@ export class CovarianceAccumulator {
   }
 
   /**
-   * Adds the states of the real (unpadded) steps of every trial.
+   * Adds the states of the real (unpadded) steps of every trial, trial after trial, four samples at a time. The
+   * states of a batch may come in parts of trials, in order (one call per part): the sums are those of one call.
    * @param states h [T, B, N] time-major.
    * @param trialSteps [B] real steps of each trial.
    */
@@ -65,10 +77,28 @@ export class CovarianceAccumulator {
       for (let t = 0; t < real; t++) offsets.push((t * batchSize + b) * n);
     }
     let next = 0;
+    // First the group the last call left open, then whole groups; what is left opens the next group.
+    for (; this.openSamples > 0 && next < offsets.length; next++) this.keepOpen(states, offsets[next]);
     for (; next + 4 <= offsets.length; next += 4) {
       this.addFour(states, offsets[next], offsets[next + 1], offsets[next + 2], offsets[next + 3]);
     }
-    for (; next < offsets.length; next++) this.add(states, offsets[next]);
+    for (; next < offsets.length; next++) this.keepOpen(states, offsets[next]);
+  }
+
+  /** Copies a sample into the open group; a full group is added. */
+  private keepOpen(states: Float32Array, offset: number): void {
+    const n = this.dimension;
+    this.open.set(states.subarray(offset, offset + n), this.openSamples * n);
+    if (++this.openSamples < 4) return;
+    this.openSamples = 0;
+    this.addFour(this.open, 0, n, 2 * n, 3 * n);
+  }
+
+  /** Adds the samples of an open group one by one (as a call's last samples were before groups could stay open). */
+  private closeGroup(): void {
+    const open = this.openSamples;
+    this.openSamples = 0;
+    for (let i = 0; i < open; i++) this.addOne(this.open, i * this.dimension);
   }
 
   /**
@@ -102,6 +132,8 @@ export class CovarianceAccumulator {
         `cannot merge a ${other.dimension}-dimensional accumulator into a ${this.dimension}-dimensional one`,
       );
     }
+    this.closeGroup();
+    other.closeGroup();
     for (let i = 0; i < this.sum.length; i++) this.sum[i] += other.sum[i];
     for (let i = 0; i < this.products.length; i++) this.products[i] += other.products[i];
     this.count += other.count;
@@ -109,6 +141,7 @@ export class CovarianceAccumulator {
 
   /** The population covariance (divided by the sample count), full symmetric N × N, row-major. */
   covariance(): Float64Array {
+    this.closeGroup();
     if (this.count === 0) throw new InvalidValueError('no samples were added: the covariance of nothing is undefined');
     const n = this.dimension;
     const c = new Float64Array(n * n);

@@ -197,4 +197,43 @@ describe('CovarianceAccumulator', () => {
       expect(Math.abs(value - y[i])).toBeLessThan(1e-12);
     });
   });
+
+  it('sums a batch added in parts of trials exactly as the whole batch at once, wherever the parts end', () => {
+    const [steps, batchSize, n] = [7, 5, 9];
+    const trialSteps = [7, 3, 6, 1, 5]; // 22 samples: the groups of four end inside trials 1, 2 and 4
+    const states = Float32Array.from({ length: steps * batchSize * n }, (_, i) => (i % 3 === 0 ? 0 : Math.sin(i)));
+    const whole = new CovarianceAccumulator(n);
+    whole.addStates(states, steps, batchSize, trialSteps);
+    const trials = (first: number, end: number) => {
+      const part = new Float32Array(steps * (end - first) * n);
+      for (let t = 0; t < steps; t++) {
+        part.set(states.subarray((t * batchSize + first) * n, (t * batchSize + end) * n), t * (end - first) * n);
+      }
+      return part;
+    };
+    for (const cuts of [
+      [0, 1, 5],
+      [0, 2, 3, 5],
+      [0, 1, 2, 3, 4, 5],
+    ]) {
+      const parts = new CovarianceAccumulator(n);
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const [first, end] = [cuts[i], cuts[i + 1]];
+        parts.addStates(trials(first, end), steps, end - first, trialSteps.slice(first, end));
+      }
+      expect(parts.samples).toBe(22);
+      expect(parts.covariance()).toEqual(whole.covariance());
+    }
+    // a group left open is added before a single sample, so `add` after `addStates` keeps the order of the samples
+    const then = new CovarianceAccumulator(n);
+    then.addStates(trials(0, 1), steps, 1, [7]); // 7 samples: one group of four, three left open
+    then.add(states, 0);
+    expect(then.samples).toBe(8);
+    const ordered = new CovarianceAccumulator(n);
+    ordered.addStates(trials(0, 1), steps, 1, [7]);
+    const merged = new CovarianceAccumulator(n);
+    merged.merge(ordered);
+    merged.add(states, 0);
+    expect(then.covariance()).toEqual(merged.covariance());
+  });
 });

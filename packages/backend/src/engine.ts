@@ -91,8 +91,23 @@ export interface RunOptions {
   readonly noiseSeed?: number;
   /** Multiplies σ_rec for this pass (0 = no noise, 1 = as configured). Default 1. */
   readonly noiseScale?: number;
+  /**
+   * Where this pass's B trials sit in a larger batch of `of` trials, for their recurrent noise: trial b of the
+   * pass draws the noise of trial `first + b` of that batch (index ((t·of + first + b)·N + i)). A batch run in
+   * parts of trials, each part with its `first`, gets the same noise, states and outputs as one pass over the
+   * whole batch, with a part's memory. Default: the pass is the whole batch (`{ first: 0, of: B }`).
+   */
+  readonly noiseTrials?: NoiseTrials;
   /** [N] per-unit multiplier applied to the state after each update: 0 silences a unit. Default all 1. */
   readonly unitMask?: Float32Array;
+}
+
+/** The trials of a pass as part of a larger batch (`RunOptions.noiseTrials`). */
+export interface NoiseTrials {
+  /** Index of the pass's first trial in the larger batch. */
+  readonly first: number;
+  /** Trials of the larger batch. */
+  readonly of: number;
 }
 
 /** Result of a forward pass. */

@@ -7,6 +7,7 @@ import {
   type AdamOptions,
   type GradientClipping,
   type ModelOptions,
+  type NoiseTrials,
   type OptimizerState,
   type OutputActivation,
   PARAMETER_NAMES,
@@ -191,6 +192,22 @@ export function recurrentNoiseStd(
     throw invalidOption(`noiseSeed must be a non-negative safe integer, got ${String(noiseSeed)}`);
   }
   return std;
+}
+
+/**
+ * The larger batch a pass's trials belong to for their noise (`RunOptions.noiseTrials`), checked against the
+ * pass's batch size; the pass's own batch when not given.
+ * @throws EngineError 'invalid-option' when the trials do not fit in the larger batch.
+ */
+export function resolveNoiseTrials(noiseTrials: NoiseTrials | undefined, batchSize: number): NoiseTrials {
+  if (noiseTrials === undefined) return { first: 0, of: batchSize };
+  const { first, of } = noiseTrials;
+  if (!(Number.isSafeInteger(first) && first >= 0 && Number.isSafeInteger(of) && of >= 1 && first + batchSize <= of)) {
+    throw invalidOption(
+      `noiseTrials { first: ${String(first)}, of: ${String(of)} } does not hold this pass's ${batchSize} trials: first must be an integer >= 0 and first + ${batchSize} <= of`,
+    );
+  }
+  return { first, of };
 }
 
 /**

@@ -97,6 +97,26 @@ function zeroAdamState(): ReferenceAdamState {
 }
 
 /** Registers the conformance tests of one engine. */
+/** Trials [first, end) of a time-major batch, as a batch of their own. */
+function trialsOf(batch: TrainingBatch, first: number, end: number, config: RnnConfig): TrainingBatch {
+  const size = end - first;
+  const take = (values: Float32Array, width: number) => {
+    const out = new Float32Array(batch.steps * size * width);
+    for (let t = 0; t < batch.steps; t++) {
+      const from = (t * batch.batchSize + first) * width;
+      out.set(values.subarray(from, from + size * width), t * size * width);
+    }
+    return out;
+  };
+  return {
+    steps: batch.steps,
+    batchSize: size,
+    inputs: take(batch.inputs, config.inputSize),
+    targets: take(batch.targets, config.outputSize),
+    mask: take(batch.mask, config.outputSize),
+  };
+}
+
 export function describeEngineConformance(engineName: string, createEngine: () => Promise<Engine>): void {
   describe(`engine conformance: ${engineName}`, () => {
     let engine: Engine;
@@ -328,6 +348,48 @@ export function describeEngineConformance(engineName: string, createEngine: () =
           noiseScale: 2.5,
         });
         expect(relativeError(result.states!, expected.states)).toBeLessThan(VALUE_TOLERANCE);
+      });
+      it('of a batch run in parts of trials (noiseTrials) is the noise of one pass: same states and outputs', async () => {
+        const model = makeModel({ config, parameters });
+        const wide = randomBatch(config, STEPS, 7, 53);
+        const whole = await model.forward(wide, { noiseSeed: 4, keepStates: true });
+        const N = config.hiddenSize;
+        const nOut = config.outputSize;
+        const states = new Float32Array(whole.states!.length);
+        const outputs = new Float32Array(whole.outputs.length);
+        for (const [first, end] of [
+          [0, 3],
+          [3, 4],
+          [4, 7],
+        ] as const) {
+          const part = await model.forward(trialsOf(wide, first, end, config), {
+            noiseSeed: 4,
+            noiseTrials: { first, of: 7 },
+            keepStates: true,
+          });
+          const size = end - first;
+          for (let t = 0; t < STEPS; t++) {
+            states.set(part.states!.subarray(t * size * N, (t + 1) * size * N), (t * 7 + first) * N);
+            outputs.set(part.outputs.subarray(t * size * nOut, (t + 1) * size * nOut), (t * 7 + first) * nOut);
+          }
+        }
+        expect(states).toEqual(whole.states);
+        expect(outputs).toEqual(whole.outputs);
+        // without noiseTrials a part draws the noise of a batch of its own
+        const alone = await model.forward(trialsOf(wide, 3, 4, config), { noiseSeed: 4, keepStates: true });
+        expect(alone.states!.subarray(0, N)).not.toEqual(whole.states!.subarray(3 * N, 4 * N));
+      });
+      it('refuses noiseTrials that do not hold the pass', async () => {
+        const model = makeModel({ config, parameters });
+        for (const noiseTrials of [
+          { first: 1, of: BATCH },
+          { first: -1, of: 10 },
+          { first: 0.5, of: 10 },
+        ]) {
+          await expect(model.forward(batch, { noiseSeed: 1, noiseTrials })).rejects.toThrow(
+            /noiseTrials .* does not hold this pass's 3 trials/,
+          );
+        }
       });
       it('requires a noiseSeed when the model is noisy', async () => {
         const model = makeModel({ config, parameters });

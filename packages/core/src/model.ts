@@ -6,6 +6,7 @@
  * A model is a mutable object that owns engine resources: `dispose()` it when done. Evaluations never
  * change the model, perturbed ones included.
  */
+import type { NoiseTrials } from '@molap/backend';
 import type { Batch } from '@molap/tasks';
 
 /** How much training one task gets (or, for interleaved strategies, the whole curriculum). */
@@ -82,6 +83,13 @@ export interface EvaluationOptions {
   readonly noiseSeed: number;
   /** Return hidden states [T, B, N]. */
   readonly keepStates?: boolean;
+  /**
+   * The batch is trials `first … first + B − 1` of a larger batch of `of` trials: its recurrent noise is
+   * theirs (`RunOptions.noiseTrials` of @molap/backend), so a batch evaluated in parts of trials gives the states
+   * and outputs of one evaluation of the whole. Not with an `input-noise` perturbation (its noise is drawn per
+   * batch). Default: the batch is the whole batch.
+   */
+  readonly noiseTrials?: NoiseTrials;
 }
 
 /** Result of evaluating one task on one batch. */

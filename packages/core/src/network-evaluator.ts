@@ -68,6 +68,12 @@ export class NetworkEvaluator {
       );
     }
     const perturbation = options.perturbation;
+    if (options.noiseTrials !== undefined && perturbation?.kind === 'input-noise') {
+      throw new InvalidValueError(
+        'evaluate got noiseTrials with an input-noise perturbation: its extra input noise is drawn for the batch it is given, so parts of a batch would not add up to the whole',
+        { hint: 'evaluate the whole batch at once under input-noise perturbations' },
+      );
+    }
     if (!this.model) {
       this.model = this.engine.createModel({
         config: this.config,
@@ -77,7 +83,10 @@ export class NetworkEvaluator {
       this.uploads.reset();
     }
     this.uploads.upload(this.model, perturbParameters(this.config, network.parameters, perturbation));
-    const run = perturbRunOptions(this.config, perturbation, { noiseSeed: options.noiseSeed });
+    const run = perturbRunOptions(this.config, perturbation, {
+      noiseSeed: options.noiseSeed,
+      ...(options.noiseTrials ? { noiseTrials: options.noiseTrials } : {}),
+    });
     const perturbed = perturbBatch(batch, perturbation, {
       seed: deriveSeed(options.noiseSeed, INPUT_NOISE_STREAM),
       inputNoiseStd: network.inputNoiseStd,

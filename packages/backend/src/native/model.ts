@@ -24,6 +24,7 @@ import {
   parameterSizes,
   recurrentNoiseStd,
   resolveModelOptions,
+  resolveNoiseTrials,
   trainableNames,
   validateBatch,
   validateExtraGradients,
@@ -240,6 +241,7 @@ export class NativeModel implements EngineModel {
 
     const noiseStd = recurrentNoiseStd(this.config, options.noiseScale, options.noiseSeed);
     const keys = noiseStd > 0 ? noiseSeedKeys(options.noiseSeed!) : [0, 0];
+    const noiseTrials = resolveNoiseTrials(options.noiseTrials, B);
     if (bptt) this.refreshTransposes();
     const grad = (name: ParameterName) => this.pointer(this.grads, name);
     const param = (name: ParameterName) => this.pointer(this.params, name);
@@ -273,6 +275,8 @@ export class NativeModel implements EngineModel {
       noiseKey1: keys[1],
       noiseStd,
       noiseTables: this.context.noiseTables,
+      noiseFirstTrial: noiseTrials.first,
+      noiseBatchTrials: noiseTrials.of,
       inputWeights: param('inputWeights'),
       recurrentWeights: param('recurrentWeights'),
       recurrentBias: param('recurrentBias'),

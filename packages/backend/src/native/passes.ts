@@ -50,6 +50,9 @@ export interface PassJob {
   noiseKey1: number;
   noiseStd: number;
   noiseTables: number;
+  /** Noise positions: trial b of the pass draws as trial noiseFirstTrial + b of a batch of noiseBatchTrials. */
+  noiseFirstTrial: number;
+  noiseBatchTrials: number;
   inputWeights: number;
   recurrentWeights: number;
   recurrentBias: number;
@@ -126,7 +129,7 @@ export function runTrials(k: Kernels, job: PassJob, thread: number): void {
       k.gemmNT(rows, size, size, hPrev + offset * F32, N, job.recurrentWeights + block, N, pre + offset * F32, N, 1);
     }
     if (job.noise) {
-      const start = (t * B + b0) * N;
+      const start = (t * job.noiseBatchTrials + job.noiseFirstTrial + b0) * N;
       k.noise(job.noiseTables, job.noiseKey0, job.noiseKey1, low(start), high(start), rows * N, pre, job.noiseStd, 1);
     }
     k.activate(rows, N, pre, hPrev, job.unitMask, job.bptt ? at(job.D, t, N) : 0, job.activation, job.alpha);
@@ -277,6 +280,8 @@ const FIELDS = [
   'noiseKey1',
   'noiseStd',
   'noiseTables',
+  'noiseFirstTrial',
+  'noiseBatchTrials',
   'inputWeights',
   'recurrentWeights',
   'recurrentBias',

@@ -27,6 +27,7 @@ import {
   parameterShapes,
   recurrentNoiseStd,
   resolveModelOptions,
+  resolveNoiseTrials,
   trainableNames,
   validateBatch,
   validateExtraGradients,
@@ -269,14 +270,17 @@ export class TfjsModel implements EngineModel {
     validateBatch(this.config, batch);
     validateUnitMask(this.config, options.unitMask);
     const std = recurrentNoiseStd(this.config, options.noiseScale, options.noiseSeed);
+    const { first, of } = resolveNoiseTrials(options.noiseTrials, batch.batchSize);
     activateTfjsBackend(this.backend);
     if (std === 0) return {};
-    // ξ for (t, b, i) is sample (t·B + b)·N + i of the shared stream: the layout of [T, B, N].
-    const noise = fillNoise(
-      options.noiseSeed!,
-      0,
-      new Float32Array(batch.steps * batch.batchSize * this.config.hiddenSize),
-    );
+    // ξ for (t, b, i) is sample (t·of + first + b)·N + i of the shared stream: the layout of [T, B, N] when the
+    // pass is the whole batch, else the pass's trials' rows of the larger batch's [T, of, N].
+    const N = this.config.hiddenSize;
+    const row = batch.batchSize * N;
+    const noise = new Float32Array(batch.steps * row);
+    for (let t = 0; t < batch.steps; t++) {
+      fillNoise(options.noiseSeed!, (t * of + first) * N, noise.subarray(t * row, (t + 1) * row));
+    }
     for (let i = 0; i < noise.length; i++) noise[i] *= std;
     return { noise };
   }

@@ -70,7 +70,7 @@ export const runCommand = defineCommand({
     const { plan, engine } = session;
     try {
       const mode = progressMode(options);
-      if (options.dryRun) return void (await printDryRun(plan, io, mode, session.plugins));
+      if (options.dryRun) return void (await printDryRun(plan, io, mode, session.plugins, session.jobs));
       const runDir = await openRunFolder(session, cwd);
       const where = shownPath(cwd, runDir);
       const resume = resumeCommand(where, session.executor);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratch, molap, type Scratch } from './support.js';
@@ -121,5 +121,28 @@ describe('molap report', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^molap: .*results\.json cannot be read/);
     expect(empty.stderr).toContain('hint: pass a run folder of molap run that finished');
+
+    // --partial: a run folder where multitask has a job left (its training) gives MoLaP's results and report alone
+    const unfinished = join(scratch.root, 'unfinished');
+    cpSync(runDir, unfinished, { recursive: true });
+    rmSync(join(unfinished, 'state', 'jobs', 'train', 'multitask'), { recursive: true });
+    rmSync(join(unfinished, 'results.json'));
+    const partial = await run('report', 'unfinished', '--partial');
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stdout).toMatch(/^\d+ of \d+ jobs done; finished models: molap\n/);
+    expect(partial.stdout).toContain('not finished, left out: multitask\n');
+    expect(partial.stdout).toContain('results: unfinished/partial-results.json\n');
+    const full = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+    const some = JSON.parse(readFileSync(join(unfinished, 'partial-results.json'), 'utf8'));
+    expect(Object.keys(some.models)).toEqual(['molap']);
+    expect(some.models.molap).toEqual(full.models.molap);
+    expect(readFileSync(join(unfinished, 'partial-report.html'), 'utf8')).toContain(
+      '<title>molap run report (partial: 1 of 2 models)</title>',
+    );
+    expect(existsSync(join(unfinished, 'results.json'))).toBe(false);
+    rmSync(join(unfinished, 'state', 'jobs', 'train', 'molap'), { recursive: true });
+    const none = await run('report', 'unfinished', '--partial');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no model of the run in \S+ has finished all its jobs yet \(\d+ of \d+ jobs done\)/);
   }, 60_000);
 });

@@ -89,6 +89,11 @@ export { BANK_FOLDER, type JobFolders, type JobRunContext, MODEL_FOLDER, runStud
 export { type JobOutput, JobStore, type StoredJobOutputs } from './job-store.js';
 export { type JobKind, type Json, jobId, OWN_WAY, type StudyJob, studyJobs } from './jobs.js';
 export {
+  assembleFinishedModels,
+  type PartialResultsOptions,
+  type PartialStudyResults,
+} from './partial-results.js';
+export {
   basePreset,
   findTask,
   type PlanContext,

@@ -8,6 +8,7 @@ import { exportList, valueExports } from '../../../tools/export-list.js';
 const EXPORTS = [
   'ALL_MODELS',
   'type AnalysisSwitch',
+  'assembleFinishedModels',
   'assembleResults',
   'backendSchema',
   'BANK_FOLDER',
@@ -103,6 +104,8 @@ const EXPORTS = [
   'PACKAGE_VERSION',
   'PAPER_MODELS',
   'parseByteSize',
+  'type PartialResultsOptions',
+  'type PartialStudyResults',
   'perturbationRunSchema',
   'perturbSavedModel',
   'type PerturbSavedModelOptions',

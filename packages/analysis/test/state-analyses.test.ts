@@ -1,36 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { analysisBatches, analysisNoiseSeed, stateAnalyses } from '../src/analyse-model.js';
 import { batchTrials } from '../src/task-variance.js';
-import { createTestContext, TINY_BUDGET, TINY_NETWORK } from './helpers.js';
+import { countingPasses, createTestContext, TINY_NETWORK, tinyDenseAndModular } from './helpers.js';
 
 describe('stateAnalyses', () => {
   it('runs a batch in parts of trials, with the noise, dimensionality and examples of one pass over it', async () => {
-    const { multitask } = await import('@molap/baselines');
-    const { createMolap } = await import('@molap/composer');
-    const { bankLayout, createRandomModuleBank } = await import('@molap/primitives');
     const context = await createTestContext();
     const tasks = ['dm1', 'fdgo'].map((id) => context.tasks.get(id));
-    const models = [
-      await multitask.create(context, TINY_NETWORK),
-      await createMolap(
-        createRandomModuleBank({ layout: bankLayout(tasks[1]), k: 3, moduleSize: 4, seed: 5 }),
-        context,
-      ),
-    ];
+    const models = await tinyDenseAndModular(context);
     try {
       for (const model of models) {
-        await model.learn(['dm1', 'fdgo'], TINY_BUDGET, { seed: 2 });
         const batches = analysisBatches(tasks, { trials: 8, seed: 3 });
         const passes: number[] = []; // trials of each evaluation pass
-        const watched = new Proxy(model, {
-          get: (target, key) =>
-            key === 'evaluate'
-              ? (...args: Parameters<typeof model.evaluate>) => {
-                  passes.push(args[1].batchSize);
-                  return target.evaluate(...args);
-                }
-              : Reflect.get(target, key),
-        });
+        const watched = countingPasses(model, passes);
         const options = { batches, seed: 3, modelName: 'tiny' };
         const inParts = await stateAnalyses(watched, { ...options, trialsAtOnce: 3 });
         expect(passes).toEqual([3, 3, 2, 3, 3, 2]);

@@ -7,7 +7,7 @@ import {
   taskVariance,
   unitVarianceAcrossConditions,
 } from '../src/task-variance.js';
-import { createTestContext, TINY_BUDGET, TINY_NETWORK } from './helpers.js';
+import { countingPasses, createTestContext, tinyDenseAndModular } from './helpers.js';
 
 describe('unitVarianceAcrossConditions', () => {
   it('averages the across-trial variance over the steps after the fixation period', () => {
@@ -57,31 +57,13 @@ describe('normaliseTaskVariance', () => {
 
 describe('taskVariance', () => {
   it('runs a grid 64 trials at a time, with the same variances as one pass over the whole grid', async () => {
-    const { multitask } = await import('@molap/baselines');
-    const { createMolap } = await import('@molap/composer');
-    const { bankLayout, createRandomModuleBank } = await import('@molap/primitives');
     const context = await createTestContext();
     const tasks = ['dm1', 'fdgo'].map((id) => context.tasks.get(id)); // grids of 100 trials (64 + 36) and of 40
-    const models = [
-      await multitask.create(context, TINY_NETWORK),
-      await createMolap(
-        createRandomModuleBank({ layout: bankLayout(tasks[1]), k: 3, moduleSize: 4, seed: 5 }),
-        context,
-      ),
-    ];
+    const models = await tinyDenseAndModular(context);
     try {
       for (const model of models) {
-        await model.learn(['dm1', 'fdgo'], TINY_BUDGET, { seed: 2 });
         const passes: number[] = []; // trials of each evaluation pass
-        const watched = new Proxy(model, {
-          get: (target, key) =>
-            key === 'evaluate'
-              ? (...args: Parameters<typeof model.evaluate>) => {
-                  passes.push(args[1].batchSize);
-                  return target.evaluate(...args);
-                }
-              : Reflect.get(target, key),
-        });
+        const watched = countingPasses(model, passes);
         const result = await taskVariance(watched, { tasks });
         expect(passes).toEqual([64, 36, 40]);
         const whole = [];

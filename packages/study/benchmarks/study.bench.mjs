@@ -61,8 +61,11 @@ function runStudy() {
     const started = performance.now();
     const child = spawn(process.execPath, argv, { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let last;
+    let peakBytes;
     const timer = setInterval(() => {
       last = sampleProcess(child.pid) ?? last;
+      // An ended process not yet reaped has no VmHWM: keep the highest mark seen.
+      if (last?.peakBytes !== undefined) peakBytes = Math.max(peakBytes ?? 0, last.peakBytes);
     }, 250);
     let stdout = '';
     let stderr = '';
@@ -73,7 +76,7 @@ function runStudy() {
       const wallSeconds = (performance.now() - started) / 1000;
       if (code !== 0) return fail(new Error(`molap run exited with ${code}\n${stderr}`));
       const out = JSON.parse(stdout);
-      done({ scratch, runDir: out.runDir, wallSeconds, peakBytes: last?.peakBytes, cpuSeconds: last?.cpuSeconds });
+      done({ scratch, runDir: out.runDir, wallSeconds, peakBytes, cpuSeconds: last?.cpuSeconds });
     });
   });
 }

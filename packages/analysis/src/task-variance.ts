@@ -174,11 +174,12 @@ export function conditionGridBatch(task: Task, taskOptions: Partial<TaskOptions>
 }
 
 /**
- * Trials of a task's condition grid run at a time: the states of 64 trials at 512 units and 175 steps take
- * 23 MB, where the whole grid of contextdelaydm1 (500 trials) takes 171 MB, once in the engine and once more
- * when returned.
+ * Trials of a task's condition grid run at a time: the states of 32 trials at 512 units and 175 steps take
+ * 11 MB, where the whole grid of contextdelaydm1 (500 trials) takes 171 MB, once in the engine and once more
+ * when returned. At 64 trials MoLaP's task-variance job of the standard preset raised the study's peak by 24 MiB
+ * (2026-12-08); as many as the dimensionality stage's parts (`STATE_ANALYSIS_TRIALS_AT_ONCE`).
  */
-const TASK_VARIANCE_TRIALS_AT_ONCE = 64;
+const TASK_VARIANCE_TRIALS_AT_ONCE = 32;
 
 /** Options of `taskVariance`. */
 export interface TaskVarianceOptions {

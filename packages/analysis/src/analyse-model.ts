@@ -13,7 +13,7 @@ import type { Batch, Task, TaskOptions } from '@molap/tasks';
 import { CovarianceAccumulator } from './covariance.js';
 import { type Dimensionality, dimensionalityOf } from './dimensionality.js';
 import { type ExampleTrial, exampleTrial } from './examples.js';
-import { batchTrials, ignoredKeepStates } from './task-variance.js';
+import { ANALYSIS_TRIALS_AT_ONCE, batchParts, ignoredKeepStates } from './task-variance.js';
 
 /** Random stream of the analysis trials: they are drawn apart from the learning-curve trials. */
 const ANALYSIS_STREAM = 0x616e61;
@@ -56,14 +56,6 @@ export interface StateDimensionality {
   readonly perTask: Record<string, Dimensionality>;
 }
 
-/**
- * Trials of a task's analysis batch run at a time by `stateAnalyses`. The states of the standard preset's 128
- * trials at 512 units take 48 MB, held once in the engine and once more when returned. The dimensionality stage
- * of a standard MoLaP model, alone in a process, peaked at 331 MiB with 128 trials at once, 254 with 64, 216
- * with 32, 188 with 16, in the same time (28 s each; docs/performance.md).
- */
-export const STATE_ANALYSIS_TRIALS_AT_ONCE = 32;
-
 /** Options of `stateAnalyses`. */
 export interface StateAnalysesOptions {
   readonly batches: ReadonlyMap<string, Batch>;
@@ -72,7 +64,7 @@ export interface StateAnalysesOptions {
   /** Model name recorded in the example trials. */
   readonly modelName: string;
   readonly signal?: AbortSignal;
-  /** Trials evaluated at a time (default `STATE_ANALYSIS_TRIALS_AT_ONCE`); the results do not depend on it. */
+  /** Trials evaluated at a time (default `ANALYSIS_TRIALS_AT_ONCE`, 32); the results do not depend on it. */
   readonly trialsAtOnce?: number;
 }
 
@@ -95,17 +87,14 @@ export async function stateAnalyses(
   const pooled = new CovarianceAccumulator(n);
   const perTask: Record<string, Dimensionality> = {};
   const examples: ExampleTrial[] = [];
-  const atOnce = options.trialsAtOnce ?? STATE_ANALYSIS_TRIALS_AT_ONCE;
+  const atOnce = options.trialsAtOnce ?? ANALYSIS_TRIALS_AT_ONCE;
   if (!(Number.isSafeInteger(atOnce) && atOnce >= 1)) {
     throw new InvalidValueError(`trialsAtOnce must be an integer >= 1, got ${String(atOnce)}`);
   }
   for (const [taskId, batch] of options.batches) {
     const accumulator = new CovarianceAccumulator(n);
-    for (let first = 0; first < batch.batchSize; first += atOnce) {
+    for (const { first, part, whole } of batchParts(batch, atOnce)) {
       options.signal?.throwIfAborted();
-      const end = Math.min(batch.batchSize, first + atOnce);
-      const whole = end - first === batch.batchSize;
-      const part = whole ? batch : batchTrials(batch, first, end);
       const evaluation = await model.evaluate(taskId, part, {
         noiseSeed: analysisNoiseSeed(options.seed, taskId),
         keepStates: true,

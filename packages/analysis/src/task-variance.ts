@@ -119,6 +119,34 @@ class ConditionSums {
   }
 }
 
+/** A part of a batch: its trials [first, end), as a batch of their own (the batch itself when it is all of it). */
+export interface BatchPart {
+  readonly first: number;
+  readonly end: number;
+  readonly part: Batch;
+  /** The part is the whole batch. */
+  readonly whole: boolean;
+}
+
+/**
+ * Trials of a batch the analyses run at a time (task variance and the dimensionality stage): the states of 32
+ * trials at 512 units and 175 steps take 11 MB, where the whole condition grid of contextdelaydm1 (500 trials)
+ * takes 171 MB, once in the engine and once more when returned. At 64 trials MoLaP's task-variance job of the
+ * standard preset raised the study's peak by 24 MiB (2026-12-08). The dimensionality stage of a standard MoLaP
+ * model, alone in a process, peaked at 331 MiB with its 128 trials at once, 254 with 64, 216 with 32, 188 with
+ * 16, in the same time (28 s each; docs/performance.md).
+ */
+export const ANALYSIS_TRIALS_AT_ONCE = 32;
+
+/** The batch in parts of at most `atOnce` trials, in order. */
+export function* batchParts(batch: Batch, atOnce: number): Generator<BatchPart> {
+  for (let first = 0; first < batch.batchSize; first += atOnce) {
+    const end = Math.min(batch.batchSize, first + atOnce);
+    const whole = end - first === batch.batchSize;
+    yield { first, end, part: whole ? batch : batchTrials(batch, first, end), whole };
+  }
+}
+
 /**
  * Trials [first, end) of a batch as a batch of their own (copies; the steps stay those of the batch).
  * @internal exported for tests
@@ -173,14 +201,6 @@ export function conditionGridBatch(task: Task, taskOptions: Partial<TaskOptions>
   return task.generate(createRng(0), resolveTaskOptions(task, { ...taskOptions, mode: 'test', noise: false }));
 }
 
-/**
- * Trials of a task's condition grid run at a time: the states of 32 trials at 512 units and 175 steps take
- * 11 MB, where the whole grid of contextdelaydm1 (500 trials) takes 171 MB, once in the engine and once more
- * when returned. At 64 trials MoLaP's task-variance job of the standard preset raised the study's peak by 24 MiB
- * (2026-12-08); as many as the dimensionality stage's parts (`STATE_ANALYSIS_TRIALS_AT_ONCE`).
- */
-const TASK_VARIANCE_TRIALS_AT_ONCE = 32;
-
 /** Options of `taskVariance`. */
 export interface TaskVarianceOptions {
   /** Tasks (learned by the model), in column order. */
@@ -200,9 +220,7 @@ export async function taskVariance(model: MultiTaskModel, options: TaskVarianceO
     options.signal?.throwIfAborted();
     const batch = conditionGridBatch(task, options.taskOptions);
     const sums = new ConditionSums(batch, n);
-    for (let first = 0; first < batch.batchSize; first += TASK_VARIANCE_TRIALS_AT_ONCE) {
-      const end = Math.min(batch.batchSize, first + TASK_VARIANCE_TRIALS_AT_ONCE);
-      const part = end - first === batch.batchSize ? batch : batchTrials(batch, first, end);
+    for (const { first, end, part } of batchParts(batch, ANALYSIS_TRIALS_AT_ONCE)) {
       // Noise off: a trial's states do not depend on the other trials of its pass (on the native engine to the bit).
       const evaluation = await model.evaluate(task.id, part, {
         noiseSeed: 0,
